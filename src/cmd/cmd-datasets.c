@@ -1,0 +1,182 @@
+/* bidrag datasets: list, show and import key datasets. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../core/dataset.h"
+#include "cmd.h"
+
+const struct cmd_entry cmd_datasets_entry = {
+	.name = "datasets",
+	.summary = "list, show and import key datasets (population, insatser, ...)",
+	.usage = "datasets [list] [--format table|json]\n"
+		 "       bidrag datasets show NAME [--format table|csv|json]\n"
+		 "       bidrag datasets import FILE --name NAME [--column C] [--date DATE] [--label TEXT]\n"
+		 "                              [--unit UNIT] [--source TEXT]\n"
+		 "\n"
+		 "Compiled-in datasets carry the keys of the seed decisions.  Imported datasets are kept in\n"
+		 "$BIDRAG_DATASETS (default ~/.local/share/bidrag/datasets) and are immutable: a correction\n"
+		 "is imported under a new name.",
+	.exec = cmd_datasets,
+};
+
+static i128 dataset_sum(const struct dataset *d)
+{
+	i128 s = 0;
+	for (size_t r = 0; r < d->kf.nrows; r++)
+		s += d->kf.value[0][r];
+	return s;
+}
+
+static char *value_text(const struct dataset *d, i128 v, char *buf)
+{
+	int scale = d->kf.scale[0];
+	i128 den = 1;
+	for (int k = 0; k < scale; k++)
+		den *= 10;
+	return fmt_rat_decimal(v, den, scale, true, buf);
+}
+
+static int list(bool json)
+{
+	size_t n;
+	struct dataset *const *v = datasets_all(&n);
+	char buf[NUM_BUFSZ];
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_t *o = json_object();
+			json_object_set_new(o, "name", json_string(v[i]->name));
+			json_object_set_new(o, "date", json_string(v[i]->date));
+			json_object_set_new(o, "label", json_string(v[i]->label));
+			json_object_set_new(o, "unit", json_string(v[i]->unit));
+			json_object_set_new(o, "domain", json_string(v[i]->domain));
+			json_object_set_new(o, "recipients", json_integer((json_int_t)v[i]->kf.nrows));
+			json_object_set_new(o, "sum", json_string(value_text(v[i], dataset_sum(v[i]), buf)));
+			json_object_set_new(o, "source", json_string(v[i]->source));
+			json_object_set_new(o, "origin", json_string(v[i]->builtin ? "compiled in" : v[i]->path));
+			json_array_append_new(arr, o);
+		}
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(arr);
+		return 0;
+	}
+	printf("%-26s %-11s %-10s %4s %16s  %s\n", "NAME", "DATE", "DOMAIN", "N", "SUM", "SOURCE");
+	for (size_t i = 0; i < n; i++)
+		printf("%-26s %-11s %-10s %4zu %16s  %s%s\n", v[i]->name, v[i]->date, v[i]->domain, v[i]->kf.nrows,
+		       value_text(v[i], dataset_sum(v[i]), buf), v[i]->builtin ? "" : "[imported] ", v[i]->source);
+	return 0;
+}
+
+static int show(const char *name, const char *format)
+{
+	struct bd_error err;
+	const struct dataset *d;
+	if (dataset_find(name, &d, &err))
+		return error("%s", err.msg);
+	char buf[NUM_BUFSZ];
+	bool csv = format && strcmp(format, "csv") == 0, json = format && strcmp(format, "json") == 0;
+	if (format && !csv && !json && strcmp(format, "table") != 0)
+		return error("unknown format '%s' (expected table, csv or json)", format);
+	if (json) {
+		json_t *o = json_object(), *rows = json_array();
+		json_object_set_new(o, "name", json_string(d->name));
+		json_object_set_new(o, "date", json_string(d->date));
+		json_object_set_new(o, "label", json_string(d->label));
+		json_object_set_new(o, "unit", json_string(d->unit));
+		json_object_set_new(o, "source", json_string(d->source));
+		for (size_t r = 0; r < d->kf.nrows; r++) {
+			json_t *row = json_object();
+			json_object_set_new(row, "code", json_string(d->kf.id[r]));
+			json_object_set_new(row, "recipient", json_string(d->kf.label[r]));
+			if (d->kf.scale[0] == 0)
+				json_object_set_new(row, "value", json_integer(d->kf.value[0][r]));
+			else
+				json_object_set_new(row, "value", json_string(value_text(d, d->kf.value[0][r], buf)));
+			json_array_append_new(rows, row);
+		}
+		json_object_set_new(o, "values", rows);
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(o);
+		return 0;
+	}
+	if (csv) {
+		printf("code,recipient,value\n");
+		for (size_t r = 0; r < d->kf.nrows; r++) {
+			value_text(d, d->kf.value[0][r], buf);
+			for (char *p = buf, *q = buf;; p++)
+				if (*p != ' ' && !(*q++ = *p == ',' ? '.' : *p))
+					break;
+			printf("%s,\"%s\",%s\n", d->kf.id[r], d->kf.label[r], buf);
+		}
+		return 0;
+	}
+	printf("%s: %s\ndate: %s\nunit: %s\nsource: %s\n\n", d->name, d->label, d->date, d->unit, d->source);
+	for (size_t r = 0; r < d->kf.nrows; r++)
+		printf("%-6s %-30s %14s\n", d->kf.id[r], d->kf.label[r], value_text(d, d->kf.value[0][r], buf));
+	printf("%-6s %-30s %14s\n", "", "Summa", value_text(d, dataset_sum(d), buf));
+	return 0;
+}
+
+int cmd_datasets(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'}, {"name", required_argument, NULL, 'n'},
+		{"column", required_argument, NULL, 'c'}, {"date", required_argument, NULL, 'd'},
+		{"label", required_argument, NULL, 'l'},  {"unit", required_argument, NULL, 'u'},
+		{"source", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = NULL, *name = NULL, *column = NULL, *date = NULL, *label = NULL, *unit = NULL,
+		   *source = NULL;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': format = optarg; break;
+		case 'n': name = optarg; break;
+		case 'c': column = optarg; break;
+		case 'd': date = optarg; break;
+		case 'l': label = optarg; break;
+		case 'u': unit = optarg; break;
+		case 's': source = optarg; break;
+		case 'h': print_usage(stdout, &cmd_datasets_entry); return 0;
+		default: return usage_error(&cmd_datasets_entry, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	struct bd_error err;
+	if (datasets_load(&err))
+		return error("%s", err.msg);
+	const char *verb = optind < argc ? argv[optind] : "list";
+	int nargs = argc - optind - (optind < argc);
+	if (strcmp(verb, "list") == 0) {
+		if (nargs)
+			return usage_error(&cmd_datasets_entry, "unexpected argument '%s'", argv[optind + 1]);
+		if (format && strcmp(format, "json") && strcmp(format, "table"))
+			return error("unknown format '%s' (expected table or json)", format);
+		return list(format && strcmp(format, "json") == 0);
+	}
+	if (strcmp(verb, "show") == 0) {
+		if (nargs != 1)
+			return usage_error(&cmd_datasets_entry, "datasets show takes one dataset name");
+		return show(argv[optind + 1], format);
+	}
+	if (strcmp(verb, "import") == 0) {
+		if (nargs != 1)
+			return usage_error(&cmd_datasets_entry, "datasets import takes one file");
+		if (!name)
+			return usage_error(&cmd_datasets_entry, "datasets import needs --name NAME (like population@2024-11-01)");
+		if (dataset_import(argv[optind + 1], column, name, date, label, unit, source, &err))
+			return error("%s", err.msg);
+		char *dir = dataset_dir();
+		printf("imported dataset '%s' into %s\n", name, dir);
+		free(dir);
+		return 0;
+	}
+	return usage_error(&cmd_datasets_entry, "unknown subcommand '%s' (expected list, show or import)", verb);
+}

@@ -1,0 +1,46 @@
+/* cmd.h: the command table and helpers shared by the subcommands.
+ * One subcommand per file (cmd-<verb>.c), each a short function that wires
+ * parsing (io), the domain (core) and output together. */
+#ifndef BIDRAG_CMD_H
+#define BIDRAG_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../core/money.h"
+#include "../core/util.h"
+
+/* Exit statuses: 0 success; 1 a check found a problem (verify); 2 bad input
+ * or usage, nothing changed; 3 an internal or I/O failure. */
+enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+struct cmd_entry {
+	const char *name;
+	const char *usage;   /* lines after "usage: bidrag " */
+	const char *summary; /* one line for 'bidrag help' */
+	int (*exec)(int argc, char **argv);
+};
+
+int cmd_allocate(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_datasets(int argc, char **argv);
+int cmd_recipients(int argc, char **argv);
+
+extern const struct cmd_entry cmd_allocate_entry, cmd_verify_entry, cmd_datasets_entry, cmd_recipients_entry;
+
+/* error: print "error: ..." to stderr; returns EXIT_USAGE. */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* usage_error: error plus the command's usage. */
+int usage_error(const struct cmd_entry *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void print_usage(FILE *out, const struct cmd_entry *e);
+
+/* opt_kronor: parse the amount of option `opt`; prints the error itself. */
+int opt_kronor(const char *opt, const char *text, int64_t *out);
+int opt_ratio(const char *opt, const char *text, struct rat *out);
+
+/* open_output: stdout for NULL or "-", else the file; prints errors. */
+FILE *open_output(const char *path);
+int close_output(FILE *f, const char *path);
+
+#endif

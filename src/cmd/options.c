@@ -1,0 +1,74 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "cmd.h"
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+void print_usage(FILE *out, const struct cmd_entry *e)
+{
+	fprintf(out, "usage: bidrag %s\n", e->usage);
+}
+
+int usage_error(const struct cmd_entry *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	print_usage(stderr, e);
+	return EXIT_USAGE;
+}
+
+int opt_kronor(const char *opt, const char *text, int64_t *out)
+{
+	char why[200];
+	if (money_parse_kronor(text, 0, out, why, sizeof(why))) {
+		error("invalid %s '%s': %s (expected whole kronor, like '215 000 000' or '71,8 mkr')", opt, text, why);
+		return -1;
+	}
+	return 0;
+}
+
+int opt_ratio(const char *opt, const char *text, struct rat *out)
+{
+	char why[200];
+	if (ratio_parse(text, out, why, sizeof(why))) {
+		error("invalid %s '%s': %s (expected a ratio, like '1/2', '50%%' or '0,5')", opt, text, why);
+		return -1;
+	}
+	return 0;
+}
+
+FILE *open_output(const char *path)
+{
+	if (!path || strcmp(path, "-") == 0)
+		return stdout;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		error("cannot write '%s': %s", path, strerror(errno));
+	return f;
+}
+
+int close_output(FILE *f, const char *path)
+{
+	if (f == stdout)
+		return fflush(f) == 0 ? 0 : (error("cannot write output: %s", strerror(errno)), -1);
+	if (fclose(f) != 0) {
+		error("cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

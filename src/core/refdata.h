@@ -1,0 +1,63 @@
+/* refdata.h: the recipients bidrag knows by heart.
+ *
+ * The 21 regions (code = län code, with every name variant in the seeds),
+ * the 21 län, the 290 kommuner (code = kommun code), the six
+ * samverkansregioner with their members and payees, and the six regional
+ * cancer centres.  Loaded once from the compiled-in files of data/.
+ *
+ * Names are matched after normalisation: case folded (Swedish letters too),
+ * HTML tags such as <b> removed, runs of white space collapsed. */
+#ifndef BIDRAG_REFDATA_H
+#define BIDRAG_REFDATA_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+enum recipient_kind {
+	RK_REGION = 1 << 0,
+	RK_KOMMUN = 1 << 1,
+	RK_SAMVERKANSREGION = 1 << 2,
+	RK_RCC = 1 << 3,
+};
+#define RK_ANY (RK_REGION | RK_KOMMUN | RK_SAMVERKANSREGION | RK_RCC)
+
+struct recipient {
+	const char *code;  /* "01", "0114", "SVR-NORRA", "RCC-SYD" */
+	const char *name;  /* canonical: "Region Stockholm" */
+	enum recipient_kind kind;
+	const char *lan;   /* län code; NULL for groups */
+	const char *payee; /* groups: the designated payee; NULL otherwise */
+	const char *payee_orgnr;
+	const char **members; /* groups: member region codes, NULL-terminated */
+	const char **aliases; /* NULL-terminated */
+};
+
+/* refdata_load: parse the compiled-in data (idempotent).  Fails only if the
+ * build is broken. */
+int refdata_load(struct bd_error *err);
+
+/* refdata_by_code: exact code, any kind; NULL if unknown. */
+const struct recipient *refdata_by_code(const char *code);
+
+/* refdata_resolve: text is a code, canonical name or alias of a recipient of
+ * one of `kinds`.  On failure err says "unknown region 'Norbotten' (did you
+ * mean 'Region Norrbotten'?)". */
+int refdata_resolve(const char *text, unsigned kinds, const struct recipient **out, struct bd_error *err);
+
+/* refdata_set: the recipients of a named set, in code order:
+ *   regions | kommuner | kommuner:NN (the kommuner of län NN) |
+ *   samverkansregioner | rcc | a comma-separated list of codes or names.
+ * *out is malloc'd. */
+int refdata_set(const char *set, const struct recipient ***out, size_t *n, struct bd_error *err);
+
+/* refdata_all: every recipient (for listings). */
+const struct recipient *const *refdata_all(size_t *n);
+
+/* kind_name: "region", "kommun", ... ; kinds_name: "region or kommun". */
+const char *kind_name(enum recipient_kind k);
+
+/* name_normalise: the form names are compared in (malloc'd). */
+char *name_normalise(const char *s);
+
+#endif

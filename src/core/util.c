@@ -1,0 +1,247 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(void)
+{
+	fputs("fatal: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+void *xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	size_t n;
+	if (__builtin_mul_overflow(nmemb, size, &n))
+		oom();
+	return xrealloc(p, n);
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	char *s = xmalloc((size_t)n + 1);
+	vsnprintf(s, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	return s;
+}
+
+int bd_fail(struct bd_error *err, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+void bd_prefix(struct bd_error *err, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	char pre[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(pre, sizeof(pre), fmt, ap);
+	va_end(ap);
+	char old[sizeof(err->msg)];
+	memcpy(old, err->msg, sizeof(old));
+	size_t pl = strlen(pre);
+	if (pl > sizeof(err->msg) - 3)
+		pl = sizeof(err->msg) - 3;
+	memcpy(err->msg, pre, pl);
+	memcpy(err->msg + pl, ": ", 2);
+	size_t room = sizeof(err->msg) - pl - 3, ol = strlen(old);
+	if (ol > room)
+		ol = room;
+	memcpy(err->msg + pl + 2, old, ol);
+	err->msg[pl + 2 + ol] = '\0';
+}
+
+struct strpool_block {
+	struct strpool_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+void strpool_init(struct strpool *p)
+{
+	p->head = NULL;
+}
+
+char *strpool_dup(struct strpool *p, const char *s, size_t len)
+{
+	struct strpool_block *b = p->head;
+	if (!b || b->cap - b->used < len + 1) {
+		size_t cap = len + 1 > (1u << 20) ? len + 1 : (1u << 20);
+		b = xmalloc(sizeof(*b) + cap);
+		b->used = 0;
+		b->cap = cap;
+		b->next = p->head;
+		p->head = b;
+	}
+	char *d = b->data + b->used;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	b->used += len + 1;
+	return d;
+}
+
+void strpool_release(struct strpool *p)
+{
+	struct strpool_block *b = p->head;
+	while (b) {
+		struct strpool_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	p->head = NULL;
+}
+
+void buf_init(struct buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+	b->failed = 0;
+}
+
+void buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->failed)
+		return;
+	if (n > b->max || b->len > b->max - n) {
+		b->failed = 1;
+		return;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char small[256];
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		va_end(ap2);
+		b->failed = 1;
+		return;
+	}
+	if ((size_t)n < sizeof(small)) {
+		buf_add(b, small, (size_t)n);
+	} else {
+		char *big = xmalloc((size_t)n + 1);
+		vsnprintf(big, (size_t)n + 1, fmt, ap2);
+		buf_add(b, big, (size_t)n);
+		free(big);
+	}
+	va_end(ap2);
+}
+
+void buf_release(struct buf *b)
+{
+	free(b->data);
+	buf_init(b, b->max);
+}
+
+int read_file(const char *path, size_t max, char **data, size_t *len, struct bd_error *err)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f)
+		return bd_fail(err, "cannot open '%s': %s", path, strerror(errno));
+	size_t cap = 1 << 16, n = 0;
+	char *p = xmalloc(cap);
+	for (;;) {
+		if (cap - n < 2) {
+			if (cap >= max + 2) {
+				free(p);
+				if (f != stdin)
+					fclose(f);
+				return bd_fail(err, "'%s' is larger than the limit of %zu bytes", path, max);
+			}
+			cap *= 2;
+			p = xrealloc(p, cap);
+		}
+		size_t got = fread(p + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	int bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (bad || n > max) {
+		free(p);
+		return bad ? bd_fail(err, "cannot read '%s'", path)
+			   : bd_fail(err, "'%s' is larger than the limit of %zu bytes", path, max);
+	}
+	p[n] = '\0';
+	*data = p;
+	*len = n;
+	return 0;
+}

@@ -1,0 +1,59 @@
+/* util.h: allocation wrappers, the error struct, small string helpers.
+ *
+ * Allocation wrappers abort on out-of-memory (as tmux's xmalloc does), so
+ * callers never check for NULL.  Every subsystem reports failure by returning
+ * non-zero and filling a struct bd_error with a message a user can act on:
+ * what was wrong, where, and what was expected. */
+#ifndef BIDRAG_UTIL_H
+#define BIDRAG_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#define BD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* xreallocarray: like xrealloc(p, nmemb * size) but aborts on overflow. */
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* xasprintf: a freshly allocated formatted string. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct bd_error {
+	char msg[1024];
+};
+
+/* bd_fail: fill err (if not NULL) and return -1, so callers can write
+ * `return bd_fail(err, "unknown region '%s'", name);`. */
+int bd_fail(struct bd_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* bd_prefix: put "prefix: " in front of an existing message. */
+void bd_prefix(struct bd_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* An arena of strings: many small copies freed in one call. */
+struct strpool {
+	struct strpool_block *head;
+};
+void strpool_init(struct strpool *p);
+char *strpool_dup(struct strpool *p, const char *s, size_t len);
+void strpool_release(struct strpool *p);
+
+/* A growable byte buffer with a maximum size (curl's dynbuf idea). */
+struct buf {
+	char *data;
+	size_t len, cap, max;
+	int failed; /* sticky: set when an append would pass max */
+};
+void buf_init(struct buf *b, size_t max);
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_release(struct buf *b);
+
+/* read_file: whole file into memory (NUL-terminated); at most max bytes. */
+int read_file(const char *path, size_t max, char **data, size_t *len, struct bd_error *err);
+
+#endif

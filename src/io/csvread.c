@@ -1,0 +1,196 @@
+#include "csvread.h"
+
+#include <csv.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+struct reader {
+	struct csv_row row;
+	size_t cap;
+	struct buf *fields; /* cap buffers, reused row after row */
+	csv_row_fn on_row;
+	void *ctx;
+	struct bd_error *err;
+	int failed;
+	size_t line;
+	size_t records;
+};
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct reader *r = data;
+	if (r->failed)
+		return;
+	if (r->row.nfields == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		r->fields = xreallocarray(r->fields, cap, sizeof(struct buf));
+		r->row.field = xreallocarray(r->row.field, cap, sizeof(char *));
+		for (size_t i = r->cap; i < cap; i++)
+			buf_init(&r->fields[i], 1 << 20);
+		r->cap = cap;
+	}
+	struct buf *b = &r->fields[r->row.nfields];
+	b->len = 0;
+	if (!b->data) { /* room for the terminator of an empty field */
+		b->data = xmalloc(16);
+		b->cap = 16;
+	}
+	if (s)
+		buf_add(b, s, len);
+	b->data[b->len] = '\0';
+	if (b->failed) {
+		r->failed = bd_fail(r->err, "line %zu: a field is longer than 1 MiB", r->line);
+		return;
+	}
+	r->row.field[r->row.nfields++] = b->data;
+}
+
+static void on_record(int c, void *data)
+{
+	(void)c;
+	struct reader *r = data;
+	if (!r->failed) {
+		r->row.line = r->line;
+		if (r->on_row(&r->row, r->ctx, r->err))
+			r->failed = -1;
+	}
+	r->row.nfields = 0;
+	r->records++;
+}
+
+/* Only blanks are trimmed around fields; a tab is a delimiter in TSV. */
+static int is_space(unsigned char c)
+{
+	return c == ' ';
+}
+
+static int is_term(unsigned char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+static bool valid_utf8(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t k;
+		uint32_t cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			k = 1;
+			cp = c & 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			k = 2;
+			cp = c & 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			k = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		for (size_t j = 1; j <= k; j++) {
+			if (i + j >= n || (p[i + j] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + j] & 0x3F);
+		}
+		if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += k + 1;
+	}
+	return true;
+}
+
+static char detect_delimiter(const char *line, size_t len)
+{
+	size_t tabs = 0, semis = 0, commas = 0;
+	bool quoted = false;
+	for (size_t i = 0; i < len; i++) {
+		if (line[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && line[i] == '\t')
+			tabs++;
+		else if (!quoted && line[i] == ';')
+			semis++;
+		else if (!quoted && line[i] == ',')
+			commas++;
+	}
+	if (tabs)
+		return '\t';
+	if (semis && semis >= commas)
+		return ';';
+	return ',';
+}
+
+const char *csv_delimiter_name(char delim)
+{
+	return delim == '\t' ? "tab" : delim == ';' ? "semicolon" : "comma";
+}
+
+int csv_read_buffer(const char *data, size_t len, const char *origin, csv_row_fn on_row,
+		    csv_comment_fn on_comment, void *ctx, struct bd_error *err)
+{
+	struct reader r = {.on_row = on_row, .ctx = ctx, .err = err};
+	struct csv_parser p;
+	if (csv_init(&p, CSV_APPEND_NULL) != 0)
+		return bd_fail(err, "%s: cannot start the CSV parser", origin);
+	csv_set_space_func(&p, is_space);
+	csv_set_term_func(&p, is_term);
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	bool delim_set = false, in_record = false;
+	size_t pos = 0;
+	int rc = 0;
+	while (pos < len && !r.failed) {
+		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - data) + 1 : len;
+		const char *line = data + pos;
+		size_t ll = end - pos;
+		r.line++;
+		pos = end;
+		if (!valid_utf8((const unsigned char *)line, ll)) {
+			rc = bd_fail(err, "%s:%zu: the line is not valid UTF-8 (save the file as UTF-8)", origin, r.line);
+			break;
+		}
+		size_t content = ll;
+		while (content > 0 && (line[content - 1] == '\n' || line[content - 1] == '\r'))
+			content--;
+		if (!in_record) {
+			if (content == 0)
+				continue;
+			if (line[0] == '#') {
+				if (on_comment)
+					on_comment(line + 1, content - 1, ctx);
+				continue;
+			}
+			if (!delim_set) {
+				csv_set_delim(&p, (unsigned char)detect_delimiter(line, content));
+				delim_set = true;
+			}
+		}
+		size_t before = r.records;
+		if (csv_parse(&p, line, ll, on_field, on_record, &r) != ll) {
+			rc = bd_fail(err, "%s:%zu: %s", origin, r.line, csv_strerror(csv_error(&p)));
+			break;
+		}
+		/* A line that did not end a record lies inside a quoted field
+		 * that spans lines. */
+		in_record = r.records == before && nl != NULL;
+	}
+	if (!rc && !r.failed && csv_fini(&p, on_field, on_record, &r) != 0)
+		rc = bd_fail(err, "%s:%zu: unterminated quoted field", origin, r.line);
+	if (r.failed)
+		rc = -1;
+	csv_free(&p);
+	for (size_t i = 0; i < r.cap; i++)
+		buf_release(&r.fields[i]);
+	free(r.fields);
+	free(r.row.field);
+	return rc;
+}
