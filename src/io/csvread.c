@@ -134,6 +134,12 @@ const char *csv_delimiter_name(char delim)
 int csv_read_buffer(const char *data, size_t len, const char *origin, csv_row_fn on_row,
 		    csv_comment_fn on_comment, void *ctx, struct bd_error *err)
 {
+	return csv_read_buffer_delim(data, len, origin, 0, on_row, on_comment, ctx, err);
+}
+
+int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char delim, csv_row_fn on_row,
+			  csv_comment_fn on_comment, void *ctx, struct bd_error *err)
+{
 	struct reader r = {.on_row = on_row, .ctx = ctx, .err = err};
 	struct csv_parser p;
 	if (csv_init(&p, CSV_APPEND_NULL) != 0)
@@ -144,7 +150,9 @@ int csv_read_buffer(const char *data, size_t len, const char *origin, csv_row_fn
 		data += 3;
 		len -= 3;
 	}
-	bool delim_set = false, in_record = false;
+	bool delim_set = delim != 0, in_record = false;
+	if (delim)
+		csv_set_delim(&p, (unsigned char)delim);
 	size_t pos = 0;
 	int rc = 0;
 	while (pos < len && !r.failed) {

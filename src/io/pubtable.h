@@ -1,0 +1,41 @@
+/* pubtable.h: a published allocation table, as printed in a decision.
+ *
+ * Reads the tab-separated text of the seeds (with prose lines around the
+ * table, <b> tags in the total row) or a CSV export.  The header is the
+ * first row of three or more fields; data rows follow until the total row
+ * (Summa, Totalt, Total, TOT SUMMA) or the end of the table.  Columns are
+ * classified by their headers:
+ *   share   "Andel ..."                       (printed shares or percentages)
+ *   key     "Befolkning", "invånare", "Antal", "insatser", "population", "nyckel"
+ *   total   "Totalt ..." / "Summa ..."         (a row total of the amount columns)
+ *   amount  "... kronor", "medel", "belopp", "kr"
+ * The first column names the recipient. */
+#ifndef BIDRAG_PUBTABLE_H
+#define BIDRAG_PUBTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/util.h"
+
+enum pcol_role { PC_NAME, PC_KEY, PC_SHARE, PC_AMOUNT, PC_TOTAL, PC_OTHER };
+
+struct pubtable {
+	char *origin;
+	size_t ncols;
+	char **header;
+	enum pcol_role *role;
+	size_t header_line;
+	size_t nrows;
+	char ***cell; /* cell[row][col], tags removed, trimmed */
+	size_t *line;
+	bool has_total;
+	char **total; /* the total row's cells */
+	size_t total_line;
+};
+
+int pubtable_read(struct pubtable *t, const char *path, struct bd_error *err);
+void pubtable_release(struct pubtable *t);
+const char *pcol_role_name(enum pcol_role r);
+
+#endif
