@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# check.sh BUILD ASAN: the whole test suite against both builds; ends with
+# the line "N passed, N failed" over both.
+set -u
+total_p=0 total_f=0
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for b in "$@"; do
+	echo "== tests against $b"
+	out=$(tests/run "$b" 2>&1 | tee /dev/stderr | tail -1)
+	p=$(echo "$out" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
+	f=$(echo "$out" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
+	[ -n "$p" ] || { p=0; f=$((f + 1)); echo "not ok - tests/run $b did not finish"; }
+	total_p=$((total_p + p)); total_f=$((total_f + ${f:-1}))
+done
+echo "$total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]

@@ -1,0 +1,17 @@
+#!/bin/sh
+# setup-debian.sh [--tests]: install what bidrag needs on Debian 12, only
+# what is missing.  With --tests, also what the test suite needs.
+set -eu
+pkgs="gcc pkg-config meson ninja-build libgmp-dev libxlsxwriter-dev libjansson-dev libcsv-dev"
+if [ "${1:-}" = "--tests" ]; then
+	pkgs="$pkgs unzip"
+fi
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "setup: installing$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
