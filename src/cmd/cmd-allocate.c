@@ -37,7 +37,11 @@ const struct cmd_entry cmd_allocate_entry = {
 		 "                     its quota) or half-up (each rounded alone; the residual is reported)\n"
 		 "  --unit AMOUNT      rounding unit (default 1 krona; e.g. 100 000)\n"
 		 "  --sort S           row order: input (default for files), code (default for datasets),\n"
-		 "                     name, amount or key (both descending)",
+		 "                     name, amount or key (both descending)\n"
+		 "  --title TEXT       the title line above the table\n"
+		 "  --format F         table (the seeds' bilaga layout, default), tsv, csv (code,recipient,...,\n"
+		 "                     amount), json (an array of objects, integer amounts) or xlsx\n"
+		 "  --output FILE      write to FILE (a .xlsx, .csv or .json name sets the format)",
 	.exec = cmd_allocate,
 };
 
@@ -152,6 +156,7 @@ static int parse_args(struct alloc *a, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const struct cmd_entry *e = &cmd_allocate_entry;
+	bool format_given = false;
 	a->ncomp = 1;
 	a->unit = 1;
 	a->format = FMT_TABLE;
@@ -247,6 +252,7 @@ static int parse_args(struct alloc *a, int argc, char **argv)
 		case O_FORMAT:
 			if (table_format_parse(optarg, &a->format, &err))
 				return error("%s", err.msg);
+			format_given = true;
 			break;
 		case O_OUTPUT:
 			a->output = optarg;
@@ -288,6 +294,15 @@ static int parse_args(struct alloc *a, int argc, char **argv)
 							   cp->nkeys);
 		if (cp->nkeys == 1 && !cp->key[0].has_weight)
 			cp->key[0].weight = (struct rat){1, 1};
+	}
+	if (!format_given && a->output) {
+		const char *dot = strrchr(a->output, '.');
+		if (dot && strcmp(dot, ".xlsx") == 0)
+			a->format = FMT_XLSX;
+		else if (dot && strcmp(dot, ".csv") == 0)
+			a->format = FMT_CSV;
+		else if (dot && strcmp(dot, ".json") == 0)
+			a->format = FMT_JSON;
 	}
 	if (a->format == FMT_XLSX && !a->output)
 		return error("--format xlsx writes a file: give --output FILE.xlsx");
@@ -462,6 +477,12 @@ static int run_component(struct alloc *a, struct component *cp, struct bd_error 
 		for (size_t i = 0; i < a->n; i++) {
 			cp->amount[i] = v[i];
 			sum += v[i];
+			if (v[i] % a->unit != 0) {
+				if (owned)
+					free(v);
+				return bd_fail(err, "%s: the amount for %s, %s kr, is not a multiple of the rounding unit %s kr",
+					       kf->origin, a->label[i], fmt_kr(cp->amount[i], b1), fmt_kr(a->unit, b2));
+			}
 		}
 		if (owned)
 			free(v);
@@ -810,9 +831,12 @@ int cmd_allocate(int argc, char **argv)
 	for (size_t k = 0; k < a->ncomp; k++)
 		if (a->comp[k].residual) {
 			char r[NUM_BUFSZ];
-			fprintf(stderr, "note: half-up rounding leaves a residual of %s kr%s%s against the total\n",
-				fmt_kr(a->comp[k].residual, r), a->comp[k].title ? " in " : "",
-				a->comp[k].title ? a->comp[k].title : "");
+			char t[NUM_BUFSZ], d[NUM_BUFSZ];
+			int64_t res = a->comp[k].residual;
+			fprintf(stderr, "note: half-up rounding: the amounts%s%s sum to %s kr, %s kr %s than the total %s kr\n",
+				a->comp[k].title ? " of " : "", a->comp[k].title ? a->comp[k].title : "",
+				fmt_kr(a->comp[k].total - res, t), fmt_kr(res < 0 ? -res : res, r),
+				res < 0 ? "more" : "less", fmt_kr(a->comp[k].total, d));
 		}
 cleanup:
 	release(a);

@@ -276,7 +276,7 @@ static int resolve_rows(struct verify *v, struct bd_error *err)
 							       t->line[i], v->rcp[i]->name, t->line[j]);
 			return 0;
 		}
-		if (r >= bestn) {
+		if (k == 0 || r > bestn) { /* on a tie, the first kind tried explains best */
 			bestn = r;
 			best = e;
 		}

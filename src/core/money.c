@@ -267,8 +267,16 @@ int num_parse(const char *s, unsigned flags, struct rat *out, char *why, size_t 
 	p = skip_spaces(p);
 	if (*p) {
 		size_t rest = strlen((const char *)p);
-		while (rest > 0 && space_len(p + rest - 1) == 1)
-			rest--;
+		for (;;) { /* trailing blanks, NBSP and narrow NBSP too */
+			if (rest >= 1 && space_len(p + rest - 1) == 1)
+				rest -= 1;
+			else if (rest >= 2 && space_len(p + rest - 2) == 2)
+				rest -= 2;
+			else if (rest >= 3 && space_len(p + rest - 3) == 3)
+				rest -= 3;
+			else
+				break;
+		}
 		const struct suffix *found = NULL;
 		for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
 			if (rest_is(p, rest, suffixes[i].word)) {
@@ -377,9 +385,25 @@ char *fmt_rat_decimal(i128 num, i128 den, int decimals, bool group, char *buf)
 	u128 ip = n / d, rem = n % d;
 	u128 fr = 0;
 	for (int i = 0; i < decimals; i++) {
-		rem *= 10;
-		fr = fr * 10 + rem / d;
-		rem %= d;
+		u128 digit = 0;
+		if (rem <= ~(u128)0 / 10) {
+			rem *= 10;
+			digit = rem / d;
+			rem %= d;
+		} else {
+			/* rem * 10 would overflow (d near 2^127): add rem ten
+			 * times, reducing modulo d; rem, acc < d < 2^127. */
+			u128 acc = 0;
+			for (int k = 0; k < 10; k++) {
+				acc += rem;
+				if (acc >= d) {
+					acc -= d;
+					digit++;
+				}
+			}
+			rem = acc;
+		}
+		fr = fr * 10 + digit;
 	}
 	if (rem >= d - rem) { /* rem/d >= 1/2 */
 		fr++;

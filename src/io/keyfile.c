@@ -278,7 +278,7 @@ int keyfile_parse(struct keyfile *kf, const char *data, size_t len, const char *
 					if (got == kf->nrows) {
 						kf->kind = kinds;
 						rc = 0;
-					} else if (got >= best) {
+					} else if (!best_err.msg[0] || got > best) {
 						best = got;
 						best_err = e;
 					}

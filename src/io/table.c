@@ -39,7 +39,8 @@ static const char *cell_text(const struct tcol *c, const struct tcell *v, bool h
 		return human ? fmt_i128_grouped(v->num, scratch) : fmt_i128(v->num, scratch);
 	case COL_DECIMAL:
 		if (!human && v->text) {
-			snprintf(scratch, NUM_BUFSZ, "%s", v->text);
+			if (v->text != scratch) /* the cell may already live in scratch */
+				snprintf(scratch, NUM_BUFSZ, "%s", v->text);
 			char *comma = strchr(scratch, ',');
 			if (comma)
 				*comma = '.';

@@ -72,7 +72,7 @@ expect_eq "seed 004: 80 000 000 among six RCC: 2 x 13 333 334 + 4 x 13 333 333, 
 # Half-up reproduces the published rounding of seed 004 and reports the residual.
 run allocate --total 185000000 --key population@2019-11-01 --method half-up --format csv
 expect_rc "half-up runs" 0
-expect_err "half-up reports the residual of -2 kr" 'residual of -2 kr'
+expect_err "half-up reports that the amounts exceed the total by 2 kr" 'sum to 185 000 002 kr, 2 kr more than the total 185 000 000 kr'
 expect_eq "half-up amounts sum to 185 000 002" "$(printf '%s\n' "$OUT" | awk -F, 'NR>1 {s+=$NF} END {printf "%.0f", s}')" 185000002
 
 # Rounding unit, subsets and exclusions.
@@ -120,6 +120,14 @@ if command -v unzip >/dev/null; then
 else
 	fail "unzip is installed for the xlsx checks"
 fi
+run allocate --total 80000000 --equal --recipients rcc --format csv
+expect_out "csv: the share column is filled" '^RCC-NORR,RCC Norr,0.1666666667,13333334$'
+run allocate --total 80000000 --equal --recipients rcc --format json
+expect_out "json: shares as exact decimal strings" '"share": ?"0.1666666667"'
+run allocate --total 215000000 --key population@2019-11-01 --output "$WORK/by-name.xlsx"
+expect_eq "a .xlsx output name selects the xlsx format" "$(head -c 2 "$WORK/by-name.xlsx")" "PK"
+printf 'kod,belopp\n01,150\n' >"$WORK/unitlist.csv"
+expect_error "an explicit list off the rounding unit" "not a multiple of the rounding unit 100 kr" allocate --amounts "$WORK/unitlist.csv" --recipients 01 --unit 100
 run allocate --total 1000 --key population@2019-11-01 --format csv --output "$WORK/o.csv"
 expect_eq "--output writes the file" "$(head -1 "$WORK/o.csv" | cut -d, -f1-2)" "code,recipient"
 
