@@ -637,8 +637,8 @@ static char *describe_rule(const struct alloc *a, const struct component *cp)
 		}
 	}
 	if (cp->residual)
-		buf_addf(&b, "; beloppen summerar till %s kr, differens mot totalen %s kr",
-			 fmt_kr(cp->total - cp->residual, t), fmt_kr(cp->residual, r));
+		buf_addf(&b, "; beloppen summerar till %s kr, %s kr %s än totalen", fmt_kr(cp->total - cp->residual, t),
+			 fmt_kr(cp->residual < 0 ? -cp->residual : cp->residual, r), cp->residual < 0 ? "mer" : "mindre");
 	return b.data;
 }
 
