@@ -296,6 +296,10 @@ static int check_spec(const struct apportion_spec *s, int64_t *rest, struct bd_e
 		return bd_fail(err, "the base amounts (%s kr x %zu recipients = %s kr) exceed the total %s kr",
 			       fmt_kr(s->base, a), n, fmt_i128_grouped(basesum, b), fmt_kr(s->total, c));
 	*rest = (int64_t)(s->total - basesum);
+	/* An amount rounded up to whole units must still fit in int64. */
+	if ((i128)s->base + (i128)s->unit * (((i128)*rest + s->unit - 1) / s->unit) > INT64_MAX)
+		return bd_fail(err, "the total %s kr is too large to round up in units of %s kr",
+			       fmt_kr(s->total, a), fmt_kr(s->unit, b));
 	if (s->base % s->unit != 0)
 		return bd_fail(err, "the base amount %s kr is not a multiple of the rounding unit %s kr",
 			       fmt_kr(s->base, a), fmt_kr(s->unit, b));
@@ -310,7 +314,7 @@ static int check_spec(const struct apportion_spec *s, int64_t *rest, struct bd_e
 
 /* Fast path.  Returns false (nothing written) when a product would overflow. */
 static bool apportion_small(const struct apportion_spec *s, int64_t rest, int64_t *amount,
-			    int64_t *distributed)
+			    i128 *distributed)
 {
 	const struct apportion_weights *w = s->weights;
 	size_t n = w->n;
@@ -324,7 +328,7 @@ static bool apportion_small(const struct apportion_spec *s, int64_t rest, int64_
 		return true;
 	}
 	u128 *rem = xmalloc(n * sizeof(u128));
-	int64_t units = 0;
+	i128 units = 0; /* half-up may round the sum past INT64_MAX */
 	for (size_t i = 0; i < n; i++) {
 		u128 p;
 		if (__builtin_mul_overflow((u128)rest, w->small[i], &p)) {
@@ -362,7 +366,7 @@ static bool apportion_small(const struct apportion_spec *s, int64_t rest, int64_
 }
 
 static void apportion_big(const struct apportion_spec *s, int64_t rest, int64_t *amount,
-			  int64_t *distributed)
+			  i128 *distributed)
 {
 	const struct apportion_weights *w = s->weights;
 	size_t n = w->n;
@@ -378,7 +382,7 @@ static void apportion_big(const struct apportion_spec *s, int64_t rest, int64_t 
 		}
 	}
 	mpz_t *rem = xcalloc(n, sizeof(mpz_t));
-	int64_t units = 0;
+	i128 units = 0; /* half-up may round the sum past INT64_MAX */
 	for (size_t i = 0; i < n; i++) {
 		mpz_init(rem[i]);
 		if (mpz_sgn(D) == 0) {
@@ -429,15 +433,15 @@ int apportion(const struct apportion_spec *s, int64_t *amount, int64_t *residual
 	int64_t rest = 0;
 	if (check_spec(s, &rest, err))
 		return -1;
-	int64_t units;
+	i128 units;
 	if (!apportion_small(s, rest, amount, &units))
 		apportion_big(s, rest, amount, &units);
-	int64_t sum = 0;
+	i128 sum = 0;
 	for (size_t i = 0; i < s->weights->n; i++) {
 		amount[i] = amount[i] * s->unit + s->base;
 		sum += amount[i];
 	}
-	*residual = s->total - sum;
+	*residual = (int64_t)(s->total - sum);
 	return 0;
 }
 
