@@ -153,7 +153,7 @@ int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char
 	bool delim_set = delim != 0, in_record = false;
 	if (delim)
 		csv_set_delim(&p, (unsigned char)delim);
-	size_t pos = 0;
+	size_t pos = 0, record_line = 0;
 	int rc = 0;
 	while (pos < len && !r.failed) {
 		const char *nl = memchr(data + pos, '\n', len - pos);
@@ -183,14 +183,22 @@ int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char
 			}
 		}
 		size_t before = r.records;
-		if (csv_parse(&p, line, ll, on_field, on_record, &r) != ll) {
+		if (!in_record)
+			record_line = r.line;
+		/* The last line is ended as if it had a newline, so that an open
+		 * quote shows below instead of being closed by csv_fini. */
+		if (csv_parse(&p, line, ll, on_field, on_record, &r) != ll ||
+		    (!nl && csv_parse(&p, "\n", 1, on_field, on_record, &r) != 1)) {
 			rc = bd_fail(err, "%s:%zu: %s", origin, r.line, csv_strerror(csv_error(&p)));
 			break;
 		}
 		/* A line that did not end a record lies inside a quoted field
 		 * that spans lines. */
-		in_record = r.records == before && nl != NULL;
+		in_record = r.records == before;
 	}
+	if (!rc && !r.failed && in_record)
+		rc = bd_fail(err, "%s:%zu: unterminated quoted field (a '\"' opened on this line is never closed)",
+			     origin, record_line);
 	if (!rc && !r.failed && csv_fini(&p, on_field, on_record, &r) != 0)
 		rc = bd_fail(err, "%s:%zu: unterminated quoted field", origin, r.line);
 	if (r.failed)

@@ -22,9 +22,11 @@ void keyfile_init(struct keyfile *kf)
 
 void keyfile_release(struct keyfile *kf)
 {
-	for (size_t c = 0; c < kf->ncols; c++) {
-		free(kf->value[c]);
-		free(kf->colerr[c]);
+	for (size_t c = 0; c < kf->ncols; c++) { /* a bad header fails before value, colerr exist */
+		if (kf->value)
+			free(kf->value[c]);
+		if (kf->colerr)
+			free(kf->colerr[c]);
 	}
 	free(kf->value);
 	free(kf->colerr);
@@ -120,8 +122,9 @@ static int set_value(struct keyfile *kf, size_t col, size_t row, const char *tex
 		return 0;
 	}
 	i128 coef = v.num * (p10 / v.den);
-	/* Bring this value and the column to a common scale. */
-	while (d < kf->scale[col]) {
+	/* Bring this value and the column to a common scale (stopping once
+	 * too large for int64, before the 128 bits overflow). */
+	while (d < kf->scale[col] && coef <= INT64_MAX) {
 		coef *= 10;
 		d++;
 	}
@@ -265,8 +268,9 @@ int keyfile_parse(struct keyfile *kf, const char *data, size_t len, const char *
 		} else {
 			if ((rc = refdata_load(err)) == 0) {
 				static const unsigned order[] = {RK_REGION, RK_KOMMUN, RK_SAMVERKANSREGION | RK_RCC};
-				struct bd_error best_err = {{0}}, e;
-				size_t best = 0;
+				struct bd_error best_err = {{0}}, e, kerr[BD_ARRAY_LEN(order)];
+				size_t best = 0, kgot[BD_ARRAY_LEN(order)] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
+				unsigned tied = 0, ntied = 0; /* the kinds that stop at row `best` */
 				rc = -1;
 				for (size_t k = 0; k < BD_ARRAY_LEN(order) && rc; k++) {
 					unsigned kinds = order[k];
@@ -275,12 +279,34 @@ int keyfile_parse(struct keyfile *kf, const char *data, size_t len, const char *
 					if (o && o->kinds)
 						kinds &= o->kinds;
 					size_t got = resolve_rows(kf, &c, kinds, &e);
+					kgot[k] = got;
+					kerr[k] = e;
 					if (got == kf->nrows) {
 						kf->kind = kinds;
 						rc = 0;
 					} else if (!best_err.msg[0] || got > best) {
 						best = got;
 						best_err = e;
+						tied = kinds;
+						ntied = 1;
+					} else if (got == best) {
+						tied |= kinds;
+						ntied++;
+					}
+				}
+				/* Several kinds stop at the same row: take the message of
+				 * the kind with the closest name, not simply the first. */
+				const struct recipient *any;
+				const char *text = rc ? (c.raw_code[best] ? c.raw_code[best] : c.raw_name[best]) : NULL;
+				if (rc && ntied > 1 && refdata_resolve(text, tied, &any, &e) != 0) {
+					const char *s = strstr(e.msg, "did you mean '");
+					size_t sl = s ? strcspn(s + 14, "'") + 15 : 0;
+					for (size_t k = 0; s && k < BD_ARRAY_LEN(order); k++) {
+						const char *t = kgot[k] == best ? strstr(kerr[k].msg, "did you mean '") : NULL;
+						if (t && strncmp(t, s, sl) == 0) {
+							best_err = kerr[k];
+							break;
+						}
 					}
 				}
 				if (rc && err)
