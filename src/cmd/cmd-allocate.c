@@ -181,10 +181,8 @@ static int parse_args(struct alloc *a, int argc, char **argv)
 				return -1;
 			break;
 		case O_UNIT:
-			if (opt_kronor("--unit", optarg, &a->unit))
+			if (opt_unit(optarg, &a->unit))
 				return -1;
-			if (a->unit < 1)
-				return error("invalid --unit '%s': the rounding unit must be at least 1 krona", optarg);
 			break;
 		case O_KEY:
 		case O_WEIGHTS:
@@ -664,12 +662,15 @@ static int cmp_by(const struct alloc *a, const char *sort, size_t x, size_t y)
 	return strcmp(a->id[x], a->id[y]);
 }
 
-static const struct alloc *sort_ctx;
-static const char *sort_key;
+struct sort_ctx {
+	const struct alloc *a;
+	const char *key;
+};
 
-static int cmp_rows(const void *p, const void *q)
+static int cmp_rows(const void *p, const void *q, void *vctx)
 {
-	return cmp_by(sort_ctx, sort_key, *(const size_t *)p, *(const size_t *)q);
+	const struct sort_ctx *c = vctx;
+	return cmp_by(c->a, c->key, *(const size_t *)p, *(const size_t *)q);
 }
 
 static int write_output(struct alloc *a, struct bd_error *err)
@@ -679,9 +680,8 @@ static int write_output(struct alloc *a, struct bd_error *err)
 		a->order = xmalloc((a->n ? a->n : 1) * sizeof(size_t));
 		for (size_t i = 0; i < a->n; i++)
 			a->order[i] = i;
-		sort_ctx = a;
-		sort_key = sort;
-		qsort(a->order, a->n, sizeof(size_t), cmp_rows);
+		struct sort_ctx sc = {a, sort};
+		qsort_r(a->order, a->n, sizeof(size_t), cmp_rows, &sc);
 	}
 	struct tcol cols[MAX_KEYS + MAX_COMPONENTS + 8];
 	struct outcol oc[MAX_KEYS + MAX_COMPONENTS + 8];

@@ -124,10 +124,8 @@ static int parse_args(struct verify *v, int argc, char **argv)
 				return -1;
 			break;
 		case O_UNIT:
-			if (opt_kronor("--unit", optarg, &v->unit))
+			if (opt_unit(optarg, &v->unit))
 				return -1;
-			if (v->unit < 1)
-				return error("invalid --unit '%s': the rounding unit must be at least 1 krona", optarg);
 			break;
 		case O_KEY:
 		case O_KEYCOL:
@@ -797,7 +795,7 @@ static char *rule_text(const struct verify *v)
 static void print_text(struct verify *v)
 {
 	struct pubtable *t = &v->t;
-	char a[NUM_BUFSZ], b[NUM_BUFSZ], c[NUM_BUFSZ], d[NUM_BUFSZ];
+	char a[NUM_BUFSZ], b[NUM_BUFSZ];
 	char *rule = rule_text(v);
 	printf("Tabell: %s, %zu rader (rad %zu-%zu)\nBelopp: kolumnen '%s'\nRegel: %s\n\n", t->origin, t->nrows, t->line[0],
 	       t->line[t->nrows - 1], t->header[v->amount_col], rule);
@@ -838,8 +836,6 @@ static void print_text(struct verify *v)
 		printf("%s\n", status);
 	}
 	mpq_clears(q, dev, NULL);
-	(void)c;
-	(void)d;
 	printf("\nKontroller:\n");
 	for (size_t i = 0; i < v->nchecks; i++)
 		printf("  %-4s %s\n", v->checks[i].ok ? "ok" : "FEL", v->checks[i].message);
@@ -847,7 +843,7 @@ static void print_text(struct verify *v)
 	for (size_t i = 0; i < v->nchecks; i++)
 		bad += !v->checks[i].ok;
 	if (bad)
-		printf("\nResultat: tabellen är INTE konsistent (%zu %s).\n", bad, bad == 1 ? "fel" : "fel");
+		printf("\nResultat: tabellen är INTE konsistent (%zu fel).\n", bad);
 	else
 		printf("\nResultat: tabellen är konsistent.\n");
 }

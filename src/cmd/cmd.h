@@ -37,6 +37,8 @@ void print_usage(FILE *out, const struct cmd_entry *e);
 
 /* opt_kronor: parse the amount of option `opt`; prints the error itself. */
 int opt_kronor(const char *opt, const char *text, int64_t *out);
+/* opt_unit: a rounding unit, at least 1 krona. */
+int opt_unit(const char *text, int64_t *out);
 int opt_ratio(const char *opt, const char *text, struct rat *out);
 
 /* open_output: stdout for NULL or "-", else the file; prints errors. */

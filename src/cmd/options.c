@@ -42,6 +42,17 @@ int opt_kronor(const char *opt, const char *text, int64_t *out)
 	return 0;
 }
 
+int opt_unit(const char *text, int64_t *out)
+{
+	if (opt_kronor("--unit", text, out))
+		return -1;
+	if (*out < 1) {
+		error("invalid --unit '%s': the rounding unit must be at least 1 krona", text);
+		return -1;
+	}
+	return 0;
+}
+
 int opt_ratio(const char *opt, const char *text, struct rat *out)
 {
 	char why[200];

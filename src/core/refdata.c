@@ -198,18 +198,6 @@ int refdata_load(struct bd_error *err)
 	return 0;
 }
 
-const struct recipient *const *refdata_all(size_t *n)
-{
-	static const struct recipient **all;
-	if (!all) {
-		all = xcalloc(rd.n + 1, sizeof(*all));
-		for (size_t i = 0; i < rd.n; i++)
-			all[i] = &rd.r[i];
-	}
-	*n = rd.n;
-	return all;
-}
-
 const struct recipient *refdata_by_code(const char *code)
 {
 	for (size_t i = 0; i < rd.n; i++)

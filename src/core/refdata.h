@@ -51,9 +51,6 @@ int refdata_resolve(const char *text, unsigned kinds, const struct recipient **o
  * *out is malloc'd. */
 int refdata_set(const char *set, const struct recipient ***out, size_t *n, struct bd_error *err);
 
-/* refdata_all: every recipient (for listings). */
-const struct recipient *const *refdata_all(size_t *n);
-
 /* kind_name: "region", "kommun", ... ; kinds_name: "region or kommun". */
 const char *kind_name(enum recipient_kind k);
 

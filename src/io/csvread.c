@@ -126,11 +126,6 @@ static char detect_delimiter(const char *line, size_t len)
 	return ',';
 }
 
-const char *csv_delimiter_name(char delim)
-{
-	return delim == '\t' ? "tab" : delim == ';' ? "semicolon" : "comma";
-}
-
 int csv_read_buffer(const char *data, size_t len, const char *origin, csv_row_fn on_row,
 		    csv_comment_fn on_comment, void *ctx, struct bd_error *err)
 {

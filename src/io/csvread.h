@@ -31,7 +31,4 @@ int csv_read_buffer(const char *data, size_t len, const char *origin, csv_row_fn
 int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char delim, csv_row_fn on_row,
 			  csv_comment_fn on_comment, void *ctx, struct bd_error *err);
 
-/* csv_delimiter_name: "comma", "semicolon" or "tab" for a delimiter byte. */
-const char *csv_delimiter_name(char delim);
-
 #endif

@@ -194,14 +194,6 @@ static int write_csv(const struct table *t, FILE *out)
 	return 0;
 }
 
-char *json_quote(const char *s)
-{
-	json_t *j = json_string(s);
-	char *out = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-	json_decref(j);
-	return out ? out : xstrdup("\"\"");
-}
-
 static int write_json(const struct table *t, FILE *out, struct bd_error *err)
 {
 	char scratch[NUM_BUFSZ];

@@ -58,7 +58,4 @@ int table_format_parse(const char *s, enum table_format *f, struct bd_error *err
 /* table_write: to out, or for xlsx to path (which must be given). */
 int table_write(const struct table *t, enum table_format fmt, FILE *out, const char *path, struct bd_error *err);
 
-/* json_string_escape: s as a JSON string literal (malloc'd). */
-char *json_quote(const char *s);
-
 #endif

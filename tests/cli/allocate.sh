@@ -144,6 +144,7 @@ expect_error "a mix needs every weight" "has no --weight" allocate --total 100 -
 expect_error "bad weight" "invalid --weight 'half'" allocate --total 100 --key population@2019-11-01 --weight half
 expect_error "base exceeds total" "base amounts .*exceed the total" allocate --total 1000000 --base 100000 --key population@2019-11-01
 expect_error "total not a multiple of the unit" "not a multiple of the rounding unit" allocate --total 1050 --unit 100 --key population@2019-11-01
+expect_error "a rounding unit below 1 krona" "invalid --unit '0': the rounding unit must be at least 1 krona" allocate --total 100 --key population@2019-11-01 --unit 0
 expect_error "unknown method" "unknown --method 'banker'" allocate --total 100 --key population@2019-11-01 --method banker
 expect_error "unknown format" "unknown format 'pdf'" allocate --total 100 --key population@2019-11-01 --format pdf
 expect_error "xlsx needs a file" "xlsx writes a file" allocate --total 100 --key population@2019-11-01 --format xlsx

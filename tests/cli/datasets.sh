@@ -29,6 +29,7 @@ expect_error "import validates the file" "bad.csv:2: unknown region 'Norbotten'"
 run datasets
 expect_out "a failed import leaves nothing" '^test@2024 '
 expect_eq "a failed import leaves nothing (no bad@1)" "$(printf '%s\n' "$OUT" | grep -c '^bad@1')" 0
+BIDRAG_DATASETS=/proc/bidrag-no-such-dir expect_error "import into a folder that cannot be written" "cannot write to '/proc/bidrag-no-such-dir'" datasets import "$WORK/k.csv" --name other@1
 expect_error "show an unknown dataset" "unknown dataset 'nope'" datasets show nope
 
 run recipients

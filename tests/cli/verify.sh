@@ -97,6 +97,7 @@ printf 'Region,Befolkning,Belopp\nRegion Uppsala,1,1\nUppsala,1,1\n' >"$WORK/dup
 expect_error "duplicate row" "dup.csv:3: Region Uppsala appears twice \(first at line 2\)" verify "$WORK/dup.csv" --total 2
 printf 'Region,Befolkning,Belopp\nRegion Uppsala,1,1\n' >"$WORK/nototal.csv"
 expect_error "no stated total" "no stated total: give --total" verify "$WORK/nototal.csv"
+expect_error "a rounding unit below 1 krona" "invalid --unit '0'" verify "$WORK/t.csv" --unit 0
 expect_error "unknown format" "unknown format 'xml'" verify "$WORK/t.csv" --format xml
 expect_error "--equal with a key" "--equal and --list do not take keys" verify "$WORK/t.csv" --equal --key population@2019-11-01
 done_testing

@@ -18,29 +18,11 @@
 
 #include "core/apportion.h"
 #include "core/money.h"
+#include "prng.h"
 #include "tap.h"
 
 /* ---- PRNG ------------------------------------------------------------- */
 
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t s)
-{
-	rng_state = s ? s : 0x9E3779B97F4A7C15ULL;
-}
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ULL;
-}
-
-static uint64_t rng_below(uint64_t n)
-{
-	return n ? rng() % n : 0;
-}
 
 /* [lo, hi], inclusive */
 static int64_t rng_range(int64_t lo, int64_t hi)

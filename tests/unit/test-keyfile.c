@@ -452,7 +452,10 @@ static void test_dataset_file(void)
 static void test_all_kommuner(void)
 {
 	size_t n;
-	const struct recipient *const *all = refdata_all(&n);
+	const struct recipient **all;
+	struct bd_error serr;
+	if (!ok(refdata_set("kommuner", &all, &n, &serr) == 0, "the kommuner set loads"))
+		return;
 	struct buf b;
 	buf_init(&b, 1 << 20);
 	buf_adds(&b, "Kommun;Kod;Invånare\n");
@@ -480,6 +483,7 @@ static void test_all_kommuner(void)
 	ok(good, "all 290 kommuner by name and code, values exact (%s)", rc ? err.msg : "ok");
 	keyfile_release(&kf);
 	buf_release(&b);
+	free(all);
 }
 
 static void test_wide_and_long(void)

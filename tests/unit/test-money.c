@@ -9,6 +9,7 @@
 
 #include "core/apportion.h" /* fmt_mpq_decimal */
 #include "core/money.h"
+#include "prng.h"
 #include "tap.h"
 
 #define I128_MAX ((i128)(((u128)1 << 127) - 1))
@@ -18,26 +19,6 @@
 
 /* ---- a fixed-seed PRNG (xorshift64*) ---------------------------------- */
 
-static uint64_t rng_state;
-
-static void rng_seed(uint64_t s)
-{
-	rng_state = s ? s : 0x9E3779B97F4A7C15ULL;
-}
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ULL;
-}
-
-/* rng_below: uniform-ish in [0, n) (n > 0); the bias is irrelevant here. */
-static uint64_t rng_below(uint64_t n)
-{
-	return rng() % n;
-}
 
 /* A random u128 of a random bit length (so that small values are common). */
 static u128 rng_u128_bits(int maxbits)
