@@ -438,8 +438,8 @@ static int align(struct alloc *a, struct keyfile *kf, size_t col, const char *wh
 	if (strict_extra && kf->nrows != a->n) {
 		struct strmap m;
 		strmap_init(&m, a->n, a->id);
-		for (size_t i = 0; i < a->n; i++)
-			strmap_put(&m, (uint32_t)i, NULL);
+		uint32_t dup, first;
+		strmap_put_all(&m, a->n, &dup, &first); /* the recipients are unique */
 		for (size_t r = 0; r < kf->nrows; r++)
 			if (strmap_get(&m, kf->id[r]) < 0) {
 				strmap_release(&m);

@@ -329,21 +329,59 @@ int ratio_parse(const char *s, struct rat *out, char *why, size_t whylen)
 	return num_parse(s, NUM_PERCENT | NUM_FRACTION, out, why, whylen);
 }
 
-char *fmt_i128(i128 v, char *buf)
+/* u64_digits: the decimal digits of v at out, returning their count.
+ * Two digits per 64-bit division (which compiles to a multiplication),
+ * written from the end: the output of ten million rows is mostly digits. */
+static size_t u64_digits(uint64_t v, char *out)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
+	size_t n = 1;
+	for (uint64_t t = v; t >= 10; t /= 10)
+		n++;
+	char *p = out + n;
+	while (v >= 100) {
+		unsigned i = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--p = pairs[i + 1];
+		*--p = pairs[i];
+	}
+	if (v >= 10) {
+		*--p = pairs[v * 2 + 1];
+		*--p = pairs[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return n;
+}
+
+size_t fmt_i128_n(i128 v, char *buf)
+{
+	u128 u = v < 0 ? (u128)0 - (u128)v : (u128)v;
+	size_t o = 0;
+	if (v < 0)
+		buf[o++] = '-';
+	if (u <= UINT64_MAX) {
+		o += u64_digits((uint64_t)u, buf + o);
+		buf[o] = '\0';
+		return o;
+	}
 	char tmp[48];
 	int n = 0;
-	u128 u = v < 0 ? (u128)0 - (u128)v : (u128)v;
 	do {
 		tmp[n++] = (char)('0' + (int)(u % 10));
 		u /= 10;
 	} while (u);
-	int o = 0;
-	if (v < 0)
-		buf[o++] = '-';
 	while (n)
 		buf[o++] = tmp[--n];
 	buf[o] = '\0';
+	return o;
+}
+
+char *fmt_i128(i128 v, char *buf)
+{
+	fmt_i128_n(v, buf);
 	return buf;
 }
 
@@ -382,9 +420,20 @@ char *fmt_rat_decimal(i128 num, i128 den, int decimals, bool group, char *buf)
 		scale *= 10;
 	/* Round |num/den| * scale half up, without overflowing: split into the
 	 * integer part and the fraction first. */
-	u128 ip = n / d, rem = n % d;
-	u128 fr = 0;
-	for (int i = 0; i < decimals; i++) {
+	u128 ip = 0, rem = n, fr = 0, t;
+	int slow_digits = decimals;
+	if (n >= d) {
+		ip = n / d;
+		rem = n % d;
+	}
+	if (d < ((u128)1 << 126) && !__builtin_mul_overflow(rem, scale, &t)) {
+		/* One division: fr = floor(rem * scale / d), rounded half up. */
+		fr = t / d;
+		rem = t % d;
+		slow_digits = 0;
+	}
+	/* Otherwise digit by digit, never overflowing. */
+	for (int i = 0; i < slow_digits; i++) {
 		u128 digit = 0;
 		if (rem <= ~(u128)0 / 10) {
 			rem *= 10;
@@ -413,21 +462,16 @@ char *fmt_rat_decimal(i128 num, i128 den, int decimals, bool group, char *buf)
 		}
 	}
 	char ibuf[NUM_BUFSZ];
-	if (group)
-		fmt_i128_grouped((i128)ip, ibuf);
-	else
-		fmt_i128((i128)ip, ibuf);
+	size_t il = group ? strlen(fmt_i128_grouped((i128)ip, ibuf)) : fmt_i128_n((i128)ip, ibuf);
 	size_t o = 0;
 	if (neg && (ip || fr))
 		buf[o++] = '-';
-	size_t il = strlen(ibuf);
 	memcpy(buf + o, ibuf, il);
 	o += il;
 	if (decimals > 0) {
 		buf[o++] = ',';
 		char fbuf[48];
-		fmt_i128((i128)fr, fbuf);
-		size_t fl = strlen(fbuf);
+		size_t fl = fmt_i128_n((i128)fr, fbuf);
 		for (size_t i = fl; i < (size_t)decimals; i++)
 			buf[o++] = '0';
 		memcpy(buf + o, fbuf, fl);

@@ -61,6 +61,8 @@ char *fmt_kr(int64_t kr, char *buf);
 char *fmt_i128_grouped(i128 v, char *buf);
 /* fmt_i128: plain digits, no grouping. */
 char *fmt_i128(i128 v, char *buf);
+/* fmt_i128_n: the same, returning the length written (hot paths). */
+size_t fmt_i128_n(i128 v, char *buf);
 /* fmt_ore: 1250 -> "12,50". */
 char *fmt_ore(int64_t ore, char *buf);
 /* fmt_rat_decimal: num/den rounded half away from zero to `decimals` places,

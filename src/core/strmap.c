@@ -18,10 +18,10 @@ static uint64_t hash(const char *s)
 void strmap_init(struct strmap *m, size_t n, const char *const *keys)
 {
 	size_t cap = 16;
-	while (cap < 2 * n)
+	while (cap < n + n / 2) /* load at most 2/3 */
 		cap *= 2;
 	m->mask = cap - 1;
-	m->slot = xcalloc(cap, sizeof(uint32_t));
+	m->slot = xcalloc(cap, sizeof(uint64_t));
 	m->keys = keys;
 }
 
@@ -31,30 +31,62 @@ void strmap_release(struct strmap *m)
 	m->slot = NULL;
 }
 
-bool strmap_put(struct strmap *m, uint32_t i, uint32_t *existing)
+static bool put_hashed(struct strmap *m, uint32_t i, uint64_t h, uint32_t *existing)
 {
-	size_t h = (size_t)hash(m->keys[i]) & m->mask;
-	while (m->slot[h]) {
-		uint32_t j = m->slot[h] - 1;
-		if (strcmp(m->keys[j], m->keys[i]) == 0) {
+	uint64_t tag = h >> 32;
+	size_t s = (size_t)h & m->mask;
+	while (m->slot[s]) {
+		uint32_t j = (uint32_t)m->slot[s] - 1;
+		if (m->slot[s] >> 32 == tag && strcmp(m->keys[j], m->keys[i]) == 0) {
 			if (existing)
 				*existing = j;
 			return false;
 		}
-		h = (h + 1) & m->mask;
+		s = (s + 1) & m->mask;
 	}
-	m->slot[h] = i + 1;
+	m->slot[s] = tag << 32 | (uint64_t)(i + 1);
+	return true;
+}
+
+bool strmap_put(struct strmap *m, uint32_t i, uint32_t *existing)
+{
+	return put_hashed(m, i, hash(m->keys[i]), existing);
+}
+
+bool strmap_put_all(struct strmap *m, size_t n, uint32_t *dup, uint32_t *existing)
+{
+	/* A slot table larger than the caches costs a miss per insert; hashing
+	 * ahead lets the slot be fetched while earlier keys are inserted. */
+	enum { AHEAD = 16 };
+	uint64_t ring[AHEAD];
+	for (size_t i = 0; i < n && i < AHEAD; i++) {
+		ring[i] = hash(m->keys[i]);
+		__builtin_prefetch(&m->slot[(size_t)ring[i] & m->mask], 1);
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = ring[i % AHEAD];
+		if (i + AHEAD < n) {
+			uint64_t next = hash(m->keys[i + AHEAD]);
+			ring[i % AHEAD] = next;
+			__builtin_prefetch(&m->slot[(size_t)next & m->mask], 1);
+		}
+		if (!put_hashed(m, (uint32_t)i, h, existing)) {
+			*dup = (uint32_t)i;
+			return false;
+		}
+	}
 	return true;
 }
 
 int64_t strmap_get(const struct strmap *m, const char *key)
 {
-	size_t h = (size_t)hash(key) & m->mask;
-	while (m->slot[h]) {
-		uint32_t j = m->slot[h] - 1;
-		if (strcmp(m->keys[j], key) == 0)
+	uint64_t h = hash(key), tag = h >> 32;
+	size_t s = (size_t)h & m->mask;
+	while (m->slot[s]) {
+		uint32_t j = (uint32_t)m->slot[s] - 1;
+		if (m->slot[s] >> 32 == tag && strcmp(m->keys[j], key) == 0)
 			return j;
-		h = (h + 1) & m->mask;
+		s = (s + 1) & m->mask;
 	}
 	return -1;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdbool.h>
 
 #define BD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -55,5 +56,11 @@ void buf_release(struct buf *b);
 
 /* read_file: whole file into memory (NUL-terminated); at most max bytes. */
 int read_file(const char *path, size_t max, char **data, size_t *len, struct bd_error *err);
+
+/* map_file: a read-only view of a whole file (not NUL-terminated): mapped
+ * for regular files, read into memory for pipes and "-".  Release with
+ * unmap_file(data, len, mapped). */
+int map_file(const char *path, size_t max, const char **data, size_t *len, bool *mapped, struct bd_error *err);
+void unmap_file(const char *data, size_t len, bool mapped);
 
 #endif

@@ -94,12 +94,18 @@ static int set_value(struct keyfile *kf, size_t col, size_t row, const char *tex
 	struct rat v;
 	if (kf->colerr[col])
 		return 0;
-	if (*text == '\0') {
+	/* Plain digits (most key files): no grammar to apply. */
+	size_t len = 0;
+	int64_t plain = 0;
+	while (text[len] >= '0' && text[len] <= '9' && len < 18)
+		plain = plain * 10 + (text[len++] - '0');
+	if (len > 0 && text[len] == '\0') {
+		v = (struct rat){plain, 1};
+	} else if (*text == '\0') {
 		kf->colerr[col] = xasprintf("%s:%zu: missing value in column '%s' (expected a number)",
 					    kf->origin, line, kf->colname[col]);
 		return 0;
-	}
-	if (num_parse(text, NUM_SUFFIX_MONEY | NUM_PERCENT | NUM_NEGATIVE, &v, why, sizeof(why))) {
+	} else if (num_parse(text, NUM_SUFFIX_MONEY | NUM_PERCENT | NUM_NEGATIVE, &v, why, sizeof(why))) {
 		kf->colerr[col] = xasprintf("%s:%zu: '%s' in column '%s' is not a number: %s", kf->origin, line,
 					    text, kf->colname[col], why);
 		return 0;
@@ -201,8 +207,10 @@ static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
 		c->cap = c->cap ? c->cap * 2 : 64;
 		for (size_t k = 0; k < kf->ncols; k++)
 			kf->value[k] = xreallocarray(kf->value[k], c->cap, sizeof(int64_t));
-		c->raw_code = xreallocarray(c->raw_code, c->cap, sizeof(char *));
-		c->raw_name = xreallocarray(c->raw_name, c->cap, sizeof(char *));
+		/* Rows are read into id and label as written; resolution
+		 * replaces them (ten million rows take no second copy). */
+		kf->id = xreallocarray(kf->id, c->cap, sizeof(char *));
+		kf->label = xreallocarray(kf->label, c->cap, sizeof(char *));
 		kf->line = xreallocarray(kf->line, c->cap, sizeof(uint32_t));
 	}
 	size_t r = kf->nrows++;
@@ -211,8 +219,8 @@ static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
 	const char *name = c->name_col >= 0 ? row->field[c->name_col] : NULL;
 	if ((code && !*code && (!name || !*name)) || (!code && name && !*name))
 		return bd_fail(err, "%s:%zu: the recipient is missing", kf->origin, row->line);
-	c->raw_code[r] = code && *code ? strpool_dup(&kf->pool, code, strlen(code)) : NULL;
-	c->raw_name[r] = name && *name ? strpool_dup(&kf->pool, name, strlen(name)) : NULL;
+	kf->id[r] = code && *code ? strpool_dup(&kf->pool, code, strlen(code)) : NULL;
+	kf->label[r] = name && *name ? strpool_dup(&kf->pool, name, strlen(name)) : NULL;
 	for (size_t k = 0; k < kf->ncols; k++)
 		set_value(kf, k, r, row->field[c->valcol[k]], row->line);
 	return 0;
@@ -258,14 +266,18 @@ int keyfile_parse(struct keyfile *kf, const char *data, size_t len, const char *
 	if (!rc && kf->nrows == 0)
 		rc = bd_fail(err, "%s: a header but no rows", origin);
 	if (!rc) {
-		kf->id = xcalloc(kf->nrows, sizeof(char *));
-		kf->label = xcalloc(kf->nrows, sizeof(char *));
 		if (o && o->opaque_ids) {
 			for (size_t r = 0; r < kf->nrows; r++) {
-				kf->id[r] = c.raw_code[r] ? c.raw_code[r] : c.raw_name[r];
-				kf->label[r] = c.raw_name[r] ? c.raw_name[r] : kf->id[r];
+				if (!kf->id[r])
+					kf->id[r] = kf->label[r];
+				if (!kf->label[r])
+					kf->label[r] = kf->id[r];
 			}
 		} else {
+			c.raw_code = kf->id;
+			c.raw_name = kf->label;
+			kf->id = xcalloc(kf->nrows, sizeof(char *));
+			kf->label = xcalloc(kf->nrows, sizeof(char *));
 			if ((rc = refdata_load(err)) == 0) {
 				static const unsigned order[] = {RK_REGION, RK_KOMMUN, RK_SAMVERKANSREGION | RK_RCC};
 				struct bd_error best_err = {{0}}, e, kerr[BD_ARRAY_LEN(order)];
@@ -316,12 +328,10 @@ int keyfile_parse(struct keyfile *kf, const char *data, size_t len, const char *
 	}
 	if (!rc) {
 		strmap_init(&kf->index, kf->nrows, kf->id);
-		for (size_t r = 0; r < kf->nrows && !rc; r++) {
-			uint32_t first;
-			if (!strmap_put(&kf->index, (uint32_t)r, &first))
-				rc = bd_fail(err, "%s:%u: '%s' appears twice (first at line %u)", origin, kf->line[r],
-					     kf->label[r], kf->line[first]);
-		}
+		uint32_t r, first;
+		if (!strmap_put_all(&kf->index, kf->nrows, &r, &first))
+			rc = bd_fail(err, "%s:%u: '%s' appears twice (first at line %u)", origin, kf->line[r],
+				     kf->label[r], kf->line[first]);
 	}
 	free(c.valcol);
 	free(c.raw_code);
@@ -339,12 +349,13 @@ int keyfile_parse(struct keyfile *kf, const char *data, size_t len, const char *
 
 int keyfile_read(struct keyfile *kf, const char *path, const struct keyfile_opts *o, struct bd_error *err)
 {
-	char *data;
+	const char *data;
 	size_t len;
-	if (read_file(path, KEYFILE_MAX_BYTES, &data, &len, err))
+	bool mapped;
+	if (map_file(path, KEYFILE_MAX_BYTES, &data, &len, &mapped, err))
 		return -1;
 	int rc = keyfile_parse(kf, data, len, path, o, err);
-	free(data);
+	unmap_file(data, len, mapped);
 	return rc;
 }
 
