@@ -5,10 +5,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#define CSV_FIELD_MAX ((size_t)1 << 20)
+
 struct reader {
 	struct csv_row row;
-	size_t cap;
-	struct buf *fields; /* cap buffers, reused row after row */
+	size_t cap;      /* room in row.field and start */
+	size_t *start;   /* each field's offset in text */
+	char *text;      /* the row's fields, NUL-terminated one after another */
+	size_t len, textcap;
 	csv_row_fn on_row;
 	void *ctx;
 	struct bd_error *err;
@@ -22,28 +26,25 @@ static void on_field(void *s, size_t len, void *data)
 	struct reader *r = data;
 	if (r->failed)
 		return;
-	if (r->row.nfields == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		r->fields = xreallocarray(r->fields, cap, sizeof(struct buf));
-		r->row.field = xreallocarray(r->row.field, cap, sizeof(char *));
-		for (size_t i = r->cap; i < cap; i++)
-			buf_init(&r->fields[i], 1 << 20);
-		r->cap = cap;
-	}
-	struct buf *b = &r->fields[r->row.nfields];
-	b->len = 0;
-	if (!b->data) { /* room for the terminator of an empty field */
-		b->data = xmalloc(16);
-		b->cap = 16;
-	}
-	if (s)
-		buf_add(b, s, len);
-	b->data[b->len] = '\0';
-	if (b->failed) {
+	if (len > CSV_FIELD_MAX) {
 		r->failed = bd_fail(r->err, "line %zu: a field is longer than 1 MiB", r->line);
 		return;
 	}
-	r->row.field[r->row.nfields++] = b->data;
+	if (r->row.nfields == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->start = xreallocarray(r->start, r->cap, sizeof(size_t));
+		r->row.field = xreallocarray(r->row.field, r->cap, sizeof(char *));
+	}
+	if (r->textcap - r->len < len + 1) {
+		while (r->textcap - r->len < len + 1)
+			r->textcap = r->textcap ? 2 * r->textcap : 4096;
+		r->text = xrealloc(r->text, r->textcap);
+	}
+	if (len)
+		memcpy(r->text + r->len, s, len);
+	r->text[r->len + len] = '\0';
+	r->start[r->row.nfields++] = r->len;
+	r->len += len + 1;
 }
 
 static void on_record(int c, void *data)
@@ -51,11 +52,15 @@ static void on_record(int c, void *data)
 	(void)c;
 	struct reader *r = data;
 	if (!r->failed) {
+		/* Pointers only now: text may have moved while the row grew. */
+		for (size_t i = 0; i < r->row.nfields; i++)
+			r->row.field[i] = r->text + r->start[i];
 		r->row.line = r->line;
 		if (r->on_row(&r->row, r->ctx, r->err))
 			r->failed = -1;
 	}
 	r->row.nfields = 0;
+	r->len = 0;
 	r->records++;
 }
 
@@ -203,9 +208,8 @@ int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char
 	if (r.failed)
 		rc = -1;
 	csv_free(&p);
-	for (size_t i = 0; i < r.cap; i++)
-		buf_release(&r.fields[i]);
-	free(r.fields);
+	free(r.start);
+	free(r.text);
 	free(r.row.field);
 	return rc;
 }
