@@ -33,7 +33,8 @@ void keyfile_release(struct keyfile *kf)
 	free(kf->colname);
 	free(kf->scale);
 	free(kf->id);
-	free(kf->label);
+	if (kf->label != kf->id)
+		free(kf->label);
 	free(kf->line);
 	free(kf->origin);
 	for (size_t i = 0; i < BD_ARRAY_LEN(kf->meta); i++)
@@ -209,8 +210,10 @@ static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
 			kf->value[k] = xreallocarray(kf->value[k], c->cap, sizeof(int64_t));
 		/* Rows are read into id and label as written; resolution
 		 * replaces them (ten million rows take no second copy). */
-		kf->id = xreallocarray(kf->id, c->cap, sizeof(char *));
-		kf->label = xreallocarray(kf->label, c->cap, sizeof(char *));
+		if (c->code_col >= 0)
+			kf->id = xreallocarray(kf->id, c->cap, sizeof(char *));
+		if (c->name_col >= 0)
+			kf->label = xreallocarray(kf->label, c->cap, sizeof(char *));
 		kf->line = xreallocarray(kf->line, c->cap, sizeof(uint32_t));
 	}
 	size_t r = kf->nrows++;
@@ -219,8 +222,10 @@ static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
 	const char *name = c->name_col >= 0 ? row->field[c->name_col] : NULL;
 	if ((code && !*code && (!name || !*name)) || (!code && name && !*name))
 		return bd_fail(err, "%s:%zu: the recipient is missing", kf->origin, row->line);
-	kf->id[r] = code && *code ? strpool_dup(&kf->pool, code, strlen(code)) : NULL;
-	kf->label[r] = name && *name ? strpool_dup(&kf->pool, name, strlen(name)) : NULL;
+	if (code)
+		kf->id[r] = *code ? strpool_dup(&kf->pool, code, strlen(code)) : NULL;
+	if (name)
+		kf->label[r] = *name ? strpool_dup(&kf->pool, name, strlen(name)) : NULL;
 	for (size_t k = 0; k < kf->ncols; k++)
 		set_value(kf, k, r, row->field[c->valcol[k]], row->line);
 	return 0;
@@ -232,19 +237,20 @@ static size_t resolve_rows(struct keyfile *kf, struct parse_ctx *c, unsigned kin
 {
 	for (size_t r = 0; r < kf->nrows; r++) {
 		const struct recipient *rc, *rn = NULL;
-		const char *text = c->raw_code[r] ? c->raw_code[r] : c->raw_name[r];
+		const char *code = c->raw_code ? c->raw_code[r] : NULL, *name = c->raw_name ? c->raw_name[r] : NULL;
+		const char *text = code ? code : name;
 		if (refdata_resolve(text, kinds, &rc, err)) {
 			bd_prefix(err, "%s:%u", kf->origin, kf->line[r]);
 			return r;
 		}
-		if (c->raw_code[r] && c->raw_name[r]) {
-			if (refdata_resolve(c->raw_name[r], kinds, &rn, err)) {
+		if (code && name) {
+			if (refdata_resolve(name, kinds, &rn, err)) {
 				bd_prefix(err, "%s:%u", kf->origin, kf->line[r]);
 				return r;
 			}
 			if (rn != rc) {
 				bd_fail(err, "%s:%u: code '%s' is %s but the name says '%s' (%s)", kf->origin,
-					kf->line[r], c->raw_code[r], rc->name, c->raw_name[r], rn->name);
+					kf->line[r], code, rc->name, name, rn->name);
 				return r;
 			}
 		}
@@ -267,11 +273,17 @@ int keyfile_parse(struct keyfile *kf, const char *data, size_t len, const char *
 		rc = bd_fail(err, "%s: a header but no rows", origin);
 	if (!rc) {
 		if (o && o->opaque_ids) {
-			for (size_t r = 0; r < kf->nrows; r++) {
-				if (!kf->id[r])
-					kf->id[r] = kf->label[r];
-				if (!kf->label[r])
-					kf->label[r] = kf->id[r];
+			if (!kf->id || !kf->label) {
+				/* One recipient column: it is both id and label. */
+				const char **one = kf->id ? kf->id : kf->label;
+				kf->id = kf->label = one;
+			} else {
+				for (size_t r = 0; r < kf->nrows; r++) {
+					if (!kf->id[r])
+						kf->id[r] = kf->label[r];
+					if (!kf->label[r])
+						kf->label[r] = kf->id[r];
+				}
 			}
 		} else {
 			c.raw_code = kf->id;
@@ -309,7 +321,8 @@ int keyfile_parse(struct keyfile *kf, const char *data, size_t len, const char *
 				/* Several kinds stop at the same row: take the message of
 				 * the kind with the closest name, not simply the first. */
 				const struct recipient *any;
-				const char *text = rc ? (c.raw_code[best] ? c.raw_code[best] : c.raw_name[best]) : NULL;
+				const char *bc = c.raw_code ? c.raw_code[best] : NULL;
+				const char *text = rc ? (bc ? bc : c.raw_name[best]) : NULL;
 				if (rc && ntied > 1 && refdata_resolve(text, tied, &any, &e) != 0) {
 					const char *s = strstr(e.msg, "did you mean '");
 					size_t sl = s ? strcspn(s + 14, "'") + 15 : 0;
