@@ -31,7 +31,7 @@ extern const struct cmd_entry cmd_allocate_entry, cmd_verify_entry, cmd_datasets
 
 /* error: print "error: ..." to stderr; returns EXIT_USAGE. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* usage_error: error plus the command's usage. */
+/* usage_error: error plus a pointer to the command's help. */
 int usage_error(const struct cmd_entry *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void print_usage(FILE *out, const struct cmd_entry *e);
 

@@ -26,9 +26,8 @@ int usage_error(const struct cmd_entry *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	fputs("error: ", stderr);
 	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "\n(see 'bidrag help %s')\n", e->name);
 	va_end(ap);
-	print_usage(stderr, e);
 	return EXIT_USAGE;
 }
 

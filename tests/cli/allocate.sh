@@ -175,4 +175,19 @@ printf 'region,v\n\xe5\xe4\xf6,1\n' >"$WORK/latin1.csv"
 expect_error "not UTF-8" "latin1.csv:2: the line is not valid UTF-8" allocate --total 100 --weights "$WORK/latin1.csv"
 printf 'region,värde\nUppsala,"42 045981"\n' >"$WORK/typo.csv"
 expect_error "a grouping typo in a key file" "typo.csv:2: '42 045981'.*three digits" allocate --total 100 --weights "$WORK/typo.csv"
+expect_error "--column without a file" "--column 'x' must follow --weights FILE or --amounts FILE" allocate --total 100 --column x --key population@2019-11-01
+expect_error "a usage error points to the help" "see 'bidrag help allocate'" allocate --total 100 --column x --key population@2019-11-01
+expect_error "--weight without a key" "--weight '1/2' must follow the --key or --weights" allocate --total 100 --weight 1/2
+expect_error "--weight twice" "--weight given twice" allocate --total 100 --key population@2019-11-01 --weight 1 --weight 1
+expect_error "--base with --amounts" "--base does not go with --amounts" allocate --amounts "$WORK/list.csv" --base 5
+printf 'kod,belopp\n01,10\n03,5\n' >"$WORK/extra.csv"
+expect_error "an amounts list naming someone outside the allocation" "extra.csv:3: Region Uppsala is not among the recipients" allocate --amounts "$WORK/extra.csv" --recipients 01
+printf 'kod,v\n01,1\n' >"$WORK/short.csv"
+expect_error "a key file without a value for a recipient" "short.csv has no value for Region Uppsala \(03\)" allocate --total 100 --weights "$WORK/short.csv" --recipients 01,03
+expect_error "everyone excluded" "no recipients left to share among" allocate --total 100 --key population@2019-11-01 --recipients 01 --exclude 01
+printf 'kod,belopp\n01,1.5\n' >"$WORK/dec.csv"
+expect_error "amounts in öre" "the amounts in column 'belopp' must be whole kronor" allocate --amounts "$WORK/dec.csv" --recipients 01
+expect_error "a stray argument" "unexpected argument 'extra'" allocate --total 100 --key population@2019-11-01 extra
+run help allocate
+expect_out "help allocate lists every option" '--output FILE +write to FILE'
 done_testing

@@ -100,4 +100,13 @@ expect_error "no stated total" "no stated total: give --total" verify "$WORK/not
 expect_error "a rounding unit below 1 krona" "invalid --unit '0'" verify "$WORK/t.csv" --unit 0
 expect_error "unknown format" "unknown format 'xml'" verify "$WORK/t.csv" --format xml
 expect_error "--equal with a key" "--equal and --list do not take keys" verify "$WORK/t.csv" --equal --key population@2019-11-01
+expect_error "--weight without a key" "--weight '1/2' must follow" verify "$WORK/t.csv" --weight 1/2
+expect_error "--equal with --list" "--equal and --list exclude each other" verify "$WORK/t.csv" --equal --list
+expect_error "two files" "unexpected argument '$WORK/t.csv'" verify "$WORK/t.csv" "$WORK/t.csv"
+printf 'Region,Befolkning,Belopp\nRegion Uppsala,1\n' >"$WORK/short.csv"
+expect_error "a row with too few fields" "short.csv:2: 2 fields, but the header \(line 1\) has 3" verify "$WORK/short.csv" --total 1
+printf 'Region,Befolkning,Belopp\n' >"$WORK/hdr.csv"
+expect_error "a header without rows" "hdr.csv:1: the table has a header but no rows" verify "$WORK/hdr.csv" --total 1
+printf 'Kommun,Befolkning,Belopp\nUpplands Väsby,1,1\n' >"$WORK/kommun.csv"
+expect_error "a dataset without the table's recipients" "dataset 'population@2019-11-01' has no value for Upplands Väsby kommun" verify "$WORK/kommun.csv" --total 1 --key population@2019-11-01
 done_testing
