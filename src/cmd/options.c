@@ -69,6 +69,8 @@ FILE *open_output(const char *path)
 	FILE *f = fopen(path, "w");
 	if (!f)
 		error("cannot write '%s': %s", path, strerror(errno));
+	else
+		setvbuf(f, NULL, _IOFBF, 1 << 20); /* a large table: fewer write calls */
 	return f;
 }
 

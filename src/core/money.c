@@ -332,13 +332,34 @@ int ratio_parse(const char *s, struct rat *out, char *why, size_t whylen)
 /* u64_digits: the decimal digits of v at out, returning their count.
  * Two digits per 64-bit division (which compiles to a multiplication),
  * written from the end: the output of ten million rows is mostly digits. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				  "8081828384858687888990919293949596979899";
+
+/* u64_fixed: v as exactly n digits (leading zeros), v < 10^n. */
+static void u64_fixed(uint64_t v, size_t n, char *out)
+{
+	char *p = out + n;
+	while (p - out >= 2) {
+		unsigned i = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--p = digit_pairs[i + 1];
+		*--p = digit_pairs[i];
+	}
+	if (p > out)
+		*--p = (char)('0' + v % 10);
+}
+
 static size_t u64_digits(uint64_t v, char *out)
 {
-	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-				    "8081828384858687888990919293949596979899";
+	const char *pairs = digit_pairs;
+	static const uint64_t pow10[] = {10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+					 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+					 1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+					 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+					 1000000000000000000ULL, 10000000000000000000ULL};
 	size_t n = 1;
-	for (uint64_t t = v; t >= 10; t /= 10)
+	while (n < 20 && v >= pow10[n - 1])
 		n++;
 	char *p = out + n;
 	while (v >= 100) {
@@ -415,21 +436,36 @@ char *fmt_rat_decimal(i128 num, i128 den, int decimals, bool group, char *buf)
 {
 	bool neg = num < 0;
 	u128 n = neg ? (u128)0 - (u128)num : (u128)num, d = (u128)den;
+	static const uint64_t pow10[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+					 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+					 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+					 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+					 100000000000000000ULL, 1000000000000000000ULL};
 	u128 scale = 1;
-	for (int i = 0; i < decimals; i++)
-		scale *= 10;
+	if (decimals <= 18)
+		scale = pow10[decimals];
+	else
+		for (int i = 0; i < decimals; i++)
+			scale *= 10;
 	/* Round |num/den| * scale half up, without overflowing: split into the
 	 * integer part and the fraction first. */
 	u128 ip = 0, rem = n, fr = 0, t;
 	int slow_digits = decimals;
 	if (n >= d) {
 		ip = n / d;
-		rem = n % d;
+		rem = n - ip * d;
 	}
-	if (d < ((u128)1 << 126) && !__builtin_mul_overflow(rem, scale, &t)) {
+	bool fits;
+	if (rem >> 64 == 0 && scale >> 64 == 0) { /* both below 2^64: no overflow */
+		t = rem * scale;
+		fits = true;
+	} else {
+		fits = !__builtin_mul_overflow(rem, scale, &t);
+	}
+	if (d < ((u128)1 << 126) && fits) {
 		/* One division: fr = floor(rem * scale / d), rounded half up. */
 		fr = t / d;
-		rem = t % d;
+		rem = t - fr * d;
 		slow_digits = 0;
 	}
 	/* Otherwise digit by digit, never overflowing. */
@@ -470,12 +506,17 @@ char *fmt_rat_decimal(i128 num, i128 den, int decimals, bool group, char *buf)
 	o += il;
 	if (decimals > 0) {
 		buf[o++] = ',';
-		char fbuf[48];
-		size_t fl = fmt_i128_n((i128)fr, fbuf);
-		for (size_t i = fl; i < (size_t)decimals; i++)
-			buf[o++] = '0';
-		memcpy(buf + o, fbuf, fl);
-		o += fl;
+		if (decimals <= 19) { /* fr < 10^decimals fits in 64 bits */
+			u64_fixed((uint64_t)fr, (size_t)decimals, buf + o);
+			o += (size_t)decimals;
+		} else {
+			char fbuf[48];
+			size_t fl = fmt_i128_n((i128)fr, fbuf);
+			for (size_t i = fl; i < (size_t)decimals; i++)
+				buf[o++] = '0';
+			memcpy(buf + o, fbuf, fl);
+			o += fl;
+		}
 	}
 	buf[o] = '\0';
 	return buf;

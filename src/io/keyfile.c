@@ -119,16 +119,16 @@ static int set_value(struct keyfile *kf, size_t col, size_t row, const char *tex
 	/* Exact decimal: den must divide a power of ten. */
 	int d = 0;
 	i128 p10 = 1;
-	while (p10 % v.den != 0 && d < 18) {
+	while (v.den != 1 && p10 % v.den != 0 && d < 18) { /* whole numbers: no division */
 		p10 *= 10;
 		d++;
 	}
-	if (p10 % v.den != 0) {
+	if (v.den != 1 && p10 % v.den != 0) {
 		kf->colerr[col] = xasprintf("%s:%zu: '%s' in column '%s' is not a decimal number", kf->origin, line,
 					    text, kf->colname[col]);
 		return 0;
 	}
-	i128 coef = v.num * (p10 / v.den);
+	i128 coef = v.den == 1 ? v.num : v.num * (p10 / v.den);
 	/* Bring this value and the column to a common scale (stopping once
 	 * too large for int64, before the 128 bits overflow). */
 	while (d < kf->scale[col] && coef <= INT64_MAX) {

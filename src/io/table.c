@@ -176,15 +176,13 @@ static char *row_room(struct csvrow *r, size_t n)
 
 static void row_text(struct csvrow *r, const char *s)
 {
-	size_t n = 0;
-	bool quote = false;
-	for (; s[n]; n++)
-		quote |= s[n] == ',' || s[n] == '"' || s[n] == '\n' || s[n] == '\r';
-	if (!quote) {
+	size_t n = strcspn(s, ",\"\n\r");
+	if (s[n] == '\0') {
 		memcpy(row_room(r, n), s, n);
 		r->len += n;
 		return;
 	}
+	n += strlen(s + n);
 	char *d = row_room(r, 2 * n + 2), *start = d;
 	*d++ = '"';
 	for (size_t i = 0; i < n; i++) {
