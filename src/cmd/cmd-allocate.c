@@ -211,13 +211,9 @@ static int parse_args(struct alloc *a, int argc, char **argv)
 			}
 			break;
 		case O_WEIGHT:
-			if (!last)
-				return usage_error(e, "--weight '%s' must follow the --key or --weights it weighs", optarg);
-			if (last->has_weight)
-				return usage_error(e, "--weight given twice for the same key ('%s')", optarg);
-			if (opt_ratio("--weight", optarg, &last->weight))
+			if (opt_weight(e, optarg, "--key or --weights", last ? &last->weight : NULL,
+				       last ? &last->has_weight : NULL))
 				return -1;
-			last->has_weight = true;
 			break;
 		case O_EQUAL:
 			current(a)->equal = true;

@@ -39,6 +39,10 @@ void print_usage(FILE *out, const struct cmd_entry *e);
 int opt_kronor(const char *opt, const char *text, int64_t *out);
 /* opt_unit: a rounding unit, at least 1 krona. */
 int opt_unit(const char *text, int64_t *out);
+/* opt_weight: --weight W for the key given just before it; weight and
+ * has_weight are NULL when no key came before.  keys names the options that
+ * give keys, for the message. */
+int opt_weight(const struct cmd_entry *e, const char *text, const char *keys, struct rat *weight, bool *has_weight);
 int opt_ratio(const char *opt, const char *text, struct rat *out);
 
 /* open_output: stdout for NULL or "-", else the file; prints errors. */

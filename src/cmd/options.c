@@ -52,6 +52,18 @@ int opt_unit(const char *text, int64_t *out)
 	return 0;
 }
 
+int opt_weight(const struct cmd_entry *e, const char *text, const char *keys, struct rat *weight, bool *has_weight)
+{
+	if (!weight)
+		return usage_error(e, "--weight '%s' must follow the %s it weighs", text, keys);
+	if (*has_weight)
+		return usage_error(e, "--weight given twice for the same key ('%s')", text);
+	if (opt_ratio("--weight", text, weight))
+		return -1;
+	*has_weight = true;
+	return 0;
+}
+
 int opt_ratio(const char *opt, const char *text, struct rat *out)
 {
 	char why[200];

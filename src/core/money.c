@@ -332,6 +332,13 @@ int ratio_parse(const char *s, struct rat *out, char *why, size_t whylen)
 /* u64_digits: the decimal digits of v at out, returning their count.
  * Two digits per 64-bit division (which compiles to a multiplication),
  * written from the end: the output of ten million rows is mostly digits. */
+/* 10^0 .. 10^19, every power of ten below 2^64. */
+static const uint64_t pow10_u64[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+	1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+	1000000000000000000ULL, 10000000000000000000ULL};
+
 static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 				  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 				  "8081828384858687888990919293949596979899";
@@ -352,25 +359,19 @@ static void u64_fixed(uint64_t v, size_t n, char *out)
 
 static size_t u64_digits(uint64_t v, char *out)
 {
-	const char *pairs = digit_pairs;
-	static const uint64_t pow10[] = {10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
-					 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
-					 1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
-					 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
-					 1000000000000000000ULL, 10000000000000000000ULL};
-	size_t n = 1;
-	while (n < 20 && v >= pow10[n - 1])
+		size_t n = 1;
+	while (n < 20 && v >= pow10_u64[n])
 		n++;
 	char *p = out + n;
 	while (v >= 100) {
 		unsigned i = (unsigned)(v % 100) * 2;
 		v /= 100;
-		*--p = pairs[i + 1];
-		*--p = pairs[i];
+		*--p = digit_pairs[i + 1];
+		*--p = digit_pairs[i];
 	}
 	if (v >= 10) {
-		*--p = pairs[v * 2 + 1];
-		*--p = pairs[v * 2];
+		*--p = digit_pairs[v * 2 + 1];
+		*--p = digit_pairs[v * 2];
 	} else {
 		*--p = (char)('0' + v);
 	}
@@ -436,14 +437,9 @@ char *fmt_rat_decimal(i128 num, i128 den, int decimals, bool group, char *buf)
 {
 	bool neg = num < 0;
 	u128 n = neg ? (u128)0 - (u128)num : (u128)num, d = (u128)den;
-	static const uint64_t pow10[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
-					 10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
-					 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
-					 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
-					 100000000000000000ULL, 1000000000000000000ULL};
 	u128 scale = 1;
-	if (decimals <= 18)
-		scale = pow10[decimals];
+	if (decimals < 20)
+		scale = pow10_u64[decimals];
 	else
 		for (int i = 0; i < decimals; i++)
 			scale *= 10;
