@@ -117,7 +117,11 @@ static int show(const char *name, const char *format)
 	}
 	printf("%s: %s\ndate: %s\nunit: %s\nsource: %s\n\n", d->name, d->label, d->date, d->unit, d->source);
 	for (size_t r = 0; r < d->kf.nrows; r++)
-		printf("%-6s %-30s %14s\n", d->kf.id[r], d->kf.label[r], value_text(d, d->kf.value[0][r], buf));
+	{
+		printf("%-6s ", d->kf.id[r]);
+		print_padded(stdout, d->kf.label[r], 30);
+		printf(" %14s\n", value_text(d, d->kf.value[0][r], buf));
+	}
 	printf("%-6s %-30s %14s\n", "", "Summa", value_text(d, dataset_sum(d), buf));
 	return 0;
 }

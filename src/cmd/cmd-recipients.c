@@ -79,7 +79,8 @@ int cmd_recipients(int argc, char **argv)
 			json_array_append_new(arr, o);
 			continue;
 		}
-		printf("%-22s %-36s", r->code, r->name);
+		printf("%-22s ", r->code);
+		print_padded(stdout, r->name, 36);
 		if (r->members) {
 			printf(" members:");
 			for (size_t k = 0; r->members[k]; k++)

@@ -45,6 +45,9 @@ int opt_unit(const char *text, int64_t *out);
 int opt_weight(const struct cmd_entry *e, const char *text, const char *keys, struct rat *weight, bool *has_weight);
 int opt_ratio(const char *opt, const char *text, struct rat *out);
 
+/* print_padded: s, then spaces up to width characters (UTF-8 aware). */
+void print_padded(FILE *out, const char *s, size_t width);
+
 /* open_output: stdout for NULL or "-", else the file; prints errors. */
 FILE *open_output(const char *path);
 int close_output(FILE *f, const char *path);

@@ -96,3 +96,13 @@ int close_output(FILE *f, const char *path)
 	}
 	return 0;
 }
+
+void print_padded(FILE *out, const char *s, size_t width)
+{
+	size_t w = 0;
+	for (const char *p = s; *p; p++)
+		w += ((unsigned char)*p & 0xC0) != 0x80; /* count code points, not bytes */
+	fputs(s, out);
+	for (; w < width; w++)
+		fputc(' ', out);
+}

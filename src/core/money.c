@@ -150,6 +150,8 @@ static const struct suffix suffixes[] = {
 	{"tkr", 1000, NUM_SUFFIX_MONEY},
 	{"tusen kronor", 1000, NUM_SUFFIX_MONEY},
 	{"mkr", 1000000, NUM_SUFFIX_MONEY},
+	{"mnkr", 1000000, NUM_SUFFIX_MONEY},
+	{"mn kr", 1000000, NUM_SUFFIX_MONEY},
 	{"milj", 1000000, NUM_SUFFIX_MONEY},
 	{"milj.", 1000000, NUM_SUFFIX_MONEY},
 	{"milj. kr", 1000000, NUM_SUFFIX_MONEY},

@@ -84,6 +84,8 @@ expect_eq "exclude: 19 recipients" "$(printf '%s\n' "$OUT" | tail -n +2 | wc -l)
 expect_eq "exclude: Stockholm and Gotland left out" "$(printf '%s\n' "$OUT" | grep -cE '^(01|09),')" 0
 run allocate --total 1000 --key population@2019-11-01 --recipients 01,03,Sörmland --format csv
 expect_eq "subset by --recipients" "$(printf '%s\n' "$OUT" | tail -n +2 | cut -d, -f1 | tr '\n' ' ')" "01 03 04 "
+run allocate --total "1,5 mnkr" --equal --recipients rcc --format csv
+expect_eq "'mnkr' is millions of kronor" "$(printf '%s\n' "$OUT" | awk -F, 'NR>1 {s+=$NF} END {printf "%.0f", s}')" 1500000
 run allocate --total 10 --key population@2019-11-01 --format csv
 expect_eq "tiny total: fewer kronor than recipients, sum exact" "$(printf '%s\n' "$OUT" | awk -F, 'NR>1 {s+=$NF} END {print s}')" 10
 

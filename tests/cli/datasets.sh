@@ -41,6 +41,12 @@ expect_eq "8 kommuner in Jämtlands län" "$(printf '%s\n' "$OUT" | wc -l)" 8
 run recipients samverkansregioner --format json
 expect_eq "six samverkansregioner; Halland in two" \
 	"$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), sum("13" in x["members"] for x in d))')" "6 2"
+run recipients
+expect_eq "recipients: columns line up whatever the letters (Å, Ä, Ö count as one)" \
+	"$(printf '%s\n' "$OUT" | grep -E '^(01|05) ' | python3 -c 'import sys; print(len({l.index("also:") for l in sys.stdin}))')" 1
+run datasets show population@2019-11-01
+expect_eq "datasets show: columns line up" \
+	"$(printf '%s\n' "$OUT" | grep -E '^(01|05) ' | python3 -c 'import sys; print(len({len(l) for l in sys.stdin}))')" 1
 run recipients rcc
 expect_eq "six RCC" "$(printf '%s\n' "$OUT" | wc -l)" 6
 for name in "Norrbottn" "Region Gotlands" "Stockholms län" "Jämtland/Härjedalen" "<b>Västra Götaland</b>" "VÄSTERBOTTENS LÄN" "Landstinget i Kalmar län"; do
