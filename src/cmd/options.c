@@ -35,7 +35,7 @@ int opt_kronor(const char *opt, const char *text, int64_t *out)
 {
 	char why[200];
 	if (money_parse_kronor(text, 0, out, why, sizeof(why))) {
-		error("invalid %s '%s': %s (expected whole kronor, like '215 000 000' or '71,8 mkr')", opt, text, why);
+		error("invalid %s '%s': %s; write amounts in whole kronor, like '215 000 000' or '71,8 mkr'", opt, text, why);
 		return -1;
 	}
 	return 0;

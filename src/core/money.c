@@ -306,7 +306,7 @@ int money_parse_kronor(const char *s, unsigned flags, int64_t *kr, char *why, si
 	if (num_parse(s, (flags | NUM_SUFFIX_MONEY) & ~(unsigned)(NUM_PERCENT | NUM_FRACTION), &v, why, whylen))
 		return -1;
 	if (v.den != 1)
-		return whyf(why, whylen, "expected whole kronor");
+		return whyf(why, whylen, "not whole kronor: it has öre");
 	if (v.num > INT64_MAX / 100 || v.num < -(INT64_MAX / 100))
 		return whyf(why, whylen, "amount is too large (the limit is 92 233 720 368 547 758 kronor)");
 	*kr = (int64_t)v.num;
