@@ -9,6 +9,10 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_verify_entry,
 	&cmd_datasets_entry,
 	&cmd_recipients_entry,
+	&cmd_init_entry,
+	&cmd_decision_entry,
+	&cmd_org_entry,
+	&cmd_appropriation_entry,
 };
 
 static void help(FILE *out)

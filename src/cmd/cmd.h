@@ -26,11 +26,18 @@ int cmd_allocate(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_datasets(int argc, char **argv);
 int cmd_recipients(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_decision(int argc, char **argv);
+int cmd_org(int argc, char **argv);
+int cmd_appropriation(int argc, char **argv);
 
-extern const struct cmd_entry cmd_allocate_entry, cmd_verify_entry, cmd_datasets_entry, cmd_recipients_entry;
+extern const struct cmd_entry cmd_allocate_entry, cmd_verify_entry, cmd_datasets_entry, cmd_recipients_entry,
+	cmd_init_entry, cmd_decision_entry, cmd_org_entry, cmd_appropriation_entry;
 
 /* error: print "error: ..." to stderr; returns EXIT_USAGE. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* io_error: print "error: MSG"; returns EXIT_IO. */
+int io_error(const char *msg);
 /* usage_error: error plus a pointer to the command's help. */
 int usage_error(const struct cmd_entry *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void print_usage(FILE *out, const struct cmd_entry *e);
@@ -51,5 +58,14 @@ void print_padded(FILE *out, const char *s, size_t width);
 /* open_output: stdout for NULL or "-", else the file; prints errors. */
 FILE *open_output(const char *path);
 int close_output(FILE *f, const char *path);
+
+/* The register's commands. */
+struct store;
+struct decision_warnings;
+/* open_register: the database of --db (or BIDRAG_DB, or ./bidrag.db);
+ * create it when asked.  Prints the error and returns an exit status. */
+int open_register(const char *db, bool create, struct store **s);
+/* print_warnings: "warning: ORIGIN: ..." for each, to stderr. */
+void print_warnings(const char *origin, struct decision_warnings *w);
 
 #endif

@@ -15,6 +15,12 @@ int error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int io_error(const char *msg)
+{
+	fprintf(stderr, "error: %s\n", msg);
+	return EXIT_IO;
+}
+
 void print_usage(FILE *out, const struct cmd_entry *e)
 {
 	fprintf(out, "usage: bidrag %s\n", e->usage);

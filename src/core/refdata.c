@@ -29,6 +29,8 @@ const char *kind_name(enum recipient_kind k)
 	case RK_KOMMUN: return "kommun";
 	case RK_SAMVERKANSREGION: return "samverkansregion";
 	case RK_RCC: return "regional cancer centre";
+	case RK_RSS: return "RSS";
+	case RK_ORG: return "organisation";
 	}
 	return "recipient";
 }
@@ -40,6 +42,8 @@ static const char *kinds_label(unsigned kinds)
 	case RK_KOMMUN: return "kommun";
 	case RK_SAMVERKANSREGION: return "samverkansregion";
 	case RK_RCC: return "regional cancer centre";
+	case RK_RSS: return "RSS";
+	case RK_ORG: return "organisation";
 	}
 	return "recipient";
 }
@@ -131,7 +135,7 @@ static const char **split_list(const char *s)
 	return arr;
 }
 
-enum table { T_REGIONS, T_KOMMUNER, T_GROUPS };
+enum table { T_REGIONS, T_KOMMUNER, T_GROUPS, T_ORGS };
 
 struct load_ctx {
 	enum table table;
@@ -145,7 +149,8 @@ static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
 		c->header_seen = true;
 		return 0;
 	}
-	size_t need = c->table == T_REGIONS ? 4 : c->table == T_KOMMUNER ? 4 : 7;
+	static const size_t fields[] = {[T_REGIONS] = 4, [T_KOMMUNER] = 4, [T_GROUPS] = 7, [T_ORGS] = 6};
+	size_t need = fields[c->table];
 	if (row->nfields != need)
 		return bd_fail(err, "line %zu: expected %zu fields", row->line, need);
 	struct recipient *r = add_recipient();
@@ -173,8 +178,48 @@ static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
 		r->payee_orgnr = pooled(row->field[5]);
 		r->aliases = split_list(row->field[6]);
 		break;
+	case T_ORGS:
+		r->kind = RK_ORG;
+		r->orgkind = pooled(row->field[2]);
+		r->orgnr = *row->field[3] ? pooled(row->field[3]) : NULL;
+		r->bankgiro = *row->field[4] ? pooled(row->field[4]) : NULL;
+		r->aliases = split_list(row->field[5]);
+		break;
 	}
 	return 0;
+}
+
+/* One RSS (regional samverkans- och stödstruktur, through which the state
+ * pays the kommuner of a län) per region, named by län: seed 003 bilaga 2
+ * writes "Stockholm", "Jönköpings län", "Norrbottn". */
+static void add_rss(void)
+{
+	size_t nregions = rd.n;
+	for (size_t i = 0; i < nregions; i++) {
+		if (rd.r[i].kind != RK_REGION)
+			continue;
+		const struct recipient *reg = &rd.r[i];
+		size_t na = 0;
+		while (reg->aliases[na])
+			na++;
+		char *code = xasprintf("RSS-%s", reg->code);
+		char *name = xasprintf("RSS %s", reg->aliases[0]);
+		char *full = xasprintf("Regional samverkans- och stödstruktur %s", reg->aliases[0]);
+		const char **aliases = xcalloc(na + 2, sizeof(char *));
+		for (size_t k = 0; k < na; k++)
+			aliases[k] = reg->aliases[k];
+		aliases[na] = pooled(full);
+		struct recipient *r = add_recipient();
+		reg = &rd.r[i]; /* add_recipient may move the array */
+		r->kind = RK_RSS;
+		r->code = pooled(code);
+		r->name = pooled(name);
+		r->lan = reg->code;
+		r->aliases = aliases;
+		free(code);
+		free(name);
+		free(full);
+	}
 }
 
 int refdata_load(struct bd_error *err)
@@ -185,7 +230,8 @@ int refdata_load(struct bd_error *err)
 	static const struct {
 		const char *file;
 		enum table table;
-	} files[] = {{"regions.csv", T_REGIONS}, {"kommuner.csv", T_KOMMUNER}, {"groups.csv", T_GROUPS}};
+	} files[] = {{"regions.csv", T_REGIONS}, {"kommuner.csv", T_KOMMUNER}, {"groups.csv", T_GROUPS},
+		     {"orgs.csv", T_ORGS}};
 	for (size_t i = 0; i < BD_ARRAY_LEN(files); i++) {
 		const struct embedded_file *f = embedded_find(files[i].file);
 		if (!f)
@@ -193,9 +239,17 @@ int refdata_load(struct bd_error *err)
 		struct load_ctx ctx = {files[i].table, false};
 		if (csv_read_buffer(f->data, f->len, files[i].file, on_row, NULL, &ctx, err))
 			return -1;
+		if (files[i].table == T_GROUPS)
+			add_rss();
 	}
 	rd.loaded = true;
 	return 0;
+}
+
+const struct recipient *refdata_all(size_t *n)
+{
+	*n = rd.n;
+	return rd.r;
 }
 
 const struct recipient *refdata_by_code(const char *code)
@@ -342,6 +396,8 @@ int refdata_set(const char *set, const struct recipient ***out, size_t *n, struc
 		kind = RK_SAMVERKANSREGION;
 	else if (strcmp(set, "rcc") == 0 || strcmp(set, "RCC") == 0)
 		kind = RK_RCC;
+	else if (strcmp(set, "rss") == 0 || strcmp(set, "RSS") == 0)
+		kind = RK_RSS;
 	if (kind) {
 		for (size_t i = 0; i < rd.n; i++)
 			if (rd.r[i].kind == kind && (!lan || strcmp(rd.r[i].lan, lan) == 0))

@@ -19,11 +19,16 @@ enum recipient_kind {
 	RK_KOMMUN = 1 << 1,
 	RK_SAMVERKANSREGION = 1 << 2,
 	RK_RCC = 1 << 3,
+	RK_RSS = 1 << 4, /* regional samverkans- och stödstruktur, one per län */
+	RK_ORG = 1 << 5, /* SKR, Kammarkollegiet (data/orgs.csv) */
 };
+/* RK_ANY: what a key or amount file can name.  RK_ALL adds the RSS and the
+ * standing organisations, which decisions name as recipients. */
 #define RK_ANY (RK_REGION | RK_KOMMUN | RK_SAMVERKANSREGION | RK_RCC)
+#define RK_ALL (RK_ANY | RK_RSS | RK_ORG)
 
 struct recipient {
-	const char *code;  /* "01", "0114", "SVR-NORRA", "RCC-SYD" */
+	const char *code;  /* "01", "0114", "SVR-NORRA", "RCC-SYD", "RSS-01", "SKR" */
 	const char *name;  /* canonical: "Region Stockholm" */
 	enum recipient_kind kind;
 	const char *lan;   /* län code; NULL for groups */
@@ -31,6 +36,9 @@ struct recipient {
 	const char *payee_orgnr;
 	const char **members; /* groups: member region codes, NULL-terminated */
 	const char **aliases; /* NULL-terminated */
+	const char *orgkind;  /* RK_ORG: "skr", "agency" */
+	const char *orgnr;    /* RK_ORG: organisationsnummer, or NULL */
+	const char *bankgiro; /* RK_ORG: or NULL */
 };
 
 /* refdata_load: parse the compiled-in data (idempotent).  Fails only if the
@@ -39,6 +47,9 @@ int refdata_load(struct bd_error *err);
 
 /* refdata_by_code: exact code, any kind; NULL if unknown. */
 const struct recipient *refdata_by_code(const char *code);
+/* refdata_all: every recipient, in load order (regions, kommuner, groups,
+ * RSS, organisations). */
+const struct recipient *refdata_all(size_t *n);
 
 /* refdata_resolve: text is a code, canonical name or alias of a recipient of
  * one of `kinds`.  On failure err says "unknown region 'Norbotten' (did you
@@ -47,7 +58,7 @@ int refdata_resolve(const char *text, unsigned kinds, const struct recipient **o
 
 /* refdata_set: the recipients of a named set, in code order:
  *   regions | kommuner | kommuner:NN (the kommuner of län NN) |
- *   samverkansregioner | rcc | a comma-separated list of codes or names.
+ *   samverkansregioner | rcc | rss | a comma-separated list of codes or names.
  * *out is malloc'd. */
 int refdata_set(const char *set, const struct recipient ***out, size_t *n, struct bd_error *err);
 

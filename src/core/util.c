@@ -138,6 +138,26 @@ char *strpool_dup(struct strpool *p, const char *s, size_t len)
 	return d;
 }
 
+void *strpool_alloc(struct strpool *p, size_t size)
+{
+	const uintptr_t align = 16;
+	struct strpool_block *b = p->head;
+	size_t pad = b ? (size_t)(-(uintptr_t)(b->data + b->used) & (align - 1)) : 0;
+	if (!b || b->cap - b->used < pad + size) {
+		size_t cap = size + align > (1u << 16) ? size + align : (1u << 16);
+		b = xmalloc(sizeof(*b) + cap);
+		b->used = 0;
+		b->cap = cap;
+		b->next = p->head;
+		p->head = b;
+		pad = (size_t)(-(uintptr_t)b->data & (align - 1));
+	}
+	void *d = b->data + b->used + pad;
+	memset(d, 0, size);
+	b->used += pad + size;
+	return d;
+}
+
 void strpool_release(struct strpool *p)
 {
 	struct strpool_block *b = p->head;

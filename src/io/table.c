@@ -306,17 +306,60 @@ static void col_name(size_t c, char *buf)
 	buf[n] = '\0';
 }
 
-static int write_xlsx(const struct table *t, const char *path, struct bd_error *err)
+struct table_book {
+	lxw_workbook *wb;
+	char *path;
+};
+
+struct table_book *table_book_open(const char *path, struct bd_error *err)
 {
-	if (!path)
-		return bd_fail(err, "xlsx output needs a file: give --output FILE.xlsx");
-	if (t->nrows > 1048570)
-		return bd_fail(err, "a spreadsheet holds at most 1 048 576 rows; this table has %zu (use csv)", t->nrows);
+	if (!path) {
+		bd_fail(err, "xlsx output needs a file: give --output FILE.xlsx");
+		return NULL;
+	}
 	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
 	lxw_workbook *wb = workbook_new_opt(path, &opts);
-	if (!wb)
-		return bd_fail(err, "cannot create '%s'", path);
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "Fördelning");
+	if (!wb) {
+		bd_fail(err, "cannot create '%s'", path);
+		return NULL;
+	}
+	struct table_book *b = xcalloc(1, sizeof(*b));
+	b->wb = wb;
+	b->path = xstrdup(path);
+	return b;
+}
+
+int table_book_close(struct table_book *b, struct bd_error *err)
+{
+	lxw_error e = workbook_close(b->wb);
+	int rc = 0;
+	if (e != LXW_NO_ERROR)
+		rc = bd_fail(err, "cannot write '%s': %s", b->path, lxw_strerror(e));
+	free(b->path);
+	free(b);
+	return rc;
+}
+
+static int write_xlsx(const struct table *t, const char *path, struct bd_error *err)
+{
+	struct table_book *b = table_book_open(path, err);
+	if (!b)
+		return -1;
+	if (table_book_add(b, "Fördelning", t, err)) {
+		table_book_close(b, NULL);
+		return -1;
+	}
+	return table_book_close(b, err);
+}
+
+int table_book_add(struct table_book *book, const char *sheet, const struct table *t, struct bd_error *err)
+{
+	if (t->nrows > 1048570)
+		return bd_fail(err, "a spreadsheet holds at most 1 048 576 rows; this table has %zu (use csv)", t->nrows);
+	lxw_workbook *wb = book->wb;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
+	if (!ws)
+		return bd_fail(err, "cannot add the sheet '%s' (names are at most 31 characters and unique)", sheet);
 	lxw_format *bold = workbook_add_format(wb);
 	format_set_bold(bold);
 	lxw_format *intf = workbook_add_format(wb);
@@ -374,9 +417,6 @@ static int write_xlsx(const struct table *t, const char *path, struct bd_error *
 		for (size_t i = 0; t->notes[i]; i++)
 			worksheet_write_string(ws, row++, 0, t->notes[i], NULL);
 	}
-	lxw_error e = workbook_close(wb);
-	if (e != LXW_NO_ERROR)
-		return bd_fail(err, "cannot write '%s': %s", path, lxw_strerror(e));
 	return 0;
 }
 

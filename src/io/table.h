@@ -58,4 +58,11 @@ int table_format_parse(const char *s, enum table_format *f, struct bd_error *err
 /* table_write: to out, or for xlsx to path (which must be given). */
 int table_write(const struct table *t, enum table_format fmt, FILE *out, const char *path, struct bd_error *err);
 
+/* A workbook of several sheets, one table each. */
+struct table_book;
+struct table_book *table_book_open(const char *path, struct bd_error *err);
+/* table_book_add: sheet names are at most 31 characters and unique. */
+int table_book_add(struct table_book *b, const char *sheet, const struct table *t, struct bd_error *err);
+int table_book_close(struct table_book *b, struct bd_error *err);
+
 #endif

@@ -1,0 +1,63 @@
+/* bidrag init: create (or upgrade) the register's database and load the
+ * reference organisations and groups. */
+#include <getopt.h>
+#include <string.h>
+
+#include "../store/store.h"
+#include "cmd.h"
+
+const struct cmd_entry cmd_init_entry = {
+	.name = "init",
+	.summary = "create or upgrade the register's database (SQLite file)",
+	.usage = "init [--db PATH]\n"
+		 "\n"
+		 "Creates the database (default ./bidrag.db, or $BIDRAG_DB), brings its schema up to date, and\n"
+		 "adds the reference organisations: the 21 regions, 290 kommuner, 21 RSS, the six\n"
+		 "samverkansregioner with their payees, the six RCC, SKR and Kammarkollegiet.  Running it again\n"
+		 "is safe: it adds only what is missing and changes nothing else.",
+	.exec = cmd_init,
+};
+
+int cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *db = NULL;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'h': print_usage(stdout, &cmd_init_entry); return 0;
+		default: return usage_error(&cmd_init_entry, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(&cmd_init_entry, "unexpected argument '%s'", argv[optind]);
+	struct store *s;
+	int rc = open_register(db, true, &s);
+	if (rc)
+		return rc;
+	struct bd_error err;
+	int added = 0, version, applied;
+	if (store_begin(s, &err) || store_seed_reference(s, &added, &err) || store_commit(s, &err)) {
+		store_rollback(s);
+		store_close(s);
+		error("%s", err.msg);
+		return EXIT_IO;
+	}
+	store_schema_info(s, &version, &applied);
+	store_close(s);
+	const char *path = store_path(db);
+	if (applied)
+		printf("%s: schema version %d (%d migration%s applied), %d reference organisations and groups added\n",
+		       path, version, applied, applied == 1 ? "" : "s", added);
+	else
+		printf("%s: already at schema version %d; %d reference organisations and groups added\n", path, version,
+		       added);
+	return 0;
+}

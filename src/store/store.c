@@ -1,0 +1,110 @@
+/* store.c: dispatch to the backend.  The backend is chosen by the path:
+ * SQLite for a file; a PostgreSQL backend will take "postgresql://" URIs. */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *store_path(const char *opt)
+{
+	if (opt && *opt)
+		return opt;
+	const char *env = getenv("BIDRAG_DB");
+	if (env && *env)
+		return env;
+	return "bidrag.db";
+}
+
+int store_open(struct store **out, const char *path, enum store_open_mode mode, struct bd_error *err)
+{
+	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
+		return bd_fail(err, "'%s': this build has no PostgreSQL backend yet (use a SQLite file)", path);
+	return store_sqlite_ops.open(out, path, mode, err);
+}
+
+void store_close(struct store *s)
+{
+	if (s)
+		s->ops->close(s);
+}
+
+void store_schema_info(struct store *s, int *version, int *applied)
+{
+	s->ops->schema_info(s, version, applied);
+}
+
+int store_begin(struct store *s, struct bd_error *err) { return s->ops->begin(s, err); }
+int store_commit(struct store *s, struct bd_error *err) { return s->ops->commit(s, err); }
+void store_rollback(struct store *s) { s->ops->rollback(s); }
+
+int store_seed_reference(struct store *s, int *added, struct bd_error *err)
+{
+	return s->ops->seed_reference(s, added, err);
+}
+
+int store_org_list(struct store *s, const char *kind, org_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->org_list(s, kind, fn, ctx, err);
+}
+
+int store_org_get(struct store *s, const char *text, org_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->org_get(s, text, fn, ctx, err);
+}
+
+int store_org_add(struct store *s, const struct org *o, struct bd_error *err)
+{
+	return s->ops->org_add(s, o, err);
+}
+
+int store_org_groups(struct store *s, const char *code, group_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->org_groups(s, code, fn, ctx, err);
+}
+
+int store_dataset_register(struct store *s, const struct dataset_in *in, int *version, char *sha256, bool *is_new,
+			   struct bd_error *err)
+{
+	return s->ops->dataset_register(s, in, version, sha256, is_new, err);
+}
+
+int store_dataset_values(struct store *s, const char *name, int version, struct strpool *pool,
+			 struct key_values *out, struct bd_error *err)
+{
+	return s->ops->dataset_values(s, name, version, pool, out, err);
+}
+
+int store_dataset_uses(struct store *s, const char *name, dataset_use_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->dataset_uses(s, name, fn, ctx, err);
+}
+
+int store_decision_document(struct store *s, const char *dnr, char **document, char **sha256, struct bd_error *err)
+{
+	return s->ops->decision_document(s, dnr, document, sha256, err);
+}
+
+int store_decision_insert(struct store *s, const struct decision *d, const char *document, struct bd_error *err)
+{
+	return s->ops->decision_insert(s, d, document, err);
+}
+
+int store_decision_list(struct store *s, int year, decision_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->decision_list(s, year, fn, ctx, err);
+}
+
+int store_part_locks(struct store *s, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->part_locks(s, dnr, fn, ctx, err);
+}
+
+int store_appropriation_list(struct store *s, int year, appropriation_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->appropriation_list(s, year, fn, ctx, err);
+}
+
+int store_appropriation_put(struct store *s, const struct appropriation *a, struct bd_error *err)
+{
+	return s->ops->appropriation_put(s, a, err);
+}

@@ -1,0 +1,174 @@
+/* store.h: the one storage interface of the register.
+ *
+ * Everything bidrag keeps goes through these functions; no SQL outside a
+ * backend.  A backend fills a struct store_ops; the functions below dispatch
+ * through it, so a PostgreSQL backend can sit behind the same interface.
+ * The default backend is SQLite (store-sqlite.c): one file, WAL,
+ * synchronous=FULL, foreign keys on, schema created and upgraded by the
+ * numbered migrations of src/store/migrations/.
+ *
+ * Writes happen inside store_begin()/store_commit(); on any error the caller
+ * calls store_rollback() and nothing is changed.  Strings handed out by the
+ * store (in callbacks) are valid only during the callback. */
+#ifndef BIDRAG_STORE_H
+#define BIDRAG_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/decision.h"
+#include "../core/util.h"
+
+struct store;
+
+enum store_open_mode {
+	STORE_EXISTING, /* the database must exist and be initialised */
+	STORE_CREATE,   /* create it if missing, then migrate */
+};
+
+/* store_path: the database path: --db, else $BIDRAG_DB, else ./bidrag.db. */
+const char *store_path(const char *opt);
+
+/* store_open: open (or create) and bring the schema up to date.  An existing
+ * database of a newer schema than this bidrag knows is refused. */
+int store_open(struct store **out, const char *path, enum store_open_mode mode, struct bd_error *err);
+void store_close(struct store *s);
+/* store_schema_version: the schema version after migration, and how many
+ * migrations store_open applied. */
+void store_schema_info(struct store *s, int *version, int *applied);
+
+int store_begin(struct store *s, struct bd_error *err);
+int store_commit(struct store *s, struct bd_error *err);
+void store_rollback(struct store *s);
+
+/* Organisations. */
+struct org {
+	const char *code, *name, *kind, *orgnr, *bankgiro, *plusgiro, *payment_ref, *lan, *kommun;
+	bool builtin;
+};
+/* store_seed_reference: the built-in organisations and groups (regions,
+ * kommuner, RSS, samverkansregioner, RCC, SKR, Kammarkollegiet); adds what
+ * is missing, changes nothing that is there.  *added counts the new ones. */
+int store_seed_reference(struct store *s, int *added, struct bd_error *err);
+typedef int (*org_fn)(void *ctx, const struct org *o);
+/* store_org_list: in code order; kind NULL for all. */
+int store_org_list(struct store *s, const char *kind, org_fn fn, void *ctx, struct bd_error *err);
+/* store_org_get: by code, exact name (case-insensitive) or orgnr; 1 if not
+ * found. */
+int store_org_get(struct store *s, const char *text, org_fn fn, void *ctx, struct bd_error *err);
+/* store_org_add: a new organisation; fails if the code is taken. */
+int store_org_add(struct store *s, const struct org *o, struct bd_error *err);
+/* store_org_groups: the groups an organisation belongs to (name, kind). */
+typedef int (*group_fn)(void *ctx, const char *code, const char *name, const char *kind, const char *payee);
+int store_org_groups(struct store *s, const char *code, group_fn fn, void *ctx, struct bd_error *err);
+
+/* Key datasets, as registered (immutable, versioned). */
+struct dataset_in {
+	const char *name, *date, *label, *unit, *source;
+	size_t n;
+	const char **code;
+	const int64_t *value;
+	int scale;
+};
+/* store_dataset_register: the version of `in` in the register: an existing
+ * version with the same values, else a new version.  sha256 gets the values'
+ * digest (65 bytes). */
+int store_dataset_register(struct store *s, const struct dataset_in *in, int *version, char *sha256,
+			   bool *is_new, struct bd_error *err);
+/* store_dataset_values: a registered version (0 = the latest), filled into a
+ * struct key_values whose arrays live in pool.  1 if not registered. */
+int store_dataset_values(struct store *s, const char *name, int version, struct strpool *pool,
+			 struct key_values *out, struct bd_error *err);
+struct dataset_use {
+	const char *name, *date, *sha256, *source;
+	int version;
+	const char *dnr, *part; /* NULL when unused */
+};
+typedef int (*dataset_use_fn)(void *ctx, const struct dataset_use *u);
+/* store_dataset_uses: every registered version and the parts that use it. */
+int store_dataset_uses(struct store *s, const char *name, dataset_use_fn fn, void *ctx, struct bd_error *err);
+
+/* Decisions. */
+/* store_decision_document: the stored decision file of dnr and its digest
+ * (malloc'd); 1 if no such decision. */
+int store_decision_document(struct store *s, const char *dnr, char **document, char **sha256, struct bd_error *err);
+/* store_decision_insert: a checked, resolved and allocated decision with its
+ * canonical document.  Payees named by object are matched to organisations
+ * (orgnr and name) or added. */
+int store_decision_insert(struct store *s, const struct decision *d, const char *document, struct bd_error *err);
+
+struct decision_summary {
+	const char *dnr, *date, *title, *department, *agreement_dnr;
+	int64_t total, allocated;
+	int nparts;
+	const char *budget_years; /* "2021" or "2021, 2022" */
+};
+typedef int (*decision_fn)(void *ctx, const struct decision_summary *d);
+/* store_decision_list: by date then dnr; year 0 for every budget year. */
+int store_decision_list(struct store *s, int year, decision_fn fn, void *ctx, struct bd_error *err);
+
+/* The locked state of a decision's parts, for verification. */
+struct part_lock {
+	const char *part, *fingerprint;
+	size_t nrows;
+	const char **code;
+	const int64_t *amount;
+	size_t nkeys;
+	const char **key_name;
+	const int *key_version;
+};
+typedef int (*part_lock_fn)(void *ctx, const struct part_lock *l);
+int store_part_locks(struct store *s, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err);
+
+/* Appropriations: per anslagspost, what each decision draws on it. */
+struct appropriation_use {
+	int budget_year, uo, post;
+	const char *uo_name, *anslag, *anslag_name, *post_name;
+	bool has_available;
+	int64_t available;
+	const char *dnr, *date, *decision_title; /* NULL for a post no decision uses */
+	int64_t amount;                           /* decided on the post by this decision */
+};
+typedef int (*appropriation_fn)(void *ctx, const struct appropriation_use *u);
+/* store_appropriation_list: ordered by year, uo, anslag, post, decision date. */
+int store_appropriation_list(struct store *s, int year, appropriation_fn fn, void *ctx, struct bd_error *err);
+/* store_appropriation_put: add a post, or set the amount available on it. */
+int store_appropriation_put(struct store *s, const struct appropriation *a, struct bd_error *err);
+
+/* The operations a backend provides. */
+struct store_ops {
+	const char *name;
+	int (*open)(struct store **out, const char *path, enum store_open_mode mode, struct bd_error *err);
+	void (*close)(struct store *s);
+	void (*schema_info)(struct store *s, int *version, int *applied);
+	int (*begin)(struct store *s, struct bd_error *err);
+	int (*commit)(struct store *s, struct bd_error *err);
+	void (*rollback)(struct store *s);
+	int (*seed_reference)(struct store *s, int *added, struct bd_error *err);
+	int (*org_list)(struct store *s, const char *kind, org_fn fn, void *ctx, struct bd_error *err);
+	int (*org_get)(struct store *s, const char *text, org_fn fn, void *ctx, struct bd_error *err);
+	int (*org_add)(struct store *s, const struct org *o, struct bd_error *err);
+	int (*org_groups)(struct store *s, const char *code, group_fn fn, void *ctx, struct bd_error *err);
+	int (*dataset_register)(struct store *s, const struct dataset_in *in, int *version, char *sha256,
+				bool *is_new, struct bd_error *err);
+	int (*dataset_values)(struct store *s, const char *name, int version, struct strpool *pool,
+			      struct key_values *out, struct bd_error *err);
+	int (*dataset_uses)(struct store *s, const char *name, dataset_use_fn fn, void *ctx, struct bd_error *err);
+	int (*decision_document)(struct store *s, const char *dnr, char **document, char **sha256,
+				 struct bd_error *err);
+	int (*decision_insert)(struct store *s, const struct decision *d, const char *document,
+			       struct bd_error *err);
+	int (*decision_list)(struct store *s, int year, decision_fn fn, void *ctx, struct bd_error *err);
+	int (*part_locks)(struct store *s, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err);
+	int (*appropriation_list)(struct store *s, int year, appropriation_fn fn, void *ctx, struct bd_error *err);
+	int (*appropriation_put)(struct store *s, const struct appropriation *a, struct bd_error *err);
+};
+
+/* Every backend's struct begins with this. */
+struct store {
+	const struct store_ops *ops;
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif
