@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "../core/dataset.h"
+#include "../store/store.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_datasets_entry = {
@@ -15,10 +16,13 @@ const struct cmd_entry cmd_datasets_entry = {
 		 "       bidrag datasets show NAME [--format table|csv|json]\n"
 		 "       bidrag datasets import FILE --name NAME [--column C] [--date DATE] [--label TEXT]\n"
 		 "                              [--unit UNIT] [--source TEXT]\n"
+		 "       bidrag datasets registered [NAME] [--db PATH]\n"
 		 "\n"
 		 "Compiled-in datasets carry the keys of the seed decisions.  Imported datasets are kept in\n"
 		 "$BIDRAG_DATASETS (default ~/.local/share/bidrag/datasets) and are immutable: a correction\n"
-		 "is imported under a new name.",
+		 "is imported under a new name.  'registered' lists the versions the register holds (a dataset\n"
+		 "is registered when a decision first uses it; changed values become a new version) and the\n"
+		 "decision parts that used each version.",
 	.exec = cmd_datasets,
 };
 
@@ -126,6 +130,28 @@ static int show(const char *name, const char *format)
 	return 0;
 }
 
+static int print_use(void *ctx, const struct dataset_use *u)
+{
+	(void)ctx;
+	printf("%-26s %7d  %-10s  %.12s  %s%s%s\n", u->name, u->version, u->date ? u->date : "", u->sha256,
+	       u->dnr ? u->dnr : "(no decision uses it)", u->part ? " part " : "", u->part ? u->part : "");
+	return 0;
+}
+
+static int registered(const char *db, const char *name)
+{
+	struct store *s;
+	int rc = open_register(db, false, &s);
+	if (rc)
+		return rc;
+	struct bd_error err;
+	printf("%-26s %7s  %-10s  %-12s  %s\n", "NAME", "VERSION", "DATE", "SHA-256", "USED BY");
+	if (store_dataset_uses(s, name, print_use, NULL, &err))
+		rc = io_error(err.msg);
+	store_close(s);
+	return rc;
+}
+
 int cmd_datasets(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -133,8 +159,9 @@ int cmd_datasets(int argc, char **argv)
 		{"column", required_argument, NULL, 'c'}, {"date", required_argument, NULL, 'd'},
 		{"label", required_argument, NULL, 'l'},  {"unit", required_argument, NULL, 'u'},
 		{"source", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"db", required_argument, NULL, 'D'},     {NULL, 0, NULL, 0},
 	};
+	const char *db = NULL;
 	const char *format = NULL, *name = NULL, *column = NULL, *date = NULL, *label = NULL, *unit = NULL,
 		   *source = NULL;
 	optind = 1;
@@ -149,6 +176,7 @@ int cmd_datasets(int argc, char **argv)
 		case 'l': label = optarg; break;
 		case 'u': unit = optarg; break;
 		case 's': source = optarg; break;
+		case 'D': db = optarg; break;
 		case 'h': print_usage(stdout, &cmd_datasets_entry); return 0;
 		default: return usage_error(&cmd_datasets_entry, "unknown option '%s'", argv[optind - 1]);
 		}
@@ -182,5 +210,11 @@ int cmd_datasets(int argc, char **argv)
 		free(dir);
 		return 0;
 	}
-	return usage_error(&cmd_datasets_entry, "unknown subcommand '%s' (expected list, show or import)", verb);
+	if (strcmp(verb, "registered") == 0) {
+		if (nargs > 1)
+			return usage_error(&cmd_datasets_entry, "datasets registered takes at most one dataset name");
+		return registered(db, nargs ? argv[optind + 1] : NULL);
+	}
+	return usage_error(&cmd_datasets_entry, "unknown subcommand '%s' (expected list, show, import or registered)",
+			   verb);
 }
