@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh BIDRAG: the main job until the web application exists: recompute
-# the seed decisions' allocation tables and verify the published ones.
+# the seed decisions' allocation tables, verify the published ones, and
+# register the four seed decisions in a fresh register.
 set -u
 b=${1:-build/bidrag}
 seeds=$(cd "$(dirname "$0")/../../shared/seeds" 2>/dev/null && pwd)
@@ -25,4 +26,15 @@ if [ -n "$seeds" ]; then
 		"$b" verify "$seeds"/004_*.txt --total 185000000 --key population@2019-11-01
 	echo "(exit status $?)"
 fi
+# The register: the four seed decisions, whole, in a SQLite database.
+db=$(mktemp -d)/demo.db
+export BIDRAG_DB="$db"
+say "Create the register (a SQLite file) with the reference organisations" "$b" init
+say "Register the four seed decisions from their decision files" "$b" decision import "$examples"/decisions/*.json
+say "The register's decisions" "$b" decision list
+say "Seed 000 as registered: parts, terms, deadlines, payees and bilaga tables" "$b" decision show S2020/09797
+say "What each anslagspost carries, by decision" "$b" appropriation list --year 2024
+say "Recompute every locked allocation and check its fingerprint" "$b" decision verify --all
+echo
+echo "The demo register is $db (set BIDRAG_DB to it to explore: bidrag decision show S2020/09796)."
 exit 0

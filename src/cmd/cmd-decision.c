@@ -396,7 +396,7 @@ static int print_text(FILE *out, struct store *s, const struct decision *d, stru
 					print_payee(out, "     ", p->rows[r].payee);
 			}
 		}
-		fprintf(out, "   Låst fördelning: %zu rader, %s kronor, fingeravtryck %s\n", p->nrows,
+		fprintf(out, "   Låst fördelning: %zu %s, %s kronor, fingeravtryck %s\n", p->nrows, p->nrows == 1 ? "rad" : "rader",
 			fmt_kr(part_allocated(p), a), p->fingerprint);
 	}
 	if (d->nsignatories) {

@@ -343,8 +343,8 @@ int register_verify(struct store *s, const char *dnr, verify_fn fn, void *ctx, i
 					bad + 1, bad < l->nrows ? l->code[bad] : "-",
 					bad < l->nrows ? fmt_kr(l->amount[bad], a) : "-");
 			bool fp_ok = strcmp(stored[i], p->fingerprint) == 0 && strcmp(l->fingerprint, p->fingerprint) == 0;
-			finding(fn, ctx, problems, p->id, fp_ok, "%zu rows, %s kr, %s: fingerprint %s", p->nrows,
-				fmt_kr(part_allocated(p), a), p->computed ? "recomputed by largest remainder" : "published amounts within the quota rule",
+			finding(fn, ctx, problems, p->id, fp_ok, "%zu row%s, %s kr, %s: fingerprint %s", p->nrows,
+				p->nrows == 1 ? "" : "s", fmt_kr(part_allocated(p), a), p->computed ? "recomputed by largest remainder" : "published amounts within the quota rule",
 				fp_ok ? "verified" : "DOES NOT MATCH the recorded one");
 		}
 	}
