@@ -548,3 +548,35 @@ void part_fingerprint(const struct part *p, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 	buf_release(&s);
 }
+
+struct code_value {
+	const char *code;
+	int64_t value;
+};
+
+static int cmp_cv(const void *a, const void *b)
+{
+	return strcmp(((const struct code_value *)a)->code, ((const struct code_value *)b)->code);
+}
+
+void key_values_digest(const char *const *code, const int64_t *value, size_t n, int scale, char out[65])
+{
+	struct code_value *cv = xcalloc(n ? n : 1, sizeof(*cv));
+	for (size_t i = 0; i < n; i++)
+		cv[i] = (struct code_value){code[i], value[i]};
+	qsort(cv, n, sizeof(*cv), cmp_cv);
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	char line[128];
+	int len = snprintf(line, sizeof(line), "bidrag-dataset/1\nscale=%d\n", scale);
+	crypto_hash_sha256_update(&h, (const unsigned char *)line, (unsigned long long)len);
+	for (size_t i = 0; i < n; i++) {
+		crypto_hash_sha256_update(&h, (const unsigned char *)cv[i].code, strlen(cv[i].code));
+		len = snprintf(line, sizeof(line), "\t%" PRId64 "\n", cv[i].value);
+		crypto_hash_sha256_update(&h, (const unsigned char *)line, (unsigned long long)len);
+	}
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(out, 65, d, sizeof(d));
+	free(cv);
+}

@@ -214,6 +214,10 @@ int decision_allocate(struct decision *d, key_lookup_fn lookup, void *ctx, struc
  * false when the key has no value for it. */
 bool key_value_of(const struct key_values *k, const char *code, int64_t *out);
 
+/* key_values_digest: SHA-256 (hex, 65 bytes) of a key's values and scale,
+ * independent of the order of the rows. */
+void key_values_digest(const char *const *code, const int64_t *value, size_t n, int scale, char out[65]);
+
 /* part_fingerprint: SHA-256 (hex, 65 bytes) over the part's amount, rule,
  * key dataset versions and digests, and rows in recipient-code order. */
 void part_fingerprint(const struct part *p, char out[65]);

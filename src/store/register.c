@@ -116,6 +116,15 @@ static const struct key_values *lookup_key(void *vctx, const char *name, struct 
 			bd_fail(err, "dataset '%s' version %d is not in the register", name, version);
 		return NULL;
 	}
+	/* The register's copy must still be what was registered. */
+	char sha[65];
+	key_values_digest(kv->code, kv->value, kv->n, kv->scale, sha);
+	if (strcmp(sha, kv->sha256) != 0) {
+		bd_fail(err, "dataset '%s' version %d: its values in the register do not match their recorded digest "
+			     "(%.12s..., now %.12s...)",
+			name, kv->version, kv->sha256, sha);
+		return NULL;
+	}
 	k->cache = xreallocarray(k->cache, k->n + 1, sizeof(*k->cache));
 	k->cache[k->n++] = kv;
 	return kv;

@@ -494,44 +494,11 @@ static int sq_org_groups(struct store *base, const char *code, group_fn fn, void
 
 /* Key datasets. */
 
-struct code_value {
-	const char *code;
-	int64_t value;
-};
-
-static int cmp_cv(const void *a, const void *b)
-{
-	return strcmp(((const struct code_value *)a)->code, ((const struct code_value *)b)->code);
-}
-
-/* The digest of a dataset's values: independent of row order. */
-static void dataset_digest(const struct dataset_in *in, char out[65])
-{
-	struct code_value *cv = xcalloc(in->n ? in->n : 1, sizeof(*cv));
-	for (size_t i = 0; i < in->n; i++)
-		cv[i] = (struct code_value){in->code[i], in->value[i]};
-	qsort(cv, in->n, sizeof(*cv), cmp_cv);
-	crypto_hash_sha256_state h;
-	crypto_hash_sha256_init(&h);
-	char line[128];
-	int len = snprintf(line, sizeof(line), "bidrag-dataset/1\nscale=%d\n", in->scale);
-	crypto_hash_sha256_update(&h, (const unsigned char *)line, (unsigned long long)len);
-	for (size_t i = 0; i < in->n; i++) {
-		crypto_hash_sha256_update(&h, (const unsigned char *)cv[i].code, strlen(cv[i].code));
-		len = snprintf(line, sizeof(line), "\t%" PRId64 "\n", cv[i].value);
-		crypto_hash_sha256_update(&h, (const unsigned char *)line, (unsigned long long)len);
-	}
-	unsigned char d[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256_final(&h, d);
-	sodium_bin2hex(out, 65, d, sizeof(d));
-	free(cv);
-}
-
 static int sq_dataset_register(struct store *base, const struct dataset_in *in, int *version, char *sha256,
 			       bool *is_new, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
-	dataset_digest(in, sha256);
+	key_values_digest(in->code, in->value, in->n, in->scale, sha256);
 	sqlite3_stmt *st = prep(s, "SELECT version FROM dataset WHERE name = ?1 AND sha256 = ?2", err);
 	if (!st)
 		return -1;

@@ -234,6 +234,13 @@ sqlite3 "$WORK/tampered2.db" "DROP TRIGGER decision_locked_update; UPDATE decisi
 run decision verify --db "$WORK/tampered2.db" S2020/09797
 expect_rc "verify finds a changed document" 1
 expect_out "... by its digest" "^FAIL S2020/09797: document digest [0-9a-f]+ does not match the recorded digest"
+cp "$BIDRAG_DB" "$WORK/tampered3.db"
+sqlite3 "$WORK/tampered3.db" "DROP TRIGGER dataset_value_no_update; UPDATE dataset_value SET value = value + 1 WHERE recipient = '01' AND dataset_id = (SELECT id FROM dataset WHERE name = 'population@2019-11-01')"
+run decision verify --db "$WORK/tampered3.db" S2020/09796
+expect_rc "verify finds a changed key dataset" 1
+expect_out "... naming the dataset" "^FAIL S2020/09796: recomputation failed: parts\[0\].rule.key: dataset 'population@2019-11-01' version 1: its values in the register do not match their recorded digest"
+run org show 06
+expect_out "a region learns its orgnr from the first decision that gives it (seed 000 bilaga 2)" "^orgnr +232100-0057 \(state, region, municipality or parish\)"
 
 # Errors on import: each names the field path, and changes nothing.
 before=$(dbsum)
