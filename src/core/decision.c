@@ -110,9 +110,12 @@ static void warn(struct decision_warnings *w, const char *fmt, ...)
 
 int64_t part_allocated(const struct part *p)
 {
+	/* Amounts are capped when read (AMOUNT_MAX), so this cannot overflow
+	 * for any table a decision can hold; saturate all the same. */
 	int64_t s = 0;
 	for (size_t i = 0; i < p->nrows; i++)
-		s += p->rows[i].amount;
+		if (__builtin_add_overflow(s, p->rows[i].amount, &s))
+			return INT64_MAX;
 	return s;
 }
 
@@ -256,6 +259,19 @@ int decision_resolve(struct decision *d, recipient_resolve_fn resolve, void *ctx
 			 * is not needed; the set's members come from refdata. */
 			const struct recipient **v;
 			size_t n;
+			/* Only the named sets: a single recipient is written as
+			 * an array, ["SKR"]. */
+			static const char *const sets[] = {"regions", "regioner", "kommuner", "samverkansregioner",
+							   "rcc", "RCC", "rss", "RSS", NULL};
+			bool known = strncmp(p->recipient_set, "kommuner:", 9) == 0;
+			for (size_t k = 0; sets[k] && !known; k++)
+				known = strcmp(sets[k], p->recipient_set) == 0;
+			if (!known)
+				return bd_fail(err,
+					       "parts[%zu].recipients: unknown recipient set '%s' (expected regions, kommuner, "
+					       "kommuner:NN, samverkansregioner, rcc or rss, or an array of recipients such "
+					       "as [\"SKR\"])",
+					       i, p->recipient_set);
 			if (refdata_set(p->recipient_set, &v, &n, err)) {
 				bd_prefix(err, "parts[%zu].recipients", i);
 				return -1;
@@ -357,7 +373,7 @@ bool key_value_of(const struct key_values *k, const char *code, int64_t *out)
 }
 
 /* Build the integer weights of a part's rule over its recipients. */
-static int part_weights(const struct decision *d, size_t pi, key_lookup_fn lookup, void *ctx,
+static int part_weights(struct decision *d, size_t pi, key_lookup_fn lookup, void *ctx,
 			struct apportion_weights *w, struct bd_error *err)
 {
 	const struct part *p = &d->parts[pi];
@@ -376,7 +392,7 @@ static int part_weights(const struct decision *d, size_t pi, key_lookup_fn looku
 			goto done;
 		}
 		rk->version = kv->version;
-		rk->sha256 = (char *)kv->sha256;
+		rk->sha256 = decision_strdup(d, kv->sha256);
 		vals[k] = xcalloc(p->ncodes ? p->ncodes : 1, sizeof(int64_t));
 		for (size_t r = 0; r < p->ncodes; r++)
 			if (!key_value_of(kv, p->codes[r], &vals[k][r])) {
@@ -498,9 +514,9 @@ int decision_allocate(struct decision *d, key_lookup_fn lookup, void *ctx, struc
 					       i, differ, differ == 1 ? "" : "s", differ == 1 ? "s" : "");
 			}
 			if (differ && p->rule.rounding == APPORTION_LARGEST_REMAINDER)
-				warn(w, "parts[%zu].allocation: %zu published amount%s differ%s by 1 kr from largest "
-					"remainder, the rounding the rule names",
-				     i, differ, differ == 1 ? "" : "s", differ == 1 ? "s" : "");
+				warn(w, "parts[%zu].allocation: %zu published amount%s differ%s by one unit (%s kr) from "
+					"largest remainder, the rounding the rule names",
+				     i, differ, differ == 1 ? "" : "s", differ == 1 ? "s" : "", fmt_kr(p->rule.unit, a));
 			int64_t sum = part_allocated(p);
 			if (sum != p->amount)
 				warn(w, "parts[%zu].allocation: the published amounts add up to %s kr, %s than the part's "
@@ -522,6 +538,16 @@ int decision_allocate(struct decision *d, key_lookup_fn lookup, void *ctx, struc
 	return 0;
 }
 
+/* Where the money goes is part of what is locked. */
+static void payee_line(struct buf *s, const struct payee *py)
+{
+	const char *f[] = {py->org, py->name, py->orgnr, py->bankgiro, py->plusgiro, py->reference};
+	buf_adds(s, "payee=");
+	for (size_t i = 0; i < BD_ARRAY_LEN(f); i++)
+		buf_addf(s, "%s%zu:%s", i ? "|" : "", f[i] ? strlen(f[i]) : 0, f[i] ? f[i] : "");
+	buf_adds(s, "\n");
+}
+
 void part_fingerprint(const struct part *p, char out[65])
 {
 	struct buf s;
@@ -540,8 +566,13 @@ void part_fingerprint(const struct part *p, char out[65])
 	struct alloc_row *rows = xcalloc(p->nrows ? p->nrows : 1, sizeof(*rows));
 	memcpy(rows, p->rows, p->nrows * sizeof(*rows));
 	qsort(rows, p->nrows, sizeof(*rows), row_cmp_code);
-	for (size_t r = 0; r < p->nrows; r++)
+	for (size_t r = 0; r < p->nrows; r++) {
 		buf_addf(&s, "row=%s %" PRId64 "\n", rows[r].recipient, rows[r].amount);
+		if (rows[r].payee)
+			payee_line(&s, rows[r].payee);
+	}
+	if (p->payee)
+		payee_line(&s, p->payee);
 	free(rows);
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, (const unsigned char *)s.data, s.len);

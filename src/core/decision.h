@@ -23,6 +23,9 @@
 #include "util.h"
 
 #define DATE_LEN 11 /* "YYYY-MM-DD" and NUL */
+/* The largest amount a decision file may state: 10^14 kronor, far above any
+ * state budget, so that sums of thousands of rows cannot overflow. */
+#define AMOUNT_MAX INT64_C(100000000000000)
 
 struct payee {
 	char *name, *orgnr, *bankgiro, *plusgiro, *bank, *reference; /* NULL when absent */
@@ -219,7 +222,8 @@ bool key_value_of(const struct key_values *k, const char *code, int64_t *out);
 void key_values_digest(const char *const *code, const int64_t *value, size_t n, int scale, char out[65]);
 
 /* part_fingerprint: SHA-256 (hex, 65 bytes) over the part's amount, rule,
- * key dataset versions and digests, and rows in recipient-code order. */
+ * key dataset versions and digests, rows in recipient-code order, and the
+ * payees (where the money goes is locked too). */
 void part_fingerprint(const struct part *p, char out[65]);
 
 /* part_allocated: the sum of the part's rows. */

@@ -107,12 +107,14 @@ static int amount_value(struct rd *r, const json_t *v, const char *p, int64_t *o
 		if (n < 0)
 			return fail(r, p, "%lld is negative (expected whole kronor, 0 or more)", (long long)n);
 		*out = (int64_t)n;
-		return 0;
-	}
-	if (json_is_string(v)) {
+	} else if (json_is_string(v)) {
 		char why[256];
 		if (money_parse_kronor(json_string_value(v), NUM_SUFFIX_MONEY, out, why, sizeof(why)))
 			return fail(r, p, "'%s': %s", json_string_value(v), why);
+	}
+	if (json_is_integer(v) || json_is_string(v)) {
+		if (*out > AMOUNT_MAX)
+			return fail(r, p, "too large: at most 100 000 000 000 000 kronor");
 		return 0;
 	}
 	if (json_is_real(v))
