@@ -13,6 +13,14 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_decision_entry,
 	&cmd_org_entry,
 	&cmd_appropriation_entry,
+	&cmd_requisition_entry,
+	&cmd_pay_entry,
+	&cmd_repay_entry,
+	&cmd_report_entry,
+	&cmd_correct_entry,
+	&cmd_events_entry,
+	&cmd_status_entry,
+	&cmd_deadlines_entry,
 };
 
 static void help(FILE *out)

@@ -18,6 +18,7 @@ const struct cmd_entry cmd_org_entry = {
 		 "       bidrag org show CODE|NAME|ORGNR [--format text|json] [--db PATH]\n"
 		 "       bidrag org add --code CODE --name NAME --kind KIND [--orgnr N] [--bankgiro N | --plusgiro N]\n"
 		 "                      [--reference TEXT] [--db PATH]\n"
+		 "       bidrag org set CODE|NAME [--name NAME] [--orgnr N] [--bankgiro N | --plusgiro N] [--reference TEXT]\n"
 		 "\n"
 		 "KIND: region, kommun, samverkansregion, payee, rss, rcc, skr, agency, other.\n"
 		 "Organisationsnummer, bankgiro and plusgiro are checked by their check digits and stored in\n"
@@ -139,8 +140,8 @@ int cmd_org(int argc, char **argv)
 	}
 	int n = argc - 1 - optind;
 	char **args = argv + 1 + optind;
-	bool adding = strcmp(verb, "add") == 0;
-	if (!adding && (add.code || add.name || add.orgnr || add.bankgiro || add.plusgiro || add.payment_ref))
+	bool adding = strcmp(verb, "add") == 0, setting = strcmp(verb, "set") == 0;
+	if (!adding && !setting && (add.code || add.name || add.orgnr || add.bankgiro || add.plusgiro || add.payment_ref))
 		return usage_error(&cmd_org_entry, "--code, --name, --orgnr, --bankgiro, --plusgiro and --reference "
 						   "belong to 'org add'");
 	if (kind && !kind_valid(kind))
@@ -150,6 +151,48 @@ int cmd_org(int argc, char **argv)
 				   kind);
 	char orgnr[IDENT_BUFSZ], bg[IDENT_BUFSZ], pg[IDENT_BUFSZ];
 	struct bd_error err;
+	if (setting) {
+		if (n != 1)
+			return usage_error(&cmd_org_entry, "org set takes one CODE or NAME");
+		if (add.code || kind)
+			return usage_error(&cmd_org_entry, "org set cannot change the code or the kind");
+		if (!add.name && !add.orgnr && !add.bankgiro && !add.plusgiro && !add.payment_ref)
+			return usage_error(&cmd_org_entry, "org set needs something to set (--name, --orgnr, --bankgiro, "
+							   "--plusgiro or --reference)");
+		if (add.bankgiro && add.plusgiro)
+			return error("give --bankgiro or --plusgiro, not both (a payment goes to one account)");
+		if (add.orgnr && ident_normalise(IDENT_ORGNR, add.orgnr, orgnr, sizeof(orgnr), &err))
+			return error("--orgnr: %s", err.msg);
+		if (add.orgnr)
+			add.orgnr = orgnr;
+		if (add.bankgiro && ident_normalise(IDENT_BANKGIRO, add.bankgiro, bg, sizeof(bg), &err))
+			return error("--bankgiro: %s", err.msg);
+		if (add.bankgiro)
+			add.bankgiro = bg;
+		if (add.plusgiro && ident_normalise(IDENT_PLUSGIRO, add.plusgiro, pg, sizeof(pg), &err))
+			return error("--plusgiro: %s", err.msg);
+		if (add.plusgiro)
+			add.plusgiro = pg;
+		const char *code = args[0];
+		const struct recipient *r;
+		if (refdata_resolve(code, RK_ALL, &r, &err) == 0)
+			code = r->code;
+		struct store *s;
+		int rc = open_register(db, false, &s);
+		if (rc)
+			return rc;
+		int found = 0;
+		if (store_begin(s, &err) || (found = store_org_set(s, code, &add, &err)) < 0 || store_commit(s, &err)) {
+			store_rollback(s);
+			store_close(s);
+			return io_error(err.msg);
+		}
+		store_close(s);
+		if (found == 1)
+			return error("no organisation '%s' in the register (see 'bidrag org list')", args[0]);
+		printf("updated %s\n", code);
+		return 0;
+	}
 	if (adding) {
 		if (n)
 			return usage_error(&cmd_org_entry, "unexpected argument '%s'", args[0]);
@@ -279,5 +322,5 @@ int cmd_org(int argc, char **argv)
 		strpool_release(&l.pool);
 		return rc;
 	}
-	return usage_error(&cmd_org_entry, "unknown subcommand 'org %s' (expected list, show or add)", verb);
+	return usage_error(&cmd_org_entry, "unknown subcommand 'org %s' (expected list, show, add or set)", verb);
 }

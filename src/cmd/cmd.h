@@ -68,4 +68,27 @@ int open_register(const char *db, bool create, struct store **s);
 /* print_warnings: "warning: ORIGIN: ..." for each, to stderr. */
 void print_warnings(const char *origin, struct decision_warnings *w);
 
+/* The ledger's commands. */
+struct ledger_input;
+#define LEDGER_AUTO_ID_LEN 24
+/* ledger_auto_id: an id derived from the event's content (without the
+ * actor), for events given without --id: entering the same event twice is
+ * then a retry, not a second payment. */
+void ledger_auto_id(const struct ledger_input *e, char out[LEDGER_AUTO_ID_LEN]);
+/* ledger_actor: --by, else $BIDRAG_USER, else $USER. */
+const char *ledger_actor(const char *opt);
+/* ledger_record_batch: the events as one all-or-nothing batch; prints what
+ * was recorded and what was already there.  Returns an exit status. */
+int ledger_record_batch(struct store *s, const struct ledger_input *ev, size_t n, bool quiet);
+int cmd_requisition(int argc, char **argv);
+int cmd_pay(int argc, char **argv);
+int cmd_repay(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_correct(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_deadlines(int argc, char **argv);
+extern const struct cmd_entry cmd_requisition_entry, cmd_pay_entry, cmd_repay_entry, cmd_report_entry,
+	cmd_correct_entry, cmd_events_entry, cmd_status_entry, cmd_deadlines_entry;
+
 #endif

@@ -1,6 +1,9 @@
 /* register-common.c: what the register's commands share: opening the
  * database named by --db or BIDRAG_DB, and printing warnings. */
 #include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
 
 #include "../core/dataset.h"
 #include "../core/refdata.h"
@@ -27,4 +30,72 @@ void print_warnings(const char *origin, struct decision_warnings *w)
 {
 	for (size_t i = 0; i < w->n; i++)
 		fprintf(stderr, "warning: %s: %s\n", origin, w->msg[i]);
+}
+
+void ledger_auto_id(const struct ledger_input *e, char out[LEDGER_AUTO_ID_LEN])
+{
+	/* The content without the actor: the same event entered twice, by
+	 * anyone, is recognised as a retry rather than paid twice. */
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	char num[64];
+	int len = snprintf(num, sizeof(num), "%d|%lld|", e->kind, (long long)e->amount);
+	crypto_hash_sha256_update(&h, (const unsigned char *)num, (unsigned long long)len);
+	const char *f[] = {e->dnr, e->part, e->recipient, e->ref, e->date, e->batch};
+	for (size_t i = 0; i < BD_ARRAY_LEN(f); i++) {
+		if (f[i])
+			crypto_hash_sha256_update(&h, (const unsigned char *)f[i], strlen(f[i]));
+		crypto_hash_sha256_update(&h, (const unsigned char *)"|", 1);
+	}
+	unsigned char d[32];
+	crypto_hash_sha256_final(&h, d);
+	char hex[65];
+	sodium_bin2hex(hex, sizeof(hex), d, sizeof(d));
+	snprintf(out, LEDGER_AUTO_ID_LEN, "auto-%.16s", hex);
+}
+
+const char *ledger_actor(const char *opt)
+{
+	if (opt && *opt)
+		return opt;
+	const char *e = getenv("BIDRAG_USER");
+	if (e && *e)
+		return e;
+	e = getenv("USER");
+	return e && *e ? e : "unknown";
+}
+
+int ledger_record_batch(struct store *s, const struct ledger_input *ev, size_t n, bool quiet)
+{
+	struct bd_error err;
+	enum ledger_outcome *out = xcalloc(n ? n : 1, sizeof(*out));
+	size_t failed_at = 0;
+	int rc = 0;
+	if (store_begin(s, &err)) {
+		rc = io_error(err.msg);
+	} else if (store_ledger_record(s, ev, n, out, &failed_at, &err)) {
+		store_rollback(s);
+		if (n > 1)
+			rc = error("event %zu (id '%s'): %s; nothing was recorded", failed_at + 1,
+				   ev[failed_at].id ? ev[failed_at].id : "", err.msg);
+		else
+			rc = error("%s; nothing was recorded", err.msg);
+	} else if (store_commit(s, &err)) {
+		store_rollback(s);
+		rc = io_error(err.msg);
+	} else if (!quiet) {
+		size_t recorded = 0, already = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (out[i] == LEDGER_RECORDED)
+				recorded++;
+			else
+				already++;
+			if (n <= 50)
+				printf("%s %s\n", out[i] == LEDGER_RECORDED ? "recorded" : "already recorded:", ev[i].id);
+		}
+		if (n > 50 || n > 1)
+			printf("%zu event%s recorded, %zu already recorded\n", recorded, recorded == 1 ? "" : "s", already);
+	}
+	free(out);
+	return rc;
 }

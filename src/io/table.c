@@ -52,6 +52,8 @@ static const char *cell_text(const struct tcol *c, const struct tcell *v, bool h
 		return v->text ? v->text : "";
 	case COL_TEXT:
 		return v->text ? v->text : "";
+	case COL_ORE:
+		return fmt_rat_decimal(v->num, 100, 2, human, scratch);
 	}
 	return "";
 }
@@ -61,7 +63,7 @@ static void compute_totals(const struct table *t, struct tcell *tot)
 	char scratch[NUM_BUFSZ];
 	for (size_t c = 0; c < t->ncols; c++) {
 		tot[c] = (struct tcell){.empty = true};
-		if (t->cols[c].total && t->cols[c].type == COL_INT) {
+		if (t->cols[c].total && (t->cols[c].type == COL_INT || t->cols[c].type == COL_ORE)) {
 			tot[c].empty = false;
 			tot[c].num = 0;
 		}
@@ -220,6 +222,11 @@ static void row_cell(struct csvrow *r, const struct tcol *c, const struct tcell 
 		if (v->text)
 			row_text(r, v->text);
 		break;
+	case COL_ORE: {
+		char scratch[NUM_BUFSZ];
+		row_decimal(r, fmt_rat_decimal(v->num, 100, 2, false, scratch));
+		break;
+	}
 	}
 }
 
@@ -367,6 +374,8 @@ int table_book_add(struct table_book *book, const char *sheet, const struct tabl
 	lxw_format *inttot = workbook_add_format(wb);
 	format_set_num_format(inttot, "#,##0");
 	format_set_bold(inttot);
+	lxw_format *oref = workbook_add_format(wb);
+	format_set_num_format(oref, "#,##0.00");
 	lxw_format *dec = workbook_add_format(wb);
 	format_set_num_format(dec, "0.0000000000");
 	char scratch[NUM_BUFSZ];
@@ -395,6 +404,16 @@ int table_book_add(struct table_book *book, const char *sheet, const struct tabl
 				worksheet_write_formula(ws, row, (lxw_col_t)c, f, dec);
 			} else if (col->type == COL_INT && v.num < XLSX_EXACT_LIMIT && v.num > -XLSX_EXACT_LIMIT) {
 				worksheet_write_number(ws, row, (lxw_col_t)c, (double)(int64_t)v.num, intf);
+			} else if (col->type == COL_ORE && v.num < XLSX_EXACT_LIMIT && v.num > -XLSX_EXACT_LIMIT) {
+				/* Whole kronor are exact as numbers; öre are written as
+				 * a quotient so the cell holds what a person would type. */
+				if (v.num % 100 == 0) {
+					worksheet_write_number(ws, row, (lxw_col_t)c, (double)(int64_t)(v.num / 100), oref);
+				} else {
+					char f[64];
+					snprintf(f, sizeof(f), "=%lld/100", (long long)v.num);
+					worksheet_write_formula(ws, row, (lxw_col_t)c, f, oref);
+				}
 			} else {
 				worksheet_write_string(ws, row, (lxw_col_t)c, cell_text(col, &v, true, scratch), NULL);
 			}

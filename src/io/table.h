@@ -22,6 +22,7 @@ enum col_type {
 	COL_TEXT,    /* text */
 	COL_INT,     /* an integer: kronor or a count */
 	COL_DECIMAL, /* an exact decimal, given as text with a decimal comma */
+	COL_ORE,     /* money in öre (num): "1 234,50" for people, "1234.50" for machines */
 };
 
 struct tcol {

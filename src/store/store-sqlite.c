@@ -19,78 +19,13 @@
 
 #include "../core/embedded.h"
 #include "../core/refdata.h"
+#include "sqlite-internal.h"
 #include "store.h"
 
 static const char *const migrations[] = {
 	"migrations/0001-register.sql",
+	"migrations/0002-ledger.sql",
 };
-
-struct sqlite_store {
-	struct store base;
-	sqlite3 *db;
-	int version, applied;
-	bool in_tx;
-};
-
-#define S(s) ((struct sqlite_store *)(s))
-
-static int db_fail(struct sqlite_store *s, struct bd_error *err, const char *what)
-{
-	return bd_fail(err, "database: %s: %s", what, sqlite3_errmsg(s->db));
-}
-
-static sqlite3_stmt *prep(struct sqlite_store *s, const char *sql, struct bd_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_fail(s, err, "preparing a statement");
-		return NULL;
-	}
-	return st;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static int exec(struct sqlite_store *s, const char *sql, struct bd_error *err)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		bd_fail(err, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
-/* step_done: run a statement that returns no rows; finalises it. */
-static int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what, struct bd_error *err)
-{
-	int rc = sqlite3_step(st);
-	int ret = 0;
-	if (rc != SQLITE_DONE)
-		ret = db_fail(s, err, what);
-	sqlite3_finalize(st);
-	return ret;
-}
-
-static void now_iso(char *buf, size_t len)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static int migrate(struct sqlite_store *s, struct bd_error *err)
 {
@@ -189,6 +124,7 @@ static void sq_close(struct store *base)
 	struct sqlite_store *s = S(base);
 	if (s->in_tx)
 		exec(s, "ROLLBACK", NULL);
+	sq_ledger_cache_free(s);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -469,6 +405,29 @@ static int sq_org_add(struct store *base, const struct org *o, struct bd_error *
 	if (!added)
 		return bd_fail(err, "an organisation with the code '%s' is already registered", o->code);
 	return 0;
+}
+
+static int sq_org_set(struct store *base, const char *code, const struct org *o, struct bd_error *err)
+{
+	struct sqlite_store *s = S(base);
+	/* An account is bankgiro or plusgiro: setting one clears the other. */
+	sqlite3_stmt *st = prep(s,
+				"UPDATE org SET name = coalesce(?2, name), orgnr = coalesce(?3, orgnr), "
+				"bankgiro = CASE WHEN ?4 IS NOT NULL THEN ?4 WHEN ?5 IS NOT NULL THEN NULL ELSE bankgiro END, "
+				"plusgiro = CASE WHEN ?5 IS NOT NULL THEN ?5 WHEN ?4 IS NOT NULL THEN NULL ELSE plusgiro END, "
+				"payment_ref = coalesce(?6, payment_ref) WHERE code = ?1",
+				err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, code);
+	bind_text(st, 2, o->name);
+	bind_text(st, 3, o->orgnr);
+	bind_text(st, 4, o->bankgiro);
+	bind_text(st, 5, o->plusgiro);
+	bind_text(st, 6, o->payment_ref);
+	if (step_done(s, st, "changing an organisation", err))
+		return -1;
+	return sqlite3_changes(s->db) ? 0 : 1;
 }
 
 static int sq_org_groups(struct store *base, const char *code, group_fn fn, void *ctx, struct bd_error *err)
@@ -1288,6 +1247,7 @@ const struct store_ops store_sqlite_ops = {
 	.org_list = sq_org_list,
 	.org_get = sq_org_get,
 	.org_add = sq_org_add,
+	.org_set = sq_org_set,
 	.org_groups = sq_org_groups,
 	.dataset_register = sq_dataset_register,
 	.dataset_values = sq_dataset_values,
@@ -1298,4 +1258,9 @@ const struct store_ops store_sqlite_ops = {
 	.part_locks = sq_part_locks,
 	.appropriation_list = sq_appropriation_list,
 	.appropriation_put = sq_appropriation_put,
+	.ledger_record = sq_ledger_record,
+	.ledger_accounts = sq_ledger_accounts,
+	.payments = sq_payments,
+	.batch_file = sq_batch_file,
+	.batch_file_put = sq_batch_file_put,
 };

@@ -57,6 +57,11 @@ int store_org_add(struct store *s, const struct org *o, struct bd_error *err)
 	return s->ops->org_add(s, o, err);
 }
 
+int store_org_set(struct store *s, const char *code, const struct org *o, struct bd_error *err)
+{
+	return s->ops->org_set(s, code, o, err);
+}
+
 int store_org_groups(struct store *s, const char *code, group_fn fn, void *ctx, struct bd_error *err)
 {
 	return s->ops->org_groups(s, code, fn, ctx, err);
@@ -107,4 +112,34 @@ int store_appropriation_list(struct store *s, int year, appropriation_fn fn, voi
 int store_appropriation_put(struct store *s, const struct appropriation *a, struct bd_error *err)
 {
 	return s->ops->appropriation_put(s, a, err);
+}
+
+int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
+			size_t *failed_at, struct bd_error *err)
+{
+	return s->ops->ledger_record(s, ev, n, out, failed_at, err);
+}
+
+int store_ledger_accounts(struct store *s, const char *dnr, const char *part, const char *recipient,
+			  const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->ledger_accounts(s, dnr, part, recipient, as_of, fn, ctx, err);
+}
+
+int store_payments(struct store *s, const char *state, const char *batch, payment_fn fn, void *ctx,
+		   struct bd_error *err)
+{
+	return s->ops->payments(s, state, batch, fn, ctx, err);
+}
+
+int store_batch_file(struct store *s, const char *batch, const char *format, char **data, size_t *len,
+		     struct bd_error *err)
+{
+	return s->ops->batch_file(s, batch, format, data, len, err);
+}
+
+int store_batch_file_put(struct store *s, const char *batch, const char *format, int payments, int64_t total,
+			 const char *data, size_t len, struct bd_error *err)
+{
+	return s->ops->batch_file_put(s, batch, format, payments, total, data, len, err);
 }

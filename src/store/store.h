@@ -58,6 +58,10 @@ int store_org_list(struct store *s, const char *kind, org_fn fn, void *ctx, stru
 int store_org_get(struct store *s, const char *text, org_fn fn, void *ctx, struct bd_error *err);
 /* store_org_add: a new organisation; fails if the code is taken. */
 int store_org_add(struct store *s, const struct org *o, struct bd_error *err);
+/* store_org_set: change the given (non-NULL) fields of an organisation:
+ * name, orgnr, bankgiro or plusgiro (setting one clears the other),
+ * payment reference.  1 if there is no such code. */
+int store_org_set(struct store *s, const char *code, const struct org *o, struct bd_error *err);
 /* store_org_groups: the groups an organisation belongs to (name, kind). */
 typedef int (*group_fn)(void *ctx, const char *code, const char *name, const char *kind, const char *payee);
 int store_org_groups(struct store *s, const char *code, group_fn fn, void *ctx, struct bd_error *err);
@@ -135,6 +139,74 @@ int store_appropriation_list(struct store *s, int year, appropriation_fn fn, voi
 /* store_appropriation_put: add a post, or set the amount available on it. */
 int store_appropriation_put(struct store *s, const struct appropriation *a, struct bd_error *err);
 
+/* The ledger.  An event as a client gives it: on an account (dnr, part,
+ * recipient), or referring to an earlier event by its id (attest, execute,
+ * correction). */
+struct ledger_input {
+	const char *id; /* the client's idempotency id */
+	int kind;       /* enum event_kind */
+	const char *dnr, *part, *recipient;
+	const char *ref;
+	char date[DATE_LEN];
+	const char *actor;
+	int64_t amount; /* öre */
+	const char *signed_by, *override, *reason, *batch;
+	bool received_given;
+};
+enum ledger_outcome { LEDGER_RECORDED, LEDGER_ALREADY };
+/* store_ledger_record: record n events as one batch: all or none.  A known
+ * id with the same content is reported LEDGER_ALREADY and not recorded
+ * again; with different content it is an error.  On error *failed_at is the
+ * event's index and nothing is written.  Call inside store_begin/commit. */
+int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
+			size_t *failed_at, struct bd_error *err);
+
+/* An account's state for status and deadlines. */
+struct ledger_account {
+	const char *dnr, *part, *part_title, *recipient, *recipient_name;
+	int64_t part_id;
+	const void *terms;   /* const struct ledger_terms * */
+	const void *balance; /* const struct ledger_balance * */
+	const char *repayment_deadline, *report_deadline;
+	int budget_year;
+	/* The part's funding: anslagsposter and the amounts (kronor) decided on them. */
+	size_t nfunding;
+	const struct part_funding_row *funding;
+};
+
+struct part_funding_row {
+	int budget_year, uo, post;
+	const char *anslag, *post_name;
+	int64_t amount;
+};
+typedef int (*ledger_account_fn)(void *ctx, const struct ledger_account *a);
+/* store_ledger_accounts: every allocation row of the register's decisions
+ * (filtered by dnr, part, recipient code when given) with its balance: as
+ * recorded now, or, with as_of, from the events dated up to that day. */
+int store_ledger_accounts(struct store *s, const char *dnr, const char *part, const char *recipient,
+			  const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err);
+
+/* A payment as a payment file needs it. */
+struct payment_row {
+	const char *id;        /* the payment event's id */
+	const char *dnr, *part, *recipient, *recipient_name;
+	const char *payee_name, *orgnr, *bankgiro, *plusgiro, *reference;
+	int64_t amount;        /* öre */
+	const char *date;
+	const char *registered_by;
+};
+typedef int (*payment_fn)(void *ctx, const struct payment_row *p);
+/* store_payments: payments (not corrected) in a state: "registered" (not
+ * yet attested), "attested" (not yet executed), "executed" (in batch, or in
+ * any batch when batch is NULL); in recording order. */
+int store_payments(struct store *s, const char *state, const char *batch, payment_fn fn, void *ctx,
+		   struct bd_error *err);
+/* store_batch_file: a stored payment file of (batch, format); 1 if none. */
+int store_batch_file(struct store *s, const char *batch, const char *format, char **data, size_t *len,
+		     struct bd_error *err);
+int store_batch_file_put(struct store *s, const char *batch, const char *format, int payments, int64_t total,
+			 const char *data, size_t len, struct bd_error *err);
+
 /* The operations a backend provides. */
 struct store_ops {
 	const char *name;
@@ -148,6 +220,7 @@ struct store_ops {
 	int (*org_list)(struct store *s, const char *kind, org_fn fn, void *ctx, struct bd_error *err);
 	int (*org_get)(struct store *s, const char *text, org_fn fn, void *ctx, struct bd_error *err);
 	int (*org_add)(struct store *s, const struct org *o, struct bd_error *err);
+	int (*org_set)(struct store *s, const char *code, const struct org *o, struct bd_error *err);
 	int (*org_groups)(struct store *s, const char *code, group_fn fn, void *ctx, struct bd_error *err);
 	int (*dataset_register)(struct store *s, const struct dataset_in *in, int *version, char *sha256,
 				bool *is_new, struct bd_error *err);
@@ -162,6 +235,16 @@ struct store_ops {
 	int (*part_locks)(struct store *s, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err);
 	int (*appropriation_list)(struct store *s, int year, appropriation_fn fn, void *ctx, struct bd_error *err);
 	int (*appropriation_put)(struct store *s, const struct appropriation *a, struct bd_error *err);
+	int (*ledger_record)(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
+			     size_t *failed_at, struct bd_error *err);
+	int (*ledger_accounts)(struct store *s, const char *dnr, const char *part, const char *recipient,
+			       const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err);
+	int (*payments)(struct store *s, const char *state, const char *batch, payment_fn fn, void *ctx,
+			struct bd_error *err);
+	int (*batch_file)(struct store *s, const char *batch, const char *format, char **data, size_t *len,
+			  struct bd_error *err);
+	int (*batch_file_put)(struct store *s, const char *batch, const char *format, int payments, int64_t total,
+			      const char *data, size_t len, struct bd_error *err);
 };
 
 /* Every backend's struct begins with this. */

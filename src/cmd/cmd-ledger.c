@@ -1,0 +1,501 @@
+/* The ledger's event commands: requisition, repay, report, correct, and
+ * events (a batch from a file).  Payments are in cmd-pay.c. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../core/decision.h"
+#include "../core/ledger.h"
+#include "../io/csvread.h"
+#include "../store/store.h"
+#include "cmd.h"
+
+const struct cmd_entry cmd_requisition_entry = {
+	.name = "requisition",
+	.summary = "record a requisition received, or refuse a late one (the right lapses)",
+	.usage = "requisition add DNR --part P --recipient R --amount A --received DATE [--signed-by NAME]\n"
+		 "       bidrag requisition refuse DNR --part P --recipient R --date DATE [--received DATE] [--reason TEXT]\n"
+		 "       (each also takes --id ID, --by USER, --db PATH)\n"
+		 "\n"
+		 "add     a requisition received by the deadline: the amount becomes payable.\n"
+		 "refuse  after the deadline: the right to what is not requisitioned lapses and is released\n"
+		 "        to the appropriation post; --received dates a late requisition, without it the\n"
+		 "        lapse is recorded on --date because none came in.",
+	.exec = cmd_requisition,
+};
+
+const struct cmd_entry cmd_repay_entry = {
+	.name = "repay",
+	.summary = "claim a repayment of unused money, or record one received",
+	.usage = "repay claim DNR --part P --recipient R --amount A --date DATE\n"
+		 "       bidrag repay receive DNR --part P --recipient R --amount A --date DATE\n"
+		 "       (each also takes --id ID, --by USER, --reason TEXT, --db PATH)",
+	.exec = cmd_repay,
+};
+
+const struct cmd_entry cmd_report_entry = {
+	.name = "report",
+	.summary = "record a financial report (ekonomisk redovisning) and the unused amount it declares",
+	.usage = "report receive DNR --part P --recipient R --unused A --date DATE [--id ID] [--by USER] [--db PATH]\n"
+		 "\n"
+		 "The unused amount declared is claimed for repayment (what is not claimed or repaid already).",
+	.exec = cmd_report,
+};
+
+const struct cmd_entry cmd_correct_entry = {
+	.name = "correct",
+	.summary = "reverse an earlier event (nothing is ever edited or deleted)",
+	.usage = "correct EVENT-ID --reason TEXT --date DATE [--id ID] [--by USER] [--db PATH]\n"
+		 "\n"
+		 "An executed payment cannot be reversed (the money has left): claim a repayment instead.",
+	.exec = cmd_correct,
+};
+
+const struct cmd_entry cmd_events_entry = {
+	.name = "events",
+	.summary = "record a batch of ledger events from a CSV or JSON file, all or nothing",
+	.usage = "events import FILE [--format csv|json] [--db PATH] [--quiet]\n"
+		 "       bidrag events list [DNR] [--format table|csv|json] [--db PATH]\n"
+		 "\n"
+		 "A batch file holds one event per row (CSV, with a header) or per object (a JSON array):\n"
+		 "  id, kind (requisition, lapse, payment, attest, repay-claim, repay-receive, report, correction),\n"
+		 "  dnr, part, recipient, ref (attest, correction), date, by, amount (kronor, öre allowed),\n"
+		 "  signed_by, override, reason, received (true/false, for a lapse).\n"
+		 "Every event has an id; a batch whose events are already recorded is accepted again without\n"
+		 "recording anything twice.  One bad event and nothing of the batch is recorded.",
+	.exec = cmd_events,
+};
+
+struct ev_opts {
+	const char *db, *id, *by, *part, *recipient, *amount, *date, *received, *signed_by, *override, *reason,
+		*unused, *format;
+	bool quiet;
+};
+
+/* parse: options common to the event commands; the positional arguments
+ * stay in argv[optind..] (of argv + 1: the verb is argv[1]). */
+static int parse(int argc, char **argv, struct ev_opts *o, const struct cmd_entry *e)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'D'},        {"id", required_argument, NULL, 'i'},
+		{"by", required_argument, NULL, 'b'},        {"part", required_argument, NULL, 'p'},
+		{"recipient", required_argument, NULL, 'r'}, {"amount", required_argument, NULL, 'a'},
+		{"date", required_argument, NULL, 'd'},      {"received", required_argument, NULL, 'R'},
+		{"signed-by", required_argument, NULL, 's'}, {"override", required_argument, NULL, 'o'},
+		{"reason", required_argument, NULL, 'x'},    {"unused", required_argument, NULL, 'u'},
+		{"format", required_argument, NULL, 'f'},    {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+	};
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D': o->db = optarg; break;
+		case 'i': o->id = optarg; break;
+		case 'b': o->by = optarg; break;
+		case 'p': o->part = optarg; break;
+		case 'r': o->recipient = optarg; break;
+		case 'a': o->amount = optarg; break;
+		case 'd': o->date = optarg; break;
+		case 'R': o->received = optarg; break;
+		case 's': o->signed_by = optarg; break;
+		case 'o': o->override = optarg; break;
+		case 'x': o->reason = optarg; break;
+		case 'u': o->unused = optarg; break;
+		case 'f': o->format = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'h': print_usage(stdout, e); return -1;
+		default: return usage_error(e, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return 0;
+}
+
+static int parse_date(const char *opt, const char *s, char out[DATE_LEN])
+{
+	if (!s)
+		return error("%s is missing (expected a date, YYYY-MM-DD)", opt);
+	if (!date_valid(s))
+		return error("invalid %s '%s' (expected a date, YYYY-MM-DD)", opt, s);
+	memcpy(out, s, DATE_LEN);
+	return 0;
+}
+
+static int parse_amount(const char *opt, const char *s, int64_t *ore)
+{
+	char why[200];
+	if (!s)
+		return error("%s is missing (expected an amount in kronor, like '15 000 000' or '1 234,50')", opt);
+	if (money_parse_ore(s, NUM_SUFFIX_MONEY, ore, why, sizeof(why)))
+		return error("invalid %s '%s': %s", opt, s, why);
+	return 0;
+}
+
+/* One event on an account, from the command line, recorded. */
+static int record_one(struct ev_opts *o, struct ledger_input *in, const struct cmd_entry *e)
+{
+	in->actor = ledger_actor(o->by);
+	in->signed_by = o->signed_by;
+	in->override = o->override;
+	in->reason = o->reason;
+	char auto_id[LEDGER_AUTO_ID_LEN];
+	if (o->id)
+		in->id = o->id;
+	else {
+		ledger_auto_id(in, auto_id);
+		in->id = auto_id;
+	}
+	(void)e;
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
+	rc = ledger_record_batch(s, in, 1, false);
+	store_close(s);
+	return rc;
+}
+
+static int account_args(int n, char **args, struct ev_opts *o, struct ledger_input *in, const struct cmd_entry *e)
+{
+	if (n != 1)
+		return usage_error(e, n ? "give one DNR" : "the decision's DNR is missing");
+	if (!o->part || !o->recipient)
+		return usage_error(e, "--part and --recipient name the account");
+	in->dnr = args[0];
+	in->part = o->part;
+	in->recipient = o->recipient;
+	return 0;
+}
+
+int cmd_requisition(int argc, char **argv)
+{
+	const struct cmd_entry *e = &cmd_requisition_entry;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(argc < 2 ? stderr : stdout, e);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	struct ev_opts o = {0};
+	int rc = parse(argc - 1, argv + 1, &o, e);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	int n = argc - 1 - optind;
+	char **args = argv + 1 + optind;
+	struct ledger_input in = {0};
+	if ((rc = account_args(n, args, &o, &in, e)))
+		return rc;
+	if (strcmp(argv[1], "add") == 0) {
+		in.kind = EV_REQUISITION;
+		if (parse_amount("--amount", o.amount, &in.amount) || parse_date("--received", o.received, in.date))
+			return EXIT_USAGE;
+	} else if (strcmp(argv[1], "refuse") == 0) {
+		in.kind = EV_LAPSE;
+		if (o.amount)
+			return usage_error(e, "refuse takes no --amount: everything not requisitioned lapses");
+		if (o.received) {
+			in.received_given = true;
+			if (parse_date("--received", o.received, in.date))
+				return EXIT_USAGE;
+			if (o.date && strcmp(o.date, o.received) != 0)
+				return usage_error(e, "give --received (a late requisition) or --date (none came in), not both");
+		} else if (parse_date("--date", o.date, in.date)) {
+			return EXIT_USAGE;
+		}
+	} else {
+		return usage_error(e, "unknown subcommand 'requisition %s' (expected add or refuse)", argv[1]);
+	}
+	return record_one(&o, &in, e);
+}
+
+int cmd_repay(int argc, char **argv)
+{
+	const struct cmd_entry *e = &cmd_repay_entry;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(argc < 2 ? stderr : stdout, e);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	struct ev_opts o = {0};
+	int rc = parse(argc - 1, argv + 1, &o, e);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	struct ledger_input in = {0};
+	if ((rc = account_args(argc - 1 - optind, argv + 1 + optind, &o, &in, e)))
+		return rc;
+	if (strcmp(argv[1], "claim") == 0)
+		in.kind = EV_REPAY_CLAIM;
+	else if (strcmp(argv[1], "receive") == 0)
+		in.kind = EV_REPAY_RECEIVE;
+	else
+		return usage_error(e, "unknown subcommand 'repay %s' (expected claim or receive)", argv[1]);
+	if (parse_amount("--amount", o.amount, &in.amount) || parse_date("--date", o.date, in.date))
+		return EXIT_USAGE;
+	return record_one(&o, &in, e);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const struct cmd_entry *e = &cmd_report_entry;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(argc < 2 ? stderr : stdout, e);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "receive") != 0)
+		return usage_error(e, "unknown subcommand 'report %s' (expected receive)", argv[1]);
+	struct ev_opts o = {0};
+	int rc = parse(argc - 1, argv + 1, &o, e);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	struct ledger_input in = {.kind = EV_REPORT};
+	if ((rc = account_args(argc - 1 - optind, argv + 1 + optind, &o, &in, e)))
+		return rc;
+	if (parse_amount("--unused", o.unused, &in.amount) || parse_date("--date", o.date, in.date))
+		return EXIT_USAGE;
+	return record_one(&o, &in, e);
+}
+
+int cmd_correct(int argc, char **argv)
+{
+	const struct cmd_entry *e = &cmd_correct_entry;
+	struct ev_opts o = {0};
+	int rc = parse(argc, argv, &o, e);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (argc - optind != 1)
+		return usage_error(e, "give the id of the one event to correct");
+	if (!o.reason || !*o.reason)
+		return usage_error(e, "a correction needs --reason (it is recorded)");
+	struct ledger_input in = {.kind = EV_CORRECTION, .ref = argv[optind]};
+	if (parse_date("--date", o.date, in.date))
+		return EXIT_USAGE;
+	return record_one(&o, &in, e);
+}
+
+/* events import: a batch from a file. */
+
+struct batch {
+	struct ledger_input *v;
+	size_t n;
+	struct strpool pool;
+	char **auto_ids;
+};
+
+static const char *pdup(struct batch *b, const char *s)
+{
+	return s && *s ? strpool_dup(&b->pool, s, strlen(s)) : NULL;
+}
+
+/* One event from named fields; where names the line or element. */
+static int event_from_fields(struct batch *b, const char *const *name, const char *const *value, size_t nf,
+			     const char *where)
+{
+	struct ledger_input in = {0};
+	const char *kind = NULL, *amount = NULL, *date = NULL, *received = NULL;
+	for (size_t i = 0; i < nf; i++) {
+		const char *k = name[i], *v = value[i];
+		if (!v || !*v)
+			continue;
+		if (strcmp(k, "id") == 0)
+			in.id = pdup(b, v);
+		else if (strcmp(k, "kind") == 0)
+			kind = v;
+		else if (strcmp(k, "dnr") == 0)
+			in.dnr = pdup(b, v);
+		else if (strcmp(k, "part") == 0)
+			in.part = pdup(b, v);
+		else if (strcmp(k, "recipient") == 0)
+			in.recipient = pdup(b, v);
+		else if (strcmp(k, "ref") == 0)
+			in.ref = pdup(b, v);
+		else if (strcmp(k, "date") == 0)
+			date = v;
+		else if (strcmp(k, "by") == 0)
+			in.actor = pdup(b, v);
+		else if (strcmp(k, "amount") == 0)
+			amount = v;
+		else if (strcmp(k, "signed_by") == 0)
+			in.signed_by = pdup(b, v);
+		else if (strcmp(k, "override") == 0)
+			in.override = pdup(b, v);
+		else if (strcmp(k, "reason") == 0)
+			in.reason = pdup(b, v);
+		else if (strcmp(k, "received") == 0)
+			received = v;
+		else
+			return error("%s: unknown field '%s' (expected id, kind, dnr, part, recipient, ref, date, by, "
+				     "amount, signed_by, override, reason, received)",
+				     where, k);
+	}
+	if (!kind)
+		return error("%s: kind is missing", where);
+	int k = event_kind_parse(kind);
+	if (k < 0 || k == EV_EXECUTE)
+		return error("%s: unknown kind '%s' (expected requisition, lapse, payment, attest, repay-claim, "
+			     "repay-receive, report or correction; payments are executed by 'bidrag pay export')",
+			     where, kind);
+	in.kind = k;
+	if (!in.id)
+		return error("%s: id is missing (every event in a batch carries its id)", where);
+	if (!date || !date_valid(date))
+		return error("%s: %s date%s%s%s (expected YYYY-MM-DD)", where, date ? "invalid" : "missing",
+			     date ? " '" : "", date ? date : "", date ? "'" : "");
+	memcpy(in.date, date, DATE_LEN);
+	if (!in.actor)
+		return error("%s: by is missing (who recorded the event)", where);
+	if (amount) {
+		char why[200];
+		if (money_parse_ore(amount, NUM_SUFFIX_MONEY, &in.amount, why, sizeof(why)))
+			return error("%s: invalid amount '%s': %s", where, amount, why);
+	}
+	if (received)
+		in.received_given = strcmp(received, "true") == 0 || strcmp(received, "1") == 0 ||
+				    strcmp(received, "yes") == 0;
+	b->v = xreallocarray(b->v, b->n + 1, sizeof(*b->v));
+	b->v[b->n++] = in;
+	return 0;
+}
+
+struct csv_ctx {
+	struct batch *b;
+	char **header;
+	size_t nheader;
+	const char *origin;
+	int rc;
+};
+
+static int on_csv_row(const struct csv_row *row, void *vctx, struct bd_error *err)
+{
+	struct csv_ctx *c = vctx;
+	(void)err;
+	if (!c->header) {
+		c->nheader = row->nfields;
+		c->header = xcalloc(row->nfields, sizeof(char *));
+		for (size_t i = 0; i < row->nfields; i++)
+			c->header[i] = xstrdup(row->field[i]);
+		return 0;
+	}
+	char where[512];
+	snprintf(where, sizeof(where), "%s:%zu", c->origin, row->line);
+	if (row->nfields != c->nheader) {
+		c->rc = error("%s: %zu fields, expected %zu as in the header", where, row->nfields, c->nheader);
+		return -1;
+	}
+	if (event_from_fields(c->b, (const char *const *)c->header, (const char *const *)row->field, row->nfields,
+			      where)) {
+		c->rc = EXIT_USAGE;
+		return -1;
+	}
+	return 0;
+}
+
+static int read_json_batch(struct batch *b, const char *data, size_t len, const char *origin)
+{
+	json_error_t je;
+	json_t *root = json_loadb(data, len, 0, &je);
+	if (!root)
+		return error("%s:%d:%d: %s", origin, je.line, je.column, je.text);
+	int rc = 0;
+	if (!json_is_array(root)) {
+		rc = error("%s: expected a JSON array of events", origin);
+		goto done;
+	}
+	for (size_t i = 0; i < json_array_size(root) && !rc; i++) {
+		json_t *o = json_array_get(root, i);
+		char where[512];
+		snprintf(where, sizeof(where), "%s: [%zu]", origin, i);
+		if (!json_is_object(o)) {
+			rc = error("%s: expected an object", where);
+			break;
+		}
+		size_t nf = json_object_size(o), k = 0;
+		const char **names = xcalloc(nf + 1, sizeof(char *)), **values = xcalloc(nf + 1, sizeof(char *));
+		char **owned = xcalloc(nf + 1, sizeof(char *));
+		const char *key;
+		json_t *v;
+		json_object_foreach(o, key, v)
+		{
+			names[k] = key;
+			if (json_is_string(v))
+				values[k] = json_string_value(v);
+			else if (json_is_integer(v))
+				values[k] = owned[k] = xasprintf("%lld", (long long)json_integer_value(v));
+			else if (json_is_boolean(v))
+				values[k] = json_is_true(v) ? "true" : "false";
+			else if (json_is_null(v))
+				values[k] = NULL;
+			else {
+				rc = error("%s.%s: expected a string or an integer (amounts as \"1 234,50\" or whole "
+					   "kronor)",
+					   where, key);
+			}
+			k++;
+		}
+		if (!rc && event_from_fields(b, names, values, nf, where))
+			rc = EXIT_USAGE;
+		for (size_t j = 0; j < nf; j++)
+			free(owned[j]);
+		free(owned);
+		free(names);
+		free(values);
+	}
+done:
+	json_decref(root);
+	return rc;
+}
+
+int cmd_events(int argc, char **argv)
+{
+	const struct cmd_entry *e = &cmd_events_entry;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(argc < 2 ? stderr : stdout, e);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	struct ev_opts o = {0};
+	int rc = parse(argc - 1, argv + 1, &o, e);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	int n = argc - 1 - optind;
+	char **args = argv + 1 + optind;
+	if (strcmp(argv[1], "import") != 0)
+		return usage_error(e, "unknown subcommand 'events %s' (expected import)", argv[1]);
+	if (n != 1)
+		return usage_error(e, "events import takes one FILE");
+	const char *path = args[0];
+	bool json = o.format ? strcmp(o.format, "json") == 0 : (strlen(path) > 5 && strcmp(path + strlen(path) - 5, ".json") == 0);
+	if (o.format && !json && strcmp(o.format, "csv") != 0)
+		return error("unknown format '%s' (expected csv or json)", o.format);
+	char *data;
+	size_t len;
+	struct bd_error err;
+	if (read_file(path, 256u << 20, &data, &len, &err))
+		return error("%s", err.msg);
+	struct batch b = {0};
+	strpool_init(&b.pool);
+	if (json) {
+		rc = read_json_batch(&b, data, len, path);
+	} else {
+		struct csv_ctx c = {.b = &b, .origin = path};
+		if (csv_read_buffer(data, len, path, on_csv_row, NULL, &c, &err) && !c.rc)
+			rc = error("%s", err.msg);
+		else
+			rc = c.rc;
+		for (size_t i = 0; i < c.nheader; i++)
+			free(c.header[i]);
+		free(c.header);
+	}
+	free(data);
+	if (!rc && b.n == 0)
+		rc = error("%s: no events", path);
+	if (!rc) {
+		struct store *s;
+		rc = open_register(o.db, false, &s);
+		if (!rc) {
+			rc = ledger_record_batch(s, b.v, b.n, o.quiet);
+			store_close(s);
+		}
+	}
+	free(b.v);
+	strpool_release(&b.pool);
+	return rc;
+}

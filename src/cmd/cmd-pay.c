@@ -1,0 +1,470 @@
+/* bidrag pay: register, plan, attest, list and export payments. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/decision.h"
+#include "../core/ident.h"
+#include "../core/ledger.h"
+#include "../io/payfile.h"
+#include "../io/table.h"
+#include "../store/store.h"
+#include "cmd.h"
+
+const struct cmd_entry cmd_pay_entry = {
+	.name = "pay",
+	.summary = "register, plan, attest, list and export payments (pain.001, Bankgirot LB)",
+	.usage = "pay add DNR --part P --recipient R --amount A --date DATE [--override REASON] [--id ID] [--by USER]\n"
+		 "       bidrag pay plan DNR [--part P] --date DATE [--by USER]\n"
+		 "       bidrag pay attest PAYMENT-ID... --date DATE --by USER\n"
+		 "       bidrag pay list [--state registered|attested|executed] [--batch B] [--format table|csv|json]\n"
+		 "       bidrag pay export --batch B --format pain001|lb --date DATE [--output FILE] [--from ORG]\n"
+		 "       (each also takes --db PATH)\n"
+		 "\n"
+		 "add     registers a payment; it must be attested by another person before it is paid.\n"
+		 "plan    registers, for every recipient of the decision (or one part), what can be paid now:\n"
+		 "        the allocation of a part paid without requisition, the requisitioned amount of one\n"
+		 "        paid after requisition.  Ids are derived from the decision, part and recipient, so\n"
+		 "        planning twice registers nothing twice.\n"
+		 "attest  a second person's approval (four eyes): whoever registered cannot attest.\n"
+		 "export  writes every attested, unpaid payment into batch B as an ISO 20022 pain.001.001.03\n"
+		 "        file or a Bankgirot Leverantörsbetalningar file, and marks them executed.  Exporting\n"
+		 "        the same batch again gives the same file and pays nothing twice.  --from names the\n"
+		 "        paying organisation (default KAMK, Kammarkollegiet) and its bankgiro.",
+	.exec = cmd_pay,
+};
+
+struct pay_opts {
+	const char *db, *id, *by, *part, *recipient, *amount, *date, *override, *batch, *format, *output, *from,
+		*state;
+};
+
+static int parse(int argc, char **argv, struct pay_opts *o)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'D'},        {"id", required_argument, NULL, 'i'},
+		{"by", required_argument, NULL, 'b'},        {"part", required_argument, NULL, 'p'},
+		{"recipient", required_argument, NULL, 'r'}, {"amount", required_argument, NULL, 'a'},
+		{"date", required_argument, NULL, 'd'},      {"override", required_argument, NULL, 'o'},
+		{"batch", required_argument, NULL, 'B'},     {"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'O'},    {"from", required_argument, NULL, 'F'},
+		{"state", required_argument, NULL, 's'},     {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D': o->db = optarg; break;
+		case 'i': o->id = optarg; break;
+		case 'b': o->by = optarg; break;
+		case 'p': o->part = optarg; break;
+		case 'r': o->recipient = optarg; break;
+		case 'a': o->amount = optarg; break;
+		case 'd': o->date = optarg; break;
+		case 'o': o->override = optarg; break;
+		case 'B': o->batch = optarg; break;
+		case 'f': o->format = optarg; break;
+		case 'O': o->output = optarg; break;
+		case 'F': o->from = optarg; break;
+		case 's': o->state = optarg; break;
+		case 'h': print_usage(stdout, &cmd_pay_entry); return -1;
+		default: return usage_error(&cmd_pay_entry, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return 0;
+}
+
+static int need_date(const char *s, char out[DATE_LEN])
+{
+	if (!s)
+		return error("--date is missing (expected a date, YYYY-MM-DD)");
+	if (!date_valid(s))
+		return error("invalid --date '%s' (expected a date, YYYY-MM-DD)", s);
+	memcpy(out, s, DATE_LEN);
+	return 0;
+}
+
+static int do_add(struct pay_opts *o, int n, char **args)
+{
+	if (n != 1)
+		return usage_error(&cmd_pay_entry, n ? "give one DNR" : "the decision's DNR is missing");
+	if (!o->part || !o->recipient)
+		return usage_error(&cmd_pay_entry, "--part and --recipient name the account");
+	struct ledger_input in = {.kind = EV_PAYMENT, .dnr = args[0], .part = o->part, .recipient = o->recipient,
+				  .override = o->override};
+	char why[200];
+	if (!o->amount)
+		return error("--amount is missing (expected an amount in kronor)");
+	if (money_parse_ore(o->amount, NUM_SUFFIX_MONEY, &in.amount, why, sizeof(why)))
+		return error("invalid --amount '%s': %s", o->amount, why);
+	if (need_date(o->date, in.date))
+		return EXIT_USAGE;
+	in.actor = ledger_actor(o->by);
+	char auto_id[LEDGER_AUTO_ID_LEN];
+	if (o->id)
+		in.id = o->id;
+	else {
+		ledger_auto_id(&in, auto_id);
+		in.id = auto_id;
+	}
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
+	rc = ledger_record_batch(s, &in, 1, false);
+	store_close(s);
+	return rc;
+}
+
+/* plan: what can be paid now, per account. */
+struct plan {
+	struct ledger_input *v;
+	size_t n;
+	struct strpool pool;
+	const char *date, *actor;
+	size_t skipped_window;
+};
+
+static const char *pdup(struct plan *p, const char *s)
+{
+	return strpool_dup(&p->pool, s, strlen(s));
+}
+
+static int plan_account(void *ctx, const struct ledger_account *a)
+{
+	struct plan *p = ctx;
+	const struct ledger_terms *t = a->terms;
+	const struct ledger_balance *b = a->balance;
+	int64_t amount = t->mode == PAY_REQUISITION ? b->b[B_REQUISITIONED] : b->b[B_AVAIL];
+	if (amount <= 0)
+		return 0;
+	/* Outside its window a part is not planned: paying it then needs a
+	 * recorded override, one payment at a time. */
+	if (t->mode == PAY_WITHOUT_REQUISITION &&
+	    ((t->from[0] && (strcmp(p->date, t->from) < 0 || strcmp(p->date, t->to) > 0)) ||
+	     (t->by[0] && strcmp(p->date, t->by) > 0))) {
+		p->skipped_window++;
+		return 0;
+	}
+	char *id = xasprintf("plan:%s:%s:%s:%s:%lld", a->dnr, a->part, a->recipient, p->date, (long long)amount);
+	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
+	struct ledger_input in = {.id = pdup(p, id), .kind = EV_PAYMENT, .dnr = pdup(p, a->dnr), .part = pdup(p, a->part),
+				  .recipient = pdup(p, a->recipient), .actor = p->actor, .amount = amount};
+	memcpy(in.date, p->date, DATE_LEN);
+	p->v[p->n++] = in;
+	free(id);
+	return 0;
+}
+
+static int do_plan(struct pay_opts *o, int n, char **args)
+{
+	if (n != 1)
+		return usage_error(&cmd_pay_entry, n ? "give one DNR" : "the decision's DNR is missing");
+	char date[DATE_LEN];
+	if (need_date(o->date, date))
+		return EXIT_USAGE;
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
+	struct plan p = {.date = date, .actor = ledger_actor(o->by)};
+	strpool_init(&p.pool);
+	struct bd_error err;
+	if (store_ledger_accounts(s, args[0], o->part, NULL, NULL, plan_account, &p, &err))
+		rc = io_error(err.msg);
+	else if (p.n == 0)
+		printf("nothing to plan for %s on %s%s\n", args[0], date,
+		       p.skipped_window ? " (some parts are outside their payment window)" : "");
+	else
+		rc = ledger_record_batch(s, p.v, p.n, false);
+	if (!rc && p.skipped_window)
+		printf("%zu account%s outside the payment window on %s: not planned\n", p.skipped_window,
+		       p.skipped_window == 1 ? "" : "s", date);
+	store_close(s);
+	free(p.v);
+	strpool_release(&p.pool);
+	return rc;
+}
+
+static int do_attest(struct pay_opts *o, int n, char **args)
+{
+	if (n == 0)
+		return usage_error(&cmd_pay_entry, "give the ids of the payments to attest");
+	if (!o->by)
+		return usage_error(&cmd_pay_entry, "attest needs --by USER: the person who attests");
+	char date[DATE_LEN];
+	if (need_date(o->date, date))
+		return EXIT_USAGE;
+	struct ledger_input *v = xcalloc((size_t)n, sizeof(*v));
+	char (*ids)[160] = xcalloc((size_t)n, 160);
+	for (int i = 0; i < n; i++) {
+		snprintf(ids[i], 160, "attest:%s", args[i]);
+		v[i] = (struct ledger_input){.id = ids[i], .kind = EV_ATTEST, .ref = args[i], .actor = o->by};
+		memcpy(v[i].date, date, DATE_LEN);
+	}
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (!rc) {
+		rc = ledger_record_batch(s, v, (size_t)n, false);
+		store_close(s);
+	}
+	free(v);
+	free(ids);
+	return rc;
+}
+
+/* export */
+struct rows {
+	struct payment_row *v;
+	size_t n;
+	struct strpool pool;
+};
+
+static const char *rdup(struct rows *r, const char *s)
+{
+	return s ? strpool_dup(&r->pool, s, strlen(s)) : NULL;
+}
+
+static int collect_payment(void *ctx, const struct payment_row *p)
+{
+	struct rows *r = ctx;
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	r->v[r->n++] = (struct payment_row){rdup(r, p->id),        rdup(r, p->dnr),       rdup(r, p->part),
+					    rdup(r, p->recipient), rdup(r, p->recipient_name), rdup(r, p->payee_name),
+					    rdup(r, p->orgnr),     rdup(r, p->bankgiro),  rdup(r, p->plusgiro),
+					    rdup(r, p->reference), p->amount,            rdup(r, p->date),
+					    rdup(r, p->registered_by)};
+	return 0;
+}
+
+struct debtor {
+	char name[256], orgnr[32], bankgiro[32];
+};
+
+static int take_debtor(void *ctx, const struct org *o)
+{
+	struct debtor *d = ctx;
+	snprintf(d->name, sizeof(d->name), "%s", o->name);
+	snprintf(d->orgnr, sizeof(d->orgnr), "%s", o->orgnr ? o->orgnr : "");
+	snprintf(d->bankgiro, sizeof(d->bankgiro), "%s", o->bankgiro ? o->bankgiro : "");
+	return 0;
+}
+
+static int do_export(struct pay_opts *o, int n)
+{
+	if (n)
+		return usage_error(&cmd_pay_entry, "pay export takes no arguments (give --batch and --format)");
+	if (!o->batch || !*o->batch)
+		return usage_error(&cmd_pay_entry, "pay export needs --batch B (a name for the batch, like 2021-02-15)");
+	if (!o->format || (strcmp(o->format, "pain001") && strcmp(o->format, "lb")))
+		return usage_error(&cmd_pay_entry, "pay export needs --format pain001 or --format lb");
+	char date[DATE_LEN];
+	if (need_date(o->date, date))
+		return EXIT_USAGE;
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
+	struct bd_error err;
+	char *file = NULL;
+	size_t len = 0;
+	struct rows rows = {0};
+	strpool_init(&rows.pool);
+	if (store_begin(s, &err)) {
+		rc = io_error(err.msg);
+		goto done;
+	}
+	int have = store_batch_file(s, o->batch, o->format, &file, &len, &err);
+	if (have < 0) {
+		rc = io_error(err.msg);
+		goto rollback;
+	}
+	if (have == 0) {
+		/* Exported before: the same file, nothing paid again. */
+		store_rollback(s);
+		fprintf(stderr, "batch %s was exported before: the same file, no new payments\n", o->batch);
+		goto write;
+	}
+	/* The batch's payments: those executed in it already (exported in
+	 * the other format), else every attested unpaid payment. */
+	if (store_payments(s, "executed", o->batch, collect_payment, &rows, &err)) {
+		rc = io_error(err.msg);
+		goto rollback;
+	}
+	bool fresh = rows.n == 0;
+	if (fresh && store_payments(s, "attested", NULL, collect_payment, &rows, &err)) {
+		rc = io_error(err.msg);
+		goto rollback;
+	}
+	if (rows.n == 0) {
+		rc = error("no attested payments await export (see 'bidrag pay list --state attested')");
+		goto rollback;
+	}
+	struct debtor debtor = {0};
+	const char *from = o->from ? o->from : "KAMK";
+	int found = store_org_get(s, from, take_debtor, &debtor, &err);
+	if (found) {
+		rc = found < 0 ? io_error(err.msg) : error("--from: no organisation '%s' in the register", from);
+		goto rollback;
+	}
+	if (!debtor.bankgiro[0]) {
+		rc = error("the paying organisation %s has no bankgiro (set one with 'bidrag org add')", debtor.name);
+		goto rollback;
+	}
+	struct payfile_header h = {.batch = o->batch, .date = date, .debtor_name = debtor.name,
+				   .debtor_orgnr = debtor.orgnr, .debtor_bankgiro = debtor.bankgiro};
+	struct buf out;
+	buf_init(&out, 256u << 20);
+	int wrc = strcmp(o->format, "pain001") == 0 ? pain001_write(&h, rows.v, rows.n, &out, &err)
+						     : lb_write(&h, rows.v, rows.n, &out, &err);
+	if (wrc) {
+		buf_release(&out);
+		rc = error("%s", err.msg);
+		goto rollback;
+	}
+	int64_t total = 0;
+	for (size_t i = 0; i < rows.n; i++)
+		total += rows.v[i].amount;
+	if (fresh) {
+		struct ledger_input *ev = xcalloc(rows.n, sizeof(*ev));
+		char **ids = xcalloc(rows.n, sizeof(char *));
+		for (size_t i = 0; i < rows.n; i++) {
+			ids[i] = xasprintf("execute:%s", rows.v[i].id);
+			ev[i] = (struct ledger_input){.id = ids[i], .kind = EV_EXECUTE, .ref = rows.v[i].id,
+						      .actor = ledger_actor(o->by), .batch = o->batch};
+			memcpy(ev[i].date, date, DATE_LEN);
+		}
+		enum ledger_outcome *outc = xcalloc(rows.n, sizeof(*outc));
+		size_t failed_at;
+		int lrc = store_ledger_record(s, ev, rows.n, outc, &failed_at, &err);
+		for (size_t i = 0; i < rows.n; i++)
+			free(ids[i]);
+		free(ids);
+		free(ev);
+		free(outc);
+		if (lrc) {
+			buf_release(&out);
+			rc = error("payment %s: %s", rows.v[failed_at].id, err.msg);
+			goto rollback;
+		}
+	}
+	if (store_batch_file_put(s, o->batch, o->format, (int)rows.n, total, out.data, out.len, &err) ||
+	    store_commit(s, &err)) {
+		buf_release(&out);
+		rc = io_error(err.msg);
+		goto rollback;
+	}
+	file = out.data;
+	len = out.len;
+	char a[NUM_BUFSZ];
+	fprintf(stderr, "batch %s: %zu payment%s, %s kr, exported as %s\n", o->batch, rows.n, rows.n == 1 ? "" : "s",
+		fmt_ore(total, a), o->format);
+write:;
+	FILE *f = open_output(o->output);
+	if (!f) {
+		rc = EXIT_IO;
+	} else {
+		fwrite(file, 1, len, f);
+		if (close_output(f, o->output))
+			rc = EXIT_IO;
+	}
+	free(file);
+	goto done;
+rollback:
+	store_rollback(s);
+done:
+	free(rows.v);
+	strpool_release(&rows.pool);
+	store_close(s);
+	return rc;
+}
+
+static void list_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *scratch)
+{
+	(void)scratch;
+	const struct payment_row *p = &((struct rows *)ctx)->v[r];
+	const char *acct = p->bankgiro ? p->bankgiro : p->plusgiro;
+	const char *v[] = {p->id, p->date, p->dnr, p->part, p->recipient_name, NULL, p->payee_name, acct,
+			   p->bankgiro ? "bankgiro" : p->plusgiro ? "plusgiro" : NULL, p->reference, p->registered_by};
+	if (c == 5) {
+		out->num = p->amount;
+		return;
+	}
+	out->text = v[c];
+	out->empty = !v[c];
+}
+
+static int do_list(struct pay_opts *o, int n, char **args)
+{
+	if (n)
+		return usage_error(&cmd_pay_entry, "unexpected argument '%s'", args[0]);
+	const char *state = o->state ? o->state : "registered";
+	if (strcmp(state, "registered") && strcmp(state, "attested") && strcmp(state, "executed"))
+		return usage_error(&cmd_pay_entry, "unknown --state '%s' (expected registered, attested or executed)",
+				   state);
+	enum table_format fmt = FMT_TABLE;
+	struct bd_error err;
+	if (o->format && (table_format_parse(o->format, &fmt, &err) || fmt == FMT_XLSX))
+		return error("unknown format '%s' for pay list (expected table, tsv, csv or json)", o->format);
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
+	struct rows rows = {0};
+	strpool_init(&rows.pool);
+	if (store_payments(s, state, o->batch, collect_payment, &rows, &err))
+		rc = io_error(err.msg);
+	store_close(s);
+	static const struct tcol cols[] = {
+		{"Id", "id", COL_TEXT, false, -1},
+		{"Datum", "date", COL_TEXT, false, -1},
+		{"Beslut", "dnr", COL_TEXT, false, -1},
+		{"Del", "part", COL_TEXT, false, -1},
+		{"Mottagare", "recipient", COL_TEXT, false, -1},
+		{"Belopp", "amount", COL_ORE, true, -1},
+		{"Betalningsmottagare", "payee", COL_TEXT, false, -1},
+		{"Konto", "account", COL_TEXT, false, -1},
+		{"Kontoslag", "account_kind", COL_TEXT, false, -1},
+		{"Referens", "reference", COL_TEXT, false, -1},
+		{"Registrerad av", "registered_by", COL_TEXT, false, -1},
+	};
+	struct table t = {.ncols = BD_ARRAY_LEN(cols), .cols = cols, .nrows = rows.n, .cell = list_cell, .ctx = &rows,
+			  .total_label = fmt == FMT_TABLE && rows.n ? "Summa" : NULL};
+	if (!rc) {
+		if (fmt == FMT_TABLE && rows.n == 0)
+			printf("no %s payments\n", state);
+		else if (table_write(&t, fmt, stdout, NULL, &err))
+			rc = io_error(err.msg);
+	}
+	free(rows.v);
+	strpool_release(&rows.pool);
+	return rc;
+}
+
+int cmd_pay(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(argc < 2 ? stderr : stdout, &cmd_pay_entry);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	struct pay_opts o = {0};
+	int rc = parse(argc - 1, argv + 1, &o);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	int n = argc - 1 - optind;
+	char **args = argv + 1 + optind;
+	const char *verb = argv[1];
+	if (strcmp(verb, "add") == 0)
+		return do_add(&o, n, args);
+	if (strcmp(verb, "plan") == 0)
+		return do_plan(&o, n, args);
+	if (strcmp(verb, "attest") == 0)
+		return do_attest(&o, n, args);
+	if (strcmp(verb, "export") == 0)
+		return do_export(&o, n);
+	if (strcmp(verb, "list") == 0)
+		return do_list(&o, n, args);
+	return usage_error(&cmd_pay_entry, "unknown subcommand 'pay %s' (expected add, plan, attest, list or export)", verb);
+}

@@ -1,0 +1,603 @@
+/* bidrag status and bidrag deadlines: the ledger's balances and what is due. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "../core/apportion.h"
+#include "../core/decision.h"
+#include "../core/ledger.h"
+#include "../core/refdata.h"
+#include "../io/ics.h"
+#include "../io/table.h"
+#include "../store/store.h"
+#include "cmd.h"
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.summary = "per decision, part and recipient: allocated, requisitioned, paid, lapsed, repaid, outstanding",
+	.usage = "status [DNR] [--part P] [--recipient R] [--as-of DATE] [--by recipient|post]\n"
+		 "              [--format table|csv|json|xlsx] [--output FILE] [--db PATH]\n"
+		 "\n"
+		 "Amounts in kronor.  Rekvirerat is what was requisitioned (parts paid after requisition);\n"
+		 "Under behandling is registered or attested but not yet paid; Förfallet is what lapsed,\n"
+		 "including a right whose requisition deadline has passed on the --as-of date (default today)\n"
+		 "without a requisition; Återstår is what is still to be paid.  With --as-of, the balances\n"
+		 "are those of the events dated up to that day.  --by post sums per budget year and\n"
+		 "anslagspost (a part paid from several posts is split in proportion to their amounts).",
+	.exec = cmd_status,
+};
+
+const struct cmd_entry cmd_deadlines_entry = {
+	.name = "deadlines",
+	.summary = "payment windows, requisition, repayment and report deadlines, with what is outstanding",
+	.usage = "deadlines [--as-of DATE] [--within DAYS] [--all] [--format table|json|ics] [--output FILE] [--db PATH]\n"
+		 "\n"
+		 "Overdue items first (a deadline passed with something still outstanding), then those falling\n"
+		 "within DAYS (default 60) of --as-of (default today).  --all lists every deadline.  The ics\n"
+		 "format is an iCalendar file for Outlook and Thunderbird.",
+	.exec = cmd_deadlines,
+};
+
+static void today(char out[DATE_LEN])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, DATE_LEN, "%Y-%m-%d", &tm);
+}
+
+struct st_opts {
+	const char *db, *part, *recipient, *as_of, *by, *format, *output, *within;
+	bool all;
+};
+
+static int parse(int argc, char **argv, struct st_opts *o, const struct cmd_entry *e)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'D'},     {"part", required_argument, NULL, 'p'},
+		{"recipient", required_argument, NULL, 'r'}, {"as-of", required_argument, NULL, 'a'},
+		{"by", required_argument, NULL, 'b'},     {"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'}, {"within", required_argument, NULL, 'w'},
+		{"all", no_argument, NULL, 'A'},          {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D': o->db = optarg; break;
+		case 'p': o->part = optarg; break;
+		case 'r': o->recipient = optarg; break;
+		case 'a': o->as_of = optarg; break;
+		case 'b': o->by = optarg; break;
+		case 'f': o->format = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'w': o->within = optarg; break;
+		case 'A': o->all = true; break;
+		case 'h': print_usage(stdout, e); return -1;
+		default: return usage_error(e, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (o->as_of && !date_valid(o->as_of))
+		return error("invalid --as-of '%s' (expected a date, YYYY-MM-DD)", o->as_of);
+	return 0;
+}
+
+/* Figures of one row (öre). */
+enum { F_ALLOCATED, F_REQUISITIONED, F_IN_PROCESS, F_PAID, F_LAPSED, F_CLAIMED, F_REPAID, F_OUTSTANDING, F_COUNT };
+
+struct srow {
+	char *k1, *k2, *k3; /* dnr, part, recipient; or year, post, name */
+	int64_t f[F_COUNT];
+};
+
+struct srows {
+	struct srow *v;
+	size_t n;
+	const char *as_of;
+	bool by_post;
+};
+
+static struct srow *find_or_add(struct srows *r, const char *k1, const char *k2, const char *k3)
+{
+	if (r->by_post)
+		for (size_t i = 0; i < r->n; i++)
+			if (strcmp(r->v[i].k1, k1) == 0 && strcmp(r->v[i].k2, k2) == 0)
+				return &r->v[i];
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	struct srow *x = &r->v[r->n++];
+	memset(x, 0, sizeof(*x));
+	x->k1 = xstrdup(k1);
+	x->k2 = xstrdup(k2);
+	x->k3 = xstrdup(k3);
+	return x;
+}
+
+static void figures_of(const struct ledger_account *a, const char *as_of, int64_t out[F_COUNT])
+{
+	struct ledger_figures f;
+	ledger_figures(a->balance, a->terms, as_of, &f);
+	out[F_ALLOCATED] = f.allocated;
+	out[F_REQUISITIONED] = f.requisitioned;
+	out[F_IN_PROCESS] = f.in_process;
+	out[F_PAID] = f.paid;
+	out[F_LAPSED] = f.lapsed + f.lapse_due;
+	out[F_CLAIMED] = f.claimed;
+	out[F_REPAID] = f.repaid;
+	out[F_OUTSTANDING] = f.outstanding;
+}
+
+static int add_account(void *ctx, const struct ledger_account *a)
+{
+	struct srows *r = ctx;
+	int64_t f[F_COUNT];
+	figures_of(a, r->as_of, f);
+	if (!r->by_post) {
+		struct srow *x = find_or_add(r, a->dnr, a->part, a->recipient_name);
+		memcpy(x->f, f, sizeof(f));
+		return 0;
+	}
+	/* Per anslagspost: a part on several posts is split in proportion to
+	 * the amounts decided on them, each figure exactly (largest
+	 * remainder), so the posts add up to the part. */
+	size_t n = a->nfunding;
+	if (n == 0)
+		return 0;
+	struct apportion_weights w;
+	apportion_weights_init(&w);
+	int64_t *keys = xcalloc(n, sizeof(int64_t));
+	for (size_t i = 0; i < n; i++)
+		keys[i] = a->funding[i].amount;
+	struct apportion_key k = {.value = keys, .weight = rat_make(1, 1), .name = "funding"};
+	const char **ids = xcalloc(n, sizeof(char *));
+	char **idbuf = xcalloc(n, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = idbuf[i] = xasprintf("%04d/%s/%04d", a->funding[i].budget_year, a->funding[i].anslag,
+					      a->funding[i].post);
+	int64_t *split = xcalloc(n, sizeof(int64_t));
+	struct bd_error err;
+	bool ok = apportion_weights_mix(&w, n, 1, &k, &err) == 0;
+	for (int fi = 0; fi < F_COUNT && ok; fi++) {
+		struct apportion_spec spec = {.weights = &w, .id = ids, .total = f[fi], .unit = 1,
+					      .method = APPORTION_LARGEST_REMAINDER};
+		int64_t residual;
+		if (f[fi] == 0) {
+			memset(split, 0, n * sizeof(int64_t));
+		} else if (apportion(&spec, split, &residual, &err)) {
+			ok = false;
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			char year[16], post[300];
+			snprintf(year, sizeof(year), "%d", a->funding[i].budget_year);
+			snprintf(post, sizeof(post), "UO %d, anslag %s, anslagspost %d %s", a->funding[i].uo,
+				 a->funding[i].anslag, a->funding[i].post, a->funding[i].post_name);
+			find_or_add(r, year, post, "")->f[fi] += split[i];
+		}
+	}
+	apportion_weights_release(&w);
+	for (size_t i = 0; i < n; i++)
+		free(idbuf[i]);
+	free(idbuf);
+	free(ids);
+	free(keys);
+	free(split);
+	return ok ? 0 : -1;
+}
+
+static void status_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *scratch)
+{
+	(void)scratch;
+	struct srows *rows = ctx;
+	const struct srow *x = &rows->v[r];
+	size_t nkeys = rows->by_post ? 2 : 3;
+	if (c < nkeys) {
+		out->text = c == 0 ? x->k1 : c == 1 ? x->k2 : x->k3;
+		return;
+	}
+	out->num = x->f[c - nkeys];
+}
+
+static int cmp_post(const void *a, const void *b)
+{
+	const struct srow *x = a, *y = b;
+	int c = strcmp(x->k1, y->k1);
+	return c ? c : strcmp(x->k2, y->k2);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	const struct cmd_entry *e = &cmd_status_entry;
+	struct st_opts o = {0};
+	int rc = parse(argc, argv, &o, e);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (argc - optind > 1)
+		return usage_error(e, "give at most one DNR");
+	const char *dnr = optind < argc ? argv[optind] : NULL;
+	bool by_post = false;
+	if (o.by && strcmp(o.by, "post") == 0)
+		by_post = true;
+	else if (o.by && strcmp(o.by, "recipient") != 0)
+		return usage_error(e, "unknown --by '%s' (expected recipient or post)", o.by);
+	enum table_format fmt = FMT_TABLE;
+	struct bd_error err;
+	if (o.format && table_format_parse(o.format, &fmt, &err))
+		return error("unknown format '%s' for status (expected table, csv, json or xlsx)", o.format);
+	if (fmt == FMT_XLSX && !o.output)
+		return error("xlsx output needs a file: give --output FILE.xlsx");
+	char now[DATE_LEN];
+	today(now);
+	struct store *s;
+	rc = open_register(o.db, false, &s);
+	if (rc)
+		return rc;
+	const char *recipient = NULL;
+	if (o.recipient) {
+		const struct recipient *r;
+		if (refdata_resolve(o.recipient, RK_ALL, &r, &err)) {
+			store_close(s);
+			return error("--recipient: %s", err.msg);
+		}
+		recipient = r->code;
+	}
+	struct srows rows = {.as_of = o.as_of ? o.as_of : now, .by_post = by_post};
+	if (store_ledger_accounts(s, dnr, o.part, recipient, o.as_of, add_account, &rows, &err))
+		rc = io_error(err.msg);
+	store_close(s);
+	if (!rc && rows.n == 0 && (dnr || o.part || recipient))
+		rc = error("nothing matches%s%s%s%s%s%s (see 'bidrag decision list')", dnr ? " decision " : "",
+			   dnr ? dnr : "", o.part ? ", part " : "", o.part ? o.part : "", recipient ? ", recipient " : "",
+			   recipient ? recipient : "");
+	if (!rc) {
+		if (by_post)
+			qsort(rows.v, rows.n, sizeof(*rows.v), cmp_post);
+		static const struct tcol rcols[] = {
+			{"Beslut", "dnr", COL_TEXT, false, -1},
+			{"Del", "part", COL_TEXT, false, -1},
+			{"Mottagare", "recipient", COL_TEXT, false, -1},
+			{"Tilldelat", "allocated", COL_ORE, true, -1},
+			{"Rekvirerat", "requisitioned", COL_ORE, true, -1},
+			{"Under behandling", "in_process", COL_ORE, true, -1},
+			{"Utbetalt", "paid", COL_ORE, true, -1},
+			{"Förfallet", "lapsed", COL_ORE, true, -1},
+			{"Återkrävt", "claimed", COL_ORE, true, -1},
+			{"Återbetalt", "repaid", COL_ORE, true, -1},
+			{"Återstår", "outstanding", COL_ORE, true, -1},
+		};
+		static const struct tcol pcols[] = {
+			{"Budgetår", "budget_year", COL_TEXT, false, -1},
+			{"Anslagspost", "appropriation", COL_TEXT, false, -1},
+			{"Tilldelat", "allocated", COL_ORE, true, -1},
+			{"Rekvirerat", "requisitioned", COL_ORE, true, -1},
+			{"Under behandling", "in_process", COL_ORE, true, -1},
+			{"Utbetalt", "paid", COL_ORE, true, -1},
+			{"Förfallet", "lapsed", COL_ORE, true, -1},
+			{"Återkrävt", "claimed", COL_ORE, true, -1},
+			{"Återbetalt", "repaid", COL_ORE, true, -1},
+			{"Återstår", "outstanding", COL_ORE, true, -1},
+		};
+		char title[128];
+		snprintf(title, sizeof(title), "Status %s%s", o.as_of ? "per " : "den ", rows.as_of);
+		struct table t = {
+			.title = fmt == FMT_TABLE || fmt == FMT_XLSX ? title : NULL,
+			.ncols = by_post ? BD_ARRAY_LEN(pcols) : BD_ARRAY_LEN(rcols),
+			.cols = by_post ? pcols : rcols,
+			.nrows = rows.n,
+			.cell = status_cell,
+			.ctx = &rows,
+			.total_label = fmt == FMT_TABLE || fmt == FMT_TSV || fmt == FMT_XLSX ? "Summa" : NULL,
+		};
+		FILE *out = fmt == FMT_XLSX ? NULL : open_output(o.output);
+		if (fmt != FMT_XLSX && !out)
+			rc = EXIT_IO;
+		else if (table_write(&t, fmt, out, o.output, &err))
+			rc = io_error(err.msg);
+		if (out && close_output(out, o.output))
+			rc = EXIT_IO;
+	}
+	for (size_t i = 0; i < rows.n; i++) {
+		free(rows.v[i].k1);
+		free(rows.v[i].k2);
+		free(rows.v[i].k3);
+	}
+	free(rows.v);
+	return rc;
+}
+
+/* deadlines */
+
+enum dl_kind { DL_WINDOW_OPENS, DL_WINDOW_CLOSES, DL_PAY_BY, DL_REQUISITION, DL_REPAYMENT, DL_REPORT };
+
+static const char *const dl_name[] = {
+	[DL_WINDOW_OPENS] = "Utbetalningsperioden börjar",
+	[DL_WINDOW_CLOSES] = "Utbetalningsperioden slutar",
+	[DL_PAY_BY] = "Sista utbetalningsdag",
+	[DL_REQUISITION] = "Sista dag för rekvisition",
+	[DL_REPAYMENT] = "Återbetalning av medel som inte förbrukats",
+	[DL_REPORT] = "Ekonomisk redovisning",
+};
+
+static const char *const dl_key[] = {
+	[DL_WINDOW_OPENS] = "window-opens", [DL_WINDOW_CLOSES] = "window-closes", [DL_PAY_BY] = "pay-by",
+	[DL_REQUISITION] = "requisition",    [DL_REPAYMENT] = "repayment",         [DL_REPORT] = "report",
+};
+
+struct deadline {
+	enum dl_kind kind;
+	char date[DATE_LEN];
+	char *dnr, *part, *title;
+	int64_t outstanding; /* öre */
+	int recipients;      /* with something outstanding */
+	bool overdue;
+};
+
+struct deadlines {
+	struct deadline *v;
+	size_t n;
+	const char *as_of;
+};
+
+static struct deadline *dl_get(struct deadlines *d, enum dl_kind k, const char *date, const struct ledger_account *a)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].kind == k && strcmp(d->v[i].dnr, a->dnr) == 0 && strcmp(d->v[i].part, a->part) == 0)
+			return &d->v[i];
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	struct deadline *x = &d->v[d->n++];
+	memset(x, 0, sizeof(*x));
+	x->kind = k;
+	snprintf(x->date, DATE_LEN, "%s", date);
+	x->dnr = xstrdup(a->dnr);
+	x->part = xstrdup(a->part);
+	x->title = xstrdup(a->part_title);
+	return x;
+}
+
+static void dl_add(struct deadlines *d, enum dl_kind k, const char *date, const struct ledger_account *a, int64_t out)
+{
+	if (!date || !date[0])
+		return;
+	struct deadline *x = dl_get(d, k, date, a);
+	x->outstanding += out;
+	x->recipients += out > 0 || (k == DL_REPORT && out < 0);
+}
+
+static int collect_deadline(void *ctx, const struct ledger_account *a)
+{
+	struct deadlines *d = ctx;
+	const struct ledger_terms *t = a->terms;
+	const struct ledger_balance *b = a->balance;
+	int64_t unpaid = b->b[B_AVAIL] + b->b[B_REQUISITIONED] + b->b[B_REGISTERED] + b->b[B_ATTESTED];
+	if (t->mode == PAY_WITHOUT_REQUISITION) {
+		if (t->from[0]) {
+			dl_add(d, DL_WINDOW_OPENS, t->from, a, unpaid);
+			dl_add(d, DL_WINDOW_CLOSES, t->to, a, unpaid);
+		}
+		dl_add(d, DL_PAY_BY, t->by, a, unpaid);
+	} else {
+		dl_add(d, DL_REQUISITION, t->deadline, a, b->b[B_AVAIL]);
+		dl_add(d, DL_PAY_BY, t->by, a, b->b[B_REQUISITIONED] + b->b[B_REGISTERED] + b->b[B_ATTESTED]);
+	}
+	dl_add(d, DL_REPAYMENT, a->repayment_deadline, a, b->b[B_CLAIMED]);
+	/* A report is due from every recipient paid anything; outstanding is
+	 * counted in recipients, not money. */
+	int64_t paid = b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
+	if (a->report_deadline) {
+		struct deadline *x = dl_get(d, DL_REPORT, a->report_deadline, a);
+		if (paid > 0 && b->reports == 0)
+			x->recipients++;
+	}
+	return 0;
+}
+
+static bool dl_open(const struct deadline *x)
+{
+	return x->kind == DL_REPORT ? x->recipients > 0 : x->outstanding > 0;
+}
+
+static int cmp_deadline(const void *pa, const void *pb)
+{
+	const struct deadline *a = pa, *b = pb;
+	if (a->overdue != b->overdue)
+		return a->overdue ? -1 : 1;
+	int c = strcmp(a->date, b->date);
+	if (c)
+		return c;
+	c = strcmp(a->dnr, b->dnr);
+	return c ? c : (int)a->kind - (int)b->kind;
+}
+
+/* Days from a to b (dates), by the civil calendar. */
+static long days_between(const char *a, const char *b)
+{
+	struct tm ta = {0}, tb = {0};
+	ta.tm_year = (int)strtol(a, NULL, 10) - 1900;
+	ta.tm_mon = (int)strtol(a + 5, NULL, 10) - 1;
+	ta.tm_mday = (int)strtol(a + 8, NULL, 10);
+	tb.tm_year = (int)strtol(b, NULL, 10) - 1900;
+	tb.tm_mon = (int)strtol(b + 5, NULL, 10) - 1;
+	tb.tm_mday = (int)strtol(b + 8, NULL, 10);
+	ta.tm_hour = tb.tm_hour = 12;
+	time_t x = timegm(&ta), y = timegm(&tb);
+	return (long)((y - x) / 86400);
+}
+
+struct dl_view {
+	struct deadline **v;
+	size_t n;
+	char **state, **what;
+};
+
+static void dl_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *scratch)
+{
+	(void)scratch;
+	struct dl_view *v = ctx;
+	const struct deadline *x = v->v[r];
+	switch (c) {
+	case 0: out->text = x->date; break;
+	case 1: out->text = v->state[r]; break;
+	case 2: out->text = dl_name[x->kind]; break;
+	case 3: out->text = x->dnr; break;
+	case 4: out->text = x->part; break;
+	case 5: out->text = v->what[r]; break;
+	}
+}
+
+int cmd_deadlines(int argc, char **argv)
+{
+	const struct cmd_entry *e = &cmd_deadlines_entry;
+	struct st_opts o = {0};
+	int rc = parse(argc, argv, &o, e);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (argc - optind > 0)
+		return usage_error(e, "unexpected argument '%s'", argv[optind]);
+	long within = 60;
+	if (o.within) {
+		char *end;
+		within = strtol(o.within, &end, 10);
+		if (!*o.within || *end || within < 0 || within > 36500)
+			return error("invalid --within '%s' (expected a number of days)", o.within);
+	}
+	const char *format = o.format ? o.format : "table";
+	bool ics = strcmp(format, "ics") == 0, json = strcmp(format, "json") == 0;
+	if (!ics && !json && strcmp(format, "table") != 0)
+		return error("unknown format '%s' for deadlines (expected table, json or ics)", format);
+	char now[DATE_LEN];
+	today(now);
+	const char *as_of = o.as_of ? o.as_of : now;
+	struct store *s;
+	rc = open_register(o.db, false, &s);
+	if (rc)
+		return rc;
+	struct deadlines d = {.as_of = as_of};
+	struct bd_error err;
+	if (store_ledger_accounts(s, NULL, NULL, NULL, o.as_of, collect_deadline, &d, &err))
+		rc = io_error(err.msg);
+	store_close(s);
+	struct dl_view v = {0};
+	v.v = xcalloc(d.n + 1, sizeof(*v.v));
+	v.state = xcalloc(d.n + 1, sizeof(char *));
+	v.what = xcalloc(d.n + 1, sizeof(char *));
+	for (size_t i = 0; i < d.n && !rc; i++) {
+		struct deadline *x = &d.v[i];
+		long days = days_between(as_of, x->date);
+		bool open = dl_open(x);
+		/* An opening window is overdue only once it has closed: that is
+		 * the closing item's business. */
+		x->overdue = open && days < 0 && x->kind != DL_WINDOW_OPENS;
+		if (!o.all && !x->overdue && (days < 0 || days > within))
+			continue;
+		v.v[v.n++] = x;
+	}
+	/* Overdue first, then by date (an insertion sort: few deadlines). */
+	for (size_t i = 1; i < v.n; i++)
+		for (size_t j = i; j > 0 && cmp_deadline(v.v[j - 1], v.v[j]) > 0; j--) {
+			struct deadline *t = v.v[j];
+			v.v[j] = v.v[j - 1];
+			v.v[j - 1] = t;
+		}
+	char a[NUM_BUFSZ];
+	for (size_t i = 0; i < v.n; i++) {
+		const struct deadline *x = v.v[i];
+		long days = days_between(as_of, x->date);
+		bool open = dl_open(x);
+		if (x->overdue)
+			v.state[i] = xasprintf("FÖRSENAD %ld d", -days);
+		else if (!open)
+			v.state[i] = xstrdup(days < 0 ? "klar" : "inget kvar");
+		else if (days == 0)
+			v.state[i] = xstrdup("i dag");
+		else
+			v.state[i] = xasprintf(days > 0 ? "om %ld d" : "%ld d sedan", days > 0 ? days : -days);
+		if (x->kind == DL_REPORT)
+			v.what[i] = xasprintf("%d mottagare har inte redovisat", x->recipients);
+		else if (x->kind == DL_REPAYMENT)
+			v.what[i] = xasprintf("%s kr återkrävt och inte återbetalt (%d mottagare)",
+					      fmt_rat_decimal(x->outstanding, 100, 2, true, a), x->recipients);
+		else if (x->kind == DL_REQUISITION)
+			v.what[i] = xasprintf("%s kr inte rekvirerat (%d mottagare)",
+					      fmt_rat_decimal(x->outstanding, 100, 2, true, a), x->recipients);
+		else
+			v.what[i] = xasprintf("%s kr inte utbetalt (%d mottagare)",
+					      fmt_rat_decimal(x->outstanding, 100, 2, true, a), x->recipients);
+	}
+	if (!rc) {
+		FILE *out = open_output(o.output);
+		if (!out) {
+			rc = EXIT_IO;
+		} else if (ics) {
+			struct ics_event *ev = xcalloc(v.n + 1, sizeof(*ev));
+			char **bufs = xcalloc(3 * (v.n + 1), sizeof(char *));
+			for (size_t i = 0; i < v.n; i++) {
+				const struct deadline *x = v.v[i];
+				bufs[3 * i] = xasprintf("%s-%s-%s@bidrag", dl_key[x->kind], x->dnr, x->part);
+				bufs[3 * i + 1] = xasprintf("%s: %s (%s)", dl_name[x->kind], x->title, x->dnr);
+				bufs[3 * i + 2] = xasprintf("%s, del %s. %s. Status %s: %s.", x->dnr, x->part, v.what[i],
+							    as_of, v.state[i]);
+				ev[i] = (struct ics_event){bufs[3 * i], x->date, bufs[3 * i + 1], bufs[3 * i + 2]};
+			}
+			char *cal = ics_write(ev, v.n, as_of, &err);
+			if (!cal)
+				rc = io_error(err.msg);
+			else
+				fputs(cal, out);
+			free(cal);
+			for (size_t i = 0; i < 3 * v.n; i++)
+				free(bufs[i]);
+			free(bufs);
+			free(ev);
+		} else if (json) {
+			json_t *arr = json_array();
+			for (size_t i = 0; i < v.n; i++) {
+				const struct deadline *x = v.v[i];
+				char amt[NUM_BUFSZ];
+				json_array_append_new(
+					arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:s, s:s}", "date", x->date,
+						       "kind", dl_key[x->kind], "label", dl_name[x->kind], "dnr", x->dnr, "part",
+						       x->part, "title", x->title, "overdue", x->overdue, "outstanding",
+						       fmt_rat_decimal(x->outstanding, 100, 2, false, amt), "recipients",
+						       x->recipients, "state", v.state[i], "what", v.what[i]));
+			}
+			json_dumpf(arr, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+			fputc('\n', out);
+			json_decref(arr);
+		} else {
+			static const struct tcol cols[] = {
+				{"Datum", "date", COL_TEXT, false, -1},  {"Läge", "state", COL_TEXT, false, -1},
+				{"Vad", "kind", COL_TEXT, false, -1},    {"Beslut", "dnr", COL_TEXT, false, -1},
+				{"Del", "part", COL_TEXT, false, -1},    {"Kvar", "outstanding", COL_TEXT, false, -1},
+			};
+			char title[128];
+			snprintf(title, sizeof(title), "Tidsgränser per %s (försenade först, sedan %ld dagar framåt)", as_of,
+				 within);
+			struct table t = {.title = title, .ncols = BD_ARRAY_LEN(cols), .cols = cols, .nrows = v.n,
+					  .cell = dl_cell, .ctx = &v};
+			if (v.n == 0)
+				fprintf(out, "inga tidsgränser som är försenade eller inom %ld dagar från %s\n", within, as_of);
+			else if (table_write(&t, FMT_TABLE, out, NULL, &err))
+				rc = io_error(err.msg);
+		}
+		if (out && close_output(out, o.output))
+			rc = EXIT_IO;
+	}
+	for (size_t i = 0; i < v.n; i++) {
+		free(v.state[i]);
+		free(v.what[i]);
+	}
+	for (size_t i = 0; i < d.n; i++) {
+		free(d.v[i].dnr);
+		free(d.v[i].part);
+		free(d.v[i].title);
+	}
+	free(v.state);
+	free(v.what);
+	free(v.v);
+	free(d.v);
+	return rc;
+}

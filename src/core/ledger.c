@@ -1,0 +1,312 @@
+#include "ledger.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "money.h"
+
+static const char *const kind_names[EV_COUNT] = {
+	[EV_REQUISITION] = "requisition", [EV_LAPSE] = "lapse",           [EV_PAYMENT] = "payment",
+	[EV_ATTEST] = "attest",           [EV_EXECUTE] = "execute",       [EV_REPAY_CLAIM] = "repay-claim",
+	[EV_REPAY_RECEIVE] = "repay-receive", [EV_REPORT] = "report",     [EV_CORRECTION] = "correction",
+};
+
+static const char *const bucket_names[B_COUNT] = {
+	[B_AVAIL] = "avail",   [B_REQUISITIONED] = "requisitioned", [B_REGISTERED] = "registered",
+	[B_ATTESTED] = "attested", [B_PAID] = "paid",               [B_LAPSED] = "lapsed",
+	[B_CLAIMED] = "claimed", [B_REPAID] = "repaid",
+};
+
+const char *event_kind_name(enum event_kind k)
+{
+	return k < EV_COUNT ? kind_names[k] : "?";
+}
+
+int event_kind_parse(const char *s)
+{
+	for (int k = 0; k < EV_COUNT; k++)
+		if (strcmp(kind_names[k], s) == 0)
+			return k;
+	return -1;
+}
+
+const char *bucket_name(enum bucket b)
+{
+	return b >= 0 && b < B_COUNT ? bucket_names[b] : "";
+}
+
+int bucket_parse(const char *s)
+{
+	for (int b = 0; b < B_COUNT; b++)
+		if (strcmp(bucket_names[b], s) == 0)
+			return b;
+	return B_NONE;
+}
+
+void ledger_open(struct ledger_balance *b, int64_t allocated)
+{
+	memset(b, 0, sizeof(*b));
+	b->allocated = allocated;
+	b->b[B_AVAIL] = allocated;
+}
+
+/* kr: öre as "1 234,50 kr" or "1 234 kr". */
+static char *kr(int64_t ore, char *buf)
+{
+	char t[NUM_BUFSZ];
+	if (ore % 100 == 0)
+		snprintf(buf, NUM_BUFSZ, "%s kr", fmt_kr(ore / 100, t));
+	else
+		snprintf(buf, NUM_BUFSZ, "%s kr", fmt_ore(ore, t));
+	return buf;
+}
+
+static void move(struct ledger_balance *b, struct ledger_event *e, enum bucket from, enum bucket to, int64_t amount)
+{
+	e->from = from;
+	e->to = to;
+	e->moved = amount;
+	if (amount > 0) {
+		b->b[from] -= amount;
+		b->b[to] += amount;
+	}
+}
+
+/* The payment window of a part: a payment dated outside it needs a
+ * recorded override. */
+static int check_window(const struct ledger_terms *t, const struct ledger_event *e, struct bd_error *err)
+{
+	char a[32], c[32];
+	const char *why = NULL;
+	char msg[256];
+	if (strcmp(e->date, t->decision_date) < 0) {
+		snprintf(msg, sizeof(msg), "is before the decision (%s)", date_swedish(t->decision_date, a, sizeof(a)));
+		why = msg;
+	} else if (t->from[0] && (strcmp(e->date, t->from) < 0 || strcmp(e->date, t->to) > 0)) {
+		snprintf(msg, sizeof(msg), "is outside the payment window %s to %s", date_swedish(t->from, a, sizeof(a)),
+			 date_swedish(t->to, c, sizeof(c)));
+		why = msg;
+	} else if (t->by[0] && strcmp(e->date, t->by) > 0) {
+		snprintf(msg, sizeof(msg), "is after the last payment date %s", date_swedish(t->by, a, sizeof(a)));
+		why = msg;
+	}
+	if (!why || (e->override && *e->override))
+		return 0;
+	return bd_fail(err, "payment date %s %s (a payment outside it needs an override with a reason, which is "
+			    "recorded)",
+		       date_swedish(e->date, c, sizeof(c)), why);
+}
+
+static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
+		 const struct ledger_ref *ref, struct bd_error *err);
+
+int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
+		 const struct ledger_ref *ref, struct bd_error *err)
+{
+	char x[NUM_BUFSZ], d1[32], d2[32];
+	e->from = e->to = B_NONE;
+	e->moved = 0;
+	if (!date_valid(e->date))
+		return bd_fail(err, "date '%s' is not a date (expected YYYY-MM-DD)", e->date);
+	if (!e->actor || !*e->actor)
+		return bd_fail(err, "no actor: every event names who recorded it");
+	if (e->amount < 0)
+		return bd_fail(err, "amount %s is negative", kr(e->amount, x));
+	bool needs_amount = e->kind == EV_REQUISITION || e->kind == EV_PAYMENT || e->kind == EV_REPAY_CLAIM ||
+			    e->kind == EV_REPAY_RECEIVE;
+	if (needs_amount && e->amount == 0)
+		return bd_fail(err, "amount is zero (a %s moves money)", event_kind_name(e->kind));
+	bool needs_ref = e->kind == EV_ATTEST || e->kind == EV_EXECUTE || e->kind == EV_CORRECTION;
+	if (needs_ref && !ref)
+		return bd_fail(err, "a %s refers to an earlier event", event_kind_name(e->kind));
+	/* An account's events are in date order, so that its state on any
+	 * date is the sum of the events up to it. */
+	if (b->last_date[0] && strcmp(e->date, b->last_date) < 0)
+		return bd_fail(err, "dated %s, before the account's latest event (%s): events are recorded in date "
+				    "order",
+			       date_swedish(e->date, d1, sizeof(d1)), date_swedish(b->last_date, d2, sizeof(d2)));
+	int rc = apply(b, t, e, ref, err);
+	if (rc == 0)
+		memcpy(b->last_date, e->date, DATE_LEN);
+	return rc;
+}
+
+static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
+		 const struct ledger_ref *ref, struct bd_error *err)
+{
+	char x[NUM_BUFSZ], y[NUM_BUFSZ], z[NUM_BUFSZ], d1[32], d2[32];
+	switch (e->kind) {
+	case EV_REQUISITION:
+		if (t->mode != PAY_REQUISITION)
+			return bd_fail(err, "this part is paid without requisition; there is nothing to requisition");
+		if (strcmp(e->date, t->decision_date) < 0)
+			return bd_fail(err, "received %s, before the decision (%s)", date_swedish(e->date, d1, sizeof(d1)),
+				       date_swedish(t->decision_date, d2, sizeof(d2)));
+		if (strcmp(e->date, t->deadline) > 0)
+			return bd_fail(err,
+				       "received %s, after the deadline %s: the right to the grant has lapsed (record "
+				       "it with 'bidrag requisition refuse')",
+				       date_swedish(e->date, d1, sizeof(d1)), date_swedish(t->deadline, d2, sizeof(d2)));
+		if (e->amount > b->b[B_AVAIL]) {
+			if (b->b[B_LAPSED] > 0)
+				return bd_fail(err, "the right to the grant has lapsed (%s lapsed)", kr(b->b[B_LAPSED], x));
+			return bd_fail(err, "%s requisitioned, but only %s of the allocated %s is left to requisition",
+				       kr(e->amount, x), kr(b->b[B_AVAIL], y), kr(b->allocated, z));
+		}
+		move(b, e, B_AVAIL, B_REQUISITIONED, e->amount);
+		return 0;
+	case EV_LAPSE:
+		if (t->mode != PAY_REQUISITION || !t->lapses)
+			return bd_fail(err, "this part has no requisition deadline after which the right lapses");
+		if (strcmp(e->date, t->deadline) <= 0)
+			return bd_fail(err,
+				       "%s %s is not after the deadline %s: a requisition received by then is valid "
+				       "(record it with 'bidrag requisition add')",
+				       e->received_given ? "received" : "dated", date_swedish(e->date, d1, sizeof(d1)),
+				       date_swedish(t->deadline, d2, sizeof(d2)));
+		if (b->b[B_AVAIL] == 0)
+			return bd_fail(err, "nothing is left to lapse: the whole allocation of %s is requisitioned, paid "
+					    "or lapsed already",
+				       kr(b->allocated, x));
+		move(b, e, B_AVAIL, B_LAPSED, b->b[B_AVAIL]);
+		return 0;
+	case EV_PAYMENT: {
+		enum bucket src = t->mode == PAY_REQUISITION ? B_REQUISITIONED : B_AVAIL;
+		if (check_window(t, e, err))
+			return -1;
+		if (e->amount > b->b[src]) {
+			if (t->mode == PAY_REQUISITION && b->b[B_REQUISITIONED] == 0 && b->b[B_LAPSED] > 0)
+				return bd_fail(err, "the right to the grant has lapsed (%s lapsed) and nothing requisitioned "
+						    "is left to pay",
+					       kr(b->b[B_LAPSED], x));
+			if (t->mode == PAY_REQUISITION && b->b[B_REQUISITIONED] == 0 && b->b[B_AVAIL] > 0)
+				return bd_fail(err, "no requisition has been received: this part is paid only after a "
+						    "requisition (%s allocated)",
+					       kr(b->allocated, x));
+			return bd_fail(err,
+				       "%s is more than can be paid: %s %s is left (allocated %s; registered, attested "
+				       "or paid already %s)",
+				       kr(e->amount, x), kr(b->b[src], y),
+				       t->mode == PAY_REQUISITION ? "requisitioned and unpaid" : "unpaid",
+				       kr(b->allocated, z),
+				       kr(b->b[B_REGISTERED] + b->b[B_ATTESTED] + b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID],
+					  d1));
+		}
+		move(b, e, src, B_REGISTERED, e->amount);
+		return 0;
+	}
+	case EV_ATTEST:
+		if (ref->kind != EV_PAYMENT)
+			return bd_fail(err, "only a payment can be attested (the event is a %s)", event_kind_name(ref->kind));
+		if (ref->corrected)
+			return bd_fail(err, "the payment was corrected (withdrawn); there is nothing to attest");
+		if (ref->attested)
+			return bd_fail(err, "the payment is attested already");
+		if (strcmp(ref->actor, e->actor) == 0)
+			return bd_fail(err, "four eyes: %s registered this payment and cannot also attest it; another "
+					    "person must",
+				       e->actor);
+		move(b, e, B_REGISTERED, B_ATTESTED, ref->amount);
+		return 0;
+	case EV_EXECUTE:
+		if (ref->kind != EV_PAYMENT)
+			return bd_fail(err, "only a payment can be executed (the event is a %s)", event_kind_name(ref->kind));
+		if (ref->corrected)
+			return bd_fail(err, "the payment was corrected (withdrawn)");
+		if (!ref->attested)
+			return bd_fail(err, "the payment is not attested: a second person must attest it first");
+		if (ref->executed)
+			return bd_fail(err, "the payment is executed already");
+		move(b, e, B_ATTESTED, B_PAID, ref->amount);
+		return 0;
+	case EV_REPAY_CLAIM:
+		if (e->amount > b->b[B_PAID])
+			return bd_fail(err, "a repayment of %s claimed, but only %s paid out is not already claimed",
+				       kr(e->amount, x), kr(b->b[B_PAID], y));
+		move(b, e, B_PAID, B_CLAIMED, e->amount);
+		return 0;
+	case EV_REPORT: {
+		int64_t out = b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
+		if (e->amount > out)
+			return bd_fail(err, "the report declares %s unused, more than the %s paid out", kr(e->amount, x),
+				       kr(out, y));
+		int64_t delta = e->amount - b->b[B_CLAIMED] - b->b[B_REPAID];
+		if (delta > 0)
+			move(b, e, B_PAID, B_CLAIMED, delta);
+		b->reports++;
+		return 0;
+	}
+	case EV_REPAY_RECEIVE:
+		if (e->amount > b->b[B_CLAIMED])
+			return bd_fail(err,
+				       "%s received, but only %s is claimed: register the financial report or a "
+				       "repayment claim first",
+				       kr(e->amount, x), kr(b->b[B_CLAIMED], y));
+		move(b, e, B_CLAIMED, B_REPAID, e->amount);
+		return 0;
+	case EV_CORRECTION: {
+		if (ref->ref_corrected)
+			return bd_fail(err, "the event is corrected already");
+		if (ref->kind == EV_CORRECTION)
+			return bd_fail(err, "a correction cannot be corrected: record the event again");
+		if (ref->kind == EV_EXECUTE || (ref->kind == EV_PAYMENT && ref->executed) ||
+		    (ref->kind == EV_ATTEST && ref->executed))
+			return bd_fail(err, "the payment has been executed and the money has left: claim a repayment "
+					    "instead");
+		enum bucket from = ref->to, to = ref->from;
+		int64_t amount = ref->amount;
+		if (ref->kind == EV_PAYMENT && ref->attested)
+			from = B_ATTESTED; /* the attestation falls with the payment */
+		if (amount > 0 && b->b[from] < amount)
+			return bd_fail(err,
+				       "only %s of the %s it moved is still %s (later events have used it): correct "
+				       "those first",
+				       kr(b->b[from], x), kr(amount, y), bucket_name(from));
+		if (ref->kind == EV_REPORT)
+			b->reports--;
+		if (amount > 0) {
+			move(b, e, from, to, amount);
+		} else {
+			e->from = from;
+			e->to = to;
+		}
+		return 0;
+	}
+	case EV_COUNT:
+		break;
+	}
+	return bd_fail(err, "unknown event kind");
+}
+
+int ledger_balance_check(const struct ledger_balance *b, struct bd_error *err)
+{
+	int64_t sum = 0;
+	for (int i = 0; i < B_COUNT; i++) {
+		if (b->b[i] < 0)
+			return bd_fail(err, "bucket %s is negative (%lld öre)", bucket_names[i], (long long)b->b[i]);
+		sum += b->b[i];
+	}
+	if (sum != b->allocated)
+		return bd_fail(err, "the buckets add up to %lld öre, not the allocation %lld öre", (long long)sum,
+			       (long long)b->allocated);
+	if (b->reports < 0)
+		return bd_fail(err, "negative report count");
+	return 0;
+}
+
+void ledger_figures(const struct ledger_balance *b, const struct ledger_terms *t, const char *as_of,
+		    struct ledger_figures *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->allocated = b->allocated;
+	f->lapsed = b->b[B_LAPSED];
+	if (t->mode == PAY_REQUISITION && t->lapses && as_of && strcmp(as_of, t->deadline) > 0)
+		f->lapse_due = b->b[B_AVAIL];
+	if (t->mode == PAY_REQUISITION)
+		f->requisitioned = b->allocated - b->b[B_AVAIL] - b->b[B_LAPSED];
+	f->in_process = b->b[B_REGISTERED] + b->b[B_ATTESTED];
+	f->paid = b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
+	f->claimed = b->b[B_CLAIMED];
+	f->repaid = b->b[B_REPAID];
+	f->outstanding = b->allocated - f->lapsed - f->lapse_due - f->paid;
+}

@@ -1,0 +1,118 @@
+/* ledger.h: the disbursement ledger's rules, in one place.
+ *
+ * Each (part, recipient) is an account whose allocation is held in buckets:
+ *
+ *   avail ──requisition──> requisitioned ──payment──> registered ──attest──>
+ *   attested ──execute──> paid ──repay-claim/report──> claimed ──repay-receive──> repaid
+ *   avail ──lapse──> lapsed            (a part paid without requisition pays from avail)
+ *
+ * Every event moves an amount (öre) from one bucket to another, so the
+ * buckets always add up to the allocation and none can go below zero: that
+ * is what makes "never pay more than allocated", "never pay a lapsed right"
+ * and "never pay before a requisition" hold by construction.  The rules that
+ * are not about amounts (deadlines, payment windows, four eyes) are checked
+ * here too, before anything moves.  A correction moves an earlier event's
+ * amount back.  Pure logic: no I/O. */
+#ifndef BIDRAG_LEDGER_H
+#define BIDRAG_LEDGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decision.h"
+#include "util.h"
+
+enum bucket {
+	B_AVAIL,
+	B_REQUISITIONED,
+	B_REGISTERED,
+	B_ATTESTED,
+	B_PAID,
+	B_LAPSED,
+	B_CLAIMED,
+	B_REPAID,
+	B_COUNT,
+	B_NONE = -1,
+};
+
+struct ledger_balance {
+	int64_t allocated; /* öre */
+	int64_t b[B_COUNT];
+	int reports;       /* financial reports received */
+	char last_date[DATE_LEN]; /* the latest event's date: events are kept in date order */
+};
+
+enum event_kind {
+	EV_REQUISITION,
+	EV_LAPSE,
+	EV_PAYMENT,
+	EV_ATTEST,
+	EV_EXECUTE,
+	EV_REPAY_CLAIM,
+	EV_REPAY_RECEIVE,
+	EV_REPORT,
+	EV_CORRECTION,
+	EV_COUNT,
+};
+
+/* The terms of a part that the rules need. */
+struct ledger_terms {
+	enum payment_mode mode;
+	char from[DATE_LEN], to[DATE_LEN], by[DATE_LEN], deadline[DATE_LEN];
+	char decision_date[DATE_LEN];
+	bool lapses;
+};
+
+/* What an attest, execute or correction refers to: an earlier event and
+ * where its money is now. */
+struct ledger_ref {
+	enum event_kind kind;
+	int64_t amount;
+	enum bucket from, to; /* as it moved */
+	char actor[128];
+	bool attested, executed, corrected; /* for a payment: its state now */
+	bool ref_corrected;                  /* the event itself was corrected */
+};
+
+struct ledger_event {
+	enum event_kind kind;
+	char date[DATE_LEN];
+	const char *actor;
+	int64_t amount;         /* öre; for a report: the unused amount declared */
+	const char *override;   /* a recorded reason to pay outside the window */
+	bool received_given;    /* lapse: a late requisition was received (vs none came in) */
+	/* Filled by ledger_apply: */
+	enum bucket from, to;
+	int64_t moved;
+};
+
+const char *event_kind_name(enum event_kind k);
+/* event_kind_parse: -1 if unknown. */
+int event_kind_parse(const char *s);
+const char *bucket_name(enum bucket b);
+int bucket_parse(const char *s);
+
+/* ledger_open: a fresh account holding `allocated` öre in avail. */
+void ledger_open(struct ledger_balance *b, int64_t allocated);
+
+/* ledger_apply: check e against the account, the part's terms and (for
+ * attest, execute, correction) the event it refers to; on success move the
+ * money in *b and fill e->from, e->to, e->moved.  On failure *b is
+ * unchanged and err says what rule stopped it and what would be allowed. */
+int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
+		 const struct ledger_ref *ref, struct bd_error *err);
+
+/* ledger_balance_check: the account's invariants (no bucket below zero, the
+ * buckets add up to the allocation). */
+int ledger_balance_check(const struct ledger_balance *b, struct bd_error *err);
+
+/* Figures for status reports, from an account (öre). */
+struct ledger_figures {
+	int64_t allocated, requisitioned, in_process, paid, lapsed, claimed, repaid, outstanding, lapse_due;
+};
+/* ledger_figures: as of a date: a right not requisitioned by a lapsing
+ * deadline that has passed counts as lapse_due (not yet recorded). */
+void ledger_figures(const struct ledger_balance *b, const struct ledger_terms *t, const char *as_of,
+		    struct ledger_figures *f);
+
+#endif

@@ -1,0 +1,38 @@
+/* payfile.h: bank payment files for a batch of payments.
+ *
+ *  - ISO 20022 pain.001.001.03 (customer credit transfer initiation), the
+ *    XML Swedish banks accept, written with libxml2: one payment
+ *    information block, bankgiro creditors as clearing member 9900 with the
+ *    account scheme BGNR, plusgiro as 9960 with PGNR; a reference that is a
+ *    valid OCR number goes as a structured SCOR reference, the decision's dnr
+ *    always in the remittance information.  The file is checked against the
+ *    schema (compiled in) before it is handed out.
+ *  - Bankgirot Leverantörsbetalningar (LB): 80-column ISO 8859-1 records:
+ *    11 opening, 14 payment to a bankgiro, 54 payment to a plusgiro, 29
+ *    summary (count and total in öre).  No library writes this format.
+ *
+ * Amounts are öre.  Payments without an account fail, naming the payment. */
+#ifndef BIDRAG_PAYFILE_H
+#define BIDRAG_PAYFILE_H
+
+#include <stddef.h>
+
+#include "../core/util.h"
+#include "../store/store.h"
+
+struct payfile_header {
+	const char *batch; /* message id: 1-35 characters */
+	const char *date;  /* requested execution date, YYYY-MM-DD */
+	const char *debtor_name, *debtor_orgnr, *debtor_bankgiro;
+};
+
+int pain001_write(const struct payfile_header *h, const struct payment_row *p, size_t n, struct buf *out,
+		  struct bd_error *err);
+int lb_write(const struct payfile_header *h, const struct payment_row *p, size_t n, struct buf *out,
+	     struct bd_error *err);
+
+/* pain001_validate: check an XML document against the pain.001.001.03
+ * schema; err names the first problem with its line. */
+int pain001_validate(const char *xml, size_t len, struct bd_error *err);
+
+#endif

@@ -1,0 +1,856 @@
+/* store-sqlite-ledger.c: the ledger in the SQLite backend.
+ *
+ * Recording a batch: for each event, its id is looked up (a retry of the
+ * same content is recognised and skipped, different content under a known
+ * id is refused), its account (part, recipient) is loaded once per batch,
+ * ledger_apply() checks every rule and moves the money, and the event row is
+ * appended.  The accounts' balances are written back once at the end of the
+ * batch.  The caller holds the write transaction, so a batch is all or
+ * nothing, and with synchronous=FULL an acknowledged batch survives a crash. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "../core/ledger.h"
+#include "../core/refdata.h"
+#include "sqlite-internal.h"
+
+enum {
+	ST_FIND_EVENT,
+	ST_INSERT_EVENT,
+	ST_GET_BALANCE,
+	ST_PUT_BALANCE,
+	ST_PART,
+	ST_ORG,
+	ST_ALLOC,
+	ST_REF,
+	ST_REF_STATE,
+	ST_COUNT,
+};
+
+static const char *const sql[ST_COUNT] = {
+	[ST_FIND_EVENT] = "SELECT digest FROM ledger_event WHERE id = ?1",
+	[ST_INSERT_EVENT] = "INSERT INTO ledger_event (id, digest, kind, part_id, org_id, amount, from_bucket, to_bucket, "
+			    "date, actor, ref_seq, batch, detail, recorded) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[ST_GET_BALANCE] = "SELECT allocated, avail, requisitioned, registered, attested, paid, lapsed, claimed, repaid, "
+			   "reports, last_date FROM ledger_balance WHERE part_id = ?1 AND org_id = ?2",
+	[ST_PUT_BALANCE] = "INSERT OR REPLACE INTO ledger_balance (part_id, org_id, allocated, avail, requisitioned, "
+			   "registered, attested, paid, lapsed, claimed, repaid, reports, last_date, last_seq) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[ST_PART] = "SELECT p.id, p.pay_mode, p.pay_from, p.pay_to, p.pay_by, p.requisition_deadline, p.lapses, d.date "
+		    "FROM part p JOIN decision d ON d.id = p.decision_id WHERE d.dnr = ?1 AND p.code = ?2",
+	[ST_ORG] = "SELECT id FROM org WHERE code = ?1",
+	[ST_ALLOC] = "SELECT amount FROM allocation WHERE part_id = ?1 AND org_id = ?2",
+	[ST_REF] = "SELECT seq, kind, part_id, org_id, amount, from_bucket, to_bucket, actor, date, ref_seq "
+		   "FROM ledger_event WHERE id = ?1",
+	/* Events referring to seq, and whether each was itself corrected. */
+	[ST_REF_STATE] = "SELECT e.kind, EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = e.seq AND c.kind = "
+			 "'correction') FROM ledger_event e WHERE e.ref_seq = ?1",
+};
+
+/* A small map from a 64-bit key or a string to a slot index. */
+struct slot_map {
+	size_t cap, n;
+	uint64_t *hash;
+	char **skey;
+	size_t *val;
+};
+
+static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 1099511628211ull;
+	}
+	return h | 1; /* 0 marks an empty slot */
+}
+
+static void map_release(struct slot_map *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->skey)
+			free(m->skey[i]);
+	free(m->hash);
+	free(m->skey);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}
+
+static void map_grow(struct slot_map *m);
+static size_t *map_insert_new(struct slot_map *m, uint64_t h);
+
+/* map_slot: the slot of a string key, added when insert is set. */
+static size_t *map_slot(struct slot_map *m, uint64_t h, const char *skey, bool insert)
+{
+	if (insert && (m->n + 1) * 2 > m->cap)
+		map_grow(m);
+	if (!m->cap)
+		return NULL;
+	size_t i = h & (m->cap - 1);
+	for (;;) {
+		if (m->hash[i] == 0) {
+			if (!insert)
+				return NULL;
+			m->hash[i] = h;
+			m->skey[i] = skey ? xstrdup(skey) : NULL;
+			m->n++;
+			return &m->val[i];
+		}
+		if (m->hash[i] == h && (!skey || strcmp(m->skey[i], skey) == 0))
+			return &m->val[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+}
+
+/* map_insert_new: a fresh slot for h, even when another key has the same
+ * hash (accounts compare their ids themselves). */
+static size_t *map_insert_new(struct slot_map *m, uint64_t h)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		map_grow(m);
+	size_t i = h & (m->cap - 1);
+	while (m->hash[i])
+		i = (i + 1) & (m->cap - 1);
+	m->hash[i] = h;
+	m->n++;
+	return &m->val[i];
+}
+
+static void map_grow(struct slot_map *m)
+{
+	struct slot_map old = *m;
+	m->cap = old.cap ? old.cap * 2 : 64;
+	m->n = 0;
+	m->hash = xcalloc(m->cap, sizeof(uint64_t));
+	m->skey = xcalloc(m->cap, sizeof(char *));
+	m->val = xcalloc(m->cap, sizeof(size_t));
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.hash[i]) {
+			size_t j = old.hash[i] & (m->cap - 1);
+			while (m->hash[j])
+				j = (j + 1) & (m->cap - 1);
+			m->hash[j] = old.hash[i];
+			m->skey[j] = old.skey[i];
+			m->val[j] = old.val[i];
+			m->n++;
+		}
+	free(old.hash);
+	free(old.skey);
+	free(old.val);
+}
+
+struct part_info {
+	int64_t id;
+	struct ledger_terms terms;
+};
+
+struct account {
+	int64_t part_id, org_id;
+	struct ledger_balance bal;
+	size_t part; /* index into parts */
+	bool dirty;
+	int64_t last_seq;
+};
+
+struct ledger_cache {
+	sqlite3_stmt *st[ST_COUNT];
+	/* Lookups kept for one batch. */
+	struct part_info *parts;
+	size_t nparts;
+	struct slot_map part_by_name, org_by_text, account_by_ids;
+	int64_t *org_ids;
+	size_t norgs;
+	struct account *accounts;
+	size_t naccounts;
+};
+
+void sq_ledger_cache_free(struct sqlite_store *s)
+{
+	struct ledger_cache *c = s->ledger;
+	if (!c)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(c->st[i]);
+	map_release(&c->part_by_name);
+	map_release(&c->org_by_text);
+	map_release(&c->account_by_ids);
+	free(c->parts);
+	free(c->org_ids);
+	free(c->accounts);
+	free(c);
+	s->ledger = NULL;
+}
+
+static struct ledger_cache *cache(struct sqlite_store *s, struct bd_error *err)
+{
+	if (s->ledger)
+		return s->ledger;
+	struct ledger_cache *c = xcalloc(1, sizeof(*c));
+	for (int i = 0; i < ST_COUNT; i++)
+		if (sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &c->st[i], NULL) != SQLITE_OK) {
+			db_fail(s, err, "preparing the ledger's statements");
+			s->ledger = c;
+			sq_ledger_cache_free(s);
+			return NULL;
+		}
+	s->ledger = c;
+	return c;
+}
+
+/* The batch's lookups start empty: the register may have changed since. */
+static void cache_reset(struct ledger_cache *c)
+{
+	map_release(&c->part_by_name);
+	map_release(&c->org_by_text);
+	map_release(&c->account_by_ids);
+	c->nparts = c->norgs = c->naccounts = 0;
+}
+
+static void copy_date(char out[DATE_LEN], const unsigned char *s)
+{
+	snprintf(out, DATE_LEN, "%s", s ? (const char *)s : "");
+}
+
+static int find_part(struct sqlite_store *s, struct ledger_cache *c, const char *dnr, const char *part, size_t *out,
+		     struct bd_error *err)
+{
+	char *key = xasprintf("%s\x1f%s", dnr, part);
+	uint64_t h = hash_bytes(key, strlen(key), 1469598103934665603ull);
+	size_t *v = map_slot(&c->part_by_name, h, key, false);
+	if (v) {
+		free(key);
+		*out = *v;
+		return 0;
+	}
+	sqlite3_stmt *st = c->st[ST_PART];
+	sqlite3_reset(st);
+	bind_text(st, 1, dnr);
+	bind_text(st, 2, part);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		free(key);
+		if (rc != SQLITE_DONE)
+			return db_fail(s, err, "looking up a part");
+		return bd_fail(err, "no part '%s' in decision '%s' (see 'bidrag decision show %s')", part, dnr, dnr);
+	}
+	c->parts = xreallocarray(c->parts, c->nparts + 1, sizeof(*c->parts));
+	struct part_info *p = &c->parts[c->nparts];
+	memset(p, 0, sizeof(*p));
+	p->id = sqlite3_column_int64(st, 0);
+	p->terms.mode = strcmp(col_text(st, 1), "requisition") == 0 ? PAY_REQUISITION : PAY_WITHOUT_REQUISITION;
+	copy_date(p->terms.from, sqlite3_column_text(st, 2));
+	copy_date(p->terms.to, sqlite3_column_text(st, 3));
+	copy_date(p->terms.by, sqlite3_column_text(st, 4));
+	copy_date(p->terms.deadline, sqlite3_column_text(st, 5));
+	p->terms.lapses = sqlite3_column_int(st, 6) != 0;
+	copy_date(p->terms.decision_date, sqlite3_column_text(st, 7));
+	sqlite3_reset(st);
+	*map_slot(&c->part_by_name, h, key, true) = c->nparts;
+	free(key);
+	*out = c->nparts++;
+	return 0;
+}
+
+static int find_org(struct sqlite_store *s, struct ledger_cache *c, const char *text, int64_t *out,
+		    struct bd_error *err)
+{
+	uint64_t h = hash_bytes(text, strlen(text), 1469598103934665603ull);
+	size_t *v = map_slot(&c->org_by_text, h, text, false);
+	if (v) {
+		*out = c->org_ids[*v];
+		return 0;
+	}
+	/* A code, else a name or alias of the reference data. */
+	const char *code = text;
+	sqlite3_stmt *st = c->st[ST_ORG];
+	for (int pass = 0; pass < 2; pass++) {
+		sqlite3_reset(st);
+		bind_text(st, 1, code);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			int64_t id = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+			c->org_ids = xreallocarray(c->org_ids, c->norgs + 1, sizeof(int64_t));
+			c->org_ids[c->norgs] = id;
+			*map_slot(&c->org_by_text, h, text, true) = c->norgs++;
+			*out = id;
+			return 0;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(s, err, "looking up a recipient");
+		const struct recipient *r;
+		if (pass == 1 || refdata_resolve(text, RK_ALL, &r, err))
+			return -1;
+		code = r->code;
+	}
+	return -1;
+}
+
+static struct account *find_account(struct sqlite_store *s, struct ledger_cache *c, size_t part, int64_t org_id,
+				    const char *recipient, struct bd_error *err)
+{
+	int64_t part_id = c->parts[part].id;
+	int64_t ids[2] = {part_id, org_id};
+	uint64_t h = hash_bytes(ids, sizeof(ids), 1469598103934665603ull);
+	/* Two ids can share a hash: the account's own ids decide. */
+	size_t i = c->account_by_ids.cap ? h & (c->account_by_ids.cap - 1) : 0;
+	for (; c->account_by_ids.cap && c->account_by_ids.hash[i]; i = (i + 1) & (c->account_by_ids.cap - 1)) {
+		struct account *a = &c->accounts[c->account_by_ids.val[i]];
+		if (c->account_by_ids.hash[i] == h && a->part_id == part_id && a->org_id == org_id)
+			return a;
+	}
+	sqlite3_stmt *st = c->st[ST_GET_BALANCE];
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, part_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	int rc = sqlite3_step(st);
+	struct account a = {.part_id = part_id, .org_id = org_id, .part = part};
+	if (rc == SQLITE_ROW) {
+		a.bal.allocated = sqlite3_column_int64(st, 0);
+		for (int b = 0; b < B_COUNT; b++)
+			a.bal.b[b] = sqlite3_column_int64(st, 1 + b);
+		a.bal.reports = sqlite3_column_int(st, 9);
+		copy_date(a.bal.last_date, sqlite3_column_text(st, 10));
+		sqlite3_reset(st);
+	} else {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			db_fail(s, err, "reading an account");
+			return NULL;
+		}
+		/* The account opens with the locked allocation. */
+		st = c->st[ST_ALLOC];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, part_id);
+		sqlite3_bind_int64(st, 2, org_id);
+		rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(st);
+			if (rc != SQLITE_DONE)
+				db_fail(s, err, "reading an allocation");
+			else
+				bd_fail(err, "'%s' has no allocation in this part", recipient);
+			return NULL;
+		}
+		ledger_open(&a.bal, sqlite3_column_int64(st, 0) * 100);
+		sqlite3_reset(st);
+	}
+	c->accounts = xreallocarray(c->accounts, c->naccounts + 1, sizeof(*c->accounts));
+	c->accounts[c->naccounts] = a;
+	*map_insert_new(&c->account_by_ids, h) = c->naccounts;
+	return &c->accounts[c->naccounts++];
+}
+
+static void digest_of(const struct ledger_input *e, char out[65])
+{
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	char num[64];
+	int len = snprintf(num, sizeof(num), "%d\x1f%" PRId64 "\x1f%d\x1f", e->kind, e->amount, e->received_given);
+	crypto_hash_sha256_update(&h, (const unsigned char *)num, (unsigned long long)len);
+	const char *f[] = {e->dnr, e->part, e->recipient, e->ref, e->date, e->actor, e->signed_by, e->override,
+			   e->reason, e->batch};
+	for (size_t i = 0; i < BD_ARRAY_LEN(f); i++) {
+		if (f[i])
+			crypto_hash_sha256_update(&h, (const unsigned char *)f[i], strlen(f[i]));
+		crypto_hash_sha256_update(&h, (const unsigned char *)(f[i] ? "\x1f" : "\x1e"), 1);
+	}
+	unsigned char d[32];
+	crypto_hash_sha256_final(&h, d);
+	sodium_bin2hex(out, 65, d, sizeof(d));
+}
+
+static char *detail_json(const struct ledger_input *e, int64_t declared)
+{
+	if (!e->signed_by && !e->override && !e->reason && !e->received_given && e->kind != EV_REPORT)
+		return NULL;
+	json_t *o = json_object();
+	if (e->signed_by)
+		json_object_set_new(o, "signed_by", json_string(e->signed_by));
+	if (e->override)
+		json_object_set_new(o, "override", json_string(e->override));
+	if (e->reason)
+		json_object_set_new(o, "reason", json_string(e->reason));
+	if (e->received_given)
+		json_object_set_new(o, "requisition_received", json_true());
+	if (e->kind == EV_REPORT)
+		json_object_set_new(o, "declared_unused", json_integer(declared));
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+struct ref_row {
+	int64_t seq, part_id, org_id, ref_seq;
+	struct ledger_ref ref;
+};
+
+/* Load an event referred to, and its state now. */
+static int load_ref(struct sqlite_store *s, struct ledger_cache *c, const char *id, struct ref_row *out,
+		    struct bd_error *err)
+{
+	sqlite3_stmt *st = c->st[ST_REF];
+	sqlite3_reset(st);
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(s, err, "reading an event");
+		return bd_fail(err, "no event with the id '%s' is recorded", id);
+	}
+	memset(out, 0, sizeof(*out));
+	out->seq = sqlite3_column_int64(st, 0);
+	out->ref.kind = (enum event_kind)event_kind_parse(col_text(st, 1));
+	out->part_id = sqlite3_column_int64(st, 2);
+	out->org_id = sqlite3_column_int64(st, 3);
+	out->ref.amount = sqlite3_column_int64(st, 4);
+	out->ref.from = (enum bucket)bucket_parse(col_text(st, 5) ? col_text(st, 5) : "");
+	out->ref.to = (enum bucket)bucket_parse(col_text(st, 6) ? col_text(st, 6) : "");
+	snprintf(out->ref.actor, sizeof(out->ref.actor), "%s", col_text(st, 7));
+	out->ref_seq = sqlite3_column_type(st, 9) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 9);
+	sqlite3_reset(st);
+	/* The state of the payment concerned: the event itself, or for an
+	 * attestation the payment it attests. */
+	int64_t payment = out->ref.kind == EV_ATTEST ? out->ref_seq : out->seq;
+	for (int pass = 0; pass < 2; pass++) {
+		int64_t seq = pass == 0 ? out->seq : payment;
+		st = c->st[ST_REF_STATE];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, seq);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			int kind = event_kind_parse(col_text(st, 0));
+			bool undone = sqlite3_column_int(st, 1) != 0;
+			if (pass == 0 && kind == EV_CORRECTION)
+				out->ref.ref_corrected = true;
+			if (pass == 1) {
+				if (kind == EV_ATTEST && !undone)
+					out->ref.attested = true;
+				if (kind == EV_EXECUTE)
+					out->ref.executed = true;
+				if (kind == EV_CORRECTION)
+					out->ref.corrected = true;
+			}
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(s, err, "reading an event's state");
+	}
+	return 0;
+}
+
+static int write_balances(struct sqlite_store *s, struct ledger_cache *c, struct bd_error *err)
+{
+	sqlite3_stmt *st = c->st[ST_PUT_BALANCE];
+	for (size_t i = 0; i < c->naccounts; i++) {
+		struct account *a = &c->accounts[i];
+		if (!a->dirty)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, a->part_id);
+		sqlite3_bind_int64(st, 2, a->org_id);
+		sqlite3_bind_int64(st, 3, a->bal.allocated);
+		for (int b = 0; b < B_COUNT; b++)
+			sqlite3_bind_int64(st, 4 + b, a->bal.b[b]);
+		sqlite3_bind_int(st, 12, a->bal.reports);
+		bind_text(st, 13, a->bal.last_date);
+		sqlite3_bind_int64(st, 14, a->last_seq);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return db_fail(s, err, "writing an account's balance");
+		}
+		sqlite3_reset(st);
+		a->dirty = false;
+	}
+	return 0;
+}
+
+int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
+		     size_t *failed_at, struct bd_error *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct ledger_cache *c = cache(s, err);
+	*failed_at = 0;
+	if (!c)
+		return -1;
+	cache_reset(c);
+	char now[32];
+	now_iso(now, sizeof(now));
+	for (size_t i = 0; i < n; i++) {
+		const struct ledger_input *e = &ev[i];
+		*failed_at = i;
+		if (!e->id || !*e->id)
+			return bd_fail(err, "no id: every event carries the client's id, so that a retry is recognised");
+		if (e->kind < 0 || e->kind >= EV_COUNT)
+			return bd_fail(err, "unknown event kind");
+		char digest[65];
+		digest_of(e, digest);
+		sqlite3_stmt *st = c->st[ST_FIND_EVENT];
+		sqlite3_reset(st);
+		bind_text(st, 1, e->id);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			bool same = strcmp(col_text(st, 0), digest) == 0;
+			sqlite3_reset(st);
+			if (!same)
+				return bd_fail(err, "event id '%s' is already recorded with different content (an id "
+						    "names one event; use a new id for a new event)",
+					       e->id);
+			out[i] = LEDGER_ALREADY;
+			continue;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(s, err, "looking up an event id");
+		struct ref_row ref;
+		struct account *acct;
+		size_t part;
+		bool has_ref = e->kind == EV_ATTEST || e->kind == EV_EXECUTE || e->kind == EV_CORRECTION;
+		if (has_ref) {
+			if (!e->ref || !*e->ref)
+				return bd_fail(err, "a %s names the event it refers to (--ref ID)",
+					       event_kind_name((enum event_kind)e->kind));
+			if (load_ref(s, c, e->ref, &ref, err))
+				return -1;
+			/* The part of the event referred to. */
+			sqlite3_stmt *q = prep(s,
+					       "SELECT d.dnr, p.code FROM part p JOIN decision d ON d.id = p.decision_id "
+					       "WHERE p.id = ?1",
+					       err);
+			if (!q)
+				return -1;
+			sqlite3_bind_int64(q, 1, ref.part_id);
+			char *dnr = NULL, *code = NULL;
+			if (sqlite3_step(q) == SQLITE_ROW) {
+				dnr = xstrdup(col_text(q, 0));
+				code = xstrdup(col_text(q, 1));
+			}
+			sqlite3_finalize(q);
+			rc = dnr ? find_part(s, c, dnr, code, &part, err) : bd_fail(err, "internal: event without part");
+			free(dnr);
+			free(code);
+			if (rc)
+				return -1;
+			acct = find_account(s, c, part, ref.org_id, "the recipient", err);
+		} else {
+			if (!e->dnr || !e->part || !e->recipient)
+				return bd_fail(err, "a %s names its decision, part and recipient",
+					       event_kind_name((enum event_kind)e->kind));
+			int64_t org = 0;
+			if (find_part(s, c, e->dnr, e->part, &part, err) || find_org(s, c, e->recipient, &org, err))
+				return -1;
+			acct = find_account(s, c, part, org, e->recipient, err);
+		}
+		if (!acct)
+			return -1;
+		struct ledger_event le = {
+			.kind = (enum event_kind)e->kind,
+			.actor = e->actor,
+			.amount = e->amount,
+			.override = e->override,
+			.received_given = e->received_given,
+		};
+		memcpy(le.date, e->date, DATE_LEN);
+		struct ledger_balance before = acct->bal;
+		if (ledger_apply(&acct->bal, &c->parts[part].terms, &le, has_ref ? &ref.ref : NULL, err))
+			return -1;
+		char *detail = detail_json(e, e->amount);
+		st = c->st[ST_INSERT_EVENT];
+		sqlite3_reset(st);
+		bind_text(st, 1, e->id);
+		bind_text(st, 2, digest);
+		bind_text(st, 3, event_kind_name(le.kind));
+		sqlite3_bind_int64(st, 4, acct->part_id);
+		sqlite3_bind_int64(st, 5, acct->org_id);
+		sqlite3_bind_int64(st, 6, le.moved);
+		bind_text(st, 7, le.from == B_NONE ? NULL : bucket_name(le.from));
+		bind_text(st, 8, le.to == B_NONE ? NULL : bucket_name(le.to));
+		bind_text(st, 9, e->date);
+		bind_text(st, 10, e->actor);
+		if (has_ref)
+			sqlite3_bind_int64(st, 11, ref.seq);
+		else
+			sqlite3_bind_null(st, 11);
+		bind_text(st, 12, e->batch);
+		bind_text(st, 13, detail);
+		bind_text(st, 14, now);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		free(detail);
+		if (rc != SQLITE_DONE) {
+			acct->bal = before;
+			return db_fail(s, err, "recording an event");
+		}
+		acct->dirty = true;
+		acct->last_seq = sqlite3_last_insert_rowid(s->db);
+		out[i] = LEDGER_RECORDED;
+	}
+	return write_balances(s, c, err);
+}
+
+/* Status: accounts with their balances. */
+
+static void terms_from_row(sqlite3_stmt *st, int col, struct ledger_terms *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->mode = strcmp(col_text(st, col), "requisition") == 0 ? PAY_REQUISITION : PAY_WITHOUT_REQUISITION;
+	copy_date(t->from, sqlite3_column_text(st, col + 1));
+	copy_date(t->to, sqlite3_column_text(st, col + 2));
+	copy_date(t->by, sqlite3_column_text(st, col + 3));
+	copy_date(t->deadline, sqlite3_column_text(st, col + 4));
+	t->lapses = sqlite3_column_int(st, col + 5) != 0;
+	copy_date(t->decision_date, sqlite3_column_text(st, col + 6));
+}
+
+int sq_ledger_accounts(struct store *base, const char *dnr, const char *part, const char *recipient,
+		       const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	/* Without a date the cached balances; with one, the events dated up
+	 * to it, summed per account and movement. */
+	sqlite3_stmt *st = prep(
+		s,
+		"SELECT d.dnr, p.code, p.title, o.code, o.name, p.id, "
+		" p.pay_mode, p.pay_from, p.pay_to, p.pay_by, p.requisition_deadline, p.lapses, d.date, "
+		" p.repayment_deadline, p.report_deadline, a.amount, "
+		" b.avail, b.requisitioned, b.registered, b.attested, b.paid, b.lapsed, b.claimed, b.repaid, b.reports, "
+		" b.last_date, o.id, "
+		" (SELECT min(ap.budget_year) FROM part_funding pf JOIN appropriation ap ON ap.id = pf.appropriation_id "
+		"  WHERE pf.part_id = p.id) "
+		"FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id "
+		"JOIN org o ON o.id = a.org_id LEFT JOIN ledger_balance b ON b.part_id = a.part_id AND b.org_id = a.org_id "
+		"WHERE (?1 IS NULL OR d.dnr = ?1) AND (?2 IS NULL OR p.code = ?2) AND (?3 IS NULL OR o.code = ?3) "
+		"ORDER BY d.date, d.dnr, p.ord, a.ord",
+		err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, dnr);
+	bind_text(st, 2, part);
+	bind_text(st, 3, recipient);
+	sqlite3_stmt *moves = NULL;
+	if (as_of) {
+		moves = prep(s,
+			     "SELECT from_bucket, to_bucket, sum(amount), "
+			     " sum(CASE WHEN kind = 'report' THEN 1 ELSE 0 END) - "
+			     " sum(CASE WHEN kind = 'correction' AND EXISTS (SELECT 1 FROM ledger_event r WHERE r.seq = "
+			     "  ledger_event.ref_seq AND r.kind = 'report') THEN 1 ELSE 0 END) "
+			     "FROM ledger_event WHERE part_id = ?1 AND org_id = ?2 AND date <= ?3 "
+			     "GROUP BY from_bucket, to_bucket",
+			     err);
+		if (!moves) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_stmt *fund = prep(s,
+				  "SELECT ap.budget_year, ap.uo, ap.anslag, ap.post, ap.post_name, pf.amount "
+				  "FROM part_funding pf JOIN appropriation ap ON ap.id = pf.appropriation_id "
+				  "WHERE pf.part_id = ?1 ORDER BY ap.budget_year, ap.uo, ap.anslag, ap.post",
+				  err);
+	if (!fund) {
+		sqlite3_finalize(st);
+		sqlite3_finalize(moves);
+		return -1;
+	}
+	struct part_funding_row *frows = NULL;
+	size_t nf = 0;
+	int64_t fpart = -1;
+	struct strpool fpool;
+	strpool_init(&fpool);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ledger_terms t;
+		terms_from_row(st, 6, &t);
+		int64_t part_id = sqlite3_column_int64(st, 5);
+		if (part_id != fpart) {
+			/* The rows come part by part: load each part's funding once. */
+			strpool_release(&fpool);
+			strpool_init(&fpool);
+			nf = 0;
+			fpart = part_id;
+			sqlite3_reset(fund);
+			sqlite3_bind_int64(fund, 1, part_id);
+			while (sqlite3_step(fund) == SQLITE_ROW) {
+				frows = xreallocarray(frows, nf + 1, sizeof(*frows));
+				frows[nf++] = (struct part_funding_row){
+					.budget_year = sqlite3_column_int(fund, 0),
+					.uo = sqlite3_column_int(fund, 1),
+					.anslag = strpool_dup(&fpool, col_text(fund, 2), strlen(col_text(fund, 2))),
+					.post = sqlite3_column_int(fund, 3),
+					.post_name = strpool_dup(&fpool, col_text(fund, 4), strlen(col_text(fund, 4))),
+					.amount = sqlite3_column_int64(fund, 5),
+				};
+			}
+		}
+		struct ledger_balance bal;
+		ledger_open(&bal, sqlite3_column_int64(st, 15) * 100);
+		if (as_of) {
+			sqlite3_reset(moves);
+			sqlite3_bind_int64(moves, 1, sqlite3_column_int64(st, 5));
+			sqlite3_bind_int64(moves, 2, sqlite3_column_int64(st, 26));
+			bind_text(moves, 3, as_of);
+			while (sqlite3_step(moves) == SQLITE_ROW) {
+				int from = bucket_parse(col_text(moves, 0) ? col_text(moves, 0) : "");
+				int to = bucket_parse(col_text(moves, 1) ? col_text(moves, 1) : "");
+				int64_t amount = sqlite3_column_int64(moves, 2);
+				if (from != B_NONE && to != B_NONE) {
+					bal.b[from] -= amount;
+					bal.b[to] += amount;
+				}
+				bal.reports += sqlite3_column_int(moves, 3);
+			}
+		} else if (sqlite3_column_type(st, 16) != SQLITE_NULL) {
+			for (int b = 0; b < B_COUNT; b++)
+				bal.b[b] = sqlite3_column_int64(st, 16 + b);
+			bal.reports = sqlite3_column_int(st, 24);
+			copy_date(bal.last_date, sqlite3_column_text(st, 25));
+		}
+		struct ledger_account a = {
+			.dnr = col_text(st, 0),
+			.part = col_text(st, 1),
+			.part_title = col_text(st, 2),
+			.recipient = col_text(st, 3),
+			.recipient_name = col_text(st, 4),
+			.part_id = sqlite3_column_int64(st, 5),
+			.terms = &t,
+			.balance = &bal,
+			.repayment_deadline = col_text(st, 13),
+			.report_deadline = col_text(st, 14),
+			.budget_year = sqlite3_column_int(st, 27),
+			.nfunding = nf,
+			.funding = frows,
+		};
+		if (fn(ctx, &a)) {
+			rc = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(moves);
+	sqlite3_finalize(fund);
+	free(frows);
+	strpool_release(&fpool);
+	if (rc == -1)
+		return -1;
+	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "reading accounts");
+}
+
+int sq_payments(struct store *base, const char *state, const char *batch, payment_fn fn, void *ctx,
+		struct bd_error *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	/* The account to pay: the row's payee, else the part's payee, else the
+	 * recipient; each with its organisation's account as a fallback. */
+	sqlite3_stmt *st = prep(
+		s,
+		"WITH pay AS (SELECT e.*, "
+		"  EXISTS (SELECT 1 FROM ledger_event a WHERE a.ref_seq = e.seq AND a.kind = 'attest' AND NOT EXISTS "
+		"   (SELECT 1 FROM ledger_event c WHERE c.ref_seq = a.seq AND c.kind = 'correction')) AS attested, "
+		"  (SELECT x.batch FROM ledger_event x WHERE x.ref_seq = e.seq AND x.kind = 'execute') AS exec_batch, "
+		"  EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = e.seq AND c.kind = 'correction') AS corrected "
+		" FROM ledger_event e WHERE e.kind = 'payment') "
+		"SELECT e.id, d.dnr, p.code, o.code, o.name, coalesce(po.name, ppo.name, o.name), "
+		" coalesce(po.orgnr, ppo.orgnr, o.orgnr), e.amount, e.date, "
+		" py.id, py.bankgiro, py.plusgiro, po.bankgiro, po.plusgiro, "
+		" ppy.id, ppy.bankgiro, ppy.plusgiro, ppo.bankgiro, ppo.plusgiro, o.bankgiro, o.plusgiro, "
+		" coalesce(py.reference, ppy.reference, po.payment_ref, ppo.payment_ref, o.payment_ref), e.actor "
+		"FROM pay e JOIN part p ON p.id = e.part_id JOIN decision d ON d.id = p.decision_id "
+		"JOIN org o ON o.id = e.org_id "
+		"JOIN allocation al ON al.part_id = e.part_id AND al.org_id = e.org_id "
+		"LEFT JOIN payee py ON py.id = al.payee_id LEFT JOIN org po ON po.id = py.org_id "
+		"LEFT JOIN payee ppy ON ppy.id = p.payee_id LEFT JOIN org ppo ON ppo.id = ppy.org_id "
+		"WHERE NOT e.corrected AND CASE ?1 "
+		" WHEN 'registered' THEN NOT e.attested AND e.exec_batch IS NULL "
+		" WHEN 'attested' THEN e.attested AND e.exec_batch IS NULL "
+		" ELSE e.exec_batch IS NOT NULL AND (?2 IS NULL OR e.exec_batch = ?2) END "
+		"ORDER BY e.seq",
+		err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, state);
+	bind_text(st, 2, batch);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* The first of row payee, part payee, recipient with an account. */
+		const char *bg = NULL, *pg = NULL;
+		static const int pairs[][2] = {{10, 11}, {12, 13}, {15, 16}, {17, 18}, {19, 20}};
+		for (size_t k = 0; k < BD_ARRAY_LEN(pairs) && !bg && !pg; k++) {
+			bg = col_text(st, pairs[k][0]);
+			pg = col_text(st, pairs[k][1]);
+		}
+		struct payment_row p = {
+			.id = col_text(st, 0),
+			.dnr = col_text(st, 1),
+			.part = col_text(st, 2),
+			.recipient = col_text(st, 3),
+			.recipient_name = col_text(st, 4),
+			.payee_name = col_text(st, 5),
+			.orgnr = col_text(st, 6),
+			.amount = sqlite3_column_int64(st, 7),
+			.date = col_text(st, 8),
+			.bankgiro = bg,
+			.plusgiro = bg ? NULL : pg,
+			.reference = col_text(st, 21),
+			.registered_by = col_text(st, 22),
+		};
+		if (fn(ctx, &p)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "reading payments");
+}
+
+int sq_batch_file(struct store *base, const char *batch, const char *format, char **data, size_t *len,
+		  struct bd_error *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = prep(s, "SELECT file FROM pay_batch WHERE id = ?1 AND format = ?2", err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, batch);
+	bind_text(st, 2, format);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		*data = xmalloc(*len + 1);
+		memcpy(*data, sqlite3_column_blob(st, 0), *len);
+		(*data)[*len] = '\0';
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 1 : db_fail(s, err, "reading a payment file");
+}
+
+int sq_batch_file_put(struct store *base, const char *batch, const char *format, int payments, int64_t total,
+		      const char *data, size_t len, struct bd_error *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = prep(s,
+				"INSERT INTO pay_batch (id, format, created, payments, total, file, sha256) "
+				"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+				err);
+	if (!st)
+		return -1;
+	char now[32], hex[65];
+	unsigned char h[32];
+	now_iso(now, sizeof(now));
+	crypto_hash_sha256(h, (const unsigned char *)data, len);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	bind_text(st, 1, batch);
+	bind_text(st, 2, format);
+	bind_text(st, 3, now);
+	sqlite3_bind_int(st, 4, payments);
+	sqlite3_bind_int64(st, 5, total);
+	sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_TRANSIENT);
+	bind_text(st, 7, hex);
+	return step_done(s, st, "storing a payment file", err);
+}
