@@ -21,13 +21,14 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_events_entry,
 	&cmd_status_entry,
 	&cmd_deadlines_entry,
+	&cmd_ledger_entry,
 };
 
 static void help(FILE *out)
 {
 	fputs("usage: bidrag COMMAND [OPTIONS]\n\ncommands:\n", out);
 	for (size_t i = 0; i < BD_ARRAY_LEN(commands); i++)
-		fprintf(out, "  %-12s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(out, "  %-14s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n'bidrag help COMMAND' shows a command's options.  Amounts are whole kronor, written as\n"
 	      "users write them: 215 000 000, 2 420 000 000 kronor, 71,8 mkr.\n", out);
 }

@@ -41,6 +41,62 @@ const struct cmd_entry cmd_deadlines_entry = {
 	.exec = cmd_deadlines,
 };
 
+const struct cmd_entry cmd_ledger_entry = {
+	.name = "ledger",
+	.summary = "verify the books: replay every event and check every balance and rule",
+	.usage = "ledger verify [--db PATH]\n"
+		 "\n"
+		 "Replays the whole ledger: each account's balance must equal its events, add up to its\n"
+		 "allocation and have no bucket below zero; no payment attested by its registrar, executed\n"
+		 "twice or executed unattested.  Exit status 1 if anything is wrong.",
+	.exec = cmd_ledger,
+};
+
+static void print_problem(void *ctx, const char *msg)
+{
+	(void)ctx;
+	printf("FAIL %s\n", msg);
+}
+
+int cmd_ledger(int argc, char **argv)
+{
+	const struct cmd_entry *e = &cmd_ledger_entry;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(argc < 2 ? stderr : stdout, e);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "verify") != 0)
+		return usage_error(e, "unknown subcommand 'ledger %s' (expected verify)", argv[1]);
+	const char *db = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			db = argv[++i];
+		else if (strncmp(argv[i], "--db=", 5) == 0)
+			db = argv[i] + 5;
+		else
+			return usage_error(e, "unexpected argument '%s'", argv[i]);
+	}
+	struct store *s;
+	int rc = open_register(db, false, &s);
+	if (rc)
+		return rc;
+	struct bd_error err;
+	long events, accounts;
+	int problems;
+	if (store_ledger_verify(s, print_problem, NULL, &events, &accounts, &problems, &err))
+		rc = io_error(err.msg);
+	store_close(s);
+	if (rc)
+		return rc;
+	if (problems) {
+		printf("%d problem%s in %ld events on %ld accounts\n", problems, problems == 1 ? "" : "s", events,
+		       accounts);
+		return EXIT_PROBLEM;
+	}
+	printf("ok: %ld events on %ld accounts replayed; the books balance\n", events, accounts);
+	return 0;
+}
+
 static void today(char out[DATE_LEN])
 {
 	time_t t = time(NULL);
@@ -172,11 +228,14 @@ static int add_account(void *ctx, const struct ledger_account *a)
 			break;
 		}
 		for (size_t i = 0; i < n; i++) {
-			char year[16], post[300];
+			char year[16], post[300], order[64];
 			snprintf(year, sizeof(year), "%d", a->funding[i].budget_year);
 			snprintf(post, sizeof(post), "UO %d, anslag %s, anslagspost %d %s", a->funding[i].uo,
 				 a->funding[i].anslag, a->funding[i].post, a->funding[i].post_name);
-			find_or_add(r, year, post, "")->f[fi] += split[i];
+			/* k3 orders the posts by number, not as text. */
+			snprintf(order, sizeof(order), "%04d/%02d/%s/%06d", a->funding[i].budget_year, a->funding[i].uo,
+				 a->funding[i].anslag, a->funding[i].post);
+			find_or_add(r, year, post, order)->f[fi] += split[i];
 		}
 	}
 	apportion_weights_release(&w);
@@ -205,8 +264,7 @@ static void status_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *
 static int cmp_post(const void *a, const void *b)
 {
 	const struct srow *x = a, *y = b;
-	int c = strcmp(x->k1, y->k1);
-	return c ? c : strcmp(x->k2, y->k2);
+	return strcmp(x->k3, y->k3);
 }
 
 int cmd_status(int argc, char **argv)
@@ -537,6 +595,10 @@ int cmd_deadlines(int argc, char **argv)
 			for (size_t i = 0; i < v.n; i++) {
 				const struct deadline *x = v.v[i];
 				bufs[3 * i] = xasprintf("%s-%s-%s@bidrag", dl_key[x->kind], x->dnr, x->part);
+				/* A UID of letters, digits and '-' survives every client. */
+				for (char *c = bufs[3 * i]; *c && *c != '@'; c++)
+					if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+						*c = '-';
 				bufs[3 * i + 1] = xasprintf("%s: %s (%s)", dl_name[x->kind], x->title, x->dnr);
 				bufs[3 * i + 2] = xasprintf("%s, del %s. %s. Status %s: %s.", x->dnr, x->part, v.what[i],
 							    as_of, v.state[i]);

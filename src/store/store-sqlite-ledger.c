@@ -8,6 +8,7 @@
  * batch.  The caller holds the write transaction, so a batch is all or
  * nothing, and with synchronous=FULL an acknowledged batch survives a crash. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -853,4 +854,122 @@ int sq_batch_file_put(struct store *base, const char *batch, const char *format,
 	sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_TRANSIENT);
 	bind_text(st, 7, hex);
 	return step_done(s, st, "storing a payment file", err);
+}
+
+static void problem(problem_fn fn, void *ctx, int *problems, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void problem(problem_fn fn, void *ctx, int *problems, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	(*problems)++;
+	fn(ctx, msg);
+}
+
+int sq_ledger_verify(struct store *base, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
+		     struct bd_error *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	*problems = 0;
+	*events = *accounts = 0;
+	/* Replay: every account's movements, summed, from its allocation. */
+	sqlite3_stmt *st = prep(
+		s,
+		"SELECT a.part_id, a.org_id, a.amount * 100, d.dnr, p.code, o.code, b.allocated, b.avail, "
+		" b.requisitioned, b.registered, b.attested, b.paid, b.lapsed, b.claimed, b.repaid, b.reports "
+		"FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id "
+		"JOIN org o ON o.id = a.org_id LEFT JOIN ledger_balance b ON b.part_id = a.part_id AND b.org_id = a.org_id "
+		"ORDER BY a.part_id, a.org_id",
+		err);
+	sqlite3_stmt *mv = prep(s,
+				"SELECT from_bucket, to_bucket, sum(amount), count(*), "
+				" sum(CASE WHEN kind = 'report' THEN 1 ELSE 0 END) - "
+				" sum(CASE WHEN kind = 'correction' AND EXISTS (SELECT 1 FROM ledger_event r WHERE r.seq = "
+				"  ledger_event.ref_seq AND r.kind = 'report') THEN 1 ELSE 0 END) "
+				"FROM ledger_event WHERE part_id = ?1 AND org_id = ?2 GROUP BY from_bucket, to_bucket",
+				err);
+	if (!st || !mv) {
+		sqlite3_finalize(st);
+		sqlite3_finalize(mv);
+		return -1;
+	}
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ledger_balance replay;
+		ledger_open(&replay, sqlite3_column_int64(st, 2));
+		sqlite3_reset(mv);
+		sqlite3_bind_int64(mv, 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_int64(mv, 2, sqlite3_column_int64(st, 1));
+		long n = 0;
+		while (sqlite3_step(mv) == SQLITE_ROW) {
+			int from = bucket_parse(col_text(mv, 0) ? col_text(mv, 0) : "");
+			int to = bucket_parse(col_text(mv, 1) ? col_text(mv, 1) : "");
+			int64_t amount = sqlite3_column_int64(mv, 2);
+			if (from != B_NONE && to != B_NONE) {
+				replay.b[from] -= amount;
+				replay.b[to] += amount;
+			}
+			n += sqlite3_column_int(mv, 3);
+			replay.reports += sqlite3_column_int(mv, 4);
+		}
+		*events += n;
+		const char *dnr = col_text(st, 3), *part = col_text(st, 4), *who = col_text(st, 5);
+		struct bd_error e;
+		if (ledger_balance_check(&replay, &e))
+			problem(fn, ctx, problems, "%s part %s, %s: the events give an impossible account: %s", dnr, part,
+				who, e.msg);
+		bool recorded = sqlite3_column_type(st, 6) != SQLITE_NULL;
+		if (!recorded) {
+			if (n)
+				problem(fn, ctx, problems, "%s part %s, %s: %ld events but no balance", dnr, part, who, n);
+			continue;
+		}
+		(*accounts)++;
+		if (sqlite3_column_int64(st, 6) != replay.allocated)
+			problem(fn, ctx, problems, "%s part %s, %s: the balance's allocation differs from the locked one",
+				dnr, part, who);
+		for (int b = 0; b < B_COUNT; b++)
+			if (sqlite3_column_int64(st, 7 + b) != replay.b[b])
+				problem(fn, ctx, problems,
+					"%s part %s, %s: %s is %lld öre in the balance, %lld öre by the events", dnr, part,
+					who, bucket_name((enum bucket)b), (long long)sqlite3_column_int64(st, 7 + b),
+					(long long)replay.b[b]);
+		if (sqlite3_column_int(st, 15) != replay.reports)
+			problem(fn, ctx, problems, "%s part %s, %s: the report count differs from the events", dnr, part,
+				who);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(mv);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, err, "replaying the ledger");
+	/* Rules that concern pairs of events. */
+	static const struct {
+		const char *sql, *what;
+	} rules[] = {
+		{"SELECT a.id FROM ledger_event a JOIN ledger_event p ON p.seq = a.ref_seq WHERE a.kind = 'attest' "
+		 "AND a.actor = p.actor",
+		 "attested by the person who registered the payment"},
+		{"SELECT p.id FROM ledger_event p WHERE p.kind = 'payment' AND (SELECT count(*) FROM ledger_event x "
+		 "WHERE x.ref_seq = p.seq AND x.kind = 'execute') > 1",
+		 "a payment executed more than once"},
+		{"SELECT x.id FROM ledger_event x JOIN ledger_event p ON p.seq = x.ref_seq WHERE x.kind = 'execute' "
+		 "AND NOT EXISTS (SELECT 1 FROM ledger_event a WHERE a.ref_seq = p.seq AND a.kind = 'attest' "
+		 "AND a.seq < x.seq)",
+		 "executed without an attestation before it"},
+		{"SELECT e.id FROM ledger_event e WHERE e.kind IN ('attest', 'execute', 'correction') AND e.ref_seq IS NULL",
+		 "refers to no event"},
+	};
+	for (size_t i = 0; i < BD_ARRAY_LEN(rules); i++) {
+		st = prep(s, rules[i].sql, err);
+		if (!st)
+			return -1;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			problem(fn, ctx, problems, "event %s: %s", col_text(st, 0), rules[i].what);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_fail(s, err, "checking the ledger's rules");
+	}
+	return 0;
 }

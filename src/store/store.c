@@ -143,3 +143,9 @@ int store_batch_file_put(struct store *s, const char *batch, const char *format,
 {
 	return s->ops->batch_file_put(s, batch, format, payments, total, data, len, err);
 }
+
+int store_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
+			struct bd_error *err)
+{
+	return s->ops->ledger_verify(s, fn, ctx, events, accounts, problems, err);
+}

@@ -161,6 +161,15 @@ enum ledger_outcome { LEDGER_RECORDED, LEDGER_ALREADY };
 int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
 			size_t *failed_at, struct bd_error *err);
 
+/* store_ledger_verify: replay every event and check the books: each
+ * account's recorded balance equals the replay, its buckets add up to its
+ * allocation and none is negative, no one attested their own payment, no
+ * payment was executed twice or without attestation.  fn gets one line per
+ * problem; *events and *accounts count what was checked. */
+typedef void (*problem_fn)(void *ctx, const char *msg);
+int store_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
+			struct bd_error *err);
+
 /* An account's state for status and deadlines. */
 struct ledger_account {
 	const char *dnr, *part, *part_title, *recipient, *recipient_name;
@@ -237,6 +246,8 @@ struct store_ops {
 	int (*appropriation_put)(struct store *s, const struct appropriation *a, struct bd_error *err);
 	int (*ledger_record)(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
 			     size_t *failed_at, struct bd_error *err);
+	int (*ledger_verify)(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
+			     struct bd_error *err);
 	int (*ledger_accounts)(struct store *s, const char *dnr, const char *part, const char *recipient,
 			       const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err);
 	int (*payments)(struct store *s, const char *state, const char *batch, payment_fn fn, void *ctx,
