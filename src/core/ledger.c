@@ -206,6 +206,9 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 			return bd_fail(err, "four eyes: %s registered this payment and cannot also attest it; another "
 					    "person must",
 				       e->actor);
+		if (b->b[B_REGISTERED] < ref->amount)
+			return bd_fail(err, "internal: the account holds %s registered, less than the payment's %s",
+				       kr(b->b[B_REGISTERED], x), kr(ref->amount, y));
 		move(b, e, B_REGISTERED, B_ATTESTED, ref->amount);
 		return 0;
 	case EV_EXECUTE:
@@ -217,6 +220,9 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 			return bd_fail(err, "the payment is not attested: a second person must attest it first");
 		if (ref->executed)
 			return bd_fail(err, "the payment is executed already");
+		if (b->b[B_ATTESTED] < ref->amount)
+			return bd_fail(err, "internal: the account holds %s attested, less than the payment's %s",
+				       kr(b->b[B_ATTESTED], x), kr(ref->amount, y));
 		move(b, e, B_ATTESTED, B_PAID, ref->amount);
 		return 0;
 	case EV_REPAY_CLAIM:
@@ -253,6 +259,9 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 		    (ref->kind == EV_ATTEST && ref->executed))
 			return bd_fail(err, "the payment has been executed and the money has left: claim a repayment "
 					    "instead");
+		/* An attestation of a withdrawn payment fell with it. */
+		if (ref->kind == EV_ATTEST && ref->corrected)
+			return bd_fail(err, "the payment this attests was corrected (withdrawn) already");
 		enum bucket from = ref->to, to = ref->from;
 		int64_t amount = ref->amount;
 		if (ref->kind == EV_PAYMENT && ref->attested)
