@@ -52,8 +52,15 @@ static const char *cell_text(const struct tcol *c, const struct tcell *v, bool h
 		return v->text ? v->text : "";
 	case COL_TEXT:
 		return v->text ? v->text : "";
-	case COL_ORE:
-		return fmt_rat_decimal(v->num, 100, 2, human, scratch);
+	case COL_ORE: {
+		fmt_rat_decimal(v->num, 100, 2, human, scratch);
+		if (!human) {
+			char *comma = strchr(scratch, ',');
+			if (comma)
+				*comma = '.';
+		}
+		return scratch;
+	}
 	}
 	return "";
 }
