@@ -36,8 +36,8 @@ const struct cmd_entry cmd_deadlines_entry = {
 	.usage = "deadlines [--as-of DATE] [--within DAYS] [--all] [--format table|json|ics] [--output FILE] [--db PATH]\n"
 		 "\n"
 		 "Overdue items first (a deadline passed with something still outstanding), then those falling\n"
-		 "within DAYS (default 60) of --as-of (default today).  --all lists every deadline.  The ics\n"
-		 "format is an iCalendar file for Outlook and Thunderbird.",
+		 "within DAYS (default 60) of --as-of (default today) with something still open.  --all lists\n"
+		 "every deadline, done or not.  The ics format is an iCalendar file for Outlook and Thunderbird.",
 	.exec = cmd_deadlines,
 };
 
@@ -93,7 +93,8 @@ int cmd_ledger(int argc, char **argv)
 		       accounts);
 		return EXIT_PROBLEM;
 	}
-	printf("ok: %ld events on %ld accounts replayed; the books balance\n", events, accounts);
+	printf("ok: %ld event%s on %ld account%s replayed; the books balance\n", events, events == 1 ? "" : "s", accounts,
+	       accounts == 1 ? "" : "s");
 	return 0;
 }
 
@@ -549,7 +550,9 @@ int cmd_deadlines(int argc, char **argv)
 		/* An opening window is overdue only once it has closed: that is
 		 * the closing item's business. */
 		x->overdue = open && days < 0 && x->kind != DL_WINDOW_OPENS;
-		if (!o.all && !x->overdue && (days < 0 || days > within))
+		/* Without --all: what is overdue, and what falls due soon with
+		 * something still open. */
+		if (!o.all && !x->overdue && (!open || days < 0 || days > within))
 			continue;
 		v.v[v.n++] = x;
 	}
