@@ -1,9 +1,11 @@
 #include "ledger.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "money.h"
+#include "refdata.h"
 
 static const char *const kind_names[EV_COUNT] = {
 	[EV_REQUISITION] = "requisition", [EV_LAPSE] = "lapse",           [EV_PAYMENT] = "payment",
@@ -50,6 +52,21 @@ void ledger_open(struct ledger_balance *b, int64_t allocated)
 	b->b[B_AVAIL] = allocated;
 }
 
+/* Four eyes: "Anna" and "anna " are one person. */
+static bool same_person(const char *a, const char *b)
+{
+	char *x = name_normalise(a), *y = name_normalise(b);
+	bool same = strcmp(x, y) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
+static const char *article(const char *word)
+{
+	return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
 /* kr: öre as "1 234,50 kr" or "1 234 kr". */
 static char *kr(int64_t ore, char *buf)
 {
@@ -79,10 +96,11 @@ static int check_window(const struct ledger_terms *t, const struct ledger_event 
 	char a[32], c[32];
 	const char *why = NULL;
 	char msg[256];
-	if (strcmp(e->date, t->decision_date) < 0) {
-		snprintf(msg, sizeof(msg), "is before the decision (%s)", date_swedish(t->decision_date, a, sizeof(a)));
-		why = msg;
-	} else if (t->from[0] && (strcmp(e->date, t->from) < 0 || strcmp(e->date, t->to) > 0)) {
+	/* Before the decision there is nothing to pay: no override for that. */
+	if (strcmp(e->date, t->decision_date) < 0)
+		return bd_fail(err, "payment date %s is before the decision (%s)", date_swedish(e->date, c, sizeof(c)),
+			       date_swedish(t->decision_date, a, sizeof(a)));
+	if (t->from[0] && (strcmp(e->date, t->from) < 0 || strcmp(e->date, t->to) > 0)) {
 		snprintf(msg, sizeof(msg), "is outside the payment window %s to %s", date_swedish(t->from, a, sizeof(a)),
 			 date_swedish(t->to, c, sizeof(c)));
 		why = msg;
@@ -118,7 +136,8 @@ int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 		return bd_fail(err, "amount is zero (a %s moves money)", event_kind_name(e->kind));
 	bool needs_ref = e->kind == EV_ATTEST || e->kind == EV_EXECUTE || e->kind == EV_CORRECTION;
 	if (needs_ref && !ref)
-		return bd_fail(err, "a %s refers to an earlier event", event_kind_name(e->kind));
+		return bd_fail(err, "%s %s refers to an earlier event", article(event_kind_name(e->kind)),
+			       event_kind_name(e->kind));
 	/* An account's events are in date order, so that its state on any
 	 * date is the sum of the events up to it. */
 	if (b->last_date[0] && strcmp(e->date, b->last_date) < 0)
@@ -134,7 +153,7 @@ int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
 		 const struct ledger_ref *ref, struct bd_error *err)
 {
-	char x[NUM_BUFSZ], y[NUM_BUFSZ], z[NUM_BUFSZ], d1[32], d2[32];
+	char x[NUM_BUFSZ], y[NUM_BUFSZ], z[NUM_BUFSZ], d1[NUM_BUFSZ], d2[NUM_BUFSZ];
 	switch (e->kind) {
 	case EV_REQUISITION:
 		if (t->mode != PAY_REQUISITION)
@@ -142,7 +161,9 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 		if (strcmp(e->date, t->decision_date) < 0)
 			return bd_fail(err, "received %s, before the decision (%s)", date_swedish(e->date, d1, sizeof(d1)),
 				       date_swedish(t->decision_date, d2, sizeof(d2)));
-		if (strcmp(e->date, t->deadline) > 0)
+		/* A deadline whose passing does not lapse the right (the decision
+		 * does not say so) is not a reason to refuse. */
+		if (t->lapses && strcmp(e->date, t->deadline) > 0)
 			return bd_fail(err,
 				       "received %s, after the deadline %s: the right to the grant has lapsed (record "
 				       "it with 'bidrag requisition refuse')",
@@ -179,10 +200,16 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 				return bd_fail(err, "the right to the grant has lapsed (%s lapsed) and nothing requisitioned "
 						    "is left to pay",
 					       kr(b->b[B_LAPSED], x));
-			if (t->mode == PAY_REQUISITION && b->b[B_REQUISITIONED] == 0 && b->b[B_AVAIL] > 0)
+			int64_t ever = b->allocated - b->b[B_AVAIL] - b->b[B_LAPSED];
+			if (t->mode == PAY_REQUISITION && ever == 0 && b->b[B_AVAIL] > 0)
 				return bd_fail(err, "no requisition has been received: this part is paid only after a "
 						    "requisition (%s allocated)",
 					       kr(b->allocated, x));
+			if (t->mode == PAY_REQUISITION && b->b[B_AVAIL] > 0)
+				return bd_fail(err,
+					       "%s is more than the %s requisitioned and unpaid: only requisitioned money is "
+					       "paid (%s of the allocation is not requisitioned)",
+					       kr(e->amount, x), kr(b->b[B_REQUISITIONED], y), kr(b->b[B_AVAIL], z));
 			return bd_fail(err,
 				       "%s is more than can be paid: %s %s is left (allocated %s; registered, attested "
 				       "or paid already %s)",
@@ -197,12 +224,13 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 	}
 	case EV_ATTEST:
 		if (ref->kind != EV_PAYMENT)
-			return bd_fail(err, "only a payment can be attested (the event is a %s)", event_kind_name(ref->kind));
+			return bd_fail(err, "only a payment can be attested (the event is %s %s)", article(event_kind_name(ref->kind)),
+				       event_kind_name(ref->kind));
 		if (ref->corrected)
 			return bd_fail(err, "the payment was corrected (withdrawn); there is nothing to attest");
 		if (ref->attested)
 			return bd_fail(err, "the payment is attested already");
-		if (strcmp(ref->actor, e->actor) == 0)
+		if (same_person(ref->actor, e->actor))
 			return bd_fail(err, "four eyes: %s registered this payment and cannot also attest it; another "
 					    "person must",
 				       e->actor);
@@ -213,7 +241,8 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 		return 0;
 	case EV_EXECUTE:
 		if (ref->kind != EV_PAYMENT)
-			return bd_fail(err, "only a payment can be executed (the event is a %s)", event_kind_name(ref->kind));
+			return bd_fail(err, "only a payment can be executed (the event is %s %s)", article(event_kind_name(ref->kind)),
+				       event_kind_name(ref->kind));
 		if (ref->corrected)
 			return bd_fail(err, "the payment was corrected (withdrawn)");
 		if (!ref->attested)

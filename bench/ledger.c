@@ -1,0 +1,510 @@
+/* bench/ledger.c: the ledger benchmark (issue 4).  Not part of the test suite.
+ *
+ *   bench/ledger [N]          (N events, default 10^6; or BENCH_LEDGER_N)
+ *
+ * Records N payment events through the storage interface (store_ledger_record)
+ * in batches of 1 000, each batch one transaction (store_begin/commit; the
+ * store's own WAL + synchronous=FULL), and, in the same run, inserts the same
+ * rows with a bare SQLite loop into a second database of the same table and
+ * pragmas.  Then it times status over the N events (store_ledger_accounts, the
+ * cached balances and the replay with as_of) and store_ledger_verify.
+ *
+ * It fails (exit 1) if anything errors, if not exactly N events are recorded,
+ * if verify reports a problem, or if the replayed balances differ from the
+ * cached ones.  A missed performance target is reported, not failed.
+ *
+ * Environment (all optional):
+ *   BENCH_LEDGER_N=1000000     events (an argument takes precedence)
+ *   BENCH_LEDGER_BATCH=1000    events per batch (= per transaction)
+ *   BENCH_LEDGER_DIR=DIR       where the temporary directory with the two
+ *                              databases is made (default $TMPDIR, else /tmp)
+ *   BENCH_LEDGER_KEEP=1        keep the databases (the path is printed)
+ *
+ * Built by bench/run against build-release/libbidrag.a. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "core/ledger.h"
+#include "core/refdata.h"
+#include "io/decisionfile.h"
+#include "store/register.h"
+#include "store/store.h"
+
+#define NKOMMUNER 290
+#define DNR "B2021/00001"
+#define PART "kommuner"
+#define EVENT_DATE "2021-06-01"
+#define AS_OF "2021-12-31"
+#define ACTOR "bench"
+#define AMOUNT 100 /* öre: 1 krona */
+
+/* The synthetic decision: 1 000 000 000 kr to each of the 290 kommuner,
+ * paid without requisition in 2021. */
+static const char decision_json[] =
+	"{\"format\": \"bidrag-decision/1\", \"dnr\": \"" DNR "\", \"date\": \"2020-12-15\","
+	" \"title\": \"Benchmark: statsbidrag till kommunerna\", \"total\": 290000000000,"
+	" \"appropriations\": [{\"id\": \"1\", \"budget_year\": 2021, \"utgiftsomrade\": 25,"
+	"   \"utgiftsomrade_name\": \"Allm\xc3\xa4nna bidrag till kommuner\", \"anslag\": \"1:1\","
+	"   \"anslag_name\": \"Kommunalekonomisk utj\xc3\xa4mning\", \"post\": 1,"
+	"   \"post_name\": \"Benchmark\"}],"
+	" \"parts\": [{\"id\": \"" PART "\", \"title\": \"Bidrag till kommunerna\", \"amount\": 290000000000,"
+	"   \"funding\": [{\"appropriation\": \"1\", \"amount\": 290000000000}],"
+	"   \"recipients\": \"kommuner\", \"rule\": {\"method\": \"equal\"},"
+	"   \"payment\": {\"mode\": \"without-requisition\", \"from\": \"2021-01-01\", \"to\": \"2021-12-31\"}}]}";
+
+static double now_s(clockid_t clk)
+{
+	struct timespec ts;
+	clock_gettime(clk, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+static double wall(void) { return now_s(CLOCK_MONOTONIC); }
+
+/* User and system CPU seconds of the process so far. */
+static void cpu(double *user, double *sys)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	*user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+	*sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void die(const char *fmt, const char *msg) __attribute__((noreturn));
+static void die(const char *fmt, const char *msg)
+{
+	fprintf(stderr, "bench/ledger: ");
+	fprintf(stderr, fmt, msg);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static long env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+	if (!v || !*v)
+		return def;
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || *end || n <= 0)
+		die("%s must be a positive integer", name);
+	return n;
+}
+
+struct phase {
+	double wall, user, sys, commit_wall;
+	double u0, s0; /* at the start */
+};
+
+static void phase_start(struct phase *ph)
+{
+	memset(ph, 0, sizeof(*ph));
+	cpu(&ph->u0, &ph->s0);
+	ph->wall = wall();
+}
+
+static void phase_end(struct phase *ph)
+{
+	ph->wall = wall() - ph->wall;
+	cpu(&ph->user, &ph->sys);
+	ph->user -= ph->u0;
+	ph->sys -= ph->s0;
+}
+
+/* ---- accounts, through the storage interface ---------------------------- */
+
+struct accounts {
+	const char *as_of;    /* for ledger_figures, as status does */
+	size_t n;
+	char code[NKOMMUNER + 1][16];
+	struct ledger_balance bal[NKOMMUNER + 1];
+	int64_t in_process, allocated; /* sums of ledger_figures, as status does */
+	bool overflow;
+};
+
+static int account_cb(void *ctx, const struct ledger_account *a)
+{
+	struct accounts *x = ctx;
+	if (x->n >= NKOMMUNER + 1) {
+		x->overflow = true;
+		return 0;
+	}
+	snprintf(x->code[x->n], sizeof(x->code[0]), "%s", a->recipient);
+	x->bal[x->n] = *(const struct ledger_balance *)a->balance;
+	struct ledger_figures f;
+	ledger_figures(a->balance, a->terms, x->as_of, &f);
+	x->in_process += f.in_process;
+	x->allocated += f.allocated;
+	x->n++;
+	return 0;
+}
+
+static void time_accounts(struct store *s, const char *as_of, struct accounts *x, struct phase *ph)
+{
+	struct bd_error err;
+	memset(x, 0, sizeof(*x));
+	x->as_of = as_of ? as_of : AS_OF;
+	phase_start(ph);
+	if (store_ledger_accounts(s, NULL, NULL, NULL, as_of, account_cb, x, &err))
+		die("status: %s", err.msg);
+	phase_end(ph);
+	if (x->overflow || x->n != NKOMMUNER)
+		die("status: %s", "expected 290 accounts");
+}
+
+static void problem_cb(void *ctx, const char *msg)
+{
+	(*(int *)ctx)++;
+	fprintf(stderr, "bench/ledger: verify: %s\n", msg);
+}
+
+/* ---- the bare SQLite loop ------------------------------------------------ */
+
+/* ledger_event as in src/store/migrations/0002-ledger.sql, without the
+ * REFERENCES clauses (the bare database has no part/org tables) and without
+ * the update/delete triggers (they do not fire on insert). */
+static const char bare_schema[] =
+	"CREATE TABLE ledger_event ("
+	" seq INTEGER PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE,"
+	" digest TEXT NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('requisition', 'lapse', 'payment', 'attest', 'execute', 'repay-claim',"
+	"  'repay-receive', 'report', 'correction')),"
+	" part_id INTEGER NOT NULL,"
+	" org_id INTEGER NOT NULL,"
+	" amount INTEGER NOT NULL CHECK (amount >= 0),"
+	" from_bucket TEXT, to_bucket TEXT,"
+	" date TEXT NOT NULL, actor TEXT NOT NULL,"
+	" ref_seq INTEGER, batch TEXT, detail TEXT,"
+	" recorded TEXT NOT NULL);"
+	"CREATE INDEX ledger_event_ref ON ledger_event(ref_seq) WHERE ref_seq IS NOT NULL;"
+	"CREATE INDEX ledger_event_batch ON ledger_event(batch) WHERE batch IS NOT NULL;";
+
+static void bare_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		die("bare SQLite: %s", msg ? msg : sqlite3_errmsg(db));
+}
+
+/* A 64-hex-digit string standing in for the event's SHA-256 digest (the
+ * bare loop stores one; computing a real hash is the ledger's work). */
+static void fake_digest(uint64_t i, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t z = i;
+	for (int w = 0; w < 4; w++) {
+		z += 0x9e3779b97f4a7c15ull;
+		uint64_t x = z;
+		x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+		x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+		x ^= x >> 31;
+		for (int k = 0; k < 16; k++)
+			out[w * 16 + k] = hex[(x >> (60 - 4 * k)) & 15];
+	}
+	out[64] = '\0';
+}
+
+static void bare_run(const char *path, long n, long batch, int64_t part_id, const int64_t *org_ids,
+		     struct phase *ph)
+{
+	sqlite3 *db;
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		die("bare SQLite: cannot open %s", path);
+	bare_exec(db, "PRAGMA journal_mode = WAL");
+	bare_exec(db, "PRAGMA synchronous = FULL");
+	bare_exec(db, bare_schema);
+	sqlite3_stmt *ins;
+	if (sqlite3_prepare_v3(db,
+			       "INSERT INTO ledger_event (id, digest, kind, part_id, org_id, amount, from_bucket, "
+			       "to_bucket, date, actor, ref_seq, batch, detail, recorded) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			       -1, SQLITE_PREPARE_PERSISTENT, &ins, NULL) != SQLITE_OK)
+		die("bare SQLite: %s", sqlite3_errmsg(db));
+	char id[24], digest[65], recorded[32];
+	phase_start(ph);
+	for (long i = 0; i < n; i += batch) {
+		time_t t = time(NULL);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(recorded, sizeof(recorded), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		bare_exec(db, "BEGIN IMMEDIATE");
+		long end = i + batch < n ? i + batch : n;
+		for (long j = i; j < end; j++) {
+			snprintf(id, sizeof(id), "p%ld", j);
+			fake_digest((uint64_t)j, digest);
+			sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 2, digest, 64, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 3, "payment", -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 4, part_id);
+			sqlite3_bind_int64(ins, 5, org_ids[j % NKOMMUNER]);
+			sqlite3_bind_int64(ins, 6, AMOUNT);
+			sqlite3_bind_text(ins, 7, "avail", -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 8, "registered", -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 9, EVENT_DATE, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 10, ACTOR, -1, SQLITE_STATIC);
+			sqlite3_bind_null(ins, 11);
+			sqlite3_bind_null(ins, 12);
+			sqlite3_bind_null(ins, 13);
+			sqlite3_bind_text(ins, 14, recorded, -1, SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				die("bare SQLite: %s", sqlite3_errmsg(db));
+			sqlite3_reset(ins);
+		}
+		double tc = wall();
+		bare_exec(db, "COMMIT");
+		ph->commit_wall += wall() - tc;
+	}
+	phase_end(ph);
+	sqlite3_finalize(ins);
+	sqlite3_stmt *cnt;
+	sqlite3_prepare_v2(db, "SELECT count(*) FROM ledger_event", -1, &cnt, NULL);
+	long rows = sqlite3_step(cnt) == SQLITE_ROW ? (long)sqlite3_column_int64(cnt, 0) : -1;
+	sqlite3_finalize(cnt);
+	sqlite3_close(db);
+	if (rows != n)
+		die("bare SQLite: %s", "the table does not hold N rows");
+}
+
+/* The ids the ledger database gave the part and the kommuner, so that the
+ * bare rows carry the same values.  (Read with SQLite directly: this is the
+ * benchmark's own bookkeeping, not the store's.) */
+static void ledger_ids(const char *path, const struct accounts *acc, int64_t *part_id, int64_t *org_ids)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT p.id FROM part p JOIN decision d ON d.id = p.decision_id "
+				   "WHERE d.dnr = '" DNR "' AND p.code = '" PART "'",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		die("reading ids: %s", sqlite3_errmsg(db));
+	*part_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT id FROM org WHERE code = ?1", -1, &st, NULL) != SQLITE_OK)
+		die("reading ids: %s", sqlite3_errmsg(db));
+	for (size_t k = 0; k < NKOMMUNER; k++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, acc->code[k], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			die("reading ids: no org %s", acc->code[k]);
+		org_ids[k] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* ---- main ------------------------------------------------------------------ */
+
+static const char *yes(bool ok) { return ok ? "yes" : "NO"; }
+
+int main(int argc, char **argv)
+{
+	long n = env_long("BENCH_LEDGER_N", 1000000);
+	if (argc > 1) {
+		char *end;
+		n = strtol(argv[1], &end, 10);
+		if (*argv[1] == '\0' || *end || n <= 0)
+			die("usage: bench/ledger [N]  (N events, default 10^6): not a positive integer: %s", argv[1]);
+	}
+	long batch = env_long("BENCH_LEDGER_BATCH", 1000);
+	const char *base = getenv("BENCH_LEDGER_DIR");
+	if (!base || !*base)
+		base = getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/bidrag-bench-ledger-XXXXXX", base);
+	if (!mkdtemp(dir))
+		die("cannot make a temporary directory under %s", base);
+	char ledger_db[4200], bare_db[4200];
+	snprintf(ledger_db, sizeof(ledger_db), "%s/ledger.db", dir);
+	snprintf(bare_db, sizeof(bare_db), "%s/bare.db", dir);
+	printf("ledger benchmark: %ld payment events in batches of %ld, databases in %s\n", n, batch, dir);
+	printf("SQLite %s (runtime), journal_mode=WAL, synchronous=FULL\n", sqlite3_libversion());
+	fflush(stdout);
+
+	/* 1. A fresh register with the synthetic decision. */
+	struct bd_error err;
+	struct store *s;
+	if (refdata_load(&err))
+		die("%s", err.msg);
+	if (store_open(&s, ledger_db, STORE_CREATE, &err))
+		die("%s", err.msg);
+	int added;
+	if (store_begin(s, &err) || store_seed_reference(s, &added, &err) || store_commit(s, &err))
+		die("seeding: %s", err.msg);
+	struct decision d;
+	decision_init(&d);
+	struct decision_warnings w = {0};
+	enum import_outcome io;
+	if (decisionfile_parse(&d, decision_json, sizeof(decision_json) - 1, "bench decision", &err))
+		die("%s", err.msg);
+	if (register_import(s, &d, &w, &io, &err))
+		die("registering the decision: %s", err.msg);
+	for (size_t i = 0; i < w.n; i++)
+		fprintf(stderr, "bench/ledger: warning: %s\n", w.msg[i]);
+	decision_warnings_release(&w);
+	decision_release(&d);
+
+	/* The 290 recipients, in allocation order, as the store lists them. */
+	static struct accounts acc, st_cached, st_replay;
+	struct phase ph_setup, st_c, st_r, ver;
+	time_accounts(s, NULL, &acc, &ph_setup);
+
+	/* 2. The bare SQLite baseline (first, so that neither run gets a page
+	 * cache warmed by the other's file). */
+	int64_t part_id, org_ids[NKOMMUNER];
+	ledger_ids(ledger_db, &acc, &part_id, org_ids);
+	struct phase bare, led;
+	printf("bare SQLite insert loop...\n");
+	fflush(stdout);
+	bare_run(bare_db, n, batch, part_id, org_ids, &bare);
+
+	/* 3. The ledger. */
+	printf("ledger (store_ledger_record)...\n");
+	fflush(stdout);
+	struct ledger_input *ev = calloc((size_t)batch, sizeof(*ev));
+	enum ledger_outcome *out = calloc((size_t)batch, sizeof(*out));
+	char (*ids)[24] = calloc((size_t)batch, sizeof(*ids));
+	if (!ev || !out || !ids)
+		die("%s", "out of memory");
+	long recorded = 0, already = 0;
+	double record_wall = 0, commit_wall = 0;
+	phase_start(&led);
+	for (long i = 0; i < n; i += batch) {
+		long m = i + batch < n ? batch : n - i;
+		for (long j = 0; j < m; j++) {
+			snprintf(ids[j], sizeof(ids[j]), "p%ld", i + j);
+			ev[j] = (struct ledger_input){
+				.id = ids[j],
+				.kind = EV_PAYMENT,
+				.dnr = DNR,
+				.part = PART,
+				.recipient = acc.code[(i + j) % NKOMMUNER],
+				.actor = ACTOR,
+				.amount = AMOUNT,
+			};
+			memcpy(ev[j].date, EVENT_DATE, DATE_LEN);
+		}
+		size_t failed_at = 0;
+		if (store_begin(s, &err))
+			die("begin: %s", err.msg);
+		double tr = wall();
+		if (store_ledger_record(s, ev, (size_t)m, out, &failed_at, &err)) {
+			fprintf(stderr, "bench/ledger: event %s: ", ev[failed_at].id);
+			die("%s", err.msg);
+		}
+		double tc = wall();
+		if (store_commit(s, &err))
+			die("commit: %s", err.msg);
+		double te = wall();
+		record_wall += tc - tr;
+		commit_wall += te - tc;
+		for (long j = 0; j < m; j++) {
+			if (out[j] == LEDGER_RECORDED)
+				recorded++;
+			else
+				already++;
+		}
+	}
+	phase_end(&led);
+	led.commit_wall = commit_wall;
+	free(ev);
+	free(out);
+	free(ids);
+
+	/* 4. Status: the cached balances, and the replay of the events. */
+	printf("status...\n");
+	fflush(stdout);
+	time_accounts(s, NULL, &st_cached, &st_c);
+	time_accounts(s, AS_OF, &st_replay, &st_r);
+	double status_cached = st_c.wall, status_replay = st_r.wall;
+	bool same = true;
+	int64_t registered = 0;
+	for (size_t k = 0; k < NKOMMUNER; k++) {
+		registered += st_cached.bal[k].b[B_REGISTERED];
+		if (strcmp(st_cached.code[k], st_replay.code[k]) != 0 || st_cached.bal[k].reports != st_replay.bal[k].reports ||
+		    memcmp(st_cached.bal[k].b, st_replay.bal[k].b, sizeof(st_cached.bal[k].b)) != 0)
+			same = false;
+	}
+
+	/* 5. Verify. */
+	printf("verify...\n");
+	fflush(stdout);
+	long vevents = 0, vaccounts = 0;
+	int problems = 0, seen = 0;
+	phase_start(&ver);
+	if (store_ledger_verify(s, problem_cb, &seen, &vevents, &vaccounts, &problems, &err))
+		die("verify: %s", err.msg);
+	phase_end(&ver);
+	double verify_s = ver.wall;
+	store_close(s);
+
+	/* Report. */
+	double ev_s = (double)n / led.wall, bare_s = (double)n / bare.wall, ratio = led.wall / bare.wall;
+	long batches = (n + batch - 1) / batch;
+	printf("\n");
+	printf("%-44s %14s %12s %4s\n", "measure", "value", "target", "met");
+	printf("%-44s %14.0f %12s %4s\n", "ledger record, events/s", ev_s, ">= 150000", yes(ev_s >= 150000));
+	printf("%-44s %14.0f %12s %4s\n", "bare SQLite insert loop, rows/s", bare_s, "(baseline)", "");
+	printf("%-44s %13.2fx %12s %4s\n", "ledger time / bare time", ratio, "<= 3x", yes(ratio <= 3));
+	printf("%-44s %13.3fs %12s %4s\n", "status, cached balances (bidrag status)", status_cached, "< 1 s",
+	       yes(status_cached < 1));
+	printf("%-44s %13.3fs %12s %4s\n", "status --as-of, replay of the events", status_replay, "(< 1 s)",
+	       yes(status_replay < 1));
+	printf("%-44s %13.3fs %12s %4s\n", "ledger verify", verify_s, "(none)", "");
+	printf("\n");
+	printf("ledger: %.2f s wall (%.2f s user, %.2f s sys); in store_ledger_record %.2f s, in store_commit %.2f s "
+	       "(%ld commits, %.2f ms each)\n",
+	       led.wall, led.user, led.sys, record_wall, led.commit_wall, batches,
+	       1e3 * led.commit_wall / (double)batches);
+	printf("bare:   %.2f s wall (%.2f s user, %.2f s sys); in inserts %.2f s, in COMMIT %.2f s (%.2f ms each)\n",
+	       bare.wall, bare.user, bare.sys, bare.wall - bare.commit_wall, bare.commit_wall,
+	       1e3 * bare.commit_wall / (double)batches);
+	printf("replay: %.2f s wall (%.2f s user, %.2f s sys); verify: %.2f s wall (%.2f s user, %.2f s sys)\n",
+	       st_r.wall, st_r.user, st_r.sys, ver.wall, ver.user, ver.sys);
+	printf("status: the target is measured on the cached balances (what 'bidrag status' reads without\n"
+	       "        --as-of); the replay (--as-of %s) is shown against the same 1 s for information.\n",
+	       AS_OF);
+	printf("checks: %ld recorded, %ld already recorded; verify: %ld events, %ld accounts, %d problems;\n"
+	       "        replay %s the cached balances; registered = %" PRId64 " öre (expected %" PRId64 ")\n",
+	       recorded, already, vevents, vaccounts, problems, same ? "equals" : "DIFFERS FROM", registered,
+	       (int64_t)n * AMOUNT);
+
+	int rc = 0;
+	if (recorded != n || vevents != n) {
+		fprintf(stderr, "bench/ledger: FAILED: %ld events recorded, %ld verified, expected %ld\n", recorded,
+			vevents, n);
+		rc = 1;
+	}
+	if (problems || seen) {
+		fprintf(stderr, "bench/ledger: FAILED: verify reported %d problems\n", problems);
+		rc = 1;
+	}
+	if (!same || registered != (int64_t)n * AMOUNT) {
+		fprintf(stderr, "bench/ledger: FAILED: the balances are wrong\n");
+		rc = 1;
+	}
+	if (getenv("BENCH_LEDGER_KEEP") && *getenv("BENCH_LEDGER_KEEP") && strcmp(getenv("BENCH_LEDGER_KEEP"), "0")) {
+		printf("kept: %s\n", dir);
+	} else {
+		const char *files[] = {"ledger.db", "ledger.db-wal", "ledger.db-shm", "bare.db", "bare.db-wal",
+				       "bare.db-shm"};
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			char p[4300];
+			snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+			unlink(p);
+		}
+		rmdir(dir);
+	}
+	return rc;
+}
