@@ -9,6 +9,7 @@
 #include "../core/decision.h"
 #include "../core/ledger.h"
 #include "../io/csvread.h"
+#include "../io/table.h"
 #include "../store/store.h"
 #include "cmd.h"
 
@@ -444,6 +445,85 @@ done:
 	return rc;
 }
 
+struct journal {
+	struct ledger_row *v;
+	size_t n;
+	struct strpool pool;
+};
+
+static const char *jdup(struct journal *j, const char *s)
+{
+	return s ? strpool_dup(&j->pool, s, strlen(s)) : NULL;
+}
+
+static int collect_row(void *ctx, const struct ledger_row *r)
+{
+	struct journal *j = ctx;
+	j->v = xreallocarray(j->v, j->n + 1, sizeof(*j->v));
+	j->v[j->n++] = (struct ledger_row){r->seq,          jdup(j, r->id),     jdup(j, r->kind),  jdup(j, r->dnr),
+					   jdup(j, r->part),    jdup(j, r->recipient), jdup(j, r->date), jdup(j, r->actor),
+					   jdup(j, r->from),    jdup(j, r->to),     jdup(j, r->ref),   jdup(j, r->batch),
+					   jdup(j, r->detail),  jdup(j, r->recorded), r->amount};
+	return 0;
+}
+
+static void journal_cell(void *ctx, size_t row, size_t c, struct tcell *out, char *scratch)
+{
+	(void)scratch;
+	const struct ledger_row *r = &((struct journal *)ctx)->v[row];
+	const char *v[] = {NULL, r->id, r->kind, r->date, r->dnr, r->part, r->recipient, NULL, r->from, r->to,
+			   r->actor, r->ref, r->batch, r->detail, r->recorded};
+	if (c == 0) {
+		out->num = r->seq;
+		return;
+	}
+	if (c == 7) {
+		out->num = r->amount;
+		return;
+	}
+	out->text = v[c];
+	out->empty = !v[c];
+}
+
+static int list_events(struct ev_opts *o, int n, char **args)
+{
+	if (n > 1)
+		return usage_error(&cmd_events_entry, "events list takes at most one DNR");
+	enum table_format fmt = FMT_TABLE;
+	struct bd_error err;
+	if (o->format && (table_format_parse(o->format, &fmt, &err) || fmt == FMT_XLSX))
+		return error("unknown format '%s' for events list (expected table, tsv, csv or json)", o->format);
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
+	struct journal j = {0};
+	strpool_init(&j.pool);
+	if (store_ledger_events(s, n ? args[0] : NULL, collect_row, &j, &err))
+		rc = io_error(err.msg);
+	store_close(s);
+	static const struct tcol cols[] = {
+		{"Nr", "seq", COL_INT, false, -1},           {"Id", "id", COL_TEXT, false, -1},
+		{"Slag", "kind", COL_TEXT, false, -1},        {"Datum", "date", COL_TEXT, false, -1},
+		{"Beslut", "dnr", COL_TEXT, false, -1},       {"Del", "part", COL_TEXT, false, -1},
+		{"Mottagare", "recipient", COL_TEXT, false, -1}, {"Belopp", "amount", COL_ORE, false, -1},
+		{"Från", "from", COL_TEXT, false, -1},        {"Till", "to", COL_TEXT, false, -1},
+		{"Av", "by", COL_TEXT, false, -1},            {"Avser", "ref", COL_TEXT, false, -1},
+		{"Bunt", "batch", COL_TEXT, false, -1},       {"Uppgifter", "detail", COL_TEXT, false, -1},
+		{"Registrerad", "recorded", COL_TEXT, false, -1},
+	};
+	struct table t = {.ncols = BD_ARRAY_LEN(cols), .cols = cols, .nrows = j.n, .cell = journal_cell, .ctx = &j};
+	if (!rc) {
+		if (fmt == FMT_TABLE && j.n == 0)
+			printf("no events recorded\n");
+		else if (table_write(&t, fmt, stdout, NULL, &err))
+			rc = io_error(err.msg);
+	}
+	free(j.v);
+	strpool_release(&j.pool);
+	return rc;
+}
+
 int cmd_events(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_events_entry;
@@ -457,8 +537,10 @@ int cmd_events(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	int n = argc - 1 - optind;
 	char **args = argv + 1 + optind;
+	if (strcmp(argv[1], "list") == 0)
+		return list_events(&o, n, args);
 	if (strcmp(argv[1], "import") != 0)
-		return usage_error(e, "unknown subcommand 'events %s' (expected import)", argv[1]);
+		return usage_error(e, "unknown subcommand 'events %s' (expected import or list)", argv[1]);
 	if (n != 1)
 		return usage_error(e, "events import takes one FILE");
 	const char *path = args[0];

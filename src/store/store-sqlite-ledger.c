@@ -973,3 +973,34 @@ int sq_ledger_verify(struct store *base, problem_fn fn, void *ctx, long *events,
 	}
 	return 0;
 }
+
+int sq_ledger_events(struct store *base, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = prep(s,
+				"SELECT e.seq, e.id, e.kind, d.dnr, p.code, o.code, e.date, e.actor, e.from_bucket, "
+				" e.to_bucket, r.id, e.batch, e.detail, e.recorded, e.amount "
+				"FROM ledger_event e JOIN part p ON p.id = e.part_id JOIN decision d ON d.id = p.decision_id "
+				"JOIN org o ON o.id = e.org_id LEFT JOIN ledger_event r ON r.seq = e.ref_seq "
+				"WHERE ?1 IS NULL OR d.dnr = ?1 ORDER BY e.seq",
+				err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, dnr);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ledger_row r = {
+			.seq = sqlite3_column_int64(st, 0), .id = col_text(st, 1),      .kind = col_text(st, 2),
+			.dnr = col_text(st, 3),             .part = col_text(st, 4),    .recipient = col_text(st, 5),
+			.date = col_text(st, 6),            .actor = col_text(st, 7),   .from = col_text(st, 8),
+			.to = col_text(st, 9),              .ref = col_text(st, 10),    .batch = col_text(st, 11),
+			.detail = col_text(st, 12),         .recorded = col_text(st, 13), .amount = sqlite3_column_int64(st, 14),
+		};
+		if (fn(ctx, &r)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "reading the journal");
+}

@@ -149,3 +149,8 @@ int store_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events,
 {
 	return s->ops->ledger_verify(s, fn, ctx, events, accounts, problems, err);
 }
+
+int store_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->ledger_events(s, dnr, fn, ctx, err);
+}

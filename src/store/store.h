@@ -170,6 +170,15 @@ typedef void (*problem_fn)(void *ctx, const char *msg);
 int store_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
 			struct bd_error *err);
 
+/* The journal: every event as recorded, in order. */
+struct ledger_row {
+	int64_t seq;
+	const char *id, *kind, *dnr, *part, *recipient, *date, *actor, *from, *to, *ref, *batch, *detail, *recorded;
+	int64_t amount; /* öre moved */
+};
+typedef int (*ledger_row_fn)(void *ctx, const struct ledger_row *r);
+int store_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err);
+
 /* An account's state for status and deadlines. */
 struct ledger_account {
 	const char *dnr, *part, *part_title, *recipient, *recipient_name;
@@ -248,6 +257,7 @@ struct store_ops {
 			     size_t *failed_at, struct bd_error *err);
 	int (*ledger_verify)(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
 			     struct bd_error *err);
+	int (*ledger_events)(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err);
 	int (*ledger_accounts)(struct store *s, const char *dnr, const char *part, const char *recipient,
 			       const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err);
 	int (*payments)(struct store *s, const char *state, const char *batch, payment_fn fn, void *ctx,
