@@ -344,6 +344,8 @@ static int event_from_fields(struct batch *b, const char *const *name, const cha
 	memcpy(in.date, date, DATE_LEN);
 	if (!in.actor)
 		return error("%s: by is missing (who recorded the event)", where);
+	if (k == EV_CORRECTION && !in.reason)
+		return error("%s: a correction needs a reason (it is recorded)", where);
 	if (amount) {
 		char why[200];
 		if (money_parse_ore(amount, NUM_SUFFIX_MONEY, &in.amount, why, sizeof(why)))
@@ -370,6 +372,20 @@ static int on_csv_row(const struct csv_row *row, void *vctx, struct bd_error *er
 	struct csv_ctx *c = vctx;
 	(void)err;
 	if (!c->header) {
+		static const char *const known[] = {"id",     "kind",     "dnr",    "part",      "recipient",
+						    "ref",    "date",     "by",     "amount",    "signed_by",
+						    "override", "reason", "received", NULL};
+		for (size_t i = 0; i < row->nfields; i++) {
+			bool ok = false;
+			for (size_t k = 0; known[k] && !ok; k++)
+				ok = strcmp(known[k], row->field[i]) == 0;
+			if (!ok) {
+				c->rc = error("%s:%zu: unknown column '%s' in the header (expected id, kind, dnr, part, "
+					      "recipient, ref, date, by, amount, signed_by, override, reason, received)",
+					      c->origin, row->line, row->field[i]);
+				return -1;
+			}
+		}
 		c->nheader = row->nfields;
 		c->header = xcalloc(row->nfields, sizeof(char *));
 		for (size_t i = 0; i < row->nfields; i++)

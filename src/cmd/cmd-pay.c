@@ -19,6 +19,7 @@ const struct cmd_entry cmd_pay_entry = {
 		 "       bidrag pay attest PAYMENT-ID... --date DATE --by USER\n"
 		 "       bidrag pay list [--state registered|attested|executed] [--batch B] [--format table|csv|json]\n"
 		 "       bidrag pay export --batch B --format pain001|lb --date DATE [--output FILE] [--from ORG]\n"
+		 "                         [--override REASON]\n"
 		 "       (each also takes --db PATH)\n"
 		 "\n"
 		 "add     registers a payment; it must be attested by another person before it is paid.\n"
@@ -30,7 +31,9 @@ const struct cmd_entry cmd_pay_entry = {
 		 "export  writes every attested, unpaid payment into batch B as an ISO 20022 pain.001.001.03\n"
 		 "        file or a Bankgirot Leverantörsbetalningar file, and marks them executed.  Exporting\n"
 		 "        the same batch again gives the same file and pays nothing twice.  --from names the\n"
-		 "        paying organisation (default KAMK, Kammarkollegiet) and its bankgiro.",
+		 "        paying organisation (default KAMK, Kammarkollegiet) and its bankgiro.  A payment\n"
+		 "        executed after its part's window needs --override REASON (recorded) unless it was\n"
+		 "        registered with one.",
 	.exec = cmd_pay,
 };
 
@@ -148,7 +151,10 @@ static int plan_account(void *ctx, const struct ledger_account *a)
 		p->skipped_window++;
 		return 0;
 	}
-	char *id = xasprintf("plan:%s:%s:%s:%s:%lld", a->dnr, a->part, a->recipient, p->date, (long long)amount);
+	/* The id names the account's state: planning again is a retry; after a
+	 * correction (a new latest event) it is a new plan. */
+	char *id = xasprintf("plan:%s:%s:%s:%s:%lld:%lld", a->dnr, a->part, a->recipient, p->date, (long long)amount,
+			     (long long)a->last_seq);
 	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
 	struct ledger_input in = {.id = pdup(p, id), .kind = EV_PAYMENT, .dnr = pdup(p, a->dnr), .part = pdup(p, a->part),
 				  .recipient = pdup(p, a->recipient), .actor = p->actor, .amount = amount};
@@ -194,22 +200,37 @@ static int do_attest(struct pay_opts *o, int n, char **args)
 		return usage_error(&cmd_pay_entry, "give the ids of the payments to attest");
 	if (!o->by)
 		return usage_error(&cmd_pay_entry, "attest needs --by USER: the person who attests");
+	if (o->id && n > 1)
+		return usage_error(&cmd_pay_entry, "--id names one attestation: attest one payment at a time with it");
 	char date[DATE_LEN];
 	if (need_date(o->date, date))
 		return EXIT_USAGE;
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
 	struct ledger_input *v = xcalloc((size_t)n, sizeof(*v));
-	char (*ids)[160] = xcalloc((size_t)n, 160);
-	for (int i = 0; i < n; i++) {
-		snprintf(ids[i], 160, "attest:%s", args[i]);
+	char (*ids)[200] = xcalloc((size_t)n, 200);
+	struct bd_error err;
+	for (int i = 0; i < n && !rc; i++) {
+		/* attest:P names the payment's attestation, so attesting again is
+		 * a retry; after a corrected attestation the next one is
+		 * attest:P:2, and so on. */
+		int total = 0, corrected = 0;
+		if (store_ledger_refs(s, args[i], "attest", &total, &corrected, &err))
+			rc = io_error(err.msg);
+		if (o->id)
+			snprintf(ids[i], 200, "%s", o->id);
+		else if (corrected == 0)
+			snprintf(ids[i], 200, "attest:%s", args[i]);
+		else
+			snprintf(ids[i], 200, "attest:%s:%d", args[i], corrected + 1);
 		v[i] = (struct ledger_input){.id = ids[i], .kind = EV_ATTEST, .ref = args[i], .actor = o->by};
 		memcpy(v[i].date, date, DATE_LEN);
 	}
-	struct store *s;
-	int rc = open_register(o->db, false, &s);
-	if (!rc) {
+	if (!rc)
 		rc = ledger_record_batch(s, v, (size_t)n, false);
-		store_close(s);
-	}
+	store_close(s);
 	free(v);
 	free(ids);
 	return rc;
@@ -284,7 +305,8 @@ static int do_export(struct pay_opts *o, int n)
 	if (have == 0) {
 		/* Exported before: the same file, nothing paid again. */
 		store_rollback(s);
-		fprintf(stderr, "batch %s was exported before: the same file, no new payments\n", o->batch);
+		fprintf(stderr, "batch %s was exported before: the same file (its dates stand), no new payments\n",
+			o->batch);
 		goto write;
 	}
 	/* The batch's payments: those executed in it already (exported in
@@ -310,7 +332,7 @@ static int do_export(struct pay_opts *o, int n)
 		goto rollback;
 	}
 	if (!debtor.bankgiro[0]) {
-		rc = error("the paying organisation %s has no bankgiro (set one with 'bidrag org add')", debtor.name);
+		rc = error("the paying organisation %s has no bankgiro (set one with 'bidrag org set')", debtor.name);
 		goto rollback;
 	}
 	struct payfile_header h = {.batch = o->batch, .date = date, .debtor_name = debtor.name,
@@ -333,7 +355,8 @@ static int do_export(struct pay_opts *o, int n)
 		for (size_t i = 0; i < rows.n; i++) {
 			ids[i] = xasprintf("execute:%s", rows.v[i].id);
 			ev[i] = (struct ledger_input){.id = ids[i], .kind = EV_EXECUTE, .ref = rows.v[i].id,
-						      .actor = ledger_actor(o->by), .batch = o->batch};
+						      .actor = ledger_actor(o->by), .batch = o->batch,
+						      .override = o->override};
 			memcpy(ev[i].date, date, DATE_LEN);
 		}
 		enum ledger_outcome *outc = xcalloc(rows.n, sizeof(*outc));

@@ -581,6 +581,10 @@ int cmd_deadlines(int argc, char **argv)
 		else if (x->kind == DL_REPAYMENT)
 			v.what[i] = xasprintf("%s kr återkrävt och inte återbetalt (%d mottagare)",
 					      fmt_rat_decimal(x->outstanding, 100, 2, true, a), x->recipients);
+		else if (x->kind == DL_REQUISITION && x->overdue)
+			v.what[i] = xasprintf("%s kr inte rekvirerat (%d mottagare): rätten har förfallit, registrera med "
+					      "'bidrag requisition refuse'",
+					      fmt_rat_decimal(x->outstanding, 100, 2, true, a), x->recipients);
 		else if (x->kind == DL_REQUISITION)
 			v.what[i] = xasprintf("%s kr inte rekvirerat (%d mottagare)",
 					      fmt_rat_decimal(x->outstanding, 100, 2, true, a), x->recipients);
@@ -622,11 +626,15 @@ int cmd_deadlines(int argc, char **argv)
 			for (size_t i = 0; i < v.n; i++) {
 				const struct deadline *x = v.v[i];
 				char amt[NUM_BUFSZ];
+				fmt_rat_decimal(x->outstanding, 100, 2, false, amt);
+				char *comma = strchr(amt, ',');
+				if (comma)
+					*comma = '.'; /* machines read a decimal point */
 				json_array_append_new(
 					arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:s, s:s}", "date", x->date,
 						       "kind", dl_key[x->kind], "label", dl_name[x->kind], "dnr", x->dnr, "part",
-						       x->part, "title", x->title, "overdue", x->overdue, "outstanding",
-						       fmt_rat_decimal(x->outstanding, 100, 2, false, amt), "recipients",
+						       x->part, "title", x->title, "overdue", x->overdue, "outstanding", amt,
+						       "recipients",
 						       x->recipients, "state", v.state[i], "what", v.what[i]));
 			}
 			json_dumpf(arr, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);

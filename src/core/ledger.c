@@ -249,6 +249,10 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 			return bd_fail(err, "the payment is not attested: a second person must attest it first");
 		if (ref->executed)
 			return bd_fail(err, "the payment is executed already");
+		/* The money leaves now: the window applies to this day too, unless
+		 * the payment or its execution carries a recorded override. */
+		if (!ref->overridden && check_window(t, e, err))
+			return -1;
 		if (b->b[B_ATTESTED] < ref->amount)
 			return bd_fail(err, "internal: the account holds %s attested, less than the payment's %s",
 				       kr(b->b[B_ATTESTED], x), kr(ref->amount, y));

@@ -72,6 +72,7 @@ struct ledger_ref {
 	char actor[128];
 	bool attested, executed, corrected; /* for a payment: its state now */
 	bool ref_corrected;                  /* the event itself was corrected */
+	bool overridden;                     /* the payment was registered with an override of its window */
 };
 
 struct ledger_event {

@@ -40,6 +40,16 @@ static int check_accounts(const struct payment_row *p, size_t n, struct bd_error
 	return 0;
 }
 
+/* The remittance text: the decision's dnr; the recipient the money is for,
+ * when it is paid to someone else (the RCC through SKR); the payee's own
+ * reference. */
+static void remittance(const struct payment_row *r, char *out, size_t n)
+{
+	bool other = r->recipient_name && r->payee_name && strcmp(r->recipient_name, r->payee_name) != 0;
+	snprintf(out, n, "%s%s%s%s%s", r->dnr, other ? " " : "", other ? r->recipient_name : "",
+		 r->reference && *r->reference ? " " : "", r->reference ? r->reference : "");
+}
+
 /* An OCR reference goes structured; anything else is free text. */
 static bool is_ocr(const char *ref)
 {
@@ -204,13 +214,16 @@ int pain001_write(const struct payfile_header *h, const struct payment_row *p, s
 			W(xmlTextWriterEndElement(w));
 			W(elem(w, "Ref", r->reference));
 			W(xmlTextWriterEndElement(w));
-			utf8_prefix(r->dnr, 140, rmt, sizeof(rmt));
+			char full[600];
+			remittance(&(struct payment_row){.dnr = r->dnr, .recipient = r->recipient,
+							  .recipient_name = r->recipient_name, .payee_name = r->payee_name},
+				   full, sizeof(full));
+			utf8_prefix(full, 140, rmt, sizeof(rmt));
 			W(elem(w, "AddtlRmtInf", rmt));
 			W(xmlTextWriterEndElement(w));
 		} else {
 			char full[600];
-			snprintf(full, sizeof(full), "%s%s%s", r->dnr, r->reference && *r->reference ? " " : "",
-				 r->reference ? r->reference : "");
+			remittance(r, full, sizeof(full));
 			utf8_prefix(full, 140, rmt, sizeof(rmt));
 			W(elem(w, "Ustrd", rmt));
 		}
@@ -366,13 +379,19 @@ int lb_write(const struct payfile_header *h, const struct payment_row *p, size_t
 		if (lb_number(out, acct, 10))
 			return bd_fail(err, "payment %s: account '%s' is too long", r->id, bg ? r->bankgiro : r->plusgiro);
 		/* The payee sees the reference field: an OCR number alone, else
-		 * the decision's dnr and the payee's reference. */
-		if (is_ocr(r->reference))
-			snprintf(ref, sizeof(ref), "%s", r->reference);
-		else
-			snprintf(ref, sizeof(ref), "%s%s%s", r->dnr, r->reference && *r->reference ? " " : "",
-				 r->reference ? r->reference : "");
-		lb_text(out, ref, 25);
+		 * the remittance text; what does not fit in its 25 characters
+		 * follows in an information record (25) of 50. */
+		char text[600];
+		remittance(r, text, sizeof(text));
+		bool ocr = is_ocr(r->reference);
+		snprintf(ref, sizeof(ref), "%s", ocr ? r->reference : "");
+		size_t chars = 0;
+		for (const char *c = text; *c; c++)
+			chars += ((unsigned char)*c & 0xC0) != 0x80;
+		bool info = ocr || chars > 25;
+		if (!ocr)
+			utf8_prefix(text, 25, ref, sizeof(ref));
+		lb_text(out, info && !ocr ? r->dnr : ref, 25);
 		snprintf(num, sizeof(num), "%lld", (long long)r->amount);
 		if (lb_number(out, num, 12))
 			return bd_fail(err, "payment %s: amount too large for an LB record", r->id);
@@ -382,6 +401,13 @@ int lb_write(const struct payfile_header *h, const struct payment_row *p, size_t
 		 * an OCR number instead). */
 		lb_text(out, r->dnr, 20);
 		buf_adds(out, "\r\n");
+		if (info && bg) {
+			buf_adds(out, "25");
+			lb_number(out, acct, 10);
+			lb_text(out, text, 50);
+			lb_text(out, "", 18);
+			buf_adds(out, "\r\n");
+		}
 		total += r->amount;
 	}
 	/* 29: summary. */

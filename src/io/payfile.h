@@ -8,8 +8,10 @@
  *    always in the remittance information.  The file is checked against the
  *    schema (compiled in) before it is handed out.
  *  - Bankgirot Leverantörsbetalningar (LB): 80-column ISO 8859-1 records:
- *    11 opening, 14 payment to a bankgiro, 54 payment to a plusgiro, 29
- *    summary (count and total in öre).  No library writes this format.
+ *    11 opening, 14 payment to a bankgiro, 25 information to the payee (the
+ *    remittance text when it does not fit the payment record's 25
+ *    characters), 54 payment to a plusgiro, 29 summary (count of payment
+ *    records and total in öre).  No library writes this format.
  *
  * Amounts are öre.  Payments without an account fail, naming the payment. */
 #ifndef BIDRAG_PAYFILE_H

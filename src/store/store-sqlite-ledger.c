@@ -33,7 +33,7 @@ enum {
 };
 
 static const char *const sql[ST_COUNT] = {
-	[ST_FIND_EVENT] = "SELECT digest FROM ledger_event WHERE id = ?1",
+	[ST_FIND_EVENT] = "SELECT digest, kind, actor, date FROM ledger_event WHERE id = ?1",
 	[ST_INSERT_EVENT] = "INSERT INTO ledger_event (id, digest, kind, part_id, org_id, amount, from_bucket, to_bucket, "
 			    "date, actor, ref_seq, batch, detail, recorded) "
 			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -46,7 +46,8 @@ static const char *const sql[ST_COUNT] = {
 		    "FROM part p JOIN decision d ON d.id = p.decision_id WHERE d.dnr = ?1 AND p.code = ?2",
 	[ST_ORG] = "SELECT id FROM org WHERE code = ?1",
 	[ST_ALLOC] = "SELECT amount FROM allocation WHERE part_id = ?1 AND org_id = ?2",
-	[ST_REF] = "SELECT seq, kind, part_id, org_id, amount, from_bucket, to_bucket, actor, date, ref_seq "
+	[ST_REF] = "SELECT seq, kind, part_id, org_id, amount, from_bucket, to_bucket, actor, date, ref_seq, "
+		   " coalesce(json_extract(detail, '$.override'), '') <> '' "
 		   "FROM ledger_event WHERE id = ?1",
 	/* Events referring to seq, and whether each was itself corrected. */
 	[ST_REF_STATE] = "SELECT e.kind, EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = e.seq AND c.kind = "
@@ -416,6 +417,7 @@ static int load_ref(struct sqlite_store *s, struct ledger_cache *c, const char *
 	out->ref.to = (enum bucket)bucket_parse(col_text(st, 6) ? col_text(st, 6) : "");
 	snprintf(out->ref.actor, sizeof(out->ref.actor), "%s", col_text(st, 7));
 	out->ref_seq = sqlite3_column_type(st, 9) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 9);
+	out->ref.overridden = sqlite3_column_int(st, 10) != 0;
 	sqlite3_reset(st);
 	/* The state of the payment concerned: the event itself, or for an
 	 * attestation the payment it attests. */
@@ -498,11 +500,23 @@ int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n
 		int rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
 			bool same = strcmp(col_text(st, 0), digest) == 0;
+			if (!same) {
+				/* Say what the id already names, so the user can tell a
+				 * retry with changes from a second event. */
+				char what[300];
+				snprintf(what, sizeof(what), "%s by %s on %s", col_text(st, 1), col_text(st, 2),
+					 col_text(st, 3));
+				sqlite3_reset(st);
+				if (strncmp(e->id, "auto-", 5) == 0)
+					return bd_fail(err,
+						       "the same event (decision, part, recipient, amount and date) is already "
+						       "recorded as %s: %s; if this is a second one, give it its own --id",
+						       e->id, what);
+				return bd_fail(err, "event id '%s' is already recorded with different content (%s); an id "
+						    "names one event: a new event needs a new id",
+					       e->id, what);
+			}
 			sqlite3_reset(st);
-			if (!same)
-				return bd_fail(err, "event id '%s' is already recorded with different content (an id "
-						    "names one event; use a new id for a new event)",
-					       e->id);
 			out[i] = LEDGER_ALREADY;
 			continue;
 		}
@@ -623,7 +637,7 @@ int sq_ledger_accounts(struct store *base, const char *dnr, const char *part, co
 		" b.avail, b.requisitioned, b.registered, b.attested, b.paid, b.lapsed, b.claimed, b.repaid, b.reports, "
 		" b.last_date, o.id, "
 		" (SELECT min(ap.budget_year) FROM part_funding pf JOIN appropriation ap ON ap.id = pf.appropriation_id "
-		"  WHERE pf.part_id = p.id) "
+		"  WHERE pf.part_id = p.id), coalesce(b.last_seq, 0) "
 		"FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id "
 		"JOIN org o ON o.id = a.org_id LEFT JOIN ledger_balance b ON b.part_id = a.part_id AND b.org_id = a.org_id "
 		"WHERE (?1 IS NULL OR d.dnr = ?1) AND (?2 IS NULL OR p.code = ?2) AND (?3 IS NULL OR o.code = ?3) "
@@ -724,6 +738,7 @@ int sq_ledger_accounts(struct store *base, const char *dnr, const char *part, co
 			.repayment_deadline = col_text(st, 13),
 			.report_deadline = col_text(st, 14),
 			.budget_year = sqlite3_column_int(st, 27),
+			.last_seq = sqlite3_column_int64(st, 28),
 			.nfunding = nf,
 			.funding = frows,
 		};
@@ -878,7 +893,8 @@ int sq_ledger_verify(struct store *base, problem_fn fn, void *ctx, long *events,
 	sqlite3_stmt *st = prep(
 		s,
 		"SELECT a.part_id, a.org_id, a.amount * 100, d.dnr, p.code, o.code, b.allocated, b.avail, "
-		" b.requisitioned, b.registered, b.attested, b.paid, b.lapsed, b.claimed, b.repaid, b.reports "
+		" b.requisitioned, b.registered, b.attested, b.paid, b.lapsed, b.claimed, b.repaid, b.reports, "
+		" b.last_date, (SELECT max(date) FROM ledger_event e WHERE e.part_id = a.part_id AND e.org_id = a.org_id) "
 		"FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id "
 		"JOIN org o ON o.id = a.org_id LEFT JOIN ledger_balance b ON b.part_id = a.part_id AND b.org_id = a.org_id "
 		"ORDER BY a.part_id, a.org_id",
@@ -939,6 +955,11 @@ int sq_ledger_verify(struct store *base, problem_fn fn, void *ctx, long *events,
 		if (sqlite3_column_int(st, 15) != replay.reports)
 			problem(fn, ctx, problems, "%s part %s, %s: the report count differs from the events", dnr, part,
 				who);
+		const char *last = col_text(st, 16), *latest = col_text(st, 17);
+		if (!last || !latest || strcmp(last, latest) != 0)
+			problem(fn, ctx, problems, "%s part %s, %s: the latest event date is %s in the balance, %s by the "
+						   "events",
+				dnr, part, who, last ? last : "none", latest ? latest : "none");
 	}
 	sqlite3_finalize(st);
 	sqlite3_finalize(mv);
@@ -1003,4 +1024,26 @@ int sq_ledger_events(struct store *base, const char *dnr, ledger_row_fn fn, void
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "reading the journal");
+}
+
+int sq_ledger_refs(struct store *base, const char *ref_id, const char *kind, int *total, int *corrected,
+		   struct bd_error *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st = prep(s,
+				"SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = a.seq "
+				" AND c.kind = 'correction')), 0) "
+				"FROM ledger_event a JOIN ledger_event p ON p.seq = a.ref_seq WHERE p.id = ?1 AND a.kind = ?2",
+				err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, ref_id);
+	bind_text(st, 2, kind);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*total = sqlite3_column_int(st, 0);
+		*corrected = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_fail(s, err, "counting events");
 }

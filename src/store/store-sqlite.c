@@ -1261,6 +1261,7 @@ const struct store_ops store_sqlite_ops = {
 	.ledger_record = sq_ledger_record,
 	.ledger_accounts = sq_ledger_accounts,
 	.ledger_events = sq_ledger_events,
+	.ledger_refs = sq_ledger_refs,
 	.ledger_verify = sq_ledger_verify,
 	.payments = sq_payments,
 	.batch_file = sq_batch_file,

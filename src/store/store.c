@@ -154,3 +154,9 @@ int store_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void
 {
 	return s->ops->ledger_events(s, dnr, fn, ctx, err);
 }
+
+int store_ledger_refs(struct store *s, const char *ref_id, const char *kind, int *total, int *corrected,
+		      struct bd_error *err)
+{
+	return s->ops->ledger_refs(s, ref_id, kind, total, corrected, err);
+}

@@ -170,6 +170,11 @@ typedef void (*problem_fn)(void *ctx, const char *msg);
 int store_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
 			struct bd_error *err);
 
+/* store_ledger_refs: how many events of kind refer to the event with id
+ * ref_id, and how many of those were corrected. */
+int store_ledger_refs(struct store *s, const char *ref_id, const char *kind, int *total, int *corrected,
+		      struct bd_error *err);
+
 /* The journal: every event as recorded, in order. */
 struct ledger_row {
 	int64_t seq;
@@ -187,6 +192,7 @@ struct ledger_account {
 	const void *balance; /* const struct ledger_balance * */
 	const char *repayment_deadline, *report_deadline;
 	int budget_year;
+	int64_t last_seq; /* the account's latest event (0: none) */
 	/* The part's funding: anslagsposter and the amounts (kronor) decided on them. */
 	size_t nfunding;
 	const struct part_funding_row *funding;
@@ -257,6 +263,8 @@ struct store_ops {
 			     size_t *failed_at, struct bd_error *err);
 	int (*ledger_verify)(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
 			     struct bd_error *err);
+	int (*ledger_refs)(struct store *s, const char *ref_id, const char *kind, int *total, int *corrected,
+			   struct bd_error *err);
 	int (*ledger_events)(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err);
 	int (*ledger_accounts)(struct store *s, const char *dnr, const char *part, const char *recipient,
 			       const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err);
