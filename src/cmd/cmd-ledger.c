@@ -467,19 +467,14 @@ struct journal {
 	struct strpool pool;
 };
 
-static const char *jdup(struct journal *j, const char *s)
-{
-	return s ? strpool_dup(&j->pool, s, strlen(s)) : NULL;
-}
-
 static int collect_row(void *ctx, const struct ledger_row *r)
 {
 	struct journal *j = ctx;
 	j->v = xreallocarray(j->v, j->n + 1, sizeof(*j->v));
-	j->v[j->n++] = (struct ledger_row){r->seq,          jdup(j, r->id),     jdup(j, r->kind),  jdup(j, r->dnr),
-					   jdup(j, r->part),    jdup(j, r->recipient), jdup(j, r->date), jdup(j, r->actor),
-					   jdup(j, r->from),    jdup(j, r->to),     jdup(j, r->ref),   jdup(j, r->batch),
-					   jdup(j, r->detail),  jdup(j, r->recorded), r->amount};
+	j->v[j->n++] = (struct ledger_row){r->seq,          strpool_strdup(&j->pool, r->id),     strpool_strdup(&j->pool, r->kind),  strpool_strdup(&j->pool, r->dnr),
+					   strpool_strdup(&j->pool, r->part),    strpool_strdup(&j->pool, r->recipient), strpool_strdup(&j->pool, r->date), strpool_strdup(&j->pool, r->actor),
+					   strpool_strdup(&j->pool, r->from),    strpool_strdup(&j->pool, r->to),     strpool_strdup(&j->pool, r->ref),   strpool_strdup(&j->pool, r->batch),
+					   strpool_strdup(&j->pool, r->detail),  strpool_strdup(&j->pool, r->recorded), r->amount};
 	return 0;
 }
 

@@ -35,19 +35,14 @@ struct orgs {
 	struct strpool pool;
 };
 
-static const char *pdup(struct strpool *p, const char *s)
-{
-	return s ? strpool_dup(p, s, strlen(s)) : NULL;
-}
-
 static int collect(void *ctx, const struct org *o)
 {
 	struct orgs *l = ctx;
 	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
 	struct strpool *p = &l->pool;
-	l->v[l->n++] = (struct org){pdup(p, o->code), pdup(p, o->name), pdup(p, o->kind), pdup(p, o->orgnr),
-				    pdup(p, o->bankgiro), pdup(p, o->plusgiro), pdup(p, o->payment_ref),
-				    pdup(p, o->lan), pdup(p, o->kommun), o->builtin};
+	l->v[l->n++] = (struct org){strpool_strdup(p, o->code), strpool_strdup(p, o->name), strpool_strdup(p, o->kind), strpool_strdup(p, o->orgnr),
+				    strpool_strdup(p, o->bankgiro), strpool_strdup(p, o->plusgiro), strpool_strdup(p, o->payment_ref),
+				    strpool_strdup(p, o->lan), strpool_strdup(p, o->kommun), o->builtin};
 	return 0;
 }
 

@@ -130,11 +130,6 @@ struct plan {
 	size_t skipped_window;
 };
 
-static const char *pdup(struct plan *p, const char *s)
-{
-	return strpool_dup(&p->pool, s, strlen(s));
-}
-
 static int plan_account(void *ctx, const struct ledger_account *a)
 {
 	struct plan *p = ctx;
@@ -156,8 +151,8 @@ static int plan_account(void *ctx, const struct ledger_account *a)
 	char *id = xasprintf("plan:%s:%s:%s:%s:%lld:%lld", a->dnr, a->part, a->recipient, p->date, (long long)amount,
 			     (long long)a->last_seq);
 	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
-	struct ledger_input in = {.id = pdup(p, id), .kind = EV_PAYMENT, .dnr = pdup(p, a->dnr), .part = pdup(p, a->part),
-				  .recipient = pdup(p, a->recipient), .actor = p->actor, .amount = amount};
+	struct ledger_input in = {.id = strpool_strdup(&p->pool, id), .kind = EV_PAYMENT, .dnr = strpool_strdup(&p->pool, a->dnr), .part = strpool_strdup(&p->pool, a->part),
+				  .recipient = strpool_strdup(&p->pool, a->recipient), .actor = p->actor, .amount = amount};
 	memcpy(in.date, p->date, DATE_LEN);
 	p->v[p->n++] = in;
 	free(id);
@@ -243,20 +238,15 @@ struct rows {
 	struct strpool pool;
 };
 
-static const char *rdup(struct rows *r, const char *s)
-{
-	return s ? strpool_dup(&r->pool, s, strlen(s)) : NULL;
-}
-
 static int collect_payment(void *ctx, const struct payment_row *p)
 {
 	struct rows *r = ctx;
 	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
-	r->v[r->n++] = (struct payment_row){rdup(r, p->id),        rdup(r, p->dnr),       rdup(r, p->part),
-					    rdup(r, p->recipient), rdup(r, p->recipient_name), rdup(r, p->payee_name),
-					    rdup(r, p->orgnr),     rdup(r, p->bankgiro),  rdup(r, p->plusgiro),
-					    rdup(r, p->reference), p->amount,            rdup(r, p->date),
-					    rdup(r, p->registered_by)};
+	r->v[r->n++] = (struct payment_row){strpool_strdup(&r->pool, p->id),        strpool_strdup(&r->pool, p->dnr),       strpool_strdup(&r->pool, p->part),
+					    strpool_strdup(&r->pool, p->recipient), strpool_strdup(&r->pool, p->recipient_name), strpool_strdup(&r->pool, p->payee_name),
+					    strpool_strdup(&r->pool, p->orgnr),     strpool_strdup(&r->pool, p->bankgiro),  strpool_strdup(&r->pool, p->plusgiro),
+					    strpool_strdup(&r->pool, p->reference), p->amount,            strpool_strdup(&r->pool, p->date),
+					    strpool_strdup(&r->pool, p->registered_by)};
 	return 0;
 }
 

@@ -138,6 +138,11 @@ char *strpool_dup(struct strpool *p, const char *s, size_t len)
 	return d;
 }
 
+char *strpool_strdup(struct strpool *p, const char *s)
+{
+	return s ? strpool_dup(p, s, strlen(s)) : NULL;
+}
+
 void *strpool_alloc(struct strpool *p, size_t size)
 {
 	const uintptr_t align = 16;

@@ -40,6 +40,8 @@ struct strpool {
 };
 void strpool_init(struct strpool *p);
 char *strpool_dup(struct strpool *p, const char *s, size_t len);
+/* strpool_strdup: a copy of s in the pool; NULL for NULL. */
+char *strpool_strdup(struct strpool *p, const char *s);
 /* strpool_alloc: size zeroed bytes, 16-byte aligned, freed with the pool. */
 void *strpool_alloc(struct strpool *p, size_t size);
 void strpool_release(struct strpool *p);

@@ -696,9 +696,9 @@ int sq_ledger_accounts(struct store *base, const char *dnr, const char *part, co
 				frows[nf++] = (struct part_funding_row){
 					.budget_year = sqlite3_column_int(fund, 0),
 					.uo = sqlite3_column_int(fund, 1),
-					.anslag = strpool_dup(&fpool, col_text(fund, 2), strlen(col_text(fund, 2))),
+					.anslag = strpool_strdup(&fpool, col_text(fund, 2)),
 					.post = sqlite3_column_int(fund, 3),
-					.post_name = strpool_dup(&fpool, col_text(fund, 4), strlen(col_text(fund, 4))),
+					.post_name = strpool_strdup(&fpool, col_text(fund, 4)),
 					.amount = sqlite3_column_int64(fund, 5),
 				};
 			}

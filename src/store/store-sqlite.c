@@ -1150,7 +1150,7 @@ static int sq_part_locks(struct store *base, const char *dnr, part_lock_fn fn, v
 				code = xreallocarray(code, cap, sizeof(*code));
 				amount = xreallocarray(amount, cap, sizeof(*amount));
 			}
-			code[l.nrows] = strpool_dup(&pool, col_text(st, 0), strlen(col_text(st, 0)));
+			code[l.nrows] = strpool_strdup(&pool, col_text(st, 0));
 			amount[l.nrows++] = sqlite3_column_int64(st, 1);
 		}
 		sqlite3_finalize(st);
@@ -1167,7 +1167,7 @@ static int sq_part_locks(struct store *base, const char *dnr, part_lock_fn fn, v
 			while (sqlite3_step(st) == SQLITE_ROW) {
 				kname = xreallocarray(kname, l.nkeys + 1, sizeof(*kname));
 				kver = xreallocarray(kver, l.nkeys + 1, sizeof(*kver));
-				kname[l.nkeys] = strpool_dup(&pool, col_text(st, 0), strlen(col_text(st, 0)));
+				kname[l.nkeys] = strpool_strdup(&pool, col_text(st, 0));
 				kver[l.nkeys++] = sqlite3_column_int(st, 1);
 			}
 			sqlite3_finalize(st);
