@@ -5,9 +5,12 @@
  * Records N payment events through the storage interface (store_ledger_record)
  * in batches of 1 000, each batch one transaction (store_begin/commit; the
  * store's own WAL + synchronous=FULL), and, in the same run, inserts the same
- * rows with a bare SQLite loop into a second database of the same table and
- * pragmas.  Then it times status over the N events (store_ledger_accounts, the
- * cached balances and the replay with as_of) and store_ledger_verify.
+ * rows with a bare SQLite loop (one prepared INSERT, the same batches) into a
+ * second database with the same pragmas and the same table: ledger_event as
+ * the store created it, read back from the ledger database, without its
+ * REFERENCES clauses.  Then it times status over the N events
+ * (store_ledger_accounts: the cached balances, and the replay of the events
+ * with as_of) and store_ledger_verify.
  *
  * It fails (exit 1) if anything errors, if not exactly N events are recorded,
  * if verify reports a problem, or if the replayed balances differ from the
@@ -77,12 +80,16 @@ static void cpu(double *user, double *sys)
 	*sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
+static char tmpdir[4096]; /* the databases' directory, once made */
+
 static void die(const char *fmt, const char *msg) __attribute__((noreturn));
 static void die(const char *fmt, const char *msg)
 {
 	fprintf(stderr, "bench/ledger: ");
 	fprintf(stderr, fmt, msg);
 	fputc('\n', stderr);
+	if (tmpdir[0])
+		fprintf(stderr, "bench/ledger: the databases are left in %s\n", tmpdir);
 	exit(1);
 }
 
@@ -168,25 +175,33 @@ static void problem_cb(void *ctx, const char *msg)
 
 /* ---- the bare SQLite loop ------------------------------------------------ */
 
-/* ledger_event as in src/store/migrations/0002-ledger.sql, without the
- * REFERENCES clauses (the bare database has no part/org tables) and without
- * the update/delete triggers (they do not fire on insert). */
-static const char bare_schema[] =
-	"CREATE TABLE ledger_event ("
-	" seq INTEGER PRIMARY KEY,"
-	" id TEXT NOT NULL UNIQUE,"
-	" digest TEXT NOT NULL,"
-	" kind TEXT NOT NULL CHECK (kind IN ('requisition', 'lapse', 'payment', 'attest', 'execute', 'repay-claim',"
-	"  'repay-receive', 'report', 'correction')),"
-	" part_id INTEGER NOT NULL,"
-	" org_id INTEGER NOT NULL,"
-	" amount INTEGER NOT NULL CHECK (amount >= 0),"
-	" from_bucket TEXT, to_bucket TEXT,"
-	" date TEXT NOT NULL, actor TEXT NOT NULL,"
-	" ref_seq INTEGER, batch TEXT, detail TEXT,"
-	" recorded TEXT NOT NULL);"
-	"CREATE INDEX ledger_event_ref ON ledger_event(ref_seq) WHERE ref_seq IS NOT NULL;"
-	"CREATE INDEX ledger_event_batch ON ledger_event(batch) WHERE batch IS NOT NULL;";
+/* The bare table is ledger_event exactly as the store created it (read from
+ * the ledger database, so the baseline follows any migration), less its
+ * REFERENCES clauses (the bare database has no part/org tables, and foreign
+ * keys stay off) and its triggers (they fire on update and delete only).  Its
+ * indexes come along: the UNIQUE id and the partial ones. */
+static char *strip_references(const char *sql)
+{
+	size_t len = strlen(sql);
+	char *out = malloc(len + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const char *p = sql; *p;) {
+		if (strncmp(p, "REFERENCES ", 11) == 0) {
+			/* REFERENCES table(column) */
+			const char *close = strchr(p, ')');
+			if (!close)
+				break;
+			p = close + 1;
+			while (o > out && o[-1] == ' ')
+				o--;
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+}
 
 static void bare_exec(sqlite3 *db, const char *sql)
 {
@@ -213,15 +228,15 @@ static void fake_digest(uint64_t i, char out[65])
 	out[64] = '\0';
 }
 
-static void bare_run(const char *path, long n, long batch, int64_t part_id, const int64_t *org_ids,
-		     struct phase *ph)
+static void bare_run(const char *path, const char *schema, long n, long batch, int64_t part_id,
+		     const int64_t *org_ids, struct phase *ph)
 {
 	sqlite3 *db;
 	if (sqlite3_open(path, &db) != SQLITE_OK)
 		die("bare SQLite: cannot open %s", path);
 	bare_exec(db, "PRAGMA journal_mode = WAL");
 	bare_exec(db, "PRAGMA synchronous = FULL");
-	bare_exec(db, bare_schema);
+	bare_exec(db, schema);
 	sqlite3_stmt *ins;
 	if (sqlite3_prepare_v3(db,
 			       "INSERT INTO ledger_event (id, digest, kind, part_id, org_id, amount, from_bucket, "
@@ -275,9 +290,9 @@ static void bare_run(const char *path, long n, long batch, int64_t part_id, cons
 }
 
 /* The ids the ledger database gave the part and the kommuner, so that the
- * bare rows carry the same values.  (Read with SQLite directly: this is the
- * benchmark's own bookkeeping, not the store's.) */
-static void ledger_ids(const char *path, const struct accounts *acc, int64_t *part_id, int64_t *org_ids)
+ * bare rows carry the same values, and the bare schema (above).  (Read with
+ * SQLite directly: this is the benchmark's own bookkeeping, not the store's.) */
+static char *ledger_ids(const char *path, const struct accounts *acc, int64_t *part_id, int64_t *org_ids)
 {
 	sqlite3 *db;
 	sqlite3_stmt *st;
@@ -299,7 +314,35 @@ static void ledger_ids(const char *path, const struct accounts *acc, int64_t *pa
 		org_ids[k] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
+	/* The table first, then its indexes (sqlite_autoindex_* have no SQL). */
+	if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE tbl_name = 'ledger_event' AND "
+				   "type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type = 'index', rowid",
+			       -1, &st, NULL) != SQLITE_OK)
+		die("reading the schema: %s", sqlite3_errmsg(db));
+	size_t cap = 1, len = 0;
+	char *schema = calloc(1, 1);
+	while (schema && sqlite3_step(st) == SQLITE_ROW) {
+		char *one = strip_references((const char *)sqlite3_column_text(st, 0));
+		if (!one)
+			die("%s", "out of memory");
+		size_t n = strlen(one);
+		cap += n + 2;
+		char *grown = realloc(schema, cap);
+		if (!grown)
+			die("%s", "out of memory");
+		schema = grown;
+		memcpy(schema + len, one, n);
+		len += n;
+		schema[len++] = ';';
+		schema[len++] = '\n';
+		schema[len] = '\0';
+		free(one);
+	}
+	sqlite3_finalize(st);
 	sqlite3_close(db);
+	if (!schema || !strstr(schema, "CREATE TABLE") || strstr(schema, "REFERENCES"))
+		die("reading the schema: %s", "no usable CREATE TABLE ledger_event");
+	return schema;
 }
 
 /* ---- main ------------------------------------------------------------------ */
@@ -325,6 +368,7 @@ int main(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%s/bidrag-bench-ledger-XXXXXX", base);
 	if (!mkdtemp(dir))
 		die("cannot make a temporary directory under %s", base);
+	snprintf(tmpdir, sizeof(tmpdir), "%s", dir);
 	char ledger_db[4200], bare_db[4200];
 	snprintf(ledger_db, sizeof(ledger_db), "%s/ledger.db", dir);
 	snprintf(bare_db, sizeof(bare_db), "%s/bare.db", dir);
@@ -360,14 +404,14 @@ int main(int argc, char **argv)
 	struct phase ph_setup, st_c, st_r, ver;
 	time_accounts(s, NULL, &acc, &ph_setup);
 
-	/* 2. The bare SQLite baseline (first, so that neither run gets a page
-	 * cache warmed by the other's file). */
+	/* 2. The bare SQLite baseline, always first, then the ledger. */
 	int64_t part_id, org_ids[NKOMMUNER];
-	ledger_ids(ledger_db, &acc, &part_id, org_ids);
+	char *schema = ledger_ids(ledger_db, &acc, &part_id, org_ids);
 	struct phase bare, led;
 	printf("bare SQLite insert loop...\n");
 	fflush(stdout);
-	bare_run(bare_db, n, batch, part_id, org_ids, &bare);
+	bare_run(bare_db, schema, n, batch, part_id, org_ids, &bare);
+	free(schema);
 
 	/* 3. The ledger. */
 	printf("ledger (store_ledger_record)...\n");

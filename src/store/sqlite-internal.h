@@ -95,6 +95,8 @@ int sq_batch_file(struct store *s, const char *batch, const char *format, char *
 int sq_batch_file_put(struct store *s, const char *batch, const char *format, int payments, int64_t total,
 		      const char *data, size_t len, struct bd_error *err);
 void sq_ledger_cache_free(struct sqlite_store *s);
+/* sq_ledger_forget: the ledger's cached balances are stale (a rollback). */
+void sq_ledger_forget(struct sqlite_store *s);
 int sq_ledger_refs(struct store *s, const char *ref_id, const char *kind, int *total, int *corrected,
 		   struct bd_error *err);
 int sq_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err);

@@ -29,14 +29,17 @@ enum {
 	ST_ALLOC,
 	ST_REF,
 	ST_REF_STATE,
+	ST_PART_BY_ID,
+	ST_DATA_VERSION,
 	ST_COUNT,
 };
 
 static const char *const sql[ST_COUNT] = {
 	[ST_FIND_EVENT] = "SELECT digest, kind, actor, date FROM ledger_event WHERE id = ?1",
+	/* A known id is not an error here: the caller looks at what it names. */
 	[ST_INSERT_EVENT] = "INSERT INTO ledger_event (id, digest, kind, part_id, org_id, amount, from_bucket, to_bucket, "
 			    "date, actor, ref_seq, batch, detail, recorded) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (id) DO NOTHING",
 	[ST_GET_BALANCE] = "SELECT allocated, avail, requisitioned, registered, attested, paid, lapsed, claimed, repaid, "
 			   "reports, last_date FROM ledger_balance WHERE part_id = ?1 AND org_id = ?2",
 	[ST_PUT_BALANCE] = "INSERT OR REPLACE INTO ledger_balance (part_id, org_id, allocated, avail, requisitioned, "
@@ -50,6 +53,9 @@ static const char *const sql[ST_COUNT] = {
 		   " coalesce(json_extract(detail, '$.override'), '') <> '' "
 		   "FROM ledger_event WHERE id = ?1",
 	/* Events referring to seq, and whether each was itself corrected. */
+	[ST_PART_BY_ID] = "SELECT p.id, p.pay_mode, p.pay_from, p.pay_to, p.pay_by, p.requisition_deadline, p.lapses, "
+			  "d.date FROM part p JOIN decision d ON d.id = p.decision_id WHERE p.id = ?1",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
 	[ST_REF_STATE] = "SELECT e.kind, EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = e.seq AND c.kind = "
 			 "'correction') FROM ledger_event e WHERE e.ref_seq = ?1",
 };
@@ -161,7 +167,14 @@ struct account {
 
 struct ledger_cache {
 	sqlite3_stmt *st[ST_COUNT];
-	/* Lookups kept for one batch. */
+	/* Parts and organisations never change once registered: their lookups
+	 * are kept.  Account balances are kept between batches while this
+	 * connection is the only writer (data_version unchanged) and nothing
+	 * was rolled back. */
+	bool accounts_valid;
+	int64_t data_version;
+	char *last_key; /* the previous event's "dnr\x1fpart", and its part */
+	size_t last_part;
 	struct part_info *parts;
 	size_t nparts;
 	struct slot_map part_by_name, org_by_text, account_by_ids;
@@ -181,6 +194,7 @@ void sq_ledger_cache_free(struct sqlite_store *s)
 	map_release(&c->part_by_name);
 	map_release(&c->org_by_text);
 	map_release(&c->account_by_ids);
+	free(c->last_key);
 	free(c->parts);
 	free(c->org_ids);
 	free(c->accounts);
@@ -204,13 +218,19 @@ static struct ledger_cache *cache(struct sqlite_store *s, struct bd_error *err)
 	return c;
 }
 
-/* The batch's lookups start empty: the register may have changed since. */
-static void cache_reset(struct ledger_cache *c)
+/* Forget the accounts' balances: another connection wrote, or a batch
+ * was rolled back. */
+static void accounts_reset(struct ledger_cache *c)
 {
-	map_release(&c->part_by_name);
-	map_release(&c->org_by_text);
 	map_release(&c->account_by_ids);
-	c->nparts = c->norgs = c->naccounts = 0;
+	c->naccounts = 0;
+	c->accounts_valid = false;
+}
+
+void sq_ledger_forget(struct sqlite_store *s)
+{
+	if (s->ledger)
+		accounts_reset(s->ledger);
 }
 
 static void copy_date(char out[DATE_LEN], const unsigned char *s)
@@ -218,15 +238,63 @@ static void copy_date(char out[DATE_LEN], const unsigned char *s)
 	snprintf(out, DATE_LEN, "%s", s ? (const char *)s : "");
 }
 
+static size_t add_part(struct ledger_cache *c, sqlite3_stmt *st)
+{
+	c->parts = xreallocarray(c->parts, c->nparts + 1, sizeof(*c->parts));
+	struct part_info *p = &c->parts[c->nparts];
+	memset(p, 0, sizeof(*p));
+	p->id = sqlite3_column_int64(st, 0);
+	p->terms.mode = strcmp(col_text(st, 1), "requisition") == 0 ? PAY_REQUISITION : PAY_WITHOUT_REQUISITION;
+	copy_date(p->terms.from, sqlite3_column_text(st, 2));
+	copy_date(p->terms.to, sqlite3_column_text(st, 3));
+	copy_date(p->terms.by, sqlite3_column_text(st, 4));
+	copy_date(p->terms.deadline, sqlite3_column_text(st, 5));
+	p->terms.lapses = sqlite3_column_int(st, 6) != 0;
+	copy_date(p->terms.decision_date, sqlite3_column_text(st, 7));
+	return c->nparts++;
+}
+
+/* find_part_id: the part of an event referred to. */
+static int find_part_id(struct sqlite_store *s, struct ledger_cache *c, int64_t id, size_t *out, struct bd_error *err)
+{
+	for (size_t i = 0; i < c->nparts; i++)
+		if (c->parts[i].id == id) {
+			*out = i;
+			return 0;
+		}
+	sqlite3_stmt *st = c->st[ST_PART_BY_ID];
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? bd_fail(err, "internal: an event of no part") : db_fail(s, err, "looking up a part");
+	}
+	*out = add_part(c, st);
+	sqlite3_reset(st);
+	return 0;
+}
+
 static int find_part(struct sqlite_store *s, struct ledger_cache *c, const char *dnr, const char *part, size_t *out,
 		     struct bd_error *err)
 {
-	char *key = xasprintf("%s\x1f%s", dnr, part);
+	/* Batches mostly stay on one part: compare with the previous first. */
+	size_t dl = strlen(dnr), pl = strlen(part);
+	if (c->last_key && strncmp(c->last_key, dnr, dl) == 0 && c->last_key[dl] == '\x1f' &&
+	    strcmp(c->last_key + dl + 1, part) == 0) {
+		*out = c->last_part;
+		return 0;
+	}
+	char *key = xmalloc(dl + pl + 2);
+	memcpy(key, dnr, dl);
+	key[dl] = '\x1f';
+	memcpy(key + dl + 1, part, pl + 1);
 	uint64_t h = hash_bytes(key, strlen(key), 1469598103934665603ull);
 	size_t *v = map_slot(&c->part_by_name, h, key, false);
 	if (v) {
-		free(key);
-		*out = *v;
+		free(c->last_key);
+		c->last_key = key;
+		c->last_part = *out = *v;
 		return 0;
 	}
 	sqlite3_stmt *st = c->st[ST_PART];
@@ -240,21 +308,12 @@ static int find_part(struct sqlite_store *s, struct ledger_cache *c, const char 
 			return db_fail(s, err, "looking up a part");
 		return bd_fail(err, "no part '%s' in decision '%s' (see 'bidrag decision show %s')", part, dnr, dnr);
 	}
-	c->parts = xreallocarray(c->parts, c->nparts + 1, sizeof(*c->parts));
-	struct part_info *p = &c->parts[c->nparts];
-	memset(p, 0, sizeof(*p));
-	p->id = sqlite3_column_int64(st, 0);
-	p->terms.mode = strcmp(col_text(st, 1), "requisition") == 0 ? PAY_REQUISITION : PAY_WITHOUT_REQUISITION;
-	copy_date(p->terms.from, sqlite3_column_text(st, 2));
-	copy_date(p->terms.to, sqlite3_column_text(st, 3));
-	copy_date(p->terms.by, sqlite3_column_text(st, 4));
-	copy_date(p->terms.deadline, sqlite3_column_text(st, 5));
-	p->terms.lapses = sqlite3_column_int(st, 6) != 0;
-	copy_date(p->terms.decision_date, sqlite3_column_text(st, 7));
+	size_t idx = add_part(c, st);
 	sqlite3_reset(st);
-	*map_slot(&c->part_by_name, h, key, true) = c->nparts;
-	free(key);
-	*out = c->nparts++;
+	*map_slot(&c->part_by_name, h, key, true) = idx;
+	free(c->last_key);
+	c->last_key = key;
+	c->last_part = *out = idx;
 	return 0;
 }
 
@@ -474,6 +533,68 @@ static int write_balances(struct sqlite_store *s, struct ledger_cache *c, struct
 	return 0;
 }
 
+/* id_known: does the id name an event already?  0 no; 1 yes, with this
+ * content (a retry); -1 yes, with other content (err says what it names). */
+static int id_known(struct sqlite_store *s, struct ledger_cache *c, const struct ledger_input *e, const char *digest,
+		    struct bd_error *err)
+{
+	sqlite3_stmt *st = c->st[ST_FIND_EVENT];
+	sqlite3_reset(st);
+	bind_text(st, 1, e->id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return db_fail(s, err, "looking up an event id");
+	}
+	if (strcmp(col_text(st, 0), digest) == 0) {
+		sqlite3_reset(st);
+		return 1;
+	}
+	/* Say what the id already names, so the user can tell a retry with
+	 * changes from a second event. */
+	char what[300];
+	snprintf(what, sizeof(what), "%s by %s on %s", col_text(st, 1), col_text(st, 2), col_text(st, 3));
+	sqlite3_reset(st);
+	if (strncmp(e->id, "auto-", 5) == 0)
+		return bd_fail(err,
+			       "the same event (decision, part, recipient, amount and date) is already recorded as %s: %s; "
+			       "if this is a second one, give it its own --id",
+			       e->id, what);
+	return bd_fail(err, "event id '%s' is already recorded with different content (%s); an id names one event: a "
+			    "new event needs a new id",
+		       e->id, what);
+}
+
+/* The account an event is on: its own (dnr, part, recipient), or the one of
+ * the event it refers to. */
+static struct account *event_account(struct sqlite_store *s, struct ledger_cache *c, const struct ledger_input *e,
+				     bool has_ref, struct ref_row *ref, size_t *part, struct bd_error *err)
+{
+	if (has_ref) {
+		if (!e->ref || !*e->ref) {
+			bd_fail(err, "%s %s names the event it refers to (--ref ID)",
+				e->kind == EV_ATTEST || e->kind == EV_EXECUTE ? "an" : "a",
+				event_kind_name((enum event_kind)e->kind));
+			return NULL;
+		}
+		if (load_ref(s, c, e->ref, ref, err) || find_part_id(s, c, ref->part_id, part, err))
+			return NULL;
+		return find_account(s, c, *part, ref->org_id, "the recipient", err);
+	}
+	if (!e->dnr || !e->part || !e->recipient) {
+		bd_fail(err, "a %s names its decision, part and recipient", event_kind_name((enum event_kind)e->kind));
+		return NULL;
+	}
+	int64_t org = 0;
+	if (find_part(s, c, e->dnr, e->part, part, err) || find_org(s, c, e->recipient, &org, err))
+		return NULL;
+	return find_account(s, c, *part, org, e->recipient, err);
+}
+
 int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
 		     size_t *failed_at, struct bd_error *err)
 {
@@ -482,88 +603,32 @@ int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n
 	*failed_at = 0;
 	if (!c)
 		return -1;
-	cache_reset(c);
+	/* Another connection's commit changes data_version: then the kept
+	 * balances may be stale. */
+	sqlite3_stmt *dv = c->st[ST_DATA_VERSION];
+	sqlite3_reset(dv);
+	int64_t version = sqlite3_step(dv) == SQLITE_ROW ? sqlite3_column_int64(dv, 0) : -1;
+	sqlite3_reset(dv);
+	if (!c->accounts_valid || version != c->data_version)
+		accounts_reset(c);
+	c->data_version = version;
 	char now[32];
 	now_iso(now, sizeof(now));
 	for (size_t i = 0; i < n; i++) {
 		const struct ledger_input *e = &ev[i];
 		*failed_at = i;
 		if (!e->id || !*e->id)
-			return bd_fail(err, "no id: every event carries the client's id, so that a retry is recognised");
-		if (e->kind < 0 || e->kind >= EV_COUNT)
+			goto fail_msg_id;
+		if (e->kind < 0 || e->kind >= EV_COUNT) {
+			accounts_reset(c);
 			return bd_fail(err, "unknown event kind");
+		}
 		char digest[65];
 		digest_of(e, digest);
-		sqlite3_stmt *st = c->st[ST_FIND_EVENT];
-		sqlite3_reset(st);
-		bind_text(st, 1, e->id);
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			bool same = strcmp(col_text(st, 0), digest) == 0;
-			if (!same) {
-				/* Say what the id already names, so the user can tell a
-				 * retry with changes from a second event. */
-				char what[300];
-				snprintf(what, sizeof(what), "%s by %s on %s", col_text(st, 1), col_text(st, 2),
-					 col_text(st, 3));
-				sqlite3_reset(st);
-				if (strncmp(e->id, "auto-", 5) == 0)
-					return bd_fail(err,
-						       "the same event (decision, part, recipient, amount and date) is already "
-						       "recorded as %s: %s; if this is a second one, give it its own --id",
-						       e->id, what);
-				return bd_fail(err, "event id '%s' is already recorded with different content (%s); an id "
-						    "names one event: a new event needs a new id",
-					       e->id, what);
-			}
-			sqlite3_reset(st);
-			out[i] = LEDGER_ALREADY;
-			continue;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return db_fail(s, err, "looking up an event id");
-		struct ref_row ref;
-		struct account *acct;
-		size_t part;
 		bool has_ref = e->kind == EV_ATTEST || e->kind == EV_EXECUTE || e->kind == EV_CORRECTION;
-		if (has_ref) {
-			if (!e->ref || !*e->ref)
-				return bd_fail(err, "a %s names the event it refers to (--ref ID)",
-					       event_kind_name((enum event_kind)e->kind));
-			if (load_ref(s, c, e->ref, &ref, err))
-				return -1;
-			/* The part of the event referred to. */
-			sqlite3_stmt *q = prep(s,
-					       "SELECT d.dnr, p.code FROM part p JOIN decision d ON d.id = p.decision_id "
-					       "WHERE p.id = ?1",
-					       err);
-			if (!q)
-				return -1;
-			sqlite3_bind_int64(q, 1, ref.part_id);
-			char *dnr = NULL, *code = NULL;
-			if (sqlite3_step(q) == SQLITE_ROW) {
-				dnr = xstrdup(col_text(q, 0));
-				code = xstrdup(col_text(q, 1));
-			}
-			sqlite3_finalize(q);
-			rc = dnr ? find_part(s, c, dnr, code, &part, err) : bd_fail(err, "internal: event without part");
-			free(dnr);
-			free(code);
-			if (rc)
-				return -1;
-			acct = find_account(s, c, part, ref.org_id, "the recipient", err);
-		} else {
-			if (!e->dnr || !e->part || !e->recipient)
-				return bd_fail(err, "a %s names its decision, part and recipient",
-					       event_kind_name((enum event_kind)e->kind));
-			int64_t org = 0;
-			if (find_part(s, c, e->dnr, e->part, &part, err) || find_org(s, c, e->recipient, &org, err))
-				return -1;
-			acct = find_account(s, c, part, org, e->recipient, err);
-		}
-		if (!acct)
-			return -1;
+		struct ref_row ref;
+		size_t part = 0;
+		struct account *acct = event_account(s, c, e, has_ref, &ref, &part, err);
 		struct ledger_event le = {
 			.kind = (enum event_kind)e->kind,
 			.actor = e->actor,
@@ -572,20 +637,39 @@ int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n
 			.received_given = e->received_given,
 		};
 		memcpy(le.date, e->date, DATE_LEN);
-		struct ledger_balance before = acct->bal;
-		if (ledger_apply(&acct->bal, &c->parts[part].terms, &le, has_ref ? &ref.ref : NULL, err))
+		struct ledger_balance before;
+		if (acct)
+			before = acct->bal;
+		if (!acct || ledger_apply(&acct->bal, &c->parts[part].terms, &le, has_ref ? &ref.ref : NULL, err)) {
+			/* Refused: unless it is a retry of something recorded. */
+			struct bd_error refusal = *err;
+			int known = id_known(s, c, e, digest, err);
+			if (known == 1) {
+				out[i] = LEDGER_ALREADY;
+				continue;
+			}
+			if (known == 0)
+				*err = refusal;
+			accounts_reset(c);
 			return -1;
+		}
 		char *detail = detail_json(e, e->amount);
-		st = c->st[ST_INSERT_EVENT];
+		sqlite3_stmt *st = c->st[ST_INSERT_EVENT];
 		sqlite3_reset(st);
 		bind_text(st, 1, e->id);
 		bind_text(st, 2, digest);
-		bind_text(st, 3, event_kind_name(le.kind));
+		sqlite3_bind_text(st, 3, event_kind_name(le.kind), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, acct->part_id);
 		sqlite3_bind_int64(st, 5, acct->org_id);
 		sqlite3_bind_int64(st, 6, le.moved);
-		bind_text(st, 7, le.from == B_NONE ? NULL : bucket_name(le.from));
-		bind_text(st, 8, le.to == B_NONE ? NULL : bucket_name(le.to));
+		if (le.from == B_NONE)
+			sqlite3_bind_null(st, 7);
+		else
+			sqlite3_bind_text(st, 7, bucket_name(le.from), -1, SQLITE_STATIC);
+		if (le.to == B_NONE)
+			sqlite3_bind_null(st, 8);
+		else
+			sqlite3_bind_text(st, 8, bucket_name(le.to), -1, SQLITE_STATIC);
 		bind_text(st, 9, e->date);
 		bind_text(st, 10, e->actor);
 		if (has_ref)
@@ -595,18 +679,128 @@ int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n
 		bind_text(st, 12, e->batch);
 		bind_text(st, 13, detail);
 		bind_text(st, 14, now);
-		rc = sqlite3_step(st);
+		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		free(detail);
 		if (rc != SQLITE_DONE) {
 			acct->bal = before;
+			accounts_reset(c);
 			return db_fail(s, err, "recording an event");
+		}
+		if (sqlite3_changes(s->db) == 0) {
+			/* The id was known: a retry, or a clash. */
+			acct->bal = before;
+			int known = id_known(s, c, e, digest, err);
+			if (known == 1) {
+				out[i] = LEDGER_ALREADY;
+				continue;
+			}
+			if (known == 0)
+				bd_fail(err, "internal: event id '%s' neither recorded nor new", e->id);
+			accounts_reset(c);
+			return -1;
 		}
 		acct->dirty = true;
 		acct->last_seq = sqlite3_last_insert_rowid(s->db);
 		out[i] = LEDGER_RECORDED;
 	}
-	return write_balances(s, c, err);
+	if (write_balances(s, c, err)) {
+		accounts_reset(c);
+		return -1;
+	}
+	/* Valid once committed; a rollback forgets them (sq_ledger_forget). */
+	c->accounts_valid = true;
+	return 0;
+fail_msg_id:
+	accounts_reset(c);
+	return bd_fail(err, "no id: every event carries the client's id, so that a retry is recognised");
+}
+
+/* Replay: the events (dated up to as_of, or all) read once and summed per
+ * account in memory.  One pass over the journal, whatever the number of
+ * accounts: status --as-of and ledger verify stand on it. */
+struct replay_acct {
+	int64_t part_id, org_id;
+	struct ledger_balance delta; /* movements from an unopened account */
+	char last[DATE_LEN];
+	long events;
+};
+
+struct replay {
+	struct slot_map map;
+	struct replay_acct *v;
+	size_t n;
+};
+
+static struct replay_acct *replay_find(struct replay *r, int64_t part_id, int64_t org_id, bool add)
+{
+	int64_t ids[2] = {part_id, org_id};
+	uint64_t h = hash_bytes(ids, sizeof(ids), 1469598103934665603ull);
+	for (size_t i = r->map.cap ? h & (r->map.cap - 1) : 0; r->map.cap && r->map.hash[i];
+	     i = (i + 1) & (r->map.cap - 1)) {
+		struct replay_acct *a = &r->v[r->map.val[i]];
+		if (r->map.hash[i] == h && a->part_id == part_id && a->org_id == org_id)
+			return a;
+	}
+	if (!add)
+		return NULL;
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	struct replay_acct *a = &r->v[r->n];
+	memset(a, 0, sizeof(*a));
+	a->part_id = part_id;
+	a->org_id = org_id;
+	*map_insert_new(&r->map, h) = r->n++;
+	return a;
+}
+
+static void replay_release(struct replay *r)
+{
+	map_release(&r->map);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+static int replay_events(struct sqlite_store *s, const char *as_of, struct replay *r, struct bd_error *err)
+{
+	sqlite3_stmt *st = prep(s,
+				"SELECT e.part_id, e.org_id, e.from_bucket, e.to_bucket, e.amount, e.kind, r.kind, e.date "
+				"FROM ledger_event e LEFT JOIN ledger_event r ON r.seq = e.ref_seq "
+				"WHERE ?1 IS NULL OR e.date <= ?1",
+				err);
+	if (!st)
+		return -1;
+	bind_text(st, 1, as_of);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct replay_acct *a = replay_find(r, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), true);
+		const char *f = col_text(st, 2), *t = col_text(st, 3), *kind = col_text(st, 5), *rkind = col_text(st, 6);
+		int from = f ? bucket_parse(f) : B_NONE, to = t ? bucket_parse(t) : B_NONE;
+		int64_t amount = sqlite3_column_int64(st, 4);
+		if (from != B_NONE && to != B_NONE) {
+			a->delta.b[from] -= amount;
+			a->delta.b[to] += amount;
+		}
+		if (strcmp(kind, "report") == 0)
+			a->delta.reports++;
+		else if (rkind && strcmp(kind, "correction") == 0 && strcmp(rkind, "report") == 0)
+			a->delta.reports--;
+		const char *date = col_text(st, 7);
+		if (strcmp(date, a->last) > 0)
+			snprintf(a->last, sizeof(a->last), "%s", date);
+		a->events++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "replaying the journal");
+}
+
+static void replay_apply(struct ledger_balance *bal, const struct replay_acct *a)
+{
+	if (!a)
+		return;
+	for (int b = 0; b < B_COUNT; b++)
+		bal->b[b] += a->delta.b[b];
+	bal->reports += a->delta.reports;
+	memcpy(bal->last_date, a->last, DATE_LEN);
 }
 
 /* Status: accounts with their balances. */
@@ -648,20 +842,10 @@ int sq_ledger_accounts(struct store *base, const char *dnr, const char *part, co
 	bind_text(st, 1, dnr);
 	bind_text(st, 2, part);
 	bind_text(st, 3, recipient);
-	sqlite3_stmt *moves = NULL;
-	if (as_of) {
-		moves = prep(s,
-			     "SELECT from_bucket, to_bucket, sum(amount), "
-			     " sum(CASE WHEN kind = 'report' THEN 1 ELSE 0 END) - "
-			     " sum(CASE WHEN kind = 'correction' AND EXISTS (SELECT 1 FROM ledger_event r WHERE r.seq = "
-			     "  ledger_event.ref_seq AND r.kind = 'report') THEN 1 ELSE 0 END) "
-			     "FROM ledger_event WHERE part_id = ?1 AND org_id = ?2 AND date <= ?3 "
-			     "GROUP BY from_bucket, to_bucket",
-			     err);
-		if (!moves) {
-			sqlite3_finalize(st);
-			return -1;
-		}
+	struct replay replay = {0};
+	if (as_of && replay_events(s, as_of, &replay, err)) {
+		sqlite3_finalize(st);
+		return -1;
 	}
 	sqlite3_stmt *fund = prep(s,
 				  "SELECT ap.budget_year, ap.uo, ap.anslag, ap.post, ap.post_name, pf.amount "
@@ -670,7 +854,7 @@ int sq_ledger_accounts(struct store *base, const char *dnr, const char *part, co
 				  err);
 	if (!fund) {
 		sqlite3_finalize(st);
-		sqlite3_finalize(moves);
+		replay_release(&replay);
 		return -1;
 	}
 	struct part_funding_row *frows = NULL;
@@ -706,20 +890,7 @@ int sq_ledger_accounts(struct store *base, const char *dnr, const char *part, co
 		struct ledger_balance bal;
 		ledger_open(&bal, sqlite3_column_int64(st, 15) * 100);
 		if (as_of) {
-			sqlite3_reset(moves);
-			sqlite3_bind_int64(moves, 1, sqlite3_column_int64(st, 5));
-			sqlite3_bind_int64(moves, 2, sqlite3_column_int64(st, 26));
-			bind_text(moves, 3, as_of);
-			while (sqlite3_step(moves) == SQLITE_ROW) {
-				int from = bucket_parse(col_text(moves, 0) ? col_text(moves, 0) : "");
-				int to = bucket_parse(col_text(moves, 1) ? col_text(moves, 1) : "");
-				int64_t amount = sqlite3_column_int64(moves, 2);
-				if (from != B_NONE && to != B_NONE) {
-					bal.b[from] -= amount;
-					bal.b[to] += amount;
-				}
-				bal.reports += sqlite3_column_int(moves, 3);
-			}
+			replay_apply(&bal, replay_find(&replay, sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 26), false));
 		} else if (sqlite3_column_type(st, 16) != SQLITE_NULL) {
 			for (int b = 0; b < B_COUNT; b++)
 				bal.b[b] = sqlite3_column_int64(st, 16 + b);
@@ -748,7 +919,7 @@ int sq_ledger_accounts(struct store *base, const char *dnr, const char *part, co
 		}
 	}
 	sqlite3_finalize(st);
-	sqlite3_finalize(moves);
+	replay_release(&replay);
 	sqlite3_finalize(fund);
 	free(frows);
 	strpool_release(&fpool);
@@ -890,50 +1061,35 @@ int sq_ledger_verify(struct store *base, problem_fn fn, void *ctx, long *events,
 	*problems = 0;
 	*events = *accounts = 0;
 	/* Replay: every account's movements, summed, from its allocation. */
+	struct replay replay = {0};
+	if (replay_events(s, NULL, &replay, err))
+		return -1;
 	sqlite3_stmt *st = prep(
 		s,
 		"SELECT a.part_id, a.org_id, a.amount * 100, d.dnr, p.code, o.code, b.allocated, b.avail, "
-		" b.requisitioned, b.registered, b.attested, b.paid, b.lapsed, b.claimed, b.repaid, b.reports, "
-		" b.last_date, (SELECT max(date) FROM ledger_event e WHERE e.part_id = a.part_id AND e.org_id = a.org_id) "
+		" b.requisitioned, b.registered, b.attested, b.paid, b.lapsed, b.claimed, b.repaid, b.reports, b.last_date "
 		"FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id "
 		"JOIN org o ON o.id = a.org_id LEFT JOIN ledger_balance b ON b.part_id = a.part_id AND b.org_id = a.org_id "
 		"ORDER BY a.part_id, a.org_id",
 		err);
-	sqlite3_stmt *mv = prep(s,
-				"SELECT from_bucket, to_bucket, sum(amount), count(*), "
-				" sum(CASE WHEN kind = 'report' THEN 1 ELSE 0 END) - "
-				" sum(CASE WHEN kind = 'correction' AND EXISTS (SELECT 1 FROM ledger_event r WHERE r.seq = "
-				"  ledger_event.ref_seq AND r.kind = 'report') THEN 1 ELSE 0 END) "
-				"FROM ledger_event WHERE part_id = ?1 AND org_id = ?2 GROUP BY from_bucket, to_bucket",
-				err);
-	if (!st || !mv) {
-		sqlite3_finalize(st);
-		sqlite3_finalize(mv);
+	if (!st) {
+		replay_release(&replay);
 		return -1;
 	}
 	int rc;
+	long matched = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ledger_balance replay;
-		ledger_open(&replay, sqlite3_column_int64(st, 2));
-		sqlite3_reset(mv);
-		sqlite3_bind_int64(mv, 1, sqlite3_column_int64(st, 0));
-		sqlite3_bind_int64(mv, 2, sqlite3_column_int64(st, 1));
-		long n = 0;
-		while (sqlite3_step(mv) == SQLITE_ROW) {
-			int from = bucket_parse(col_text(mv, 0) ? col_text(mv, 0) : "");
-			int to = bucket_parse(col_text(mv, 1) ? col_text(mv, 1) : "");
-			int64_t amount = sqlite3_column_int64(mv, 2);
-			if (from != B_NONE && to != B_NONE) {
-				replay.b[from] -= amount;
-				replay.b[to] += amount;
-			}
-			n += sqlite3_column_int(mv, 3);
-			replay.reports += sqlite3_column_int(mv, 4);
-		}
+		struct ledger_balance expect;
+		ledger_open(&expect, sqlite3_column_int64(st, 2));
+		const struct replay_acct *ra = replay_find(&replay, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+							   false);
+		replay_apply(&expect, ra);
+		long n = ra ? ra->events : 0;
+		matched += n;
 		*events += n;
 		const char *dnr = col_text(st, 3), *part = col_text(st, 4), *who = col_text(st, 5);
 		struct bd_error e;
-		if (ledger_balance_check(&replay, &e))
+		if (ledger_balance_check(&expect, &e))
 			problem(fn, ctx, problems, "%s part %s, %s: the events give an impossible account: %s", dnr, part,
 				who, e.msg);
 		bool recorded = sqlite3_column_type(st, 6) != SQLITE_NULL;
@@ -943,26 +1099,33 @@ int sq_ledger_verify(struct store *base, problem_fn fn, void *ctx, long *events,
 			continue;
 		}
 		(*accounts)++;
-		if (sqlite3_column_int64(st, 6) != replay.allocated)
+		if (sqlite3_column_int64(st, 6) != expect.allocated)
 			problem(fn, ctx, problems, "%s part %s, %s: the balance's allocation differs from the locked one",
 				dnr, part, who);
 		for (int b = 0; b < B_COUNT; b++)
-			if (sqlite3_column_int64(st, 7 + b) != replay.b[b])
+			if (sqlite3_column_int64(st, 7 + b) != expect.b[b])
 				problem(fn, ctx, problems,
 					"%s part %s, %s: %s is %lld öre in the balance, %lld öre by the events", dnr, part,
 					who, bucket_name((enum bucket)b), (long long)sqlite3_column_int64(st, 7 + b),
-					(long long)replay.b[b]);
-		if (sqlite3_column_int(st, 15) != replay.reports)
+					(long long)expect.b[b]);
+		if (sqlite3_column_int(st, 15) != expect.reports)
 			problem(fn, ctx, problems, "%s part %s, %s: the report count differs from the events", dnr, part,
 				who);
-		const char *last = col_text(st, 16), *latest = col_text(st, 17);
-		if (!last || !latest || strcmp(last, latest) != 0)
+		const char *last = col_text(st, 16);
+		if (!last || strcmp(last, expect.last_date) != 0)
 			problem(fn, ctx, problems, "%s part %s, %s: the latest event date is %s in the balance, %s by the "
 						   "events",
-				dnr, part, who, last ? last : "none", latest ? latest : "none");
+				dnr, part, who, last ? last : "none", expect.last_date[0] ? expect.last_date : "none");
 	}
 	sqlite3_finalize(st);
-	sqlite3_finalize(mv);
+	/* Events on no allocation cannot happen (foreign keys); say so if
+	 * they do. */
+	long all = 0;
+	for (size_t i = 0; i < replay.n; i++)
+		all += replay.v[i].events;
+	if (all != matched)
+		problem(fn, ctx, problems, "%ld events belong to no allocation row", all - matched);
+	replay_release(&replay);
 	if (rc != SQLITE_DONE)
 		return db_fail(s, err, "replaying the ledger");
 	/* Rules that concern pairs of events. */

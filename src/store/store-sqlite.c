@@ -75,7 +75,7 @@ static int sq_open(struct store **out, const char *path, enum store_open_mode mo
 		return bd_fail(err, "'%s' is not a regular file (expected a bidrag database)", path);
 	struct sqlite_store *s = xcalloc(1, sizeof(*s));
 	s->base.ops = &store_sqlite_ops;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (mode == STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		bd_fail(err, "cannot open database '%s': %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		sqlite3_close(s->db);
@@ -159,6 +159,7 @@ static void sq_rollback(struct store *base)
 	if (s->in_tx)
 		exec(s, "ROLLBACK", NULL);
 	s->in_tx = false;
+	sq_ledger_forget(s); /* its balances may hold what was rolled back */
 }
 
 /* Organisations. */
