@@ -25,8 +25,9 @@ const struct cmd_entry cmd_pay_entry = {
 		 "add     registers a payment; it must be attested by another person before it is paid.\n"
 		 "plan    registers, for every recipient of the decision (or one part), what can be paid now:\n"
 		 "        the allocation of a part paid without requisition, the requisitioned amount of one\n"
-		 "        paid after requisition.  Ids are derived from the decision, part and recipient, so\n"
-		 "        planning twice registers nothing twice.\n"
+		 "        paid after requisition.  Ids are derived from the decision, part, recipient and the\n"
+		 "        account's state, so planning twice registers nothing twice; --id ID makes them\n"
+		 "        ID:PART:RECIPIENT.\n"
 		 "attest  a second person's approval (four eyes): whoever registered cannot attest.\n"
 		 "export  writes every attested, unpaid payment into batch B as an ISO 20022 pain.001.001.03\n"
 		 "        file or a Bankgirot Leverantörsbetalningar file, and marks them executed.  Exporting\n"
@@ -126,7 +127,7 @@ struct plan {
 	struct ledger_input *v;
 	size_t n;
 	struct strpool pool;
-	const char *date, *actor;
+	const char *date, *actor, *id;
 	size_t skipped_window;
 };
 
@@ -148,8 +149,9 @@ static int plan_account(void *ctx, const struct ledger_account *a)
 	}
 	/* The id names the account's state: planning again is a retry; after a
 	 * correction (a new latest event) it is a new plan. */
-	char *id = xasprintf("plan:%s:%s:%s:%s:%lld:%lld", a->dnr, a->part, a->recipient, p->date, (long long)amount,
-			     (long long)a->last_seq);
+	char *id = p->id ? xasprintf("%s:%s:%s", p->id, a->part, a->recipient)
+			 : xasprintf("plan:%s:%s:%s:%s:%lld:%lld", a->dnr, a->part, a->recipient, p->date,
+				     (long long)amount, (long long)a->last_seq);
 	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
 	struct ledger_input in = {.id = strpool_strdup(&p->pool, id), .kind = EV_PAYMENT, .dnr = strpool_strdup(&p->pool, a->dnr), .part = strpool_strdup(&p->pool, a->part),
 				  .recipient = strpool_strdup(&p->pool, a->recipient), .actor = p->actor, .amount = amount};
@@ -170,7 +172,7 @@ static int do_plan(struct pay_opts *o, int n, char **args)
 	int rc = open_register(o->db, false, &s);
 	if (rc)
 		return rc;
-	struct plan p = {.date = date, .actor = ledger_actor(o->by)};
+	struct plan p = {.date = date, .actor = ledger_actor(o->by), .id = o->id};
 	strpool_init(&p.pool);
 	struct bd_error err;
 	if (store_ledger_accounts(s, args[0], o->part, NULL, NULL, plan_account, &p, &err))

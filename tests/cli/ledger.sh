@@ -768,6 +768,9 @@ run deadlines --as-of 2022-03-20 --format json --all
 expect_eq "deadlines json: amounts with a decimal point" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(all("," not in d["outstanding"] for d in json.load(sys.stdin)))')" "True"
 printf 'id,kind,ref,date,by\nc9,correction,late-window,2021-07-01,anna\n' >"$WORK/noreason.csv"
 expect_refused "events import: a correction needs a reason" "noreason.csv:2: a correction needs a reason" events import "$WORK/noreason.csv"
+use planid
+run pay plan $D0 --part samverkansregioner --date 2021-02-15 --by anna --id feb
+expect_out "pay plan --id names the planned payments ID:PART:RECIPIENT" "^recorded feb:samverkansregioner:SVR-NORRA$"
 expect_verified "ledger verify after the fixes"
 
 done_testing
