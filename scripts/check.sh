@@ -6,7 +6,7 @@ total_p=0 total_f=0
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for b in "$@"; do
 	echo "== tests against $b"
-	out=$(tests/run "$b" 2>&1 | tee /dev/stderr | tail -1)
+	out=$(tests/run "$b" 2>&1 | tee -a /dev/stderr | tail -1) # -a: never truncate a log stderr goes to
 	p=$(echo "$out" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
 	f=$(echo "$out" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
 	[ -n "$p" ] || { p=0; f=$((f + 1)); echo "not ok - tests/run $b did not finish"; }
