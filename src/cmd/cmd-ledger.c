@@ -346,6 +346,12 @@ static int event_from_fields(struct batch *b, const char *const *name, const cha
 		return error("%s: by is missing (who recorded the event)", where);
 	if (k == EV_CORRECTION && !in.reason)
 		return error("%s: a correction needs a reason (it is recorded)", where);
+	bool takes_amount = k == EV_REQUISITION || k == EV_PAYMENT || k == EV_REPAY_CLAIM || k == EV_REPAY_RECEIVE ||
+			    k == EV_REPORT;
+	if (amount && !takes_amount)
+		return error("%s: an event of kind '%s' takes no amount (it moves what its rule says)", where, kind);
+	if (!amount && takes_amount)
+		return error("%s: amount is missing%s", where, k == EV_REPORT ? " (the unused amount the report declares)" : "");
 	if (amount) {
 		char why[200];
 		if (money_parse_ore(amount, NUM_SUFFIX_MONEY, &in.amount, why, sizeof(why)))
@@ -376,6 +382,12 @@ static int on_csv_row(const struct csv_row *row, void *vctx, struct bd_error *er
 						    "ref",    "date",     "by",     "amount",    "signed_by",
 						    "override", "reason", "received", NULL};
 		for (size_t i = 0; i < row->nfields; i++) {
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(row->field[i], row->field[j]) == 0) {
+					c->rc = error("%s:%zu: the column '%s' appears twice in the header", c->origin,
+						      row->line, row->field[i]);
+					return -1;
+				}
 			bool ok = false;
 			for (size_t k = 0; known[k] && !ok; k++)
 				ok = strcmp(known[k], row->field[i]) == 0;

@@ -49,9 +49,9 @@ static int parse(int argc, char **argv, struct pay_opts *o)
 		{"db", required_argument, NULL, 'D'},        {"id", required_argument, NULL, 'i'},
 		{"by", required_argument, NULL, 'b'},        {"part", required_argument, NULL, 'p'},
 		{"recipient", required_argument, NULL, 'r'}, {"amount", required_argument, NULL, 'a'},
-		{"date", required_argument, NULL, 'd'},      {"override", required_argument, NULL, 'o'},
+		{"date", required_argument, NULL, 'd'},      {"override", required_argument, NULL, 'V'},
 		{"batch", required_argument, NULL, 'B'},     {"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'O'},    {"from", required_argument, NULL, 'F'},
+		{"output", required_argument, NULL, 'o'},    {"from", required_argument, NULL, 'F'},
 		{"state", required_argument, NULL, 's'},     {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -67,10 +67,10 @@ static int parse(int argc, char **argv, struct pay_opts *o)
 		case 'r': o->recipient = optarg; break;
 		case 'a': o->amount = optarg; break;
 		case 'd': o->date = optarg; break;
-		case 'o': o->override = optarg; break;
+		case 'V': o->override = optarg; break; /* no short form: an override is spelt out */
 		case 'B': o->batch = optarg; break;
 		case 'f': o->format = optarg; break;
-		case 'O': o->output = optarg; break;
+		case 'o': o->output = optarg; break;
 		case 'F': o->from = optarg; break;
 		case 's': o->state = optarg; break;
 		case 'h': print_usage(stdout, &cmd_pay_entry); return -1;
@@ -141,9 +141,9 @@ static int plan_account(void *ctx, const struct ledger_account *a)
 		return 0;
 	/* Outside its window a part is not planned: paying it then needs a
 	 * recorded override, one payment at a time. */
-	if (t->mode == PAY_WITHOUT_REQUISITION &&
-	    ((t->from[0] && (strcmp(p->date, t->from) < 0 || strcmp(p->date, t->to) > 0)) ||
-	     (t->by[0] && strcmp(p->date, t->by) > 0))) {
+	if ((t->mode == PAY_WITHOUT_REQUISITION && t->from[0] &&
+	     (strcmp(p->date, t->from) < 0 || strcmp(p->date, t->to) > 0)) ||
+	    (t->by[0] && strcmp(p->date, t->by) > 0)) {
 		p->skipped_window++;
 		return 0;
 	}
@@ -153,8 +153,15 @@ static int plan_account(void *ctx, const struct ledger_account *a)
 			 : xasprintf("plan:%s:%s:%s:%s:%lld:%lld", a->dnr, a->part, a->recipient, p->date,
 				     (long long)amount, (long long)a->last_seq);
 	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
-	struct ledger_input in = {.id = strpool_strdup(&p->pool, id), .kind = EV_PAYMENT, .dnr = strpool_strdup(&p->pool, a->dnr), .part = strpool_strdup(&p->pool, a->part),
-				  .recipient = strpool_strdup(&p->pool, a->recipient), .actor = p->actor, .amount = amount};
+	struct ledger_input in = {
+		.id = strpool_strdup(&p->pool, id),
+		.kind = EV_PAYMENT,
+		.dnr = strpool_strdup(&p->pool, a->dnr),
+		.part = strpool_strdup(&p->pool, a->part),
+		.recipient = strpool_strdup(&p->pool, a->recipient),
+		.actor = p->actor,
+		.amount = amount,
+	};
 	memcpy(in.date, p->date, DATE_LEN);
 	p->v[p->n++] = in;
 	free(id);
@@ -207,7 +214,7 @@ static int do_attest(struct pay_opts *o, int n, char **args)
 	if (rc)
 		return rc;
 	struct ledger_input *v = xcalloc((size_t)n, sizeof(*v));
-	char (*ids)[200] = xcalloc((size_t)n, 200);
+	char **ids = xcalloc((size_t)n, sizeof(char *));
 	struct bd_error err;
 	for (int i = 0; i < n && !rc; i++) {
 		/* attest:P names the payment's attestation, so attesting again is
@@ -217,17 +224,19 @@ static int do_attest(struct pay_opts *o, int n, char **args)
 		if (store_ledger_refs(s, args[i], "attest", &total, &corrected, &err))
 			rc = io_error(err.msg);
 		if (o->id)
-			snprintf(ids[i], 200, "%s", o->id);
+			ids[i] = xstrdup(o->id);
 		else if (corrected == 0)
-			snprintf(ids[i], 200, "attest:%s", args[i]);
+			ids[i] = xasprintf("attest:%s", args[i]);
 		else
-			snprintf(ids[i], 200, "attest:%s:%d", args[i], corrected + 1);
+			ids[i] = xasprintf("attest:%s:%d", args[i], corrected + 1);
 		v[i] = (struct ledger_input){.id = ids[i], .kind = EV_ATTEST, .ref = args[i], .actor = o->by};
 		memcpy(v[i].date, date, DATE_LEN);
 	}
 	if (!rc)
 		rc = ledger_record_batch(s, v, (size_t)n, false);
 	store_close(s);
+	for (int i = 0; i < n; i++)
+		free(ids[i]);
 	free(v);
 	free(ids);
 	return rc;
@@ -244,11 +253,23 @@ static int collect_payment(void *ctx, const struct payment_row *p)
 {
 	struct rows *r = ctx;
 	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
-	r->v[r->n++] = (struct payment_row){strpool_strdup(&r->pool, p->id),        strpool_strdup(&r->pool, p->dnr),       strpool_strdup(&r->pool, p->part),
-					    strpool_strdup(&r->pool, p->recipient), strpool_strdup(&r->pool, p->recipient_name), strpool_strdup(&r->pool, p->payee_name),
-					    strpool_strdup(&r->pool, p->orgnr),     strpool_strdup(&r->pool, p->bankgiro),  strpool_strdup(&r->pool, p->plusgiro),
-					    strpool_strdup(&r->pool, p->reference), p->amount,            strpool_strdup(&r->pool, p->date),
-					    strpool_strdup(&r->pool, p->registered_by)};
+	struct strpool *pool = &r->pool;
+	r->v[r->n++] = (struct payment_row){
+		.id = strpool_strdup(pool, p->id),
+		.dnr = strpool_strdup(pool, p->dnr),
+		.part = strpool_strdup(pool, p->part),
+		.recipient = strpool_strdup(pool, p->recipient),
+		.recipient_name = strpool_strdup(pool, p->recipient_name),
+		.payee_name = strpool_strdup(pool, p->payee_name),
+		.orgnr = strpool_strdup(pool, p->orgnr),
+		.bankgiro = strpool_strdup(pool, p->bankgiro),
+		.plusgiro = strpool_strdup(pool, p->plusgiro),
+		.reference = strpool_strdup(pool, p->reference),
+		.amount = p->amount,
+		.date = strpool_strdup(pool, p->date),
+		.registered_by = strpool_strdup(pool, p->registered_by),
+		.exec_date = strpool_strdup(pool, p->exec_date),
+	};
 	return 0;
 }
 
@@ -327,7 +348,15 @@ static int do_export(struct pay_opts *o, int n)
 		rc = error("the paying organisation %s has no bankgiro (set one with 'bidrag org set')", debtor.name);
 		goto rollback;
 	}
-	struct payfile_header h = {.batch = o->batch, .date = date, .debtor_name = debtor.name,
+	/* A batch exported before in the other format keeps its date. */
+	const char *exec_date = date;
+	if (!fresh && rows.v[0].exec_date) {
+		exec_date = rows.v[0].exec_date;
+		if (strcmp(exec_date, date) != 0)
+			fprintf(stderr, "batch %s was executed on %s: the file has that date, not %s\n", o->batch, exec_date,
+				date);
+	}
+	struct payfile_header h = {.batch = o->batch, .date = exec_date, .debtor_name = debtor.name,
 				   .debtor_orgnr = debtor.orgnr, .debtor_bankgiro = debtor.bankgiro};
 	struct buf out;
 	buf_init(&out, 256u << 20);
@@ -365,19 +394,33 @@ static int do_export(struct pay_opts *o, int n)
 			goto rollback;
 		}
 	}
+	/* The output opens before the payments are recorded as executed: no
+	 * batch is paid whose file cannot be written. */
+	FILE *f = open_output(o->output);
+	if (!f) {
+		buf_release(&out);
+		rc = EXIT_IO;
+		goto rollback;
+	}
 	if (store_batch_file_put(s, o->batch, o->format, (int)rows.n, total, out.data, out.len, &err) ||
 	    store_commit(s, &err)) {
 		buf_release(&out);
+		close_output(f, o->output);
 		rc = io_error(err.msg);
 		goto rollback;
 	}
-	file = out.data;
-	len = out.len;
 	char a[NUM_BUFSZ];
 	fprintf(stderr, "batch %s: %zu payment%s, %s kr, exported as %s\n", o->batch, rows.n, rows.n == 1 ? "" : "s",
 		fmt_ore(total, a), o->format);
+	fwrite(out.data, 1, out.len, f);
+	buf_release(&out);
+	if (close_output(f, o->output)) {
+		fprintf(stderr, "the batch is recorded as executed: run the same export again to write its file\n");
+		rc = EXIT_IO;
+	}
+	goto done;
 write:;
-	FILE *f = open_output(o->output);
+	f = open_output(o->output);
 	if (!f) {
 		rc = EXIT_IO;
 	} else {

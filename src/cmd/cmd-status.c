@@ -313,8 +313,15 @@ int cmd_status(int argc, char **argv)
 			   dnr ? dnr : "", o.part ? ", part " : "", o.part ? o.part : "", recipient ? ", recipient " : "",
 			   recipient ? recipient : "");
 	if (!rc) {
-		if (by_post)
+		if (by_post) {
 			qsort(rows.v, rows.n, sizeof(*rows.v), cmp_post);
+			/* Each figure was split on its own; what is left on a post
+			 * follows from the post's own figures, so each row adds up. */
+			for (size_t i = 0; i < rows.n; i++) {
+				int64_t *f = rows.v[i].f;
+				f[F_OUTSTANDING] = f[F_ALLOCATED] - f[F_LAPSED] - f[F_PAID];
+			}
+		}
 		static const struct tcol rcols[] = {
 			{"Beslut", "dnr", COL_TEXT, false, -1},
 			{"Del", "part", COL_TEXT, false, -1},

@@ -128,6 +128,9 @@ int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 		return bd_fail(err, "date '%s' is not a date (expected YYYY-MM-DD)", e->date);
 	if (!e->actor || !*e->actor)
 		return bd_fail(err, "no actor: every event names who recorded it");
+	/* Names are compared for four eyes: they must be kept whole. */
+	if (strlen(e->actor) > LEDGER_ACTOR_MAX)
+		return bd_fail(err, "the name of who records the event is longer than %d bytes", LEDGER_ACTOR_MAX);
 	if (e->amount < 0)
 		return bd_fail(err, "amount %s is negative", kr(e->amount, x));
 	bool needs_amount = e->kind == EV_REQUISITION || e->kind == EV_PAYMENT || e->kind == EV_REPAY_CLAIM ||
@@ -233,7 +236,7 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 		if (same_person(ref->actor, e->actor))
 			return bd_fail(err, "four eyes: %s registered this payment and cannot also attest it; another "
 					    "person must",
-				       e->actor);
+				       ref->actor);
 		if (b->b[B_REGISTERED] < ref->amount)
 			return bd_fail(err, "internal: the account holds %s registered, less than the payment's %s",
 				       kr(b->b[B_REGISTERED], x), kr(ref->amount, y));

@@ -63,13 +63,16 @@ struct ledger_terms {
 	bool lapses;
 };
 
+/* The longest name of who records an event (--by). */
+#define LEDGER_ACTOR_MAX 100
+
 /* What an attest, execute or correction refers to: an earlier event and
  * where its money is now. */
 struct ledger_ref {
 	enum event_kind kind;
 	int64_t amount;
 	enum bucket from, to; /* as it moved */
-	char actor[128];
+	char actor[LEDGER_ACTOR_MAX + 1];
 	bool attested, executed, corrected; /* for a payment: its state now */
 	bool ref_corrected;                  /* the event itself was corrected */
 	bool overridden;                     /* the payment was registered with an override of its window */

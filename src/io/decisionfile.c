@@ -96,6 +96,13 @@ static int get_str(struct rd *r, const json_t *obj, const char *key, const char 
 	const char *s = json_string_value(v);
 	if (required && !*s)
 		return fail(r, p, "empty (expected text)");
+	/* Control characters would break payment files and tables; only the
+	 * free text may have line breaks. */
+	bool multiline = strcmp(key, "text") == 0 || strcmp(key, "notes") == 0;
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c < 0x20 && !(multiline && (*c == '\n' || *c == '\t')))
+			return fail(r, p, "a control character (0x%02x) at position %zu (expected plain text)",
+				    (unsigned char)*c, (size_t)(c - s) + 1);
 	*out = decision_strdup(r->d, s);
 	return 0;
 }
@@ -731,6 +738,10 @@ int decisionfile_parse(struct decision *d, const char *data, size_t len, const c
 	    get_str(&r, root, "notes", "", false, &d->notes))
 		goto done;
 	memcpy(d->date, date, DATE_LEN);
+	if (strlen(d->dnr) > 100) {
+		fail(&r, "dnr", "longer than 100 characters");
+		goto done;
+	}
 	bool bad;
 	const json_t *ad = get_obj(&r, root, "addressee", "", false, &bad);
 	if (bad)

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libical/ical.h>
 
@@ -24,9 +25,12 @@ char *ics_write(const struct ics_event *ev, size_t n, const char *stamp, struct 
 		bd_fail(err, "cannot create the calendar");
 		return NULL;
 	}
-	struct icaltimetype dtstamp = ical_date(stamp);
-	dtstamp.is_date = 0;
-	dtstamp.zone = icaltimezone_get_utc_timezone();
+	/* DTSTAMP is when the file was made; SEQUENCE grows with it, so a
+	 * calendar that imports a newer file updates its entries. */
+	(void)stamp;
+	time_t now = time(NULL);
+	struct icaltimetype dtstamp = icaltime_from_timet_with_zone(now, 0, icaltimezone_get_utc_timezone());
+	int sequence = (int)((now - 1577836800) / 60); /* minutes since 2020 */
 	for (size_t i = 0; i < n; i++) {
 		struct icaltimetype start = ical_date(ev[i].date);
 		struct icaltimetype end = start;
@@ -35,7 +39,7 @@ char *ics_write(const struct ics_event *ev, size_t n, const char *stamp, struct 
 			ICAL_VEVENT_COMPONENT, icalproperty_new_uid(ev[i].uid), icalproperty_new_dtstamp(dtstamp),
 			icalproperty_new_dtstart(start), icalproperty_new_dtend(end), icalproperty_new_summary(ev[i].summary),
 			icalproperty_new_description(ev[i].description), icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT),
-			(void *)0);
+			icalproperty_new_sequence(sequence), (void *)0);
 		icalcomponent_add_component(cal, e);
 	}
 	char *s = icalcomponent_as_ical_string_r(cal);

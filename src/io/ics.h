@@ -15,7 +15,8 @@ struct ics_event {
 	const char *description;
 };
 
-/* ics_write: a VCALENDAR with the events; stamp (YYYY-MM-DD) is DTSTAMP.
+/* ics_write: a VCALENDAR with the events, stamped (DTSTAMP, SEQUENCE) with
+ * the time it is made; stamp (the as-of date) is kept for the description.
  * Returns a malloc'd string with CRLF line ends, or NULL. */
 char *ics_write(const struct ics_event *ev, size_t n, const char *stamp, struct bd_error *err);
 

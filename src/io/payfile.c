@@ -40,14 +40,15 @@ static int check_accounts(const struct payment_row *p, size_t n, struct bd_error
 	return 0;
 }
 
-/* The remittance text: the decision's dnr; the recipient the money is for,
- * when it is paid to someone else (the RCC through SKR); the payee's own
- * reference. */
+/* The remittance text: the decision's dnr; the payee's own reference (what
+ * the payee matches the payment by, so it comes before anything that may be
+ * cut); the recipient the money is for, when it is paid to someone else (the
+ * RCC through SKR). */
 static void remittance(const struct payment_row *r, char *out, size_t n)
 {
 	bool other = r->recipient_name && r->payee_name && strcmp(r->recipient_name, r->payee_name) != 0;
-	snprintf(out, n, "%s%s%s%s%s", r->dnr, other ? " " : "", other ? r->recipient_name : "",
-		 r->reference && *r->reference ? " " : "", r->reference ? r->reference : "");
+	snprintf(out, n, "%s%s%s%s%s", r->dnr, r->reference && *r->reference ? " " : "", r->reference ? r->reference : "",
+		 other ? " " : "", other ? r->recipient_name : "");
 }
 
 /* An OCR reference goes structured; anything else is free text. */
@@ -401,12 +402,24 @@ int lb_write(const struct payfile_header *h, const struct payment_row *p, size_t
 		 * an OCR number instead). */
 		lb_text(out, r->dnr, 20);
 		buf_adds(out, "\r\n");
-		if (info && bg) {
+		/* As many information records as the text needs (at most five). */
+		for (const char *t = text; info && bg && *t;) {
+			char chunk[256];
+			utf8_prefix(t, 50, chunk, sizeof(chunk));
+			/* Break between words when the text goes on. */
+			char *space = strlen(chunk) < strlen(t) ? strrchr(chunk, ' ') : NULL;
+			if (space && t[strlen(chunk)] != ' ')
+				*space = '\0';
 			buf_adds(out, "25");
 			lb_number(out, acct, 10);
-			lb_text(out, text, 50);
+			lb_text(out, chunk, 50);
 			lb_text(out, "", 18);
 			buf_adds(out, "\r\n");
+			t += strlen(chunk);
+			while (*t == ' ')
+				t++;
+			if (t - text > 250)
+				break;
 		}
 		total += r->amount;
 	}

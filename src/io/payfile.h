@@ -9,9 +9,10 @@
  *    schema (compiled in) before it is handed out.
  *  - Bankgirot Leverantörsbetalningar (LB): 80-column ISO 8859-1 records:
  *    11 opening, 14 payment to a bankgiro, 25 information to the payee (the
- *    remittance text when it does not fit the payment record's 25
- *    characters), 54 payment to a plusgiro, 29 summary (count of payment
- *    records and total in öre).  No library writes this format.
+ *    remittance text, 50 characters a record, when it does not fit the
+ *    payment record's 25), 54 payment to a plusgiro (its 25 characters
+ *    only), 29 summary (count of payment records and total in öre).  No
+ *    library writes this format.
  *
  * Amounts are öre.  Payments without an account fail, naming the payment. */
 #ifndef BIDRAG_PAYFILE_H

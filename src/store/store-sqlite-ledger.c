@@ -31,11 +31,13 @@ enum {
 	ST_REF_STATE,
 	ST_PART_BY_ID,
 	ST_DATA_VERSION,
+	ST_PAYEE,
 	ST_COUNT,
 };
 
 static const char *const sql[ST_COUNT] = {
-	[ST_FIND_EVENT] = "SELECT digest, kind, actor, date FROM ledger_event WHERE id = ?1",
+	[ST_FIND_EVENT] = "SELECT digest, kind, actor, date, EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = "
+			  "ledger_event.seq AND c.kind = 'correction') FROM ledger_event WHERE id = ?1",
 	/* A known id is not an error here: the caller looks at what it names. */
 	[ST_INSERT_EVENT] = "INSERT INTO ledger_event (id, digest, kind, part_id, org_id, amount, from_bucket, to_bucket, "
 			    "date, actor, ref_seq, batch, detail, recorded) "
@@ -56,6 +58,15 @@ static const char *const sql[ST_COUNT] = {
 	[ST_PART_BY_ID] = "SELECT p.id, p.pay_mode, p.pay_from, p.pay_to, p.pay_by, p.requisition_deadline, p.lapses, "
 			  "d.date FROM part p JOIN decision d ON d.id = p.decision_id WHERE p.id = ?1",
 	[ST_DATA_VERSION] = "PRAGMA data_version",
+	/* Who a payment goes to: the row's payee, else the part's, else the
+	 * recipient; each with its own account or its organisation's. */
+	[ST_PAYEE] = "SELECT py.id, po.name, po.orgnr, py.bankgiro, py.plusgiro, py.reference, po.bankgiro, po.plusgiro, "
+		     " po.payment_ref, ppy.id, ppo.name, ppo.orgnr, ppy.bankgiro, ppy.plusgiro, ppy.reference, ppo.bankgiro, "
+		     " ppo.plusgiro, ppo.payment_ref, o.name, o.orgnr, o.bankgiro, o.plusgiro, o.payment_ref "
+		     "FROM allocation al JOIN part p ON p.id = al.part_id JOIN org o ON o.id = al.org_id "
+		     "LEFT JOIN payee py ON py.id = al.payee_id LEFT JOIN org po ON po.id = py.org_id "
+		     "LEFT JOIN payee ppy ON ppy.id = p.payee_id LEFT JOIN org ppo ON ppo.id = ppy.org_id "
+		     "WHERE al.part_id = ?1 AND al.org_id = ?2",
 	[ST_REF_STATE] = "SELECT e.kind, EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = e.seq AND c.kind = "
 			 "'correction') FROM ledger_event e WHERE e.ref_seq = ?1",
 };
@@ -163,6 +174,8 @@ struct account {
 	size_t part; /* index into parts */
 	bool dirty;
 	int64_t last_seq;
+	json_t *payee;      /* the payee as a payment registered now records it (lazily) */
+	char *payment_detail; /* {"payee": ...}: the detail of a payment with nothing else to record */
 };
 
 struct ledger_cache {
@@ -184,6 +197,8 @@ struct ledger_cache {
 	size_t naccounts;
 };
 
+static void accounts_reset(struct ledger_cache *c);
+
 void sq_ledger_cache_free(struct sqlite_store *s)
 {
 	struct ledger_cache *c = s->ledger;
@@ -191,6 +206,7 @@ void sq_ledger_cache_free(struct sqlite_store *s)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(c->st[i]);
+	accounts_reset(c);
 	map_release(&c->part_by_name);
 	map_release(&c->org_by_text);
 	map_release(&c->account_by_ids);
@@ -222,6 +238,10 @@ static struct ledger_cache *cache(struct sqlite_store *s, struct bd_error *err)
  * was rolled back. */
 static void accounts_reset(struct ledger_cache *c)
 {
+	for (size_t i = 0; i < c->naccounts; i++) {
+		json_decref(c->accounts[i].payee);
+		free(c->accounts[i].payment_detail);
+	}
 	map_release(&c->account_by_ids);
 	c->naccounts = 0;
 	c->accounts_valid = false;
@@ -427,11 +447,71 @@ static void digest_of(const struct ledger_input *e, char out[65])
 	sodium_bin2hex(out, 65, d, sizeof(d));
 }
 
-static char *detail_json(const struct ledger_input *e, int64_t declared)
+/* The payee of a payment, fixed when it is registered: the attestation
+ * covers it, and the payment file pays exactly it, whatever changes later. */
+static int account_payee(struct sqlite_store *s, struct ledger_cache *c, struct account *a, struct bd_error *err)
 {
-	if (!e->signed_by && !e->override && !e->reason && !e->received_given && e->kind != EV_REPORT)
+	if (a->payee)
+		return 0;
+	sqlite3_stmt *st = c->st[ST_PAYEE];
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, a->part_id);
+	sqlite3_bind_int64(st, 2, a->org_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return db_fail(s, err, "reading a payee");
+	}
+	/* The first of: the row's payee (col 0), the part's (9), the recipient
+	 * (18).  Name and account come from the same one. */
+	int base = sqlite3_column_type(st, 0) != SQLITE_NULL ? 0 : sqlite3_column_type(st, 9) != SQLITE_NULL ? 9 : -1;
+	const char *name, *orgnr, *bg, *pg, *ref;
+	if (base >= 0) {
+		name = col_text(st, base + 1);
+		orgnr = col_text(st, base + 2);
+		bg = col_text(st, base + 3);
+		pg = col_text(st, base + 4);
+		ref = col_text(st, base + 5);
+		if (!bg && !pg) { /* the payee's organisation's own account */
+			bg = col_text(st, base + 6);
+			pg = col_text(st, base + 7);
+		}
+		if (!ref)
+			ref = col_text(st, base + 8);
+	} else {
+		name = col_text(st, 18);
+		orgnr = col_text(st, 19);
+		bg = col_text(st, 20);
+		pg = col_text(st, 21);
+		ref = col_text(st, 22);
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(name ? name : ""));
+	if (orgnr)
+		json_object_set_new(o, "orgnr", json_string(orgnr));
+	if (bg)
+		json_object_set_new(o, "bankgiro", json_string(bg));
+	else if (pg)
+		json_object_set_new(o, "plusgiro", json_string(pg));
+	if (ref && *ref)
+		json_object_set_new(o, "reference", json_string(ref));
+	sqlite3_reset(st);
+	a->payee = o;
+	json_t *d = json_pack("{s:O}", "payee", o);
+	a->payment_detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	return 0;
+}
+
+static char *detail_json(const struct ledger_input *e, int64_t declared, const struct account *a)
+{
+	bool other = e->signed_by || e->override || e->reason || e->received_given || e->kind == EV_REPORT;
+	if (e->kind == EV_PAYMENT && !other)
+		return xstrdup(a->payment_detail);
+	if (!other)
 		return NULL;
 	json_t *o = json_object();
+	if (e->kind == EV_PAYMENT)
+		json_object_set(o, "payee", a->payee);
 	if (e->signed_by)
 		json_object_set_new(o, "signed_by", json_string(e->signed_by));
 	if (e->override)
@@ -551,7 +631,14 @@ static int id_known(struct sqlite_store *s, struct ledger_cache *c, const struct
 		return db_fail(s, err, "looking up an event id");
 	}
 	if (strcmp(col_text(st, 0), digest) == 0) {
+		bool corrected = sqlite3_column_int(st, 4) != 0;
 		sqlite3_reset(st);
+		/* A retry of an event that was corrected since is not a retry:
+		 * "already recorded" would hide that nothing is in effect. */
+		if (corrected)
+			return bd_fail(err, "event id '%s' was recorded and then corrected: to record it again, give it a "
+					    "new --id",
+				       e->id);
 		return 1;
 	}
 	/* Say what the id already names, so the user can tell a retry with
@@ -614,11 +701,20 @@ int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n
 	c->data_version = version;
 	char now[32];
 	now_iso(now, sizeof(now));
+	/* A date more than a year ahead is a typo, and would freeze its account
+	 * (events are kept in date order). */
+	char limit[32];
+	snprintf(limit, sizeof(limit), "%04d%.6s", (int)(strtol(now, NULL, 10) % 10000) + 1, now + 4);
 	for (size_t i = 0; i < n; i++) {
 		const struct ledger_input *e = &ev[i];
 		*failed_at = i;
 		if (!e->id || !*e->id)
 			goto fail_msg_id;
+		if (strcmp(e->date, limit) > 0) {
+			accounts_reset(c);
+			return bd_fail(err, "dated %s, more than a year from today (events are recorded as they happen)",
+				       e->date);
+		}
 		if (e->kind < 0 || e->kind >= EV_COUNT) {
 			accounts_reset(c);
 			return bd_fail(err, "unknown event kind");
@@ -653,7 +749,12 @@ int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n
 			accounts_reset(c);
 			return -1;
 		}
-		char *detail = detail_json(e, e->amount);
+		if (le.kind == EV_PAYMENT && account_payee(s, c, acct, err)) {
+			acct->bal = before;
+			accounts_reset(c);
+			return -1;
+		}
+		char *detail = detail_json(e, e->amount, acct);
 		sqlite3_stmt *st = c->st[ST_INSERT_EVENT];
 		sqlite3_reset(st);
 		bind_text(st, 1, e->id);
@@ -932,26 +1033,23 @@ int sq_payments(struct store *base, const char *state, const char *batch, paymen
 		struct bd_error *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	/* The account to pay: the row's payee, else the part's payee, else the
-	 * recipient; each with its organisation's account as a fallback. */
+	/* The payee and account are those recorded with the payment when it
+	 * was registered (and attested): not whatever the register says now. */
 	sqlite3_stmt *st = prep(
 		s,
 		"WITH pay AS (SELECT e.*, "
 		"  EXISTS (SELECT 1 FROM ledger_event a WHERE a.ref_seq = e.seq AND a.kind = 'attest' AND NOT EXISTS "
 		"   (SELECT 1 FROM ledger_event c WHERE c.ref_seq = a.seq AND c.kind = 'correction')) AS attested, "
 		"  (SELECT x.batch FROM ledger_event x WHERE x.ref_seq = e.seq AND x.kind = 'execute') AS exec_batch, "
+		"  (SELECT x.date FROM ledger_event x WHERE x.ref_seq = e.seq AND x.kind = 'execute') AS exec_date, "
 		"  EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = e.seq AND c.kind = 'correction') AS corrected "
 		" FROM ledger_event e WHERE e.kind = 'payment') "
-		"SELECT e.id, d.dnr, p.code, o.code, o.name, coalesce(po.name, ppo.name, o.name), "
-		" coalesce(po.orgnr, ppo.orgnr, o.orgnr), e.amount, e.date, "
-		" py.id, py.bankgiro, py.plusgiro, po.bankgiro, po.plusgiro, "
-		" ppy.id, ppy.bankgiro, ppy.plusgiro, ppo.bankgiro, ppo.plusgiro, o.bankgiro, o.plusgiro, "
-		" coalesce(py.reference, ppy.reference, po.payment_ref, ppo.payment_ref, o.payment_ref), e.actor "
+		"SELECT e.id, d.dnr, p.code, o.code, o.name, json_extract(e.detail, '$.payee.name'), "
+		" json_extract(e.detail, '$.payee.orgnr'), e.amount, e.date, json_extract(e.detail, '$.payee.bankgiro'), "
+		" json_extract(e.detail, '$.payee.plusgiro'), json_extract(e.detail, '$.payee.reference'), e.actor, "
+		" e.exec_date "
 		"FROM pay e JOIN part p ON p.id = e.part_id JOIN decision d ON d.id = p.decision_id "
 		"JOIN org o ON o.id = e.org_id "
-		"JOIN allocation al ON al.part_id = e.part_id AND al.org_id = e.org_id "
-		"LEFT JOIN payee py ON py.id = al.payee_id LEFT JOIN org po ON po.id = py.org_id "
-		"LEFT JOIN payee ppy ON ppy.id = p.payee_id LEFT JOIN org ppo ON ppo.id = ppy.org_id "
 		"WHERE NOT e.corrected AND CASE ?1 "
 		" WHEN 'registered' THEN NOT e.attested AND e.exec_batch IS NULL "
 		" WHEN 'attested' THEN e.attested AND e.exec_batch IS NULL "
@@ -964,27 +1062,21 @@ int sq_payments(struct store *base, const char *state, const char *batch, paymen
 	bind_text(st, 2, batch);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		/* The first of row payee, part payee, recipient with an account. */
-		const char *bg = NULL, *pg = NULL;
-		static const int pairs[][2] = {{10, 11}, {12, 13}, {15, 16}, {17, 18}, {19, 20}};
-		for (size_t k = 0; k < BD_ARRAY_LEN(pairs) && !bg && !pg; k++) {
-			bg = col_text(st, pairs[k][0]);
-			pg = col_text(st, pairs[k][1]);
-		}
 		struct payment_row p = {
 			.id = col_text(st, 0),
 			.dnr = col_text(st, 1),
 			.part = col_text(st, 2),
 			.recipient = col_text(st, 3),
 			.recipient_name = col_text(st, 4),
-			.payee_name = col_text(st, 5),
+			.payee_name = col_text(st, 5) ? col_text(st, 5) : col_text(st, 4),
 			.orgnr = col_text(st, 6),
 			.amount = sqlite3_column_int64(st, 7),
 			.date = col_text(st, 8),
-			.bankgiro = bg,
-			.plusgiro = bg ? NULL : pg,
-			.reference = col_text(st, 21),
-			.registered_by = col_text(st, 22),
+			.bankgiro = col_text(st, 9),
+			.plusgiro = col_text(st, 10),
+			.reference = col_text(st, 11),
+			.registered_by = col_text(st, 12),
+			.exec_date = col_text(st, 13),
 		};
 		if (fn(ctx, &p)) {
 			sqlite3_finalize(st);

@@ -48,6 +48,19 @@ static int migrate(struct sqlite_store *s, struct bd_error *err)
 			return bd_fail(err, "internal: migration '%s' is not compiled in", migrations[v]);
 		if (exec(s, "BEGIN IMMEDIATE", err))
 			return -1;
+		/* Another process may have migrated while we waited for the lock. */
+		st = prep(s, "PRAGMA user_version", err);
+		int now = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+		sqlite3_finalize(st);
+		if (now < 0) {
+			exec(s, "ROLLBACK", NULL);
+			return -1;
+		}
+		if (now > v) {
+			exec(s, "COMMIT", NULL);
+			v = now - 1;
+			continue;
+		}
 		char set[64];
 		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
 		if (exec(s, f->data, err) || exec(s, set, err)) {
@@ -147,8 +160,10 @@ static int sq_begin(struct store *base, struct bd_error *err)
 static int sq_commit(struct store *base, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
-	if (exec(s, "COMMIT", err))
+	if (exec(s, "COMMIT", err)) {
+		sq_ledger_forget(s); /* what it kept was not written */
 		return -1;
+	}
 	s->in_tx = false;
 	return 0;
 }
@@ -428,6 +443,7 @@ static int sq_org_set(struct store *base, const char *code, const struct org *o,
 	bind_text(st, 6, o->payment_ref);
 	if (step_done(s, st, "changing an organisation", err))
 		return -1;
+	sq_ledger_forget(s);
 	return sqlite3_changes(s->db) ? 0 : 1;
 }
 

@@ -218,6 +218,7 @@ struct payment_row {
 	int64_t amount;        /* öre */
 	const char *date;
 	const char *registered_by;
+	const char *exec_date; /* executed payments: the day the file was made */
 };
 typedef int (*payment_fn)(void *ctx, const struct payment_row *p);
 /* store_payments: payments (not corrected) in a state: "registered" (not

@@ -172,13 +172,13 @@ expect_out "pain.001: end-to-end ids are unique" "^endtoend-unique True$"
 expect_eq "pain.001: every transaction has the dnr in its remittance information" "$(printf '%s\n' "$OUT" | grep '^tx ' | grep -Evc "\\|$D0( |$)")" "0"
 expect_out "pain.001: a region paid to its organisation's bankgiro (BGNR, SESBA 9900)" "^tx Region Gotland\|$(bg 5109000 | tr -d -)\|BGNR\|SESBA\|9900\|1242480.00\|SEK\|$D0$"
 expect_out "pain.001: Norra's payee and bankgiro 5728-3905 from the decision, with the samverkansregion and the reference" \
-	"^tx Norra sjukvårdsregionförbundet\|57283905\|BGNR\|SESBA\|9900\|10000000.00\|SEK\|$D0 Norra samverkansregionen 0319200$"
+	"^tx Norra sjukvårdsregionförbundet\|57283905\|BGNR\|SESBA\|9900\|10000000.00\|SEK\|$D0 0319200 Norra samverkansregionen$"
 expect_out "pain.001: Region Värmland's plusgiro 3 70 20-5 as 370205, PGNR, clearing 9960" \
 	"^tx Region Värmland\|370205\|PGNR\|SESBA\|9960\|10000000.00\|SEK\|$D0 Uppsala-Örebro samverkansregion$"
 expect_out "pain.001: Sydöstra (no account in the decision) falls back to Region Jönköpings län's bankgiro" \
-	"^tx Region Jönköpings län\|$(bg 5106000 | tr -d -)\|BGNR\|SESBA\|9900\|10000000.00\|SEK\|$D0 Sydöstra samverkansregionen Ansvar 418879$"
+	"^tx Region Jönköpings län\|$(bg 5106000 | tr -d -)\|BGNR\|SESBA\|9900\|10000000.00\|SEK\|$D0 Ansvar 418879 Sydöstra samverkansregionen$"
 expect_out "pain.001: Västra's 390-1485" "^tx Västra Götalandsregionen\|3901485\|BGNR\|SESBA\|9900\|10000000.00\|"
-expect_out "pain.001: Södra's 289-1919" "^tx Södra Regionvårdsnämnden\|2891919\|BGNR\|SESBA\|9900\|10000000.00\|SEK\|$D0 Södra samverkansregionen RSid 141935$"
+expect_out "pain.001: Södra's 289-1919" "^tx Södra Regionvårdsnämnden\|2891919\|BGNR\|SESBA\|9900\|10000000.00\|SEK\|$D0 RSid 141935 Södra samverkansregionen$"
 expect_out "pain.001: Stockholm-Gotland's 5716-1507" "^tx Hälso- och sjukvårdsförvaltningen, Region Stockholm\|57161507\|BGNR\|"
 expect_eq "pain.001: six payments of 10 000 000, to six payees" "$(printf '%s\n' "$OUT" | grep '^tx ' | grep -c '|10000000.00|SEK|')" "6"
 expect_eq "the journal: 27 executions dated 16 February, in batch 2021-02-16" \
@@ -223,7 +223,7 @@ PY
 }
 OUT=$(lb "$WORK/b1.lb")
 expect_out "LB: every line ends CRLF" "^crlf-terminated True$"
-expect_out "LB: 34 records (opening, 27 payments, 5 information records, summary)" "^records 34$"
+expect_out "LB: 36 records (opening, 27 payments, 7 information records, summary)" "^records 36$"
 expect_out "LB: every record is 80 characters" "^lengths \[80\]$"
 expect_out "LB: record 11 first, 29 last, 14, 25 and 54 between" "^types 11 29 142554$"
 expect_out "LB: the opening record: Kammarkollegiet's bankgiro, LEVERANTÖRSBETALNINGAR in ISO 8859-1, SEK" "^open 110050525781 LEVERANTÖRSBETALNINGAR SEK$"
@@ -232,8 +232,11 @@ expect_out "LB: the payment records add up to the summary" "^amounts 27500000000
 expect_eq "LB: one plusgiro payment (54), to 370205" "$(printf '%s\n' "$OUT" | grep '^rec 54' | cut -d' ' -f2-3)" "54 0000370205"
 expect_out "LB: a bankgiro payment (14) with the dnr and the amount in öre" "^rec 14 0057283905 $D0 1000000000 210216$"
 expect_out "LB: ... and its remittance text, too long for the payment record, in an information record (25)" \
-	"^info 0057283905 $D0 Norra samverkansregionen 0319200 ' {18}'$"
-expect_eq "LB: information records only for bankgiro payments whose text does not fit" "$(printf '%s\n' "$OUT" | grep -c '^info ')" "5"
+	"^info 0057283905 $D0 0319200 Norra samverkansregionen ' {18}'$"
+expect_eq "LB: information records only for bankgiro payments whose text does not fit, as many as it needs" \
+	"$(printf '%s\n' "$OUT" | grep '^info ' | cut -d' ' -f2 | sort | uniq -c | awk '{print $1}' | sort | tr '\n' ' ')" "1 1 1 2 2 "
+expect_out "LB: a long text goes on in a second information record, the reference whole" \
+	"^info 0057161507 $D0 Ansvar 156, frikod 8668 ' {18}'$"
 expect_eq "LB: 26 bankgiro payments" "$(printf '%s\n' "$OUT" | grep -c '^rec 14')" "26"
 expect_eq "LB: the file is not UTF-8 (Ö is one byte)" "$(grep -c "LEVERANTÖRSBETALNINGAR" "$WORK/b1.lb")" "0"
 run pay export --batch 2021-02-16 --format lb --date 2021-02-16 --output "$WORK/b1-again.lb"
@@ -350,7 +353,9 @@ for l in text:
 print("vevents", len(events), "json", len(dl))
 print("complete", all(all(k in e for k in ("UID", "DTSTAMP", "DTSTART;VALUE=DATE", "SUMMARY")) for e in events))
 print("uids-unique", len({e["UID"] for e in events}) == len(events))
-print("dtstamp", sorted({e["DTSTAMP"] for e in events}))
+import re as _re
+print("dtstamp", all(_re.fullmatch(r"\d{8}T\d{6}Z", e["DTSTAMP"]) for e in events), len({e["DTSTAMP"] for e in events}))
+print("sequence", all(e.get("SEQUENCE", "").isdigit() for e in events))
 print("dates", [e["DTSTART;VALUE=DATE"] for e in events] == [d["date"].replace("-", "") for d in dl])
 for e in events:
     if e["DTSTART;VALUE=DATE"] == "20220331" and "Återbetalning" in e["SUMMARY"]:
@@ -373,7 +378,8 @@ expect_out "ics: UTF-8 (folding does not split a character)" "^utf8 True$"
 expect_out "ics: one VEVENT per deadline (as many as deadlines --format json lists)" "^vevents ([0-9]+) json \1$"
 expect_out "ics: every VEVENT has UID, DTSTAMP, DTSTART;VALUE=DATE and SUMMARY" "^complete True$"
 expect_out "ics: the UIDs are unique" "^uids-unique True$"
-expect_out "ics: DTSTAMP from --as-of, not the clock" "^dtstamp \['20220320T000000Z'\]$"
+expect_out "ics: DTSTAMP, when the file was made (UTC), one for all" "^dtstamp True 1$"
+expect_out "ics: a SEQUENCE on every event, so newer files update entries" "^sequence True$"
 expect_out "ics: the same dates in the same order as json" "^dates True$"
 expect_out "ics: the repayment deadline, with a stable UID and what is outstanding" \
 	"^repay repayment-S2020-09797-skr@bidrag S2020/09797\\\\, del skr. 2 500 000\\\\,00 kr återkrävt och inte återbetalt"
@@ -452,7 +458,7 @@ run pay add $D0 --part regioner --recipient 09 --amount "1 242 480" --date 2021-
 	--override "Regionen saknade bankgiro under perioden"
 expect_out "with --override and a reason, the payment is accepted" "^recorded late-gotland$"
 expect_eq "... and the reason is recorded with it (events list)" "$(event late-gotland)" \
-	'payment|2021-04-01|1242480.00|avail>registered|anna|||{"override":"Regionen saknade bankgiro under perioden"}'
+	'payment|2021-04-01|1242480.00|avail>registered|anna|||{"override":"Regionen saknade bankgiro under perioden","payee":{"bankgiro":"5109-0009","name":"Region Gotland"}}'
 expect_eq "... status: Gotland's allocation in process" "$(totals $D0 --part regioner --recipient 09 --as-of 2021-04-01)" \
 	"allocated 1242480.00, requisitioned 0.00, in_process 1242480.00, paid 0.00, lapsed 0.00, claimed 0.00, repaid 0.00, outstanding 1242480.00"
 run deadlines --as-of 2021-12-02
@@ -659,7 +665,8 @@ run correct k1 --reason "Fel belopp" --date 2021-02-21 --by anna --id k1-c
 expect_out "correct a registered payment" "^recorded k1-c$"
 expect_eq "... the correction moves the amount back, with the reason" "$(event k1-c)" \
 	'correction|2021-02-21|4193756.00|registered>avail|anna|k1||{"reason":"Fel belopp"}'
-expect_eq "... the payment is still in the journal: nothing is deleted" "$(event k1)" "payment|2021-02-20|4193756.00|avail>registered|anna|||"
+expect_eq "... the payment is still in the journal, with the payee it was registered to: nothing is deleted" "$(event k1)" \
+	'payment|2021-02-20|4193756.00|avail>registered|anna|||{"payee":{"bankgiro":"5107-0001","name":"Region Kronoberg"}}'
 expect_eq "... and is no longer in the attestation queue" "$(ids registered | grep -c '^k1$')" "0"
 expect_eq "... the amount is payable again" "$(totals $D0 --part regioner --recipient 07 --as-of 2021-02-21)" \
 	"allocated 4193756.00, requisitioned 0.00, in_process 0.00, paid 0.00, lapsed 0.00, claimed 0.00, repaid 0.00, outstanding 4193756.00"
@@ -768,6 +775,46 @@ run deadlines --as-of 2022-03-20 --format json --all
 expect_eq "deadlines json: amounts with a decimal point" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(all("," not in d["outstanding"] for d in json.load(sys.stdin)))')" "True"
 printf 'id,kind,ref,date,by\nc9,correction,late-window,2021-07-01,anna\n' >"$WORK/noreason.csv"
 expect_refused "events import: a correction needs a reason" "noreason.csv:2: a correction needs a reason" events import "$WORK/noreason.csv"
+# 12. What a review found, now fixed.
+use review
+run requisition add $D0 --part skr --recipient SKR --amount "15 000 000" --received 2021-11-30 --by anna --id r-skr
+run pay add $D0 --part skr --recipient SKR --amount "15 000 000" --date 2021-12-03 --by anna --id p-skr
+run pay attest p-skr --date 2021-12-03 --by bertil
+skrbg=$(sqlite3 "$BIDRAG_DB" "SELECT replace(bankgiro, '-', '') FROM org WHERE code = 'SKR'")
+run org set SKR --bankgiro 5728-3905
+run pay export --batch R1 --format pain001 --date 2021-12-06 -o "$WORK/r1.xml"
+expect_rc "pay export -o writes the file (-o is --output)" 0
+expect_eq "... the payment goes to the account it was registered and attested with, not one set later" \
+	"$(grep -c "<Id>$skrbg</Id>" "$WORK/r1.xml") $(grep -c '<Id>57283905</Id>' "$WORK/r1.xml")" "1 0"
+run events list $D0 --format csv
+expect_eq "... and no override was recorded by -o" "$(printf '%s\n' "$OUT" | grep -c override)" "0"
+expect_refused "a name for --by longer than 100 bytes is refused" "longer than 100 bytes" \
+	pay add $D0 --part regioner --recipient 01 --amount 1 --date 2021-02-20 --by "$(printf 'x%.0s' $(seq 1 101))"
+run requisition add $D4 --part skr-rcc-nationellt --recipient SKR --amount "9 000 000" --received 2021-11-30 --by anna
+auto=$(printf '%s\n' "$OUT" | sed -n 's/^recorded //p')
+run correct "$auto" --reason "fel" --date 2021-11-30 --by anna
+expect_refused "a retry of a corrected event is not 'already recorded'" "was recorded and then corrected: to record it again, give it a new --id" \
+	requisition add $D4 --part skr-rcc-nationellt --recipient SKR --amount "9 000 000" --received 2021-11-30 --by anna
+expect_refused "a date more than a year ahead is refused" "dated 2201-12-03, more than a year from today" \
+	pay add $D0 --part regioner --recipient 01 --amount 1 --date 2201-12-03 --by anna --override typo
+run pay add $D0 --part regioner --recipient 03 --amount 100 --date 2021-02-20 --by anna --id p-up
+run pay attest p-up --date 2021-02-20 --by bertil
+before=$(dbsum)
+run pay export --batch R2 --format pain001 --date 2021-02-20 --output "$WORK/no/such/dir/r2.xml"
+expect_eq "an export whose file cannot be written records nothing" "$RC $(dbsum)" "3 $before"
+printf 'id,kind,dnr,part,recipient,date,by,amount,amount\nd1,payment,%s,regioner,01,2021-02-20,anna,1,2\n' "$D0" >"$WORK/dup.csv"
+expect_refused "events import: a column twice in the header" "dup.csv:1: the column 'amount' appears twice" events import "$WORK/dup.csv"
+printf 'id,kind,dnr,part,recipient,date,by\nrep1,report,%s,skr,SKR,2022-03-01,anna\n' "$D0" >"$WORK/noamount.csv"
+expect_refused "events import: a report without its amount" "noamount.csv:2: amount is missing \(the unused amount the report declares\)" events import "$WORK/noamount.csv"
+printf 'id,kind,ref,date,by,amount\na9,attest,p-up,2021-02-21,cecilia,5\n' >"$WORK/attamount.csv"
+expect_refused "events import: an amount where none belongs" "attamount.csv:2: an event of kind 'attest' takes no amount" events import "$WORK/attamount.csv"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["dnr"]="X\u0001Y"; json.dump(d, open(sys.argv[2],"w"))' "$EX/S2020-09797.json" "$WORK/ctl.json"
+expect_refused "a decision file with a control character in the dnr" "dnr: a control character \(0x01\) at position 2" decision import "$WORK/ctl.json"
+rm -f "$WORK/para.db"
+for i in 1 2 3 4; do BIDRAG_DB="$WORK/para.db" "$BIDRAG" init >"$WORK/para$i.out" 2>&1 & done
+wait
+expect_eq "four concurrent inits of a new database all succeed" "$(cat "$WORK"/para?.out | grep -c 'schema version')" "4"
+
 use planid
 run pay plan $D0 --part samverkansregioner --date 2021-02-15 --by anna --id feb
 expect_out "pay plan --id names the planned payments ID:PART:RECIPIENT" "^recorded feb:samverkansregioner:SVR-NORRA$"

@@ -397,7 +397,14 @@ int main(void)
 		if (rng_below(40) == 0 && accepted > 0) {
 			const struct mevent *m = &ev[accepted_list[rng_below((uint64_t)accepted)]];
 			size_t failed;
-			if (record(&m->in, 1, out, &failed, &err) != 0 || out[0] != LEDGER_ALREADY) {
+			int rc = record(&m->in, 1, out, &failed, &err);
+			if (m->corrected) {
+				/* Corrected since: a retry would pretend it is in effect. */
+				if (rc == 0) {
+					retry_ok = false;
+					snprintf(why, sizeof(why), "a retry of the corrected %s was accepted", m->id);
+				}
+			} else if (rc != 0 || out[0] != LEDGER_ALREADY) {
 				retry_ok = false;
 				snprintf(why, sizeof(why), "a retry of %s was not recognised: %s", m->id, err.msg);
 			}
