@@ -428,23 +428,31 @@ static struct account *find_account(struct sqlite_store *s, struct ledger_cache 
 	return &c->accounts[c->naccounts++];
 }
 
+/* digest_of: the fingerprint of an event's content, for recognising a
+ * retry (BLAKE2b-256: fast, and collision-resistant like SHA-256). */
 static void digest_of(const struct ledger_input *e, char out[65])
 {
-	crypto_hash_sha256_state h;
-	crypto_hash_sha256_init(&h);
-	char num[64];
-	int len = snprintf(num, sizeof(num), "%d\x1f%" PRId64 "\x1f%d\x1f", e->kind, e->amount, e->received_given);
-	crypto_hash_sha256_update(&h, (const unsigned char *)num, (unsigned long long)len);
+	char stack[1024];
 	const char *f[] = {e->dnr, e->part, e->recipient, e->ref, e->date, e->actor, e->signed_by, e->override,
 			   e->reason, e->batch};
+	size_t need = 64;
+	for (size_t i = 0; i < BD_ARRAY_LEN(f); i++)
+		need += (f[i] ? strlen(f[i]) : 0) + 1;
+	char *p = need > sizeof(stack) ? xmalloc(need) : stack;
+	size_t len = (size_t)snprintf(p, 64, "%d\x1f%" PRId64 "\x1f%d\x1f", e->kind, e->amount, e->received_given);
 	for (size_t i = 0; i < BD_ARRAY_LEN(f); i++) {
-		if (f[i])
-			crypto_hash_sha256_update(&h, (const unsigned char *)f[i], strlen(f[i]));
-		crypto_hash_sha256_update(&h, (const unsigned char *)(f[i] ? "\x1f" : "\x1e"), 1);
+		if (f[i]) {
+			size_t l = strlen(f[i]);
+			memcpy(p + len, f[i], l);
+			len += l;
+		}
+		p[len++] = f[i] ? '\x1f' : '\x1e';
 	}
 	unsigned char d[32];
-	crypto_hash_sha256_final(&h, d);
+	crypto_generichash(d, sizeof(d), (const unsigned char *)p, len, NULL, 0);
 	sodium_bin2hex(out, 65, d, sizeof(d));
+	if (p != stack)
+		free(p);
 }
 
 /* The payee of a payment, fixed when it is registered: the attestation
@@ -754,11 +762,15 @@ int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n
 			accounts_reset(c);
 			return -1;
 		}
-		char *detail = detail_json(e, e->amount, acct);
+		/* A plain payment's detail is its account's payee, kept ready. */
+		bool plain = le.kind == EV_PAYMENT && !e->signed_by && !e->override && !e->reason;
+		char *owned = plain ? NULL : detail_json(e, e->amount, acct);
+		const char *detail = plain ? acct->payment_detail : owned;
 		sqlite3_stmt *st = c->st[ST_INSERT_EVENT];
 		sqlite3_reset(st);
-		bind_text(st, 1, e->id);
-		bind_text(st, 2, digest);
+		/* The strings outlive the step: bound without copies. */
+		sqlite3_bind_text(st, 1, e->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, digest, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, event_kind_name(le.kind), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, acct->part_id);
 		sqlite3_bind_int64(st, 5, acct->org_id);
@@ -771,18 +783,24 @@ int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n
 			sqlite3_bind_null(st, 8);
 		else
 			sqlite3_bind_text(st, 8, bucket_name(le.to), -1, SQLITE_STATIC);
-		bind_text(st, 9, e->date);
-		bind_text(st, 10, e->actor);
+		sqlite3_bind_text(st, 9, e->date, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, e->actor, -1, SQLITE_STATIC);
 		if (has_ref)
 			sqlite3_bind_int64(st, 11, ref.seq);
 		else
 			sqlite3_bind_null(st, 11);
-		bind_text(st, 12, e->batch);
-		bind_text(st, 13, detail);
-		bind_text(st, 14, now);
+		if (e->batch)
+			sqlite3_bind_text(st, 12, e->batch, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 12);
+		if (detail)
+			sqlite3_bind_text(st, 13, detail, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 13);
+		sqlite3_bind_text(st, 14, now, -1, SQLITE_STATIC);
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
-		free(detail);
+		free(owned);
 		if (rc != SQLITE_DONE) {
 			acct->bal = before;
 			accounts_reset(c);
