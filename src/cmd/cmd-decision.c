@@ -325,7 +325,7 @@ static void print_rule(FILE *out, const struct part *p)
 	fputc('\n', out);
 }
 
-static int print_text(FILE *out, struct store *s, const struct decision *d, struct key_ctx *kc, struct bd_error *err)
+static int print_text(FILE *out, const struct decision *d, struct key_ctx *kc, struct bd_error *err)
 {
 	char a[NUM_BUFSZ], b[32];
 	fprintf(out, "%s  %s  %s\n", d->dnr, d->date, d->department ? d->department : "");
@@ -429,7 +429,6 @@ static int print_text(FILE *out, struct store *s, const struct decision *d, stru
 		if (rc)
 			return -1;
 	}
-	(void)s;
 	return 0;
 }
 
@@ -660,7 +659,7 @@ static int do_show(struct opts *o, int n, char **args)
 				json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 				fputc('\n', out);
 				json_decref(j);
-			} else if (print_text(out, s, &d, &kc, &err)) {
+			} else if (print_text(out, &d, &kc, &err)) {
 				rc = io_error(err.msg);
 			}
 			if (close_output(out, o->output))

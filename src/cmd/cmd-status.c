@@ -322,22 +322,17 @@ int cmd_status(int argc, char **argv)
 				f[F_OUTSTANDING] = f[F_ALLOCATED] - f[F_LAPSED] - f[F_PAID];
 			}
 		}
-		static const struct tcol rcols[] = {
+		/* The key columns of the view, then the figures (F_*, in order). */
+		static const struct tcol keys_recipient[] = {
 			{"Beslut", "dnr", COL_TEXT, false, -1},
 			{"Del", "part", COL_TEXT, false, -1},
 			{"Mottagare", "recipient", COL_TEXT, false, -1},
-			{"Tilldelat", "allocated", COL_ORE, true, -1},
-			{"Rekvirerat", "requisitioned", COL_ORE, true, -1},
-			{"Under behandling", "in_process", COL_ORE, true, -1},
-			{"Utbetalt", "paid", COL_ORE, true, -1},
-			{"Förfallet", "lapsed", COL_ORE, true, -1},
-			{"Återkrävt", "claimed", COL_ORE, true, -1},
-			{"Återbetalt", "repaid", COL_ORE, true, -1},
-			{"Återstår", "outstanding", COL_ORE, true, -1},
 		};
-		static const struct tcol pcols[] = {
+		static const struct tcol keys_post[] = {
 			{"Budgetår", "budget_year", COL_TEXT, false, -1},
 			{"Anslagspost", "appropriation", COL_TEXT, false, -1},
+		};
+		static const struct tcol figures[F_COUNT] = {
 			{"Tilldelat", "allocated", COL_ORE, true, -1},
 			{"Rekvirerat", "requisitioned", COL_ORE, true, -1},
 			{"Under behandling", "in_process", COL_ORE, true, -1},
@@ -347,12 +342,16 @@ int cmd_status(int argc, char **argv)
 			{"Återbetalt", "repaid", COL_ORE, true, -1},
 			{"Återstår", "outstanding", COL_ORE, true, -1},
 		};
+		size_t nkeys = by_post ? BD_ARRAY_LEN(keys_post) : BD_ARRAY_LEN(keys_recipient);
+		struct tcol cols[BD_ARRAY_LEN(keys_recipient) + F_COUNT];
+		memcpy(cols, by_post ? keys_post : keys_recipient, nkeys * sizeof(struct tcol));
+		memcpy(cols + nkeys, figures, sizeof(figures));
 		char title[128];
 		snprintf(title, sizeof(title), "Status %s%s", o.as_of ? "per " : "den ", rows.as_of);
 		struct table t = {
 			.title = fmt == FMT_TABLE || fmt == FMT_XLSX ? title : NULL,
-			.ncols = by_post ? BD_ARRAY_LEN(pcols) : BD_ARRAY_LEN(rcols),
-			.cols = by_post ? pcols : rcols,
+			.ncols = nkeys + F_COUNT,
+			.cols = cols,
 			.nrows = rows.n,
 			.cell = status_cell,
 			.ctx = &rows,
@@ -430,7 +429,7 @@ static void dl_add(struct deadlines *d, enum dl_kind k, const char *date, const 
 		return;
 	struct deadline *x = dl_get(d, k, date, a);
 	x->outstanding += out;
-	x->recipients += out > 0 || (k == DL_REPORT && out < 0);
+	x->recipients += out > 0;
 }
 
 static int collect_deadline(void *ctx, const struct ledger_account *a)
@@ -587,17 +586,17 @@ int cmd_deadlines(int argc, char **argv)
 			v.what[i] = xasprintf("%d mottagare har inte redovisat", x->recipients);
 		else if (x->kind == DL_REPAYMENT)
 			v.what[i] = xasprintf("%s kr återkrävt och inte återbetalt (%d mottagare)",
-					      fmt_rat_decimal(x->outstanding, 100, 2, true, a), x->recipients);
+					      fmt_ore(x->outstanding, a), x->recipients);
 		else if (x->kind == DL_REQUISITION && x->overdue)
 			v.what[i] = xasprintf("%s kr inte rekvirerat (%d mottagare): rätten har förfallit, registrera med "
 					      "'bidrag requisition refuse'",
-					      fmt_rat_decimal(x->outstanding, 100, 2, true, a), x->recipients);
+					      fmt_ore(x->outstanding, a), x->recipients);
 		else if (x->kind == DL_REQUISITION)
 			v.what[i] = xasprintf("%s kr inte rekvirerat (%d mottagare)",
-					      fmt_rat_decimal(x->outstanding, 100, 2, true, a), x->recipients);
+					      fmt_ore(x->outstanding, a), x->recipients);
 		else
 			v.what[i] = xasprintf("%s kr inte utbetalt (%d mottagare)",
-					      fmt_rat_decimal(x->outstanding, 100, 2, true, a), x->recipients);
+					      fmt_ore(x->outstanding, a), x->recipients);
 	}
 	if (!rc) {
 		FILE *out = open_output(o.output);
@@ -633,10 +632,7 @@ int cmd_deadlines(int argc, char **argv)
 			for (size_t i = 0; i < v.n; i++) {
 				const struct deadline *x = v.v[i];
 				char amt[NUM_BUFSZ];
-				fmt_rat_decimal(x->outstanding, 100, 2, false, amt);
-				char *comma = strchr(amt, ',');
-				if (comma)
-					*comma = '.'; /* machines read a decimal point */
+				fmt_ore_plain(x->outstanding, amt);
 				json_array_append_new(
 					arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:s, s:s}", "date", x->date,
 						       "kind", dl_key[x->kind], "label", dl_name[x->kind], "dnr", x->dnr, "part",

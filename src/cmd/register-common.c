@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
 
 #include "../core/dataset.h"
 #include "../core/refdata.h"
@@ -34,23 +33,10 @@ void print_warnings(const char *origin, struct decision_warnings *w)
 
 void ledger_auto_id(const struct ledger_input *e, char out[LEDGER_AUTO_ID_LEN])
 {
-	/* The content without the actor: the same event entered twice, by
-	 * anyone, is recognised as a retry rather than paid twice. */
-	crypto_hash_sha256_state h;
-	crypto_hash_sha256_init(&h);
-	char num[64];
-	int len = snprintf(num, sizeof(num), "%d|%lld|", e->kind, (long long)e->amount);
-	crypto_hash_sha256_update(&h, (const unsigned char *)num, (unsigned long long)len);
-	const char *f[] = {e->dnr, e->part, e->recipient, e->ref, e->date, e->batch};
-	for (size_t i = 0; i < BD_ARRAY_LEN(f); i++) {
-		if (f[i])
-			crypto_hash_sha256_update(&h, (const unsigned char *)f[i], strlen(f[i]));
-		crypto_hash_sha256_update(&h, (const unsigned char *)"|", 1);
-	}
-	unsigned char d[32];
-	crypto_hash_sha256_final(&h, d);
+	/* What the event is, not who entered it: the same event entered twice,
+	 * by anyone, is recognised rather than paid twice. */
 	char hex[65];
-	sodium_bin2hex(hex, sizeof(hex), d, sizeof(d));
+	ledger_input_digest(e, true, hex);
 	snprintf(out, LEDGER_AUTO_ID_LEN, "auto-%.16s", hex);
 }
 

@@ -255,8 +255,7 @@ int decision_resolve(struct decision *d, recipient_resolve_fn resolve, void *ctx
 	for (size_t i = 0; i < d->nparts; i++) {
 		struct part *p = &d->parts[i];
 		if (p->recipient_set) {
-			/* A named set: resolved by the caller as a "set:NAME" lookup
-			 * is not needed; the set's members come from refdata. */
+			/* A named set: its members come from the reference data. */
 			const struct recipient **v;
 			size_t n;
 			/* Only the named sets: a single recipient is written as

@@ -435,6 +435,15 @@ char *fmt_ore(int64_t ore, char *buf)
 	return fmt_rat_decimal(ore, 100, 2, true, buf);
 }
 
+char *fmt_ore_plain(int64_t ore, char *buf)
+{
+	fmt_rat_decimal(ore, 100, 2, false, buf);
+	char *comma = strchr(buf, ',');
+	if (comma)
+		*comma = '.';
+	return buf;
+}
+
 char *fmt_rat_decimal(i128 num, i128 den, int decimals, bool group, char *buf)
 {
 	bool neg = num < 0;

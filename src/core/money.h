@@ -65,6 +65,8 @@ char *fmt_i128(i128 v, char *buf);
 size_t fmt_i128_n(i128 v, char *buf);
 /* fmt_ore: 1250 -> "12,50". */
 char *fmt_ore(int64_t ore, char *buf);
+/* fmt_ore_plain: for machines (CSV, JSON): 123450 -> "1234.50". */
+char *fmt_ore_plain(int64_t ore, char *buf);
 /* fmt_rat_decimal: num/den rounded half away from zero to `decimals` places,
  * decimal comma, integer part grouped when group is true.  For `decimals` up
  * to 18; den > 0. */

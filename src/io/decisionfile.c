@@ -707,6 +707,46 @@ static int parse_approp(struct rd *r, const json_t *v, const char *path, struct 
 	return 0;
 }
 
+/* The arrays of objects at the top level, each element parsed in place. */
+typedef int (*parse_elem_fn)(struct rd *r, const json_t *v, const char *path, void *elem);
+
+static int parse_approp_v(struct rd *r, const json_t *v, const char *path, void *elem)
+{
+	return parse_approp(r, v, path, elem);
+}
+
+static int parse_part_v(struct rd *r, const json_t *v, const char *path, void *elem)
+{
+	return parse_part(r, v, path, elem);
+}
+
+static int parse_annex_v(struct rd *r, const json_t *v, const char *path, void *elem)
+{
+	return parse_annex(r, v, path, elem);
+}
+
+static int parse_objects(struct rd *r, const json_t *root, const char *key, bool required, size_t size,
+			 parse_elem_fn fn, void **out, size_t *n)
+{
+	bool bad;
+	const json_t *a = get_arr(r, root, key, "", required, &bad);
+	if (bad)
+		return -1;
+	*n = a ? json_array_size(a) : 0;
+	char *arr = decision_alloc(r->d, *n, size);
+	*out = arr;
+	for (size_t i = 0; i < *n; i++) {
+		char p[64];
+		pathf(p, sizeof(p), "%s[%zu]", key, i);
+		const json_t *v = json_array_get(a, i);
+		if (!json_is_object(v))
+			return fail(r, p, "expected an object, found %s", json_type_name(v));
+		if (fn(r, v, p, arr + i * size))
+			return -1;
+	}
+	return 0;
+}
+
 int decisionfile_parse(struct decision *d, const char *data, size_t len, const char *origin, struct bd_error *err)
 {
 	struct rd r = {d, origin, err};
@@ -769,60 +809,24 @@ int decisionfile_parse(struct decision *d, const char *data, size_t len, const c
 			goto done;
 		a->date = agdate[0] ? decision_strdup(d, agdate) : NULL;
 	}
-	const json_t *aps = get_arr(&r, root, "appropriations", "", true, &bad);
-	if (bad)
+	void *arr;
+	if (parse_objects(&r, root, "appropriations", true, sizeof(*d->approps), parse_approp_v, &arr, &d->napprops))
 		goto done;
-	d->napprops = json_array_size(aps);
-	d->approps = decision_alloc(d, d->napprops, sizeof(*d->approps));
-	for (size_t i = 0; i < d->napprops; i++) {
-		char p[64];
-		pathf(p, sizeof(p), "appropriations[%zu]", i);
-		const json_t *v = json_array_get(aps, i);
-		if (!json_is_object(v)) {
-			fail(&r, p, "expected an object, found %s", json_type_name(v));
-			goto done;
-		}
-		if (parse_approp(&r, v, p, &d->approps[i]))
-			goto done;
+	d->approps = arr;
+	for (size_t i = 0; i < d->napprops; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(d->approps[j].id, d->approps[i].id) == 0) {
+				char p[64];
 				pathf(p, sizeof(p), "appropriations[%zu].id", i);
 				fail(&r, p, "'%s' is already the id of appropriations[%zu]", d->approps[i].id, j);
 				goto done;
 			}
-	}
-	const json_t *parts = get_arr(&r, root, "parts", "", true, &bad);
-	if (bad)
+	if (parse_objects(&r, root, "parts", true, sizeof(*d->parts), parse_part_v, &arr, &d->nparts))
 		goto done;
-	d->nparts = json_array_size(parts);
-	d->parts = decision_alloc(d, d->nparts, sizeof(*d->parts));
-	for (size_t i = 0; i < d->nparts; i++) {
-		char p[64];
-		pathf(p, sizeof(p), "parts[%zu]", i);
-		const json_t *v = json_array_get(parts, i);
-		if (!json_is_object(v)) {
-			fail(&r, p, "expected an object, found %s", json_type_name(v));
-			goto done;
-		}
-		if (parse_part(&r, v, p, &d->parts[i]))
-			goto done;
-	}
-	const json_t *ax = get_arr(&r, root, "annexes", "", false, &bad);
-	if (bad)
+	d->parts = arr;
+	if (parse_objects(&r, root, "annexes", false, sizeof(*d->annexes), parse_annex_v, &arr, &d->nannexes))
 		goto done;
-	d->nannexes = ax ? json_array_size(ax) : 0;
-	d->annexes = decision_alloc(d, d->nannexes, sizeof(*d->annexes));
-	for (size_t i = 0; i < d->nannexes; i++) {
-		char p[64];
-		pathf(p, sizeof(p), "annexes[%zu]", i);
-		const json_t *v = json_array_get(ax, i);
-		if (!json_is_object(v)) {
-			fail(&r, p, "expected an object, found %s", json_type_name(v));
-			goto done;
-		}
-		if (parse_annex(&r, v, p, &d->annexes[i]))
-			goto done;
-	}
+	d->annexes = arr;
 	rc = 0;
 done:
 	json_decref(root);

@@ -52,15 +52,8 @@ static const char *cell_text(const struct tcol *c, const struct tcell *v, bool h
 		return v->text ? v->text : "";
 	case COL_TEXT:
 		return v->text ? v->text : "";
-	case COL_ORE: {
-		fmt_rat_decimal(v->num, 100, 2, human, scratch);
-		if (!human) {
-			char *comma = strchr(scratch, ',');
-			if (comma)
-				*comma = '.';
-		}
-		return scratch;
-	}
+	case COL_ORE:
+		return human ? fmt_ore((int64_t)v->num, scratch) : fmt_ore_plain((int64_t)v->num, scratch);
 	}
 	return "";
 }
@@ -231,7 +224,10 @@ static void row_cell(struct csvrow *r, const struct tcol *c, const struct tcell 
 		break;
 	case COL_ORE: {
 		char scratch[NUM_BUFSZ];
-		row_decimal(r, fmt_rat_decimal(v->num, 100, 2, false, scratch));
+		const char *t = fmt_ore_plain((int64_t)v->num, scratch);
+		size_t n = strlen(t);
+		memcpy(row_room(r, n), t, n);
+		r->len += n;
 		break;
 	}
 	}

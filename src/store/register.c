@@ -230,13 +230,23 @@ static int copy_lock(void *ctx, const struct part_lock *l)
 	return 0;
 }
 
-static int load(struct store *s, const char *dnr, struct decision *d, struct lock_copy *locks, char **sha,
-		struct bd_error *err)
+/* load: the registered decision, resolved, with its locks.  With digest
+ * (65 bytes), the document's SHA-256 as read, and *matches whether it is
+ * the one recorded. */
+static int load(struct store *s, const char *dnr, struct decision *d, struct lock_copy *locks, char *digest,
+		bool *matches, struct bd_error *err)
 {
-	char *doc;
-	int rc = store_decision_document(s, dnr, &doc, sha, err);
+	char *doc, *recorded = NULL;
+	int rc = store_decision_document(s, dnr, &doc, digest ? &recorded : NULL, err);
 	if (rc)
 		return rc;
+	if (digest) {
+		unsigned char h[crypto_hash_sha256_BYTES];
+		crypto_hash_sha256(h, (const unsigned char *)doc, strlen(doc));
+		sodium_bin2hex(digest, 65, h, sizeof(h));
+		*matches = strcmp(digest, recorded) == 0;
+		free(recorded);
+	}
 	char origin[300];
 	snprintf(origin, sizeof(origin), "registered decision %s", dnr);
 	rc = decisionfile_parse(d, doc, strlen(doc), origin, err);
@@ -257,7 +267,7 @@ static int load(struct store *s, const char *dnr, struct decision *d, struct loc
 int register_load(struct store *s, const char *dnr, struct decision *d, struct bd_error *err)
 {
 	struct lock_copy locks = {0};
-	int rc = load(s, dnr, d, &locks, NULL, err);
+	int rc = load(s, dnr, d, &locks, NULL, NULL, err);
 	free(locks.v);
 	if (rc)
 		return rc;
@@ -294,28 +304,19 @@ int register_verify(struct store *s, const char *dnr, verify_fn fn, void *ctx, i
 	struct decision d;
 	decision_init(&d);
 	struct lock_copy locks = {0};
-	char *sha = NULL;
+	char hex[65];
+	bool matches;
 	*problems = 0;
-	int rc = load(s, dnr, &d, &locks, &sha, err);
+	int rc = load(s, dnr, &d, &locks, hex, &matches, err);
 	if (rc) {
 		if (rc == 1)
 			bd_fail(err, "no decision %s in the register (see 'bidrag decision list')", dnr);
 		free(locks.v);
-		free(sha);
 		decision_release(&d);
 		return -1;
 	}
-	/* The document against its digest. */
-	char *doc = NULL;
-	store_decision_document(s, dnr, &doc, NULL, err);
-	{
-		unsigned char h[32];
-		char hex[65];
-		crypto_hash_sha256(h, (const unsigned char *)doc, strlen(doc));
-		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-		finding(fn, ctx, problems, NULL, strcmp(hex, sha) == 0, "document digest %s %s", hex,
-			strcmp(hex, sha) == 0 ? "matches" : "does not match the recorded digest");
-	}
+	finding(fn, ctx, problems, NULL, matches, "document digest %s %s", hex,
+		matches ? "matches" : "does not match the recorded digest");
 	/* Recompute: the stored fingerprints are kept aside, the allocation
 	 * is checked again from the registered key versions. */
 	char (*stored)[65] = xcalloc(d.nparts ? d.nparts : 1, 65);
@@ -359,8 +360,6 @@ int register_verify(struct store *s, const char *dnr, verify_fn fn, void *ctx, i
 	}
 	key_ctx_release(&kc);
 	free(stored);
-	free(doc);
-	free(sha);
 	free(locks.v);
 	decision_release(&d);
 	return 0;

@@ -428,33 +428,6 @@ static struct account *find_account(struct sqlite_store *s, struct ledger_cache 
 	return &c->accounts[c->naccounts++];
 }
 
-/* digest_of: the fingerprint of an event's content, for recognising a
- * retry (BLAKE2b-256: fast, and collision-resistant like SHA-256). */
-static void digest_of(const struct ledger_input *e, char out[65])
-{
-	char stack[1024];
-	const char *f[] = {e->dnr, e->part, e->recipient, e->ref, e->date, e->actor, e->signed_by, e->override,
-			   e->reason, e->batch};
-	size_t need = 64;
-	for (size_t i = 0; i < BD_ARRAY_LEN(f); i++)
-		need += (f[i] ? strlen(f[i]) : 0) + 1;
-	char *p = need > sizeof(stack) ? xmalloc(need) : stack;
-	size_t len = (size_t)snprintf(p, 64, "%d\x1f%" PRId64 "\x1f%d\x1f", e->kind, e->amount, e->received_given);
-	for (size_t i = 0; i < BD_ARRAY_LEN(f); i++) {
-		if (f[i]) {
-			size_t l = strlen(f[i]);
-			memcpy(p + len, f[i], l);
-			len += l;
-		}
-		p[len++] = f[i] ? '\x1f' : '\x1e';
-	}
-	unsigned char d[32];
-	crypto_generichash(d, sizeof(d), (const unsigned char *)p, len, NULL, 0);
-	sodium_bin2hex(out, 65, d, sizeof(d));
-	if (p != stack)
-		free(p);
-}
-
 /* The payee of a payment, fixed when it is registered: the attestation
  * covers it, and the payment file pays exactly it, whatever changes later. */
 static int account_payee(struct sqlite_store *s, struct ledger_cache *c, struct account *a, struct bd_error *err)
@@ -728,7 +701,7 @@ int sq_ledger_record(struct store *base, const struct ledger_input *ev, size_t n
 			return bd_fail(err, "unknown event kind");
 		}
 		char digest[65];
-		digest_of(e, digest);
+		ledger_input_digest(e, false, digest);
 		bool has_ref = e->kind == EV_ATTEST || e->kind == EV_EXECUTE || e->kind == EV_CORRECTION;
 		struct ref_row ref;
 		size_t part = 0;

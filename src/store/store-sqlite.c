@@ -659,23 +659,24 @@ static int64_t agreement_id(struct sqlite_store *s, const struct agreement *a, s
 		if (rc == SQLITE_ROW) {
 			/* Several payment decisions can implement one agreement;
 			 * they must describe it alike. */
-			const char *what = NULL;
-			if (!same(col_text(st, 1), a->date))
+			const char *what = NULL, *theirs = NULL;
+			if (!same(col_text(st, 1), a->date)) {
 				what = "date";
-			else if (!same(col_text(st, 2), a->title))
+				theirs = col_text(st, 1);
+			} else if (!same(col_text(st, 2), a->title)) {
 				what = "title";
-			else if ((sqlite3_column_type(st, 3) == SQLITE_NULL) != !a->has_total ||
-				 (a->has_total && sqlite3_column_int64(st, 3) != a->total))
+				theirs = col_text(st, 2);
+			} else if ((sqlite3_column_type(st, 3) == SQLITE_NULL) != !a->has_total ||
+				   (a->has_total && sqlite3_column_int64(st, 3) != a->total)) {
 				what = "total";
-			else if (!same(col_text(st, 4), parties))
+				theirs = col_text(st, 3);
+			} else if (!same(col_text(st, 4), parties)) {
 				what = "parties";
+				theirs = col_text(st, 4);
+			}
 			if (what) {
-				bd_fail(err, "agreement.%s: the agreement %s is registered with a different %s ('%s')",
-					what, a->dnr, what,
-					strcmp(what, "total") == 0 ? "(see 'bidrag decision list')"
-								   : (col_text(st, strcmp(what, "date") == 0 ? 1 : strcmp(what, "title") == 0 ? 2 : 4)
-									      ? col_text(st, strcmp(what, "date") == 0 ? 1 : strcmp(what, "title") == 0 ? 2 : 4)
-									      : "none"));
+				bd_fail(err, "agreement.%s: the agreement %s is registered with a different %s ('%s')", what,
+					a->dnr, what, theirs ? theirs : "none");
 				sqlite3_finalize(st);
 				goto done;
 			}
@@ -851,22 +852,19 @@ static int64_t payee_org(struct sqlite_store *s, const struct payee *py, const c
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s, err, "looking up a payee");
-	/* A new payee organisation, coded by its orgnr. */
+	/* A new payee organisation, coded by its orgnr ("ORG-2220001651"), and
+	 * "-2", "-3" after it for units sharing one orgnr. */
 	char code[64];
-	int64_t n = 0;
-	for (;;) {
-		if (py->orgnr)
-			snprintf(code, sizeof(code), "ORG-%.6s%.4s%s", py->orgnr, py->orgnr + 7, n ? "" : "");
-		else
-			snprintf(code, sizeof(code), "ORG-X");
+	for (int64_t n = 0;; n++) {
+		int len = py->orgnr ? snprintf(code, sizeof(code), "ORG-%.6s%.4s", py->orgnr, py->orgnr + 7)
+				    : snprintf(code, sizeof(code), "ORG-X");
 		if (n)
-			snprintf(code + strlen(code), sizeof(code) - strlen(code), "-%" PRId64, n + 1);
+			snprintf(code + len, sizeof(code) - (size_t)len, "-%" PRId64, n + 1);
 		int64_t exists = org_id_by_code(s, code, err);
 		if (exists < 0)
 			return -1;
 		if (!exists)
 			break;
-		n++;
 	}
 	struct org o = {.code = code, .name = py->name, .kind = "payee", .orgnr = py->orgnr,
 			.bankgiro = py->bankgiro, .plusgiro = py->plusgiro, .payment_ref = py->reference};
@@ -903,8 +901,8 @@ static int64_t insert_payee(struct sqlite_store *s, const struct payee *py, cons
 	return id;
 }
 
-static int insert_part(struct sqlite_store *s, int64_t decision, size_t ord, const struct decision *d,
-		       const struct part *p, const int64_t *approp_ids, struct bd_error *err)
+static int insert_part(struct sqlite_store *s, int64_t decision, size_t ord, const struct part *p,
+		       const int64_t *approp_ids, struct bd_error *err)
 {
 	char path[128];
 	snprintf(path, sizeof(path), "parts[%zu].payee", ord);
@@ -1011,7 +1009,6 @@ static int insert_part(struct sqlite_store *s, int64_t decision, size_t ord, con
 		if (step_done(s, st, "adding an allocation row", err))
 			return -1;
 	}
-	(void)d;
 	return 0;
 }
 
@@ -1083,7 +1080,7 @@ static int sq_decision_insert(struct store *base, const struct decision *d, cons
 		}
 	}
 	for (size_t i = 0; i < d->nparts; i++)
-		if (insert_part(s, id, i, d, &d->parts[i], approp_ids, err))
+		if (insert_part(s, id, i, &d->parts[i], approp_ids, err))
 			goto done;
 	rc = 0;
 done:

@@ -154,6 +154,11 @@ struct ledger_input {
 	bool received_given;
 };
 enum ledger_outcome { LEDGER_RECORDED, LEDGER_ALREADY };
+/* ledger_input_digest: the hex digest (65 bytes) of an event's content, by
+ * which a retry is recognised; identity_only leaves out who recorded it and
+ * what they noted (signatory, override, reason), for ids derived from what
+ * the event is. */
+void ledger_input_digest(const struct ledger_input *e, bool identity_only, char out[65]);
 /* store_ledger_record: record n events as one batch: all or none.  A known
  * id with the same content is reported LEDGER_ALREADY and not recorded
  * again; with different content it is an error.  On error *failed_at is the

@@ -815,6 +815,22 @@ for i in 1 2 3 4; do BIDRAG_DB="$WORK/para.db" "$BIDRAG" init >"$WORK/para$i.out
 wait
 expect_eq "four concurrent inits of a new database all succeed" "$(cat "$WORK"/para?.out | grep -c 'schema version')" "4"
 
+# 13. Usage errors of the ledger's commands, each with nothing written.
+use usage
+run pay add $D0 --part regioner --recipient 03 --amount 100 --date 2021-02-20 --by anna --id u1
+run pay attest u1 --date 2021-02-20 --by bertil
+expect_refused "pay export --from an unknown organisation" "--from: no organisation 'Ingen' in the register" \
+	pay export --batch U --format lb --date 2021-02-21 --from Ingen
+expect_refused "pay export --from an organisation without a bankgiro" "the paying organisation Uppsala kommun has no bankgiro \(set one with 'bidrag org set'\)" \
+	pay export --batch U --format lb --date 2021-02-21 --from 0380
+expect_refused "pay list: an unknown state" "unknown --state 'paid' \(expected registered, attested or executed\)" pay list --state paid
+expect_refused "status: nothing matches" "nothing matches decision S1999/1" status S1999/1 --as-of 2021-03-01
+expect_refused "status: an unknown --by" "unknown --by 'kommun' \(expected recipient or post\)" status --by kommun
+expect_refused "deadlines: an invalid --within" "invalid --within 'x' \(expected a number of days\)" deadlines --within x
+expect_refused "requisition refuse: --received and --date both" "give --received \(a late requisition\) or --date \(none came in\), not both" \
+	requisition refuse $D0 --part skr --recipient SKR --received 2021-12-02 --date 2021-12-03
+expect_refused "events list: two DNRs" "events list takes at most one DNR" events list $D0 $D4
+
 use planid
 run pay plan $D0 --part samverkansregioner --date 2021-02-15 --by anna --id feb
 expect_out "pay plan --id names the planned payments ID:PART:RECIPIENT" "^recorded feb:samverkansregioner:SVR-NORRA$"

@@ -181,6 +181,7 @@ expect_error "appropriation set: bad amount" "invalid --available 'x'" appropria
 "$BIDRAG" decision export S2020/09796 >"$WORK/e004.json"
 expect_eq "export is valid against the schema" \
 	"$(python3 -c 'import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))); print("valid")' "$WORK/e004.json" "$BIDRAG_SRC/docs/decision-file.schema.json" 2>&1 | tail -1)" "valid"
+before_roundtrips=$(dbsum)
 for f in "$S000" "$S001" "$S003" "$S004"; do
 	dnr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dnr"])' "$f")
 	"$BIDRAG" decision export "$dnr" >"$WORK/exported.json"
@@ -194,7 +195,7 @@ for f in "$S000" "$S001" "$S003" "$S004"; do
 	run decision import "$WORK/exported.json"
 	expect_out "the export of $dnr is the registered decision" "already registered with the same content"
 done
-expect_eq "round trips changed nothing" "$(dbsum)" "$(sqlite3 "$BIDRAG_DB" 'SELECT 1' >/dev/null; dbsum)"
+expect_eq "exports and identical re-imports changed nothing in the register" "$(dbsum)" "$before_roundtrips"
 
 # verify
 run decision verify --all
@@ -346,5 +347,11 @@ expect_error "org add: invalid orgnr" "--orgnr: invalid organisationsnummer '802
 expect_error "org add: unknown kind" "unknown kind 'bank'" org add --code X3 --name X --kind bank
 expect_error "org add: both accounts" "not both" org add --code X4 --name X --kind other --bankgiro 5052-5781 --plusgiro "3 70 20-5"
 expect_error "org show: unknown" "unknown recipient 'Ingen sådan'" org show "Ingen sådan"
+expect_error "org set: nothing to set" "org set needs something to set" org set ORG-TEST
+expect_error "org set: the code cannot change" "org set cannot change the code or the kind" org set ORG-TEST --code X
+expect_error "a PostgreSQL path gets a clear message" "no PostgreSQL backend yet" decision list --db postgresql://localhost/bidrag
+cp "$BIDRAG_DB" "$WORK/newer.db"
+sqlite3 "$WORK/newer.db" "PRAGMA user_version = 99"
+expect_error "a database of a newer schema is refused" "schema version 99, newer than this bidrag knows" decision list --db "$WORK/newer.db"
 
 done_testing
