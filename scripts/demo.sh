@@ -50,7 +50,15 @@ say "SKR's requisition of 15 000 000 kr, received in time" "$b" requisition add 
 say "Status at the end of 2021" "$b" status S2020/09797 --as-of 2021-12-31
 say "Deadlines as of 20 November 2021" "$b" deadlines --as-of 2021-11-20
 say "Replay the books" "$b" ledger verify
+# The recipient's side: Region Jämtland Härjedalen's compilation for 2020 (seed 002).
+say "Import seed 002: the region's own register of grants received, 2020 and 2019" \
+	"$b" register import "$examples"/register/jamtland-2020.json --by ekonom
+say "The compilation, with the 2019/2020 summary and the discrepancies in the source" \
+	"$b" register report --org "Region Jämtland Härjedalen" --year 2020 --format md
+"$b" register report --org 23 --year 2020 --format pdf -o "$dir/jamtland-2020.pdf"
+"$b" register report --org 23 --year 2020 --format xlsx -o "$dir/jamtland-2020.xlsx"
+"$b" register chart --org 23 --year 2020 --format png -o "$dir/jamtland-2020.png"
 echo
-echo "The pain.001 file is $dir/2021-02-16.xml."
+echo "The pain.001 file is $dir/2021-02-16.xml; seed 002's report is $dir/jamtland-2020.pdf (.xlsx, .png)."
 echo "The demo register is $db (set BIDRAG_DB to it to explore: bidrag decision show S2020/09796)."
 exit 0

@@ -22,6 +22,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_status_entry,
 	&cmd_deadlines_entry,
 	&cmd_ledger_entry,
+	&cmd_register_entry,
 };
 
 static void help(FILE *out)

@@ -430,6 +430,16 @@ char *fmt_kr(int64_t kr, char *buf)
 	return fmt_i128_grouped(kr, buf);
 }
 
+char *fmt_kr_signed(int64_t kr, char *buf)
+{
+	if (kr > 0) {
+		buf[0] = '+';
+		fmt_i128_grouped(kr, buf + 1);
+		return buf;
+	}
+	return fmt_i128_grouped(kr, buf);
+}
+
 char *fmt_ore(int64_t ore, char *buf)
 {
 	return fmt_rat_decimal(ore, 100, 2, true, buf);

@@ -57,6 +57,8 @@ i128 i128_gcd(i128 a, i128 b);
 #define NUM_BUFSZ 64
 /* fmt_kr: 49472318 -> "49 472 318"; -1234 -> "-1 234". */
 char *fmt_kr(int64_t kr, char *buf);
+/* fmt_kr_signed: a difference: 37291 -> "+37 291", -5 -> "-5", 0 -> "0". */
+char *fmt_kr_signed(int64_t kr, char *buf);
 /* fmt_i128_grouped: like fmt_kr for 128-bit values. */
 char *fmt_i128_grouped(i128 v, char *buf);
 /* fmt_i128: plain digits, no grouping. */

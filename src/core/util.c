@@ -311,3 +311,11 @@ void unmap_file(const char *data, size_t len, bool mapped)
 	else
 		free((void *)data);
 }
+
+void bd_strf(char *out, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(out, n, fmt, ap);
+	va_end(ap);
+}

@@ -58,6 +58,10 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_release(struct buf *b);
 
+/* bd_strf: snprintf for messages and paths, where cutting a long text is
+ * acceptable (and the compiler need not warn that it may happen). */
+void bd_strf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* read_file: whole file into memory (NUL-terminated); at most max bytes. */
 int read_file(const char *path, size_t max, char **data, size_t *len, struct bd_error *err);
 

@@ -103,4 +103,13 @@ int sq_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void *c
 int sq_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
 		     struct bd_error *err);
 
+int sq_recipient_put(struct store *s, const struct recipient_put *in, int *version, bool *unchanged,
+		     struct bd_error *err);
+int sq_recipient_get(struct store *s, const char *org, int year, int version, char **document, int *version_out,
+		     struct bd_error *err);
+int sq_recipient_list(struct store *s, const char *org, bool all, recipient_version_fn fn, void *ctx,
+		      struct bd_error *err);
+int sq_decision_link(struct store *s, const char *dnr, const char *org, struct decision_link *out,
+		     struct bd_error *err);
+
 #endif

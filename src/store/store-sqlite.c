@@ -25,6 +25,7 @@
 static const char *const migrations[] = {
 	"migrations/0001-register.sql",
 	"migrations/0002-ledger.sql",
+	"migrations/0003-recipient.sql",
 };
 
 static int migrate(struct sqlite_store *s, struct bd_error *err)
@@ -1280,4 +1281,8 @@ const struct store_ops store_sqlite_ops = {
 	.payments = sq_payments,
 	.batch_file = sq_batch_file,
 	.batch_file_put = sq_batch_file_put,
+	.recipient_put = sq_recipient_put,
+	.recipient_get = sq_recipient_get,
+	.recipient_list = sq_recipient_list,
+	.decision_link = sq_decision_link,
 };

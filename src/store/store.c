@@ -194,3 +194,27 @@ void ledger_input_digest(const struct ledger_input *e, bool identity_only, char 
 	if (p != stack)
 		free(p);
 }
+
+int store_recipient_put(struct store *s, const struct recipient_put *in, int *version, bool *unchanged,
+			struct bd_error *err)
+{
+	return s->ops->recipient_put(s, in, version, unchanged, err);
+}
+
+int store_recipient_get(struct store *s, const char *org, int year, int version, char **document, int *version_out,
+			struct bd_error *err)
+{
+	return s->ops->recipient_get(s, org, year, version, document, version_out, err);
+}
+
+int store_recipient_list(struct store *s, const char *org, bool all, recipient_version_fn fn, void *ctx,
+			 struct bd_error *err)
+{
+	return s->ops->recipient_list(s, org, all, fn, ctx, err);
+}
+
+int store_decision_link(struct store *s, const char *dnr, const char *org, struct decision_link *out,
+			struct bd_error *err)
+{
+	return s->ops->decision_link(s, dnr, org, out, err);
+}

@@ -238,6 +238,51 @@ int store_batch_file_put(struct store *s, const char *batch, const char *format,
 			 const char *data, size_t len, struct bd_error *err);
 
 /* The operations a backend provides. */
+/* The recipient register (docs/recipient-register.md): one organisation's
+ * year, stored as its canonical document, in versions. */
+struct recipient_grant_row {
+	const char *key, *title, *dnr, *decision;
+	int64_t amount; /* kronor */
+};
+struct recipient_put {
+	const char *org;       /* an organisation's code */
+	int year;
+	const char *document;  /* the canonical document of the year */
+	const char *source;    /* the file it came from */
+	const char *by;
+	const struct recipient_grant_row *grants;
+	size_t ngrants;
+};
+/* store_recipient_put: a new version, unless the latest version has the same
+ * document (then *unchanged and *version is that version). */
+int store_recipient_put(struct store *s, const struct recipient_put *in, int *version, bool *unchanged,
+			struct bd_error *err);
+/* store_recipient_get: the document of a version (0: the latest); 1 if the
+ * organisation has no register for the year. */
+int store_recipient_get(struct store *s, const char *org, int year, int version, char **document, int *version_out,
+			struct bd_error *err);
+struct recipient_version {
+	const char *org, *org_name;
+	int year, version;
+	const char *sha256, *source, *recorded_by, *recorded_at;
+	int grants;
+	int64_t total;
+};
+typedef int (*recipient_version_fn)(void *ctx, const struct recipient_version *v);
+/* store_recipient_list: the latest version of each organisation's years (all
+ * versions with all), by organisation and year; org NULL for all. */
+int store_recipient_list(struct store *s, const char *org, bool all, recipient_version_fn fn, void *ctx,
+			 struct bd_error *err);
+/* What the register knows of a state-side decision, for an organisation. */
+struct decision_link {
+	bool registered;
+	char *title;           /* free() */
+	bool has_allocated;
+	int64_t allocated;     /* kronor allocated to org by the decision */
+};
+int store_decision_link(struct store *s, const char *dnr, const char *org, struct decision_link *out,
+			struct bd_error *err);
+
 struct store_ops {
 	const char *name;
 	int (*open)(struct store **out, const char *path, enum store_open_mode mode, struct bd_error *err);
@@ -278,6 +323,14 @@ struct store_ops {
 			struct bd_error *err);
 	int (*batch_file)(struct store *s, const char *batch, const char *format, char **data, size_t *len,
 			  struct bd_error *err);
+	int (*recipient_put)(struct store *s, const struct recipient_put *in, int *version, bool *unchanged,
+			     struct bd_error *err);
+	int (*recipient_get)(struct store *s, const char *org, int year, int version, char **document,
+			     int *version_out, struct bd_error *err);
+	int (*recipient_list)(struct store *s, const char *org, bool all, recipient_version_fn fn, void *ctx,
+			      struct bd_error *err);
+	int (*decision_link)(struct store *s, const char *dnr, const char *org, struct decision_link *out,
+			     struct bd_error *err);
 	int (*batch_file_put)(struct store *s, const char *batch, const char *format, int payments, int64_t total,
 			      const char *data, size_t len, struct bd_error *err);
 };
