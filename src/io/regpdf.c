@@ -67,6 +67,11 @@
 
 #define MARKUP_MAX ((size_t)16 << 20)
 
+/* Markup around an amount in running text: "37 157 kr" must not break at
+ * the spaces between its digit groups. */
+#define NB "<span allow_breaks=\"false\">"
+#define NB_END "</span>"
+
 enum { F_BOLD = 1, F_ITALIC = 2 };
 
 static void set_rgb(cairo_t *cr, unsigned rgb)
@@ -139,7 +144,7 @@ static char *m_kr(i128 v, bool with_kr)
 {
 	char n[NUM_BUFSZ];
 	fmt_i128_grouped(v, n);
-	return with_kr ? xasprintf("%s kr", n) : xstrdup(n);
+	return with_kr ? xasprintf(NB "%s kr" NB_END, n) : xasprintf(NB "%s" NB_END, n);
 }
 
 static char *m_mkr(int64_t v)
@@ -694,7 +699,8 @@ static void draw_breakdown(struct doc *d, const struct rg_grant *g)
 		fmt_kr(g->amount, a);
 		fmt_kr(g->breakdown, b);
 		fmt_kr_signed(g->amount - g->breakdown, diff);
-		char *m = xasprintf("<b>Obs:</b> Beloppet %s kr skiljer sig från fördelningens summa %s kr (%s kr).",
+		char *m = xasprintf("<b>Obs:</b> Beloppet " NB "%s kr" NB_END " skiljer sig från fördelningens summa "
+				    NB "%s kr" NB_END " (" NB "%s kr" NB_END ").",
 				    a, b, diff);
 		para(d, m, SZ_SMALL, 0, 0, C_TEXT, 6);
 		free(m);
@@ -707,7 +713,7 @@ static void draw_application(struct doc *d, const struct rg_application *a)
 	struct buf b;
 	buf_init(&b, MARKUP_MAX);
 	if (a->has_applied) {
-		buf_addf(&b, "Ansökt belopp %s kr", fmt_kr(a->applied, n));
+		buf_addf(&b, "Ansökt belopp " NB "%s kr" NB_END, fmt_kr(a->applied, n));
 		if (a->applied_on[0]) {
 			buf_adds(&b, " (");
 			m_esc(&b, a->applied_on);
@@ -720,7 +726,7 @@ static void draw_application(struct doc *d, const struct rg_application *a)
 		m_esc(&b, rg_outcome_sv(a->outcome));
 		buf_adds(&b, "</b>");
 		if (a->has_granted)
-			buf_addf(&b, ", beviljat %s kr", fmt_kr(a->granted, n));
+			buf_addf(&b, ", beviljat " NB "%s kr" NB_END, fmt_kr(a->granted, n));
 		if (a->decided_on[0]) {
 			buf_adds(&b, " (beslut ");
 			m_esc(&b, a->decided_on);
@@ -728,7 +734,7 @@ static void draw_application(struct doc *d, const struct rg_application *a)
 		}
 		buf_adds(&b, ".");
 	} else if (a->has_granted) {
-		buf_addf(&b, "%sBeviljat %s kr.", b.len ? " " : "", fmt_kr(a->granted, n));
+		buf_addf(&b, "%sBeviljat " NB "%s kr" NB_END ".", b.len ? " " : "", fmt_kr(a->granted, n));
 	}
 	char *m = m_take(&b);
 	para(d, m, SZ_BODY, 0, 0, C_TEXT, 6);
@@ -858,7 +864,7 @@ static void draw_link(struct doc *d, const struct rg_grant *g)
 			char n[NUM_BUFSZ];
 			buf_adds(&b, ", fördelat till ");
 			m_esc(&b, org_name(d->rep));
-			buf_addf(&b, ": %s kr", fmt_kr(k->allocated, n));
+			buf_addf(&b, ": " NB "%s kr" NB_END, fmt_kr(k->allocated, n));
 		} else {
 			buf_adds(&b, ", inget belopp fördelat till ");
 			m_esc(&b, org_name(d->rep));
@@ -899,26 +905,35 @@ static bool grant_has_total(const struct rg_grant *g)
 	return g->has_amount || g->has_breakdown || !g->application || g->application->outcome != RG_PENDING;
 }
 
-static void draw_grant(struct doc *d, const struct rg_grant *g, int parent)
+/* draw_flags: the grant's flags as a line of their own, starting with a
+ * capital. */
+static void draw_flags(struct doc *d, const struct rg_grant *g)
 {
+	char flags[300];
+	rg_flag_text(g->flags, flags, sizeof(flags));
+	if (!flags[0])
+		return;
 	struct buf b;
 	buf_init(&b, MARKUP_MAX);
-	m_esc(&b, g->title ? g->title : g->key);
-	if (grant_has_total(g)) {
-		char n[NUM_BUFSZ];
-		buf_addf(&b, "  %s mkr", fmt_mkr(g->total, n));
-	}
-	if (g->dnr && g->dnr[0]) {
-		buf_addf(&b, "  <span weight=\"normal\" foreground=\"#%06x\">", C_MUTED);
-		m_esc(&b, g->dnr);
-		buf_adds(&b, "</span>");
+	gunichar first = g_utf8_get_char_validated(flags, -1);
+	if (first != (gunichar)-1 && first != (gunichar)-2) {
+		char up[8];
+		buf_add(&b, up, (size_t)g_unichar_to_utf8(g_unichar_totitle(first), up));
+		m_esc(&b, g_utf8_next_char(flags));
+	} else {
+		m_esc(&b, flags);
 	}
 	char *m = m_take(&b);
-	/* kept with its particulars and the start of its text */
-	heading(d, m, SZ_H2, C_ACCENT, 12, 80, parent, grant_label(g));
+	para(d, m, SZ_SMALL, F_BOLD, 0, C_ACCENT, 1);
 	free(m);
-	d->y += 2;
+}
 
+/* draw_particulars: grantor, decision on the use, the state's decision,
+ * what the grant replaces, its flags: small lines under the heading. */
+static void draw_particulars(struct doc *d, const struct rg_grant *g)
+{
+	struct buf b;
+	char *m;
 	if (g->grantor || g->grantor_dnr) {
 		buf_init(&b, MARKUP_MAX);
 		buf_adds(&b, "Bidragsgivare: ");
@@ -946,23 +961,47 @@ static void draw_grant(struct doc *d, const struct rg_grant *g, int parent)
 	}
 	draw_link(d, g);
 	draw_replaces(d, g);
-	char flags[300];
-	rg_flag_text(g->flags, flags, sizeof(flags));
-	if (flags[0]) {
-		/* a line of its own, so it starts with a capital */
-		buf_init(&b, MARKUP_MAX);
-		gunichar first = g_utf8_get_char_validated(flags, -1);
-		if (first != (gunichar)-1 && first != (gunichar)-2) {
-			char up[8];
-			buf_add(&b, up, (size_t)g_unichar_to_utf8(g_unichar_totitle(first), up));
-			m_esc(&b, g_utf8_next_char(flags));
-		} else {
-			m_esc(&b, flags);
-		}
-		m = m_take(&b);
-		para(d, m, SZ_SMALL, F_BOLD, 0, C_ACCENT, 1);
-		free(m);
+	draw_flags(d, g);
+}
+
+/* draw_outside: why a grant listed here is in no summary row. */
+static void draw_outside(struct doc *d, const struct rg_grant *g)
+{
+	struct buf b;
+	buf_init(&b, MARKUP_MAX);
+	buf_adds(&b, "<b>Ingår inte i sammanställningen</b>");
+	const char *note = g->summary_note;
+	if (note && note[0]) {
+		buf_adds(&b, ": ");
+		m_esc(&b, note);
 	}
+	if (!note || !note[0] || !strchr(".!?", note[strlen(note) - 1]))
+		buf_adds(&b, ".");
+	char *m = m_take(&b);
+	para(d, m, SZ_SMALL, F_ITALIC, 0, C_MUTED, 4);
+	free(m);
+}
+
+static void draw_grant(struct doc *d, const struct rg_grant *g, int parent)
+{
+	struct buf b;
+	buf_init(&b, MARKUP_MAX);
+	m_esc(&b, g->title ? g->title : g->key);
+	if (grant_has_total(g)) {
+		char n[NUM_BUFSZ];
+		buf_addf(&b, "  " NB "%s mkr" NB_END, fmt_mkr(g->total, n));
+	}
+	if (g->dnr && g->dnr[0]) {
+		buf_addf(&b, "  <span weight=\"normal\" foreground=\"#%06x\">", C_MUTED);
+		m_esc(&b, g->dnr);
+		buf_adds(&b, "</span>");
+	}
+	char *m = m_take(&b);
+	/* kept with its particulars and the start of its text */
+	heading(d, m, SZ_H2, C_ACCENT, 12, 80, parent, grant_label(g));
+	free(m);
+	d->y += 2;
+	draw_particulars(d, g);
 	d->y += 5;
 	for (size_t i = 0; i < g->ntext; i++)
 		para_text(d, g->text[i], SZ_BODY, 0, C_TEXT, 5);
@@ -974,18 +1013,8 @@ static void draw_grant(struct doc *d, const struct rg_grant *g, int parent)
 		draw_usage(d, &g->usage[i]);
 	if (g->status && g->status[0])
 		para_text(d, g->status, SZ_BODY, F_ITALIC, C_TEXT, 5);
-	if (!g->in_summary) {
-		buf_init(&b, MARKUP_MAX);
-		buf_adds(&b, "<b>Ingår inte i sammanställningen</b>");
-		if (g->summary_note && g->summary_note[0]) {
-			buf_adds(&b, ": ");
-			m_esc(&b, g->summary_note);
-		}
-		buf_adds(&b, ".");
-		m = m_take(&b);
-		para(d, m, SZ_SMALL, F_ITALIC, 0, C_MUTED, 4);
-		free(m);
-	}
+	if (!g->in_summary)
+		draw_outside(d, g);
 }
 
 static bool section_known(const struct rg_year *y, const char *key)
@@ -1182,13 +1211,15 @@ static void on_discrepancy(void *ctx, const struct rg_discrepancy *x)
 	buf_adds(&b, "</b>: ");
 	if (strcmp(x->what, "breakdown") == 0) {
 		fmt_kr_signed(x->stated - x->computed, diff);
-		buf_addf(&b, "beloppet %s kr, fördelningen %s kr, skillnad %s kr", s, c, diff);
+		buf_addf(&b, "beloppet " NB "%s kr" NB_END ", fördelningen " NB "%s kr" NB_END ", skillnad " NB
+			     "%s kr" NB_END, s, c, diff);
 	} else if (strcmp(x->what, "overspent") == 0) {
-		buf_addf(&b, "förbrukat %s kr av disponibla %s kr för %d", c, s, x->usage_year);
+		buf_addf(&b, "förbrukat " NB "%s kr" NB_END " av disponibla " NB "%s kr" NB_END " för %d", c, s,
+			 x->usage_year);
 	} else {
 		buf_adds(&b, "avvikelse ");
 		m_esc(&b, x->what);
-		buf_addf(&b, ": angivet %s kr, beräknat %s kr", s, c);
+		buf_addf(&b, ": angivet " NB "%s kr" NB_END ", beräknat " NB "%s kr" NB_END, s, c);
 	}
 	if (dl->n == dl->cap) {
 		dl->cap = dl->cap ? 2 * dl->cap : 8;
@@ -1237,6 +1268,14 @@ static bool chart_two(const struct rg_comparison *cmp)
 	return cmp->year[0] != 0;
 }
 
+/* charted: a row counted in the sum of either year.  A row that is a varav
+ * row in one year and stood alone in the other is charted with a bar for
+ * the year it stood alone, so each year's bars add up to its sums. */
+static bool charted(const struct rg_cmp_row *r)
+{
+	return r->year_level[0] == 0 || r->year_level[1] == 0;
+}
+
 /* chart_max: the largest figure of the chart's rows, so that it fills the
  * width of the bars. */
 static int64_t chart_max(const struct rg_comparison *cmp)
@@ -1246,7 +1285,7 @@ static int64_t chart_max(const struct rg_comparison *cmp)
 		for (size_t i = 0; i < cmp->sections[s].nrows; i++) {
 			const struct rg_cmp_row *r = &cmp->sections[s].rows[i];
 			for (int k = 0; k < 2; k++)
-				if (r->level == 0 && r->has[k] && r->value[k] > max)
+				if (r->year_level[k] == 0 && r->has[k] && r->value[k] > max)
 					max = r->value[k];
 		}
 	return max;
@@ -1257,7 +1296,7 @@ static size_t chart_rows(const struct rg_comparison *cmp)
 	size_t n = 0;
 	for (size_t s = 0; s < cmp->nsections; s++)
 		for (size_t i = 0; i < cmp->sections[s].nrows; i++)
-			n += cmp->sections[s].rows[i].level == 0;
+			n += charted(&cmp->sections[s].rows[i]);
 	return n;
 }
 
@@ -1390,7 +1429,9 @@ static void chart_row(const struct chart *c, const struct rg_cmp_row *r, PangoLa
 	chart_text(cr, label, c->pad, y + (rh - layout_h(label)) / 2, C_TEXT);
 	double by = y + (rh - c->bars_h) / 2;
 	for (int k = c->two ? 0 : 1; k < 2; k++, by += c->bh + c->gap) {
-		if (!r->has[k])
+		/* A year in which the row is a varav row has its figure in its
+		 * parent's bar already. */
+		if (!r->has[k] || r->year_level[k] != 0)
 			continue;
 		int64_t len = bar_len(r->value[k], c->max, c->maxlen);
 		if (len > 0) {
@@ -1456,7 +1497,7 @@ static double chart_draw(cairo_t *cr, PangoContext *pc, const struct rg_report *
 		bool titled = false;
 		for (size_t i = 0; i < sec->nrows && !full; i++) {
 			const struct rg_cmp_row *r = &sec->rows[i];
-			if (r->level != 0)
+			if (!charted(r))
 				continue;
 			if (k++ < from)
 				continue;
