@@ -23,6 +23,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_deadlines_entry,
 	&cmd_ledger_entry,
 	&cmd_register_entry,
+	&cmd_user_entry,
+	&cmd_audit_entry,
 };
 
 static void help(FILE *out)

@@ -243,6 +243,7 @@ static int do_import(struct opts *o)
 	if (rc)
 		goto out;
 	rg_discrepancies(&r, warn_discrepancy, o->args[0]);
+	store_set_actor(s, ledger_actor(o->by));
 	rc = store_years(s, &r, &org, o->args[0], ledger_actor(o->by), 0);
 out:
 	if (s)
@@ -462,6 +463,7 @@ static int do_replace(struct opts *o, bool usage)
 		goto out;
 	}
 	rg_discrepancies(&r, warn_discrepancy, o->args[0]);
+	store_set_actor(s, ledger_actor(o->by));
 	rc = store_years(s, &r, &org, o->args[0], ledger_actor(o->by), 0);
 out:
 	free(data);

@@ -22,6 +22,7 @@ int open_register(const char *db, bool create, struct store **s)
 		error("%s", err.msg);
 		return EXIT_USAGE;
 	}
+	store_set_actor(*s, ledger_actor(NULL));
 	return 0;
 }
 
@@ -57,6 +58,8 @@ int ledger_record_batch(struct store *s, const struct ledger_input *ev, size_t n
 	enum ledger_outcome *out = xcalloc(n ? n : 1, sizeof(*out));
 	size_t failed_at = 0;
 	int rc = 0;
+	if (n && ev[0].actor)
+		store_set_actor(s, ev[0].actor); /* the audit log's entry for the batch */
 	if (store_begin(s, &err)) {
 		rc = io_error(err.msg);
 	} else if (store_ledger_record(s, ev, n, out, &failed_at, &err)) {

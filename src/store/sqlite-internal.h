@@ -111,5 +111,12 @@ int sq_recipient_list(struct store *s, const char *org, bool all, recipient_vers
 		      struct bd_error *err);
 int sq_decision_link(struct store *s, const char *dnr, const char *org, struct decision_link *out,
 		     struct bd_error *err);
+int sq_audit_append(struct store *s, const char *actor, const char *action, const char *object, const char *before,
+		    const char *after, struct bd_error *err);
+int sq_audit_list(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);
+int sq_user_add(struct store *s, const struct user *u, struct bd_error *err);
+int sq_user_passwd(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
+int sq_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
+int sq_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
 
 #endif

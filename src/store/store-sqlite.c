@@ -26,6 +26,7 @@ static const char *const migrations[] = {
 	"migrations/0001-register.sql",
 	"migrations/0002-ledger.sql",
 	"migrations/0003-recipient.sql",
+	"migrations/0004-audit.sql",
 };
 
 static int migrate(struct sqlite_store *s, struct bd_error *err)
@@ -1285,4 +1286,10 @@ const struct store_ops store_sqlite_ops = {
 	.recipient_get = sq_recipient_get,
 	.recipient_list = sq_recipient_list,
 	.decision_link = sq_decision_link,
+	.audit_append = sq_audit_append,
+	.audit_list = sq_audit_list,
+	.user_add = sq_user_add,
+	.user_passwd = sq_user_passwd,
+	.user_get = sq_user_get,
+	.user_list = sq_user_list,
 };

@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
+
+#include "../core/audit.h"
+#include "../core/decision.h"
+#include "../core/ledger.h"
 
 const char *store_path(const char *opt)
 {
@@ -23,7 +28,101 @@ int store_open(struct store **out, const char *path, enum store_open_mode mode, 
 {
 	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
 		return bd_fail(err, "'%s': this build has no PostgreSQL backend yet (use a SQLite file)", path);
-	return store_sqlite_ops.open(out, path, mode, err);
+	if (store_sqlite_ops.open(out, path, mode, err))
+		return -1;
+	store_set_actor(*out, NULL);
+	return 0;
+}
+
+void store_set_actor(struct store *s, const char *actor)
+{
+	snprintf(s->actor, sizeof(s->actor), "%s", actor && *actor ? actor : "unknown");
+}
+
+/* The audit log: every change the store makes is appended in the same
+ * transaction, by the wrappers below. */
+
+int store_audit_append(struct store *s, const char *action, const char *object, const char *before,
+		       const char *after, struct bd_error *err)
+{
+	return s->ops->audit_append(s, s->actor, action, object, before, after, err);
+}
+
+/* audit_json: append an entry whose before/after are JSON values (stolen). */
+static int audit_json(struct store *s, const char *action, const char *object, json_t *before, json_t *after,
+		      struct bd_error *err)
+{
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = store_audit_append(s, action, object, b, a, err);
+	free(b);
+	free(a);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+static void set_opt(json_t *o, const char *key, const char *v)
+{
+	json_object_set_new(o, key, v ? json_string(v) : json_null());
+}
+
+static int org_to_json(void *ctx, const struct org *o)
+{
+	json_t *j = json_object();
+	set_opt(j, "code", o->code);
+	set_opt(j, "name", o->name);
+	set_opt(j, "kind", o->kind);
+	set_opt(j, "orgnr", o->orgnr);
+	set_opt(j, "bankgiro", o->bankgiro);
+	set_opt(j, "plusgiro", o->plusgiro);
+	set_opt(j, "payment_reference", o->payment_ref);
+	*(json_t **)ctx = j;
+	return 0;
+}
+
+static json_t *org_now(struct store *s, const char *code, struct bd_error *err)
+{
+	json_t *j = NULL;
+	if (s->ops->org_get(s, code, org_to_json, &j, err) < 0)
+		return NULL;
+	return j ? j : json_null();
+}
+
+int store_audit_list(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->audit_list(s, from, fn, ctx, err);
+}
+
+static int audit_user(struct store *s, const char *action, const struct user *u, struct bd_error *err)
+{
+	return audit_json(s, action, u->name, NULL,
+			  json_pack("{s:s, s:s, s:s?}", "name", u->name, "role", u->role ? u->role : "", "org", u->org),
+			  err);
+}
+
+int store_user_add(struct store *s, const struct user *u, struct bd_error *err)
+{
+	return s->ops->user_add(s, u, err) || audit_user(s, "user.add", u, err) ? -1 : 0;
+}
+
+int store_user_passwd(struct store *s, const char *name, const char *password_hash, struct bd_error *err)
+{
+	int rc = s->ops->user_passwd(s, name, password_hash, err);
+	if (rc)
+		return rc;
+	return audit_json(s, "user.passwd", name, NULL, json_pack("{s:s, s:s}", "name", name, "password", "changed"),
+			  err);
+}
+
+int store_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->user_get(s, name, fn, ctx, err);
+}
+
+int store_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->user_list(s, fn, ctx, err);
 }
 
 void store_close(struct store *s)
@@ -43,7 +142,9 @@ void store_rollback(struct store *s) { s->ops->rollback(s); }
 
 int store_seed_reference(struct store *s, int *added, struct bd_error *err)
 {
-	return s->ops->seed_reference(s, added, err);
+	if (s->ops->seed_reference(s, added, err))
+		return -1;
+	return *added ? audit_json(s, "reference.seed", "org", NULL, json_pack("{s:i}", "added", *added), err) : 0;
 }
 
 int store_org_list(struct store *s, const char *kind, org_fn fn, void *ctx, struct bd_error *err)
@@ -58,12 +159,28 @@ int store_org_get(struct store *s, const char *text, org_fn fn, void *ctx, struc
 
 int store_org_add(struct store *s, const struct org *o, struct bd_error *err)
 {
-	return s->ops->org_add(s, o, err);
+	if (s->ops->org_add(s, o, err))
+		return -1;
+	json_t *after = org_now(s, o->code, err);
+	return after ? audit_json(s, "org.add", o->code, NULL, after, err) : -1;
 }
 
 int store_org_set(struct store *s, const char *code, const struct org *o, struct bd_error *err)
 {
-	return s->ops->org_set(s, code, o, err);
+	json_t *before = org_now(s, code, err);
+	if (!before)
+		return -1;
+	int rc = s->ops->org_set(s, code, o, err);
+	if (rc) {
+		json_decref(before);
+		return rc;
+	}
+	json_t *after = org_now(s, code, err);
+	if (!after) {
+		json_decref(before);
+		return -1;
+	}
+	return audit_json(s, "org.set", code, before, after, err);
 }
 
 int store_org_groups(struct store *s, const char *code, group_fn fn, void *ctx, struct bd_error *err)
@@ -74,7 +191,16 @@ int store_org_groups(struct store *s, const char *code, group_fn fn, void *ctx, 
 int store_dataset_register(struct store *s, const struct dataset_in *in, int *version, char *sha256, bool *is_new,
 			   struct bd_error *err)
 {
-	return s->ops->dataset_register(s, in, version, sha256, is_new, err);
+	if (s->ops->dataset_register(s, in, version, sha256, is_new, err))
+		return -1;
+	if (!*is_new)
+		return 0;
+	char object[256];
+	snprintf(object, sizeof(object), "%s v%d", in->name, *version);
+	return audit_json(s, "dataset.register", object, NULL,
+			  json_pack("{s:s, s:i, s:s?, s:I, s:s}", "name", in->name, "version", *version, "date",
+				    in->date, "values", (json_int_t)in->n, "sha256", sha256),
+			  err);
 }
 
 int store_dataset_values(struct store *s, const char *name, int version, struct strpool *pool,
@@ -95,7 +221,16 @@ int store_decision_document(struct store *s, const char *dnr, char **document, c
 
 int store_decision_insert(struct store *s, const struct decision *d, const char *document, struct bd_error *err)
 {
-	return s->ops->decision_insert(s, d, document, err);
+	if (s->ops->decision_insert(s, d, document, err))
+		return -1;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[65];
+	crypto_hash_sha256(h, (const unsigned char *)document, strlen(document));
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return audit_json(s, "decision.register", d->dnr, NULL,
+			  json_pack("{s:s, s:s?, s:I, s:s}", "dnr", d->dnr, "title", d->title, "total",
+				    (json_int_t)d->total, "document_sha256", hex),
+			  err);
 }
 
 int store_decision_list(struct store *s, int year, decision_fn fn, void *ctx, struct bd_error *err)
@@ -115,13 +250,58 @@ int store_appropriation_list(struct store *s, int year, appropriation_fn fn, voi
 
 int store_appropriation_put(struct store *s, const struct appropriation *a, struct bd_error *err)
 {
-	return s->ops->appropriation_put(s, a, err);
+	if (s->ops->appropriation_put(s, a, err))
+		return -1;
+	char object[64];
+	snprintf(object, sizeof(object), "%d uo %d %s post %d", a->budget_year, a->uo, a->anslag ? a->anslag : "",
+		 a->post);
+	json_t *after = json_pack("{s:i, s:i, s:s?, s:i, s:s?}", "budget_year", a->budget_year, "uo", a->uo, "anslag",
+				  a->anslag, "post", a->post, "post_name", a->post_name);
+	if (after && a->has_available)
+		json_object_set_new(after, "available", json_integer(a->available));
+	return audit_json(s, "appropriation.set", object, NULL, after, err);
 }
 
 int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
 			size_t *failed_at, struct bd_error *err)
 {
-	return s->ops->ledger_record(s, ev, n, out, failed_at, err);
+	if (s->ops->ledger_record(s, ev, n, out, failed_at, err))
+		return -1;
+	/* One entry per batch: the events are immutable rows of their own; the
+	 * entry names them and binds their content by a digest. */
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	json_t *ids = json_array();
+	size_t recorded = 0;
+	const char *first = NULL, *last = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (out[i] != LEDGER_RECORDED)
+			continue;
+		char d[65];
+		ledger_input_digest(&ev[i], false, d);
+		crypto_hash_sha256_update(&h, (const unsigned char *)d, 64);
+		if (recorded < 100)
+			json_array_append_new(ids, json_string(ev[i].id));
+		if (!first)
+			first = ev[i].id;
+		last = ev[i].id;
+		recorded++;
+	}
+	if (!recorded) {
+		json_decref(ids);
+		return 0;
+	}
+	unsigned char dg[crypto_hash_sha256_BYTES];
+	char hex[65];
+	crypto_hash_sha256_final(&h, dg);
+	sodium_bin2hex(hex, sizeof(hex), dg, sizeof(dg));
+	json_t *after = json_pack("{s:I, s:s, s:s, s:s}", "events", (json_int_t)recorded, "first", first, "last", last,
+				  "sha256", hex);
+	if (recorded <= 100)
+		json_object_set_new(after, "ids", ids);
+	else
+		json_decref(ids);
+	return audit_json(s, "ledger.record", ev[0].dnr && recorded == n ? ev[0].dnr : "ledger", NULL, after, err);
 }
 
 int store_ledger_accounts(struct store *s, const char *dnr, const char *part, const char *recipient,
@@ -145,7 +325,16 @@ int store_batch_file(struct store *s, const char *batch, const char *format, cha
 int store_batch_file_put(struct store *s, const char *batch, const char *format, int payments, int64_t total,
 			 const char *data, size_t len, struct bd_error *err)
 {
-	return s->ops->batch_file_put(s, batch, format, payments, total, data, len, err);
+	if (s->ops->batch_file_put(s, batch, format, payments, total, data, len, err))
+		return -1;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[65];
+	crypto_hash_sha256(h, (const unsigned char *)data, len);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return audit_json(s, "payment-file.export", batch, NULL,
+			  json_pack("{s:s, s:s, s:i, s:I, s:s}", "batch", batch, "format", format, "payments", payments,
+				    "total_ore", (json_int_t)total, "sha256", hex),
+			  err);
 }
 
 int store_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
@@ -198,7 +387,19 @@ void ledger_input_digest(const struct ledger_input *e, bool identity_only, char 
 int store_recipient_put(struct store *s, const struct recipient_put *in, int *version, bool *unchanged,
 			struct bd_error *err)
 {
-	return s->ops->recipient_put(s, in, version, unchanged, err);
+	if (s->ops->recipient_put(s, in, version, unchanged, err))
+		return -1;
+	if (*unchanged)
+		return 0;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[65], object[96];
+	crypto_hash_sha256(h, (const unsigned char *)in->document, strlen(in->document));
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(object, sizeof(object), "%s %d", in->org, in->year);
+	return audit_json(s, "recipient-register.import", object, NULL,
+			  json_pack("{s:s, s:i, s:i, s:s, s:s?}", "org", in->org, "year", in->year, "version", *version,
+				    "sha256", hex, "source", in->source),
+			  err);
 }
 
 int store_recipient_get(struct store *s, const char *org, int year, int version, char **document, int *version_out,

@@ -283,6 +283,31 @@ struct decision_link {
 int store_decision_link(struct store *s, const char *dnr, const char *org, struct decision_link *out,
 			struct bd_error *err);
 
+/* Who changes are recorded as, in the audit log (default "unknown"). */
+void store_set_actor(struct store *s, const char *actor);
+
+/* The audit log (src/core/audit.h).  The store appends an entry for every
+ * change it makes (in the change's transaction); store_audit_append is for
+ * changes made elsewhere. */
+struct audit_entry;
+int store_audit_append(struct store *s, const char *action, const char *object, const char *before,
+		       const char *after, struct bd_error *err);
+typedef int (*audit_fn)(void *ctx, const struct audit_entry *e);
+/* store_audit_list: entries in sequence order from seq `from` (0: all). */
+int store_audit_list(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);
+
+/* Users of the web application; the password is stored as an Argon2id hash. */
+struct user {
+	const char *name, *role, *org, *password_hash, *created_at, *changed_at;
+};
+typedef int (*user_fn)(void *ctx, const struct user *u);
+int store_user_add(struct store *s, const struct user *u, struct bd_error *err);
+/* store_user_passwd: 1 if there is no such user. */
+int store_user_passwd(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
+/* store_user_get: 1 if there is no such user. */
+int store_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
+int store_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
+
 struct store_ops {
 	const char *name;
 	int (*open)(struct store **out, const char *path, enum store_open_mode mode, struct bd_error *err);
@@ -331,6 +356,13 @@ struct store_ops {
 			      struct bd_error *err);
 	int (*decision_link)(struct store *s, const char *dnr, const char *org, struct decision_link *out,
 			     struct bd_error *err);
+	int (*audit_append)(struct store *s, const char *actor, const char *action, const char *object,
+			    const char *before, const char *after, struct bd_error *err);
+	int (*audit_list)(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);
+	int (*user_add)(struct store *s, const struct user *u, struct bd_error *err);
+	int (*user_passwd)(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
+	int (*user_get)(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
+	int (*user_list)(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
 	int (*batch_file_put)(struct store *s, const char *batch, const char *format, int payments, int64_t total,
 			      const char *data, size_t len, struct bd_error *err);
 };
@@ -338,6 +370,7 @@ struct store_ops {
 /* Every backend's struct begins with this. */
 struct store {
 	const struct store_ops *ops;
+	char actor[128];
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -1,0 +1,149 @@
+/* bidrag audit: the tamper-evident audit log: list and verify. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../core/audit.h"
+#include "../store/store.h"
+#include "cmd.h"
+
+const struct cmd_entry cmd_audit_entry = {
+	.name = "audit",
+	.summary = "the audit log of every change: list it, verify its hash chain",
+	.usage = "audit list [--from SEQ] [--format table|json] [--db PATH]\n"
+		 "       bidrag audit verify [--expect-head HASH] [--db PATH]\n"
+		 "\n"
+		 "Every change to the register (decisions, organisations, ledger events, payment files,\n"
+		 "recipient registers, users) is appended to the log with who, when, what, before and\n"
+		 "after; each entry carries the SHA-256 of the one before.  'verify' recomputes the chain\n"
+		 "and names every entry that was changed, removed or moved (exit status 1).  It prints the\n"
+		 "head hash: kept elsewhere and given back with --expect-head, it also finds entries\n"
+		 "removed from the end.",
+	.exec = cmd_audit,
+};
+
+struct list_ctx {
+	bool json;
+	json_t *arr;
+	int n;
+};
+
+static int print_entry(void *ctx, const struct audit_entry *e)
+{
+	struct list_ctx *c = ctx;
+	if (c->json) {
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s}", "seq", (json_int_t)e->seq, "at",
+				      e->at, "actor", e->actor, "action", e->action, "object", e->object, "before",
+				      e->before, "after", e->after, "prev_sha256", e->prev, "sha256", e->sha256);
+		json_array_append_new(c->arr, o);
+	} else {
+		if (c->n == 0)
+			printf("%-6s %-20s %-12s %-26s %s\n", "seq", "at", "actor", "action", "object");
+		printf("%-6lld %-20s %-12s %-26s %s\n", (long long)e->seq, e->at, e->actor, e->action, e->object);
+	}
+	c->n++;
+	return 0;
+}
+
+struct verify_ctx {
+	struct audit_check check;
+};
+
+static void report(void *ctx, int64_t seq, const char *msg)
+{
+	(void)ctx;
+	(void)seq;
+	printf("PROBLEM %s\n", msg);
+}
+
+static int check_entry(void *ctx, const struct audit_entry *e)
+{
+	struct verify_ctx *v = ctx;
+	audit_check_entry(&v->check, e, report, v);
+	return 0;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},          {"format", required_argument, NULL, 'f'},
+		{"from", required_argument, NULL, 'F'},        {"expect-head", required_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
+	};
+	if (argc < 2) {
+		print_usage(stderr, &cmd_audit_entry);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(stdout, &cmd_audit_entry);
+		return 0;
+	}
+	const char *verb = argv[1], *db = NULL, *format = NULL, *head = NULL;
+	long long from = 0;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'f': format = optarg; break;
+		case 'e': head = optarg; break;
+		case 'F': {
+			char *end;
+			from = strtoll(optarg, &end, 10);
+			if (!*optarg || *end || from < 1)
+				return usage_error(&cmd_audit_entry, "--from '%s': expected a sequence number, 1 or more",
+						   optarg);
+			break;
+		}
+		case 'h': print_usage(stdout, &cmd_audit_entry); return 0;
+		default: return usage_error(&cmd_audit_entry, "unknown option '%s'", argv[optind]);
+		}
+	}
+	if (argc - 1 - optind > 0)
+		return usage_error(&cmd_audit_entry, "unexpected argument '%s'", argv[1 + optind]);
+	bool list = strcmp(verb, "list") == 0, verify = strcmp(verb, "verify") == 0;
+	if (!list && !verify)
+		return usage_error(&cmd_audit_entry, "unknown subcommand '%s' (expected list or verify)", verb);
+	bool json = false;
+	if (format && !(json = strcmp(format, "json") == 0) && strcmp(format, "table") != 0)
+		return usage_error(&cmd_audit_entry, "--format '%s': expected table or json", format);
+	if (head && (strlen(head) != 64 || strspn(head, "0123456789abcdef") != 64))
+		return usage_error(&cmd_audit_entry, "--expect-head '%s': expected 64 hex digits (a SHA-256)", head);
+	struct store *s;
+	int rc = open_register(db, false, &s);
+	if (rc)
+		return rc;
+	struct bd_error err;
+	if (list) {
+		struct list_ctx lc = {json, json ? json_array() : NULL, 0};
+		if (store_audit_list(s, from, print_entry, &lc, &err) < 0)
+			rc = io_error(err.msg);
+		else if (json) {
+			json_dumpf(lc.arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			putchar('\n');
+		} else if (!lc.n)
+			puts("the audit log is empty");
+		json_decref(lc.arr);
+	} else {
+		struct verify_ctx v;
+		audit_check_init(&v.check);
+		if (store_audit_list(s, 0, check_entry, &v, &err) < 0) {
+			rc = io_error(err.msg);
+		} else {
+			if (head && strcmp(head, v.check.head) != 0) {
+				printf("PROBLEM the log's head is %.12s… after entry %lld, not the expected %.12s… "
+				       "(entries were removed from the end, or the log was rewritten)\n",
+				       v.check.head, (long long)v.check.last_seq, head);
+				v.check.problems++;
+			}
+			printf("%lld entries checked, %d problem%s; head %s\n", (long long)v.check.n, v.check.problems,
+			       v.check.problems == 1 ? "" : "s", v.check.head);
+			rc = v.check.problems ? EXIT_PROBLEM : 0;
+		}
+	}
+	store_close(s);
+	return rc;
+}

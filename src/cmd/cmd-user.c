@@ -1,0 +1,235 @@
+/* bidrag user: the web application's users: add, passwd, list, check. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "../core/refdata.h"
+#include "../store/store.h"
+#include "cmd.h"
+
+const struct cmd_entry cmd_user_entry = {
+	.name = "user",
+	.summary = "users of the web application and their roles: add, passwd, list, check",
+	.usage = "user add NAME --role ROLE [--org ORG] [--db PATH] [--by NAME]\n"
+		 "       bidrag user passwd NAME [--db PATH] [--by NAME]\n"
+		 "       bidrag user list [--db PATH]\n"
+		 "       bidrag user check NAME [--db PATH]\n"
+		 "\n"
+		 "ROLE: handlaggare or handläggare (registers decisions and events), attestant (attests payments, never\n"
+		 "their own), revisor (reads and verifies everything, changes nothing), mottagare (a\n"
+		 "recipient's user: sees and files only for --org), admin (users and roles).\n"
+		 "The password is read from the terminal (twice), or as the first line of standard input;\n"
+		 "at least 12 characters.  It is stored as an Argon2id hash (libsodium).  'check' reads a\n"
+		 "password and exits 0 if it is the user's, 1 if not.",
+	.exec = cmd_user,
+};
+
+static const char *const roles[] = {"handlaggare", "attestant", "revisor", "mottagare", "admin", NULL};
+
+#define PW_MIN 12
+#define PW_MAX 1024
+
+/* read_password: from the terminal without echo, or a line of stdin. */
+static int read_password(const char *prompt, char *out, size_t len)
+{
+	bool tty = isatty(STDIN_FILENO);
+	struct termios old, quiet;
+	if (tty) {
+		fprintf(stderr, "%s", prompt);
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+	}
+	bool ok = fgets(out, (int)len, stdin) != NULL;
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+		fputc('\n', stderr);
+	}
+	if (!ok)
+		return error("no password given (expected it on the terminal or as a line on standard input)");
+	size_t n = strlen(out);
+	if (n && out[n - 1] == '\n')
+		out[--n] = '\0';
+	if (n && out[n - 1] == '\r')
+		out[--n] = '\0';
+	if (n + 1 >= len)
+		return error("the password is longer than %d characters", PW_MAX);
+	return 0;
+}
+
+static int new_password(char hash[crypto_pwhash_STRBYTES])
+{
+	char *pw = sodium_malloc(PW_MAX + 2), *again = sodium_malloc(PW_MAX + 2);
+	int rc = read_password("Nytt lösenord: ", pw, PW_MAX + 2);
+	if (!rc && strlen(pw) < PW_MIN)
+		rc = error("the password has %zu characters; at least %d are needed", strlen(pw), PW_MIN);
+	if (!rc && isatty(STDIN_FILENO)) {
+		rc = read_password("Upprepa lösenordet: ", again, PW_MAX + 2);
+		if (!rc && strcmp(pw, again) != 0)
+			rc = error("the passwords differ; nothing was changed");
+	}
+	if (!rc && crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				     crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		rc = io_error("hashing the password failed (out of memory)");
+	sodium_free(pw);
+	sodium_free(again);
+	return rc;
+}
+
+static int print_user(void *ctx, const struct user *u)
+{
+	int *n = ctx;
+	if ((*n)++ == 0)
+		printf("%-24s %-12s %-8s %-20s %s\n", "name", "role", "org", "created", "password changed");
+	printf("%-24s %-12s %-8s %-20s %s\n", u->name, u->role, u->org ? u->org : "", u->created_at, u->changed_at);
+	return 0;
+}
+
+static int take_hash(void *ctx, const struct user *u)
+{
+	snprintf(ctx, crypto_pwhash_STRBYTES, "%s", u->password_hash);
+	return 0;
+}
+
+static int take_code(void *ctx, const struct org *o)
+{
+	snprintf(ctx, 64, "%s", o->code);
+	return 0;
+}
+
+static bool name_ok(const char *s)
+{
+	if (!*s || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+int cmd_user(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},  {"role", required_argument, NULL, 'r'},
+		{"org", required_argument, NULL, 'o'}, {"by", required_argument, NULL, 'b'},
+		{"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
+	};
+	if (argc < 2) {
+		print_usage(stderr, &cmd_user_entry);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(stdout, &cmd_user_entry);
+		return 0;
+	}
+	const char *verb = argv[1], *db = NULL, *role = NULL, *org = NULL, *by = NULL;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'r': role = strcmp(optarg, "handläggare") == 0 ? "handlaggare" : optarg; break;
+		case 'o': org = optarg; break;
+		case 'b': by = optarg; break;
+		case 'h': print_usage(stdout, &cmd_user_entry); return 0;
+		default: return usage_error(&cmd_user_entry, "unknown option '%s'", argv[optind]);
+		}
+	}
+	char **args = argv + 1 + optind;
+	int nargs = argc - 1 - optind;
+	bool add = strcmp(verb, "add") == 0, passwd = strcmp(verb, "passwd") == 0, list = strcmp(verb, "list") == 0,
+	     check = strcmp(verb, "check") == 0;
+	if (!add && !passwd && !list && !check)
+		return usage_error(&cmd_user_entry, "unknown subcommand '%s' (expected add, passwd, list or check)", verb);
+	if (nargs != (list ? 0 : 1))
+		return usage_error(&cmd_user_entry, list ? "user list takes no arguments" : "user %s takes one NAME", verb);
+	const char *name = list ? NULL : args[0];
+	if (name && !name_ok(name))
+		return error("user name '%s': expected 1 to 64 of a-z, 0-9, '.', '-' and '_'", name);
+	if (add) {
+		size_t i = 0;
+		while (role && roles[i] && strcmp(roles[i], role) != 0)
+			i++;
+		if (!role || !roles[i])
+			return usage_error(&cmd_user_entry,
+					   "--role %s%s%s: expected handlaggare, attestant, revisor, mottagare or admin",
+					   role ? "'" : "is required", role ? role : "", role ? "'" : "");
+		if ((strcmp(role, "mottagare") == 0) != (org != NULL))
+			return usage_error(&cmd_user_entry, org ? "--org is only for the role mottagare"
+							     : "a mottagare needs --org (the organisation it files for)");
+	}
+	if (sodium_init() < 0)
+		return io_error("libsodium could not be initialised");
+	struct store *s;
+	int rc = open_register(db, false, &s);
+	if (rc)
+		return rc;
+	store_set_actor(s, ledger_actor(by));
+	struct bd_error err;
+	char hash[crypto_pwhash_STRBYTES];
+	if (list) {
+		int n = 0;
+		if (store_user_list(s, print_user, &n, &err) < 0)
+			rc = io_error(err.msg);
+		else if (!n)
+			puts("no users (add the first admin with 'bidrag user add NAME --role admin')");
+	} else if (check) {
+		int found = store_user_get(s, name, take_hash, hash, &err);
+		char *pw = sodium_malloc(PW_MAX + 2);
+		if (found < 0)
+			rc = io_error(err.msg);
+		else if (found == 1)
+			rc = error("no user named '%s'", name);
+		else if (!(rc = read_password("Lösenord: ", pw, PW_MAX + 2))) {
+			bool ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+			puts(ok ? "the password is right" : "the password is wrong");
+			rc = ok ? 0 : EXIT_PROBLEM;
+		}
+		sodium_free(pw);
+	} else {
+		char code[64] = "";
+		if (org) {
+			int found = store_org_get(s, org, take_code, code, &err);
+			if (found == 1) {
+				const struct recipient *r;
+				if (refdata_resolve(org, RK_ALL, &r, &err) == 0)
+					found = store_org_get(s, r->code, take_code, code, &err);
+				else
+					found = -2;
+			}
+			if (found == -2 || found == 1)
+				rc = error("--org '%s': %s", org, found == 1 ? "no such organisation in the register" : err.msg);
+			else if (found < 0)
+				rc = io_error(err.msg);
+		}
+		if (!rc)
+			rc = new_password(hash);
+		if (!rc) {
+			struct user u = {name, role, org ? code : NULL, hash, NULL, NULL};
+			int done = -1;
+			if (store_begin(s, &err) == 0) {
+				done = add ? store_user_add(s, &u, &err) : store_user_passwd(s, name, hash, &err);
+				if (done == 0 && store_commit(s, &err))
+					done = -1;
+				if (done)
+					store_rollback(s);
+			}
+			if (done == 1)
+				rc = error("no user named '%s' (see 'bidrag user list')", name);
+			else if (done)
+				rc = error("%s; nothing was changed", err.msg);
+			else
+				printf(add ? "user %s added (%s%s%s)\n" : "password of %s changed\n", name, role ? role : "",
+				       org ? ", " : "", org ? code : "");
+		}
+	}
+	sodium_memzero(hash, sizeof(hash));
+	store_close(s);
+	return rc;
+}
