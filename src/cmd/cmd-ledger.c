@@ -11,6 +11,7 @@
 #include "../io/csvread.h"
 #include "../io/table.h"
 #include "../store/store.h"
+#include "../io/eventfile.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_requisition_entry = {
@@ -275,204 +276,6 @@ int cmd_correct(int argc, char **argv)
 
 /* events import: a batch from a file. */
 
-struct batch {
-	struct ledger_input *v;
-	size_t n;
-	struct strpool pool;
-	char **auto_ids;
-};
-
-static const char *pdup(struct batch *b, const char *s)
-{
-	return s && *s ? strpool_dup(&b->pool, s, strlen(s)) : NULL;
-}
-
-/* One event from named fields; where names the line or element. */
-static int event_from_fields(struct batch *b, const char *const *name, const char *const *value, size_t nf,
-			     const char *where)
-{
-	struct ledger_input in = {0};
-	const char *kind = NULL, *amount = NULL, *date = NULL, *received = NULL;
-	for (size_t i = 0; i < nf; i++) {
-		const char *k = name[i], *v = value[i];
-		if (!v || !*v)
-			continue;
-		if (strcmp(k, "id") == 0)
-			in.id = pdup(b, v);
-		else if (strcmp(k, "kind") == 0)
-			kind = v;
-		else if (strcmp(k, "dnr") == 0)
-			in.dnr = pdup(b, v);
-		else if (strcmp(k, "part") == 0)
-			in.part = pdup(b, v);
-		else if (strcmp(k, "recipient") == 0)
-			in.recipient = pdup(b, v);
-		else if (strcmp(k, "ref") == 0)
-			in.ref = pdup(b, v);
-		else if (strcmp(k, "date") == 0)
-			date = v;
-		else if (strcmp(k, "by") == 0)
-			in.actor = pdup(b, v);
-		else if (strcmp(k, "amount") == 0)
-			amount = v;
-		else if (strcmp(k, "signed_by") == 0)
-			in.signed_by = pdup(b, v);
-		else if (strcmp(k, "override") == 0)
-			in.override = pdup(b, v);
-		else if (strcmp(k, "reason") == 0)
-			in.reason = pdup(b, v);
-		else if (strcmp(k, "received") == 0)
-			received = v;
-		else
-			return error("%s: unknown field '%s' (expected id, kind, dnr, part, recipient, ref, date, by, "
-				     "amount, signed_by, override, reason, received)",
-				     where, k);
-	}
-	if (!kind)
-		return error("%s: kind is missing", where);
-	int k = event_kind_parse(kind);
-	if (k < 0 || k == EV_EXECUTE)
-		return error("%s: unknown kind '%s' (expected requisition, lapse, payment, attest, repay-claim, "
-			     "repay-receive, report or correction; payments are executed by 'bidrag pay export')",
-			     where, kind);
-	in.kind = k;
-	if (!in.id)
-		return error("%s: id is missing (every event in a batch carries its id)", where);
-	if (!date || !date_valid(date))
-		return error("%s: %s date%s%s%s (expected YYYY-MM-DD)", where, date ? "invalid" : "missing",
-			     date ? " '" : "", date ? date : "", date ? "'" : "");
-	memcpy(in.date, date, DATE_LEN);
-	if (!in.actor)
-		return error("%s: by is missing (who recorded the event)", where);
-	if (k == EV_CORRECTION && !in.reason)
-		return error("%s: a correction needs a reason (it is recorded)", where);
-	bool takes_amount = k == EV_REQUISITION || k == EV_PAYMENT || k == EV_REPAY_CLAIM || k == EV_REPAY_RECEIVE ||
-			    k == EV_REPORT;
-	if (amount && !takes_amount)
-		return error("%s: an event of kind '%s' takes no amount (it moves what its rule says)", where, kind);
-	if (!amount && takes_amount)
-		return error("%s: amount is missing%s", where, k == EV_REPORT ? " (the unused amount the report declares)" : "");
-	if (amount) {
-		char why[200];
-		if (money_parse_ore(amount, NUM_SUFFIX_MONEY, &in.amount, why, sizeof(why)))
-			return error("%s: invalid amount '%s': %s", where, amount, why);
-	}
-	if (received)
-		in.received_given = strcmp(received, "true") == 0 || strcmp(received, "1") == 0 ||
-				    strcmp(received, "yes") == 0;
-	b->v = xreallocarray(b->v, b->n + 1, sizeof(*b->v));
-	b->v[b->n++] = in;
-	return 0;
-}
-
-struct csv_ctx {
-	struct batch *b;
-	char **header;
-	size_t nheader;
-	const char *origin;
-	int rc;
-};
-
-static int on_csv_row(const struct csv_row *row, void *vctx, struct bd_error *err)
-{
-	struct csv_ctx *c = vctx;
-	(void)err;
-	if (!c->header) {
-		static const char *const known[] = {"id",     "kind",     "dnr",    "part",      "recipient",
-						    "ref",    "date",     "by",     "amount",    "signed_by",
-						    "override", "reason", "received", NULL};
-		for (size_t i = 0; i < row->nfields; i++) {
-			for (size_t j = 0; j < i; j++)
-				if (strcmp(row->field[i], row->field[j]) == 0) {
-					c->rc = error("%s:%zu: the column '%s' appears twice in the header", c->origin,
-						      row->line, row->field[i]);
-					return -1;
-				}
-			bool ok = false;
-			for (size_t k = 0; known[k] && !ok; k++)
-				ok = strcmp(known[k], row->field[i]) == 0;
-			if (!ok) {
-				c->rc = error("%s:%zu: unknown column '%s' in the header (expected id, kind, dnr, part, "
-					      "recipient, ref, date, by, amount, signed_by, override, reason, received)",
-					      c->origin, row->line, row->field[i]);
-				return -1;
-			}
-		}
-		c->nheader = row->nfields;
-		c->header = xcalloc(row->nfields, sizeof(char *));
-		for (size_t i = 0; i < row->nfields; i++)
-			c->header[i] = xstrdup(row->field[i]);
-		return 0;
-	}
-	char where[512];
-	snprintf(where, sizeof(where), "%s:%zu", c->origin, row->line);
-	if (row->nfields != c->nheader) {
-		c->rc = error("%s: %zu fields, expected %zu as in the header", where, row->nfields, c->nheader);
-		return -1;
-	}
-	if (event_from_fields(c->b, (const char *const *)c->header, (const char *const *)row->field, row->nfields,
-			      where)) {
-		c->rc = EXIT_USAGE;
-		return -1;
-	}
-	return 0;
-}
-
-static int read_json_batch(struct batch *b, const char *data, size_t len, const char *origin)
-{
-	json_error_t je;
-	json_t *root = json_loadb(data, len, 0, &je);
-	if (!root)
-		return error("%s:%d:%d: %s", origin, je.line, je.column, je.text);
-	int rc = 0;
-	if (!json_is_array(root)) {
-		rc = error("%s: expected a JSON array of events", origin);
-		goto done;
-	}
-	for (size_t i = 0; i < json_array_size(root) && !rc; i++) {
-		json_t *o = json_array_get(root, i);
-		char where[512];
-		snprintf(where, sizeof(where), "%s: [%zu]", origin, i);
-		if (!json_is_object(o)) {
-			rc = error("%s: expected an object", where);
-			break;
-		}
-		size_t nf = json_object_size(o), k = 0;
-		const char **names = xcalloc(nf + 1, sizeof(char *)), **values = xcalloc(nf + 1, sizeof(char *));
-		char **owned = xcalloc(nf + 1, sizeof(char *));
-		const char *key;
-		json_t *v;
-		json_object_foreach(o, key, v)
-		{
-			names[k] = key;
-			if (json_is_string(v))
-				values[k] = json_string_value(v);
-			else if (json_is_integer(v))
-				values[k] = owned[k] = xasprintf("%lld", (long long)json_integer_value(v));
-			else if (json_is_boolean(v))
-				values[k] = json_is_true(v) ? "true" : "false";
-			else if (json_is_null(v))
-				values[k] = NULL;
-			else {
-				rc = error("%s.%s: expected a string or an integer (amounts as \"1 234,50\" or whole "
-					   "kronor)",
-					   where, key);
-			}
-			k++;
-		}
-		if (!rc && event_from_fields(b, names, values, nf, where))
-			rc = EXIT_USAGE;
-		for (size_t j = 0; j < nf; j++)
-			free(owned[j]);
-		free(owned);
-		free(names);
-		free(values);
-	}
-done:
-	json_decref(root);
-	return rc;
-}
-
 struct journal {
 	struct ledger_row *v;
 	size_t n;
@@ -575,21 +378,8 @@ int cmd_events(int argc, char **argv)
 	struct bd_error err;
 	if (read_file(path, 256u << 20, &data, &len, &err))
 		return error("%s", err.msg);
-	struct batch b = {0};
-	strpool_init(&b.pool);
-	if (json) {
-		rc = read_json_batch(&b, data, len, path);
-	} else {
-		struct csv_ctx c = {.b = &b, .origin = path};
-		if (csv_read_buffer(data, len, path, on_csv_row, NULL, &c, &err) && !c.rc)
-			rc = error("%s", err.msg);
-		else
-			rc = c.rc;
-		for (size_t i = 0; i < c.nheader; i++)
-			free(c.header[i]);
-		free(c.header);
-	}
-	free(data);
+	struct event_batch b;
+	rc = eventfile_parse(&b, data, len, path, json, &err) ? error("%s", err.msg) : 0;
 	if (!rc && b.n == 0)
 		rc = error("%s: no events", path);
 	if (!rc) {
@@ -600,7 +390,6 @@ int cmd_events(int argc, char **argv)
 			store_close(s);
 		}
 	}
-	free(b.v);
-	strpool_release(&b.pool);
+	eventfile_release(&b);
 	return rc;
 }
