@@ -4,7 +4,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -13,6 +12,7 @@
 #include "../core/refdata.h"
 #include "../io/regfile.h"
 #include "../io/regreport.h"
+#include "../store/recreg.h"
 #include "../store/store.h"
 #include "cmd.h"
 
@@ -293,29 +293,13 @@ out:
 	return rc;
 }
 
-/* load_year: a stored year into r (its own register).  1: none stored. */
-static int load_year(struct store *s, const char *org, int year, int version, struct rg_register *r, int *version_out)
-{
-	char *doc = NULL;
-	struct bd_error err;
-	int found = store_recipient_get(s, org, year, version, &doc, version_out, &err);
-	if (found < 0)
-		return io_error(err.msg);
-	if (found == 1)
-		return 1;
-	char origin[128];
-	snprintf(origin, sizeof(origin), "stored register %s %d", org, year);
-	int rc = regfile_parse(r, doc, strlen(doc), origin, NULL, NULL, &err) || rg_compute(r, &err)
-			 ? io_error(err.msg)
-			 : 0;
-	free(doc);
-	return rc;
-}
-
 static int load_required(struct store *s, const struct org_found *org, int year, int version, struct rg_register *r,
 			 int *version_out)
 {
-	int rc = load_year(s, org->code, year, version, r, version_out);
+	struct bd_error err;
+	int rc = recreg_load_year(s, org->code, year, version, r, version_out, &err);
+	if (rc < 0)
+		return io_error(err.msg);
 	if (rc == 1)
 		return version ? error("%s (%s) has no version %d of its register for %d (see 'bidrag register list')",
 				       org->name, org->code, version, year)
@@ -474,74 +458,6 @@ out:
 
 /* The reports. */
 
-struct report_data {
-	struct rg_register r, prev;
-	struct rg_comparison cmp;
-	struct rg_link *links;
-	size_t nlinks;
-	struct org_found org;
-	char today[16];
-	struct rg_report rep;
-};
-
-static int report_load(struct opts *o, struct store *s, struct report_data *d)
-{
-	rg_init(&d->r);
-	rg_init(&d->prev);
-	int rc = find_org(s, o->org, &d->org);
-	if (rc || (rc = load_required(s, &d->org, o->year, o->version, &d->r, NULL)))
-		return rc;
-	const struct rg_year *earlier = NULL;
-	if (!o->compare || strcmp(o->compare, "none") != 0) {
-		int cy = o->year - 1;
-		if (o->compare && parse_year("--compare", o->compare, &cy))
-			return EXIT_USAGE;
-		if (cy == o->year)
-			return error("--compare %d: the year reported; expected another year", cy);
-		rc = o->compare ? load_required(s, &d->org, cy, 0, &d->prev, NULL) : load_year(s, d->org.code, cy, 0, &d->prev, NULL);
-		if (rc < 0 || rc > 1)
-			return rc;
-		if (rc == 0)
-			earlier = &d->prev.years[0];
-		rc = 0;
-	}
-	struct bd_error err;
-	const struct rg_year *y = &d->r.years[0];
-	if (earlier && earlier->year > y->year) {
-		/* The comparison runs from the earlier year to the later. */
-		if (rg_compare(&d->r, y, earlier, &d->cmp, &err))
-			return error("%s", err.msg);
-	} else if (rg_compare(&d->r, earlier, y, &d->cmp, &err)) {
-		return error("%s", err.msg);
-	}
-	d->links = xcalloc(y->ngrants + 1, sizeof(*d->links));
-	for (size_t i = 0; i < y->ngrants; i++) {
-		const struct rg_grant *g = &y->grants[i];
-		if (!g->decision)
-			continue;
-		struct decision_link l;
-		if (store_decision_link(s, g->decision, d->org.code, &l, &err))
-			return io_error(err.msg);
-		d->links[d->nlinks++] = (struct rg_link){g->key, g->decision, l.registered,
-							 l.title ? rg_strdup(&d->r, l.title) : NULL, l.has_allocated,
-							 l.allocated};
-		free(l.title);
-	}
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(d->today, sizeof(d->today), "%Y-%m-%d", &tm);
-	d->rep = (struct rg_report){&d->r, d->org.code, d->org.name, y, &d->cmp, d->links, d->nlinks, d->today};
-	return 0;
-}
-
-static void report_release(struct report_data *d)
-{
-	free(d->links);
-	rg_release(&d->r);
-	rg_release(&d->prev);
-}
-
 static int do_report(struct opts *o, bool chart)
 {
 	int rc = need(o, true, true, false);
@@ -567,12 +483,26 @@ static int do_report(struct opts *o, bool chart)
 	struct store *s;
 	if ((rc = open_register(o->db, false, &s)))
 		return rc;
-	struct report_data d = {0};
+	struct recreg_report d;
 	struct bd_error err;
-	rc = report_load(o, s, &d);
+	struct org_found org;
+	int compare = RECREG_COMPARE_AUTO;
+	if (o->compare && strcmp(o->compare, "none") == 0)
+		compare = RECREG_COMPARE_NONE;
+	else if (o->compare && parse_year("--compare", o->compare, &compare)) {
+		store_close(s);
+		return EXIT_USAGE;
+	}
+	if ((rc = find_org(s, o->org, &org))) {
+		store_close(s);
+		return rc;
+	}
+	rc = recreg_report_load(s, org.code, org.name, o->year, o->version, compare, &d, &err);
 	store_close(s);
-	if (rc)
+	if (rc) {
+		rc = rc == 1 ? error("%s (see 'bidrag register list')", err.msg) : io_error(err.msg);
 		goto out;
+	}
 	if (chart) {
 		if (rg_chart(&d.rep, f == 0 ? RG_CHART_PNG : RG_CHART_SVG, o->output, &err))
 			rc = io_error(err.msg);
@@ -596,7 +526,7 @@ static int do_report(struct opts *o, bool chart)
 	if (!rc && o->output && strcmp(o->output, "-") != 0)
 		fprintf(stderr, "wrote %s\n", o->output);
 out:
-	report_release(&d);
+	recreg_report_release(&d);
 	return rc;
 }
 
