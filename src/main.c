@@ -25,6 +25,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_register_entry,
 	&cmd_user_entry,
 	&cmd_audit_entry,
+	&cmd_serve_entry,
 };
 
 static void help(FILE *out)

@@ -1,0 +1,835 @@
+/* api.c: the JSON API's routes and handlers (docs/api.md).  Each route names
+ * the roles that may use it; a mottagare is further held to its own
+ * organisation inside the handlers.  Every state change needs the session's
+ * CSRF token in X-CSRF-Token and a JSON body; it runs in one transaction of
+ * the store, which appends the audit log's entry in the same transaction. */
+#include "web.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <sodium.h>
+
+#include "../core/audit.h"
+#include "../core/decision.h"
+#include "../core/ledger.h"
+#include "../core/money.h"
+#include "../core/refdata.h"
+#include "../io/annex.h"
+#include "../io/decisionfile.h"
+#include "../io/eventfile.h"
+#include "../io/regfile.h"
+#include "../io/regreport.h"
+#include "../io/table.h"
+#include "../store/recreg.h"
+#include "../store/register.h"
+#include "../store/store.h"
+
+/* Helpers. */
+
+static bool is_mottagare(const struct web_req *r)
+{
+	return r->user && r->user->role == ROLE_MOTTAGARE;
+}
+
+static int need_arg(struct web_req *r, const char *name, const char **out)
+{
+	*out = web_arg(r, name);
+	if (!*out || !**out)
+		return web_error(r, 400, name, "%s: missing (a query parameter)", name), -1;
+	return 0;
+}
+
+static int parse_int_arg(struct web_req *r, const char *name, int min, int max, int *out)
+{
+	const char *s = web_arg(r, name);
+	char *end;
+	long v = s ? strtol(s, &end, 10) : 0;
+	if (!s || !*s || *end || v < min || v > max)
+		return web_error(r, 400, name, "%s: expected a whole number from %d to %d", name, min, max), -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* capture: what a writer prints to a FILE, as a response body. */
+typedef int (*write_fn)(void *ctx, FILE *out, struct bd_error *err);
+static int send_written(struct web_req *r, const char *type, const char *filename, write_fn fn, void *ctx)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	struct bd_error err;
+	int rc = fn(ctx, f, &err);
+	fclose(f);
+	if (rc) {
+		free(data);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	return web_bytes(r, 200, type, data, len, filename);
+}
+
+/* send_file_of: what a writer writes to a path (xlsx, pdf, png), through a
+ * temporary file. */
+typedef int (*path_fn)(void *ctx, const char *path, struct bd_error *err);
+static int send_path(struct web_req *r, const char *type, const char *filename, path_fn fn, void *ctx)
+{
+	char tmpl[] = "/tmp/bidrag-web-XXXXXX";
+	int fd = mkstemp(tmpl);
+	if (fd < 0)
+		return web_error(r, 500, NULL, "cannot create a temporary file");
+	close(fd);
+	struct bd_error err;
+	char *data = NULL;
+	size_t len = 0;
+	int rc = fn(ctx, tmpl, &err);
+	if (!rc)
+		rc = read_file(tmpl, 256u << 20, &data, &len, &err);
+	unlink(tmpl);
+	if (rc)
+		return web_error(r, 500, NULL, "%s", err.msg);
+	return web_bytes(r, 200, type, data, len, filename);
+}
+
+/* in_transaction: run fn(ctx) in one transaction of the store, as the
+ * session's user; a failure rolls back and answers status with err. */
+typedef int (*tx_fn)(struct web_req *r, void *ctx, struct bd_error *err);
+static int in_transaction(struct web_req *r, tx_fn fn, void *ctx, int status)
+{
+	struct bd_error err;
+	store_set_actor(r->store, r->user->name);
+	if (store_begin(r->store, &err))
+		return web_error(r, 503, NULL, "%s", err.msg);
+	int rc = fn(r, ctx, &err);
+	if (rc == 0 && store_commit(r->store, &err) == 0)
+		return 0;
+	store_rollback(r->store);
+	if (r->answered)
+		return 0; /* fn answered already */
+	return web_error(r, status, NULL, "%s; nothing was changed", err.msg);
+}
+
+/* The organisations a mottagare may see: only its own. */
+static bool org_allowed(const struct web_req *r, const char *code)
+{
+	return !is_mottagare(r) || (code && strcmp(code, r->user->org) == 0);
+}
+
+/* Session. */
+
+static int h_me(struct web_req *r)
+{
+	const struct web_session *u = r->user;
+	return web_json(r, 200,
+			json_pack("{s:s, s:s, s:s?, s:s}", "name", u->name, "role", u->role_name, "org",
+				  u->org[0] ? u->org : NULL, "csrf", u->csrf));
+}
+
+/* Decisions. */
+
+struct dlist {
+	json_t *arr;
+	struct web_req *r;
+};
+
+static int decision_allocates_to(struct store *s, const char *dnr, const char *org)
+{
+	struct decision_link l;
+	struct bd_error err;
+	if (store_decision_link(s, dnr, org, &l, &err))
+		return -1;
+	free(l.title);
+	return l.has_allocated;
+}
+
+static int add_decision(void *ctx, const struct decision_summary *d)
+{
+	struct dlist *l = ctx;
+	if (is_mottagare(l->r) && decision_allocates_to(l->r->store, d->dnr, l->r->user->org) != 1)
+		return 0;
+	json_array_append_new(l->arr, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:I, s:I, s:i, s:s?}", "dnr", d->dnr,
+						"date", d->date, "title", d->title, "department", d->department,
+						"agreement_dnr", d->agreement_dnr, "total", (json_int_t)d->total,
+						"allocated", (json_int_t)d->allocated, "parts", d->nparts,
+						"budget_years", d->budget_years));
+	return 0;
+}
+
+static int h_decisions(struct web_req *r)
+{
+	struct dlist l = {json_array(), r};
+	struct bd_error err;
+	if (store_decision_list(r->store, 0, add_decision, &l, &err) < 0) {
+		json_decref(l.arr);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	return web_json(r, 200, json_pack("{s:o}", "decisions", l.arr));
+}
+
+/* load_decision: the registered decision of ?dnr= into d (initialised),
+ * checked against the user; -1 after answering. */
+static int load_decision(struct web_req *r, struct decision *d)
+{
+	const char *dnr;
+	if (need_arg(r, "dnr", &dnr))
+		return -1;
+	struct bd_error err;
+	int found = register_load(r->store, dnr, d, &err);
+	if (found < 0)
+		return web_error(r, 500, NULL, "%s", err.msg), -1;
+	if (found == 1 || (is_mottagare(r) && decision_allocates_to(r->store, dnr, r->user->org) != 1))
+		return web_error(r, 404, "dnr", "no decision '%s' in the register", dnr), -1;
+	return 0;
+}
+
+static int h_decision(struct web_req *r)
+{
+	struct decision d;
+	decision_init(&d);
+	if (load_decision(r, &d)) {
+		decision_release(&d);
+		return 0;
+	}
+	char *doc = decisionfile_dump(&d);
+	json_error_t je;
+	json_t *file = json_loads(doc, 0, &je);
+	free(doc);
+	json_t *annexes = json_array();
+	for (size_t i = 0; i < d.nannexes; i++)
+		json_array_append_new(annexes, json_pack("{s:s, s:s?, s:s?}", "id", d.annexes[i].id, "label",
+							 d.annexes[i].label, "caption", d.annexes[i].caption));
+	json_t *parts = json_array();
+	for (size_t i = 0; i < d.nparts; i++) {
+		const struct part *p = &d.parts[i];
+		json_t *rows = json_array();
+		for (size_t k = 0; k < p->nrows; k++) {
+			const struct alloc_row *ar = &p->rows[k];
+			if (is_mottagare(r) && strcmp(ar->recipient, r->user->org) != 0)
+				continue;
+			json_array_append_new(rows, json_pack("{s:s, s:s, s:I}", "recipient", ar->recipient, "name",
+							      ar->label ? ar->label : ar->recipient, "amount",
+							      (json_int_t)ar->amount));
+		}
+		json_array_append_new(parts, json_pack("{s:s, s:s, s:I, s:o}", "id", p->id, "title", p->title, "amount",
+						       (json_int_t)p->amount, "rows", rows));
+	}
+	json_t *out = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "dnr", d.dnr, "date", d.date, "title", d.title,
+				"total", (json_int_t)d.total, "annexes", annexes, "parts", parts);
+	if (file && !is_mottagare(r))
+		json_object_set_new(out, "document", file);
+	else
+		json_decref(file);
+	decision_release(&d);
+	return web_json(r, 200, out);
+}
+
+struct key_ctx {
+	struct store *s;
+	const struct decision *d;
+	struct strpool pool;
+};
+
+static const struct key_values *annex_key(void *vctx, const char *name, struct bd_error *err)
+{
+	struct key_ctx *k = vctx;
+	return register_key_values(k->s, k->d, name, &k->pool, err);
+}
+
+struct annex_out {
+	const struct table *t;
+	enum table_format fmt;
+};
+
+static int write_annex(void *ctx, FILE *out, struct bd_error *err)
+{
+	struct annex_out *a = ctx;
+	return table_write(a->t, a->fmt, out, NULL, err);
+}
+
+static int write_annex_xlsx(void *ctx, const char *path, struct bd_error *err)
+{
+	struct annex_out *a = ctx;
+	return table_write(a->t, FMT_XLSX, NULL, path, err);
+}
+
+static int h_annex(struct web_req *r)
+{
+	if (is_mottagare(r))
+		return web_error(r, 403, NULL, "a recipient's user sees its own rows of a decision (GET /api/decision)");
+	const char *id, *format = web_arg(r, "format");
+	enum table_format fmt = FMT_JSON;
+	struct bd_error err;
+	if (format && table_format_parse(format, &fmt, &err))
+		return web_error(r, 400, "format", "format: %s", err.msg);
+	struct decision d;
+	decision_init(&d);
+	if (need_arg(r, "annex", &id) || load_decision(r, &d)) {
+		decision_release(&d);
+		return 0;
+	}
+	const struct annex *ax = NULL;
+	for (size_t i = 0; i < d.nannexes; i++)
+		if (strcmp(d.annexes[i].id, id) == 0)
+			ax = &d.annexes[i];
+	if (!ax) {
+		decision_release(&d);
+		return web_error(r, 404, "annex", "decision %s has no annex '%s'", web_arg(r, "dnr"), id);
+	}
+	struct key_ctx kc = {r->store, &d, {0}};
+	strpool_init(&kc.pool);
+	struct annex_view *v = annex_view_new(&d, ax, annex_key, &kc, &err);
+	if (!v) {
+		web_error(r, 500, NULL, "%s", err.msg);
+	} else {
+		struct annex_out a = {annex_view_table(v), fmt};
+		char name[128];
+		snprintf(name, sizeof(name), "%s.%s", id, fmt == FMT_XLSX ? "xlsx" : fmt == FMT_CSV ? "csv" : "txt");
+		if (fmt == FMT_XLSX)
+			send_path(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name,
+				  write_annex_xlsx, &a);
+		else
+			send_written(r,
+				     fmt == FMT_JSON  ? "application/json; charset=utf-8"
+				     : fmt == FMT_CSV ? "text/csv; charset=utf-8"
+						      : "text/plain; charset=utf-8",
+				     fmt == FMT_JSON ? NULL : name, write_annex, &a);
+		annex_view_free(v);
+	}
+	strpool_release(&kc.pool);
+	decision_release(&d);
+	return 0;
+}
+
+static int h_decision_import(struct web_req *r)
+{
+	struct decision d;
+	struct decision_warnings w = {0};
+	enum import_outcome outcome;
+	decision_init(&d);
+	struct bd_error err;
+	if (decisionfile_parse(&d, r->body ? r->body : "", r->len, "the decision file", &err)) {
+		web_error(r, 400, NULL, "%s", err.msg);
+	} else {
+		/* register_import is one transaction of its own. */
+		store_set_actor(r->store, r->user->name);
+		if (register_import(r->store, &d, &w, &outcome, &err)) {
+			web_error(r, 400, NULL, "%s; nothing was registered", err.msg);
+		} else {
+			json_t *warnings = json_array();
+			for (size_t i = 0; i < w.n; i++)
+				json_array_append_new(warnings, json_string(w.msg[i]));
+			web_json(r, outcome == IMPORT_ADDED ? 201 : 200,
+				 json_pack("{s:s, s:s, s:o}", "dnr", d.dnr, "outcome",
+					   outcome == IMPORT_ADDED ? "registered" : "already registered", "warnings",
+					   warnings));
+		}
+	}
+	decision_warnings_release(&w);
+	decision_release(&d);
+	return 0;
+}
+
+/* The ledger. */
+
+struct status_ctx {
+	json_t *arr;
+	const char *as_of;
+};
+
+static int add_account(void *ctx, const struct ledger_account *a)
+{
+	struct status_ctx *c = ctx;
+	struct ledger_figures f;
+	ledger_figures(a->balance, a->terms, c->as_of, &f);
+	json_array_append_new(
+		c->arr, json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "dnr",
+				  a->dnr, "part", a->part, "part_title", a->part_title, "recipient", a->recipient,
+				  "recipient_name", a->recipient_name, "allocated", (json_int_t)f.allocated,
+				  "requisitioned", (json_int_t)f.requisitioned, "in_process", (json_int_t)f.in_process,
+				  "paid", (json_int_t)f.paid, "lapsed", (json_int_t)f.lapsed, "claimed",
+				  (json_int_t)f.claimed, "repaid", (json_int_t)f.repaid, "outstanding",
+				  (json_int_t)f.outstanding, "lapse_due", (json_int_t)f.lapse_due));
+	return 0;
+}
+
+static int h_status(struct web_req *r)
+{
+	const char *dnr = web_arg(r, "dnr"), *as_of = web_arg(r, "as_of"), *recipient = web_arg(r, "recipient");
+	if (as_of && !date_valid(as_of))
+		return web_error(r, 400, "as_of", "as_of: '%s' is not a date (expected YYYY-MM-DD)", as_of);
+	if (is_mottagare(r)) {
+		if (recipient && strcmp(recipient, r->user->org) != 0)
+			return web_error(r, 403, "recipient", "a recipient's user sees only its own organisation");
+		recipient = r->user->org;
+	}
+	char today[DATE_LEN];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	struct status_ctx c = {json_array(), as_of ? as_of : today};
+	struct bd_error err;
+	if (store_ledger_accounts(r->store, dnr, NULL, recipient, as_of, add_account, &c, &err) < 0) {
+		json_decref(c.arr);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	return web_json(r, 200, json_pack("{s:s, s:s, s:o}", "as_of", c.as_of, "amounts", "öre", "accounts", c.arr));
+}
+
+static int add_payment(void *ctx, const struct payment_row *p)
+{
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:I, s:s, s:s, s:s?}", "id",
+					     p->id, "dnr", p->dnr, "part", p->part, "recipient", p->recipient,
+					     "recipient_name", p->recipient_name, "payee", p->payee_name, "bankgiro",
+					     p->bankgiro, "plusgiro", p->plusgiro, "amount", (json_int_t)p->amount,
+					     "date", p->date, "registered_by", p->registered_by, "executed",
+					     p->exec_date));
+	return 0;
+}
+
+static int h_payments(struct web_req *r)
+{
+	const char *state = web_arg(r, "state");
+	if (!state)
+		state = "registered";
+	if (strcmp(state, "registered") != 0 && strcmp(state, "attested") != 0 && strcmp(state, "executed") != 0)
+		return web_error(r, 400, "state", "state: '%s' (expected registered, attested or executed)", state);
+	json_t *arr = json_array();
+	struct bd_error err;
+	if (store_payments(r->store, state, web_arg(r, "batch"), add_payment, arr, &err) < 0) {
+		json_decref(arr);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	return web_json(r, 200, json_pack("{s:s, s:s, s:o}", "state", state, "amounts", "öre", "payments", arr));
+}
+
+static int add_event(void *ctx, const struct ledger_row *e)
+{
+	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:I, s:s?}",
+					     "seq", (json_int_t)e->seq, "id", e->id, "kind", e->kind, "dnr", e->dnr,
+					     "part", e->part, "recipient", e->recipient, "date", e->date, "by",
+					     e->actor, "ref", e->ref, "batch", e->batch, "amount", (json_int_t)e->amount,
+					     "recorded", e->recorded));
+	return 0;
+}
+
+static int h_events(struct web_req *r)
+{
+	json_t *arr = json_array();
+	struct bd_error err;
+	if (store_ledger_events(r->store, web_arg(r, "dnr"), add_event, arr, &err) < 0) {
+		json_decref(arr);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	return web_json(r, 200, json_pack("{s:s, s:o}", "amounts", "öre", "events", arr));
+}
+
+/* POST /api/events: a batch, all or nothing, recorded as the session's user. */
+struct events_ctx {
+	struct event_batch b;
+	enum ledger_outcome *out;
+};
+
+static int do_events(struct web_req *r, void *vctx, struct bd_error *err)
+{
+	struct events_ctx *c = vctx;
+	size_t failed = 0;
+	if (store_ledger_record(r->store, c->b.v, c->b.n, c->out, &failed, err)) {
+		char msg[1100];
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		char field[32];
+		snprintf(field, sizeof(field), "[%zu]", failed);
+		web_error(r, 400, field, "event %zu (id '%s'): %s; nothing was recorded", failed + 1,
+			  c->b.v[failed].id ? c->b.v[failed].id : "", msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int h_events_post(struct web_req *r)
+{
+	json_t *arr = web_body_json(r, true);
+	if (!arr)
+		return 0;
+	size_t n = json_array_size(arr);
+	if (n == 0 || n > 100000) {
+		json_decref(arr);
+		return web_error(r, 400, NULL, "expected 1 to 100 000 events");
+	}
+	/* Who may record what: events are recorded as the session's user. */
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_array_get(arr, i);
+		char field[32];
+		snprintf(field, sizeof(field), "[%zu]", i);
+		if (!json_is_object(e)) {
+			json_decref(arr);
+			return web_error(r, 400, field, "%s: expected an event object", field);
+		}
+		const char *by = json_string_value(json_object_get(e, "by"));
+		if (by && strcmp(by, r->user->name) != 0) {
+			json_decref(arr);
+			return web_error(r, 403, field, "%s.by: events are recorded as the logged-in user (%s), not '%s'",
+					 field, r->user->name, by);
+		}
+		json_object_set_new(e, "by", json_string(r->user->name));
+		const char *kind = json_string_value(json_object_get(e, "kind"));
+		const char *recipient = json_string_value(json_object_get(e, "recipient"));
+		enum web_role role = r->user->role;
+		bool ok;
+		if (kind && strcmp(kind, "attest") == 0)
+			ok = role == ROLE_ATTESTANT;
+		else if (kind && (strcmp(kind, "requisition") == 0 || strcmp(kind, "report") == 0))
+			ok = role == ROLE_HANDLAGGARE ||
+			     (role == ROLE_MOTTAGARE && recipient && strcmp(recipient, r->user->org) == 0);
+		else
+			ok = role == ROLE_HANDLAGGARE;
+		if (!ok) {
+			json_decref(arr);
+			return web_error(r, 403, field, "%s: a user with the role %s may not record a%s %s event%s", field,
+					 r->user->role_name, kind && strchr("aeiou", kind[0]) ? "n" : "",
+					 kind ? kind : "(no kind)",
+					 role == ROLE_MOTTAGARE ? " for another organisation" : "");
+		}
+	}
+	char *text = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	struct events_ctx c;
+	struct bd_error err;
+	if (eventfile_parse(&c.b, text, strlen(text), "the events", true, &err)) {
+		free(text);
+		eventfile_release(&c.b);
+		return web_error(r, 400, NULL, "%s", err.msg);
+	}
+	free(text);
+	c.out = xcalloc(c.b.n, sizeof(*c.out));
+	in_transaction(r, do_events, &c, 400);
+	if (!r->answered) {
+		json_t *rec = json_array(), *already = json_array();
+		for (size_t i = 0; i < c.b.n; i++)
+			json_array_append_new(c.out[i] == LEDGER_RECORDED ? rec : already, json_string(c.b.v[i].id));
+		web_json(r, json_array_size(rec) ? 201 : 200, json_pack("{s:o, s:o}", "recorded", rec, "already", already));
+	}
+	free(c.out);
+	eventfile_release(&c.b);
+	return 0;
+}
+
+/* The recipient register. */
+
+struct rlist {
+	json_t *arr;
+	struct web_req *r;
+};
+
+static int add_register(void *ctx, const struct recipient_version *v)
+{
+	struct rlist *l = ctx;
+	if (!org_allowed(l->r, v->org))
+		return 0;
+	json_array_append_new(l->arr, json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:s, s:s}", "org", v->org, "org_name",
+						v->org_name, "year", v->year, "version", v->version, "grants", v->grants,
+						"amount", (json_int_t)v->total, "recorded_at", v->recorded_at,
+						"recorded_by", v->recorded_by));
+	return 0;
+}
+
+static int h_register(struct web_req *r)
+{
+	struct rlist l = {json_array(), r};
+	struct bd_error err;
+	if (store_recipient_list(r->store, is_mottagare(r) ? r->user->org : NULL, false, add_register, &l, &err) < 0) {
+		json_decref(l.arr);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	return web_json(r, 200, json_pack("{s:o}", "registers", l.arr));
+}
+
+static int take_name(void *ctx, const struct org *o)
+{
+	snprintf(ctx, 256, "%s", o->name);
+	return 0;
+}
+
+struct report_out {
+	struct recreg_report d;
+	int kind; /* 0 md, 1 csv, 2 xlsx, 3 pdf, 4 png, 5 svg */
+};
+
+static int write_report(void *ctx, FILE *out, struct bd_error *err)
+{
+	struct report_out *o = ctx;
+	return (o->kind == 0 ? rg_report_md : rg_report_csv)(&o->d.rep, out, err);
+}
+
+static int write_report_path(void *ctx, const char *path, struct bd_error *err)
+{
+	struct report_out *o = ctx;
+	switch (o->kind) {
+	case 2: return rg_report_xlsx(&o->d.rep, path, err);
+	case 3: return rg_report_pdf(&o->d.rep, path, err);
+	case 4: return rg_chart(&o->d.rep, RG_CHART_PNG, path, err);
+	default: return rg_chart(&o->d.rep, RG_CHART_SVG, path, err);
+	}
+}
+
+static int h_register_report(struct web_req *r, bool chart)
+{
+	const char *org, *format = web_arg(r, "format");
+	int year;
+	if (need_arg(r, "org", &org) || parse_int_arg(r, "year", 2000, 2100, &year))
+		return 0;
+	if (!org_allowed(r, org))
+		return web_error(r, 403, "org", "a recipient's user sees only its own organisation's register");
+	static const char *const kinds[] = {"md", "csv", "xlsx", "pdf", "png", "svg"};
+	static const char *const types[] = {"text/markdown; charset=utf-8", "text/csv; charset=utf-8",
+					    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+					    "application/pdf", "image/png", "image/svg+xml"};
+	int kind = -1;
+	for (int i = chart ? 4 : 0; i < (chart ? 6 : 4); i++)
+		if (format && strcmp(format, kinds[i]) == 0)
+			kind = i;
+	if (kind < 0)
+		return web_error(r, 400, "format", "format: '%s' (expected %s)", format ? format : "",
+				 chart ? "svg or png" : "md, csv, xlsx or pdf");
+	char name[256] = "";
+	struct bd_error err;
+	if (store_org_get(r->store, org, take_name, name, &err) != 0)
+		return web_error(r, 404, "org", "no organisation '%s' in the register", org);
+	int compare = RECREG_COMPARE_AUTO;
+	const char *cmp = web_arg(r, "compare");
+	if (cmp && strcmp(cmp, "none") == 0)
+		compare = RECREG_COMPARE_NONE;
+	else if (cmp && parse_int_arg(r, "compare", 2000, 2100, &compare))
+		return 0;
+	struct report_out o = {.kind = kind};
+	int rc = recreg_report_load(r->store, org, name, year, 0, compare, &o.d, &err);
+	if (rc == 1)
+		web_error(r, 404, "year", "%s", err.msg);
+	else if (rc)
+		web_error(r, 500, NULL, "%s", err.msg);
+	else {
+		char file[128];
+		snprintf(file, sizeof(file), "%s-%s-%d.%s", chart ? "jamforelse" : "statsbidrag", org, year, kinds[kind]);
+		if (kind < 2)
+			send_written(r, types[kind], file, write_report, &o);
+		else
+			send_path(r, types[kind], kind >= 4 ? NULL : file, write_report_path, &o);
+	}
+	recreg_report_release(&o.d);
+	return 0;
+}
+
+static int h_register_report_doc(struct web_req *r)
+{
+	return h_register_report(r, false);
+}
+
+static int h_register_chart(struct web_req *r)
+{
+	return h_register_report(r, true);
+}
+
+/* The audit log. */
+
+static int add_audit(void *ctx, const struct audit_entry *e)
+{
+	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s}", "seq", (json_int_t)e->seq,
+					     "at", e->at, "actor", e->actor, "action", e->action, "object", e->object,
+					     "before", e->before, "after", e->after, "prev_sha256", e->prev, "sha256",
+					     e->sha256));
+	return 0;
+}
+
+static int h_audit(struct web_req *r)
+{
+	int from = 1;
+	if (web_arg(r, "from") && parse_int_arg(r, "from", 1, 2000000000, &from))
+		return 0;
+	json_t *arr = json_array();
+	struct bd_error err;
+	if (store_audit_list(r->store, from, add_audit, arr, &err) < 0) {
+		json_decref(arr);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	return web_json(r, 200, json_pack("{s:o}", "entries", arr));
+}
+
+struct verify_ctx {
+	struct audit_check c;
+	json_t *problems;
+};
+
+static void audit_problem(void *ctx, int64_t seq, const char *msg)
+{
+	struct verify_ctx *v = ctx;
+	json_array_append_new(v->problems, json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "message", msg));
+}
+
+static int check_one(void *ctx, const struct audit_entry *e)
+{
+	struct verify_ctx *v = ctx;
+	audit_check_entry(&v->c, e, audit_problem, v);
+	return 0;
+}
+
+static int h_audit_verify(struct web_req *r)
+{
+	struct verify_ctx v;
+	audit_check_init(&v.c);
+	v.problems = json_array();
+	struct bd_error err;
+	if (store_audit_list(r->store, 0, check_one, &v, &err) < 0) {
+		json_decref(v.problems);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	return web_json(r, 200,
+			json_pack("{s:b, s:I, s:s, s:o}", "ok", v.c.problems == 0, "entries", (json_int_t)v.c.n, "head",
+				  v.c.head, "problems", v.problems));
+}
+
+/* Users. */
+
+static int add_user(void *ctx, const struct user *u)
+{
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s?, s:s, s:s}", "name", u->name, "role", u->role, "org",
+					     u->org, "created_at", u->created_at, "changed_at", u->changed_at));
+	return 0;
+}
+
+static int h_users(struct web_req *r)
+{
+	json_t *arr = json_array();
+	struct bd_error err;
+	if (store_user_list(r->store, add_user, arr, &err) < 0) {
+		json_decref(arr);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	return web_json(r, 200, json_pack("{s:o}", "users", arr));
+}
+
+struct user_ctx {
+	struct user u;
+};
+
+static int do_user(struct web_req *r, void *vctx, struct bd_error *err)
+{
+	(void)r;
+	struct user_ctx *c = vctx;
+	return store_user_add(r->store, &c->u, err);
+}
+
+static int h_users_post(struct web_req *r)
+{
+	json_t *b = web_body_json(r, false);
+	if (!b)
+		return 0;
+	const char *name = json_string_value(json_object_get(b, "name"));
+	const char *role = json_string_value(json_object_get(b, "role"));
+	const char *org = json_string_value(json_object_get(b, "org"));
+	const char *pw = json_string_value(json_object_get(b, "password"));
+	int rc = 0;
+	if (!name || !*name || strlen(name) > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(name))
+		rc = web_error(r, 400, "name", "name: expected 1 to 64 of a-z, 0-9, '.', '-' and '_'");
+	else if (!role_parse(role))
+		rc = web_error(r, 400, "role", "role: expected handlaggare, attestant, revisor, mottagare or admin");
+	else if ((strcmp(role, "mottagare") == 0) != (org != NULL))
+		rc = web_error(r, 400, "org", org ? "org: only for the role mottagare" : "org: a mottagare needs its organisation");
+	else if (!pw || strlen(pw) < 12 || strlen(pw) > 1024)
+		rc = web_error(r, 400, "password", "password: at least 12 characters");
+	if (r->answered || rc) {
+		json_decref(b);
+		return 0;
+	}
+	char code[64] = "";
+	struct bd_error err;
+	if (org && store_org_get(r->store, org, take_name, code, &err) != 0) {
+		json_decref(b);
+		return web_error(r, 400, "org", "org: no organisation '%s' in the register", org);
+	}
+	char hash[crypto_pwhash_STRBYTES];
+	if (crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		json_decref(b);
+		return web_error(r, 503, NULL, "hashing the password failed (out of memory)");
+	}
+	struct user_ctx c = {{name, role, org, hash, NULL, NULL}};
+	in_transaction(r, do_user, &c, 400);
+	if (!r->answered)
+		web_json(r, 201, json_pack("{s:s, s:s, s:s?}", "name", name, "role", role, "org", org));
+	json_decref(b);
+	return 0;
+}
+
+/* The routes. */
+
+struct route {
+	const char *method, *path;
+	unsigned roles; /* 0: no login needed */
+	int (*fn)(struct web_req *r);
+};
+
+static int h_logout(struct web_req *r)
+{
+	return auth_logout(r);
+}
+
+static const struct route routes[] = {
+	{"POST", "/api/login", 0, auth_login},
+	{"POST", "/api/logout", ROLE_ANY, h_logout},
+	{"GET", "/api/me", ROLE_ANY, h_me},
+	{"GET", "/api/decisions", ROLE_ANY, h_decisions},
+	{"POST", "/api/decisions", ROLE_HANDLAGGARE, h_decision_import},
+	{"GET", "/api/decision", ROLE_ANY, h_decision},
+	{"GET", "/api/decision/annex", ROLE_STAFF, h_annex},
+	{"GET", "/api/status", ROLE_ANY, h_status},
+	{"GET", "/api/events", ROLE_STAFF, h_events},
+	{"POST", "/api/events", ROLE_HANDLAGGARE | ROLE_ATTESTANT | ROLE_MOTTAGARE, h_events_post},
+	{"GET", "/api/payments", ROLE_STAFF, h_payments},
+	{"GET", "/api/register", ROLE_ANY, h_register},
+	{"GET", "/api/register/report", ROLE_ANY, h_register_report_doc},
+	{"GET", "/api/register/chart", ROLE_ANY, h_register_chart},
+	{"GET", "/api/audit", ROLE_REVISOR | ROLE_ADMIN, h_audit},
+	{"POST", "/api/audit/verify", ROLE_REVISOR | ROLE_ADMIN, h_audit_verify},
+	{"GET", "/api/users", ROLE_ADMIN, h_users},
+	{"POST", "/api/users", ROLE_ADMIN, h_users_post},
+};
+
+int api_dispatch(struct web_req *r)
+{
+	bool path_known = false;
+	for (size_t i = 0; i < BD_ARRAY_LEN(routes); i++) {
+		const struct route *rt = &routes[i];
+		if (strcmp(rt->path, r->path) != 0)
+			continue;
+		path_known = true;
+		if (strcmp(rt->method, r->method) != 0)
+			continue;
+		bool write = strcmp(r->method, "GET") != 0;
+		if (write) {
+			/* A JSON body only: a cross-site form cannot send one. */
+			const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+			if (!ct || strncmp(ct, "application/json", 16) != 0)
+				return web_error(r, 415, NULL, "expected Content-Type: application/json");
+		}
+		if (rt->roles) {
+			if (!r->user)
+				return web_error(r, 401, NULL, "not logged in (POST /api/login)");
+			if (write) {
+				const char *t = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+				if (!t || strlen(t) != 64 || sodium_memcmp(t, r->user->csrf, 64) != 0)
+					return web_error(r, 403, NULL,
+							 "missing or wrong X-CSRF-Token (it comes with the login and GET /api/me)");
+			}
+			if (!(rt->roles & r->user->role))
+				return web_error(r, 403, NULL, "the role %s may not %s %s", r->user->role_name, r->method,
+						 r->path);
+		}
+		return rt->fn(r);
+	}
+	if (path_known)
+		return web_error(r, 405, NULL, "%s is not allowed on %s", r->method, r->path);
+	return web_error(r, 404, NULL, "no API endpoint %s", r->path);
+}

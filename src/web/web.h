@@ -1,0 +1,99 @@
+/* web.h: the web application: an HTTP server on libmicrohttpd (a thread
+ * pool), a JSON API through jansson (docs/api.md) and a browser UI whose
+ * files are compiled into the binary.
+ *
+ * Every request runs on one of the pool's threads with that thread's own
+ * database connection; writes are transactions of the store, so a request
+ * killed half-way leaves nothing half-written.  Sessions live in the
+ * server's memory (a restart logs everyone out). */
+#ifndef BIDRAG_WEB_H
+#define BIDRAG_WEB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "../core/util.h"
+
+struct store;
+struct MHD_Connection;
+
+enum web_role {
+	ROLE_HANDLAGGARE = 1 << 0,
+	ROLE_ATTESTANT = 1 << 1,
+	ROLE_REVISOR = 1 << 2,
+	ROLE_MOTTAGARE = 1 << 3,
+	ROLE_ADMIN = 1 << 4,
+};
+#define ROLE_ANY (ROLE_HANDLAGGARE | ROLE_ATTESTANT | ROLE_REVISOR | ROLE_MOTTAGARE | ROLE_ADMIN)
+#define ROLE_STAFF (ROLE_HANDLAGGARE | ROLE_ATTESTANT | ROLE_REVISOR | ROLE_ADMIN)
+
+struct web_session {
+	char name[65];
+	enum web_role role;
+	char role_name[16];
+	char org[64];      /* a mottagare's organisation code */
+	char csrf[65];
+};
+
+struct web_config {
+	const char *db;
+	const char *host;     /* 127.0.0.1 */
+	int port;             /* 0: any free port */
+	int threads;
+	bool secure_cookies;  /* add Secure (behind TLS) */
+	size_t max_body;      /* bytes */
+	const char *ready_file; /* write "http://HOST:PORT/\n" here when listening */
+};
+
+struct web_req {
+	struct MHD_Connection *conn;
+	const char *method, *path;
+	const char *body;
+	size_t len;
+	struct store *store;
+	const struct web_session *user;  /* NULL before login */
+	char token[65];                 /* the session cookie's value, if any */
+	const char *client;             /* the client's address */
+	const struct web_config *cfg;
+	/* the response */
+	bool answered;
+	int status;
+	const char *type;
+	char *data;
+	size_t dlen;
+	char disposition[200];
+	char set_cookie[300];
+	char retry_after[16];
+};
+
+/* Responses.  Each returns 0, so handlers can `return web_json(...)`. */
+int web_json(struct web_req *r, int status, json_t *body); /* steals body */
+int web_error(struct web_req *r, int status, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+int web_bytes(struct web_req *r, int status, const char *type, char *data, size_t len, const char *filename);
+
+/* Request input. */
+const char *web_arg(struct web_req *r, const char *name);
+/* web_body_json: the body as a JSON object (or array when array is true);
+ * NULL after a 400 was set. */
+json_t *web_body_json(struct web_req *r, bool array);
+
+/* Sessions, logins and throttling (auth.c). */
+void auth_init(void);
+void auth_free(void);
+/* auth_session: the session of a cookie value, refreshed; false if none. */
+bool auth_session(const char *token, struct web_session *out);
+int auth_login(struct web_req *r);
+int auth_logout(struct web_req *r);
+enum web_role role_parse(const char *name);
+
+/* The routes (api.c). */
+int api_dispatch(struct web_req *r);
+
+/* web_serve: run until SIGTERM or SIGINT.  Returns an exit status. */
+int web_serve(const struct web_config *cfg);
+
+#endif
