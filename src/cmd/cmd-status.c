@@ -12,6 +12,7 @@
 #include "../core/refdata.h"
 #include "../io/ics.h"
 #include "../io/table.h"
+#include "../store/deadlines.h"
 #include "../store/store.h"
 #include "cmd.h"
 
@@ -374,142 +375,17 @@ int cmd_status(int argc, char **argv)
 	return rc;
 }
 
-/* deadlines */
-
-enum dl_kind { DL_WINDOW_OPENS, DL_WINDOW_CLOSES, DL_PAY_BY, DL_REQUISITION, DL_REPAYMENT, DL_REPORT };
-
-static const char *const dl_name[] = {
-	[DL_WINDOW_OPENS] = "Utbetalningsperioden börjar",
-	[DL_WINDOW_CLOSES] = "Utbetalningsperioden slutar",
-	[DL_PAY_BY] = "Sista utbetalningsdag",
-	[DL_REQUISITION] = "Sista dag för rekvisition",
-	[DL_REPAYMENT] = "Återbetalning av medel som inte förbrukats",
-	[DL_REPORT] = "Ekonomisk redovisning",
-};
-
-static const char *const dl_key[] = {
-	[DL_WINDOW_OPENS] = "window-opens", [DL_WINDOW_CLOSES] = "window-closes", [DL_PAY_BY] = "pay-by",
-	[DL_REQUISITION] = "requisition",    [DL_REPAYMENT] = "repayment",         [DL_REPORT] = "report",
-};
-
-struct deadline {
-	enum dl_kind kind;
-	char date[DATE_LEN];
-	char *dnr, *part, *title;
-	int64_t outstanding; /* öre */
-	int recipients;      /* with something outstanding */
-	bool overdue;
-};
-
-struct deadlines {
-	struct deadline *v;
-	size_t n;
-	const char *as_of;
-};
-
-static struct deadline *dl_get(struct deadlines *d, enum dl_kind k, const char *date, const struct ledger_account *a)
-{
-	for (size_t i = 0; i < d->n; i++)
-		if (d->v[i].kind == k && strcmp(d->v[i].dnr, a->dnr) == 0 && strcmp(d->v[i].part, a->part) == 0)
-			return &d->v[i];
-	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
-	struct deadline *x = &d->v[d->n++];
-	memset(x, 0, sizeof(*x));
-	x->kind = k;
-	snprintf(x->date, DATE_LEN, "%s", date);
-	x->dnr = xstrdup(a->dnr);
-	x->part = xstrdup(a->part);
-	x->title = xstrdup(a->part_title);
-	return x;
-}
-
-static void dl_add(struct deadlines *d, enum dl_kind k, const char *date, const struct ledger_account *a, int64_t out)
-{
-	if (!date || !date[0])
-		return;
-	struct deadline *x = dl_get(d, k, date, a);
-	x->outstanding += out;
-	x->recipients += out > 0;
-}
-
-static int collect_deadline(void *ctx, const struct ledger_account *a)
-{
-	struct deadlines *d = ctx;
-	const struct ledger_terms *t = a->terms;
-	const struct ledger_balance *b = a->balance;
-	int64_t unpaid = b->b[B_AVAIL] + b->b[B_REQUISITIONED] + b->b[B_REGISTERED] + b->b[B_ATTESTED];
-	if (t->mode == PAY_WITHOUT_REQUISITION) {
-		if (t->from[0]) {
-			dl_add(d, DL_WINDOW_OPENS, t->from, a, unpaid);
-			dl_add(d, DL_WINDOW_CLOSES, t->to, a, unpaid);
-		}
-		dl_add(d, DL_PAY_BY, t->by, a, unpaid);
-	} else {
-		dl_add(d, DL_REQUISITION, t->deadline, a, b->b[B_AVAIL]);
-		dl_add(d, DL_PAY_BY, t->by, a, b->b[B_REQUISITIONED] + b->b[B_REGISTERED] + b->b[B_ATTESTED]);
-	}
-	dl_add(d, DL_REPAYMENT, a->repayment_deadline, a, b->b[B_CLAIMED]);
-	/* A report is due from every recipient paid anything; outstanding is
-	 * counted in recipients, not money. */
-	int64_t paid = b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
-	if (a->report_deadline) {
-		struct deadline *x = dl_get(d, DL_REPORT, a->report_deadline, a);
-		if (paid > 0 && b->reports == 0)
-			x->recipients++;
-	}
-	return 0;
-}
-
-static bool dl_open(const struct deadline *x)
-{
-	return x->kind == DL_REPORT ? x->recipients > 0 : x->outstanding > 0;
-}
-
-static int cmp_deadline(const void *pa, const void *pb)
-{
-	const struct deadline *a = pa, *b = pb;
-	if (a->overdue != b->overdue)
-		return a->overdue ? -1 : 1;
-	int c = strcmp(a->date, b->date);
-	if (c)
-		return c;
-	c = strcmp(a->dnr, b->dnr);
-	return c ? c : (int)a->kind - (int)b->kind;
-}
-
-/* Days from a to b (dates), by the civil calendar. */
-static long days_between(const char *a, const char *b)
-{
-	struct tm ta = {0}, tb = {0};
-	ta.tm_year = (int)strtol(a, NULL, 10) - 1900;
-	ta.tm_mon = (int)strtol(a + 5, NULL, 10) - 1;
-	ta.tm_mday = (int)strtol(a + 8, NULL, 10);
-	tb.tm_year = (int)strtol(b, NULL, 10) - 1900;
-	tb.tm_mon = (int)strtol(b + 5, NULL, 10) - 1;
-	tb.tm_mday = (int)strtol(b + 8, NULL, 10);
-	ta.tm_hour = tb.tm_hour = 12;
-	time_t x = timegm(&ta), y = timegm(&tb);
-	return (long)((y - x) / 86400);
-}
-
-struct dl_view {
-	struct deadline **v;
-	size_t n;
-	char **state, **what;
-};
-
 static void dl_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *scratch)
 {
 	(void)scratch;
-	struct dl_view *v = ctx;
-	const struct deadline *x = v->v[r];
+	const struct deadline *x = ((const struct deadline_list *)ctx)->v[r];
 	switch (c) {
 	case 0: out->text = x->date; break;
-	case 1: out->text = v->state[r]; break;
+	case 1: out->text = x->state; break;
 	case 2: out->text = dl_name[x->kind]; break;
 	case 3: out->text = x->dnr; break;
 	case 4: out->text = x->part; break;
-	case 5: out->text = v->what[r]; break;
+	case 5: out->text = x->what; break;
 	}
 }
 
@@ -540,106 +416,24 @@ int cmd_deadlines(int argc, char **argv)
 	rc = open_register(o.db, false, &s);
 	if (rc)
 		return rc;
-	struct deadlines d = {.as_of = as_of};
+	struct deadline_list d;
 	struct bd_error err;
-	if (store_ledger_accounts(s, NULL, NULL, NULL, o.as_of, collect_deadline, &d, &err))
+	if (deadlines_collect(s, o.as_of, within, o.all, NULL, &d, &err))
 		rc = io_error(err.msg);
 	store_close(s);
-	struct dl_view v = {0};
-	v.v = xcalloc(d.n + 1, sizeof(*v.v));
-	v.state = xcalloc(d.n + 1, sizeof(char *));
-	v.what = xcalloc(d.n + 1, sizeof(char *));
-	for (size_t i = 0; i < d.n && !rc; i++) {
-		struct deadline *x = &d.v[i];
-		long days = days_between(as_of, x->date);
-		bool open = dl_open(x);
-		/* An opening window is overdue only once it has closed: that is
-		 * the closing item's business. */
-		x->overdue = open && days < 0 && x->kind != DL_WINDOW_OPENS;
-		/* Without --all: what is overdue, and what falls due soon with
-		 * something still open. */
-		if (!o.all && !x->overdue && (!open || days < 0 || days > within))
-			continue;
-		v.v[v.n++] = x;
-	}
-	/* Overdue first, then by date (an insertion sort: few deadlines). */
-	for (size_t i = 1; i < v.n; i++)
-		for (size_t j = i; j > 0 && cmp_deadline(v.v[j - 1], v.v[j]) > 0; j--) {
-			struct deadline *t = v.v[j];
-			v.v[j] = v.v[j - 1];
-			v.v[j - 1] = t;
-		}
-	char a[NUM_BUFSZ];
-	for (size_t i = 0; i < v.n; i++) {
-		const struct deadline *x = v.v[i];
-		long days = days_between(as_of, x->date);
-		bool open = dl_open(x);
-		if (x->overdue)
-			v.state[i] = xasprintf("FÖRSENAD %ld d", -days);
-		else if (!open)
-			v.state[i] = xstrdup(days < 0 ? "klar" : "inget kvar");
-		else if (days == 0)
-			v.state[i] = xstrdup("i dag");
-		else
-			v.state[i] = xasprintf(days > 0 ? "om %ld d" : "%ld d sedan", days > 0 ? days : -days);
-		if (x->kind == DL_REPORT)
-			v.what[i] = xasprintf("%d mottagare har inte redovisat", x->recipients);
-		else if (x->kind == DL_REPAYMENT)
-			v.what[i] = xasprintf("%s kr återkrävt och inte återbetalt (%d mottagare)",
-					      fmt_ore(x->outstanding, a), x->recipients);
-		else if (x->kind == DL_REQUISITION && x->overdue)
-			v.what[i] = xasprintf("%s kr inte rekvirerat (%d mottagare): rätten har förfallit, registrera med "
-					      "'bidrag requisition refuse'",
-					      fmt_ore(x->outstanding, a), x->recipients);
-		else if (x->kind == DL_REQUISITION)
-			v.what[i] = xasprintf("%s kr inte rekvirerat (%d mottagare)",
-					      fmt_ore(x->outstanding, a), x->recipients);
-		else
-			v.what[i] = xasprintf("%s kr inte utbetalt (%d mottagare)",
-					      fmt_ore(x->outstanding, a), x->recipients);
-	}
 	if (!rc) {
 		FILE *out = open_output(o.output);
 		if (!out) {
 			rc = EXIT_IO;
 		} else if (ics) {
-			struct ics_event *ev = xcalloc(v.n + 1, sizeof(*ev));
-			char **bufs = xcalloc(3 * (v.n + 1), sizeof(char *));
-			for (size_t i = 0; i < v.n; i++) {
-				const struct deadline *x = v.v[i];
-				bufs[3 * i] = xasprintf("%s-%s-%s@bidrag", dl_key[x->kind], x->dnr, x->part);
-				/* A UID of letters, digits and '-' survives every client. */
-				for (char *c = bufs[3 * i]; *c && *c != '@'; c++)
-					if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
-						*c = '-';
-				bufs[3 * i + 1] = xasprintf("%s: %s (%s)", dl_name[x->kind], x->title, x->dnr);
-				bufs[3 * i + 2] = xasprintf("%s, del %s. %s. Status %s: %s.", x->dnr, x->part, v.what[i],
-							    as_of, v.state[i]);
-				ev[i] = (struct ics_event){bufs[3 * i], x->date, bufs[3 * i + 1], bufs[3 * i + 2]};
-			}
-			char *cal = ics_write(ev, v.n, as_of, &err);
+			char *cal = deadlines_ics(&d, &err);
 			if (!cal)
 				rc = io_error(err.msg);
 			else
 				fputs(cal, out);
 			free(cal);
-			for (size_t i = 0; i < 3 * v.n; i++)
-				free(bufs[i]);
-			free(bufs);
-			free(ev);
 		} else if (json) {
-			json_t *arr = json_array();
-			for (size_t i = 0; i < v.n; i++) {
-				const struct deadline *x = v.v[i];
-				char amt[NUM_BUFSZ];
-				fmt_ore_plain(x->outstanding, amt);
-				json_array_append_new(
-					arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:s, s:s}", "date", x->date,
-						       "kind", dl_key[x->kind], "label", dl_name[x->kind], "dnr", x->dnr, "part",
-						       x->part, "title", x->title, "overdue", x->overdue, "outstanding", amt,
-						       "recipients",
-						       x->recipients, "state", v.state[i], "what", v.what[i]));
-			}
+			json_t *arr = deadlines_json(&d);
 			json_dumpf(arr, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 			fputc('\n', out);
 			json_decref(arr);
@@ -652,9 +446,9 @@ int cmd_deadlines(int argc, char **argv)
 			char title[128];
 			snprintf(title, sizeof(title), "Tidsgränser per %s (försenade först, sedan %ld dagar framåt)", as_of,
 				 within);
-			struct table t = {.title = title, .ncols = BD_ARRAY_LEN(cols), .cols = cols, .nrows = v.n,
-					  .cell = dl_cell, .ctx = &v};
-			if (v.n == 0)
+			struct table t = {.title = title, .ncols = BD_ARRAY_LEN(cols), .cols = cols, .nrows = d.n,
+					  .cell = dl_cell, .ctx = &d};
+			if (d.n == 0)
 				fprintf(out, "inga tidsgränser som är försenade eller inom %ld dagar från %s\n", within, as_of);
 			else if (table_write(&t, FMT_TABLE, out, NULL, &err))
 				rc = io_error(err.msg);
@@ -662,18 +456,6 @@ int cmd_deadlines(int argc, char **argv)
 		if (out && close_output(out, o.output))
 			rc = EXIT_IO;
 	}
-	for (size_t i = 0; i < v.n; i++) {
-		free(v.state[i]);
-		free(v.what[i]);
-	}
-	for (size_t i = 0; i < d.n; i++) {
-		free(d.v[i].dnr);
-		free(d.v[i].part);
-		free(d.v[i].title);
-	}
-	free(v.state);
-	free(v.what);
-	free(v.v);
-	free(d.v);
+	deadlines_release(&d);
 	return rc;
 }

@@ -1,0 +1,245 @@
+/* deadlines.c: what is due in the ledger.  See deadlines.h. */
+#include "deadlines.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/ledger.h"
+#include "../core/money.h"
+#include "../io/ics.h"
+
+const char *const dl_name[] = {
+	[DL_WINDOW_OPENS] = "Utbetalningsperioden börjar",
+	[DL_WINDOW_CLOSES] = "Utbetalningsperioden slutar",
+	[DL_PAY_BY] = "Sista utbetalningsdag",
+	[DL_REQUISITION] = "Sista dag för rekvisition",
+	[DL_REPAYMENT] = "Återbetalning av medel som inte förbrukats",
+	[DL_REPORT] = "Ekonomisk redovisning",
+};
+
+const char *const dl_key[] = {
+	[DL_WINDOW_OPENS] = "window-opens", [DL_WINDOW_CLOSES] = "window-closes", [DL_PAY_BY] = "pay-by",
+	[DL_REQUISITION] = "requisition",    [DL_REPAYMENT] = "repayment",         [DL_REPORT] = "report",
+};
+
+struct deadlines {
+	struct deadline *v;
+	size_t n;
+	const char *as_of;
+};
+
+static struct deadline *dl_get(struct deadlines *d, enum dl_kind k, const char *date, const struct ledger_account *a)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].kind == k && strcmp(d->v[i].dnr, a->dnr) == 0 && strcmp(d->v[i].part, a->part) == 0)
+			return &d->v[i];
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	struct deadline *x = &d->v[d->n++];
+	memset(x, 0, sizeof(*x));
+	x->kind = k;
+	snprintf(x->date, DATE_LEN, "%s", date);
+	x->dnr = xstrdup(a->dnr);
+	x->part = xstrdup(a->part);
+	x->title = xstrdup(a->part_title);
+	return x;
+}
+
+static void dl_add(struct deadlines *d, enum dl_kind k, const char *date, const struct ledger_account *a, int64_t out)
+{
+	if (!date || !date[0])
+		return;
+	struct deadline *x = dl_get(d, k, date, a);
+	x->outstanding += out;
+	x->recipients += out > 0;
+}
+
+static int collect_deadline(void *ctx, const struct ledger_account *a)
+{
+	struct deadlines *d = ctx;
+	const struct ledger_terms *t = a->terms;
+	const struct ledger_balance *b = a->balance;
+	int64_t unpaid = b->b[B_AVAIL] + b->b[B_REQUISITIONED] + b->b[B_REGISTERED] + b->b[B_ATTESTED];
+	if (t->mode == PAY_WITHOUT_REQUISITION) {
+		if (t->from[0]) {
+			dl_add(d, DL_WINDOW_OPENS, t->from, a, unpaid);
+			dl_add(d, DL_WINDOW_CLOSES, t->to, a, unpaid);
+		}
+		dl_add(d, DL_PAY_BY, t->by, a, unpaid);
+	} else {
+		dl_add(d, DL_REQUISITION, t->deadline, a, b->b[B_AVAIL]);
+		dl_add(d, DL_PAY_BY, t->by, a, b->b[B_REQUISITIONED] + b->b[B_REGISTERED] + b->b[B_ATTESTED]);
+	}
+	dl_add(d, DL_REPAYMENT, a->repayment_deadline, a, b->b[B_CLAIMED]);
+	/* A report is due from every recipient paid anything; outstanding is
+	 * counted in recipients, not money. */
+	int64_t paid = b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
+	if (a->report_deadline) {
+		struct deadline *x = dl_get(d, DL_REPORT, a->report_deadline, a);
+		if (paid > 0 && b->reports == 0)
+			x->recipients++;
+	}
+	return 0;
+}
+
+static bool dl_open(const struct deadline *x)
+{
+	return x->kind == DL_REPORT ? x->recipients > 0 : x->outstanding > 0;
+}
+
+static int cmp_deadline(const void *pa, const void *pb)
+{
+	const struct deadline *a = pa, *b = pb;
+	if (a->overdue != b->overdue)
+		return a->overdue ? -1 : 1;
+	int c = strcmp(a->date, b->date);
+	if (c)
+		return c;
+	c = strcmp(a->dnr, b->dnr);
+	return c ? c : (int)a->kind - (int)b->kind;
+}
+
+/* Days from a to b (dates), by the civil calendar. */
+static long days_between(const char *a, const char *b)
+{
+	struct tm ta = {0}, tb = {0};
+	ta.tm_year = (int)strtol(a, NULL, 10) - 1900;
+	ta.tm_mon = (int)strtol(a + 5, NULL, 10) - 1;
+	ta.tm_mday = (int)strtol(a + 8, NULL, 10);
+	tb.tm_year = (int)strtol(b, NULL, 10) - 1900;
+	tb.tm_mon = (int)strtol(b + 5, NULL, 10) - 1;
+	tb.tm_mday = (int)strtol(b + 8, NULL, 10);
+	ta.tm_hour = tb.tm_hour = 12;
+	time_t x = timegm(&ta), y = timegm(&tb);
+	return (long)((y - x) / 86400);
+}
+
+static void today(char out[DATE_LEN])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(out, DATE_LEN, "%Y-%m-%d", &tm);
+}
+
+int deadlines_collect(struct store *s, const char *as_of, long within, bool all, const char *recipient,
+		      struct deadline_list *out, struct bd_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (as_of)
+		snprintf(out->as_of, sizeof(out->as_of), "%s", as_of);
+	else
+		today(out->as_of);
+	struct deadlines d = {.as_of = out->as_of};
+	int rc = store_ledger_accounts(s, NULL, NULL, recipient, as_of, collect_deadline, &d, err);
+	out->all = d.v;
+	out->nall = d.n;
+	if (rc)
+		return -1;
+	out->v = xcalloc(d.n + 1, sizeof(*out->v));
+	for (size_t i = 0; i < d.n; i++) {
+		struct deadline *x = &d.v[i];
+		long days = days_between(out->as_of, x->date);
+		bool open = dl_open(x);
+		/* An opening window is overdue only once it has closed: that is
+		 * the closing item's business. */
+		x->overdue = open && days < 0 && x->kind != DL_WINDOW_OPENS;
+		/* Unless all: what is overdue, and what falls due soon with
+		 * something still open. */
+		if (!all && !x->overdue && (!open || days < 0 || days > within))
+			continue;
+		out->v[out->n++] = x;
+	}
+	/* Overdue first, then by date (an insertion sort: few deadlines). */
+	for (size_t i = 1; i < out->n; i++)
+		for (size_t j = i; j > 0 && cmp_deadline(out->v[j - 1], out->v[j]) > 0; j--) {
+			struct deadline *t = out->v[j];
+			out->v[j] = out->v[j - 1];
+			out->v[j - 1] = t;
+		}
+	char a[NUM_BUFSZ];
+	for (size_t i = 0; i < out->n; i++) {
+		struct deadline *x = out->v[i];
+		long days = days_between(out->as_of, x->date);
+		bool open = dl_open(x);
+		if (x->overdue)
+			x->state = xasprintf("FÖRSENAD %ld d", -days);
+		else if (!open)
+			x->state = xstrdup(days < 0 ? "klar" : "inget kvar");
+		else if (days == 0)
+			x->state = xstrdup("i dag");
+		else
+			x->state = xasprintf(days > 0 ? "om %ld d" : "%ld d sedan", days > 0 ? days : -days);
+		if (x->kind == DL_REPORT)
+			x->what = xasprintf("%d mottagare har inte redovisat", x->recipients);
+		else if (x->kind == DL_REPAYMENT)
+			x->what = xasprintf("%s kr återkrävt och inte återbetalt (%d mottagare)", fmt_ore(x->outstanding, a),
+					    x->recipients);
+		else if (x->kind == DL_REQUISITION && x->overdue)
+			x->what = xasprintf("%s kr inte rekvirerat (%d mottagare): rätten har förfallit, registrera med "
+					    "'bidrag requisition refuse'",
+					    fmt_ore(x->outstanding, a), x->recipients);
+		else if (x->kind == DL_REQUISITION)
+			x->what = xasprintf("%s kr inte rekvirerat (%d mottagare)", fmt_ore(x->outstanding, a),
+					    x->recipients);
+		else
+			x->what = xasprintf("%s kr inte utbetalt (%d mottagare)", fmt_ore(x->outstanding, a),
+					    x->recipients);
+	}
+	return 0;
+}
+
+json_t *deadlines_json(const struct deadline_list *l)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		const struct deadline *x = l->v[i];
+		char amt[NUM_BUFSZ];
+		fmt_ore_plain(x->outstanding, amt);
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:s, s:s}", "date",
+						     x->date, "kind", dl_key[x->kind], "label", dl_name[x->kind], "dnr",
+						     x->dnr, "part", x->part, "title", x->title, "overdue", x->overdue,
+						     "outstanding", amt, "recipients", x->recipients, "state", x->state,
+						     "what", x->what));
+	}
+	return arr;
+}
+
+char *deadlines_ics(const struct deadline_list *l, struct bd_error *err)
+{
+	struct ics_event *ev = xcalloc(l->n + 1, sizeof(*ev));
+	char **bufs = xcalloc(3 * (l->n + 1), sizeof(char *));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct deadline *x = l->v[i];
+		bufs[3 * i] = xasprintf("%s-%s-%s@bidrag", dl_key[x->kind], x->dnr, x->part);
+		/* A UID of letters, digits and '-' survives every client. */
+		for (char *c = bufs[3 * i]; *c && *c != '@'; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+				*c = '-';
+		bufs[3 * i + 1] = xasprintf("%s: %s (%s)", dl_name[x->kind], x->title, x->dnr);
+		bufs[3 * i + 2] = xasprintf("%s, del %s. %s. Status %s: %s.", x->dnr, x->part, x->what, l->as_of,
+					    x->state);
+		ev[i] = (struct ics_event){bufs[3 * i], x->date, bufs[3 * i + 1], bufs[3 * i + 2]};
+	}
+	char *cal = ics_write(ev, l->n, l->as_of, err);
+	for (size_t i = 0; i < 3 * l->n; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(ev);
+	return cal;
+}
+
+void deadlines_release(struct deadline_list *l)
+{
+	for (size_t i = 0; i < l->nall; i++) {
+		free(l->all[i].dnr);
+		free(l->all[i].part);
+		free(l->all[i].title);
+		free(l->all[i].state);
+		free(l->all[i].what);
+	}
+	free(l->all);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,45 @@
+/* deadlines.h: what is due in the ledger: payment windows, last payment
+ * days, requisition deadlines, repayments and financial reports, per
+ * decision and part, with what is still outstanding.  Used by 'bidrag
+ * deadlines' and GET /api/deadlines. */
+#ifndef BIDRAG_DEADLINES_H
+#define BIDRAG_DEADLINES_H
+
+#include <jansson.h>
+
+#include "../core/decision.h"
+#include "store.h"
+
+enum dl_kind { DL_WINDOW_OPENS, DL_WINDOW_CLOSES, DL_PAY_BY, DL_REQUISITION, DL_REPAYMENT, DL_REPORT };
+extern const char *const dl_name[]; /* Swedish: "Sista dag för rekvisition" */
+extern const char *const dl_key[];  /* for machines: "requisition" */
+
+struct deadline {
+	enum dl_kind kind;
+	char date[DATE_LEN];
+	char *dnr, *part, *title;
+	int64_t outstanding; /* öre */
+	int recipients;      /* with something outstanding */
+	bool overdue;
+	char *state, *what;  /* "om 12 d", "15 000 000,00 kr inte rekvirerat (1 mottagare)" */
+};
+
+struct deadline_list {
+	struct deadline *all;
+	size_t nall;
+	struct deadline **v; /* those shown, overdue first, then by date */
+	size_t n;
+	char as_of[DATE_LEN];
+};
+
+/* deadlines_collect: as of a date (NULL: today, with the balances as
+ * recorded now); without all, only what is overdue or falls due within
+ * `within` days with something still open; recipient (a code) or NULL. */
+int deadlines_collect(struct store *s, const char *as_of, long within, bool all, const char *recipient,
+		      struct deadline_list *out, struct bd_error *err);
+json_t *deadlines_json(const struct deadline_list *l);
+/* deadlines_ics: an iCalendar (RFC 5545) of the list; free() it. */
+char *deadlines_ics(const struct deadline_list *l, struct bd_error *err);
+void deadlines_release(struct deadline_list *l);
+
+#endif
