@@ -2,12 +2,14 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/decision.h"
 #include "../core/ident.h"
 #include "../core/ledger.h"
 #include "../io/payfile.h"
 #include "../io/table.h"
+#include "../store/payexport.h"
 #include "../store/store.h"
 #include "cmd.h"
 
@@ -243,49 +245,6 @@ static int do_attest(struct pay_opts *o, int n, char **args)
 }
 
 /* export */
-struct rows {
-	struct payment_row *v;
-	size_t n;
-	struct strpool pool;
-};
-
-static int collect_payment(void *ctx, const struct payment_row *p)
-{
-	struct rows *r = ctx;
-	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
-	struct strpool *pool = &r->pool;
-	r->v[r->n++] = (struct payment_row){
-		.id = strpool_strdup(pool, p->id),
-		.dnr = strpool_strdup(pool, p->dnr),
-		.part = strpool_strdup(pool, p->part),
-		.recipient = strpool_strdup(pool, p->recipient),
-		.recipient_name = strpool_strdup(pool, p->recipient_name),
-		.payee_name = strpool_strdup(pool, p->payee_name),
-		.orgnr = strpool_strdup(pool, p->orgnr),
-		.bankgiro = strpool_strdup(pool, p->bankgiro),
-		.plusgiro = strpool_strdup(pool, p->plusgiro),
-		.reference = strpool_strdup(pool, p->reference),
-		.amount = p->amount,
-		.date = strpool_strdup(pool, p->date),
-		.registered_by = strpool_strdup(pool, p->registered_by),
-		.exec_date = strpool_strdup(pool, p->exec_date),
-	};
-	return 0;
-}
-
-struct debtor {
-	char name[256], orgnr[32], bankgiro[32];
-};
-
-static int take_debtor(void *ctx, const struct org *o)
-{
-	struct debtor *d = ctx;
-	snprintf(d->name, sizeof(d->name), "%s", o->name);
-	snprintf(d->orgnr, sizeof(d->orgnr), "%s", o->orgnr ? o->orgnr : "");
-	snprintf(d->bankgiro, sizeof(d->bankgiro), "%s", o->bankgiro ? o->bankgiro : "");
-	return 0;
-}
-
 static int do_export(struct pay_opts *o, int n)
 {
 	if (n)
@@ -301,148 +260,56 @@ static int do_export(struct pay_opts *o, int n)
 	int rc = open_register(o->db, false, &s);
 	if (rc)
 		return rc;
-	struct bd_error err;
-	char *file = NULL;
-	size_t len = 0;
-	struct rows rows = {0};
-	strpool_init(&rows.pool);
-	if (store_begin(s, &err)) {
-		rc = io_error(err.msg);
-		goto done;
-	}
-	int have = store_batch_file(s, o->batch, o->format, &file, &len, &err);
-	if (have < 0) {
-		rc = io_error(err.msg);
-		goto rollback;
-	}
-	if (have == 0) {
-		/* Exported before: the same file, nothing paid again. */
-		store_rollback(s);
-		fprintf(stderr, "batch %s was exported before: the same file (its dates stand), no new payments\n",
-			o->batch);
-		goto write;
-	}
-	/* The batch's payments: those executed in it already (exported in
-	 * the other format), else every attested unpaid payment. */
-	if (store_payments(s, "executed", o->batch, collect_payment, &rows, &err)) {
-		rc = io_error(err.msg);
-		goto rollback;
-	}
-	bool fresh = rows.n == 0;
-	if (fresh && store_payments(s, "attested", NULL, collect_payment, &rows, &err)) {
-		rc = io_error(err.msg);
-		goto rollback;
-	}
-	if (rows.n == 0) {
-		rc = error("no attested payments await export (see 'bidrag pay list --state attested')");
-		goto rollback;
-	}
-	struct debtor debtor = {0};
-	const char *from = o->from ? o->from : "KAMK";
-	int found = store_org_get(s, from, take_debtor, &debtor, &err);
-	if (found) {
-		rc = found < 0 ? io_error(err.msg) : error("--from: no organisation '%s' in the register", from);
-		goto rollback;
-	}
-	if (!debtor.bankgiro[0]) {
-		rc = error("the paying organisation %s has no bankgiro (set one with 'bidrag org set')", debtor.name);
-		goto rollback;
-	}
-	/* A batch exported before in the other format keeps its date. */
-	const char *exec_date = date;
-	if (!fresh && rows.v[0].exec_date) {
-		exec_date = rows.v[0].exec_date;
-		if (strcmp(exec_date, date) != 0)
-			fprintf(stderr, "batch %s was executed on %s: the file has that date, not %s\n", o->batch, exec_date,
-				date);
-	}
-	struct payfile_header h = {.batch = o->batch, .date = exec_date, .debtor_name = debtor.name,
-				   .debtor_orgnr = debtor.orgnr, .debtor_bankgiro = debtor.bankgiro};
-	struct buf out;
-	buf_init(&out, 256u << 20);
-	int wrc = strcmp(o->format, "pain001") == 0 ? pain001_write(&h, rows.v, rows.n, &out, &err)
-						     : lb_write(&h, rows.v, rows.n, &out, &err);
-	if (wrc) {
-		buf_release(&out);
-		rc = error("%s", err.msg);
-		goto rollback;
-	}
-	int64_t total = 0;
-	for (size_t i = 0; i < rows.n; i++)
-		total += rows.v[i].amount;
-	if (fresh) {
-		struct ledger_input *ev = xcalloc(rows.n, sizeof(*ev));
-		char **ids = xcalloc(rows.n, sizeof(char *));
-		for (size_t i = 0; i < rows.n; i++) {
-			ids[i] = xasprintf("execute:%s", rows.v[i].id);
-			ev[i] = (struct ledger_input){.id = ids[i], .kind = EV_EXECUTE, .ref = rows.v[i].id,
-						      .actor = ledger_actor(o->by), .batch = o->batch,
-						      .override = o->override};
-			memcpy(ev[i].date, date, DATE_LEN);
-		}
-		enum ledger_outcome *outc = xcalloc(rows.n, sizeof(*outc));
-		size_t failed_at;
-		int lrc = store_ledger_record(s, ev, rows.n, outc, &failed_at, &err);
-		for (size_t i = 0; i < rows.n; i++)
-			free(ids[i]);
-		free(ids);
-		free(ev);
-		free(outc);
-		if (lrc) {
-			buf_release(&out);
-			rc = error("payment %s: %s", rows.v[failed_at].id, err.msg);
-			goto rollback;
-		}
-	}
 	/* The output opens before the payments are recorded as executed: no
-	 * batch is paid whose file cannot be written. */
+	 * batch is paid whose file cannot be written.  A file this export
+	 * creates is removed again if nothing is exported. */
+	bool to_file = o->output && strcmp(o->output, "-") != 0;
+	bool existed = to_file && access(o->output, F_OK) == 0;
 	FILE *f = open_output(o->output);
 	if (!f) {
-		buf_release(&out);
-		rc = EXIT_IO;
-		goto rollback;
+		store_close(s);
+		return EXIT_IO;
 	}
-	if (store_batch_file_put(s, o->batch, o->format, (int)rows.n, total, out.data, out.len, &err) ||
-	    store_commit(s, &err)) {
-		buf_release(&out);
+	struct pay_export in = {o->batch, o->format, date, o->from, ledger_actor(o->by), o->override};
+	struct pay_export_result res;
+	struct bd_error err;
+	int xrc = pay_export_run(s, &in, &res, &err);
+	store_close(s);
+	if (xrc) {
 		close_output(f, o->output);
-		rc = io_error(err.msg);
-		goto rollback;
+		if (to_file && !existed)
+			unlink(o->output);
+		if (xrc > 0 && strstr(err.msg, "no attested payments"))
+			return error("%s (see 'bidrag pay list --state attested')", err.msg);
+		if (xrc > 0 && strstr(err.msg, "the paying organisation: no organisation"))
+			return error("--from: no organisation '%s' in the register", o->from ? o->from : "KAMK");
+		return xrc > 0 ? error("%s", err.msg) : io_error(err.msg);
 	}
 	char a[NUM_BUFSZ];
-	fprintf(stderr, "batch %s: %zu payment%s, %s kr, exported as %s\n", o->batch, rows.n, rows.n == 1 ? "" : "s",
-		fmt_ore(total, a), o->format);
-	fwrite(out.data, 1, out.len, f);
-	buf_release(&out);
+	if (res.again)
+		fprintf(stderr, "batch %s was exported before: the same file (its dates stand), no new payments\n",
+			o->batch);
+	else {
+		if (strcmp(res.exec_date, date) != 0)
+			fprintf(stderr, "batch %s was executed on %s: the file has that date, not %s\n", o->batch,
+				res.exec_date, date);
+		fprintf(stderr, "batch %s: %d payment%s, %s kr, exported as %s\n", o->batch, res.payments,
+			res.payments == 1 ? "" : "s", fmt_ore(res.total, a), o->format);
+	}
+	fwrite(res.file, 1, res.len, f);
+	free(res.file);
 	if (close_output(f, o->output)) {
-		fprintf(stderr, "the batch is recorded as executed: run the same export again to write its file\n");
+		if (!res.again)
+			fprintf(stderr, "the batch is recorded as executed: run the same export again to write its file\n");
 		rc = EXIT_IO;
 	}
-	goto done;
-write:;
-	f = open_output(o->output);
-	if (!f) {
-		rc = EXIT_IO;
-	} else {
-		fwrite(file, 1, len, f);
-		if (close_output(f, o->output))
-			rc = EXIT_IO;
-	}
-	free(file);
-	goto done;
-rollback:
-	store_rollback(s);
-done:
-	free(rows.v);
-	strpool_release(&rows.pool);
-	store_close(s);
 	return rc;
 }
 
 static void list_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *scratch)
 {
 	(void)scratch;
-	const struct payment_row *p = &((struct rows *)ctx)->v[r];
+	const struct payment_row *p = &((struct payment_rows *)ctx)->v[r];
 	const char *acct = p->bankgiro ? p->bankgiro : p->plusgiro;
 	const char *v[] = {p->id, p->date, p->dnr, p->part, p->recipient_name, NULL, p->payee_name, acct,
 			   p->bankgiro ? "bankgiro" : p->plusgiro ? "plusgiro" : NULL, p->reference, p->registered_by};
@@ -470,9 +337,9 @@ static int do_list(struct pay_opts *o, int n, char **args)
 	int rc = open_register(o->db, false, &s);
 	if (rc)
 		return rc;
-	struct rows rows = {0};
+	struct payment_rows rows = {0};
 	strpool_init(&rows.pool);
-	if (store_payments(s, state, o->batch, collect_payment, &rows, &err))
+	if (store_payments(s, state, o->batch, payment_rows_collect, &rows, &err))
 		rc = io_error(err.msg);
 	store_close(s);
 	static const struct tcol cols[] = {

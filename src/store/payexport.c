@@ -1,0 +1,159 @@
+/* payexport.c: payment files and their execution.  See payexport.h. */
+#include "payexport.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/ledger.h"
+#include "../io/payfile.h"
+
+int payment_rows_collect(void *ctx, const struct payment_row *p)
+{
+	struct payment_rows *r = ctx;
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	struct strpool *pool = &r->pool;
+	r->v[r->n++] = (struct payment_row){
+		.id = strpool_strdup(pool, p->id),
+		.dnr = strpool_strdup(pool, p->dnr),
+		.part = strpool_strdup(pool, p->part),
+		.recipient = strpool_strdup(pool, p->recipient),
+		.recipient_name = strpool_strdup(pool, p->recipient_name),
+		.payee_name = strpool_strdup(pool, p->payee_name),
+		.orgnr = strpool_strdup(pool, p->orgnr),
+		.bankgiro = strpool_strdup(pool, p->bankgiro),
+		.plusgiro = strpool_strdup(pool, p->plusgiro),
+		.reference = strpool_strdup(pool, p->reference),
+		.amount = p->amount,
+		.date = strpool_strdup(pool, p->date),
+		.registered_by = strpool_strdup(pool, p->registered_by),
+		.exec_date = strpool_strdup(pool, p->exec_date),
+	};
+	return 0;
+}
+
+void payment_rows_release(struct payment_rows *r)
+{
+	free(r->v);
+	strpool_release(&r->pool);
+	memset(r, 0, sizeof(*r));
+}
+
+struct debtor {
+	char name[256], orgnr[32], bankgiro[32];
+};
+
+static int take_debtor(void *ctx, const struct org *o)
+{
+	struct debtor *d = ctx;
+	snprintf(d->name, sizeof(d->name), "%s", o->name);
+	snprintf(d->orgnr, sizeof(d->orgnr), "%s", o->orgnr ? o->orgnr : "");
+	snprintf(d->bankgiro, sizeof(d->bankgiro), "%s", o->bankgiro ? o->bankgiro : "");
+	return 0;
+}
+
+/* record_executed: the payments of a fresh batch, as executed. */
+static int record_executed(struct store *s, const struct pay_export *in, const struct payment_rows *rows,
+			   struct bd_error *err)
+{
+	struct ledger_input *ev = xcalloc(rows->n, sizeof(*ev));
+	char **ids = xcalloc(rows->n, sizeof(char *));
+	for (size_t i = 0; i < rows->n; i++) {
+		ids[i] = xasprintf("execute:%s", rows->v[i].id);
+		ev[i] = (struct ledger_input){.id = ids[i], .kind = EV_EXECUTE, .ref = rows->v[i].id, .actor = in->by,
+					      .batch = in->batch, .override = in->override};
+		memcpy(ev[i].date, in->date, DATE_LEN);
+	}
+	enum ledger_outcome *outc = xcalloc(rows->n, sizeof(*outc));
+	size_t failed_at = 0;
+	int rc = store_ledger_record(s, ev, rows->n, outc, &failed_at, err);
+	if (rc)
+		bd_prefix(err, "payment %s", rows->v[failed_at].id);
+	for (size_t i = 0; i < rows->n; i++)
+		free(ids[i]);
+	free(ids);
+	free(ev);
+	free(outc);
+	return rc;
+}
+
+int pay_export_run(struct store *s, const struct pay_export *in, struct pay_export_result *out, struct bd_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct payment_rows rows = {0};
+	strpool_init(&rows.pool);
+	if (store_begin(s, err))
+		return -1;
+	int rc = -1;
+	int have = store_batch_file(s, in->batch, in->format, &out->file, &out->len, err);
+	if (have < 0)
+		goto rollback;
+	if (have == 0) {
+		/* Exported before: the same file, nothing paid again. */
+		out->again = true;
+		rc = 0;
+		goto rollback;
+	}
+	/* The batch's payments: those executed in it already (exported in the
+	 * other format), else every attested unpaid payment. */
+	if (store_payments(s, "executed", in->batch, payment_rows_collect, &rows, err))
+		goto rollback;
+	bool fresh = rows.n == 0;
+	if (fresh && store_payments(s, "attested", NULL, payment_rows_collect, &rows, err))
+		goto rollback;
+	rc = 1;
+	if (rows.n == 0) {
+		bd_fail(err, "no attested payments await export");
+		goto rollback;
+	}
+	struct debtor debtor = {0};
+	const char *from = in->from ? in->from : "KAMK";
+	int found = store_org_get(s, from, take_debtor, &debtor, err);
+	if (found) {
+		if (found > 0)
+			bd_fail(err, "the paying organisation: no organisation '%s' in the register", from);
+		rc = found < 0 ? -1 : 1;
+		goto rollback;
+	}
+	if (!debtor.bankgiro[0]) {
+		bd_fail(err, "the paying organisation %s has no bankgiro (set one with 'bidrag org set')", debtor.name);
+		goto rollback;
+	}
+	/* A batch exported before in the other format keeps its date. */
+	snprintf(out->exec_date, sizeof(out->exec_date), "%s", !fresh && rows.v[0].exec_date ? rows.v[0].exec_date : in->date);
+	struct payfile_header h = {.batch = in->batch, .date = out->exec_date, .debtor_name = debtor.name,
+				   .debtor_orgnr = debtor.orgnr, .debtor_bankgiro = debtor.bankgiro};
+	struct buf file;
+	buf_init(&file, 256u << 20);
+	int wrc = strcmp(in->format, "pain001") == 0 ? pain001_write(&h, rows.v, rows.n, &file, err)
+						      : lb_write(&h, rows.v, rows.n, &file, err);
+	if (wrc) {
+		buf_release(&file);
+		goto rollback;
+	}
+	for (size_t i = 0; i < rows.n; i++)
+		out->total += rows.v[i].amount;
+	out->payments = (int)rows.n;
+	if (fresh && record_executed(s, in, &rows, err)) {
+		buf_release(&file);
+		goto rollback;
+	}
+	rc = -1;
+	if (store_batch_file_put(s, in->batch, in->format, (int)rows.n, out->total, file.data, file.len, err) ||
+	    store_commit(s, err)) {
+		buf_release(&file);
+		goto rollback;
+	}
+	out->file = file.data;
+	out->len = file.len;
+	payment_rows_release(&rows);
+	return 0;
+rollback:
+	store_rollback(s);
+	payment_rows_release(&rows);
+	if (rc) {
+		free(out->file);
+		out->file = NULL;
+	}
+	return rc;
+}
