@@ -205,12 +205,20 @@ static int compute_grant(struct rg_year *y, struct rg_grant *g, struct bd_error 
 			return bd_fail(err, "%s: the amount %lld kr differs from the granted amount %lld kr", where,
 				       (long long)g->amount, (long long)a->granted);
 	}
+	if (a && a->outcome == RG_GRANTED && !a->has_granted && !g->has_amount)
+		return bd_fail(err, "%s: the application was granted but gives no granted amount (expected "
+				    "application.granted, or the grant's amount)",
+			       where);
 	if (g->has_amount)
 		g->total = g->amount;
-	else if (a && a->outcome != RG_OUTCOME_NONE)
-		g->total = a->outcome == RG_GRANTED && a->has_granted ? a->granted : 0;
+	else if (a && a->outcome == RG_GRANTED)
+		g->total = a->granted;
+	else if (a && a->outcome == RG_REJECTED)
+		g->total = 0;
 	else if (g->nlines)
 		g->total = g->breakdown;
+	else if (a && a->outcome == RG_PENDING)
+		g->total = 0; /* nothing received yet */
 	else
 		return bd_fail(err, "%s: has no amount (expected an amount, an application or lines)", where);
 	for (size_t i = 0; i < g->nusage; i++) {
@@ -367,6 +375,9 @@ static int row_values(struct rg_year *y, struct rg_row *row, const char *section
 		}
 	if (!row->section)
 		row->section = (char *)section;
+	else if (section && strcmp(row->section, section) != 0)
+		return bd_fail(err, "year %d, summary row '%s': a varav row is in its row's section '%s', not '%s'",
+			       y->year, row->key, section, row->section);
 	for (size_t i = 0; i < row->nrows; i++)
 		if (row_values(y, &row->rows[i], row->section, err))
 			return -1;
@@ -658,7 +669,9 @@ int rg_compare(struct rg_register *r, const struct rg_year *earlier, const struc
 	for (size_t i = 0; earlier && i < earlier->nsections; i++)
 		if (!key_repeated(earlier->sections[i].key, keys, nsec))
 			keys[nsec++] = earlier->sections[i].key;
-	if (nsec == 0)
+	/* A year without sections has its rows in no section: they get an
+	 * unnamed section of their own rather than being lost. */
+	if (nsec == 0 || later->nsections == 0 || (earlier && earlier->nsections == 0))
 		keys[nsec++] = NULL;
 
 	/* used: earlier rows already placed. */

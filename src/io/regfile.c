@@ -154,9 +154,24 @@ static int amount(struct rf *f, const json_t *o, const char *key, const char *pa
 static int check(struct rf *f, const json_t *o, const char *key, const char *path, const int64_t *computed)
 {
 	bool has;
-	int64_t typed;
-	if (amount(f, o, key, path, &has, &typed))
+	int64_t typed = 0;
+	json_t *v = json_object_get(o, key);
+	has = v != NULL;
+	if (has && strcmp(key, "remaining") == 0) {
+		/* What remains may be negative: an account spent beyond what was
+		 * available is accepted, and its check says so. */
+		char p[300], why[256];
+		sub(p, sizeof(p), path, key);
+		if (json_is_integer(v))
+			typed = (int64_t)json_integer_value(v);
+		else if (!json_is_string(v) ||
+			 money_parse_kronor(json_string_value(v), NUM_SUFFIX_MONEY | NUM_NEGATIVE, &typed, why, sizeof(why)))
+			return fail(f, p, "expected an amount in kronor (it may be negative)");
+		if (typed > RG_AMOUNT_MAX || typed < -RG_AMOUNT_MAX)
+			return fail(f, p, "too large: at most 100 000 000 000 000 kronor");
+	} else if (amount(f, o, key, path, &has, &typed)) {
 		return -1;
+	}
 	if (!has || !f->checks)
 		return 0;
 	struct regfile_checks *c = f->checks;
@@ -850,6 +865,9 @@ static int lines_row(const struct csv_row *row, void *ctx, struct bd_error *err)
 		char slug[80];
 		regfile_slug(area, slug, sizeof(slug));
 		l->key = rg_strdup(c->r, *key && !*subarea ? key : slug);
+		if (!key_ok(l->key))
+			return bd_fail(err, "%s:%zu: column 'nyckel': '%s' is not a key (expected a-z, 0-9 and hyphens)",
+				       c->origin, row->line, l->key);
 		if (!*subarea) {
 			if (!*amt)
 				return 0; /* its sub-areas follow */
@@ -905,21 +923,24 @@ int regfile_lines_csv(struct rg_register *r, struct rg_grant *g, const char *dat
 	if (!rc && !c.nlines)
 		rc = bd_fail(err, "%s: no lines", origin);
 	if (!rc) {
-		g->lines = rg_alloc(r, c.nlines, sizeof(*g->lines));
-		for (size_t i = 0; i < c.nlines; i++) {
-			g->lines[i] = c.lines[i];
+		struct rg_line *lines = rg_alloc(r, c.nlines, sizeof(*lines));
+		for (size_t i = 0; i < c.nlines && !rc; i++) {
+			lines[i] = c.lines[i];
 			struct sub *s = &c.subs[i];
-			if (!s->n && !g->lines[i].has_amount) {
-				rc = bd_fail(err, "%s: area '%s' has neither an amount nor sub-areas", origin,
-					     g->lines[i].title);
+			if (!s->n && !lines[i].has_amount) {
+				rc = bd_fail(err, "%s: area '%s' has neither an amount nor sub-areas", origin, lines[i].title);
 				break;
 			}
-			g->lines[i].lines = rg_alloc(r, s->n, sizeof(struct rg_line));
+			lines[i].lines = rg_alloc(r, s->n, sizeof(struct rg_line));
 			if (s->n)
-				memcpy(g->lines[i].lines, s->v, s->n * sizeof(struct rg_line));
-			g->lines[i].nlines = s->n;
+				memcpy(lines[i].lines, s->v, s->n * sizeof(struct rg_line));
+			lines[i].nlines = s->n;
 		}
-		g->nlines = rc ? 0 : c.nlines;
+		if (!rc) {
+			/* Only a whole breakdown replaces the old one. */
+			g->lines = lines;
+			g->nlines = c.nlines;
+		}
 	}
 	for (size_t i = 0; i < c.nlines; i++)
 		free(c.subs[i].v);
