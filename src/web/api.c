@@ -14,7 +14,9 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "../core/apportion.h"
 #include "../core/audit.h"
+#include "../core/dataset.h"
 #include "../core/decision.h"
 #include "../core/ledger.h"
 #include "../core/money.h"
@@ -25,6 +27,8 @@
 #include "../io/regfile.h"
 #include "../io/regreport.h"
 #include "../io/table.h"
+#include "../store/deadlines.h"
+#include "../store/payexport.h"
 #include "../store/recreg.h"
 #include "../store/register.h"
 #include "../store/store.h"
@@ -763,6 +767,251 @@ static int h_users_post(struct web_req *r)
 	return 0;
 }
 
+/* Deadlines. */
+
+static int h_deadlines(struct web_req *r)
+{
+	const char *as_of = web_arg(r, "as_of"), *format = web_arg(r, "format");
+	if (as_of && !date_valid(as_of))
+		return web_error(r, 400, "as_of", "as_of: '%s' is not a date (expected YYYY-MM-DD)", as_of);
+	bool ics = format && strcmp(format, "ics") == 0;
+	if (format && !ics && strcmp(format, "json") != 0)
+		return web_error(r, 400, "format", "format: '%s' (expected json or ics)", format);
+	int within = 60;
+	if (web_arg(r, "within") && parse_int_arg(r, "within", 0, 36500, &within))
+		return 0;
+	bool all = web_arg(r, "all") && strcmp(web_arg(r, "all"), "true") == 0;
+	struct deadline_list d;
+	struct bd_error err;
+	if (deadlines_collect(r->store, as_of, within, all, is_mottagare(r) ? r->user->org : NULL, &d, &err)) {
+		deadlines_release(&d);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	if (ics) {
+		char *cal = deadlines_ics(&d, &err);
+		if (!cal)
+			web_error(r, 500, NULL, "%s", err.msg);
+		else
+			web_bytes(r, 200, "text/calendar; charset=utf-8", cal, strlen(cal), "tidsgranser.ics");
+	} else {
+		web_json(r, 200, json_pack("{s:s, s:i, s:o}", "as_of", d.as_of, "within", within, "deadlines",
+					   deadlines_json(&d)));
+	}
+	deadlines_release(&d);
+	return 0;
+}
+
+/* Payment files. */
+
+static int h_batches_post(struct web_req *r)
+{
+	json_t *b = web_body_json(r, false);
+	if (!b)
+		return 0;
+	static const char *const keys[] = {"batch", "date", "format", "from", "override", NULL};
+	const char *key;
+	json_t *v;
+	json_object_foreach(b, key, v)
+	{
+		size_t i = 0;
+		while (keys[i] && strcmp(keys[i], key) != 0)
+			i++;
+		if (!keys[i] || !json_is_string(v)) {
+			json_decref(b);
+			return web_error(r, 400, key, keys[i] ? "%s: expected a string" : "unknown field '%s' (expected batch, "
+										 "date, format, from, override)",
+					 key);
+		}
+	}
+	const char *batch = json_string_value(json_object_get(b, "batch"));
+	const char *date = json_string_value(json_object_get(b, "date"));
+	const char *format = json_string_value(json_object_get(b, "format"));
+	int rc = 0;
+	if (!batch || !*batch || strlen(batch) > 35)
+		rc = web_error(r, 400, "batch", "batch: expected a name for the batch (1 to 35 characters), like 2021-02-16");
+	else if (!date || !date_valid(date))
+		rc = web_error(r, 400, "date", "date: expected the execution date, YYYY-MM-DD");
+	else if (!format || (strcmp(format, "pain001") != 0 && strcmp(format, "lb") != 0))
+		rc = web_error(r, 400, "format", "format: expected pain001 or lb");
+	if (rc || r->answered) {
+		json_decref(b);
+		return 0;
+	}
+	struct pay_export in = {batch, format, date, json_string_value(json_object_get(b, "from")), r->user->name,
+				json_string_value(json_object_get(b, "override"))};
+	struct pay_export_result res;
+	struct bd_error err;
+	store_set_actor(r->store, r->user->name);
+	int xrc = pay_export_run(r->store, &in, &res, &err);
+	if (xrc) {
+		web_error(r, xrc > 0 ? 400 : 500, NULL, "%s; nothing was paid", err.msg);
+	} else {
+		char *file = xasprintf("/api/batch/file?batch=%s&format=%s", batch, format);
+		web_json(r, res.again ? 200 : 201,
+			 json_pack("{s:s, s:s, s:s, s:b, s:i, s:I, s:s, s:s}", "batch", batch, "format", format, "date",
+				   res.exec_date[0] ? res.exec_date : date, "again", res.again, "payments", res.payments,
+				   "total", (json_int_t)res.total, "amounts", "öre", "file", file));
+		free(file);
+		free(res.file);
+	}
+	json_decref(b);
+	return 0;
+}
+
+static int h_batch_file(struct web_req *r)
+{
+	const char *batch, *format;
+	if (need_arg(r, "batch", &batch) || need_arg(r, "format", &format))
+		return 0;
+	if (strcmp(format, "pain001") != 0 && strcmp(format, "lb") != 0)
+		return web_error(r, 400, "format", "format: expected pain001 or lb");
+	char *data = NULL;
+	size_t len = 0;
+	struct bd_error err;
+	int found = store_batch_file(r->store, batch, format, &data, &len, &err);
+	if (found < 0)
+		return web_error(r, 500, NULL, "%s", err.msg);
+	if (found == 1)
+		return web_error(r, 404, "batch", "no %s file of batch '%s'", format, batch);
+	char name[80];
+	snprintf(name, sizeof(name), "%s.%s", batch, strcmp(format, "pain001") == 0 ? "xml" : "txt");
+	for (char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.' ||
+		      *c == '-'))
+			*c = '_';
+	return web_bytes(r, 200, strcmp(format, "pain001") == 0 ? "application/xml" : "text/plain; charset=iso-8859-1",
+			 data, len, name);
+}
+
+/* Key datasets and the allocation preview. */
+
+static int h_datasets(struct web_req *r)
+{
+	size_t n;
+	struct dataset *const *all = datasets_all(&n);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s?, s:s?, s:s?, s:I, s:b}", "name", all[i]->name, "date",
+						     all[i]->date, "label", all[i]->label, "unit", all[i]->unit, "values",
+						     (json_int_t)all[i]->kf.nrows, "builtin", all[i]->builtin));
+	return web_json(r, 200, json_pack("{s:o}", "datasets", arr));
+}
+
+static int body_amount(struct web_req *r, json_t *b, const char *key, bool required, int64_t *out)
+{
+	json_t *v = json_object_get(b, key);
+	*out = 0;
+	if (!v)
+		return required ? web_error(r, 400, key, "%s: missing (expected an amount in kronor)", key), -1 : 0;
+	char why[200];
+	if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= AMOUNT_MAX) {
+		*out = (int64_t)json_integer_value(v);
+		return 0;
+	}
+	if (json_is_string(v) && money_parse_kronor(json_string_value(v), NUM_SUFFIX_MONEY, out, why, sizeof(why)) == 0 &&
+	    *out <= AMOUNT_MAX)
+		return 0;
+	return web_error(r, 400, key, "%s: expected whole kronor, 0 or more (such as \"215 000 000\")", key), -1;
+}
+
+static int h_allocate(struct web_req *r)
+{
+	json_t *b = web_body_json(r, false);
+	if (!b)
+		return 0;
+	static const char *const allowed[] = {"total", "recipients", "method", "key", "base", "unit", "rounding", NULL};
+	const char *k;
+	json_t *v;
+	json_object_foreach(b, k, v)
+	{
+		size_t i = 0;
+		while (allowed[i] && strcmp(allowed[i], k) != 0)
+			i++;
+		if (!allowed[i]) {
+			json_decref(b);
+			return web_error(r, 400, k, "unknown field '%s' (expected total, recipients, method, key, base, unit, "
+						    "rounding)",
+					 k);
+		}
+	}
+	int64_t total, base, unit;
+	const struct recipient **rec = NULL;
+	size_t n = 0;
+	const char *set = json_string_value(json_object_get(b, "recipients"));
+	const char *method = json_string_value(json_object_get(b, "method"));
+	const char *keyname = json_string_value(json_object_get(b, "key"));
+	const char *rounding = json_string_value(json_object_get(b, "rounding"));
+	struct bd_error err;
+	const struct dataset *ds = NULL;
+	if (body_amount(r, b, "total", true, &total) || body_amount(r, b, "base", false, &base) ||
+	    body_amount(r, b, "unit", false, &unit))
+		goto out;
+	if (!unit)
+		unit = 1;
+	if (!method || (strcmp(method, "key") != 0 && strcmp(method, "equal") != 0)) {
+		web_error(r, 400, "method", "method: expected key or equal");
+		goto out;
+	}
+	if (rounding && strcmp(rounding, "largest-remainder") != 0 && strcmp(rounding, "half-up") != 0) {
+		web_error(r, 400, "rounding", "rounding: expected largest-remainder or half-up");
+		goto out;
+	}
+	if (refdata_set(set ? set : "regions", &rec, &n, &err)) {
+		web_error(r, 400, "recipients", "recipients: %s", err.msg);
+		goto out;
+	}
+	if (strcmp(method, "key") == 0 && (!keyname || dataset_find(keyname, &ds, &err))) {
+		web_error(r, 400, "key", "key: %s", keyname ? err.msg : "missing (a dataset, see GET /api/datasets)");
+		goto out;
+	}
+	int64_t *values = xcalloc(n + 1, sizeof(int64_t)), *amounts = xcalloc(n + 1, sizeof(int64_t));
+	const char **ids = xcalloc(n + 1, sizeof(char *));
+	struct apportion_weights w;
+	apportion_weights_init(&w);
+	int rc = 0;
+	if (ds) {
+		struct key_values kv = {ds->name, ds->kf.nrows, ds->kf.id, ds->kf.value[0], ds->kf.scale[0], 0, NULL};
+		for (size_t i = 0; i < n && !rc; i++)
+			if (!key_value_of(&kv, rec[i]->code, &values[i]))
+				rc = web_error(r, 400, "key", "key: %s has no value for %s", ds->name, rec[i]->name) + 1;
+		struct apportion_key ak = {values, rat_make(1, 1), ds->name};
+		if (!rc && apportion_weights_mix(&w, n, 1, &ak, &err))
+			rc = web_error(r, 400, "key", "key: %s", err.msg) + 1;
+	} else {
+		apportion_weights_equal(&w, n);
+	}
+	for (size_t i = 0; i < n; i++)
+		ids[i] = rec[i]->code;
+	int64_t residual = 0;
+	struct apportion_spec spec = {&w, ids, total, base, unit,
+				      rounding && strcmp(rounding, "half-up") == 0 ? APPORTION_HALF_UP
+										  : APPORTION_LARGEST_REMAINDER};
+	if (!rc && apportion(&spec, amounts, &residual, &err))
+		rc = web_error(r, 400, NULL, "%s", err.msg) + 1;
+	if (!rc) {
+		json_t *rows = json_array();
+		for (size_t i = 0; i < n; i++) {
+			char share[NUM_BUFSZ];
+			apportion_share_decimal(&w, i, 10, share);
+			json_t *row = json_pack("{s:s, s:s, s:s, s:I}", "recipient", rec[i]->code, "name", rec[i]->name,
+						"share", share, "amount", (json_int_t)amounts[i]);
+			if (ds)
+				json_object_set_new(row, "key_value", json_integer(values[i]));
+			json_array_append_new(rows, row);
+		}
+		web_json(r, 200, json_pack("{s:I, s:I, s:s?, s:o}", "total", (json_int_t)total, "residual",
+					   (json_int_t)residual, "key", ds ? ds->name : NULL, "rows", rows));
+	}
+	apportion_weights_release(&w);
+	free(values);
+	free(amounts);
+	free(ids);
+out:
+	free(rec);
+	json_decref(b);
+	return 0;
+}
+
 /* The routes. */
 
 struct route {
@@ -788,6 +1037,11 @@ static const struct route routes[] = {
 	{"GET", "/api/events", ROLE_STAFF, h_events},
 	{"POST", "/api/events", ROLE_HANDLAGGARE | ROLE_ATTESTANT | ROLE_MOTTAGARE, h_events_post},
 	{"GET", "/api/payments", ROLE_STAFF, h_payments},
+	{"GET", "/api/deadlines", ROLE_ANY, h_deadlines},
+	{"POST", "/api/batches", ROLE_HANDLAGGARE, h_batches_post},
+	{"GET", "/api/batch/file", ROLE_STAFF, h_batch_file},
+	{"GET", "/api/datasets", ROLE_STAFF, h_datasets},
+	{"POST", "/api/allocate", ROLE_STAFF, h_allocate},
 	{"GET", "/api/register", ROLE_ANY, h_register},
 	{"GET", "/api/register/report", ROLE_ANY, h_register_report_doc},
 	{"GET", "/api/register/chart", ROLE_ANY, h_register_chart},

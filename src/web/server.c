@@ -17,6 +17,7 @@
 #include <microhttpd.h>
 
 #include "../core/embedded.h"
+#include "../core/dataset.h"
 #include "../core/refdata.h"
 #include "../store/store.h"
 
@@ -236,7 +237,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls, en
 int web_serve(const struct web_config *cfg)
 {
 	struct bd_error err;
-	if (refdata_load(&err)) {
+	/* Reference data and key datasets load once, before the threads. */
+	if (refdata_load(&err) || datasets_load(&err)) {
 		fprintf(stderr, "error: %s\n", err.msg);
 		return 3;
 	}
