@@ -1,5 +1,5 @@
 # A thin wrapper around Meson: the README's commands.
-#   make demo    set up, build, and run the main job (allocate and verify the seed tables)
+#   make demo    set up, build, and run the main job (the seed data in a demo register, served on the web)
 #   make check   set up, build, and run every test (a -Werror build and an ASan+UBSan build)
 BUILD ?= build
 ASAN ?= build-asan

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# demo.sh BIDRAG: the main job until the web application exists: recompute
-# the seed decisions' allocation tables, verify the published ones, and
-# register the four seed decisions in a fresh register.
+# demo.sh BIDRAG: the main job: recompute the seed decisions' allocation
+# tables, verify the published ones, register the four seed decisions in a
+# fresh register, pay seed 000, import seed 002's recipient register, and
+# start the web application on it with demo users (BIDRAG_LISTEN, default
+# 127.0.0.1:8080; BIDRAG_DEMO_NO_SERVE=1 stops before the server).
 set -u
 b=${1:-build/bidrag}
 seeds=$(cd "$(dirname "$0")/../../shared/seeds" 2>/dev/null && pwd)
@@ -61,4 +63,21 @@ say "The compilation, with the 2019/2020 summary and the discrepancies in the so
 echo
 echo "The pain.001 file is $dir/2021-02-16.xml; seed 002's report is $dir/jamtland-2020.pdf (.xlsx, .png)."
 echo "The demo register is $db (set BIDRAG_DB to it to explore: bidrag decision show S2020/09796)."
-exit 0
+[ -n "${BIDRAG_DEMO_NO_SERVE:-}" ] && exit 0
+# The web application: one demo user per role.
+users="anna:handlaggare bertil:attestant rut:revisor eva:mottagare admin:admin"
+for u in $users; do
+	name=${u%%:*} role=${u#*:}
+	if [ "$role" = mottagare ]; then org="--org 23"; else org=""; fi
+	printf 'bidrag-demo-%s\n' "$name" | "$b" user add "$name" --role "$role" $org --by demo >/dev/null || exit 1
+done
+listen=${BIDRAG_LISTEN:-127.0.0.1:8080}
+echo
+echo "=== The web application: http://$listen/"
+echo "Demo logins (user / password / role):"
+for u in $users; do
+	name=${u%%:*} role=${u#*:}
+	printf '  %-8s bidrag-demo-%-8s %s%s\n' "$name" "$name" "$role" "$([ "$role" = mottagare ] && echo ' (Region Jämtland Härjedalen)')"
+done
+echo "Stop the server with Ctrl-C."
+exec "$b" serve --db "$db" --listen "$listen"

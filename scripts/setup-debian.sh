@@ -10,6 +10,14 @@ missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+if [ "${1:-}" = "--tests" ]; then
+	# The browser tests: Debian's chromium, and node with npm for
+	# playwright-core (a node from elsewhere will do, so look for commands).
+	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+	command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+	command -v npm >/dev/null 2>&1 || missing="$missing npm"
+	command -v curl >/dev/null 2>&1 || missing="$missing curl"
+fi
 [ -z "$missing" ] && exit 0
 echo "setup: installing$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
