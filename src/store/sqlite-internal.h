@@ -111,6 +111,7 @@ int sq_recipient_list(struct store *s, const char *org, bool all, recipient_vers
 		      struct bd_error *err);
 int sq_decision_link(struct store *s, const char *dnr, const char *org, struct decision_link *out,
 		     struct bd_error *err);
+int sq_generation(struct store *s, uint64_t *gen, struct bd_error *err);
 int sq_audit_append(struct store *s, const char *actor, const char *action, const char *object, const char *before,
 		    const char *after, struct bd_error *err);
 int sq_audit_list(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);

@@ -4,6 +4,23 @@
 #include "../core/audit.h"
 #include "sqlite-internal.h"
 
+int sq_generation(struct store *base, uint64_t *gen, struct bd_error *err)
+{
+	struct sqlite_store *s = S(base);
+	sqlite3_stmt *st = prep(s, "PRAGMA data_version", err);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	uint64_t dv = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_fail(s, err, "reading the data version");
+	/* data_version moves with other connections' commits; this
+	 * connection's own changes move total_changes. */
+	*gen = dv << 40 ^ (uint64_t)sqlite3_total_changes64(s->db);
+	return 0;
+}
+
 int sq_audit_append(struct store *base, const char *actor, const char *action, const char *object, const char *before,
 		    const char *after, struct bd_error *err)
 {

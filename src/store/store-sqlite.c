@@ -1286,6 +1286,7 @@ const struct store_ops store_sqlite_ops = {
 	.recipient_get = sq_recipient_get,
 	.recipient_list = sq_recipient_list,
 	.decision_link = sq_decision_link,
+	.generation = sq_generation,
 	.audit_append = sq_audit_append,
 	.audit_list = sq_audit_list,
 	.user_add = sq_user_add,

@@ -34,6 +34,11 @@ int store_open(struct store **out, const char *path, enum store_open_mode mode, 
 	return 0;
 }
 
+int store_generation(struct store *s, uint64_t *gen, struct bd_error *err)
+{
+	return s->ops->generation(s, gen, err);
+}
+
 void store_set_actor(struct store *s, const char *actor)
 {
 	snprintf(s->actor, sizeof(s->actor), "%s", actor && *actor ? actor : "unknown");

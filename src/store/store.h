@@ -283,6 +283,11 @@ struct decision_link {
 int store_decision_link(struct store *s, const char *dnr, const char *org, struct decision_link *out,
 			struct bd_error *err);
 
+/* store_generation: a value that changes whenever the database may have
+ * changed: a commit by any connection or process, or a change by this one.
+ * Equal values mean every read would give the same answer. */
+int store_generation(struct store *s, uint64_t *gen, struct bd_error *err);
+
 /* Who changes are recorded as, in the audit log (default "unknown"). */
 void store_set_actor(struct store *s, const char *actor);
 
@@ -356,6 +361,7 @@ struct store_ops {
 			      struct bd_error *err);
 	int (*decision_link)(struct store *s, const char *dnr, const char *org, struct decision_link *out,
 			     struct bd_error *err);
+	int (*generation)(struct store *s, uint64_t *gen, struct bd_error *err);
 	int (*audit_append)(struct store *s, const char *actor, const char *action, const char *object,
 			    const char *before, const char *after, struct bd_error *err);
 	int (*audit_list)(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);

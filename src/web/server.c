@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -39,6 +40,98 @@ static struct store *thread_store(const struct web_config *cfg, struct bd_error 
 	stores[nstores++] = tls_store;
 	pthread_mutex_unlock(&stores_lock);
 	return tls_store;
+}
+
+/* A cache of GET responses, per thread (so per connection): the key is
+ * what the answer depends on (the URL with its arguments, the user's role
+ * and organisation, the day), and an entry holds while the database's
+ * generation is the same.  Registered decisions never change, so their
+ * tables are served from here until something is written. */
+#define CACHE_SLOTS 64
+#define CACHE_MAX_BODY (1u << 20)
+struct cached {
+	char *key;
+	uint64_t gen;
+	int status;
+	const char *type;
+	char *data;
+	size_t len;
+	char disposition[200];
+	unsigned long used;
+};
+static __thread struct cached *cache;
+static __thread unsigned long cache_clock;
+static struct cached **caches; /* every thread's, for freeing at the end (under stores_lock) */
+static size_t ncaches;
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	buf_addf(cls, "&%s=%s", key, value ? value : "");
+	return MHD_YES;
+}
+
+/* cache_key: NULL when the answer is not to be cached. */
+static char *cache_key(struct web_req *r)
+{
+	if (strcmp(r->method, "GET") != 0 || strcmp(r->path, "/api/me") == 0 || !r->user)
+		return NULL;
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	struct buf b;
+	buf_init(&b, 16384);
+	buf_addf(&b, "%d|%s|%s|%s?", (int)r->user->role, r->user->org, today, r->path);
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &b);
+	if (b.failed) {
+		buf_release(&b);
+		return NULL;
+	}
+	buf_add(&b, "", 1);
+	return b.data;
+}
+
+static struct cached *cache_find(const char *key, uint64_t gen)
+{
+	for (size_t i = 0; cache && i < CACHE_SLOTS; i++)
+		if (cache[i].key && cache[i].gen == gen && strcmp(cache[i].key, key) == 0) {
+			cache[i].used = ++cache_clock;
+			return &cache[i];
+		}
+	return NULL;
+}
+
+static void cache_put(char *key, uint64_t gen, const struct web_req *r)
+{
+	if (!cache) {
+		cache = xcalloc(CACHE_SLOTS, sizeof(*cache));
+		pthread_mutex_lock(&stores_lock);
+		caches = xreallocarray(caches, ncaches + 1, sizeof(*caches));
+		caches[ncaches++] = cache;
+		pthread_mutex_unlock(&stores_lock);
+	}
+	struct cached *victim = &cache[0];
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		if (!cache[i].key || cache[i].gen != gen) {
+			victim = &cache[i];
+			break;
+		}
+		if (cache[i].used < victim->used)
+			victim = &cache[i];
+	}
+	free(victim->key);
+	free(victim->data);
+	victim->key = key;
+	victim->gen = gen;
+	victim->status = r->status;
+	victim->type = r->type;
+	victim->data = xmalloc(r->dlen + 1);
+	memcpy(victim->data, r->data, r->dlen);
+	victim->len = r->dlen;
+	snprintf(victim->disposition, sizeof(victim->disposition), "%s", r->disposition);
+	victim->used = ++cache_clock;
 }
 
 /* The state of one request while its body arrives. */
@@ -214,7 +307,28 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	} else if (!(r.store = thread_store(cfg, &err))) {
 		web_error(&r, 503, NULL, "the database cannot be opened: %s", err.msg);
 	} else {
-		api_dispatch(&r);
+		uint64_t gen = 0;
+		char *key = cache_key(&r);
+		struct cached *hit = NULL;
+		if (key && store_generation(r.store, &gen, &err) == 0 && (hit = cache_find(key, gen))) {
+			r.answered = true;
+			r.status = hit->status;
+			r.type = hit->type;
+			r.data = xmalloc(hit->len + 1);
+			memcpy(r.data, hit->data, hit->len);
+			r.dlen = hit->len;
+			snprintf(r.disposition, sizeof(r.disposition), "%s", hit->disposition);
+			free(key);
+		} else {
+			api_dispatch(&r);
+			/* Cache only what was read at the generation checked before. */
+			uint64_t after;
+			if (key && r.status == 200 && r.data && r.dlen <= CACHE_MAX_BODY &&
+			    store_generation(r.store, &after, &err) == 0 && after == gen)
+				cache_put(key, gen, &r);
+			else
+				free(key);
+		}
 	}
 	enum MHD_Result ret = respond(&r);
 	free(r.data);
@@ -298,6 +412,16 @@ int web_serve(const struct web_config *cfg)
 	free(stores);
 	stores = NULL;
 	nstores = 0;
+	for (size_t i = 0; i < ncaches; i++) {
+		for (size_t k = 0; k < CACHE_SLOTS; k++) {
+			free(caches[i][k].key);
+			free(caches[i][k].data);
+		}
+		free(caches[i]);
+	}
+	free(caches);
+	caches = NULL;
+	ncaches = 0;
 	pthread_mutex_unlock(&stores_lock);
 	auth_free();
 	return 0;
