@@ -636,6 +636,82 @@ static int h_register_chart(struct web_req *r)
 	return h_register_report(r, true);
 }
 
+/* POST /api/register: a register document (bidrag-register/1, with its
+ * lines and entries inline), each year stored as a new version. */
+struct register_ctx {
+	struct rg_register *reg;
+	const char *org;
+	json_t *stored;
+};
+
+static int do_register(struct web_req *r, void *vctx, struct bd_error *err)
+{
+	struct register_ctx *c = vctx;
+	for (size_t i = 0; i < c->reg->nyears; i++) {
+		const struct rg_year *y = &c->reg->years[i];
+		char *doc = regfile_dump_year(y, c->org);
+		struct recipient_grant_row *rows = xcalloc(y->ngrants + 1, sizeof(*rows));
+		for (size_t k = 0; k < y->ngrants; k++) {
+			const struct rg_grant *g = &y->grants[k];
+			rows[k] = (struct recipient_grant_row){g->key, g->title, g->dnr, g->decision, g->total};
+		}
+		struct recipient_put in = {c->org, y->year, doc, "POST /api/register", r->user->name, rows, y->ngrants};
+		int version = 0;
+		bool unchanged = false;
+		int rc = store_recipient_put(r->store, &in, &version, &unchanged, err);
+		free(rows);
+		free(doc);
+		if (rc)
+			return -1;
+		json_array_append_new(c->stored, json_pack("{s:i, s:i, s:b}", "year", y->year, "version", version,
+							   "unchanged", unchanged));
+	}
+	return 0;
+}
+
+static int take_code(void *ctx, const struct org *o)
+{
+	snprintf(ctx, 64, "%s", o->code);
+	return 0;
+}
+
+static int h_register_post(struct web_req *r)
+{
+	struct rg_register reg;
+	rg_init(&reg);
+	struct regfile_checks checks = {0};
+	struct bd_error err;
+	char code[64] = "";
+	if (regfile_parse(&reg, r->body ? r->body : "", r->len, "the register", NULL, &checks, &err) ||
+	    rg_compute(&reg, &err) || regfile_run_checks(&checks, &err)) {
+		web_error(r, 400, NULL, "%s; nothing was stored", err.msg);
+	} else {
+		int found = store_org_get(r->store, reg.org, take_code, code, &err);
+		if (found == 1) {
+			const struct recipient *rc;
+			if (refdata_resolve(reg.org, RK_ALL, &rc, &err) == 0)
+				found = store_org_get(r->store, rc->code, take_code, code, &err);
+		}
+		if (found < 0)
+			web_error(r, 500, NULL, "%s", err.msg);
+		else if (found == 1)
+			web_error(r, 400, "org", "org: no organisation '%s' in the register", reg.org);
+		else if (!org_allowed(r, code))
+			web_error(r, 403, "org", "a recipient's user files only its own organisation's register");
+		else {
+			struct register_ctx c = {&reg, code, json_array()};
+			in_transaction(r, do_register, &c, 400);
+			if (!r->answered)
+				web_json(r, 201, json_pack("{s:s, s:o}", "org", code, "stored", c.stored));
+			else
+				json_decref(c.stored);
+		}
+	}
+	regfile_checks_release(&checks);
+	rg_release(&reg);
+	return 0;
+}
+
 /* The audit log. */
 
 static int add_audit(void *ctx, const struct audit_entry *e)
@@ -1043,6 +1119,7 @@ static const struct route routes[] = {
 	{"GET", "/api/datasets", ROLE_STAFF, h_datasets},
 	{"POST", "/api/allocate", ROLE_STAFF, h_allocate},
 	{"GET", "/api/register", ROLE_ANY, h_register},
+	{"POST", "/api/register", ROLE_HANDLAGGARE | ROLE_MOTTAGARE, h_register_post},
 	{"GET", "/api/register/report", ROLE_ANY, h_register_report_doc},
 	{"GET", "/api/register/chart", ROLE_ANY, h_register_chart},
 	{"GET", "/api/audit", ROLE_REVISOR | ROLE_ADMIN, h_audit},
