@@ -380,6 +380,7 @@ int cmd_events(int argc, char **argv)
 		return error("%s", err.msg);
 	struct event_batch b;
 	rc = eventfile_parse(&b, data, len, path, json, &err) ? error("%s", err.msg) : 0;
+	free(data); /* the batch holds copies in its pool */
 	if (!rc && b.n == 0)
 		rc = error("%s: no events", path);
 	if (!rc) {
