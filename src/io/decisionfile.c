@@ -6,6 +6,7 @@
 
 #include "../core/ident.h"
 #include "../core/money.h"
+#include "jsonread.h"
 
 #define MAX_DECISION_FILE (64u << 20)
 
@@ -36,43 +37,11 @@ static void pathf(char *out, size_t n, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *json_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a fractional number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "a value";
-}
-
 /* Unknown fields are errors: a typo must not drop data silently. */
 static int check_keys(struct rd *r, const json_t *obj, const char *path, const char *const *allowed)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)obj, key, v)
-	{
-		bool ok = false;
-		for (size_t i = 0; allowed[i] && !ok; i++)
-			ok = strcmp(allowed[i], key) == 0;
-		if (!ok) {
-			struct buf b;
-			buf_init(&b, 4096);
-			for (size_t i = 0; allowed[i]; i++)
-				buf_addf(&b, "%s%s", i ? ", " : "", allowed[i]);
-			int rc = fail(r, path[0] ? path : "(top level)", "unknown field '%s' (expected one of: %s)", key,
-				      b.data);
-			buf_release(&b);
-			return rc;
-		}
-	}
-	return 0;
+	char msg[1024];
+	return json_unknown_field(obj, allowed, msg, sizeof(msg)) ? fail(r, path[0] ? path : "(top level)", "%s", msg) : 0;
 }
 
 static void subpath(char *out, size_t n, const char *path, const char *key)

@@ -10,6 +10,7 @@
 #include "../core/decision.h"
 #include "../core/money.h"
 #include "csvread.h"
+#include "jsonread.h"
 
 struct rf {
 	struct rg_register *r;
@@ -29,21 +30,6 @@ static int fail(struct rf *f, const char *path, const char *fmt, ...)
 	return bd_fail(f->err, "%s: %s: %s", f->origin, path[0] ? path : "(top level)", msg);
 }
 
-static const char *type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a fractional number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
-	}
-	return "a value";
-}
-
 static void sub(char *out, size_t n, const char *path, const char *key)
 {
 	bd_strf(out, n, "%s%s%s", path, path[0] ? "." : "", key);
@@ -51,24 +37,8 @@ static void sub(char *out, size_t n, const char *path, const char *key)
 
 static int only_keys(struct rf *f, const json_t *o, const char *path, const char *const *allowed)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)o, key, v)
-	{
-		bool ok = false;
-		for (size_t i = 0; allowed[i] && !ok; i++)
-			ok = strcmp(allowed[i], key) == 0;
-		if (!ok) {
-			struct buf b;
-			buf_init(&b, 4096);
-			for (size_t i = 0; allowed[i]; i++)
-				buf_addf(&b, "%s%s", i ? ", " : "", allowed[i]);
-			int rc = fail(f, path, "unknown field '%s' (expected one of: %s)", key, b.data);
-			buf_release(&b);
-			return rc;
-		}
-	}
-	return 0;
+	char msg[1024];
+	return json_unknown_field(o, allowed, msg, sizeof(msg)) ? fail(f, path, "%s", msg) : 0;
 }
 
 /* text: a string field; control characters only in free text. */
@@ -81,7 +51,7 @@ static int text(struct rf *f, const json_t *o, const char *key, const char *path
 	if (!v)
 		return required ? fail(f, p, "missing (expected text)") : 0;
 	if (!json_is_string(v))
-		return fail(f, p, "expected a string, found %s", type_name(v));
+		return fail(f, p, "expected a string, found %s", json_type_name(v));
 	const char *s = json_string_value(v);
 	if (required && !*s)
 		return fail(f, p, "empty (expected text)");
@@ -134,7 +104,7 @@ static int amount_of(struct rf *f, const json_t *v, const char *p, int64_t *out)
 				  "such as \"71,90 mkr\")");
 	} else {
 		return fail(f, p, "expected an amount (an integer or a string such as \"71 862 709\"), found %s",
-			    type_name(v));
+			    json_type_name(v));
 	}
 	if (*out > RG_AMOUNT_MAX)
 		return fail(f, p, "too large: at most 100 000 000 000 000 kronor");
@@ -194,7 +164,7 @@ static int date(struct rf *f, const json_t *o, const char *key, const char *path
 	if (!v)
 		return 0;
 	if (!json_is_string(v))
-		return fail(f, p, "expected a date (YYYY-MM-DD), found %s", type_name(v));
+		return fail(f, p, "expected a date (YYYY-MM-DD), found %s", json_type_name(v));
 	const char *s = json_string_value(v);
 	if (!date_valid(s))
 		return fail(f, p, "'%s' is not a date (expected YYYY-MM-DD, a real calendar day)", s);
@@ -210,7 +180,7 @@ static int boolean(struct rf *f, const json_t *o, const char *key, const char *p
 	if (!v)
 		return 0;
 	if (!json_is_boolean(v))
-		return fail(f, p, "expected true or false, found %s", type_name(v));
+		return fail(f, p, "expected true or false, found %s", json_type_name(v));
 	*out = json_is_true(v);
 	return 0;
 }
@@ -227,7 +197,7 @@ static int array(struct rf *f, const json_t *o, const char *key, const char *pat
 	if (!v)
 		return required ? fail(f, p, "missing (expected an array)") : 0;
 	if (!json_is_array(v))
-		return fail(f, p, "expected an array, found %s", type_name(v));
+		return fail(f, p, "expected an array, found %s", json_type_name(v));
 	*out = v;
 	*n = json_array_size(v);
 	return 0;
@@ -244,7 +214,7 @@ static int strings(struct rf *f, const json_t *o, const char *key, const char *p
 		char p[300];
 		bd_strf(p, sizeof(p), "%s%s%s[%zu]", path, path[0] ? "." : "", key, i);
 		if (!json_is_string(s))
-			return fail(f, p, "expected a string, found %s", type_name(s));
+			return fail(f, p, "expected a string, found %s", json_type_name(s));
 		(*out)[i] = rg_strdup(f->r, json_string_value(s));
 	}
 	return 0;
@@ -256,7 +226,7 @@ static int object_at(struct rf *f, const json_t *a, size_t i, const char *path, 
 	bd_strf(p, plen, "%s[%zu]", path, i);
 	*o = json_array_get(a, i);
 	if (!json_is_object(*o))
-		return fail(f, p, "expected an object, found %s", type_name(*o));
+		return fail(f, p, "expected an object, found %s", json_type_name(*o));
 	return 0;
 }
 
@@ -467,7 +437,7 @@ static int parse_grant(struct rf *f, const json_t *o, const char *p, struct rg_g
 		char q[300];
 		sub(q, sizeof(q), p, "application");
 		if (!json_is_object(av))
-			return fail(f, q, "expected an object, found %s", type_name(av));
+			return fail(f, q, "expected an object, found %s", json_type_name(av));
 		struct rg_application *a = rg_alloc(f->r, 1, sizeof(*a));
 		char *outcome;
 		if (only_keys(f, av, q, akeys) || amount(f, av, "applied", q, &a->has_applied, &a->applied) ||

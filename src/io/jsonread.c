@@ -1,0 +1,41 @@
+/* jsonread.c: see jsonread.h. */
+#include "jsonread.h"
+
+#include <string.h>
+
+const char *json_type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a fractional number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "a value";
+}
+
+bool json_unknown_field(const json_t *obj, const char *const *allowed, char *msg, size_t len)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)obj, key, v)
+	{
+		bool ok = false;
+		for (size_t i = 0; allowed[i] && !ok; i++)
+			ok = strcmp(allowed[i], key) == 0;
+		if (ok)
+			continue;
+		struct buf b;
+		buf_init(&b, 4096);
+		for (size_t i = 0; allowed[i]; i++)
+			buf_addf(&b, "%s%s", i ? ", " : "", allowed[i]);
+		bd_strf(msg, len, "unknown field '%s' (expected one of: %s)", key, b.data ? b.data : "");
+		buf_release(&b);
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,18 @@
+/* jsonread.h: what the readers of JSON documents (decision files, register
+ * files) share: names of JSON types for messages, and the check that an
+ * object has no field the format does not know. */
+#ifndef BIDRAG_JSONREAD_H
+#define BIDRAG_JSONREAD_H
+
+#include <jansson.h>
+
+#include "../core/util.h"
+
+/* json_type_name: "an object", "a string", ... */
+const char *json_type_name(const json_t *v);
+/* json_unknown_field: a message "unknown field 'x' (expected one of: a, b)"
+ * into msg when obj has a key not in allowed (NULL-terminated); returns
+ * whether it did. */
+bool json_unknown_field(const json_t *obj, const char *const *allowed, char *msg, size_t len);
+
+#endif
