@@ -121,35 +121,16 @@ struct org_found {
 	bool found;
 };
 
-static int take_org(void *ctx, const struct org *o)
-{
-	struct org_found *f = ctx;
-	snprintf(f->code, sizeof(f->code), "%s", o->code);
-	snprintf(f->name, sizeof(f->name), "%s", o->name);
-	f->found = true;
-	return 0;
-}
-
 static int find_org(struct store *s, const char *text, struct org_found *f)
 {
 	struct bd_error err;
-	char orgnr[32];
 	memset(f, 0, sizeof(*f));
-	const char *t = text;
-	if (ident_normalise(IDENT_ORGNR, text, orgnr, sizeof(orgnr), &err) == 0)
-		t = orgnr;
-	int rc = store_org_get(s, t, take_org, f, &err);
-	if (rc == 1) {
-		const struct recipient *r;
-		if (refdata_resolve(text, RK_ALL, &r, &err) == 0)
-			rc = store_org_get(s, r->code, take_org, f, &err);
-		else
-			return error("%s", err.msg);
-	}
+	int rc = store_org_find(s, text, f->code, f->name, &err);
 	if (rc < 0)
 		return io_error(err.msg);
 	if (rc == 1)
-		return error("no organisation '%s' in the register (see 'bidrag org list', 'bidrag org add')", text);
+		return error("%s", err.msg);
+	f->found = true;
 	return 0;
 }
 

@@ -96,12 +96,6 @@ static int take_hash(void *ctx, const struct user *u)
 	return 0;
 }
 
-static int take_code(void *ctx, const struct org *o)
-{
-	snprintf(ctx, 64, "%s", o->code);
-	return 0;
-}
-
 static bool name_ok(const char *s)
 {
 	if (!*s || strlen(s) > 64)
@@ -195,16 +189,9 @@ int cmd_user(int argc, char **argv)
 	} else {
 		char code[64] = "";
 		if (org) {
-			int found = store_org_get(s, org, take_code, code, &err);
-			if (found == 1) {
-				const struct recipient *r;
-				if (refdata_resolve(org, RK_ALL, &r, &err) == 0)
-					found = store_org_get(s, r->code, take_code, code, &err);
-				else
-					found = -2;
-			}
-			if (found == -2 || found == 1)
-				rc = error("--org '%s': %s", org, found == 1 ? "no such organisation in the register" : err.msg);
+			int found = store_org_find(s, org, code, NULL, &err);
+			if (found == 1)
+				rc = error("--org: %s", err.msg);
 			else if (found < 0)
 				rc = io_error(err.msg);
 		}

@@ -12,7 +12,9 @@
 
 #include "../core/audit.h"
 #include "../core/decision.h"
+#include "../core/ident.h"
 #include "../core/ledger.h"
+#include "../core/refdata.h"
 
 const char *store_path(const char *opt)
 {
@@ -128,6 +130,39 @@ int store_user_get(struct store *s, const char *name, user_fn fn, void *ctx, str
 int store_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err)
 {
 	return s->ops->user_list(s, fn, ctx, err);
+}
+
+struct org_names {
+	char *code, *name;
+};
+
+static int take_names(void *ctx, const struct org *o)
+{
+	struct org_names *n = ctx;
+	bd_strf(n->code, 64, "%s", o->code);
+	if (n->name)
+		bd_strf(n->name, 256, "%s", o->name);
+	return 0;
+}
+
+int store_org_find(struct store *s, const char *text, char *code, char *name, struct bd_error *err)
+{
+	struct org_names n = {code, name};
+	char orgnr[32];
+	struct bd_error e2;
+	const char *t = ident_normalise(IDENT_ORGNR, text, orgnr, sizeof(orgnr), &e2) == 0 ? orgnr : text;
+	int rc = store_org_get(s, t, take_names, &n, err);
+	if (rc != 1)
+		return rc;
+	const struct recipient *r;
+	if (refdata_resolve(text, RK_ALL, &r, &e2) != 0) { /* its message suggests the names it knows */
+		*err = e2;
+		return 1;
+	}
+	rc = store_org_get(s, r->code, take_names, &n, err);
+	if (rc == 1)
+		bd_fail(err, "no organisation '%s' in the register (see 'bidrag org list')", text);
+	return rc;
 }
 
 void store_close(struct store *s)

@@ -56,6 +56,12 @@ int store_org_list(struct store *s, const char *kind, org_fn fn, void *ctx, stru
 /* store_org_get: by code, exact name (case-insensitive) or orgnr; 1 if not
  * found. */
 int store_org_get(struct store *s, const char *text, org_fn fn, void *ctx, struct bd_error *err);
+/* store_org_find: an organisation as a person names it: its code, its name
+ * in the register, its organisation number (any usual spelling), or a name
+ * or alias the reference data knows ("Jämtland", "Region JH").  Its code
+ * into code (64 bytes), its name into name (256) when name is not NULL.
+ * 1 when there is none (err says so), -1 on a database error. */
+int store_org_find(struct store *s, const char *text, char *code, char *name, struct bd_error *err);
 /* store_org_add: a new organisation; fails if the code is taken. */
 int store_org_add(struct store *s, const struct org *o, struct bd_error *err);
 /* store_org_set: change the given (non-NULL) fields of an organisation:

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -474,9 +475,10 @@ static int h_events_post(struct web_req *r)
 		}
 		const char *by = json_string_value(json_object_get(e, "by"));
 		if (by && strcmp(by, r->user->name) != 0) {
-			json_decref(arr);
-			return web_error(r, 403, field, "%s.by: events are recorded as the logged-in user (%s), not '%s'",
-					 field, r->user->name, by);
+			web_error(r, 403, field, "%s.by: events are recorded as the logged-in user (%s), not '%s'", field,
+				  r->user->name, by);
+			json_decref(arr); /* after the message: by lives in arr */
+			return 0;
 		}
 		json_object_set_new(e, "by", json_string(r->user->name));
 		const char *kind = json_string_value(json_object_get(e, "kind"));
@@ -491,11 +493,11 @@ static int h_events_post(struct web_req *r)
 		else
 			ok = role == ROLE_HANDLAGGARE;
 		if (!ok) {
-			json_decref(arr);
-			return web_error(r, 403, field, "%s: a user with the role %s may not record a%s %s event%s", field,
-					 r->user->role_name, kind && strchr("aeiou", kind[0]) ? "n" : "",
-					 kind ? kind : "(no kind)",
-					 role == ROLE_MOTTAGARE ? " for another organisation" : "");
+			web_error(r, 403, field, "%s: a user with the role %s may not record a%s %s event%s", field,
+				  r->user->role_name, kind && strchr("aeiou", kind[0]) ? "n" : "", kind ? kind : "(no kind)",
+				  role == ROLE_MOTTAGARE ? " for another organisation" : "");
+			json_decref(arr); /* after the message: kind lives in arr */
+			return 0;
 		}
 	}
 	char *text = json_dumps(arr, JSON_COMPACT);
@@ -551,12 +553,6 @@ static int h_register(struct web_req *r)
 	return web_json(r, 200, json_pack("{s:o}", "registers", l.arr));
 }
 
-static int take_name(void *ctx, const struct org *o)
-{
-	snprintf(ctx, 256, "%s", o->name);
-	return 0;
-}
-
 struct report_out {
 	struct recreg_report d;
 	int kind; /* 0 md, 1 csv, 2 xlsx, 3 pdf, 4 png, 5 svg */
@@ -585,8 +581,6 @@ static int h_register_report(struct web_req *r, bool chart)
 	int year;
 	if (need_arg(r, "org", &org) || parse_int_arg(r, "year", 2000, 2100, &year))
 		return 0;
-	if (!org_allowed(r, org))
-		return web_error(r, 403, "org", "a recipient's user sees only its own organisation's register");
 	static const char *const kinds[] = {"md", "csv", "xlsx", "pdf", "png", "svg"};
 	static const char *const types[] = {"text/markdown; charset=utf-8", "text/csv; charset=utf-8",
 					    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -600,8 +594,12 @@ static int h_register_report(struct web_req *r, bool chart)
 				 chart ? "svg or png" : "md, csv, xlsx or pdf");
 	char name[256] = "";
 	struct bd_error err;
-	if (store_org_get(r->store, org, take_name, name, &err) != 0)
-		return web_error(r, 404, "org", "no organisation '%s' in the register", org);
+	char code[64];
+	int found = store_org_find(r->store, org, code, name, &err);
+	if (found)
+		return web_error(r, found < 0 ? 500 : 404, found < 0 ? NULL : "org", "%s", err.msg);
+	if (!org_allowed(r, code))
+		return web_error(r, 403, "org", "a recipient's user sees only its own organisation's register");
 	int compare = RECREG_COMPARE_AUTO;
 	const char *cmp = web_arg(r, "compare");
 	if (cmp && strcmp(cmp, "none") == 0)
@@ -609,14 +607,14 @@ static int h_register_report(struct web_req *r, bool chart)
 	else if (cmp && parse_int_arg(r, "compare", 2000, 2100, &compare))
 		return 0;
 	struct report_out o = {.kind = kind};
-	int rc = recreg_report_load(r->store, org, name, year, 0, compare, &o.d, &err);
+	int rc = recreg_report_load(r->store, code, name, year, 0, compare, &o.d, &err);
 	if (rc == 1)
 		web_error(r, 404, "year", "%s", err.msg);
 	else if (rc)
 		web_error(r, 500, NULL, "%s", err.msg);
 	else {
 		char file[128];
-		snprintf(file, sizeof(file), "%s-%s-%d.%s", chart ? "jamforelse" : "statsbidrag", org, year, kinds[kind]);
+		snprintf(file, sizeof(file), "%s-%s-%d.%s", chart ? "jamforelse" : "statsbidrag", code, year, kinds[kind]);
 		if (kind < 2)
 			send_written(r, types[kind], file, write_report, &o);
 		else
@@ -669,12 +667,6 @@ static int do_register(struct web_req *r, void *vctx, struct bd_error *err)
 	return 0;
 }
 
-static int take_code(void *ctx, const struct org *o)
-{
-	snprintf(ctx, 64, "%s", o->code);
-	return 0;
-}
-
 static int h_register_post(struct web_req *r)
 {
 	struct rg_register reg;
@@ -686,16 +678,11 @@ static int h_register_post(struct web_req *r)
 	    rg_compute(&reg, &err) || regfile_run_checks(&checks, &err)) {
 		web_error(r, 400, NULL, "%s; nothing was stored", err.msg);
 	} else {
-		int found = store_org_get(r->store, reg.org, take_code, code, &err);
-		if (found == 1) {
-			const struct recipient *rc;
-			if (refdata_resolve(reg.org, RK_ALL, &rc, &err) == 0)
-				found = store_org_get(r->store, rc->code, take_code, code, &err);
-		}
+		int found = store_org_find(r->store, reg.org, code, NULL, &err);
 		if (found < 0)
 			web_error(r, 500, NULL, "%s", err.msg);
 		else if (found == 1)
-			web_error(r, 400, "org", "org: no organisation '%s' in the register", reg.org);
+			web_error(r, 400, "org", "org: %s; nothing was stored", err.msg);
 		else if (!org_allowed(r, code))
 			web_error(r, 403, "org", "a recipient's user files only its own organisation's register");
 		else {
@@ -825,9 +812,11 @@ static int h_users_post(struct web_req *r)
 	}
 	char code[64] = "";
 	struct bd_error err;
-	if (org && store_org_get(r->store, org, take_name, code, &err) != 0) {
+	int found = org ? store_org_find(r->store, org, code, NULL, &err) : 0;
+	if (found) {
+		web_error(r, found < 0 ? 500 : 400, found < 0 ? NULL : "org", "%s%s", found < 0 ? "" : "org: ", err.msg);
 		json_decref(b);
-		return web_error(r, 400, "org", "org: no organisation '%s' in the register", org);
+		return 0;
 	}
 	char hash[crypto_pwhash_STRBYTES];
 	if (crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -835,10 +824,10 @@ static int h_users_post(struct web_req *r)
 		json_decref(b);
 		return web_error(r, 503, NULL, "hashing the password failed (out of memory)");
 	}
-	struct user_ctx c = {{name, role, org, hash, NULL, NULL}};
+	struct user_ctx c = {{name, role, org ? code : NULL, hash, NULL, NULL}};
 	in_transaction(r, do_user, &c, 400);
 	if (!r->answered)
-		web_json(r, 201, json_pack("{s:s, s:s, s:s?}", "name", name, "role", role, "org", org));
+		web_json(r, 201, json_pack("{s:s, s:s, s:s?}", "name", name, "role", role, "org", org ? code : NULL));
 	json_decref(b);
 	return 0;
 }
@@ -893,10 +882,12 @@ static int h_batches_post(struct web_req *r)
 		while (keys[i] && strcmp(keys[i], key) != 0)
 			i++;
 		if (!keys[i] || !json_is_string(v)) {
-			json_decref(b);
-			return web_error(r, 400, key, keys[i] ? "%s: expected a string" : "unknown field '%s' (expected batch, "
-										 "date, format, from, override)",
-					 key);
+			web_error(r, 400, key,
+				  keys[i] ? "%s: expected a string"
+					  : "unknown field '%s' (expected batch, date, format, from, override)",
+				  key);
+			json_decref(b); /* after the message: key lives in b */
+			return 0;
 		}
 	}
 	const char *batch = json_string_value(json_object_get(b, "batch"));
@@ -1004,10 +995,10 @@ static int h_allocate(struct web_req *r)
 		while (allowed[i] && strcmp(allowed[i], k) != 0)
 			i++;
 		if (!allowed[i]) {
-			json_decref(b);
-			return web_error(r, 400, k, "unknown field '%s' (expected total, recipients, method, key, base, unit, "
-						    "rounding)",
-					 k);
+			web_error(r, 400, k,
+				  "unknown field '%s' (expected total, recipients, method, key, base, unit, rounding)", k);
+			json_decref(b); /* after the message: k lives in b */
+			return 0;
 		}
 	}
 	int64_t total, base, unit;
@@ -1142,7 +1133,7 @@ int api_dispatch(struct web_req *r)
 		if (write) {
 			/* A JSON body only: a cross-site form cannot send one. */
 			const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
-			if (!ct || strncmp(ct, "application/json", 16) != 0)
+			if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
 				return web_error(r, 415, NULL, "expected Content-Type: application/json");
 		}
 		if (rt->roles) {
