@@ -1,1 +1,2002 @@
-/* placeholder */
+/* bidrag: the browser UI.  Plain JavaScript, no libraries; everything is
+ * built with DOM APIs (no innerHTML), so data from the server is never parsed
+ * as markup.  Hash routing (#/beslut, #/beslut/DNR, ...).  Money is handled
+ * as BigInt: whole kronor for decisions and allocations, öre for the ledger
+ * (responses with "amounts": "öre"). */
+'use strict';
+
+(function () {
+	const NBSP = '\u00a0';
+	const SVGNS = 'http://www.w3.org/2000/svg';
+	const ROLE_NAMES = {
+		handlaggare: 'Handläggare',
+		attestant: 'Attestant',
+		revisor: 'Revisor',
+		mottagare: 'Mottagare',
+		admin: 'Administratör',
+	};
+	const STAFF = ['handlaggare', 'attestant', 'revisor', 'admin'];
+	const ALL = STAFF.concat(['mottagare']);
+
+	const S = {
+		me: null, // {name, role, org, csrf}
+		gen: 0, // bumped on every navigation
+		flash: null, // a message for the next page
+	};
+
+	/* ---------- DOM helpers ---------- */
+
+	const PROPS = new Set(['value', 'checked', 'disabled', 'selected', 'hidden', 'multiple', 'required', 'readOnly']);
+
+	function append(el, kids) {
+		for (const k of kids) {
+			if (k === null || k === undefined || k === false || k === true) continue;
+			if (Array.isArray(k)) append(el, k);
+			else if (k instanceof Node) el.appendChild(k);
+			else el.appendChild(document.createTextNode(String(k)));
+		}
+		return el;
+	}
+
+	function setAttrs(el, attrs) {
+		if (!attrs) return el;
+		for (const [k, v] of Object.entries(attrs)) {
+			if (v === null || v === undefined || v === false) continue;
+			if (k === 'class') el.setAttribute('class', Array.isArray(v) ? v.filter(Boolean).join(' ') : v);
+			else if (k === 'text') el.textContent = v;
+			else if (k === 'on') for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
+			else if (PROPS.has(k)) el[k] = v;
+			else el.setAttribute(k, v === true ? '' : String(v));
+		}
+		return el;
+	}
+
+	function h(tag, attrs, ...kids) {
+		return append(setAttrs(document.createElement(tag), attrs), kids);
+	}
+
+	function svg(tag, attrs, ...kids) {
+		return append(setAttrs(document.createElementNS(SVGNS, tag), attrs), kids);
+	}
+
+	function clear(el) {
+		while (el.firstChild) el.removeChild(el.firstChild);
+		return el;
+	}
+
+	let idSeq = 0;
+	function uid(prefix) {
+		idSeq += 1;
+		return (prefix || 'f') + '-' + idSeq;
+	}
+
+	/* ---------- Numbers and money (integers only, as BigInt) ---------- */
+
+	function toBig(v) {
+		if (typeof v === 'bigint') return v;
+		if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+		if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return BigInt(v.trim());
+		return null;
+	}
+
+	function group(digits) {
+		return digits.replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
+	}
+
+	/* fmtInt: 49472318 -> "49 472 318" (no-break spaces). */
+	function fmtInt(v) {
+		const b = toBig(v);
+		if (b === null) return v === null || v === undefined ? '–' : String(v);
+		const neg = b < 0n;
+		return (neg ? '−' : '') + group((neg ? -b : b).toString());
+	}
+
+	/* fmtKr: whole kronor: "49 472 318 kr". */
+	function fmtKr(v) {
+		const s = fmtInt(v);
+		return s === '–' ? s : s + NBSP + 'kr';
+	}
+
+	/* fmtOreNum: öre without the unit: 123450 -> "1 234,50". */
+	function fmtOreNum(v) {
+		const b = toBig(v);
+		if (b === null) return v === null || v === undefined ? '–' : String(v);
+		const neg = b < 0n;
+		const a = neg ? -b : b;
+		return (neg ? '−' : '') + group((a / 100n).toString()) + ',' + (a % 100n).toString().padStart(2, '0');
+	}
+
+	function fmtOre(v) {
+		const s = fmtOreNum(v);
+		return s === '–' ? s : s + NBSP + 'kr';
+	}
+
+	/* oreInput: öre as an amount a person would type: "15 000 000" or "1 234,50". */
+	function oreInput(v) {
+		const b = toBig(v);
+		if (b === null) return '';
+		const neg = b < 0n;
+		const a = neg ? -b : b;
+		const kr = (a / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+		const ore = a % 100n;
+		return (neg ? '-' : '') + kr + (ore ? ',' + ore.toString().padStart(2, '0') : '');
+	}
+
+	/* A money value of a response: öre when the response says so, else kronor.
+	 * A decimal string ("980000001.00") is taken as kronor with öre. */
+	function fmtMoney(v, unit) {
+		if (typeof v === 'string' && /^-?\d+\.\d{1,2}$/.test(v)) {
+			const [i, f] = v.split('.');
+			return fmtOre(BigInt(i + f.padEnd(2, '0')));
+		}
+		return unit === 'öre' ? fmtOre(v) : fmtKr(v);
+	}
+
+	/* A decimal written by a machine ("0.2301038047", "6.0%") for people. */
+	function fmtDecimalText(s) {
+		return String(s).replace(/^(-?\d+)\.(\d+)/, '$1,$2');
+	}
+
+	function sum(list, f) {
+		let t = 0n;
+		for (const x of list) {
+			const b = toBig(f(x));
+			if (b !== null) t += b;
+		}
+		return t;
+	}
+
+	function pad2(n) {
+		return String(n).padStart(2, '0');
+	}
+
+	function today() {
+		const d = new Date();
+		return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate());
+	}
+
+	function fmtTimestamp(s) {
+		// "2026-11-24T13:07:02Z" -> local "2026-11-24 14:07"
+		if (!s) return '';
+		const d = new Date(s);
+		if (isNaN(d.getTime())) return s;
+		return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()) + ' ' + pad2(d.getHours()) + ':' + pad2(d.getMinutes());
+	}
+
+	/* A random UUID (version 4), for event ids: a retry sends the same id. */
+	function uuid() {
+		if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+		const b = new Uint8Array(16);
+		window.crypto.getRandomValues(b);
+		b[6] = (b[6] & 0x0f) | 0x40;
+		b[8] = (b[8] & 0x3f) | 0x80;
+		const x = Array.from(b, (v) => v.toString(16).padStart(2, '0')).join('');
+		return x.slice(0, 8) + '-' + x.slice(8, 12) + '-' + x.slice(12, 16) + '-' + x.slice(16, 20) + '-' + x.slice(20);
+	}
+
+	/* Names compared as the server does for four eyes: case and spacing aside. */
+	function samePerson(a, b) {
+		const n = (s) => String(s || '').trim().replace(/\s+/g, ' ').toLowerCase();
+		return n(a) !== '' && n(a) === n(b);
+	}
+
+	/* ---------- The API ---------- */
+
+	class ApiError extends Error {
+		constructor(status, message, field, network) {
+			super(message);
+			this.status = status;
+			this.field = field || null;
+			this.network = !!network;
+		}
+	}
+
+	/* JSON with integers beyond 2^53 kept exact as BigInt. */
+	function parseJSON(text) {
+		return JSON.parse(text, function (key, value, ctx) {
+			if (typeof value === 'number' && !Number.isSafeInteger(value) && ctx && typeof ctx.source === 'string' && /^-?\d+$/.test(ctx.source))
+				return BigInt(ctx.source);
+			return value;
+		});
+	}
+
+	async function api(method, path, body) {
+		const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+		if (method !== 'GET') {
+			init.headers['Content-Type'] = 'application/json';
+			if (S.me && S.me.csrf) init.headers['X-CSRF-Token'] = S.me.csrf;
+			init.body = typeof body === 'string' ? body : JSON.stringify(body === undefined ? {} : body);
+		}
+		let res;
+		try {
+			res = await fetch(path, init);
+		} catch (e) {
+			throw new ApiError(0, 'Ingen kontakt med servern. Kontrollera anslutningen och försök igen.', null, true);
+		}
+		const text = await res.text();
+		let data = null;
+		if (text) {
+			try {
+				data = parseJSON(text);
+			} catch (e) {
+				data = null;
+			}
+		}
+		if (!res.ok) {
+			if (res.status === 401 && path !== '/api/login' && S.me) sessionLost();
+			const msg = data && typeof data.error === 'string' ? data.error : 'Servern svarade ' + res.status + ' ' + res.statusText;
+			throw new ApiError(res.status, msg, data && data.field, res.status >= 500);
+		}
+		return data;
+	}
+
+	function q(params) {
+		const u = new URLSearchParams();
+		for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') u.set(k, v);
+		const s = u.toString();
+		return s ? '?' + s : '';
+	}
+
+	/* ---------- Routing ---------- */
+
+	function href(...segs) {
+		const last = segs[segs.length - 1];
+		let query = '';
+		if (last && typeof last === 'object') {
+			segs = segs.slice(0, -1);
+			query = q(last);
+		}
+		return '#/' + segs.map((s) => encodeURIComponent(s)).join('/') + query;
+	}
+
+	function parseHash() {
+		let s = location.hash.replace(/^#\/?/, '');
+		let query = new URLSearchParams();
+		const i = s.indexOf('?');
+		if (i >= 0) {
+			query = new URLSearchParams(s.slice(i + 1));
+			s = s.slice(0, i);
+		}
+		const segs = s.split('/').filter((x) => x !== '').map((x) => {
+			try {
+				return decodeURIComponent(x);
+			} catch (e) {
+				return x;
+			}
+		});
+		return { segs, query };
+	}
+
+	const PAGES = [
+		{ key: 'start', label: 'Startsida', roles: ALL, render: pageStart },
+		{ key: 'beslut', label: 'Beslut', roles: ALL, render: pageDecisions },
+		{ key: 'registrera-beslut', label: 'Registrera beslut', roles: ['handlaggare'], render: pageImport },
+		{ key: 'fordelning', label: 'Fördelning', roles: STAFF, render: pageAllocate },
+		{ key: 'handelse', label: 'Rekvisition/utbetalning', navLabel: null, roles: ['handlaggare', 'mottagare'], render: pageEvent },
+		{ key: 'attest', label: 'Attestkö', roles: STAFF, render: pageAttest },
+		{ key: 'utbetalningsfiler', label: 'Utbetalningsfiler', roles: STAFF, render: pageBatches },
+		{ key: 'mottagare', label: 'Mottagare', roles: ALL, render: pageRecipient },
+		{ key: 'register', label: 'Mottagarregistret', roles: ALL, render: pageRegister },
+		{ key: 'granskning', label: 'Granskningslogg', roles: ['revisor', 'admin'], render: pageAudit },
+		{ key: 'anvandare', label: 'Användare', roles: ['admin'], render: pageUsers },
+	];
+
+	function navLabel(p) {
+		if (p.key === 'handelse') return S.me && S.me.role === 'mottagare' ? 'Skicka rekvisition' : 'Registrera utbetalning';
+		if (p.key === 'mottagare' && S.me && S.me.role === 'mottagare') return 'Vår status';
+		if (p.key === 'beslut' && S.me && S.me.role === 'mottagare') return 'Våra beslut';
+		return p.label;
+	}
+
+	function allowed(p) {
+		return S.me && p.roles.includes(S.me.role);
+	}
+
+	function renderNav(current) {
+		const nav = document.getElementById('nav');
+		clear(nav);
+		if (!S.me) {
+			nav.hidden = true;
+			return;
+		}
+		nav.hidden = false;
+		const ul = h('ul');
+		for (const p of PAGES) {
+			if (!allowed(p)) continue;
+			const a = h('a', { href: '#/' + p.key }, navLabel(p));
+			if (p.key === current) a.setAttribute('aria-current', 'page');
+			ul.appendChild(h('li', null, a));
+		}
+		nav.appendChild(ul);
+	}
+
+	function renderSession() {
+		const el = clear(document.getElementById('session'));
+		if (!S.me) return;
+		append(el, [
+			h('span', { class: 'who' }, h('span', { class: 'who-name' }, S.me.name), h('span', { class: 'who-role' }, ROLE_NAMES[S.me.role] || S.me.role, S.me.org ? ' · org ' + S.me.org : '')),
+			h('button', { type: 'button', class: 'btn btn-ghost', id: 'logout', on: { click: logout } }, 'Logga ut'),
+		]);
+	}
+
+	async function route() {
+		S.gen += 1;
+		const gen = S.gen;
+		const main = document.getElementById('main');
+		const { segs, query } = parseHash();
+		if (!S.me) {
+			renderSession();
+			renderNav(null);
+			clear(main);
+			renderLogin(main);
+			return;
+		}
+		let key = segs[0] || 'start';
+		if (key === 'inloggning') key = 'start';
+		const page = PAGES.find((p) => p.key === key);
+		renderSession();
+		renderNav(page ? page.key : null);
+		const root = h('div', { class: 'page', 'data-page': key, 'data-hash': location.hash || '#/' });
+		clear(main).appendChild(root);
+		const focusHeading = S.navigated;
+		S.navigated = true;
+		if (S.flash) {
+			root.appendChild(h('div', { class: 'alert alert-ok', role: 'status' }, S.flash));
+			S.flash = null;
+		}
+		if (!page) {
+			pageHeader(root, 'Sidan finns inte');
+			root.appendChild(h('p', null, 'Adressen ', h('code', null, location.hash), ' leder ingenstans. ', h('a', { href: '#/start' }, 'Till startsidan')));
+		} else if (!allowed(page)) {
+			pageHeader(root, page.label);
+			root.appendChild(h('p', { class: 'alert alert-error' }, 'Din roll (' + (ROLE_NAMES[S.me.role] || S.me.role) + ') har inte tillgång till den här sidan.'));
+		} else {
+			try {
+				await page.render(root, segs.slice(1), query, () => gen === S.gen);
+			} catch (e) {
+				if (gen !== S.gen) return;
+				root.appendChild(errorBox(e, 'Sidan kunde inte visas'));
+			}
+		}
+		if (gen !== S.gen) return;
+		root.classList.add('ready');
+		if (focusHeading) {
+			const h1 = root.querySelector('h1');
+			if (h1) h1.focus({ preventScroll: false });
+		}
+	}
+
+	function pageHeader(root, title, sub) {
+		document.title = title + ' – bidrag';
+		const h1 = h('h1', { tabindex: '-1' }, title);
+		root.appendChild(h('div', { class: 'page-head' }, h1, sub ? h('p', { class: 'lead' }, sub) : null));
+		return h1;
+	}
+
+	/* ---------- Messages ---------- */
+
+	function errorText(e) {
+		if (e instanceof ApiError) return e.message;
+		return String(e && e.message ? e.message : e);
+	}
+
+	function errorBox(e, lead) {
+		return h('div', { class: 'alert alert-error', role: 'alert' }, lead ? h('strong', null, lead + ': ') : null, errorText(e));
+	}
+
+	function loadingBox(text) {
+		return h('p', { class: 'loading' }, text || 'Hämtar…');
+	}
+
+	/* A form's message area: shows the server's error and marks its field. */
+	function formStatus(form) {
+		const box = h('div', { class: 'form-status', 'aria-live': 'polite' });
+		form.insertBefore(box, form.firstChild);
+		function reset() {
+			clear(box);
+			for (const el of form.querySelectorAll('[aria-invalid]')) {
+				el.removeAttribute('aria-invalid');
+				const d = document.getElementById(el.id + '-err');
+				if (d) d.remove();
+			}
+		}
+		return {
+			reset,
+			error(e, lead) {
+				reset();
+				box.appendChild(h('div', { class: 'alert alert-error', role: 'alert' }, h('strong', null, (lead || 'Det gick inte') + '. '), errorText(e)));
+				const field = e instanceof ApiError ? e.field : null;
+				if (field) {
+					const el = form.querySelector('[name="' + CSS.escape(field) + '"]');
+					if (el) {
+						el.setAttribute('aria-invalid', 'true');
+						const msg = h('p', { class: 'field-error', id: el.id + '-err' }, errorText(e));
+						el.setAttribute('aria-describedby', [el.getAttribute('aria-describedby'), msg.id].filter(Boolean).join(' '));
+						el.insertAdjacentElement('afterend', msg);
+						el.focus();
+					}
+				}
+			},
+			ok(...kids) {
+				reset();
+				box.appendChild(h('div', { class: 'alert alert-ok', role: 'status' }, ...kids));
+			},
+			info(...kids) {
+				reset();
+				box.appendChild(h('div', { class: 'alert alert-info', role: 'status' }, ...kids));
+			},
+		};
+	}
+
+	/* A labelled form field. */
+	function field(label, input, hint) {
+		if (!input.id) input.id = uid('f');
+		const hintEl = hint ? h('p', { class: 'hint', id: input.id + '-hint' }, hint) : null;
+		if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
+		return h('div', { class: 'field' }, h('label', { for: input.id }, label), hintEl, input);
+	}
+
+	function busy(button, on, text) {
+		if (on) {
+			button.dataset.label = button.textContent;
+			button.disabled = true;
+			if (text) button.textContent = text;
+		} else {
+			button.disabled = false;
+			if (button.dataset.label) button.textContent = button.dataset.label;
+		}
+	}
+
+	/* ---------- Tables ---------- */
+
+	/* table(cols, rows, opts): cols [{label, num, cls, render(row)}]; opts
+	 * {caption, foot: [cells], empty}. */
+	function table(cols, rows, opts) {
+		opts = opts || {};
+		const t = h('table', { class: ['data', opts.cls] });
+		if (opts.caption) t.appendChild(h('caption', { class: opts.captionHidden ? 'visually-hidden' : null }, opts.caption));
+		t.appendChild(h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col', class: [c.num ? 'num' : null, c.cls] }, c.label)))));
+		const tb = h('tbody');
+		if (!rows.length && opts.empty) tb.appendChild(h('tr', null, h('td', { colspan: String(cols.length), class: 'empty' }, opts.empty)));
+		for (const r of rows) {
+			const tr = h('tr', opts.rowAttrs ? opts.rowAttrs(r) : null);
+			cols.forEach((c, i) => {
+				const v = c.render(r);
+				const cell = h(i === 0 && opts.rowHeader ? 'th' : 'td', { class: [c.num ? 'num' : null, c.cls], scope: i === 0 && opts.rowHeader ? 'row' : null }, v);
+				tr.appendChild(cell);
+			});
+			tb.appendChild(tr);
+		}
+		t.appendChild(tb);
+		if (opts.foot) {
+			t.appendChild(h('tfoot', null, h('tr', null, opts.foot.map((v, i) => h(i === 0 ? 'th' : 'td', { class: cols[i] && cols[i].num ? 'num' : null, scope: i === 0 ? 'row' : null }, v)))));
+		}
+		return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': opts.caption || opts.label || 'Tabell' }, t);
+	}
+
+	/* ---------- Charts (inline SVG, DOM APIs only) ---------- */
+
+	function shorten(s, n) {
+		return s.length > n ? s.slice(0, n - 1) + '…' : s;
+	}
+
+	/* barChart(rows, {title, desc, unit}): rows [{label, value (BigInt or int)}]. */
+	function barChart(rows, opts) {
+		const W = 760;
+		const labelW = 250;
+		const valueW = 150;
+		const barX = labelW + 8;
+		const barMax = W - barX - valueW - 8;
+		const rowH = 24;
+		const top = 8;
+		const H = top + rows.length * rowH + 26;
+		const tid = uid('chart-title');
+		const did = uid('chart-desc');
+		const el = svg('svg', {
+			class: 'chart',
+			viewBox: '0 0 ' + W + ' ' + H,
+			width: String(W),
+			height: String(H),
+			role: 'img',
+			'aria-labelledby': tid + ' ' + did,
+			preserveAspectRatio: 'xMinYMin meet',
+		});
+		el.appendChild(svg('title', { id: tid }, opts.title));
+		el.appendChild(svg('desc', { id: did }, opts.desc || rows.map((r) => r.label + ': ' + fmtInt(r.value)).join('; ')));
+		let max = 0n;
+		for (const r of rows) {
+			const b = toBig(r.value) || 0n;
+			if (b > max) max = b;
+		}
+		// Gridlines at a round step (geometry only: no money arithmetic here).
+		const maxN = Number(max);
+		let step = 1;
+		if (maxN > 0) {
+			const raw = maxN / 4;
+			const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+			step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || raw;
+		}
+		const grid = svg('g', { class: 'grid' });
+		const axisY = top + rows.length * rowH;
+		for (let v = 0; maxN > 0 && v <= maxN * 1.0001; v += step) {
+			const x = barX + (v / maxN) * barMax;
+			grid.appendChild(svg('line', { x1: x.toFixed(1), x2: x.toFixed(1), y1: String(top - 4), y2: String(axisY), class: v === 0 ? 'axis' : 'gridline' }));
+			grid.appendChild(svg('text', { x: x.toFixed(1), y: String(axisY + 16), 'text-anchor': 'middle', class: 'tick' }, tickLabel(v)));
+		}
+		el.appendChild(grid);
+		rows.forEach((r, i) => {
+			const y = top + i * rowH;
+			const b = toBig(r.value) || 0n;
+			const w = maxN > 0 ? Math.max(1, (Number(b) / maxN) * barMax) : 0;
+			const g = svg('g', { class: 'bar-row' });
+			const label = svg('text', { x: String(labelW), y: String(y + rowH / 2 + 4), 'text-anchor': 'end', class: 'label' }, shorten(r.label, 34));
+			if (r.label.length > 34) label.appendChild(svg('title', null, r.label));
+			g.appendChild(label);
+			const rect = svg('rect', { x: String(barX), y: String(y + 4), width: w.toFixed(1), height: String(rowH - 8), rx: '2', class: 'bar' });
+			rect.appendChild(svg('title', null, r.label + ': ' + fmtInt(r.value) + ' kr'));
+			g.appendChild(rect);
+			g.appendChild(svg('text', { x: String(W - 4), y: String(y + rowH / 2 + 4), 'text-anchor': 'end', class: 'value' }, fmtInt(r.value)));
+			el.appendChild(g);
+		});
+		return h('figure', { class: 'chart-figure' }, el, opts.caption ? h('figcaption', null, opts.caption) : null);
+	}
+
+	function tickLabel(v) {
+		if (v === 0) return '0';
+		if (v >= 1e9) return trimDec(v / 1e9) + ' mdkr';
+		if (v >= 1e6) return trimDec(v / 1e6) + ' mkr';
+		if (v >= 1e3) return trimDec(v / 1e3) + ' tkr';
+		return trimDec(v);
+	}
+
+	function trimDec(x) {
+		return String(Math.round(x * 10) / 10).replace('.', ',');
+	}
+
+	/* ---------- Session ---------- */
+
+	function sessionLost() {
+		S.me = null;
+		S.flash = null;
+		S.loginMessage = 'Du är utloggad (sessionen har gått ut eller servern startades om). Logga in igen.';
+		route();
+	}
+
+	async function logout() {
+		try {
+			await api('POST', '/api/logout', {});
+		} catch (e) {
+			/* logged out anyway */
+		}
+		S.me = null;
+		S.loginMessage = 'Du är utloggad.';
+		S.navigated = false;
+		location.hash = '#/inloggning';
+		route();
+	}
+
+	function renderLogin(main) {
+		document.title = 'Logga in – bidrag';
+		const name = h('input', { type: 'text', name: 'name', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
+		const pw = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
+		const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Logga in');
+		const form = h('form', { class: 'card login-form', novalidate: true }, field('Användarnamn', name), field('Lösenord', pw), h('div', { class: 'actions' }, btn));
+		const st = formStatus(form);
+		if (S.loginMessage) {
+			st.info(S.loginMessage);
+			S.loginMessage = null;
+		}
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			if (!name.value.trim()) {
+				st.error(new ApiError(400, 'Skriv ditt användarnamn.', 'name'), 'Inloggningen misslyckades');
+				return;
+			}
+			busy(btn, true, 'Loggar in…');
+			try {
+				const me = await api('POST', '/api/login', { name: name.value.trim(), password: pw.value });
+				S.me = me;
+				pw.value = '';
+				const { segs } = parseHash();
+				if (!segs.length || segs[0] === 'inloggning') location.hash = '#/start';
+				S.navigated = true;
+				await route();
+			} catch (e) {
+				busy(btn, false);
+				pw.value = '';
+				st.error(e, 'Inloggningen misslyckades');
+			}
+		});
+		main.appendChild(
+			h('div', { class: 'page login-page ready', 'data-page': 'inloggning' },
+				h('h1', { tabindex: '-1' }, 'Logga in'),
+				h('p', { class: 'lead' }, 'Administration av riktade statsbidrag: beslut, fördelning, utbetalning, attest och uppföljning.'),
+				form,
+			),
+		);
+		name.focus();
+	}
+
+	/* ---------- Shared data ---------- */
+
+	async function getDecisions() {
+		const d = await api('GET', '/api/decisions');
+		return d.decisions || [];
+	}
+
+	function decisionLink(dnr, text) {
+		return h('a', { href: href('beslut', dnr) }, text || dnr);
+	}
+
+	function recipientLink(code, name) {
+		return h('a', { href: href('mottagare', code) }, name || code);
+	}
+
+	const PART_MODES = { 'without-requisition': 'utan rekvisition', requisition: 'efter rekvisition' };
+
+	function partTerms(p) {
+		if (!p || !p.payment) return '';
+		const pay = p.payment;
+		const bits = [];
+		if (pay.mode === 'requisition') {
+			bits.push('Utbetalas efter rekvisition');
+			if (pay.deadline) bits.push('rekvisition senast ' + pay.deadline);
+		} else {
+			bits.push('Utbetalas ' + (PART_MODES[pay.mode] || pay.mode || ''));
+			if (pay.from || pay.to) bits.push('under perioden ' + (pay.from || '…') + ' – ' + (pay.to || '…'));
+			if (pay.by) bits.push('senast ' + pay.by);
+		}
+		if (p.repayment_deadline) bits.push('återbetalning senast ' + p.repayment_deadline);
+		if (p.report_deadline) bits.push('redovisning senast ' + p.report_deadline);
+		return bits.join(', ');
+	}
+
+	/* The ledger's columns (öre). */
+	const LEDGER_COLS = [
+		['allocated', 'Tilldelat'],
+		['requisitioned', 'Rekvirerat'],
+		['in_process', 'Under behandling'],
+		['paid', 'Utbetalt'],
+		['lapsed', 'Förfallet'],
+		['claimed', 'Återkrävt'],
+		['repaid', 'Återbetalt'],
+		['outstanding', 'Återstår'],
+	];
+
+	function ledgerCols() {
+		return LEDGER_COLS.map(([k, label]) => ({ label, num: true, render: (a) => fmtOreNum(a[k]) }));
+	}
+
+	/* ledgerFoot(lead, accounts, extra): lead is the first cell or cells. */
+	function ledgerFoot(lead, accounts, extra) {
+		return [].concat(lead, LEDGER_COLS.map(([k]) => fmtOreNum(sum(accounts, (a) => a[k]))), extra || []);
+	}
+
+	/* ---------- Startsida ---------- */
+
+	const DEADLINE_KINDS = {
+		'window-opens': 'Utbetalningsperioden börjar',
+		'window-closes': 'Utbetalningsperioden slutar',
+		'pay-by': 'Sista utbetalningsdag',
+		requisition: 'Sista dag för rekvisition',
+		repayment: 'Sista dag för återbetalning',
+		report: 'Sista dag för redovisning',
+	};
+
+	/* Whole days from ISO date a to b (b - a). */
+	function dayDiff(a, b) {
+		const pa = Date.UTC(+a.slice(0, 4), +a.slice(5, 7) - 1, +a.slice(8, 10));
+		const pb = Date.UTC(+b.slice(0, 4), +b.slice(5, 7) - 1, +b.slice(8, 10));
+		return Math.round((pb - pa) / 86400000);
+	}
+
+	function daysText(d, asOf) {
+		let days = typeof d.days === 'number' ? d.days : null;
+		if (days === null && asOf && /^\d{4}-\d{2}-\d{2}$/.test(d.date || '')) days = dayDiff(asOf, d.date);
+		if (days === null) return d.overdue ? 'försenad' : d.state || '';
+		const n = Math.abs(days);
+		const unit = n === 1 ? ' dag' : ' dagar';
+		if (d.overdue || days < 0) return 'försenad ' + n + unit;
+		if (n === 0) return 'i dag';
+		return 'om ' + n + unit;
+	}
+
+	async function pageStart(root) {
+		const me = S.me;
+		pageHeader(root, 'Startsida', 'Inloggad som ' + me.name + ' (' + (ROLE_NAMES[me.role] || me.role) + (me.org ? ', organisation ' + me.org : '') + ').');
+		const grid = h('div', { class: 'cards' });
+		root.appendChild(grid);
+
+		// Deadlines.
+		const dl = h('section', { class: 'card', 'aria-labelledby': 'dl-h' }, h('h2', { id: 'dl-h' }, 'Tidsfrister'));
+		grid.appendChild(dl);
+		const dlBody = loadingBox();
+		dl.appendChild(dlBody);
+		// Payments awaiting attestation.
+		let pay = null;
+		if (STAFF.includes(me.role)) {
+			pay = h('section', { class: 'card', 'aria-labelledby': 'att-h' }, h('h2', { id: 'att-h' }, 'Väntar på attest'));
+			grid.appendChild(pay);
+		}
+		let own = null;
+		if (me.role === 'mottagare') {
+			own = h('section', { class: 'card', 'aria-labelledby': 'own-h' }, h('h2', { id: 'own-h' }, 'Er organisation'));
+			grid.appendChild(own);
+		}
+
+		const jobs = [];
+		jobs.push(
+			api('GET', '/api/deadlines').then(
+				(d) => {
+					dlBody.replaceWith(renderDeadlines(d));
+				},
+				(e) => {
+					if (e.status === 404)
+						dlBody.replaceWith(h('p', { class: 'muted' }, 'Tidsfristerna kan inte visas ännu: servern har inte stöd för dem. De visas här när stödet finns.'));
+					else dlBody.replaceWith(errorBox(e, 'Tidsfristerna kunde inte hämtas'));
+				},
+			),
+		);
+		if (pay) {
+			const body = loadingBox();
+			pay.appendChild(body);
+			jobs.push(
+				api('GET', '/api/payments?state=registered').then(
+					(d) => body.replaceWith(renderAwaiting(d)),
+					(e) => body.replaceWith(errorBox(e, 'Attestkön kunde inte hämtas')),
+				),
+			);
+		}
+		if (own) {
+			const body = loadingBox();
+			own.appendChild(body);
+			jobs.push(
+				api('GET', '/api/status' + q({ recipient: me.org })).then(
+					(d) => {
+						const acc = d.accounts || [];
+						const name = acc.length ? acc[0].recipient_name || me.org : 'Organisation ' + me.org;
+						body.replaceWith(
+							h('div', null,
+								h('p', null, h('strong', null, name)),
+								h('dl', { class: 'figures' },
+									h('div', null, h('dt', null, 'Tilldelat'), h('dd', null, fmtOre(sum(acc, (a) => a.allocated)))),
+									h('div', null, h('dt', null, 'Utbetalt'), h('dd', null, fmtOre(sum(acc, (a) => a.paid)))),
+									h('div', null, h('dt', null, 'Återstår'), h('dd', null, fmtOre(sum(acc, (a) => a.outstanding)))),
+								),
+								h('p', null, h('a', { href: href('mottagare', me.org) }, 'Visa status per beslut'), ' · ', h('a', { href: '#/register' }, 'Mottagarregistret')),
+							),
+						);
+					},
+					(e) => body.replaceWith(errorBox(e, 'Statusen kunde inte hämtas')),
+				),
+			);
+		}
+		await Promise.all(jobs);
+	}
+
+	function renderDeadlines(d) {
+		const list = (d && d.deadlines) || [];
+		const unit = d && d.amounts;
+		const asOf = d && d.as_of;
+		const wrap = h('div');
+		wrap.appendChild(
+			h('p', { class: 'muted' },
+				asOf ? 'Per ' + asOf + ': försenade och de som infaller inom ' + (d.within !== undefined ? d.within : 60) + ' dagar, med något kvar att göra. ' : '',
+				h('a', { href: '/api/deadlines?format=ics', download: '' }, 'Tidsfristerna som kalenderfil (.ics)'),
+			),
+		);
+		if (!list.length) {
+			wrap.appendChild(h('p', null, 'Inga tidsfrister att bevaka just nu.'));
+			return wrap;
+		}
+		const overdue = list.filter((x) => x.overdue);
+		const due = list.filter((x) => !x.overdue);
+		const cols = [
+			{ label: 'Datum', cls: 'nowrap', render: (x) => x.date },
+			{ label: 'Läge', cls: 'nowrap', render: (x) => h('span', { class: ['badge', x.overdue ? 'badge-error' : 'badge-info'] }, daysText(x, asOf)) },
+			{ label: 'Tidsfrist', render: (x) => DEADLINE_KINDS[x.kind] || x.label || x.kind },
+			{ label: 'Beslut', cls: 'nowrap', render: (x) => (x.dnr ? decisionLink(x.dnr) : '') },
+			{ label: 'Del', cls: 'wide', render: (x) => (x.title ? [x.title, ' ', h('span', { class: 'muted' }, '(' + x.part + ')')] : x.part || '') },
+			{
+				label: 'Kvar',
+				cls: 'name',
+				render: (x) => {
+					if (x.recipient) return [recipientLink(x.recipient, x.recipient_name || x.recipient), ': ', h('span', { class: 'nowrap' }, fmtMoney(x.amount, unit))];
+					if (x.what) return x.what.replace(/(\d) (?=\d)/g, '$1' + NBSP);
+					const v = x.amount !== undefined ? x.amount : x.outstanding;
+					return v !== undefined && v !== null ? h('span', { class: 'nowrap' }, fmtMoney(v, unit)) : '';
+				},
+			},
+		];
+		if (overdue.length) {
+			wrap.appendChild(h('h3', null, 'Försenade (' + overdue.length + ')'));
+			wrap.appendChild(table(cols, overdue, { label: 'Försenade tidsfrister', cls: 'compact' }));
+		}
+		wrap.appendChild(h('h3', null, 'Kommande (' + due.length + ')'));
+		wrap.appendChild(table(cols, due, { label: 'Kommande tidsfrister', cls: 'compact', empty: 'Inga kommande tidsfrister.' }));
+		return wrap;
+	}
+
+	function renderAwaiting(d) {
+		const list = d.payments || [];
+		const mine = list.filter((p) => samePerson(p.registered_by, S.me.name));
+		const wrap = h('div');
+		if (!list.length) {
+			wrap.appendChild(h('p', null, 'Inga betalningar väntar på attest.'));
+			return wrap;
+		}
+		wrap.appendChild(
+			h('p', { class: 'big-figure' }, h('span', { class: 'count' }, String(list.length)), list.length === 1 ? ' betalning, ' : ' betalningar, ', h('span', { class: 'nowrap' }, fmtOre(sum(list, (p) => p.amount)))),
+		);
+		if (S.me.role === 'attestant' && mine.length)
+			wrap.appendChild(h('p', { class: 'muted' }, mine.length + ' av dem registrerade du själv; de måste attesteras av någon annan.'));
+		const shown = list.slice(0, 5);
+		wrap.appendChild(
+			table(
+				[
+					{ label: 'Mottagare', render: (p) => p.recipient_name || p.recipient },
+					{ label: 'Beslut', cls: 'nowrap', render: (p) => decisionLink(p.dnr) },
+					{ label: 'Belopp', num: true, render: (p) => fmtOreNum(p.amount) },
+				],
+				shown,
+				{ label: 'Betalningar som väntar på attest', cls: 'compact' },
+			),
+		);
+		wrap.appendChild(h('p', null, h('a', { href: '#/attest', class: 'btn btn-secondary' }, S.me.role === 'attestant' ? 'Till attestkön' : 'Visa attestkön')));
+		return wrap;
+	}
+
+	/* ---------- Beslut ---------- */
+
+	async function pageDecisions(root, segs) {
+		if (segs.length) return pageDecision(root, segs.join('/'));
+		const mott = S.me.role === 'mottagare';
+		pageHeader(root, mott ? 'Våra beslut' : 'Beslut', mott ? 'Beslut som fördelar medel till er organisation.' : 'Registrerade beslut om riktade statsbidrag.');
+		if (S.me.role === 'handlaggare') root.appendChild(h('p', null, h('a', { href: '#/registrera-beslut', class: 'btn btn-secondary' }, 'Registrera ett beslut')));
+		const box = loadingBox();
+		root.appendChild(box);
+		const list = await getDecisions();
+		box.replaceWith(
+			table(
+				[
+					{ label: 'Diarienummer', cls: 'nowrap', render: (d) => decisionLink(d.dnr) },
+					{ label: 'Beslutsdatum', cls: 'nowrap', render: (d) => d.date },
+					{ label: 'Rubrik', cls: 'wide', render: (d) => d.title },
+					{ label: 'Departement', render: (d) => d.department || '' },
+					{ label: 'Budgetår', render: (d) => d.budget_years || '' },
+					{ label: 'Delar', num: true, render: (d) => String(d.parts) },
+					{ label: 'Belopp (kr)', num: true, render: (d) => fmtInt(d.total) },
+				],
+				list,
+				{ caption: 'Beslut', captionHidden: true, empty: 'Inga beslut är registrerade ännu.', foot: list.length > 1 ? ['Summa', '', '', '', '', '', fmtInt(sum(list, (d) => d.total))] : null },
+			),
+		);
+	}
+
+	async function pageDecision(root, dnr) {
+		const head = pageHeader(root, 'Beslut ' + dnr);
+		const box = loadingBox();
+		root.appendChild(box);
+		const d = await api('GET', '/api/decision' + q({ dnr }));
+		box.remove();
+		const doc = d.document || null;
+		head.textContent = d.title;
+		document.title = d.dnr + ' – bidrag';
+		head.parentNode.insertBefore(h('p', { class: 'eyebrow' }, h('a', { href: '#/beslut' }, 'Beslut'), ' / ', d.dnr), head);
+		const mott = S.me.role === 'mottagare';
+
+		// Summary.
+		const facts = h('dl', { class: 'facts' },
+			h('div', null, h('dt', null, 'Diarienummer'), h('dd', null, d.dnr)),
+			h('div', null, h('dt', null, 'Beslutsdatum'), h('dd', null, d.date)),
+			doc && doc.department ? h('div', null, h('dt', null, 'Departement'), h('dd', null, doc.department)) : null,
+			h('div', null, h('dt', null, 'Totalt'), h('dd', null, fmtKr(d.total))),
+			doc && doc.agreement && doc.agreement.dnr ? h('div', null, h('dt', null, 'Överenskommelse'), h('dd', null, doc.agreement.dnr + (doc.agreement.title ? ' – ' + doc.agreement.title : ''))) : null,
+		);
+		root.appendChild(facts);
+		const actions = h('p', { class: 'actions' });
+		if (S.me.role === 'handlaggare') actions.appendChild(h('a', { class: 'btn btn-primary', href: href('handelse', { dnr: d.dnr, kind: 'payment' }) }, 'Registrera utbetalning'));
+		if (S.me.role === 'handlaggare' || mott) actions.appendChild(h('a', { class: 'btn btn-secondary', href: href('handelse', { dnr: d.dnr, kind: 'requisition' }) }, mott ? 'Skicka rekvisition' : 'Registrera rekvisition'));
+		if (actions.firstChild) root.appendChild(actions);
+
+		// In-page contents.
+		const toc = h('nav', { class: 'toc', 'aria-label': 'På den här sidan' }, h('ul', null,
+			h('li', null, h('a', { href: '#sec-parts', class: 'inpage' }, 'Delar')),
+			h('li', null, h('a', { href: '#sec-chart', class: 'inpage' }, 'Fördelning')),
+			!mott && d.annexes.length ? h('li', null, h('a', { href: '#sec-annex', class: 'inpage' }, 'Bilagor')) : null,
+			h('li', null, h('a', { href: '#sec-status', class: 'inpage' }, 'Utbetalningsstatus')),
+		));
+		root.appendChild(toc);
+
+		// Parts.
+		const docParts = new Map(((doc && doc.parts) || []).map((p) => [p.id, p]));
+		const partsSec = h('section', { id: 'sec-parts', class: 'section', 'aria-labelledby': 'h-parts' }, h('h2', { id: 'h-parts' }, 'Delar'));
+		partsSec.appendChild(
+			table(
+				[
+					{ label: 'Del', cls: 'nowrap', render: (p) => h('code', null, p.id) },
+					{ label: 'Ändamål', cls: 'wide', render: (p) => p.title },
+					{ label: 'Villkor', render: (p) => partTerms(docParts.get(p.id)) || '–' },
+					{ label: 'Mottagare', num: true, render: (p) => String(p.rows.length) },
+					{ label: 'Belopp (kr)', num: true, render: (p) => fmtInt(p.amount) },
+				],
+				d.parts,
+				{ caption: 'Beslutets delar', captionHidden: true, foot: ['Summa', '', '', String(d.parts.reduce((n, p) => n + p.rows.length, 0)), fmtInt(sum(d.parts, (p) => p.amount))] },
+			),
+		);
+		root.appendChild(partsSec);
+
+		// Charts.
+		const chartSec = h('section', { id: 'sec-chart', class: 'section', 'aria-labelledby': 'h-chart' }, h('h2', { id: 'h-chart' }, mott ? 'Er tilldelning' : 'Fördelning'));
+		let charts = 0;
+		for (const p of d.parts) {
+			if (mott) continue;
+			if (p.rows.length < 2) continue;
+			charts++;
+			chartSec.appendChild(
+				barChart(
+					p.rows.map((r) => ({ label: r.name, value: r.amount })),
+					{ title: 'Fördelning: ' + p.title, caption: p.title + ' – ' + fmtKr(p.amount) + ' till ' + p.rows.length + ' mottagare (kronor).' },
+				),
+			);
+		}
+		if (mott) {
+			const rows = [];
+			for (const p of d.parts) for (const r of p.rows) rows.push({ part: p, r });
+			chartSec.appendChild(
+				table(
+					[
+						{ label: 'Del', render: (x) => x.part.title },
+						{ label: 'Mottagare', render: (x) => x.r.name },
+						{ label: 'Belopp (kr)', num: true, render: (x) => fmtInt(x.r.amount) },
+					],
+					rows,
+					{ label: 'Er tilldelning', empty: 'Beslutet fördelar inget till er.' },
+				),
+			);
+		} else if (!charts) {
+			chartSec.appendChild(h('p', { class: 'muted' }, 'Ingen del har mer än en mottagare.'));
+		}
+		root.appendChild(chartSec);
+
+		// Annexes (staff).
+		if (!mott && d.annexes.length) {
+			const sec = h('section', { id: 'sec-annex', class: 'section', 'aria-labelledby': 'h-annex' }, h('h2', { id: 'h-annex' }, 'Bilagor'));
+			root.appendChild(sec);
+			const docAnnexes = new Map(((doc && doc.annexes) || []).map((a) => [a.id, a]));
+			await Promise.all(
+				d.annexes.map((a) => {
+					const slot = h('div', { class: 'annex', 'data-annex': a.id }, loadingBox('Hämtar ' + (a.label || a.id) + '…'));
+					sec.appendChild(slot);
+					return renderAnnex(d, a, docAnnexes.get(a.id)).then(
+						(el) => slot.replaceWith(el),
+						(e) => slot.replaceWith(h('div', { class: 'annex' }, h('h3', null, a.label || a.id), errorBox(e, 'Bilagan kunde inte hämtas'))),
+					);
+				}),
+			);
+		}
+
+		// Payment status per recipient.
+		const stSec = h('section', { id: 'sec-status', class: 'section', 'aria-labelledby': 'h-status' }, h('h2', { id: 'h-status' }, 'Utbetalningsstatus per mottagare'));
+		root.appendChild(stSec);
+		const stBox = loadingBox();
+		stSec.appendChild(stBox);
+		try {
+			const st = await api('GET', '/api/status' + q({ dnr: d.dnr }));
+			stBox.replaceWith(renderStatusByPart(st, d, docParts));
+		} catch (e) {
+			stBox.replaceWith(errorBox(e, 'Statusen kunde inte hämtas'));
+		}
+	}
+
+	function renderStatusByPart(st, d, docParts) {
+		const wrap = h('div');
+		wrap.appendChild(h('p', { class: 'muted' }, 'Per ' + st.as_of + '. Belopp i kronor och öre.'));
+		const byPart = new Map();
+		for (const a of st.accounts || []) {
+			if (!byPart.has(a.part)) byPart.set(a.part, []);
+			byPart.get(a.part).push(a);
+		}
+		if (!byPart.size) wrap.appendChild(h('p', null, 'Inga konton.'));
+		const canRegister = S.me.role === 'handlaggare';
+		for (const [part, accounts] of byPart) {
+			const title = accounts[0].part_title || part;
+			const dp = docParts && docParts.get(part);
+			const reqPart = dp && dp.payment && dp.payment.mode === 'requisition';
+			const cols = [{ label: 'Mottagare', cls: 'name', render: (a) => recipientLink(a.recipient, a.recipient_name || a.recipient) }].concat(ledgerCols());
+			if (canRegister)
+				cols.push({
+					label: 'Åtgärd',
+					cls: 'nowrap',
+					render: (a) => {
+						const kind = reqPart && !toBig(a.requisitioned) ? 'requisition' : 'payment';
+						return h('a', { href: href('handelse', { dnr: a.dnr, part: a.part, recipient: a.recipient, kind }), 'aria-label': (kind === 'payment' ? 'Registrera utbetalning till ' : 'Registrera rekvisition från ') + (a.recipient_name || a.recipient) }, kind === 'payment' ? 'Utbetalning…' : 'Rekvisition…');
+					},
+				});
+			wrap.appendChild(h('h3', null, title, ' ', h('span', { class: 'muted' }, '(' + part + ')')));
+			wrap.appendChild(table(cols, accounts, { label: 'Status: ' + title, cls: 'ledger', foot: ledgerFoot('Summa', accounts, canRegister ? [''] : []) }));
+		}
+		return wrap;
+	}
+
+	/* A bilaga in the layout of the seed: its heading, caption, the table
+	 * with its column headings and total row, and its notes.  Values come
+	 * from format=json; headings from the decision document; the total row
+	 * and notes from format=tsv (the seed's own layout, Swedish numbers). */
+	async function renderAnnex(d, a, docA) {
+		const base = { dnr: d.dnr, annex: a.id };
+		const [rows, tsv] = await Promise.all([
+			api('GET', '/api/decision/annex' + q(Object.assign({ format: 'json' }, base))),
+			fetch('/api/decision/annex' + q(Object.assign({ format: 'tsv' }, base)), { credentials: 'same-origin' }).then((r) => (r.ok ? r.text() : null), () => null),
+		]);
+		const parsed = parseAnnexTsv(tsv, a.caption || (docA && docA.caption), rows.length);
+		const keys = rows.length ? Object.keys(rows[0]) : [];
+		const docCols = (docA && docA.columns) || [];
+		let headers;
+		if (parsed && parsed.header.length) headers = parsed.header;
+		else headers = keys.map((k, i) => (docCols[i] && docCols[i].heading) || k);
+		const fromJson = keys.length === headers.length;
+		let cells;
+		if (fromJson) {
+			cells = rows.map((r) => keys.map((k) => r[k]));
+		} else if (parsed) {
+			cells = parsed.body.map((l) => l.split('\t'));
+		} else {
+			cells = rows.map((r) => keys.map((k) => r[k]));
+			headers = keys;
+		}
+		const numeric = headers.map((_, i) => cells.length > 0 && cells.every((c) => isNumericCell(c[i])));
+		const cols = headers.map((label, i) => ({ label, num: numeric[i], cls: i === 0 ? 'name' : null, render: (c) => fmtCell(c[i]) }));
+		let foot = null;
+		if (parsed && parsed.total) foot = parsed.total.map((c, i) => (i < headers.length ? c : null)).slice(0, headers.length);
+		const el = h('div', { class: 'annex', 'data-annex': a.id });
+		el.appendChild(h('h3', null, a.label || a.id));
+		if (docA && docA.heading && docA.heading.length) el.appendChild(h('p', { class: 'annex-heading' }, docA.heading.join(' ')));
+		if (a.caption) el.appendChild(h('p', { class: 'annex-caption' }, a.caption));
+		el.appendChild(table(cols, cells, { label: (a.label || a.id) + ': ' + (a.caption || ''), cls: 'annex-table', foot }));
+		if (parsed && parsed.notes.length) el.appendChild(h('div', { class: 'annex-notes' }, parsed.notes.map((n) => h('p', null, n))));
+		el.appendChild(
+			h('p', { class: 'downloads' }, 'Ladda ner: ',
+				h('a', { href: '/api/decision/annex' + q(Object.assign({}, base, { format: 'xlsx' })), download: '' }, 'Excel'), ' · ',
+				h('a', { href: '/api/decision/annex' + q(Object.assign({}, base, { format: 'csv' })), download: '' }, 'CSV'), ' · ',
+				h('a', { href: '/api/decision/annex' + q(Object.assign({}, base, { format: 'tsv' })), download: '' }, 'Text (tabbseparerad)'),
+			),
+		);
+		return el;
+	}
+
+	function isNumericCell(v) {
+		if (typeof v === 'number' || typeof v === 'bigint') return true;
+		if (typeof v !== 'string') return v === null || v === undefined;
+		return /^-?[\d\s\u00a0]+([.,]\d+)?\s?%?$/.test(v.trim()) || v.trim() === '';
+	}
+
+	function fmtCell(v) {
+		if (v === null || v === undefined) return '';
+		if (typeof v === 'number' || typeof v === 'bigint') return fmtInt(v);
+		if (/^-?\d+\.\d+%?$/.test(v)) return fmtDecimalText(v);
+		if (/^-?\d+$/.test(v)) return fmtInt(v);
+		return v.replace(/(\d) (?=\d)/g, '$1' + NBSP);
+	}
+
+	/* The tsv layout: [title, blank,] header, n rows, [total], [blank, notes...]. */
+	function parseAnnexTsv(text, caption, n) {
+		if (typeof text !== 'string') return null;
+		const lines = text.replace(/\r/g, '').split('\n');
+		while (lines.length && lines[lines.length - 1] === '') lines.pop();
+		let i = 0;
+		if (lines.length > 2 && lines[1] === '' && (lines[0] === caption || lines[0].indexOf('\t') < 0)) i = 2;
+		if (i >= lines.length) return null;
+		const header = lines[i].split('\t');
+		i++;
+		const body = lines.slice(i, i + n);
+		i += n;
+		let total = null;
+		if (i < lines.length && lines[i] !== '') {
+			total = lines[i].split('\t');
+			i++;
+		}
+		while (i < lines.length && lines[i] === '') i++;
+		return { header, body, total, notes: lines.slice(i) };
+	}
+
+	/* ---------- Registrera beslut ---------- */
+
+	async function pageImport(root) {
+		pageHeader(root, 'Registrera beslut', 'Ladda upp ett beslut som en beslutsfil (JSON i formatet bidrag-decision/1). Fördelningen räknas om och kontrolleras innan beslutet registreras.');
+		const file = h('input', { type: 'file', name: 'file', accept: '.json,application/json', required: true });
+		const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Registrera beslutet');
+		const preview = h('div', { class: 'file-preview', 'aria-live': 'polite' });
+		const form = h('form', { class: 'card form', novalidate: true }, field('Beslutsfil', file, 'En fil per beslut, t.ex. S2020-09797.json.'), preview, h('div', { class: 'actions' }, btn));
+		const st = formStatus(form);
+		let text = null;
+		file.addEventListener('change', async () => {
+			st.reset();
+			clear(preview);
+			text = null;
+			const f = file.files && file.files[0];
+			if (!f) return;
+			if (f.size > 8 * 1024 * 1024) {
+				st.error(new ApiError(400, 'Filen är större än 8 MB.', 'file'), 'Filen kan inte användas');
+				return;
+			}
+			text = await f.text();
+			let doc = null;
+			try {
+				doc = JSON.parse(text);
+			} catch (e) {
+				st.error(new ApiError(400, 'Filen är inte giltig JSON: ' + e.message, 'file'), 'Filen kan inte användas');
+				text = null;
+				return;
+			}
+			append(preview, [
+				h('dl', { class: 'facts' },
+					h('div', null, h('dt', null, 'Fil'), h('dd', null, f.name)),
+					h('div', null, h('dt', null, 'Diarienummer'), h('dd', null, doc.dnr ? String(doc.dnr) : '–')),
+					h('div', null, h('dt', null, 'Rubrik'), h('dd', null, doc.title ? String(doc.title) : '–')),
+					h('div', null, h('dt', null, 'Totalt'), h('dd', null, toBig(doc.total) !== null ? fmtKr(doc.total) : doc.total ? String(doc.total) : '–')),
+				),
+			]);
+		});
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			if (!text) {
+				st.error(new ApiError(400, 'Välj en beslutsfil först.', 'file'), 'Inget registrerades');
+				return;
+			}
+			busy(btn, true, 'Registrerar…');
+			try {
+				const r = await api('POST', '/api/decisions', text);
+				const warn = r.warnings || [];
+				st.ok(
+					h('strong', null, r.outcome === 'registered' ? 'Beslutet registrerades. ' : 'Beslutet var redan registrerat. '),
+					decisionLink(r.dnr, 'Visa beslut ' + r.dnr),
+					warn.length ? h('ul', { class: 'warnings' }, warn.map((w) => h('li', null, w))) : null,
+				);
+			} catch (e) {
+				st.error(e, 'Beslutet registrerades inte');
+			} finally {
+				busy(btn, false);
+			}
+		});
+		root.appendChild(form);
+	}
+
+	/* ---------- Fördelning (förhandsvisning) ---------- */
+
+	const RECIPIENT_SETS = [
+		['regions', 'Regionerna (21)'],
+		['samverkansregioner', 'Samverkansregionerna (6)'],
+		['rcc', 'Regionala cancercentrum (6)'],
+		['kommuner', 'Kommunerna (290)'],
+	];
+
+	async function pageAllocate(root) {
+		pageHeader(root, 'Fördelning', 'Förhandsvisa hur ett belopp fördelas mellan mottagare, exakt till kronan. Inget registreras.');
+		const total = h('input', { type: 'text', name: 'total', inputmode: 'decimal', value: '215 000 000', required: true });
+		const mKey = h('input', { type: 'radio', name: 'method', value: 'key', checked: true, id: uid('m') });
+		const mEq = h('input', { type: 'radio', name: 'method', value: 'equal', id: uid('m') });
+		const keySel = h('select', { name: 'key' });
+		const keyText = h('input', { type: 'text', name: 'key', value: 'population@2019-11-01' });
+		const keyField = h('div', { class: 'field' });
+		const recips = h('select', { name: 'recipients' }, RECIPIENT_SETS.map(([v, l]) => h('option', { value: v }, l)));
+		const base = h('input', { type: 'text', name: 'base', inputmode: 'decimal', placeholder: '0' });
+		const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Visa fördelning');
+		const form = h('form', { class: 'card form', novalidate: true },
+			h('div', { class: 'row' },
+				field('Belopp att fördela (kr)', total, 'T.ex. 215 000 000 eller 71,8 mkr.'),
+				field('Mottagare', recips),
+			),
+			h('fieldset', { class: 'radios' }, h('legend', null, 'Fördelningsgrund'),
+				h('label', { for: mKey.id }, mKey, ' Efter nyckel (t.ex. befolkning)'),
+				h('label', { for: mEq.id }, mEq, ' Lika delar'),
+			),
+			h('div', { class: 'row' }, keyField, field('Grundbelopp per mottagare (kr)', base, 'Valfritt: ett fast belopp till var och en; resten fördelas efter nyckeln.')),
+			h('div', { class: 'actions' }, btn),
+		);
+		const st = formStatus(form);
+		root.appendChild(form);
+		const out = h('div', { class: 'section', 'aria-live': 'polite' });
+		root.appendChild(out);
+
+		// The keys: from GET /api/datasets when the server has it.
+		keyField.appendChild(loadingBox('Hämtar nycklar…'));
+		let keyInput = keyText;
+		try {
+			const ds = await api('GET', '/api/datasets');
+			const list = ds.datasets || [];
+			for (const x of list) {
+				const v = x.name;
+				keySel.appendChild(h('option', { value: v, selected: v === 'population@2019-11-01' }, v + (x.label ? ' – ' + shorten(x.label, 80) : '')));
+			}
+			keyInput = list.length ? keySel : keyText;
+		} catch (e) {
+			keyInput = keyText;
+		}
+		clear(keyField);
+		if (!keyInput.id) keyInput.id = uid('f');
+		append(keyField, [h('label', { for: keyInput.id }, 'Nyckel'), keyInput === keyText ? h('p', { class: 'hint', id: keyInput.id + '-hint' }, 'Datamängd och version, t.ex. population@2019-11-01.') : null, keyInput]);
+		if (keyInput === keyText) keyText.setAttribute('aria-describedby', keyInput.id + '-hint');
+		const sync = () => {
+			keyInput.disabled = mEq.checked;
+			base.disabled = mEq.checked;
+		};
+		mKey.addEventListener('change', sync);
+		mEq.addEventListener('change', sync);
+
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			const body = { total: total.value.trim(), method: mEq.checked ? 'equal' : 'key', recipients: recips.value };
+			if (!mEq.checked) {
+				body.key = keyInput.value.trim();
+				if (base.value.trim()) body.base = base.value.trim();
+			}
+			busy(btn, true, 'Räknar…');
+			clear(out);
+			try {
+				const r = await api('POST', '/api/allocate', body);
+				st.reset();
+				renderAllocation(out, r, body);
+			} catch (e) {
+				if (e.status === 404 && !e.field) st.error(new ApiError(404, 'Servern har inte stöd för förhandsvisning av fördelningar ännu (POST /api/allocate).'), 'Fördelningen kunde inte räknas');
+				else st.error(e, 'Fördelningen kunde inte räknas');
+			} finally {
+				busy(btn, false);
+			}
+		});
+	}
+
+	function renderAllocation(out, r, body) {
+		const rows = r.rows || [];
+		out.appendChild(h('h2', null, 'Resultat'));
+		out.appendChild(h('p', null, fmtKr(r.total !== undefined ? r.total : sum(rows, (x) => x.amount)), ' fördelat på ' + rows.length + ' mottagare' + (body.method === 'equal' ? ' i lika delar.' : ' efter ' + body.key + '.')));
+		const keyed = rows.some((x) => x.key_value !== undefined && x.key_value !== null);
+		const cols = [
+			{ label: 'Mottagare', cls: 'name', render: (x) => x.name || x.recipient },
+			{ label: 'Kod', render: (x) => x.recipient || '' },
+		];
+		if (keyed) cols.push({ label: 'Nyckeltal', num: true, render: (x) => fmtCell(x.key_value) });
+		const shared = rows.some((x) => x.share !== undefined);
+		if (shared) cols.push({ label: 'Andel', num: true, render: (x) => fmtCell(x.share) });
+		cols.push({ label: 'Belopp (kr)', num: true, render: (x) => fmtInt(x.amount) });
+		const foot = ['Summa', ''];
+		if (keyed) foot.push(rows.every((x) => toBig(x.key_value) !== null) ? fmtInt(sum(rows, (x) => x.key_value)) : '');
+		if (shared) foot.push('');
+		foot.push(fmtInt(sum(rows, (x) => x.amount)));
+		if (toBig(r.residual)) out.appendChild(h('p', { class: 'alert alert-info' }, 'Avrundningsrest: ' + fmtKr(r.residual) + ' fördelas inte.'));
+		const grid = h('div', { class: 'split' });
+		grid.appendChild(table(cols, rows, { label: 'Fördelning', cls: 'compact', foot }));
+		grid.appendChild(barChart(rows.map((x) => ({ label: x.name || x.recipient, value: x.amount })), { title: 'Fördelning av ' + fmtKr(r.total) }));
+		out.appendChild(grid);
+	}
+
+	/* ---------- Registrera rekvisition eller utbetalning ---------- */
+
+	async function pageEvent(root, segs, query) {
+		const mott = S.me.role === 'mottagare';
+		pageHeader(root, mott ? 'Skicka rekvisition' : 'Registrera rekvisition eller utbetalning',
+			mott ? 'Rekvirera medel som beslutet ger er organisation rätt att rekvirera.' : 'En utbetalning attesteras sedan av en annan person innan den kommer med i en utbetalningsfil.');
+		const box = loadingBox();
+		root.appendChild(box);
+		const decisions = await getDecisions();
+		box.remove();
+		if (!decisions.length) {
+			root.appendChild(h('p', null, 'Inga beslut är registrerade. ', S.me.role === 'handlaggare' ? h('a', { href: '#/registrera-beslut' }, 'Registrera ett beslut först.') : null));
+			return;
+		}
+
+		let eventId = uuid();
+		const kPay = h('input', { type: 'radio', name: 'kind', value: 'payment', id: uid('k') });
+		const kReq = h('input', { type: 'radio', name: 'kind', value: 'requisition', id: uid('k') });
+		const wantKind = mott ? 'requisition' : query.get('kind') === 'requisition' ? 'requisition' : 'payment';
+		kPay.checked = wantKind === 'payment';
+		kReq.checked = wantKind === 'requisition';
+		const dnrSel = h('select', { name: 'dnr', required: true }, decisions.map((d) => h('option', { value: d.dnr }, d.dnr + ' – ' + shorten(d.title, 70))));
+		const partSel = h('select', { name: 'part', required: true });
+		const recSel = h('select', { name: 'recipient', required: true });
+		const amount = h('input', { type: 'text', name: 'amount', inputmode: 'decimal', required: true, autocomplete: 'off' });
+		const date = h('input', { type: 'date', name: 'date', required: true, value: today() });
+		const signedBy = h('input', { type: 'text', name: 'signed_by', autocomplete: 'off' });
+		const override = h('input', { type: 'text', name: 'override', autocomplete: 'off' });
+		const idOut = h('code', { class: 'event-id' }, eventId);
+		const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Registrera');
+		const terms = h('p', { class: 'hint terms', 'aria-live': 'polite' });
+		const remaining = h('div', { class: 'remaining', 'aria-live': 'polite' });
+		const dateLabel = h('label', { for: (date.id = uid('f')) }, 'Utbetalningsdag');
+		const reqOnly = h('div', { class: 'field' }, h('label', { for: (signedBy.id = uid('f')) }, 'Undertecknad av (valfritt)'), signedBy);
+		const payOnly = h('details', { class: 'field override' },
+			h('summary', null, 'Utbetalning utanför utbetalningsperioden'),
+			h('p', { class: 'hint', id: (override.id = uid('f')) + '-hint' }, 'Endast om beslutet medger det: skriv skälet. Det registreras tillsammans med utbetalningen.'),
+			h('label', { for: override.id }, 'Skäl för avvikelse'),
+			override,
+		);
+		override.setAttribute('aria-describedby', override.id + '-hint');
+		const form = h('form', { class: 'card form event-form', novalidate: true },
+			mott ? null : h('fieldset', { class: 'radios' }, h('legend', null, 'Händelse'),
+				h('label', { for: kPay.id }, kPay, ' Utbetalning'),
+				h('label', { for: kReq.id }, kReq, ' Rekvisition (mottagen)'),
+			),
+			field('Beslut', dnrSel),
+			h('div', { class: 'row' }, field('Del', partSel), field('Mottagare', recSel)),
+			terms,
+			remaining,
+			h('div', { class: 'row' },
+				field('Belopp (kr)', amount, 'T.ex. 49 472 318 eller 1 234,50.'),
+				h('div', { class: 'field' }, dateLabel, date),
+			),
+			reqOnly,
+			payOnly,
+			h('p', { class: 'hint' }, 'Händelse-id: ', idOut, ' – samma id skickas om du försöker igen, så inget registreras två gånger.'),
+			h('div', { class: 'actions' }, btn),
+		);
+		const st = formStatus(form);
+		root.appendChild(form);
+
+		let decision = null;
+		let accounts = [];
+		const kind = () => (mott || kReq.checked ? 'requisition' : 'payment');
+		function syncKind() {
+			const k = kind();
+			dateLabel.textContent = k === 'payment' ? 'Utbetalningsdag' : 'Rekvisitionen mottogs (datum)';
+			btn.textContent = k === 'payment' ? 'Registrera utbetalning' : mott ? 'Skicka rekvisition' : 'Registrera rekvisition';
+			reqOnly.hidden = k !== 'requisition';
+			payOnly.hidden = k !== 'payment';
+			showRemaining();
+		}
+		function newId() {
+			eventId = uuid();
+			idOut.textContent = eventId;
+		}
+		function showTerms() {
+			const p = decision && decision.document && (decision.document.parts || []).find((x) => x.id === partSel.value);
+			terms.textContent = p ? partTerms(p) + '.' : '';
+		}
+		function showRemaining() {
+			clear(remaining);
+			const a = accounts.find((x) => x.part === partSel.value && x.recipient === recSel.value);
+			if (!a) return;
+			const payable = toBig(a.outstanding) - toBig(a.in_process);
+			append(remaining, [
+				h('p', { class: 'hint' }, 'Tilldelat ', fmtOre(a.allocated), ', utbetalt ', fmtOre(a.paid), ', under behandling ', fmtOre(a.in_process), ', återstår ', fmtOre(a.outstanding), '.'),
+				kind() === 'payment' && payable > 0n
+					? h('button', { type: 'button', class: 'btn btn-link', on: { click: () => { amount.value = oreInput(payable); amount.focus(); } } }, 'Fyll i ' + fmtOre(payable))
+					: null,
+			]);
+		}
+		async function loadDecision(pre) {
+			clear(partSel);
+			clear(recSel);
+			accounts = [];
+			decision = await api('GET', '/api/decision' + q({ dnr: dnrSel.value }));
+			for (const p of decision.parts) partSel.appendChild(h('option', { value: p.id }, p.id + ' – ' + shorten(p.title, 60)));
+			if (pre && pre.part) partSel.value = pre.part;
+			fillRecipients(pre);
+			try {
+				const s = await api('GET', '/api/status' + q({ dnr: dnrSel.value }));
+				accounts = s.accounts || [];
+			} catch (e) {
+				accounts = [];
+			}
+			showRemaining();
+		}
+		function fillRecipients(pre) {
+			clear(recSel);
+			const p = decision.parts.find((x) => x.id === partSel.value) || decision.parts[0];
+			if (!p) return;
+			for (const r of p.rows) recSel.appendChild(h('option', { value: r.recipient }, r.name + ' (' + r.recipient + ')'));
+			if (pre && pre.recipient) recSel.value = pre.recipient;
+			showTerms();
+			showRemaining();
+		}
+		kPay.addEventListener('change', syncKind);
+		kReq.addEventListener('change', syncKind);
+		dnrSel.addEventListener('change', () => loadDecision(null).catch((e) => st.error(e, 'Beslutet kunde inte hämtas')));
+		partSel.addEventListener('change', () => fillRecipients(null));
+		recSel.addEventListener('change', showRemaining);
+		// After a refusal nothing was recorded: a changed event gets a new id.
+		let refused = false;
+		form.addEventListener('input', () => {
+			if (refused) {
+				refused = false;
+				newId();
+			}
+		});
+
+		if (query.get('dnr') && decisions.some((d) => d.dnr === query.get('dnr'))) dnrSel.value = query.get('dnr');
+		syncKind();
+		await loadDecision({ part: query.get('part'), recipient: query.get('recipient') });
+
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			const k = kind();
+			const e = { id: eventId, kind: k, dnr: dnrSel.value, part: partSel.value, recipient: recSel.value, amount: amount.value.trim(), date: date.value };
+			if (k === 'requisition' && signedBy.value.trim()) e.signed_by = signedBy.value.trim();
+			if (k === 'payment' && override.value.trim()) e.override = override.value.trim();
+			if (!e.amount) {
+				st.error(new ApiError(400, 'Ange ett belopp.', 'amount'), 'Inget registrerades');
+				return;
+			}
+			if (!e.date) {
+				st.error(new ApiError(400, 'Ange ett datum.', 'date'), 'Inget registrerades');
+				return;
+			}
+			busy(btn, true, 'Registrerar…');
+			try {
+				const r = await api('POST', '/api/events', [e]);
+				const already = (r.already || []).includes(e.id);
+				const who = recSel.options[recSel.selectedIndex] ? recSel.options[recSel.selectedIndex].textContent : e.recipient;
+				st.ok(
+					h('strong', null, already ? 'Redan registrerad. ' : k === 'payment' ? 'Utbetalningen registrerades. ' : 'Rekvisitionen registrerades. '),
+					(k === 'payment' ? 'Utbetalning' : 'Rekvisition') + ' till ' + who + ' under ' + e.dnr + ' (' + e.part + '), ' + e.amount + ' kr, ' + e.date + '. Id ',
+					h('code', null, e.id),
+					'. ',
+					k === 'payment' ? h('span', null, 'Den väntar nu på attest av en annan person: ', h('a', { href: '#/attest' }, 'attestkön'), '.') : null,
+				);
+				newId();
+				amount.value = '';
+				override.value = '';
+				try {
+					const s = await api('GET', '/api/status' + q({ dnr: dnrSel.value }));
+					accounts = s.accounts || [];
+					showRemaining();
+				} catch (x) {
+					/* the status hint is only a help */
+				}
+			} catch (err) {
+				if (err.network) {
+					st.info(h('strong', null, 'Oklart om händelsen registrerades. '), errorText(err), ' Försök igen: samma händelse-id skickas, så den registreras högst en gång.');
+				} else {
+					refused = true;
+					st.error(err, 'Inget registrerades');
+				}
+			} finally {
+				busy(btn, false);
+			}
+		});
+	}
+
+	/* ---------- Attestkö ---------- */
+
+	async function pageAttest(root) {
+		const isAtt = S.me.role === 'attestant';
+		pageHeader(root, 'Attestkö', 'Registrerade betalningar som väntar på attest. Den som registrerade en betalning kan inte attestera den (fyra ögon).');
+		const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+		root.appendChild(status);
+		const date = h('input', { type: 'date', name: 'date', value: today() });
+		const bulk = h('button', { type: 'button', class: 'btn btn-primary', disabled: true }, 'Attestera markerade');
+		if (isAtt) root.appendChild(h('div', { class: 'toolbar card' }, field('Attestdatum', date), h('div', { class: 'actions' }, bulk)));
+		const holder = h('div');
+		root.appendChild(holder);
+		let list = [];
+		const selected = new Set();
+
+		function syncBulk() {
+			bulk.disabled = selected.size === 0;
+			bulk.textContent = selected.size ? 'Attestera markerade (' + selected.size + ')' : 'Attestera markerade';
+		}
+
+		async function attest(ids, rowMsg) {
+			const events = ids.map((ref) => ({ id: uuid(), kind: 'attest', ref, date: date.value || today() }));
+			clear(status);
+			try {
+				await api('POST', '/api/events', events);
+				status.appendChild(h('div', { class: 'alert alert-ok', role: 'status' }, ids.length === 1 ? 'Betalningen attesterades.' : ids.length + ' betalningar attesterades.'));
+				selected.clear();
+				await load();
+			} catch (e) {
+				const box = h('div', { class: 'alert alert-error', role: 'alert' }, h('strong', null, 'Inte attesterad. '), errorText(e));
+				if (rowMsg) clear(rowMsg).appendChild(box);
+				else status.appendChild(box);
+			}
+		}
+
+		async function load() {
+			clear(holder).appendChild(loadingBox());
+			const d = await api('GET', '/api/payments?state=registered');
+			list = d.payments || [];
+			for (const id of [...selected]) if (!list.some((p) => p.id === id)) selected.delete(id);
+			syncBulk();
+			const cols = [];
+			if (isAtt)
+				cols.push({
+					label: h('span', { class: 'visually-hidden' }, 'Välj'),
+					render: (p) =>
+						samePerson(p.registered_by, S.me.name)
+							? ''
+							: h('input', {
+									type: 'checkbox',
+									'aria-label': 'Välj betalningen till ' + (p.recipient_name || p.recipient) + ', ' + fmtOre(p.amount),
+									checked: selected.has(p.id),
+									on: { change: (ev) => { if (ev.target.checked) selected.add(p.id); else selected.delete(p.id); syncBulk(); } },
+								}),
+				});
+			cols.push(
+				{ label: 'Beslut', cls: 'nowrap', render: (p) => decisionLink(p.dnr) },
+				{ label: 'Del', render: (p) => p.part },
+				{ label: 'Mottagare', cls: 'name', render: (p) => recipientLink(p.recipient, p.recipient_name || p.recipient) },
+				{ label: 'Betalas till', cls: 'name', render: (p) => [p.payee || '', h('br'), h('span', { class: 'muted nowrap' }, p.bankgiro ? 'Bg ' + p.bankgiro : p.plusgiro ? 'Pg ' + p.plusgiro : 'konto saknas')] },
+				{ label: 'Belopp (kr)', num: true, render: (p) => fmtOreNum(p.amount) },
+				{ label: 'Utbetalningsdag', cls: 'nowrap', render: (p) => p.date },
+				{ label: 'Registrerad av', render: (p) => p.registered_by },
+			);
+			if (isAtt)
+				cols.push({
+					label: 'Attest',
+					cls: 'action',
+					render: (p) => {
+						const msg = h('div', { class: 'row-msg', 'aria-live': 'polite' });
+						if (samePerson(p.registered_by, S.me.name))
+							return [h('span', { class: 'own-note' }, 'Registrerad av dig – en annan person måste attestera.'), msg];
+						const b = h('button', { type: 'button', class: 'btn btn-small attest-btn', 'data-id': p.id, 'aria-label': 'Attestera ' + fmtOre(p.amount) + ' till ' + (p.recipient_name || p.recipient) }, 'Attestera');
+						b.addEventListener('click', async () => {
+							busy(b, true, 'Attesterar…');
+							await attest([p.id], msg);
+							if (b.isConnected) busy(b, false);
+						});
+						return [b, msg];
+					},
+				});
+			const foot = cols.map(() => '');
+			foot[0] = 'Summa';
+			const amountIdx = cols.findIndex((c) => c.label === 'Belopp (kr)');
+			foot[amountIdx] = fmtOreNum(sum(list, (p) => p.amount));
+			clear(holder).appendChild(table(cols, list, { caption: list.length + (list.length === 1 ? ' betalning väntar' : ' betalningar väntar') + ' på attest', empty: 'Inga betalningar väntar på attest.', foot: list.length ? foot : null, rowAttrs: (p) => ({ 'data-payment': p.id }) }));
+		}
+		bulk.addEventListener('click', async () => {
+			if (!selected.size) return;
+			busy(bulk, true, 'Attesterar…');
+			await attest([...selected], null);
+			busy(bulk, false);
+			syncBulk();
+		});
+		await load();
+	}
+
+	/* ---------- Utbetalningsfiler ---------- */
+
+	async function pageBatches(root) {
+		pageHeader(root, 'Utbetalningsfiler', 'Attesterade betalningar samlas i en betalfil till banken (ISO 20022 pain.001 eller Bankgirots Leverantörsbetalningar). Att skapa filen registrerar betalningarna som utförda.');
+		const canCreate = S.me.role === 'handlaggare';
+		const attSec = h('section', { class: 'section', 'aria-labelledby': 'h-att' }, h('h2', { id: 'h-att' }, 'Attesterade, ej utbetalda'));
+		root.appendChild(attSec);
+		const attBox = h('div');
+		attSec.appendChild(attBox);
+		const payCols = (withExec) =>
+			[
+				{ label: 'Beslut', cls: 'nowrap', render: (p) => decisionLink(p.dnr) },
+				{ label: 'Del', render: (p) => p.part },
+				{ label: 'Mottagare', cls: 'name', render: (p) => p.recipient_name || p.recipient },
+				{ label: 'Betalas till', cls: 'name', render: (p) => [p.payee || '', ' ', h('span', { class: 'muted nowrap' }, p.bankgiro ? 'Bg ' + p.bankgiro : p.plusgiro ? 'Pg ' + p.plusgiro : '')] },
+				{ label: 'Belopp (kr)', num: true, render: (p) => fmtOreNum(p.amount) },
+				{ label: 'Utbetalningsdag', cls: 'nowrap', render: (p) => p.date },
+				{ label: 'Registrerad av', render: (p) => p.registered_by },
+			].concat(withExec ? [{ label: 'Utförd', cls: 'nowrap', render: (p) => p.executed || '' }] : []);
+		const foot = (list, n) => {
+			const f = new Array(n).fill('');
+			f[0] = 'Summa';
+			f[4] = fmtOreNum(sum(list, (p) => p.amount));
+			return f;
+		};
+		async function loadAttested() {
+			clear(attBox).appendChild(loadingBox());
+			const d = await api('GET', '/api/payments?state=attested');
+			const list = d.payments || [];
+			clear(attBox).appendChild(table(payCols(false), list, { label: 'Attesterade betalningar', empty: 'Inga attesterade betalningar väntar på en fil.', foot: list.length ? foot(list, 7) : null }));
+		}
+
+		if (canCreate) {
+			const batch = h('input', { type: 'text', name: 'batch', value: today(), required: true });
+			const date = h('input', { type: 'date', name: 'date', value: today(), required: true });
+			const format = h('select', { name: 'format' }, h('option', { value: 'pain001' }, 'ISO 20022 pain.001 (XML)'), h('option', { value: 'lb' }, 'Bankgirot Leverantörsbetalningar (LB)'));
+			const override = h('input', { type: 'text', name: 'override', autocomplete: 'off', id: uid('f') });
+			const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Skapa utbetalningsfil');
+			const form = h('form', { class: 'card form', novalidate: true },
+				h('h2', null, 'Skapa utbetalningsfil'),
+				h('div', { class: 'row' },
+					field('Batch', batch, 'Ett namn för filen (högst 35 tecken), t.ex. dagens datum. Samma batch igen ger samma fil.'),
+					field('Utbetalningsdag', date),
+					field('Format', format),
+				),
+				h('details', { class: 'field override' },
+					h('summary', null, 'Utbetalning efter utbetalningsperioden'),
+					h('p', { class: 'hint', id: override.id + '-hint' }, 'En betalning som utförs efter sin dels utbetalningsperiod kräver ett skäl, som registreras med utförandet.'),
+					h('label', { for: override.id }, 'Skäl för avvikelse'),
+					override,
+				),
+				h('div', { class: 'actions' }, btn),
+			);
+			override.setAttribute('aria-describedby', override.id + '-hint');
+			const st = formStatus(form);
+			root.insertBefore(form, attSec);
+			form.addEventListener('submit', async (ev) => {
+				ev.preventDefault();
+				busy(btn, true, 'Skapar…');
+				try {
+					const body = { batch: batch.value.trim(), date: date.value, format: format.value };
+					if (override.value.trim()) body.override = override.value.trim();
+					const r = await api('POST', '/api/batches', body);
+					st.ok(
+						h('strong', null, (r.again ? 'Batch ' + r.batch + ' fanns redan (inget betalades på nytt): ' : 'Batch ' + r.batch + ' skapades: ')),
+						String(r.payments) + (Number(r.payments) === 1 ? ' betalning, ' : ' betalningar, '),
+						fmtMoney(r.total, r.amounts || 'öre'),
+						' (' + r.format + '). ',
+						r.file ? h('a', { href: r.file, download: '' }, 'Ladda ner filen') : null,
+					);
+					await Promise.all([loadAttested(), loadExecuted()]);
+				} catch (e) {
+					if (e.status === 404 && !e.field) st.error(new ApiError(404, 'Servern kan inte skapa utbetalningsfiler ännu (POST /api/batches).'), 'Ingen fil skapades');
+					else st.error(e, 'Ingen fil skapades');
+				} finally {
+					busy(btn, false);
+				}
+			});
+		}
+
+		const exSec = h('section', { class: 'section', 'aria-labelledby': 'h-ex' }, h('h2', { id: 'h-ex' }, 'Utförda utbetalningar'));
+		root.appendChild(exSec);
+		const exBox = h('div');
+		exSec.appendChild(exBox);
+		async function loadExecuted() {
+			clear(exBox).appendChild(loadingBox());
+			const d = await api('GET', '/api/payments?state=executed');
+			const list = d.payments || [];
+			clear(exBox).appendChild(table(payCols(true), list, { label: 'Utförda utbetalningar', empty: 'Inga utbetalningar har utförts ännu.', foot: list.length ? foot(list, 8) : null }));
+		}
+		await Promise.all([loadAttested().catch((e) => clear(attBox).appendChild(errorBox(e))), loadExecuted().catch((e) => clear(exBox).appendChild(errorBox(e)))]);
+	}
+
+	/* ---------- Mottagare ---------- */
+
+	async function pageRecipient(root, segs) {
+		const mott = S.me.role === 'mottagare';
+		if (!segs.length && mott) {
+			location.replace(href('mottagare', S.me.org));
+			return;
+		}
+		if (!segs.length) return pageRecipientIndex(root);
+		const code = segs.join('/');
+		const head = pageHeader(root, 'Mottagare ' + code);
+		const box = loadingBox();
+		root.appendChild(box);
+		const d = await api('GET', '/api/status' + q({ recipient: code }));
+		box.remove();
+		const acc = d.accounts || [];
+		const name = acc.length ? acc[0].recipient_name || code : code;
+		head.textContent = name;
+		document.title = name + ' – bidrag';
+		if (!mott) head.parentNode.insertBefore(h('p', { class: 'eyebrow' }, h('a', { href: '#/mottagare' }, 'Mottagare'), ' / ', code), head);
+		root.appendChild(h('p', { class: 'muted' }, 'Organisation ', h('code', null, code), '. Status per ' + d.as_of + ', belopp i kronor och öre.'));
+		root.appendChild(
+			h('dl', { class: 'figures' },
+				h('div', null, h('dt', null, 'Tilldelat'), h('dd', null, fmtOre(sum(acc, (a) => a.allocated)))),
+				h('div', null, h('dt', null, 'Under behandling'), h('dd', null, fmtOre(sum(acc, (a) => a.in_process)))),
+				h('div', null, h('dt', null, 'Utbetalt'), h('dd', null, fmtOre(sum(acc, (a) => a.paid)))),
+				h('div', null, h('dt', null, 'Återstår'), h('dd', null, fmtOre(sum(acc, (a) => a.outstanding)))),
+			),
+		);
+		const cols = [
+			{ label: 'Beslut', cls: 'nowrap', render: (a) => decisionLink(a.dnr) },
+			{ label: 'Del', cls: 'name', render: (a) => a.part_title || a.part },
+		].concat(ledgerCols());
+		root.appendChild(h('h2', null, 'Per beslut och del'));
+		root.appendChild(table(cols, acc, { label: 'Status per beslut och del', cls: 'ledger', empty: 'Inga beslut fördelar medel till ' + name + '.', foot: acc.length ? ledgerFoot(['Summa', ''], acc) : null }));
+		root.appendChild(h('p', null, h('a', { href: '#/register' }, 'Mottagarregistret'), ' – organisationens egen sammanställning av statsbidrag.'));
+	}
+
+	async function pageRecipientIndex(root) {
+		pageHeader(root, 'Mottagare', 'Alla mottagare med tilldelade medel, med status per mottagare.');
+		const code = h('input', { type: 'text', name: 'recipient', autocomplete: 'off', placeholder: 't.ex. 23 eller SKR' });
+		const form = h('form', { class: 'card form inline-form', novalidate: true }, field('Organisationskod', code), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-secondary' }, 'Visa')));
+		form.addEventListener('submit', (ev) => {
+			ev.preventDefault();
+			if (code.value.trim()) location.hash = href('mottagare', code.value.trim());
+		});
+		root.appendChild(form);
+		const box = loadingBox();
+		root.appendChild(box);
+		const d = await api('GET', '/api/status');
+		const by = new Map();
+		for (const a of d.accounts || []) {
+			if (!by.has(a.recipient)) by.set(a.recipient, { code: a.recipient, name: a.recipient_name || a.recipient, accounts: [] });
+			by.get(a.recipient).accounts.push(a);
+		}
+		const rows = [...by.values()].sort((x, y) => x.name.localeCompare(y.name, 'sv'));
+		box.replaceWith(
+			table(
+				[
+					{ label: 'Mottagare', cls: 'name', render: (r) => recipientLink(r.code, r.name) },
+					{ label: 'Kod', render: (r) => r.code },
+					{ label: 'Konton', num: true, render: (r) => String(r.accounts.length) },
+					{ label: 'Tilldelat', num: true, render: (r) => fmtOreNum(sum(r.accounts, (a) => a.allocated)) },
+					{ label: 'Utbetalt', num: true, render: (r) => fmtOreNum(sum(r.accounts, (a) => a.paid)) },
+					{ label: 'Återstår', num: true, render: (r) => fmtOreNum(sum(r.accounts, (a) => a.outstanding)) },
+				],
+				rows,
+				{ caption: 'Mottagare per ' + d.as_of + ' (kronor)', empty: 'Inga mottagare har tilldelats medel ännu.' },
+			),
+		);
+	}
+
+	/* ---------- Mottagarregistret ---------- */
+
+	const REPORT_FORMATS = [
+		['pdf', 'PDF'],
+		['xlsx', 'Excel'],
+		['md', 'Markdown'],
+		['csv', 'CSV'],
+	];
+
+	function reportLinks(org, year) {
+		const out = [];
+		REPORT_FORMATS.forEach(([f, label], i) => {
+			if (i) out.push(' · ');
+			out.push(h('a', { href: '/api/register/report' + q({ org, year, format: f }), download: '', 'aria-label': label + ': sammanställning ' + year + ' för ' + org }, label));
+		});
+		return out;
+	}
+
+	async function pageRegister(root, segs) {
+		if (segs.length >= 2) return pageRegisterYear(root, segs[0], segs[1]);
+		pageHeader(root, 'Mottagarregistret', 'Mottagarnas egna sammanställningar av riktade statsbidrag per år, med rapporter och jämförelse mellan åren.');
+		const box = loadingBox();
+		root.appendChild(box);
+		const d = await api('GET', '/api/register');
+		const list = d.registers || [];
+		if (S.me.role === 'handlaggare' || S.me.role === 'mottagare') root.insertBefore(registerUpload(), box);
+		box.replaceWith(
+			table(
+				[
+					{ label: 'Organisation', cls: 'name', render: (r) => r.org_name },
+					{ label: 'Kod', render: (r) => r.org },
+					{ label: 'År', render: (r) => h('a', { href: href('register', r.org, String(r.year)) }, String(r.year)) },
+					{ label: 'Version', num: true, render: (r) => String(r.version) },
+					{ label: 'Bidrag', num: true, render: (r) => String(r.grants) },
+					{ label: 'Belopp (kr)', num: true, render: (r) => fmtInt(r.amount) },
+					{ label: 'Registrerad', cls: 'nowrap', render: (r) => [fmtTimestamp(r.recorded_at), h('br'), h('span', { class: 'muted' }, r.recorded_by)] },
+					{ label: 'Rapport', cls: 'nowrap', render: (r) => reportLinks(r.org, r.year) },
+					{ label: 'Jämförelse', cls: 'nowrap', render: (r) => h('a', { href: href('register', r.org, String(r.year)), 'aria-label': 'Jämförelsediagram ' + r.year + ', ' + r.org_name }, 'Diagram') },
+				],
+				list,
+				{ caption: 'Registrerade sammanställningar', captionHidden: true, empty: 'Registret är tomt.', rowAttrs: (r) => ({ 'data-org': r.org }) },
+			),
+		);
+	}
+
+	/* Filing a register (bidrag-register/1) as a JSON file. */
+	function registerUpload() {
+		const file = h('input', { type: 'file', name: 'file', accept: '.json,application/json' });
+		const btn = h('button', { type: 'submit', class: 'btn btn-secondary' }, 'Lämna in');
+		const form = h('form', { class: 'card form inline-form register-upload', novalidate: true },
+			field(S.me.role === 'mottagare' ? 'Lämna in er sammanställning (JSON)' : 'Lämna in en sammanställning (JSON)', file, 'En fil i formatet bidrag-register/1; varje år lagras som en ny version.'),
+			h('div', { class: 'actions' }, btn),
+		);
+		const st = formStatus(form);
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			const f = file.files && file.files[0];
+			if (!f) {
+				st.error(new ApiError(400, 'Välj en fil först.', 'file'), 'Inget lämnades in');
+				return;
+			}
+			busy(btn, true, 'Lämnar in…');
+			try {
+				const r = await api('POST', '/api/register', await f.text());
+				S.flash = 'Sammanställningen för ' + r.org + ' lämnades in: ' + (r.stored || []).map((y) => y.year + (y.unchanged ? ' oförändrad (version ' + y.version + ')' : ' version ' + y.version)).join(', ') + '.';
+				route();
+			} catch (e) {
+				st.error(e, 'Inget lämnades in');
+				busy(btn, false);
+			}
+		});
+		return form;
+	}
+
+	async function pageRegisterYear(root, org, year) {
+		const head = pageHeader(root, 'Statsbidrag ' + year + ' – ' + org);
+		root.insertBefore(h('p', { class: 'eyebrow' }, h('a', { href: '#/register' }, 'Mottagarregistret'), ' / ', org, ' / ', year), root.querySelector('.page-head'));
+		const d = await api('GET', '/api/register');
+		const r = (d.registers || []).find((x) => x.org === org && String(x.year) === String(year));
+		if (r) {
+			head.textContent = 'Statsbidrag ' + year + ' – ' + r.org_name;
+			document.title = head.textContent + ' – bidrag';
+			root.appendChild(
+				h('dl', { class: 'facts' },
+					h('div', null, h('dt', null, 'Bidrag'), h('dd', null, String(r.grants))),
+					h('div', null, h('dt', null, 'Belopp'), h('dd', null, fmtKr(r.amount))),
+					h('div', null, h('dt', null, 'Version'), h('dd', null, String(r.version))),
+					h('div', null, h('dt', null, 'Registrerad'), h('dd', null, fmtTimestamp(r.recorded_at) + ' av ' + r.recorded_by)),
+				),
+			);
+		}
+		root.appendChild(h('p', { class: 'downloads' }, 'Sammanställningen: ', reportLinks(org, year)));
+		root.appendChild(h('h2', null, 'Jämförelse med föregående år'));
+		const src = '/api/register/chart' + q({ org, year, format: 'svg' });
+		const img = h('img', { src, class: 'register-chart', alt: 'Diagram: statsbidrag ' + year + ' jämfört med föregående år' + (r ? ' för ' + r.org_name : '') + ', per område i miljoner kronor.' });
+		const fig = h('figure', { class: 'chart-figure image' }, img, h('figcaption', null, h('a', { href: src, download: '' }, 'Diagrammet som SVG'), ' · ', h('a', { href: '/api/register/chart' + q({ org, year, format: 'png' }), download: '' }, 'PNG')));
+		img.addEventListener('error', () => fig.replaceWith(h('p', { class: 'alert alert-error', role: 'alert' }, 'Diagrammet kunde inte hämtas.')));
+		root.appendChild(fig);
+		await new Promise((resolve) => {
+			if (img.complete) resolve();
+			img.addEventListener('load', resolve);
+			img.addEventListener('error', resolve);
+		});
+	}
+
+	/* ---------- Granskningslogg ---------- */
+
+	async function pageAudit(root) {
+		pageHeader(root, 'Granskningslogg', 'Varje ändring med vem, vad, före och efter. Posterna är kedjade med SHA-256; verifieringen räknar om kedjan.');
+		const btn = h('button', { type: 'button', class: 'btn btn-primary', id: 'verify' }, 'Verifiera');
+		const result = h('div', { class: 'verify-result', 'aria-live': 'polite' });
+		root.appendChild(h('div', { class: 'card toolbar' }, h('div', null, h('p', { class: 'nomargin' }, 'Kontrollera att ingen post har ändrats, tagits bort eller flyttats.')), h('div', { class: 'actions' }, btn)));
+		root.appendChild(result);
+		btn.addEventListener('click', async () => {
+			busy(btn, true, 'Verifierar…');
+			clear(result);
+			try {
+				const v = await api('POST', '/api/audit/verify', {});
+				if (v.ok)
+					result.appendChild(h('div', { class: 'alert alert-ok', role: 'status', 'data-verify': 'ok' }, h('strong', null, 'Loggen är obruten. '), v.entries + ' poster kontrollerade, inga problem. Kedjans huvud: ', h('code', { class: 'hash' }, v.head)));
+				else
+					result.appendChild(
+						h('div', { class: 'alert alert-error', role: 'alert', 'data-verify': 'problems' },
+							h('strong', null, 'Loggen har ' + v.problems.length + (v.problems.length === 1 ? ' problem' : ' problem') + ' (' + v.entries + ' poster kontrollerade):'),
+							h('ul', null, v.problems.map((p) => h('li', null, 'Post ' + p.seq + ': ' + p.message))),
+						),
+					);
+			} catch (e) {
+				result.appendChild(errorBox(e, 'Verifieringen kunde inte göras'));
+			} finally {
+				busy(btn, false);
+			}
+		});
+		const filter = h('input', { type: 'search', name: 'filter', placeholder: 'vem, åtgärd eller objekt' });
+		root.appendChild(h('div', { class: 'filter' }, field('Filtrera', filter)));
+		const box = loadingBox();
+		root.appendChild(box);
+		const d = await api('GET', '/api/audit');
+		const all = (d.entries || []).slice().reverse();
+		const holder = h('div');
+		box.replaceWith(holder);
+		let limit = 100;
+		function show() {
+			const f = filter.value.trim().toLowerCase();
+			const list = f ? all.filter((e) => [e.actor, e.action, e.object].some((x) => String(x || '').toLowerCase().includes(f))) : all;
+			clear(holder);
+			holder.appendChild(
+				table(
+					[
+						{ label: 'Nr', num: true, render: (e) => String(e.seq) },
+						{ label: 'Tid', cls: 'nowrap', render: (e) => fmtTimestamp(e.at) },
+						{ label: 'Vem', render: (e) => e.actor },
+						{ label: 'Åtgärd', render: (e) => h('code', null, e.action) },
+						{ label: 'Objekt', cls: 'name', render: (e) => e.object },
+						{ label: 'Ändring', cls: 'change', render: (e) => changeDetails(e) },
+						{ label: 'SHA-256', render: (e) => h('code', { class: 'hash', title: e.sha256 }, e.sha256.slice(0, 12) + '…') },
+					],
+					list.slice(0, limit),
+					{ caption: list.length + ' poster' + (f ? ' som matchar' : '') + ', senaste först', empty: 'Inga poster.' },
+				),
+			);
+			if (list.length > limit)
+				holder.appendChild(h('p', null, h('button', { type: 'button', class: 'btn btn-secondary', on: { click: () => { limit += 200; show(); } } }, 'Visa fler (' + (list.length - limit) + ' kvar)')));
+		}
+		filter.addEventListener('input', () => {
+			limit = 100;
+			show();
+		});
+		show();
+	}
+
+	function changeDetails(e) {
+		if (!e.before && !e.after) return '';
+		const pretty = (s) => {
+			try {
+				return JSON.stringify(JSON.parse(s), null, 2);
+			} catch (x) {
+				return s;
+			}
+		};
+		return h('details', null, h('summary', null, e.before && e.after ? 'Före och efter' : e.after ? 'Efter' : 'Före'),
+			e.before ? [h('p', { class: 'label' }, 'Före'), h('pre', null, pretty(e.before))] : null,
+			e.after ? [h('p', { class: 'label' }, 'Efter'), h('pre', null, pretty(e.after))] : null,
+		);
+	}
+
+	/* ---------- Användare ---------- */
+
+	async function pageUsers(root) {
+		pageHeader(root, 'Användare', 'Användare av webbapplikationen och deras roller.');
+		const holder = h('div');
+		root.appendChild(holder);
+		async function load() {
+			clear(holder).appendChild(loadingBox());
+			const d = await api('GET', '/api/users');
+			clear(holder).appendChild(
+				table(
+					[
+						{ label: 'Användarnamn', render: (u) => u.name },
+						{ label: 'Roll', render: (u) => ROLE_NAMES[u.role] || u.role },
+						{ label: 'Organisation', render: (u) => u.org || '' },
+						{ label: 'Skapad', cls: 'nowrap', render: (u) => fmtTimestamp(u.created_at) },
+						{ label: 'Ändrad', cls: 'nowrap', render: (u) => fmtTimestamp(u.changed_at) },
+					],
+					d.users || [],
+					{ caption: 'Användare', captionHidden: true, empty: 'Inga användare.' },
+				),
+			);
+		}
+		const name = h('input', { type: 'text', name: 'name', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', required: true, pattern: '[a-z0-9._-]{1,64}' });
+		const role = h('select', { name: 'role' }, Object.entries(ROLE_NAMES).map(([v, l]) => h('option', { value: v }, l)));
+		const org = h('input', { type: 'text', name: 'org', autocomplete: 'off' });
+		const orgField = field('Organisation', org, 'Mottagarens organisationskod eller namn, t.ex. 23.');
+		const pw = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true, minlength: '12' });
+		const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Lägg till användare');
+		const form = h('form', { class: 'card form', novalidate: true },
+			h('h2', null, 'Ny användare'),
+			h('div', { class: 'row' }, field('Användarnamn', name, 'Små bokstäver a–z, siffror, punkt, bindestreck och understreck.'), field('Roll', role)),
+			h('div', { class: 'row' }, orgField, field('Lösenord', pw, 'Minst 12 tecken.')),
+			h('div', { class: 'actions' }, btn),
+		);
+		const st = formStatus(form);
+		const sync = () => {
+			orgField.hidden = role.value !== 'mottagare';
+		};
+		role.addEventListener('change', sync);
+		sync();
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			const body = { name: name.value.trim(), role: role.value, password: pw.value };
+			if (role.value === 'mottagare') body.org = org.value.trim();
+			busy(btn, true, 'Lägger till…');
+			try {
+				const r = await api('POST', '/api/users', body);
+				st.ok(h('strong', null, 'Användaren ' + r.name + ' lades till'), ' (' + (ROLE_NAMES[r.role] || r.role) + (r.org ? ', organisation ' + r.org : '') + ').');
+				name.value = '';
+				pw.value = '';
+				org.value = '';
+				await load();
+			} catch (e) {
+				st.error(e, 'Användaren lades inte till');
+			} finally {
+				busy(btn, false);
+			}
+		});
+		root.appendChild(form);
+		await load();
+	}
+
+	/* ---------- Start ---------- */
+
+	function inPageLinks(ev) {
+		const a = ev.target.closest && ev.target.closest('a');
+		if (!a) return;
+		const hrefAttr = a.getAttribute('href') || '';
+		// Links to an element on the page (#sec-...) and the skip link move focus
+		// there instead of changing the route.
+		if (hrefAttr.startsWith('#') && !hrefAttr.startsWith('#/')) {
+			const target = document.getElementById(hrefAttr.slice(1));
+			if (target) {
+				ev.preventDefault();
+				if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+				target.focus();
+				target.scrollIntoView({ block: 'start' });
+			}
+		}
+	}
+
+	async function boot() {
+		document.addEventListener('click', inPageLinks);
+		window.addEventListener('hashchange', () => route());
+		try {
+			S.me = await api('GET', '/api/me');
+		} catch (e) {
+			S.me = null;
+			if (e.status !== 401) S.loginMessage = 'Servern kunde inte nås: ' + errorText(e);
+		}
+		await route();
+	}
+
+	if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+	else boot();
+})();

@@ -1,0 +1,517 @@
+// flows.mjs: the browser UI as each role uses it, in Debian's chromium driven
+// by playwright-core.  Run by tests/cli/browser.sh, which builds the register,
+// starts 'bidrag serve' and passes:
+//   BASE_URL     the server, e.g. http://127.0.0.1:41234/
+//   BIDRAG, BIDRAG_DB, BIDRAG_SRC   the binary, its database, the repository
+//   PASSWORD     every user's password
+//   SCREENSHOTS  where a screenshot of every page visited goes
+//   NODE_CACHE   the folder whose node_modules holds playwright-core
+//   CHROMIUM     the browser (default /usr/bin/chromium)
+// Prints "ok - ..." / "not ok - ..." lines (numbered by the caller) and "#"
+// comments.  Exit status 0 if every check passed, 1 if one failed, 2 if the
+// run itself broke.
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const env = (k, d) => process.env[k] || d;
+const BASE = env('BASE_URL').replace(/\/?$/, '/');
+const PW = env('PASSWORD');
+const SRC = env('BIDRAG_SRC');
+const SHOTS = env('SCREENSHOTS', path.join(process.cwd(), 'screenshots'));
+const require = createRequire(path.join(env('NODE_CACHE', process.cwd()), 'package.json'));
+const { chromium } = require('playwright-core');
+
+const DECISION_FILE = path.join(SRC, 'examples/decisions/S2020-09797.json');
+const DNR = 'S2020/09797';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+let failures = 0;
+function report(pass, name, diag = []) {
+	console.log((pass ? 'ok - ' : 'not ok - ') + name);
+	if (!pass) {
+		failures++;
+		for (const d of diag) for (const l of String(d).split('\n')) console.log('# ' + l);
+	}
+}
+// check NAME FN: one TAP line; FN throws (or returns false) on failure.
+async function check(name, fn) {
+	try {
+		const r = await fn();
+		report(r !== false, name, r === false ? ['the check returned false'] : []);
+	} catch (e) {
+		report(false, name, [String(e && e.message ? e.message : e).split('\n').slice(0, 8).join('\n')]);
+	}
+}
+function assert(cond, msg) {
+	if (!cond) throw new Error(msg);
+}
+const norm = (s) => String(s || '').replace(/\s+/g, ' ').trim();
+// cells: a table row's text as a person reads it, cell by cell with a space
+// between (textContent runs adjacent cells together).
+const cells = async (row) => norm((await row.locator('th, td').allTextContents()).map(norm).join(' '));
+
+// Everything the pages do that a check looks at afterwards.
+const seen = { csp: [], pageErrors: [], posts: [], overflow: [], shots: [] };
+
+function watch(page, who) {
+	page.on('console', (m) => {
+		if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) seen.csp.push(who + ': ' + m.text());
+	});
+	page.on('pageerror', (e) => seen.pageErrors.push(who + ': ' + e.message));
+	page.on('request', (r) => {
+		if (r.method() === 'POST' && r.url().includes('/api/')) seen.posts.push({ who, url: r.url(), headers: r.headers(), body: r.postData() });
+	});
+}
+
+let shotNo = 0;
+// shot PAGE NAME: a full-page screenshot, and a check that the page does not
+// scroll sideways at 1366x768 (wide tables scroll inside their own box).
+async function shot(page, name) {
+	shotNo++;
+	const file = path.join(SHOTS, String(shotNo).padStart(2, '0') + '-' + name + '.png');
+	await page.screenshot({ path: file, fullPage: true });
+	seen.shots.push(file);
+	const o = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth, hash: location.hash }));
+	if (o.sw > o.cw + 1) seen.overflow.push(name + ' (' + o.hash + '): ' + o.sw + ' px wide in ' + o.cw);
+}
+
+// ready PAGE HASH: wait until the page for HASH is rendered (or any page
+// whose hash starts with HASH when prefix is true).
+async function ready(page, hash, prefix = false) {
+	await page.waitForFunction(
+		([h, p]) => {
+			const r = document.querySelector('#main > .page.ready');
+			return r && (p ? r.dataset.hash.startsWith(h) : r.dataset.hash === h);
+		},
+		[hash, prefix],
+		{ timeout: 15000 },
+	);
+}
+
+async function go(page, hash) {
+	await page.evaluate((h) => {
+		location.hash = h;
+	}, hash);
+	await ready(page, hash);
+}
+
+async function navTexts(page) {
+	return (await page.locator('#nav a').allTextContents()).map(norm);
+}
+
+async function login(browser, name, opts = {}) {
+	const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'sv-SE', acceptDownloads: true });
+	const page = await ctx.newPage();
+	watch(page, name);
+	await page.goto(BASE);
+	await page.waitForSelector('.login-page');
+	if (opts.shotLogin) await shot(page, 'inloggning');
+	await page.getByLabel('Användarnamn').fill(name);
+	await page.getByLabel('Lösenord').fill(opts.password || PW);
+	await page.getByRole('button', { name: 'Logga in' }).click();
+	if (opts.password) return page;
+	await ready(page, '#/start');
+	return page;
+}
+
+function bidrag(...args) {
+	return execFileSync(env('BIDRAG'), args, { env: { ...process.env, BIDRAG_DB: env('BIDRAG_DB') }, encoding: 'utf8' });
+}
+
+async function main() {
+	fs.mkdirSync(SHOTS, { recursive: true });
+	const browser = await chromium.launch({
+		executablePath: env('CHROMIUM', '/usr/bin/chromium'),
+		headless: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+	});
+	console.log('# chromium ' + browser.version() + ', playwright-core ' + require('playwright-core/package.json').version + ', node ' + process.version);
+	try {
+		await flows(browser);
+	} finally {
+		await browser.close();
+	}
+}
+
+async function flows(browser) {
+	/* ---------- Handläggare ---------- */
+	let anna;
+	await check('the login page refuses a wrong password and says so next to the form', async () => {
+		anna = await login(browser, 'anna', { shotLogin: true, password: 'not the password' });
+		const alert = anna.locator('.login-form [role=alert]');
+		await alert.waitFor();
+		assert(/wrong user name or password/.test(await alert.textContent()), 'no error shown: ' + (await alert.textContent()));
+		await shot(anna, 'inloggning-fel');
+	});
+	await check('a handläggare logs in and lands on the start page', async () => {
+		await anna.getByLabel('Lösenord').fill(PW);
+		await anna.getByRole('button', { name: 'Logga in' }).click();
+		await ready(anna, '#/start');
+		assert((await anna.locator('h1').textContent()) === 'Startsida', 'no start page');
+		assert(norm(await anna.locator('#session').textContent()).includes('anna'), 'the user is not shown');
+	});
+	await check('the start page shows deadlines and the payments awaiting attestation', async () => {
+		const dl = anna.locator('section[aria-labelledby=dl-h]');
+		assert(/Tidsfrister/.test(await dl.textContent()), 'no deadlines section');
+		assert((await dl.locator('.alert-error').count()) === 0, 'deadlines failed: ' + (await dl.textContent()));
+		assert((await dl.locator('.loading').count()) === 0, 'deadlines still loading');
+		const att = norm(await anna.locator('section[aria-labelledby=att-h]').textContent());
+		assert(/Inga betalningar väntar på attest/.test(att), 'attestation section: ' + att);
+		await shot(anna, 'handlaggare-startsida');
+	});
+	await check('the handläggare sees the pages of the role only', async () => {
+		const nav = await navTexts(anna);
+		for (const t of ['Startsida', 'Beslut', 'Registrera beslut', 'Fördelning', 'Registrera utbetalning', 'Attestkö', 'Utbetalningsfiler', 'Mottagare', 'Mottagarregistret'])
+			assert(nav.includes(t), 'missing ' + t + ' in ' + nav.join(', '));
+		for (const t of ['Granskningslogg', 'Användare']) assert(!nav.includes(t), t + ' shown to a handläggare');
+	});
+	await check('the first Tab reaches the skip link, which moves focus to the content', async () => {
+		await anna.reload();
+		await ready(anna, '#/start');
+		await anna.keyboard.press('Tab');
+		const f = await anna.evaluate(() => ({ id: document.activeElement.id, text: document.activeElement.textContent }));
+		assert(f.id === 'skip-link', 'focused: ' + JSON.stringify(f));
+		const box = await anna.locator('#skip-link').boundingBox();
+		assert(box && box.x >= 0 && box.y >= 0, 'the focused skip link is not visible');
+		await anna.keyboard.press('Enter');
+		assert((await anna.evaluate(() => document.activeElement.id)) === 'main', 'focus did not move to main');
+		assert((await anna.evaluate(() => location.hash)) === '#/start', 'the skip link changed the route');
+	});
+	await check('the decision is registered by uploading its file', async () => {
+		await anna.locator('#nav a', { hasText: 'Registrera beslut' }).click();
+		await ready(anna, '#/registrera-beslut');
+		await shot(anna, 'registrera-beslut');
+		await anna.getByLabel('Beslutsfil').setInputFiles(DECISION_FILE);
+		await anna.locator('.file-preview dd', { hasText: DNR }).waitFor();
+		await anna.getByRole('button', { name: 'Registrera beslutet' }).click();
+		const ok = anna.locator('.alert-ok');
+		await ok.waitFor();
+		assert(/Beslutet registrerades/.test(await ok.textContent()), await ok.textContent());
+		await shot(anna, 'registrera-beslut-klart');
+	});
+	const decisionHash = '#/beslut/' + encodeURIComponent(DNR);
+	await check('the decision page shows bilaga 1 in the layout of the seed (Region Stockholm 49 472 318)', async () => {
+		await anna.getByRole('link', { name: 'Visa beslut ' + DNR }).click();
+		await ready(anna, decisionHash);
+		const annex = anna.locator('.annex[data-annex="bilaga-1"]');
+		await annex.waitFor();
+		const heads = (await annex.locator('thead th').allTextContents()).map(norm);
+		assert(heads.join('|') === 'Region|Befolkning|Andel av rikets befolkning|Fördelade medel', 'headings: ' + heads.join('|'));
+		const row = await cells(annex.locator('tbody tr', { hasText: 'Region Stockholm' }));
+		assert(row === 'Region Stockholm 2 374 550 0,2301038047 49 472 318', 'row: ' + row);
+		const foot = await cells(annex.locator('tfoot tr'));
+		assert(foot === 'Summa 10 319 473 1 215 000 000', 'total row: ' + foot);
+		assert((await annex.locator('tbody tr').count()) === 21, '21 regions');
+		assert(/Fördelning av 215 miljoner kronor efter invånare per region/.test(await annex.textContent()), 'no caption');
+		const b2 = await cells(anna.locator('.annex[data-annex="bilaga-2"] tbody tr').first());
+		assert(b2 === 'Norra samverkansregionen 10 000 000', 'bilaga 2: ' + b2);
+	});
+	await check('the decision page draws the allocation as a bar chart (inline SVG)', async () => {
+		const chart = anna.locator('#sec-chart svg.chart').first();
+		assert((await chart.getAttribute('role')) === 'img', 'the chart has no role img');
+		assert((await chart.locator('rect.bar').count()) === 21, 'expected 21 bars');
+		const widths = await chart.locator('rect.bar').evaluateAll((rs) => rs.map((r) => parseFloat(r.getAttribute('width'))));
+		assert(widths[0] === Math.max(...widths), 'Region Stockholm has the longest bar');
+		const first = chart.locator('g.bar-row').first();
+		assert(norm(await first.locator('text.label').textContent()) === 'Region Stockholm', 'first label');
+		assert(norm(await first.locator('text.value').textContent()) === '49 472 318', 'first value');
+		assert((await anna.locator('#sec-chart svg.chart').count()) === 2, 'a chart per part with several recipients');
+		await shot(anna, 'beslutssida');
+	});
+	let refusedId = null;
+	await check('a payment outside the window is refused, with the server\'s message next to the form', async () => {
+		const link = anna.getByRole('link', { name: 'Registrera utbetalning till Region Stockholm' });
+		await link.click();
+		await ready(anna, '#/handelse', true);
+		await anna.waitForFunction(() => document.querySelector('select[name=recipient]') && document.querySelector('select[name=recipient]').value === '01');
+		assert((await anna.locator('select[name=dnr]').inputValue()) === DNR, 'dnr not filled in');
+		assert((await anna.locator('select[name=part]').inputValue()) === 'regioner', 'part not filled in');
+		await anna.getByLabel('Belopp (kr)').fill('49 472 318');
+		await anna.getByLabel('Utbetalningsdag').fill('2022-02-15');
+		await anna.getByRole('button', { name: 'Registrera utbetalning' }).click();
+		const err = anna.locator('form .alert-error');
+		await err.waitFor();
+		assert(/outside the payment window 15 februari 2021 to 15 mars 2021/.test(await err.textContent()), await err.textContent());
+		refusedId = JSON.parse(seen.posts.filter((p) => p.url.endsWith('/api/events')).pop().body)[0].id;
+		assert(UUID.test(refusedId), 'the event id is not a random UUID: ' + refusedId);
+		await shot(anna, 'registrera-utbetalning-avvisad');
+	});
+	await check('a retry after a lost answer sends the same id, and the payment is recorded once', async () => {
+		// The answer to the first try is lost on the way back: the server has
+		// recorded the payment, the browser sees a network error.
+		await anna.route('**/api/events', async (route) => {
+			await route.fetch();
+			await route.abort('connectionreset');
+		});
+		await anna.getByLabel('Utbetalningsdag').fill('2021-02-15');
+		await anna.getByRole('button', { name: 'Registrera utbetalning' }).click();
+		const info = anna.locator('form .alert-info');
+		await info.waitFor();
+		assert(/Oklart om händelsen registrerades/.test(await info.textContent()), await info.textContent());
+		await anna.unroute('**/api/events');
+		await anna.getByRole('button', { name: 'Registrera utbetalning' }).click();
+		const ok = anna.locator('form .alert-ok');
+		await ok.waitFor();
+		assert(/Redan registrerad/.test(await ok.textContent()), await ok.textContent());
+		const sent = seen.posts.filter((p) => p.url.endsWith('/api/events')).slice(-2).map((p) => JSON.parse(p.body)[0]);
+		assert(sent[0].id === sent[1].id, 'the retry has another id');
+		assert(sent[0].id !== refusedId, 'the corrected event kept the refused id');
+		assert(sent[0].kind === 'payment' && sent[0].recipient === '01' && sent[0].amount === '49 472 318' && sent[0].date === '2021-02-15', JSON.stringify(sent[0]));
+		const n = await anna.evaluate(async () => (await (await fetch('/api/payments?state=registered')).json()).payments.filter((p) => p.recipient === '01').length);
+		assert(n === 1, n + ' payments to Region Stockholm');
+		await shot(anna, 'registrera-utbetalning-igen');
+	});
+	await check('a payment is registered through the form', async () => {
+		await anna.getByLabel('Mottagare', { exact: true }).selectOption('03');
+		await anna.getByRole('button', { name: /^Fyll i / }).click();
+		assert((await anna.getByLabel('Belopp (kr)').inputValue()) === '7 980 491', 'the remaining amount: ' + (await anna.getByLabel('Belopp (kr)').inputValue()));
+		await anna.getByLabel('Utbetalningsdag').fill('2021-02-15');
+		await anna.getByRole('button', { name: 'Registrera utbetalning' }).click();
+		const ok = anna.locator('form .alert-ok');
+		await anna.waitForFunction(() => /Utbetalningen registrerades/.test((document.querySelector('form .alert-ok') || {}).textContent || ''));
+		assert(/Region Uppsala/.test(await ok.textContent()), await ok.textContent());
+		await shot(anna, 'registrera-utbetalning');
+	});
+	await check('the decision page shows the payment status per recipient', async () => {
+		await go(anna, decisionHash);
+		const row = await cells(anna.locator('#sec-status tr', { hasText: 'Region Stockholm' }).first());
+		assert(row.startsWith('Region Stockholm 49 472 318,00 0,00 49 472 318,00 0,00'), 'status row: ' + row);
+		await shot(anna, 'beslutssida-status');
+	});
+	await check('the decision list', async () => {
+		await go(anna, '#/beslut');
+		const row = norm(await anna.locator('tbody tr', { hasText: DNR }).textContent());
+		assert(row.includes('290 000 000'), row);
+		await shot(anna, 'beslut');
+	});
+	await check('the allocation preview recomputes bilaga 1 (Region Stockholm 49 472 318)', async () => {
+		await go(anna, '#/fordelning');
+		await anna.waitForFunction(() => !document.querySelector('#main .loading'));
+		await anna.getByRole('button', { name: 'Visa fördelning' }).click();
+		const cell = anna.locator('#main .section tbody tr', { hasText: 'Region Stockholm' });
+		await cell.waitFor();
+		assert(norm(await cell.textContent()).endsWith('49 472 318'), norm(await cell.textContent()));
+		assert(norm(await anna.locator('#main .section tfoot').textContent()).endsWith('215 000 000'), 'the sum');
+		await shot(anna, 'fordelning');
+	});
+	await check('the staff see every organisation in the recipient register', async () => {
+		await go(anna, '#/register');
+		const orgs = await anna.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.org));
+		assert(orgs.includes('01') && orgs.includes('23'), 'orgs: ' + orgs.join(','));
+		await shot(anna, 'mottagarregistret-handlaggare');
+	});
+	await check('the handläggare sees the attestation queue but cannot attest', async () => {
+		await go(anna, '#/attest');
+		assert((await anna.locator('tbody tr[data-payment]').count()) === 2, 'two payments');
+		assert((await anna.locator('.attest-btn').count()) === 0, 'attest buttons shown to a handläggare');
+		await shot(anna, 'attestko-handlaggare');
+	});
+	await check('the recipients overview', async () => {
+		await go(anna, '#/mottagare');
+		assert((await anna.locator('tbody tr').count()) >= 27, 'recipients listed: ' + (await anna.locator('tbody tr').count()));
+		await shot(anna, 'mottagare-oversikt');
+	});
+
+	// The attestant registered a payment too: from the command line, as the
+	// finance office may, so the four-eyes rule applies to bertil.
+	let ownId = null;
+	await check('the attestant registers a payment from the command line', async () => {
+		const out = bidrag('pay', 'add', DNR, '--part', 'regioner', '--recipient', '23', '--amount', '2 722 993', '--date', '2021-02-16', '--by', 'bertil');
+		ownId = out.trim().replace(/^recorded /, '');
+		assert(ownId && !/\s/.test(ownId), 'output: ' + out);
+	});
+
+	/* ---------- Attestant ---------- */
+	const bertil = await login(browser, 'bertil');
+	await check('the attestant sees the payments awaiting attestation on the start page', async () => {
+		const att = norm(await bertil.locator('section[aria-labelledby=att-h]').textContent());
+		assert(/3 betalningar/.test(att), att);
+		assert(/1 av dem registrerade du själv/.test(att), att);
+		const nav = await navTexts(bertil);
+		assert(nav.includes('Attestkö') && !nav.includes('Registrera beslut') && !nav.includes('Registrera utbetalning'), nav.join(', '));
+		await shot(bertil, 'attestant-startsida');
+	});
+	await check('the queue offers no attest button for a payment the attestant registered', async () => {
+		await bertil.locator('#nav a', { hasText: 'Attestkö' }).click();
+		await ready(bertil, '#/attest');
+		assert((await bertil.locator('tbody tr[data-payment]').count()) === 3, 'three payments');
+		const own = bertil.locator(`tr[data-payment="${ownId}"]`);
+		assert((await own.locator('.attest-btn').count()) === 0, 'an attest button for his own payment');
+		assert((await own.locator('input[type=checkbox]').count()) === 0, 'a checkbox for his own payment');
+		assert(/Registrerad av dig/.test(await own.textContent()), 'no note');
+		assert((await bertil.locator('.attest-btn').count()) === 2, 'buttons for the other two');
+		await shot(bertil, 'attestko');
+	});
+	await check('the attestant attests the handläggare\'s payment', async () => {
+		await bertil.getByLabel('Attestdatum').fill('2021-02-16');
+		await bertil.getByRole('button', { name: /^Attestera 49\s472\s318,00\skr till Region Stockholm/ }).click();
+		await bertil.locator('.form-status .alert-ok').waitFor();
+		assert(/Betalningen attesterades/.test(await bertil.locator('.form-status .alert-ok').textContent()));
+		await bertil.waitForFunction(() => document.querySelectorAll('tbody tr[data-payment]').length === 2);
+		const att = seen.posts.filter((p) => p.who === 'bertil' && p.url.endsWith('/api/events')).map((p) => JSON.parse(p.body)).pop();
+		assert(att.length === 1 && att[0].kind === 'attest' && UUID.test(att[0].id) && att[0].date === '2021-02-16', JSON.stringify(att));
+		await shot(bertil, 'attestko-attesterad');
+	});
+	await check('several payments are attested at once by marking them', async () => {
+		await bertil.getByRole('checkbox', { name: /Region Uppsala/ }).check();
+		await bertil.getByRole('button', { name: 'Attestera markerade (1)' }).click();
+		await bertil.waitForFunction(() => document.querySelectorAll('tbody tr[data-payment]').length === 1);
+	});
+	await check('a forged attempt to attest one\'s own payment is refused by the server (four eyes)', async () => {
+		const r = await bertil.evaluate(async (ref) => {
+			const me = await (await fetch('/api/me')).json();
+			const res = await fetch('/api/events', {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf },
+				body: JSON.stringify([{ id: crypto.randomUUID(), kind: 'attest', ref, date: '2021-02-16' }]),
+			});
+			return { status: res.status, body: await res.json() };
+		}, ownId);
+		assert(r.status === 400, 'status ' + r.status);
+		assert(/four eyes: bertil registered this payment and cannot also attest it/.test(r.body.error), r.body.error);
+	});
+	await check('the attestant sees the attested payments, without the form for payment files', async () => {
+		await go(bertil, '#/utbetalningsfiler');
+		assert((await bertil.locator('form').count()) === 0, 'a batch form for an attestant');
+		assert(norm(await bertil.locator('section', { hasText: 'Attesterade, ej utbetalda' }).locator('tfoot').textContent()).includes('57 452 809,00'), 'the attested sum');
+		await shot(bertil, 'utbetalningsfiler-attestant');
+	});
+
+	/* ---------- Handläggare: the payment file ---------- */
+	await check('the handläggare creates the payment file of the attested payments', async () => {
+		await go(anna, '#/utbetalningsfiler');
+		await anna.getByLabel('Batch').fill('2021-02-17');
+		await anna.getByLabel('Utbetalningsdag').fill('2021-02-17');
+		await anna.getByRole('button', { name: 'Skapa utbetalningsfil' }).click();
+		const ok = anna.locator('form .alert-ok');
+		await ok.waitFor();
+		assert(/Batch 2021-02-17 skapades: 2 betalningar, 57 452 809,00 kr \(pain001\)/.test(norm(await ok.textContent())), norm(await ok.textContent()));
+		const href = await ok.getByRole('link', { name: 'Ladda ner filen' }).getAttribute('href');
+		const xml = await anna.evaluate(async (u) => (await fetch(u)).text(), href);
+		assert(xml.includes('<CstmrCdtTrfInitn>') && xml.includes('<NbOfTxs>2</NbOfTxs>'), 'the pain.001 file: ' + xml.slice(0, 200));
+		await anna.waitForFunction(() => [...document.querySelectorAll('section')].some((s) => /Utförda utbetalningar/.test(s.textContent) && s.querySelectorAll('tbody tr').length === 2));
+		await shot(anna, 'utbetalningsfiler');
+	});
+
+	/* ---------- Revisor ---------- */
+	const rut = await login(browser, 'rut');
+	await check('the revisor verifies the audit log and sees it whole', async () => {
+		const nav = await navTexts(rut);
+		assert(nav.includes('Granskningslogg') && !nav.includes('Användare'), nav.join(', '));
+		await rut.locator('#nav a', { hasText: 'Granskningslogg' }).click();
+		await ready(rut, '#/granskning');
+		assert((await rut.locator('tbody tr', { hasText: 'ledger.record' }).count()) >= 1, 'no ledger entries in the log');
+		await rut.getByRole('button', { name: 'Verifiera' }).click();
+		const ok = rut.locator('[data-verify=ok]');
+		await ok.waitFor();
+		assert(/Loggen är obruten\. \d+ poster kontrollerade, inga problem/.test(norm(await ok.textContent())), norm(await ok.textContent()));
+		await shot(rut, 'granskningslogg');
+	});
+	await check('the revisor sees the attestation queue without attest buttons', async () => {
+		await go(rut, '#/attest');
+		assert((await rut.locator('tbody tr[data-payment]').count()) === 1 && (await rut.locator('.attest-btn').count()) === 0);
+	});
+
+	/* ---------- Mottagare (organisation 23) ---------- */
+	const eva = await login(browser, 'eva');
+	await check('the recipient\'s start page shows its own organisation', async () => {
+		const own = norm(await eva.locator('section[aria-labelledby=own-h]').textContent());
+		assert(own.includes('Region Jämtland Härjedalen') && own.includes('2 722 993,00 kr'), own);
+		const nav = await navTexts(eva);
+		for (const t of ['Attestkö', 'Granskningslogg', 'Användare', 'Registrera beslut', 'Fördelning', 'Utbetalningsfiler']) assert(!nav.includes(t), t + ' shown to a mottagare');
+		await shot(eva, 'mottagare-startsida');
+	});
+	await check('the recipient register shows only Region Jämtland Härjedalen', async () => {
+		await eva.locator('#nav a', { hasText: 'Mottagarregistret' }).click();
+		await ready(eva, '#/register');
+		const orgs = await eva.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.org));
+		assert(orgs.length === 2 && orgs.every((o) => o === '23'), 'orgs: ' + orgs.join(','));
+		const text = await eva.locator('table').textContent();
+		assert(text.includes('Region Jämtland Härjedalen') && !text.includes('Region Stockholm'), 'another organisation shown');
+		await shot(eva, 'mottagarregistret');
+	});
+	await check('the year comparison chart is shown as an image', async () => {
+		await eva.getByRole('link', { name: 'Jämförelsediagram 2020, Region Jämtland Härjedalen' }).click();
+		await ready(eva, '#/register/23/2020');
+		const img = eva.locator('img.register-chart');
+		assert((await img.evaluate((i) => i.complete && i.naturalWidth)) > 0, 'the chart did not load');
+		assert((await img.getAttribute('src')) === '/api/register/chart?org=23&year=2020&format=svg', await img.getAttribute('src'));
+		assert((await eva.locator('a[href="/api/register/report?org=23&year=2020&format=pdf"]').count()) === 1, 'no PDF link');
+		await shot(eva, 'mottagarregistret-jamforelse');
+	});
+	await check('the recipient\'s status page shows only organisation 23', async () => {
+		await eva.locator('#nav a', { hasText: 'Vår status' }).click();
+		await ready(eva, '#/mottagare/23');
+		assert(norm(await eva.locator('h1').textContent()) === 'Region Jämtland Härjedalen', 'heading');
+		const rows = await eva.locator('tbody tr').count();
+		assert(rows === 1, rows + ' rows');
+		const row = await cells(eva.locator('tbody tr'));
+		assert(row.startsWith(DNR + ' Arbetet med personcentrerade och sammanhållna vårdförlopp 2 722 993,00'), row);
+		assert(!(await eva.locator('#main').textContent()).includes('Region Stockholm'), 'another organisation shown');
+		await shot(eva, 'mottagare-status');
+	});
+	await check('another organisation\'s status is refused, with the server\'s message', async () => {
+		await go(eva, '#/mottagare/01');
+		const err = norm(await eva.locator('#main .alert-error').textContent());
+		assert(/sees only its own organisation/.test(err), err);
+		await shot(eva, 'mottagare-annan-org');
+	});
+	await check('the recipient\'s decision page shows its own allocation only', async () => {
+		await go(eva, decisionHash);
+		assert((await eva.locator('.annex').count()) === 0, 'bilagor shown to a mottagare');
+		const text = norm(await eva.locator('#sec-chart').textContent());
+		assert(text.includes('Region Jämtland Härjedalen') && text.includes('2 722 993') && !text.includes('Region Stockholm'), text);
+		await shot(eva, 'mottagare-beslut');
+	});
+
+	/* ---------- Admin ---------- */
+	const root = await login(browser, 'root');
+	await check('the admin adds a user; a short password is refused next to its field', async () => {
+		await root.locator('#nav a', { hasText: 'Användare' }).click();
+		await ready(root, '#/anvandare');
+		assert((await root.locator('tbody tr').count()) === 5, 'five users');
+		await root.getByLabel('Användarnamn').fill('lisa');
+		await root.getByLabel('Roll').selectOption('handlaggare');
+		await root.getByLabel('Lösenord').fill('kort');
+		await root.getByRole('button', { name: 'Lägg till användare' }).click();
+		await root.locator('input[name=password][aria-invalid=true]').waitFor();
+		assert(/password: at least 12 characters/.test(await root.locator('.field-error').textContent()), 'no field error');
+		await shot(root, 'anvandare-fel');
+		await root.getByLabel('Lösenord').fill('ett längre lösenord');
+		await root.getByRole('button', { name: 'Lägg till användare' }).click();
+		await root.locator('form .alert-ok').waitFor();
+		await root.waitForFunction(() => document.querySelectorAll('tbody tr').length === 6);
+		await shot(root, 'anvandare');
+	});
+
+	/* ---------- Logout, and what every page did ---------- */
+	await check('logging out ends the session', async () => {
+		await anna.getByRole('button', { name: 'Logga ut' }).click();
+		await anna.waitForSelector('.login-page');
+		const st = await anna.evaluate(async () => (await fetch('/api/me')).status);
+		assert(st === 401, 'GET /api/me answered ' + st);
+	});
+	await check('every POST sent X-CSRF-Token and Content-Type: application/json', async () => {
+		const bad = seen.posts.filter((p) => !/^application\/json/.test(p.headers['content-type'] || '') || (!p.url.endsWith('/api/login') && !/^[0-9a-f]{64}$/.test(p.headers['x-csrf-token'] || '')));
+		assert(seen.posts.length >= 10, 'only ' + seen.posts.length + ' POSTs seen');
+		assert(!bad.length, bad.map((p) => p.who + ' ' + p.url).join('\n'));
+	});
+	await check('no Content-Security-Policy violation and no script error on any page', async () => {
+		assert(!seen.csp.length && !seen.pageErrors.length, seen.csp.concat(seen.pageErrors).join('\n'));
+	});
+	await check('no page scrolls sideways at 1366x768 (tables scroll in their own box)', async () => {
+		assert(!seen.overflow.length, seen.overflow.join('\n'));
+	});
+	console.log('# ' + seen.shots.length + ' screenshots in ' + SHOTS);
+}
+
+main().then(
+	() => process.exit(failures ? 1 : 0),
+	(e) => {
+		console.log('not ok - the browser flows ran to their end');
+		console.log('# ' + String(e && e.stack ? e.stack : e).split('\n').join('\n# '));
+		process.exit(2);
+	},
+);
