@@ -395,12 +395,15 @@ int web_serve(const struct web_config *cfg)
 	printf("bidrag serves %s on http://%s:%d/ (%d threads); stop with Ctrl-C or SIGTERM\n", cfg->db, cfg->host,
 	       port, cfg->threads);
 	fflush(stdout);
-	if (cfg->ready_file) {
-		FILE *f = fopen(cfg->ready_file, "w");
+	if (cfg->ready_file) { /* written whole, then renamed: a reader never sees half an address */
+		char *tmp = xasprintf("%s.tmp", cfg->ready_file);
+		FILE *f = fopen(tmp, "w");
 		if (f) {
 			fprintf(f, "http://%s:%d/\n", cfg->host, port);
-			fclose(f);
+			if (fclose(f) == 0)
+				rename(tmp, cfg->ready_file);
 		}
+		free(tmp);
 	}
 	int sig = 0;
 	sigwait(&sigs, &sig);
