@@ -2,6 +2,8 @@
  * database named by --db or BIDRAG_DB, and printing warnings. */
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <unistd.h>
 
 
 #include "../core/dataset.h"
@@ -49,7 +51,12 @@ const char *ledger_actor(const char *opt)
 	if (e && *e)
 		return e;
 	e = getenv("USER");
-	return e && *e ? e : "unknown";
+	if (e && *e)
+		return e;
+	/* No USER (cron, a service, a bare container): the account's name, so
+	 * that the audit log still says who. */
+	const struct passwd *pw = getpwuid(geteuid());
+	return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown";
 }
 
 int ledger_record_batch(struct store *s, const struct ledger_input *ev, size_t n, bool quiet)
