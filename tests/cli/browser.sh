@@ -6,7 +6,8 @@
 # person would (upload a decision, see its bilaga and chart, register a
 # payment, attest it, four eyes, verify the audit log, a recipient sees only
 # its own organisation), saving a screenshot of every page it visits to
-# $BIDRAG_SCREENSHOTS (default $WORK/screenshots, removed at the end).
+# $BIDRAG_SCREENSHOTS (default: screenshots/ in the build directory of the
+# binary under test, emptied first, kept afterwards for people to look at).
 # Needs chromium, nodejs and npm (apt-get install chromium nodejs npm).
 . "$(dirname "$0")/lib.sh"
 : "${BIDRAG:?the bidrag binary under test}" "${BIDRAG_SRC:?the repository}"
@@ -16,7 +17,7 @@
 PLAYWRIGHT_CORE_VERSION=1.61.1
 NODE_CACHE=${BIDRAG_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bidrag-test-node}
 CHROMIUM=${BIDRAG_CHROMIUM:-/usr/bin/chromium}
-SHOTS=${BIDRAG_SCREENSHOTS:-$WORK/screenshots}
+SHOTS=${BIDRAG_SCREENSHOTS:-$(cd "$(dirname "$BIDRAG")" && pwd)/screenshots}
 PW="browser-test 2026"
 spid=
 
@@ -108,6 +109,7 @@ esac
 # "# ...") are numbered here.  Playwright puts the browser's profile
 # (--user-data-dir) in a fresh directory under TMPDIR.
 mkdir -p "$SHOTS" "$WORK/tmp"
+rm -f "$SHOTS"/*.png # this run's pages only
 while IFS= read -r line; do
 	case "$line" in
 	"ok - "*) pass "${line#ok - }" ;;
@@ -124,8 +126,14 @@ done < <(
 	echo "flows-exit $?"
 )
 nshots=$(find "$SHOTS" -name '*.png' | wc -l)
-echo "# $nshots screenshots in $SHOTS${BIDRAG_SCREENSHOTS:+ (kept)}"
-[ -z "${BIDRAG_SCREENSHOTS:-}" ] && echo "# (set BIDRAG_SCREENSHOTS=DIR to keep them)"
+echo "# $nshots screenshots in $SHOTS"
+# A screenshot of each page of the UI (issue 6's list), by the names flows.mjs gives them.
+nopage=
+for page in startsida beslut beslutssida registrera-beslut fordelning registrera-utbetalning attestko \
+	utbetalningsfiler mottagare-status mottagarregistret mottagarregistret-jamforelse granskningslogg anvandare; do
+	ls "$SHOTS"/[0-9][0-9]-*"$page".png >/dev/null 2>&1 || nopage="$nopage $page"
+done
+expect_eq "a screenshot of every page was saved" "${nopage:-none missing}" "none missing"
 
 # SIGTERM stops the server cleanly.
 kill -TERM "$spid"
