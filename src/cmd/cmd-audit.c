@@ -72,14 +72,9 @@ int cmd_audit(int argc, char **argv)
 		{"from", required_argument, NULL, 'F'},        {"expect-head", required_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
 	};
-	if (argc < 2) {
-		print_usage(stderr, &cmd_audit_entry);
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_usage(stdout, &cmd_audit_entry);
-		return 0;
-	}
+	int help = verb_help(argc, argv, &cmd_audit_entry);
+	if (help >= 0)
+		return help;
 	const char *verb = argv[1], *db = NULL, *format = NULL, *head = NULL;
 	long long from = 0;
 	optind = 1;

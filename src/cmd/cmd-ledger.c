@@ -175,10 +175,9 @@ static int account_args(int n, char **args, struct ev_opts *o, struct ledger_inp
 int cmd_requisition(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_requisition_entry;
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_usage(argc < 2 ? stderr : stdout, e);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
+	int help = verb_help(argc, argv, e);
+	if (help >= 0)
+		return help;
 	struct ev_opts o = {0};
 	int rc = parse(argc - 1, argv + 1, &o, e);
 	if (rc)
@@ -214,10 +213,9 @@ int cmd_requisition(int argc, char **argv)
 int cmd_repay(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_repay_entry;
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_usage(argc < 2 ? stderr : stdout, e);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
+	int help = verb_help(argc, argv, e);
+	if (help >= 0)
+		return help;
 	struct ev_opts o = {0};
 	int rc = parse(argc - 1, argv + 1, &o, e);
 	if (rc)
@@ -239,10 +237,9 @@ int cmd_repay(int argc, char **argv)
 int cmd_report(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_report_entry;
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_usage(argc < 2 ? stderr : stdout, e);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
+	int help = verb_help(argc, argv, e);
+	if (help >= 0)
+		return help;
 	if (strcmp(argv[1], "receive") != 0)
 		return usage_error(e, "unknown subcommand 'report %s' (expected receive)", argv[1]);
 	struct ev_opts o = {0};
@@ -353,10 +350,9 @@ static int list_events(struct ev_opts *o, int n, char **args)
 int cmd_events(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_events_entry;
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_usage(argc < 2 ? stderr : stdout, e);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
+	int help = verb_help(argc, argv, e);
+	if (help >= 0)
+		return help;
 	struct ev_opts o = {0};
 	int rc = parse(argc - 1, argv + 1, &o, e);
 	if (rc)

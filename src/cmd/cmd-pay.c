@@ -370,10 +370,9 @@ static int do_list(struct pay_opts *o, int n, char **args)
 
 int cmd_pay(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_usage(argc < 2 ? stderr : stdout, &cmd_pay_entry);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
+	int help = verb_help(argc, argv, &cmd_pay_entry);
+	if (help >= 0)
+		return help;
 	struct pay_opts o = {0};
 	int rc = parse(argc - 1, argv + 1, &o);
 	if (rc)

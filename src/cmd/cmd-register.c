@@ -513,10 +513,9 @@ out:
 
 int cmd_register(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_usage(argc < 2 ? stderr : stdout, &cmd_register_entry);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
+	int help = verb_help(argc, argv, &cmd_register_entry);
+	if (help >= 0)
+		return help;
 	const char *verb = argv[1];
 	struct opts o;
 	int rc = parse_opts(argc - 1, argv + 1, &o);

@@ -62,10 +62,9 @@ static void print_problem(void *ctx, const char *msg)
 int cmd_ledger(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_ledger_entry;
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_usage(argc < 2 ? stderr : stdout, e);
-		return argc < 2 ? EXIT_USAGE : 0;
-	}
+	int help = verb_help(argc, argv, e);
+	if (help >= 0)
+		return help;
 	if (strcmp(argv[1], "verify") != 0)
 		return usage_error(e, "unknown subcommand 'ledger %s' (expected verify)", argv[1]);
 	const char *db = NULL;

@@ -96,16 +96,6 @@ static int take_hash(void *ctx, const struct user *u)
 	return 0;
 }
 
-static bool name_ok(const char *s)
-{
-	if (!*s || strlen(s) > 64)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_'))
-			return false;
-	return true;
-}
-
 int cmd_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -113,14 +103,9 @@ int cmd_user(int argc, char **argv)
 		{"org", required_argument, NULL, 'o'}, {"by", required_argument, NULL, 'b'},
 		{"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
 	};
-	if (argc < 2) {
-		print_usage(stderr, &cmd_user_entry);
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_usage(stdout, &cmd_user_entry);
-		return 0;
-	}
+	int help = verb_help(argc, argv, &cmd_user_entry);
+	if (help >= 0)
+		return help;
 	const char *verb = argv[1], *db = NULL, *role = NULL, *org = NULL, *by = NULL;
 	optind = 1;
 	opterr = 0;
@@ -144,7 +129,7 @@ int cmd_user(int argc, char **argv)
 	if (nargs != (list ? 0 : 1))
 		return usage_error(&cmd_user_entry, list ? "user list takes no arguments" : "user %s takes one NAME", verb);
 	const char *name = list ? NULL : args[0];
-	if (name && !name_ok(name))
+	if (name && !user_name_ok(name))
 		return error("user name '%s': expected 1 to 64 of a-z, 0-9, '.', '-' and '_'", name);
 	if (add) {
 		size_t i = 0;

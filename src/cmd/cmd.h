@@ -41,6 +41,10 @@ int io_error(const char *msg);
 /* usage_error: error plus a pointer to the command's help. */
 int usage_error(const struct cmd_entry *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void print_usage(FILE *out, const struct cmd_entry *e);
+/* verb_help: for commands with a verb (bidrag pay add ...): no verb prints
+ * the usage to stderr (EXIT_USAGE), --help or -h to stdout (0); -1 when
+ * there is a verb to go on with. */
+int verb_help(int argc, char **argv, const struct cmd_entry *e);
 
 /* opt_kronor: parse the amount of option `opt`; prints the error itself. */
 int opt_kronor(const char *opt, const char *text, int64_t *out);

@@ -26,6 +26,19 @@ void print_usage(FILE *out, const struct cmd_entry *e)
 	fprintf(out, "usage: bidrag %s\n", e->usage);
 }
 
+int verb_help(int argc, char **argv, const struct cmd_entry *e)
+{
+	if (argc < 2) {
+		print_usage(stderr, e);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		print_usage(stdout, e);
+		return 0;
+	}
+	return -1;
+}
+
 int usage_error(const struct cmd_entry *e, const char *fmt, ...)
 {
 	va_list ap;

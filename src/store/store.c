@@ -108,6 +108,12 @@ static int audit_user(struct store *s, const char *action, const struct user *u,
 			  err);
 }
 
+bool user_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	return n >= 1 && n <= 64 && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
 int store_user_add(struct store *s, const struct user *u, struct bd_error *err)
 {
 	return s->ops->user_add(s, u, err) || audit_user(s, "user.add", u, err) ? -1 : 0;

@@ -313,6 +313,8 @@ struct user {
 };
 typedef int (*user_fn)(void *ctx, const struct user *u);
 int store_user_add(struct store *s, const struct user *u, struct bd_error *err);
+/* user_name_ok: 1 to 64 of a-z, 0-9, '.', '-' and '_' (no look-alikes, no case). */
+bool user_name_ok(const char *name);
 /* store_user_passwd: 1 if there is no such user. */
 int store_user_passwd(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
 /* store_user_get: 1 if there is no such user. */

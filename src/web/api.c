@@ -798,7 +798,7 @@ static int h_users_post(struct web_req *r)
 	const char *org = json_string_value(json_object_get(b, "org"));
 	const char *pw = json_string_value(json_object_get(b, "password"));
 	int rc = 0;
-	if (!name || !*name || strlen(name) > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(name))
+	if (!name || !user_name_ok(name))
 		rc = web_error(r, 400, "name", "name: expected 1 to 64 of a-z, 0-9, '.', '-' and '_'");
 	else if (!role_parse(role))
 		rc = web_error(r, 400, "role", "role: expected handlaggare, attestant, revisor, mottagare or admin");
