@@ -1511,12 +1511,11 @@
 								}),
 				});
 			cols.push(
-				{ label: 'Beslut', cls: 'nowrap', render: (p) => decisionLink(p.dnr) },
-				{ label: 'Del', render: (p) => p.part },
+				{ label: 'Beslut och del', cls: 'nowrap', render: (p) => [decisionLink(p.dnr), h('br'), h('span', { class: 'muted' }, p.part)] },
 				{ label: 'Mottagare', cls: 'name', render: (p) => recipientLink(p.recipient, p.recipient_name || p.recipient) },
 				{ label: 'Betalas till', cls: 'name', render: (p) => [p.payee || '', h('br'), h('span', { class: 'muted nowrap' }, p.bankgiro ? 'Bg ' + p.bankgiro : p.plusgiro ? 'Pg ' + p.plusgiro : 'konto saknas')] },
 				{ label: 'Belopp (kr)', num: true, render: (p) => fmtOreNum(p.amount) },
-				{ label: 'Utbetalningsdag', cls: 'nowrap', render: (p) => p.date },
+				{ label: 'Betaldag', cls: 'nowrap', render: (p) => p.date },
 				{ label: 'Registrerad av', render: (p) => p.registered_by },
 			);
 			if (isAtt)
@@ -1563,12 +1562,11 @@
 		attSec.appendChild(attBox);
 		const payCols = (withExec) =>
 			[
-				{ label: 'Beslut', cls: 'nowrap', render: (p) => decisionLink(p.dnr) },
-				{ label: 'Del', render: (p) => p.part },
+				{ label: 'Beslut och del', cls: 'nowrap', render: (p) => [decisionLink(p.dnr), h('br'), h('span', { class: 'muted' }, p.part)] },
 				{ label: 'Mottagare', cls: 'name', render: (p) => p.recipient_name || p.recipient },
 				{ label: 'Betalas till', cls: 'name', render: (p) => [p.payee || '', ' ', h('span', { class: 'muted nowrap' }, p.bankgiro ? 'Bg ' + p.bankgiro : p.plusgiro ? 'Pg ' + p.plusgiro : '')] },
 				{ label: 'Belopp (kr)', num: true, render: (p) => fmtOreNum(p.amount) },
-				{ label: 'Utbetalningsdag', cls: 'nowrap', render: (p) => p.date },
+				{ label: 'Betaldag', cls: 'nowrap', render: (p) => p.date },
 				{ label: 'Registrerad av', render: (p) => p.registered_by },
 			].concat(withExec ? [{ label: 'Utförd', cls: 'nowrap', render: (p) => p.executed || '' }] : []);
 		const foot = (list, n) => {
