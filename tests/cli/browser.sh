@@ -57,9 +57,14 @@ have=$(node -p "try { require('$NODE_CACHE/node_modules/playwright-core/package.
 if [ "$have" != "$PLAYWRIGHT_CORE_VERSION" ]; then
 	echo "# installing playwright-core@$PLAYWRIGHT_CORE_VERSION into $NODE_CACHE"
 	mkdir -p "$NODE_CACHE"
+	# Trust what the machine trusts: the system's CA store (a site's own CA,
+	# added with update-ca-certificates, included), not only npm's bundled list.
+	cafile=
+	[ -r /etc/ssl/certs/ca-certificates.crt ] && cafile=/etc/ssl/certs/ca-certificates.crt
 	if ! npm install --prefix "$NODE_CACHE" --no-audit --no-fund --save-exact --loglevel=error \
-		"playwright-core@$PLAYWRIGHT_CORE_VERSION" >"$WORK/npm.log" 2>&1; then
-		bail "playwright-core@$PLAYWRIGHT_CORE_VERSION installs with npm" "$(tail -5 "$WORK/npm.log")"
+		${cafile:+--cafile "$cafile"} "playwright-core@$PLAYWRIGHT_CORE_VERSION" >"$WORK/npm.log" 2>&1; then
+		bail "playwright-core@$PLAYWRIGHT_CORE_VERSION installs with npm" "$(tail -5 "$WORK/npm.log")" \
+			"(a certificate error: add the CA that signs this network's TLS to the system store with update-ca-certificates)"
 	fi
 	have=$(node -p "require('$NODE_CACHE/node_modules/playwright-core/package.json').version" 2>/dev/null)
 fi
