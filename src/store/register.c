@@ -285,6 +285,24 @@ const struct key_values *register_key_values(struct store *s, const struct decis
 	return rc ? NULL : kv;
 }
 
+void register_keys_init(struct register_keys *k, struct store *s, const struct decision *d)
+{
+	k->s = s;
+	k->d = d;
+	strpool_init(&k->pool);
+}
+
+void register_keys_release(struct register_keys *k)
+{
+	strpool_release(&k->pool);
+}
+
+const struct key_values *register_keys_lookup(void *ctx, const char *name, struct bd_error *err)
+{
+	struct register_keys *k = ctx;
+	return register_key_values(k->s, k->d, name, &k->pool, err);
+}
+
 static void finding(verify_fn fn, void *ctx, int *problems, const char *part, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 static void finding(verify_fn fn, void *ctx, int *problems, const char *part, bool ok, const char *fmt, ...)

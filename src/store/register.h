@@ -29,6 +29,18 @@ int register_load(struct store *s, const char *dnr, struct decision *d, struct b
 const struct key_values *register_key_values(struct store *s, const struct decision *d, const char *name,
 					     struct strpool *pool, struct bd_error *err);
 
+/* register_keys: a key_lookup_fn context over the register for one
+ * decision (for annex_view_new and decision_book_xlsx): the key versions
+ * its parts used.  Release the pool when done. */
+struct register_keys {
+	struct store *s;
+	const struct decision *d;
+	struct strpool pool;
+};
+void register_keys_init(struct register_keys *k, struct store *s, const struct decision *d);
+void register_keys_release(struct register_keys *k);
+const struct key_values *register_keys_lookup(void *register_keys, const char *name, struct bd_error *err);
+
 /* One finding of register_verify. */
 struct verify_finding {
 	const char *part; /* NULL for the decision as a whole */

@@ -23,6 +23,7 @@
 #include "../core/money.h"
 #include "../core/refdata.h"
 #include "../io/annex.h"
+#include "../io/decisionbook.h"
 #include "../io/decisionfile.h"
 #include "../io/eventfile.h"
 #include "../io/regfile.h"
@@ -190,11 +191,49 @@ static int load_decision(struct web_req *r, struct decision *d)
 	return 0;
 }
 
+/* safe_filename: a name for Content-Disposition: anything but letters,
+ * digits, '.' and '-' becomes '_' (no quotes, no slashes, no control bytes). */
+static void safe_filename(char *name)
+{
+	for (char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.' ||
+		      *c == '-'))
+			*c = '_';
+}
+
+struct book_out {
+	const struct decision *d;
+	struct register_keys keys;
+};
+
+static int write_book(void *ctx, const char *path, struct bd_error *err)
+{
+	struct book_out *b = ctx;
+	return decision_book_xlsx(path, b->d, register_keys_lookup, &b->keys, err);
+}
+
 static int h_decision(struct web_req *r)
 {
+	const char *format = web_arg(r, "format");
+	bool xlsx = format && strcmp(format, "xlsx") == 0;
+	if (format && !xlsx && strcmp(format, "json") != 0)
+		return web_error(r, 400, "format", "format: '%s' (expected json or xlsx)", format);
+	if (xlsx && is_mottagare(r))
+		return web_error(r, 403, "format", "a recipient's user sees its own rows of a decision (format json)");
 	struct decision d;
 	decision_init(&d);
 	if (load_decision(r, &d)) {
+		decision_release(&d);
+		return 0;
+	}
+	if (xlsx) {
+		struct book_out b = {&d, {0}};
+		register_keys_init(&b.keys, r->store, &d);
+		char name[160];
+		snprintf(name, sizeof(name), "beslut-%s.xlsx", d.dnr);
+		safe_filename(name);
+		send_path(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, write_book, &b);
+		register_keys_release(&b.keys);
 		decision_release(&d);
 		return 0;
 	}
@@ -229,18 +268,6 @@ static int h_decision(struct web_req *r)
 		json_decref(file);
 	decision_release(&d);
 	return web_json(r, 200, out);
-}
-
-struct key_ctx {
-	struct store *s;
-	const struct decision *d;
-	struct strpool pool;
-};
-
-static const struct key_values *annex_key(void *vctx, const char *name, struct bd_error *err)
-{
-	struct key_ctx *k = vctx;
-	return register_key_values(k->s, k->d, name, &k->pool, err);
 }
 
 struct annex_out {
@@ -283,9 +310,9 @@ static int h_annex(struct web_req *r)
 		decision_release(&d);
 		return web_error(r, 404, "annex", "decision %s has no annex '%s'", web_arg(r, "dnr"), id);
 	}
-	struct key_ctx kc = {r->store, &d, {0}};
-	strpool_init(&kc.pool);
-	struct annex_view *v = annex_view_new(&d, ax, annex_key, &kc, &err);
+	struct register_keys kc;
+	register_keys_init(&kc, r->store, &d);
+	struct annex_view *v = annex_view_new(&d, ax, register_keys_lookup, &kc, &err);
 	if (!v) {
 		web_error(r, 500, NULL, "%s", err.msg);
 	} else {
@@ -303,7 +330,7 @@ static int h_annex(struct web_req *r)
 				     fmt == FMT_JSON ? NULL : name, write_annex, &a);
 		annex_view_free(v);
 	}
-	strpool_release(&kc.pool);
+	register_keys_release(&kc);
 	decision_release(&d);
 	return 0;
 }
@@ -942,10 +969,7 @@ static int h_batch_file(struct web_req *r)
 		return web_error(r, 404, "batch", "no %s file of batch '%s'", format, batch);
 	char name[80];
 	snprintf(name, sizeof(name), "%s.%s", batch, strcmp(format, "pain001") == 0 ? "xml" : "txt");
-	for (char *c = name; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.' ||
-		      *c == '-'))
-			*c = '_';
+	safe_filename(name);
 	return web_bytes(r, 200, strcmp(format, "pain001") == 0 ? "application/xml" : "text/plain; charset=iso-8859-1",
 			 data, len, name);
 }

@@ -562,7 +562,7 @@ def check_role_matrix(C, routes):
 
 
 def check_decisions(C):
-    anna, eva, olle, stina = C["anna"], C["eva"], C["olle"], C["stina"]
+    anna, eva, olle, stina, rut = C["anna"], C["eva"], C["olle"], C["stina"], C["rut"]
     r = anna.get("/api/decisions")
     expect("GET /api/decisions: the three decisions registered", r, 200,
            ("3 decisions", lambda r: len(r.json["decisions"]) == 3),
@@ -633,6 +633,28 @@ def check_decisions(C):
            ("a worksheet naming Norra samverkansregionen", lambda r: sheet_has(r, "Norra samverkansregionen")))
     r = anna.get("/api/decision/annex", params={"dnr": D0, "annex": "bilaga-9"})
     expect("an unknown annex is 404 (field annex)", r, 404, *is_error(r, field="annex"))
+
+    def sheets(r):
+        z = zipfile.ZipFile(io.BytesIO(r.raw))
+        return re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode("utf-8"))
+
+    def has_formula(r, f):
+        z = zipfile.ZipFile(io.BytesIO(r.raw))
+        return any(f in z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.startswith("xl/worksheets/"))
+    r = rut.get("/api/decision", params={"dnr": D0, "format": "xlsx"})
+    expect("the whole decision as one workbook: the decision, each bilaga, each part", r, 200,
+           ("xlsx type", lambda r: r.ctype == XLSX),
+           ("a file named after the dnr",
+            lambda r: r.header("Content-Disposition") == 'attachment; filename="beslut-S2020_09797.xlsx"'),
+           ("sheets Beslut, Bilaga 1, Bilaga 2, Del regioner, Del samverkansregioner, Del skr",
+            lambda r: sheets(r) == ["Beslut", "Bilaga 1", "Bilaga 2", "Del regioner", "Del samverkansregioner", "Del skr"]),
+           ("Jämtland's 2 722 993 as a number", lambda r: sheet_has(r, "<v>2722993</v>")),
+           ("the parts' sums as formulas", lambda r: has_formula(r, "<f>SUM(")))
+    r = eva.get("/api/decision", params={"dnr": D0, "format": "xlsx"})
+    expect("a mottagare may not have the whole decision as a workbook (403, field format)", r, 403,
+           *is_error(r, field="format"))
+    r = anna.get("/api/decision", params={"dnr": D0, "format": "pdf"})
+    expect("a decision in an unknown format is 400 (field format)", r, 400, *is_error(r, field="format"))
     r = anna.get("/api/decision/annex", params={"dnr": D0, "annex": "bilaga-1", "format": "docx"})
     expect("an unknown annex format is 400 (field format)", r, 400, *is_error(r, field="format"))
     r = anna.get("/api/decision/annex", params={"dnr": D0})

@@ -217,6 +217,13 @@ async function flows(browser) {
 		const b2 = await cells(anna.locator('.annex[data-annex="bilaga-2"] tbody tr').first());
 		assert(b2 === 'Norra samverkansregionen 10 000 000', 'bilaga 2: ' + b2);
 	});
+	await check('the decision page offers the whole decision as an Excel workbook', async () => {
+		const link = anna.getByRole('link', { name: 'Hela beslutet som Excel' });
+		const url = await link.getAttribute('href');
+		assert(url === '/api/decision?dnr=' + encodeURIComponent(DNR) + '&format=xlsx', url);
+		const got = await anna.evaluate(async (u) => { const r = await fetch(u); const b = new Uint8Array(await r.arrayBuffer()); return { status: r.status, type: r.headers.get('content-type'), pk: b[0] === 0x50 && b[1] === 0x4b }; }, url);
+		assert(got.status === 200 && got.pk && /spreadsheetml/.test(got.type), JSON.stringify(got));
+	});
 	await check('the decision page draws the allocation as a bar chart (inline SVG)', async () => {
 		const chart = anna.locator('#sec-chart svg.chart').first();
 		assert((await chart.getAttribute('role')) === 'img', 'the chart has no role img');

@@ -897,6 +897,7 @@
 		const actions = h('p', { class: 'actions' });
 		if (S.me.role === 'handlaggare') actions.appendChild(h('a', { class: 'btn btn-primary', href: href('handelse', { dnr: d.dnr, kind: 'payment' }) }, 'Registrera utbetalning'));
 		if (S.me.role === 'handlaggare' || mott) actions.appendChild(h('a', { class: 'btn btn-secondary', href: href('handelse', { dnr: d.dnr, kind: 'requisition' }) }, mott ? 'Skicka rekvisition' : 'Registrera rekvisition'));
+		if (!mott) actions.appendChild(h('a', { class: 'btn btn-secondary', href: '/api/decision' + q({ dnr: d.dnr, format: 'xlsx' }), download: '' }, 'Hela beslutet som Excel'));
 		if (actions.firstChild) root.appendChild(actions);
 
 		// In-page contents.
