@@ -83,10 +83,14 @@ static int send_written(struct web_req *r, const char *type, const char *filenam
 typedef int (*path_fn)(void *ctx, const char *path, struct bd_error *err);
 static int send_path(struct web_req *r, const char *type, const char *filename, path_fn fn, void *ctx)
 {
-	char tmpl[] = "/tmp/bidrag-web-XXXXXX";
+	const char *dir = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/bidrag-web-XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(tmpl);
-	if (fd < 0)
-		return web_error(r, 500, NULL, "cannot create a temporary file");
+	if (fd < 0) {
+		web_error(r, 500, NULL, "cannot create a temporary file in %s", dir && *dir ? dir : "/tmp");
+		free(tmpl);
+		return 0;
+	}
 	close(fd);
 	struct bd_error err;
 	char *data = NULL;
@@ -95,6 +99,7 @@ static int send_path(struct web_req *r, const char *type, const char *filename, 
 	if (!rc)
 		rc = read_file(tmpl, 256u << 20, &data, &len, &err);
 	unlink(tmpl);
+	free(tmpl);
 	if (rc)
 		return web_error(r, 500, NULL, "%s", err.msg);
 	return web_bytes(r, 200, type, data, len, filename);
