@@ -815,11 +815,6 @@ int decisionfile_read(struct decision *d, const char *path, struct bd_error *err
 
 /* Writing: the canonical form. */
 
-static void set_str(json_t *o, const char *key, const char *s)
-{
-	if (s)
-		json_object_set_new(o, key, json_string(s));
-}
 
 static void set_date(json_t *o, const char *key, const char *s)
 {
@@ -829,12 +824,8 @@ static void set_date(json_t *o, const char *key, const char *s)
 
 static void set_lines(json_t *o, const char *key, char **lines, size_t n)
 {
-	if (!lines)
-		return;
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(lines[i]));
-	json_object_set_new(o, key, a);
+	if (lines)
+		json_object_set_new(o, key, json_string_array(lines, n));
 }
 
 static json_t *payee_json(const struct payee *py)
@@ -842,12 +833,12 @@ static json_t *payee_json(const struct payee *py)
 	if (py->org && !py->name)
 		return json_string(py->org);
 	json_t *o = json_object();
-	set_str(o, "name", py->name);
-	set_str(o, "orgnr", py->orgnr);
-	set_str(o, "bankgiro", py->bankgiro);
-	set_str(o, "plusgiro", py->plusgiro);
-	set_str(o, "bank", py->bank);
-	set_str(o, "reference", py->reference);
+	json_set_str(o, "name", py->name);
+	json_set_str(o, "orgnr", py->orgnr);
+	json_set_str(o, "bankgiro", py->bankgiro);
+	json_set_str(o, "plusgiro", py->plusgiro);
+	json_set_str(o, "bank", py->bank);
+	json_set_str(o, "reference", py->reference);
 	set_lines(o, "address", py->address, py->naddress);
 	return o;
 }
@@ -855,8 +846,8 @@ static json_t *payee_json(const struct payee *py)
 static json_t *part_json(const struct decision *d, const struct part *p)
 {
 	json_t *o = json_object();
-	set_str(o, "id", p->id);
-	set_str(o, "title", p->title);
+	json_set_str(o, "id", p->id);
+	json_set_str(o, "title", p->title);
 	json_object_set_new(o, "amount", json_integer(p->amount));
 	json_t *f = json_array();
 	for (size_t i = 0; i < p->nfunding; i++)
@@ -864,13 +855,13 @@ static json_t *part_json(const struct decision *d, const struct part *p)
 						   "amount", (json_int_t)p->funding[i].amount));
 	json_object_set_new(o, "funding", f);
 	if (p->recipient_set)
-		set_str(o, "recipients", p->recipient_set);
+		json_set_str(o, "recipients", p->recipient_set);
 	else
 		set_lines(o, "recipients", p->recipients, p->nrecipients);
 	json_t *rule = json_object();
-	set_str(rule, "method", rule_method_name(p->rule.method));
+	json_set_str(rule, "method", rule_method_name(p->rule.method));
 	if (p->rule.method == RULE_KEY)
-		set_str(rule, "key", p->rule.keys[0].dataset);
+		json_set_str(rule, "key", p->rule.keys[0].dataset);
 	if (p->rule.method == RULE_MIX) {
 		json_t *ks = json_array();
 		for (size_t k = 0; k < p->rule.nkeys; k++)
@@ -883,7 +874,7 @@ static json_t *part_json(const struct decision *d, const struct part *p)
 			json_object_set_new(rule, "base", json_integer(p->rule.base));
 		if (p->rule.unit != 1)
 			json_object_set_new(rule, "unit", json_integer(p->rule.unit));
-		set_str(rule, "rounding", p->rule.rounding == APPORTION_HALF_UP ? "half-up" : "largest-remainder");
+		json_set_str(rule, "rounding", p->rule.rounding == APPORTION_HALF_UP ? "half-up" : "largest-remainder");
 	}
 	json_object_set_new(o, "rule", rule);
 	if (p->nrows) {
@@ -902,7 +893,7 @@ static json_t *part_json(const struct decision *d, const struct part *p)
 	if (p->payee)
 		json_object_set_new(o, "payee", payee_json(p->payee));
 	json_t *pay = json_object();
-	set_str(pay, "mode", payment_mode_name(p->pay.mode));
+	json_set_str(pay, "mode", payment_mode_name(p->pay.mode));
 	set_date(pay, "from", p->pay.from);
 	set_date(pay, "to", p->pay.to);
 	set_date(pay, "by", p->pay.by);
@@ -912,34 +903,34 @@ static json_t *part_json(const struct decision *d, const struct part *p)
 	json_object_set_new(o, "payment", pay);
 	set_date(o, "repayment_deadline", p->repayment_deadline);
 	set_date(o, "report_deadline", p->report_deadline);
-	set_str(o, "report", p->report);
+	json_set_str(o, "report", p->report);
 	return o;
 }
 
 static json_t *annex_json(const struct annex *x)
 {
 	json_t *o = json_object();
-	set_str(o, "id", x->id);
-	set_str(o, "label", x->label);
+	json_set_str(o, "id", x->id);
+	json_set_str(o, "label", x->label);
 	set_lines(o, "heading", x->heading, x->nheading);
-	set_str(o, "caption", x->caption);
+	json_set_str(o, "caption", x->caption);
 	if (x->has_total)
 		json_object_set_new(o, "total", json_integer(x->total));
-	set_str(o, "total_label", x->total_label);
+	json_set_str(o, "total_label", x->total_label);
 	json_t *cols = json_array();
 	static const char *const types[] = {[ACOL_RECIPIENT] = "recipient", [ACOL_KEY] = "key",
 					    [ACOL_SHARE] = "share", [ACOL_AMOUNT] = "amount", [ACOL_SUM] = "sum"};
 	for (size_t i = 0; i < x->ncols; i++) {
 		const struct annex_col *c = &x->cols[i];
 		json_t *co = json_object();
-		set_str(co, "type", types[c->type]);
-		set_str(co, "heading", c->heading);
-		set_str(co, "key", c->key);
-		set_str(co, "part", c->part);
+		json_set_str(co, "type", types[c->type]);
+		json_set_str(co, "heading", c->heading);
+		json_set_str(co, "key", c->key);
+		json_set_str(co, "part", c->part);
 		if (c->type == ACOL_SHARE) {
 			json_object_set_new(co, "decimals", json_integer(c->decimals));
 			json_object_set_new(co, "total_decimals", json_integer(c->total_decimals));
-			set_str(co, "style", c->percent ? "percent" : "fraction");
+			json_set_str(co, "style", c->percent ? "percent" : "fraction");
 		}
 		json_array_append_new(cols, co);
 	}
@@ -951,46 +942,46 @@ static json_t *annex_json(const struct annex *x)
 json_t *decisionfile_json(const struct decision *d)
 {
 	json_t *o = json_object();
-	set_str(o, "format", "bidrag-decision/1");
-	set_str(o, "dnr", d->dnr);
-	set_str(o, "date", d->date);
-	set_str(o, "department", d->department);
+	json_set_str(o, "format", "bidrag-decision/1");
+	json_set_str(o, "dnr", d->dnr);
+	json_set_str(o, "date", d->date);
+	json_set_str(o, "department", d->department);
 	if (d->addressee) {
 		json_t *a = json_object();
-		set_str(a, "name", d->addressee);
+		json_set_str(a, "name", d->addressee);
 		set_lines(a, "address", d->address, d->naddress);
 		json_object_set_new(o, "addressee", a);
 	}
-	set_str(o, "title", d->title);
+	json_set_str(o, "title", d->title);
 	json_object_set_new(o, "total", json_integer(d->total));
 	if (d->has_agreement) {
 		const struct agreement *ag = &d->agreement;
 		json_t *a = json_object();
-		set_str(a, "dnr", ag->dnr);
-		set_str(a, "date", ag->date);
-		set_str(a, "title", ag->title);
+		json_set_str(a, "dnr", ag->dnr);
+		json_set_str(a, "date", ag->date);
+		json_set_str(a, "title", ag->title);
 		set_lines(a, "parties", ag->parties, ag->nparties);
 		if (ag->has_total)
 			json_object_set_new(a, "total", json_integer(ag->total));
-		set_str(a, "reference", ag->reference);
+		json_set_str(a, "reference", ag->reference);
 		json_object_set_new(o, "agreement", a);
 	}
 	set_lines(o, "signatories", d->signatories, d->nsignatories);
 	set_lines(o, "copies", d->copies, d->ncopies);
-	set_str(o, "text", d->text);
-	set_str(o, "notes", d->notes);
+	json_set_str(o, "text", d->text);
+	json_set_str(o, "notes", d->notes);
 	json_t *aps = json_array();
 	for (size_t i = 0; i < d->napprops; i++) {
 		const struct appropriation *a = &d->approps[i];
 		json_t *ao = json_object();
-		set_str(ao, "id", a->id);
+		json_set_str(ao, "id", a->id);
 		json_object_set_new(ao, "budget_year", json_integer(a->budget_year));
 		json_object_set_new(ao, "utgiftsomrade", json_integer(a->uo));
-		set_str(ao, "utgiftsomrade_name", a->uo_name);
-		set_str(ao, "anslag", a->anslag);
-		set_str(ao, "anslag_name", a->anslag_name);
+		json_set_str(ao, "utgiftsomrade_name", a->uo_name);
+		json_set_str(ao, "anslag", a->anslag);
+		json_set_str(ao, "anslag_name", a->anslag_name);
 		json_object_set_new(ao, "post", json_integer(a->post));
-		set_str(ao, "post_name", a->post_name);
+		json_set_str(ao, "post_name", a->post_name);
 		if (a->has_available)
 			json_object_set_new(ao, "available", json_integer(a->available));
 		json_array_append_new(aps, ao);

@@ -39,3 +39,17 @@ bool json_unknown_field(const json_t *obj, const char *const *allowed, char *msg
 	}
 	return false;
 }
+
+void json_set_str(json_t *o, const char *key, const char *s)
+{
+	if (s)
+		json_object_set_new(o, key, json_string(s));
+}
+
+json_t *json_string_array(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}

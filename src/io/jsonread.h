@@ -1,6 +1,6 @@
-/* jsonread.h: what the readers of JSON documents (decision files, register
- * files) share: names of JSON types for messages, and the check that an
- * object has no field the format does not know. */
+/* jsonread.h: what the readers and writers of JSON documents (decision
+ * files, register files) share: names of JSON types for messages, the check
+ * that an object has no field the format does not know, and small setters. */
 #ifndef BIDRAG_JSONREAD_H
 #define BIDRAG_JSONREAD_H
 
@@ -14,5 +14,10 @@ const char *json_type_name(const json_t *v);
  * into msg when obj has a key not in allowed (NULL-terminated); returns
  * whether it did. */
 bool json_unknown_field(const json_t *obj, const char *const *allowed, char *msg, size_t len);
+
+/* json_set_str: o[key] = s, only when s is not NULL. */
+void json_set_str(json_t *o, const char *key, const char *s);
+/* json_string_array: a new array of the n strings. */
+json_t *json_string_array(char *const *v, size_t n);
 
 #endif

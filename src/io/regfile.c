@@ -1044,20 +1044,10 @@ int regfile_usage_csv(struct rg_register *r, struct rg_usage *u, const char *dat
 
 /* The canonical document. */
 
-static void set_str(json_t *o, const char *key, const char *s)
-{
-	if (s)
-		json_object_set_new(o, key, json_string(s));
-}
-
 static void set_strings(json_t *o, const char *key, char *const *v, size_t n)
 {
-	if (!n)
-		return;
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	json_object_set_new(o, key, a);
+	if (n)
+		json_object_set_new(o, key, json_string_array(v, n));
 }
 
 static json_t *dump_lines(const struct rg_line *lines, size_t n)
@@ -1066,15 +1056,15 @@ static json_t *dump_lines(const struct rg_line *lines, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct rg_line *l = &lines[i];
 		json_t *o = json_object();
-		set_str(o, "key", l->key);
-		set_str(o, "title", l->title);
+		json_set_str(o, "key", l->key);
+		json_set_str(o, "title", l->title);
 		if (l->has_amount)
 			json_object_set_new(o, "amount", json_integer(l->amount));
 		if (l->has_national)
 			json_object_set_new(o, "national", json_integer(l->national));
 		if (l->preliminary)
 			json_object_set_new(o, "preliminary", json_true());
-		set_str(o, "note", l->note);
+		json_set_str(o, "note", l->note);
 		if (l->nlines)
 			json_object_set_new(o, "lines", dump_lines(l->lines, l->nlines));
 		json_array_append_new(a, o);
@@ -1088,11 +1078,11 @@ static json_t *dump_rows(const struct rg_row *rows, size_t n, bool top)
 	for (size_t i = 0; i < n; i++) {
 		const struct rg_row *row = &rows[i];
 		json_t *o = json_object();
-		set_str(o, "key", row->key);
-		set_str(o, "label", row->label);
-		set_str(o, "note", row->note);
+		json_set_str(o, "key", row->key);
+		json_set_str(o, "label", row->label);
+		json_set_str(o, "note", row->note);
 		if (top)
-			set_str(o, "section", row->section);
+			json_set_str(o, "section", row->section);
 		if (row->has_members) {
 			json_t *m = json_array();
 			for (size_t j = 0; j < row->nmembers; j++)
@@ -1110,13 +1100,13 @@ static json_t *dump_usage(const struct rg_usage *u)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "year", json_integer(u->year));
-	set_str(o, "title", u->title);
-	set_str(o, "note", u->note);
+	json_set_str(o, "title", u->title);
+	json_set_str(o, "note", u->note);
 	json_object_set_new(o, "available", json_integer(u->available));
 	json_t *pa = json_array();
 	for (size_t i = 0; i < u->npurposes; i++) {
 		json_t *p = json_object();
-		set_str(p, "name", u->purposes[i].name);
+		json_set_str(p, "name", u->purposes[i].name);
 		json_t *g = json_array();
 		for (size_t j = 0; j < u->purposes[i].ngroups; j++)
 			json_array_append_new(g, json_string(u->purposes[i].cost_groups[j]));
@@ -1128,10 +1118,10 @@ static json_t *dump_usage(const struct rg_usage *u)
 	for (size_t i = 0; i < u->nentries; i++) {
 		const struct rg_usage_entry *e = &u->entries[i];
 		json_t *eo = json_object();
-		set_str(eo, "purpose", e->purpose);
-		set_str(eo, "cost_group", e->cost_group);
+		json_set_str(eo, "purpose", e->purpose);
+		json_set_str(eo, "cost_group", e->cost_group);
 		json_object_set_new(eo, "amount", json_integer(e->amount));
-		set_str(eo, "comment", e->comment);
+		json_set_str(eo, "comment", e->comment);
 		json_array_append_new(ea, eo);
 	}
 	json_object_set_new(o, "entries", ea);
@@ -1141,17 +1131,17 @@ static json_t *dump_usage(const struct rg_usage *u)
 static json_t *dump_grant(const struct rg_grant *g)
 {
 	json_t *o = json_object();
-	set_str(o, "key", g->key);
-	set_str(o, "title", g->title);
-	set_str(o, "label", g->label);
-	set_str(o, "section", g->section);
-	set_str(o, "grantor", g->grantor);
-	set_str(o, "grantor_dnr", g->grantor_dnr);
-	set_str(o, "decision", g->decision);
-	set_str(o, "dnr", g->dnr);
-	set_str(o, "decided_by", g->decided_by);
+	json_set_str(o, "key", g->key);
+	json_set_str(o, "title", g->title);
+	json_set_str(o, "label", g->label);
+	json_set_str(o, "section", g->section);
+	json_set_str(o, "grantor", g->grantor);
+	json_set_str(o, "grantor_dnr", g->grantor_dnr);
+	json_set_str(o, "decision", g->decision);
+	json_set_str(o, "dnr", g->dnr);
+	json_set_str(o, "decided_by", g->decided_by);
 	if (g->decided_on[0])
-		set_str(o, "decided_on", g->decided_on);
+		json_set_str(o, "decided_on", g->decided_on);
 	if (g->has_amount)
 		json_object_set_new(o, "amount", json_integer(g->amount));
 	if (g->flags) {
@@ -1162,7 +1152,7 @@ static json_t *dump_grant(const struct rg_grant *g)
 		json_object_set_new(o, "flags", a);
 	}
 	set_strings(o, "replaces", g->replaces, g->nreplaces);
-	set_str(o, "status", g->status);
+	json_set_str(o, "status", g->status);
 	set_strings(o, "text", g->text, g->ntext);
 	if (g->nlines)
 		json_object_set_new(o, "lines", dump_lines(g->lines, g->nlines));
@@ -1171,13 +1161,13 @@ static json_t *dump_grant(const struct rg_grant *g)
 		json_t *ao = json_object();
 		if (a->has_applied)
 			json_object_set_new(ao, "applied", json_integer(a->applied));
-		set_str(ao, "outcome", rg_outcome_name(a->outcome));
+		json_set_str(ao, "outcome", rg_outcome_name(a->outcome));
 		if (a->has_granted)
 			json_object_set_new(ao, "granted", json_integer(a->granted));
 		if (a->applied_on[0])
-			set_str(ao, "applied_on", a->applied_on);
+			json_set_str(ao, "applied_on", a->applied_on);
 		if (a->decided_on[0])
-			set_str(ao, "decided_on", a->decided_on);
+			json_set_str(ao, "decided_on", a->decided_on);
 		json_object_set_new(o, "application", ao);
 	}
 	if (g->nusage) {
@@ -1188,7 +1178,7 @@ static json_t *dump_grant(const struct rg_grant *g)
 	}
 	if (!g->in_summary)
 		json_object_set_new(o, "summary", json_false());
-	set_str(o, "summary_note", g->summary_note);
+	json_set_str(o, "summary_note", g->summary_note);
 	return o;
 }
 
@@ -1199,14 +1189,14 @@ char *regfile_dump_year(const struct rg_year *y, const char *org)
 	json_object_set_new(root, "org", json_string(org));
 	json_t *yo = json_object();
 	json_object_set_new(yo, "year", json_integer(y->year));
-	set_str(yo, "title", y->title);
+	json_set_str(yo, "title", y->title);
 	set_strings(yo, "intro", y->intro, y->nintro);
 	if (y->nsections) {
 		json_t *a = json_array();
 		for (size_t i = 0; i < y->nsections; i++) {
 			json_t *s = json_object();
-			set_str(s, "key", y->sections[i].key);
-			set_str(s, "title", y->sections[i].title);
+			json_set_str(s, "key", y->sections[i].key);
+			json_set_str(s, "title", y->sections[i].title);
 			json_array_append_new(a, s);
 		}
 		json_object_set_new(yo, "sections", a);
