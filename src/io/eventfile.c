@@ -139,18 +139,12 @@ static int on_csv_row(const struct csv_row *row, void *vctx, struct bd_error *er
 				 where, err);
 }
 
-static int read_json_batch(struct event_batch *b, const char *data, size_t len, const char *origin,
-			   struct bd_error *err)
+/* json_batch: the events of a parsed JSON array into b. */
+static int json_batch(struct event_batch *b, const json_t *root, const char *origin, struct bd_error *err)
 {
-	json_error_t je;
-	json_t *root = json_loadb(data, len, 0, &je);
-	if (!root)
-		return bd_fail(err, "%s:%d:%d: %s", origin, je.line, je.column, je.text);
+	if (!json_is_array(root))
+		return bd_fail(err, "%s: expected a JSON array of events", origin);
 	int rc = 0;
-	if (!json_is_array(root)) {
-		rc = bd_fail(err, "%s: expected a JSON array of events", origin);
-		goto done;
-	}
 	for (size_t i = 0; i < json_array_size(root) && !rc; i++) {
 		json_t *o = json_array_get(root, i);
 		char where[512];
@@ -190,9 +184,26 @@ static int read_json_batch(struct event_batch *b, const char *data, size_t len, 
 		free(names);
 		free(values);
 	}
-done:
+	return rc;
+}
+
+static int read_json_batch(struct event_batch *b, const char *data, size_t len, const char *origin,
+			   struct bd_error *err)
+{
+	json_error_t je;
+	json_t *root = json_loadb(data, len, 0, &je);
+	if (!root)
+		return bd_fail(err, "%s:%d:%d: %s", origin, je.line, je.column, je.text);
+	int rc = json_batch(b, root, origin, err);
 	json_decref(root);
 	return rc;
+}
+
+int eventfile_from_json(struct event_batch *b, const json_t *root, const char *origin, struct bd_error *err)
+{
+	memset(b, 0, sizeof(*b));
+	strpool_init(&b->pool);
+	return json_batch(b, root, origin, err) ? -1 : 0;
 }
 
 int eventfile_parse(struct event_batch *b, const char *data, size_t len, const char *origin, bool json,

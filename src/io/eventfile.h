@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "../store/store.h"
 
 struct event_batch {
@@ -20,6 +22,9 @@ struct event_batch {
  * failure). */
 int eventfile_parse(struct event_batch *b, const char *data, size_t len, const char *origin, bool json,
 		    struct bd_error *err);
+/* eventfile_from_json: the same from an already parsed JSON array (the web
+ * API has parsed its body). */
+int eventfile_from_json(struct event_batch *b, const json_t *root, const char *origin, struct bd_error *err);
 void eventfile_release(struct event_batch *b);
 
 #endif

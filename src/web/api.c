@@ -68,6 +68,8 @@ static int send_written(struct web_req *r, const char *type, const char *filenam
 	char *data = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&data, &len);
+	if (!f)
+		return web_error(r, 503, NULL, "out of memory");
 	struct bd_error err;
 	int rc = fn(ctx, f, &err);
 	fclose(f);
@@ -180,6 +182,17 @@ static int h_decisions(struct web_req *r)
 	return web_json(r, 200, json_pack("{s:o}", "decisions", l.arr));
 }
 
+/* allocates_to: whether a loaded decision has an allocation row for org
+ * (what decision_allocates_to asks the database, without asking it again). */
+static bool allocates_to(const struct decision *d, const char *org)
+{
+	for (size_t i = 0; i < d->nparts; i++)
+		for (size_t k = 0; k < d->parts[i].nrows; k++)
+			if (strcmp(d->parts[i].rows[k].recipient, org) == 0)
+				return true;
+	return false;
+}
+
 /* load_decision: the registered decision of ?dnr= into d (initialised),
  * checked against the user; -1 after answering. */
 static int load_decision(struct web_req *r, struct decision *d)
@@ -191,7 +204,7 @@ static int load_decision(struct web_req *r, struct decision *d)
 	int found = register_load(r->store, dnr, d, &err);
 	if (found < 0)
 		return web_error(r, 500, NULL, "%s", err.msg), -1;
-	if (found == 1 || (is_mottagare(r) && decision_allocates_to(r->store, dnr, r->user->org) != 1))
+	if (found == 1 || (is_mottagare(r) && !allocates_to(d, r->user->org)))
 		return web_error(r, 404, "dnr", "no decision '%s' in the register", dnr), -1;
 	return 0;
 }
@@ -532,16 +545,14 @@ static int h_events_post(struct web_req *r)
 			return 0;
 		}
 	}
-	char *text = json_dumps(arr, JSON_COMPACT);
-	json_decref(arr);
 	struct events_ctx c;
 	struct bd_error err;
-	if (eventfile_parse(&c.b, text, strlen(text), "the events", true, &err)) {
-		free(text);
+	int rc = eventfile_from_json(&c.b, arr, "the events", &err);
+	json_decref(arr); /* the batch holds copies in its pool */
+	if (rc) {
 		eventfile_release(&c.b);
 		return web_error(r, 400, NULL, "%s", err.msg);
 	}
-	free(text);
 	c.out = xcalloc(c.b.n, sizeof(*c.out));
 	in_transaction(r, do_events, &c, 400);
 	if (!r->answered) {
