@@ -20,6 +20,7 @@ struct sqlite_store {
 	int version, applied;
 	bool in_tx;
 	struct ledger_cache *ledger; /* prepared statements and lookups of the ledger (store-sqlite-ledger.c) */
+	sqlite3_stmt *data_version;  /* PRAGMA data_version, kept for sq_generation (asked on every web read) */
 };
 
 #define S(s) ((struct sqlite_store *)(s))

@@ -7,12 +7,12 @@
 int sq_generation(struct store *base, uint64_t *gen, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
-	sqlite3_stmt *st = prep(s, "PRAGMA data_version", err);
-	if (!st)
+	if (!s->data_version && !(s->data_version = prep(s, "PRAGMA data_version", err)))
 		return -1;
+	sqlite3_stmt *st = s->data_version;
 	int rc = sqlite3_step(st);
 	uint64_t dv = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return db_fail(s, err, "reading the data version");
 	/* data_version moves with other connections' commits; this

@@ -140,6 +140,7 @@ static void sq_close(struct store *base)
 	if (s->in_tx)
 		exec(s, "ROLLBACK", NULL);
 	sq_ledger_cache_free(s);
+	sqlite3_finalize(s->data_version);
 	sqlite3_close(s->db);
 	free(s);
 }

@@ -113,7 +113,6 @@ typedef int (*tx_fn)(struct web_req *r, void *ctx, struct bd_error *err);
 static int in_transaction(struct web_req *r, tx_fn fn, void *ctx, int status)
 {
 	struct bd_error err;
-	store_set_actor(r->store, r->user->name);
 	if (store_begin(r->store, &err))
 		return web_error(r, 503, NULL, "%s", err.msg);
 	int rc = fn(r, ctx, &err);
@@ -364,7 +363,6 @@ static int h_decision_import(struct web_req *r)
 		web_error(r, 400, NULL, "%s", err.msg);
 	} else {
 		/* register_import is one transaction of its own. */
-		store_set_actor(r->store, r->user->name);
 		if (register_import(r->store, &d, &w, &outcome, &err)) {
 			web_error(r, 400, NULL, "%s; nothing was registered", err.msg);
 		} else {
@@ -951,7 +949,6 @@ static int h_batches_post(struct web_req *r)
 				json_string_value(json_object_get(b, "override"))};
 	struct pay_export_result res;
 	struct bd_error err;
-	store_set_actor(r->store, r->user->name);
 	int xrc = pay_export_run(r->store, &in, &res, &err);
 	if (xrc) {
 		web_error(r, xrc > 0 ? 400 : 500, NULL, "%s; nothing was paid", err.msg);

@@ -121,6 +121,10 @@ static long throttle_wait(const char *key, time_t now)
 
 static void throttle_fail(const char *key, time_t now)
 {
+	/* Forget what is over, so that the table holds only live counts. */
+	for (size_t i = 0; i < nfailures; i++)
+		if (failures[i].until <= now && now - failures[i].first > THROTTLE_WINDOW)
+			failures[i--] = failures[--nfailures];
 	struct failure *f = NULL;
 	for (size_t i = 0; i < nfailures && !f; i++)
 		if (strcmp(failures[i].key, key) == 0)
@@ -143,6 +147,17 @@ static void throttle_fail(const char *key, time_t now)
 		long wait = 1L << (f->count - THROTTLE_FREE < 10 ? f->count - THROTTLE_FREE : 10);
 		f->until = now + (wait < THROTTLE_MAX_WAIT ? wait : THROTTLE_MAX_WAIT);
 	}
+}
+
+/* throttle_undo: take back one attempt counted in advance (it succeeded). */
+static void throttle_undo(const char *key)
+{
+	for (size_t i = 0; i < nfailures; i++)
+		if (strcmp(failures[i].key, key) == 0) {
+			if (failures[i].count > 0 && --failures[i].count < THROTTLE_FREE)
+				failures[i].until = 0;
+			return;
+		}
 }
 
 static void throttle_clear(const char *key)
@@ -196,9 +211,15 @@ int auth_login(struct web_req *r)
 	time_t now = time(NULL);
 	pthread_mutex_lock(&lock);
 	long wait = throttle_wait(ukey, now), wait2 = throttle_wait(akey, now);
-	pthread_mutex_unlock(&lock);
 	if (wait2 > wait)
 		wait = wait2;
+	if (wait == 0) {
+		/* Counted as a failure before the (slow) check and taken back if it
+		 * succeeds: guesses sent in parallel cannot all slip through. */
+		throttle_fail(ukey, now);
+		throttle_fail(akey, now);
+	}
+	pthread_mutex_unlock(&lock);
 	if (wait > 0) {
 		sodium_free(password);
 		bd_strf(r->retry_after, sizeof(r->retry_after), "%ld", wait);
@@ -214,14 +235,11 @@ int auth_login(struct web_req *r)
 	bool ok = crypto_pwhash_str_verify(u.found ? u.hash : dummy_hash, password, strlen(password)) == 0 && u.found;
 	sodium_free(password);
 	sodium_memzero(u.hash, sizeof(u.hash));
-	pthread_mutex_lock(&lock);
-	if (!ok) {
-		throttle_fail(ukey, now);
-		throttle_fail(akey, now);
-		pthread_mutex_unlock(&lock);
+	if (!ok)
 		return web_error(r, 401, NULL, "wrong user name or password");
-	}
+	pthread_mutex_lock(&lock);
 	throttle_clear(ukey);
+	throttle_undo(akey);
 	struct session s = {0};
 	random_hex(s.token);
 	random_hex(s.s.csrf);

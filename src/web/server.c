@@ -67,7 +67,9 @@ static size_t ncaches;
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
-	buf_addf(cls, "&%s=%s", key, value ? value : "");
+	/* Lengths first: "a=1&b=2" and "a=1%26b%3D2" are different keys. */
+	const char *v = value ? value : "";
+	buf_addf(cls, "&%zu:%s=%zu:%s", strlen(key), key, strlen(v), v);
 	return MHD_YES;
 }
 
@@ -307,6 +309,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	} else if (!(r.store = thread_store(cfg, &err))) {
 		web_error(&r, 503, NULL, "the database cannot be opened: %s", err.msg);
 	} else {
+		/* Every change this request makes is the session's user's (the
+		 * thread's store outlives the request: never leave the last one's). */
+		store_set_actor(r.store, r.user ? r.user->name : "anonymous");
 		uint64_t gen = 0;
 		char *key = cache_key(&r);
 		struct cached *hit = NULL;

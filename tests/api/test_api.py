@@ -1291,6 +1291,25 @@ def check_throttle(base):
     r = Client(base).post("/api/login", {"name": "cecilia", "password": PASSWORD}, csrf=False)
     expect("another user from another address logs in: 200", r, 200)
 
+    # Guesses sent at once: each is counted before its (slow) password check,
+    # so no more than the five free ones get an answer on the password.
+    statuses = []
+    start = threading.Barrier(16)
+
+    def guess(i):
+        g = Client(base, source="127.0.0.3")
+        start.wait()
+        statuses.append(g.post("/api/login", {"name": "dora", "password": "guess %d" % i}, csrf=False).status)
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    T.ok("16 guesses at once (4 server threads): at most 5 are checked (401), the rest 429",
+         len(statuses) == 16 and statuses.count(401) <= 5 and statuses.count(401) + statuses.count(429) == 16,
+         "statuses: %s" % sorted(statuses))
+    T.note("16 guesses at once: %d checked (401), %d refused (429)" % (statuses.count(401), statuses.count(429)))
+
 
 def main():
     global SPEC
