@@ -371,7 +371,9 @@ static int row_values(struct rg_year *y, struct rg_row *row, const char *section
 				bd_prefix(err, "year %d, summary row '%s'", y->year, row->key);
 				return -1;
 			}
-			row->value += v;
+			if (!rg_add(&row->value, v))
+				return bd_fail(err, "year %d, summary row '%s': its members add up to more than "
+					       "100 000 000 000 000 kronor", y->year, row->key);
 		}
 	if (!row->section)
 		row->section = (char *)section;
@@ -539,6 +541,13 @@ int rg_compute(struct rg_register *r, struct bd_error *err)
 			if (compute_grant(y, g, err))
 				return -1;
 		}
+		/* The year's grants, and so every sum of them (sections, totals,
+		 * comparisons), stay within bounds. */
+		int64_t all = 0;
+		for (size_t j = 0; j < y->ngrants; j++)
+			if (!rg_add(&all, y->grants[j].total))
+				return bd_fail(err, "year %d: the grants add up to more than 100 000 000 000 000 kronor",
+					       y->year);
 	}
 	/* replaces: checked against the previous year when it is here. */
 	for (size_t i = 0; i < r->nyears; i++) {
@@ -551,6 +560,11 @@ int rg_compute(struct rg_register *r, struct bd_error *err)
 						       y->year, y->grants[j].key, y->grants[j].replaces[k], prev->year);
 		if (compute_summary(r, y, err))
 			return -1;
+		int64_t all = 0;
+		for (size_t j = 0; j < y->nsummary; j++)
+			if (!rg_add(&all, y->summary[j].value))
+				return bd_fail(err, "year %d: the summary rows add up to more than 100 000 000 000 000 kronor",
+					       y->year);
 	}
 	return 0;
 }

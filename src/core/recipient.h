@@ -23,6 +23,17 @@
 
 #define RG_DATE_LEN 11
 #define RG_AMOUNT_MAX INT64_C(100000000000000) /* 10^14 kronor, as decisions */
+/* rg_add: *sum += v, false (and *sum unchanged) when the result would pass
+ * RG_AMOUNT_MAX either way: every sum of a register stays far from int64's
+ * limits, whatever the number of rows. */
+static inline bool rg_add(int64_t *sum, int64_t v)
+{
+	int64_t t;
+	if (__builtin_add_overflow(*sum, v, &t) || t > RG_AMOUNT_MAX || t < -RG_AMOUNT_MAX)
+		return false;
+	*sum = t;
+	return true;
+}
 
 /* Flags of a grant. */
 enum {

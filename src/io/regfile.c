@@ -879,7 +879,9 @@ leaf:
 			return -1;
 		l->has_national = true;
 	}
-	c->running += l->amount;
+	if (!rg_add(&c->running, l->amount))
+		return bd_fail(err, "%s:%zu: the lines add up to more than 100 000 000 000 000 kronor", c->origin,
+			       row->line);
 	return 0;
 }
 
@@ -1007,8 +1009,11 @@ static int usage_row(const struct csv_row *row, void *ctx, struct bd_error *err)
 	const char *comment = field(c, row, UC_COMMENT);
 	e->comment = *comment ? rg_strdup(c->r, comment) : NULL;
 	e->amount = v;
-	c->purpose_sum += v;
-	c->total_sum += v;
+	if (!rg_add(&c->purpose_sum, v) || !rg_add(&c->total_sum, v)) {
+		free(annat);
+		return bd_fail(err, "%s:%zu: the entries add up to more than 100 000 000 000 000 kronor", c->origin,
+			       row->line);
+	}
 	free(annat);
 	/* Cost groups are checked with the rest by rg_compute, but naming the
 	 * line here is kinder. */

@@ -487,6 +487,10 @@ static void test_usage_errors(void)
 	       "years[0].grants[0].usage[0].entries[1].amount: missing", NULL);
 	failed(load_entry("{'purpose': 'Inflytande', 'cost_group': 'lokalhyra', 'amount': 1.5}"), ST_PARSE,
 	       "a fractional spend", "entries[1].amount: a fractional JSON number", NULL);
+	failed(load("{'year': 2020, 'grants': [{'key': 'a', 'title': 'A', 'amount': 60000000000000}, "
+		    "{'key': 'b', 'title': 'B', 'amount': 60000000000000}]}"),
+	       ST_COMPUTE, "a year whose grants pass the bound of amounts together",
+	       "year 2020: the grants add up to more than 100 000 000 000 000 kronor", NULL);
 	failed(load("{'year': 2020, 'grants': [{'key': 'g', 'title': 'G', 'amount': 5, 'usage': [{'year': 2019, "
 		    "'available': 5, 'purposes': [{'name': 'A'}, {'name': 'A'}]}]}]}"),
 	       ST_COMPUTE, "a purpose listed twice", "usage account 2019: purpose 'A' is listed twice", NULL);
@@ -798,6 +802,10 @@ static void test_summary(void)
 	       ST_COMPUTE, "a row key used twice (once as a varav row)",
 	       "year 2020: summary row key 'r1' is used twice", NULL);
 	failed(load_summary(""), ST_COMPUTE, "'summary': [] counts nothing", "grant 'a' is in no summary row", NULL);
+	failed(load("{'year': 2020, 'grants': [{'key': 'a', 'title': 'A', 'amount': 60000000000000}], 'summary': "
+		    "[{'key': 'r1', 'label': 'Twice', 'members': ['a', 'a']}]}"),
+	       ST_COMPUTE, "a summary row whose members pass the bound of amounts (checked before it overflows)",
+	       "year 2020, summary row 'r1': its members add up to more than 100 000 000 000 000 kronor", NULL);
 
 	/* Sections. */
 	const char *sec = "'sections': [{'key': 's1', 'title': 'Överenskommelser'}, {'key': 's2', 'title': 'Övriga'}], "
@@ -1154,6 +1162,9 @@ static void test_lines_csv(void)
 	       "g.csv:4: column 'belopp': '42 045981': digit groups must be three digits", NULL);
 	failed(lines_csv("område;delområde;belopp\nA;;-5\n"), ST_PARSE, "a negative amount",
 	       "g.csv:2: column 'belopp': '-5' is negative", NULL);
+	failed(lines_csv("område;delområde;belopp\nA;;60 000 000 000 000\nB;;60 000 000 000 000\n"), ST_PARSE,
+	       "lines whose sum passes the bound of amounts",
+	       "g.csv:3: the lines add up to more than 100 000 000 000 000 kronor", NULL);
 	failed(lines_csv("område;delområde;belopp\n;B;1\n"), ST_PARSE, "a sub-area before any area",
 	       "g.csv:2: column 'område': a sub-area before any area", NULL);
 	failed(lines_csv("område;delområde;belopp\nA;;5\n;B;1\n"), ST_PARSE, "an area with an amount, then sub-areas",
@@ -1278,6 +1289,10 @@ static void test_usage_csv(void)
 	       "u.csv:2: column 'kostnadsgrupp': unknown cost group 'fika' for purpose 'Samordning'", NULL);
 	failed(usage_csv("ändamål;kostnadsgrupp;belopp\nSamordning;resor och logi;-5\n"), ST_PARSE, "a negative spend",
 	       "u.csv:2: column 'belopp': '-5' is negative", NULL);
+	failed(usage_csv("ändamål;kostnadsgrupp;belopp\nSamordning;resor och logi;60 000 000 000 000\n"
+			 "Samordning;resor och logi;60 000 000 000 000\n"),
+	       ST_PARSE, "entries whose sum passes the bound of amounts",
+	       "u.csv:3: the entries add up to more than 100 000 000 000 000 kronor", NULL);
 	failed(usage_csv("ändamål;kostnadsgrupp;belopp\n;resor och logi;5\n"), ST_PARSE, "an amount before any purpose",
 	       "u.csv:2: column 'ändamål': an amount before any purpose", NULL);
 	failed(usage_csv("ändamål;kostnadsgrupp;belopp\nSamordning;resor och logi;5\n;;3\n"), ST_PARSE,
