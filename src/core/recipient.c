@@ -765,6 +765,19 @@ char *fmt_mkr(int64_t kr, char *buf)
 	return fmt_rat_decimal(kr, 1000000, 2, true, buf);
 }
 
+char *fmt_mkr_change(int64_t diff, char *buf)
+{
+	char *n = buf + 1;
+	fmt_mkr(diff, n);
+	if (strcmp(n[0] == '-' ? n + 1 : n, "0,00") == 0)
+		return strcpy(buf, "0,00");
+	if (diff > 0) {
+		buf[0] = '+';
+		return buf;
+	}
+	return n;
+}
+
 const char *rg_outcome_name(enum rg_outcome o)
 {
 	switch (o) {

@@ -221,6 +221,9 @@ int rg_compare(struct rg_register *r, const struct rg_year *earlier, const struc
 /* fmt_mkr: kronor as millions with two decimals, rounded half away from
  * zero: 71862709 -> "71,86". */
 char *fmt_mkr(int64_t kr, char *buf);
+/* fmt_mkr_change: a change in mkr with its sign, "+41,30" or "-1,20"; one
+ * that rounds to nothing is "0,00", without a sign.  buf of NUM_BUFSZ + 1. */
+char *fmt_mkr_change(int64_t diff, char *buf);
 
 const char *rg_outcome_name(enum rg_outcome o);   /* "granted", ... */
 const char *rg_outcome_sv(enum rg_outcome o);     /* "Beviljat", ... */

@@ -153,21 +153,6 @@ static char *m_mkr(int64_t v)
 	return xstrdup(fmt_mkr(v, n));
 }
 
-/* fmt_change: a change in mkr with its sign, "+41,30" or "-1,20"; a change
- * that rounds to nothing is "0,00" without a sign.  buf of NUM_BUFSZ + 1. */
-static char *fmt_change(int64_t diff, char *buf)
-{
-	char *n = buf + 1;
-	fmt_mkr(diff, n);
-	if (strcmp(n[0] == '-' ? n + 1 : n, "0,00") == 0)
-		return strcpy(buf, "0,00");
-	if (diff > 0) {
-		buf[0] = '+';
-		return buf;
-	}
-	return n;
-}
-
 /* Layouts. */
 
 /* context_for: a pango context drawing on cr at 72 dpi, so a font size in
@@ -1109,7 +1094,7 @@ static void cmp_values(struct trow *r, bool two, const bool *has, const int64_t 
 			r->cell[2] = m_mkr(v[1]);
 		if (has[0] && has[1]) {
 			char n[NUM_BUFSZ + 1];
-			r->cell[3] = xstrdup(fmt_change(v[1] - v[0], n));
+			r->cell[3] = xstrdup(fmt_mkr_change(v[1] - v[0], n));
 		}
 	} else if (has[1]) {
 		r->cell[1] = m_mkr(v[1]);

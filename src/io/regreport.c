@@ -271,9 +271,8 @@ static void md_summary(FILE *out, const struct rg_comparison *c)
 			if (two) {
 				d[0] = '\0';
 				if (r->has[0] && r->has[1]) {
-					int64_t diff = r->value[1] - r->value[0];
-					snprintf(d, sizeof(d), "%s", diff > 0 ? "+" : "");
-					fmt_mkr(diff, d + strlen(d));
+					char n[NUM_BUFSZ + 1];
+					snprintf(d, sizeof(d), "%s", fmt_mkr_change(r->value[1] - r->value[0], n));
 				}
 				md_cell(out, d);
 			}

@@ -1048,6 +1048,18 @@ static void test_fmt_mkr(void)
 		char buf[NUM_BUFSZ];
 		str_eq(fmt_mkr(cases[i].kr, buf), cases[i].want, "fmt_mkr(%lld)", (long long)cases[i].kr);
 	}
+	/* Changes, as the Markdown and PDF comparisons print them (one function). */
+	static const struct {
+		int64_t kr;
+		const char *want;
+	} changes[] = {
+		{41300000, "+41,30"}, {-1200000, "-1,20"}, {3000, "0,00"}, {-3000, "0,00"}, {0, "0,00"}, {5000, "+0,01"},
+	};
+	for (size_t i = 0; i < BD_ARRAY_LEN(changes); i++) {
+		char buf[NUM_BUFSZ + 1];
+		str_eq(fmt_mkr_change(changes[i].kr, buf), changes[i].want, "fmt_mkr_change(%lld)",
+		       (long long)changes[i].kr);
+	}
 }
 
 /* ---- 8. CSV ------------------------------------------------------------ */
