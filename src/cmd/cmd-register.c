@@ -238,7 +238,8 @@ static void print_year_summary(const struct rg_comparison *c)
 	for (size_t i = 0; i < c->nsections; i++) {
 		const struct rg_cmp_section *sec = &c->sections[i];
 		char a[NUM_BUFSZ], b[NUM_BUFSZ];
-		printf("  %-60s", sec->title ? sec->title : "Summa");
+		fputs("  ", stdout);
+		print_padded(stdout, sec->title ? sec->title : "Summa", 60); /* characters, not bytes: å ä ö */
 		if (c->year[0])
 			printf(" %d: %10s mkr", c->year[0], sec->has[0] ? fmt_mkr(sec->sum[0], a) : "–");
 		printf(" %d: %10s mkr\n", c->year[1], sec->has[1] ? fmt_mkr(sec->sum[1], b) : "–");
@@ -302,8 +303,10 @@ static int print_version(void *ctx, const struct recipient_version *v)
 	if (c->n++ == 0)
 		printf("%-6s %-34s %-5s %-7s %-6s %16s  %-20s %s\n", "org", "name", "year", "version", "grants",
 		       "amount (kr)", "recorded", "by");
-	printf("%-6s %-34.34s %-5d %-7d %-6d %16s  %-20s %s\n", v->org, v->org_name, v->year, v->version, v->grants,
-	       fmt_kr(v->total, t), v->recorded_at, v->recorded_by);
+	printf("%-6s ", v->org);
+	print_padded(stdout, v->org_name, 34); /* "%-34.34s" could cut an å in two */
+	printf(" %-5d %-7d %-6d %16s  %-20s %s\n", v->year, v->version, v->grants, fmt_kr(v->total, t), v->recorded_at,
+	       v->recorded_by);
 	return 0;
 }
 

@@ -47,6 +47,7 @@ expect_out "importing it again changes nothing" "23 2020: unchanged \(version 1\
 run register list
 expect_out "register list shows both years" "Region Jämtland Härjedalen +2019 +1 "
 expect_out "register list names who imported" "2020 +1 .* ekonom$"
+expect_out "register list pads names by characters, not bytes (å, ä, ö)" "^23     Region Jämtland Härjedalen {9}2019 "
 
 # The report in Markdown: every figure of the seed.
 run register report --org 23 --year 2020 --format md
