@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd/cmd.h"
+#include "cmd.h"
 
 static const struct cmd_entry *const commands[] = {
 	&cmd_allocate_entry,

@@ -3,12 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/apportion.h"
-#include "../core/dataset.h"
-#include "../core/refdata.h"
-#include "../io/keyfile.h"
-#include "../io/table.h"
+#include "apportion.h"
+#include "dataset.h"
+#include "refdata.h"
+#include "keyfile.h"
+#include "table.h"
 #include "cmd.h"
+#include "refload.h"
 
 const struct cmd_entry cmd_allocate_entry = {
 	.name = "allocate",
@@ -799,7 +800,7 @@ static void release(struct alloc *a)
 int cmd_allocate(int argc, char **argv)
 {
 	struct alloc *a = xcalloc(1, sizeof(*a));
-	struct bd_error err = {{0}};
+	struct bd_error err = {0};
 	int rc = EXIT_OK;
 	if (parse_args(a, argc, argv)) {
 		free(a);

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../io/table.h"
-#include "../store/store.h"
+#include "table.h"
+#include "store.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_appropriation_entry = {

@@ -5,8 +5,8 @@
 
 #include <jansson.h>
 
-#include "../core/audit.h"
-#include "../store/store.h"
+#include "audit.h"
+#include "store.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_audit_entry = {

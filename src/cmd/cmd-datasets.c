@@ -5,8 +5,8 @@
 
 #include <jansson.h>
 
-#include "../core/dataset.h"
-#include "../store/store.h"
+#include "dataset.h"
+#include "store.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_datasets_entry = {

@@ -6,13 +6,13 @@
 
 #include <jansson.h>
 
-#include "../core/refdata.h"
-#include "../io/annex.h"
-#include "../io/decisionbook.h"
-#include "../io/decisionfile.h"
-#include "../io/table.h"
-#include "../store/register.h"
-#include "../store/store.h"
+#include "refdata.h"
+#include "annex.h"
+#include "decisionbook.h"
+#include "decisionfile.h"
+#include "table.h"
+#include "register.h"
+#include "store.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_decision_entry = {

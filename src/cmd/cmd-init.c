@@ -3,7 +3,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "../store/store.h"
+#include "store.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_init_entry = {

@@ -6,13 +6,14 @@
 
 #include <jansson.h>
 
-#include "../core/decision.h"
-#include "../core/ledger.h"
-#include "../io/csvread.h"
-#include "../io/table.h"
-#include "../store/store.h"
-#include "../io/eventfile.h"
+#include "decision.h"
+#include "ledger.h"
+#include "csvread.h"
+#include "table.h"
+#include "store.h"
+#include "eventfile.h"
 #include "cmd.h"
+#include "readfile.h"
 
 const struct cmd_entry cmd_requisition_entry = {
 	.name = "requisition",

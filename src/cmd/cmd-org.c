@@ -5,10 +5,10 @@
 
 #include <jansson.h>
 
-#include "../core/ident.h"
-#include "../core/refdata.h"
-#include "../io/table.h"
-#include "../store/store.h"
+#include "ident.h"
+#include "refdata.h"
+#include "table.h"
+#include "store.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_org_entry = {

@@ -4,13 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/decision.h"
-#include "../core/ident.h"
-#include "../core/ledger.h"
-#include "../io/payfile.h"
-#include "../io/table.h"
-#include "../store/payexport.h"
-#include "../store/store.h"
+#include "decision.h"
+#include "ident.h"
+#include "ledger.h"
+#include "payfile.h"
+#include "table.h"
+#include "payexport.h"
+#include "store.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_pay_entry = {

@@ -5,8 +5,9 @@
 
 #include <jansson.h>
 
-#include "../core/refdata.h"
+#include "refdata.h"
 #include "cmd.h"
+#include "refload.h"
 
 const struct cmd_entry cmd_recipients_entry = {
 	.name = "recipients",

@@ -7,14 +7,15 @@
 
 #include <jansson.h>
 
-#include "../core/ident.h"
-#include "../core/recipient.h"
-#include "../core/refdata.h"
-#include "../io/regfile.h"
-#include "../io/regreport.h"
-#include "../store/recreg.h"
-#include "../store/store.h"
+#include "ident.h"
+#include "recipient.h"
+#include "refdata.h"
+#include "regfile.h"
+#include "regreport.h"
+#include "recreg.h"
+#include "store.h"
 #include "cmd.h"
+#include "readfile.h"
 
 const struct cmd_entry cmd_register_entry = {
 	.name = "register",

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../store/store.h"
-#include "../web/web.h"
+#include "store.h"
+#include "web.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_serve_entry = {

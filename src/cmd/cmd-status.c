@@ -6,14 +6,14 @@
 
 #include <jansson.h>
 
-#include "../core/apportion.h"
-#include "../core/decision.h"
-#include "../core/ledger.h"
-#include "../core/refdata.h"
-#include "../io/ics.h"
-#include "../io/table.h"
-#include "../store/deadlines.h"
-#include "../store/store.h"
+#include "apportion.h"
+#include "decision.h"
+#include "ledger.h"
+#include "refdata.h"
+#include "ics.h"
+#include "table.h"
+#include "deadlines.h"
+#include "store.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_status_entry = {

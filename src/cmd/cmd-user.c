@@ -7,8 +7,8 @@
 
 #include <sodium.h>
 
-#include "../core/refdata.h"
-#include "../store/store.h"
+#include "refdata.h"
+#include "store.h"
 #include "cmd.h"
 
 const struct cmd_entry cmd_user_entry = {

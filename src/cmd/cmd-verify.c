@@ -6,11 +6,12 @@
 
 #include <jansson.h>
 
-#include "../core/apportion.h"
-#include "../core/dataset.h"
-#include "../core/refdata.h"
-#include "../io/pubtable.h"
+#include "apportion.h"
+#include "dataset.h"
+#include "refdata.h"
+#include "pubtable.h"
 #include "cmd.h"
+#include "refload.h"
 
 const struct cmd_entry cmd_verify_entry = {
 	.name = "verify",
@@ -251,7 +252,7 @@ static int resolve_rows(struct verify *v, struct bd_error *err)
 		free(set);
 	}
 	v->rcp = xcalloc(t->nrows, sizeof(*v->rcp));
-	struct bd_error best = {{0}};
+	struct bd_error best = {0};
 	size_t bestn = 0;
 	for (size_t k = 0; k < nk; k++) {
 		size_t r;
@@ -911,7 +912,7 @@ static void print_json(struct verify *v)
 int cmd_verify(int argc, char **argv)
 {
 	struct verify *v = xcalloc(1, sizeof(*v));
-	struct bd_error err = {{0}};
+	struct bd_error err = {0};
 	apportion_weights_init(&v->w);
 	int rc = EXIT_USAGE;
 	if (parse_args(v, argc, argv))

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/money.h"
-#include "../core/util.h"
+#include "money.h"
+#include "util.h"
 
 /* Exit statuses: 0 success; 1 a check found a problem (verify); 2 bad input
  * or usage, nothing changed; 3 an internal or I/O failure. */

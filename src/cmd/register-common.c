@@ -6,10 +6,11 @@
 #include <unistd.h>
 
 
-#include "../core/dataset.h"
-#include "../core/refdata.h"
-#include "../store/store.h"
+#include "dataset.h"
+#include "refdata.h"
+#include "store.h"
 #include "cmd.h"
+#include "refload.h"
 
 int open_register(const char *db, bool create, struct store **s)
 {

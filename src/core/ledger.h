@@ -119,4 +119,43 @@ struct ledger_figures {
 void ledger_figures(const struct ledger_balance *b, const struct ledger_terms *t, const char *as_of,
 		    struct ledger_figures *f);
 
+/* An organisation as the register keeps it: a recipient or a payee. */
+struct org {
+	const char *code, *name, *kind, *orgnr, *bankgiro, *plusgiro, *payment_ref, *lan, *kommun;
+	bool builtin;
+};
+
+/* The ledger.  An event as a client gives it: on an account (dnr, part,
+ * recipient), or referring to an earlier event by its id (attest, execute,
+ * correction). */
+struct ledger_input {
+	const char *id; /* the client's idempotency id */
+	int kind;       /* enum event_kind */
+	const char *dnr, *part, *recipient;
+	const char *ref;
+	char date[DATE_LEN];
+	const char *actor;
+	int64_t amount; /* öre */
+	const char *signed_by, *override, *reason, *batch;
+	bool received_given;
+};
+enum ledger_outcome { LEDGER_RECORDED, LEDGER_ALREADY };
+/* ledger_input_digest: the hex digest (65 bytes) of an event's content, by
+ * which a retry is recognised; identity_only leaves out who recorded it and
+ * what they noted (signatory, override, reason), for ids derived from what
+ * the event is. */
+void ledger_input_digest(const struct ledger_input *e, bool identity_only, char out[65]);
+
+/* A payment as a payment file needs it. */
+struct payment_row {
+	const char *id;        /* the payment event's id */
+	const char *dnr, *part, *recipient, *recipient_name;
+	const char *payee_name, *orgnr, *bankgiro, *plusgiro, *reference;
+	int64_t amount;        /* öre */
+	const char *date;
+	const char *registered_by;
+	const char *exec_date; /* executed payments: the day the file was made */
+};
+
+
 #endif

@@ -4,19 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../io/csvread.h"
-#include "embedded.h"
-
-const struct embedded_file *embedded_find(const char *name)
-{
-	for (size_t i = 0; i < embedded_count; i++)
-		if (strcmp(embedded_files[i].name, name) == 0)
-			return &embedded_files[i];
-	return NULL;
-}
 
 static struct {
-	bool loaded;
+	bool loaded, pool_ready;
 	struct recipient *r;
 	size_t n, cap;
 	struct strpool pool;
@@ -135,55 +125,47 @@ static const char **split_list(const char *s)
 	return arr;
 }
 
-enum table { T_REGIONS, T_KOMMUNER, T_GROUPS, T_ORGS };
-
-struct load_ctx {
-	enum table table;
-	bool header_seen;
-};
-
-static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
+int refdata_add_row(enum refdata_table table, char *const *field, size_t nfields, struct bd_error *err)
 {
-	struct load_ctx *c = vctx;
-	if (!c->header_seen) {
-		c->header_seen = true;
-		return 0;
-	}
 	static const size_t fields[] = {[T_REGIONS] = 4, [T_KOMMUNER] = 4, [T_GROUPS] = 7, [T_ORGS] = 6};
-	size_t need = fields[c->table];
-	if (row->nfields != need)
-		return bd_fail(err, "line %zu: expected %zu fields", row->line, need);
+	size_t need = fields[table];
+	if (nfields != need)
+		return bd_fail(err, "expected %zu fields, found %zu", need, nfields);
+	if (!rd.pool_ready) {
+		strpool_init(&rd.pool);
+		rd.pool_ready = true;
+	}
 	struct recipient *r = add_recipient();
-	r->code = pooled(row->field[0]);
-	r->name = pooled(row->field[1]);
-	switch (c->table) {
+	r->code = pooled(field[0]);
+	r->name = pooled(field[1]);
+	switch (table) {
 	case T_REGIONS:
 		r->kind = RK_REGION;
 		r->lan = r->code;
 		{
-			char *all = xasprintf("%s|%s", row->field[2], row->field[3]);
+			char *all = xasprintf("%s|%s", field[2], field[3]);
 			r->aliases = split_list(all);
 			free(all);
 		}
 		break;
 	case T_KOMMUNER:
 		r->kind = RK_KOMMUN;
-		r->lan = pooled(row->field[3]);
-		r->aliases = split_list(row->field[2]);
+		r->lan = pooled(field[3]);
+		r->aliases = split_list(field[2]);
 		break;
 	case T_GROUPS:
-		r->kind = strcmp(row->field[2], "rcc") == 0 ? RK_RCC : RK_SAMVERKANSREGION;
-		r->members = split_list(row->field[3]);
-		r->payee = pooled(row->field[4]);
-		r->payee_orgnr = pooled(row->field[5]);
-		r->aliases = split_list(row->field[6]);
+		r->kind = strcmp(field[2], "rcc") == 0 ? RK_RCC : RK_SAMVERKANSREGION;
+		r->members = split_list(field[3]);
+		r->payee = pooled(field[4]);
+		r->payee_orgnr = pooled(field[5]);
+		r->aliases = split_list(field[6]);
 		break;
 	case T_ORGS:
 		r->kind = RK_ORG;
-		r->orgkind = pooled(row->field[2]);
-		r->orgnr = *row->field[3] ? pooled(row->field[3]) : NULL;
-		r->bankgiro = *row->field[4] ? pooled(row->field[4]) : NULL;
-		r->aliases = split_list(row->field[5]);
+		r->orgkind = pooled(field[2]);
+		r->orgnr = *field[3] ? pooled(field[3]) : NULL;
+		r->bankgiro = *field[4] ? pooled(field[4]) : NULL;
+		r->aliases = split_list(field[5]);
 		break;
 	}
 	return 0;
@@ -192,7 +174,7 @@ static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
 /* One RSS (regional samverkans- och stödstruktur, through which the state
  * pays the kommuner of a län) per region, named by län: seed 003 bilaga 2
  * writes "Stockholm", "Jönköpings län", "Norrbottn". */
-static void add_rss(void)
+void refdata_add_rss(void)
 {
 	size_t nregions = rd.n;
 	for (size_t i = 0; i < nregions; i++) {
@@ -222,28 +204,14 @@ static void add_rss(void)
 	}
 }
 
-int refdata_load(struct bd_error *err)
+bool refdata_loaded(void)
 {
-	if (rd.loaded)
-		return 0;
-	strpool_init(&rd.pool);
-	static const struct {
-		const char *file;
-		enum table table;
-	} files[] = {{"regions.csv", T_REGIONS}, {"kommuner.csv", T_KOMMUNER}, {"groups.csv", T_GROUPS},
-		     {"orgs.csv", T_ORGS}};
-	for (size_t i = 0; i < BD_ARRAY_LEN(files); i++) {
-		const struct embedded_file *f = embedded_find(files[i].file);
-		if (!f)
-			return bd_fail(err, "internal: reference file '%s' is not compiled in", files[i].file);
-		struct load_ctx ctx = {files[i].table, false};
-		if (csv_read_buffer(f->data, f->len, files[i].file, on_row, NULL, &ctx, err))
-			return -1;
-		if (files[i].table == T_GROUPS)
-			add_rss();
-	}
+	return rd.loaded;
+}
+
+void refdata_mark_loaded(void)
+{
 	rd.loaded = true;
-	return 0;
 }
 
 const struct recipient *refdata_all(size_t *n)

@@ -10,6 +10,7 @@
 #ifndef BIDRAG_REFDATA_H
 #define BIDRAG_REFDATA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util.h"
@@ -41,9 +42,15 @@ struct recipient {
 	const char *bankgiro; /* RK_ORG: or NULL */
 };
 
-/* refdata_load: parse the compiled-in data (idempotent).  Fails only if the
- * build is broken. */
-int refdata_load(struct bd_error *err);
+/* Filling the tables (io/refload.c reads the compiled-in files into them;
+ * everything below reads them).  refdata_add_row: one data row of a table,
+ * its fields in the table's column order; refdata_add_rss: one RSS per
+ * region, after the groups; refdata_mark_loaded: the tables are complete. */
+enum refdata_table { T_REGIONS, T_KOMMUNER, T_GROUPS, T_ORGS };
+int refdata_add_row(enum refdata_table table, char *const *field, size_t nfields, struct bd_error *err);
+void refdata_add_rss(void);
+bool refdata_loaded(void);
+void refdata_mark_loaded(void);
 
 /* refdata_by_code: exact code, any kind; NULL if unknown. */
 const struct recipient *refdata_by_code(const char *code);

@@ -24,13 +24,28 @@ char *xstrndup(const char *s, size_t n);
 /* xasprintf: a freshly allocated formatted string. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* What kind of failure an error is, so a caller can act on it without
+ * reading the message: retry on BD_BUSY, answer 404 on BD_NOT_FOUND, 409 on
+ * BD_CONFLICT.  bd_fail sets BD_INVALID (bad input: the usual case). */
+enum bd_code {
+	BD_OK = 0,
+	BD_INVALID,   /* the input breaks a rule; nothing was changed */
+	BD_NOT_FOUND, /* what was named does not exist */
+	BD_CONFLICT,  /* it clashes with what is stored (an id reused with other content, a changed row) */
+	BD_BUSY,      /* the database is busy or the transaction could not be serialised: retry */
+	BD_IO,        /* the database or a file failed */
+};
+
 struct bd_error {
 	char msg[1024];
+	enum bd_code code;
 };
 
 /* bd_fail: fill err (if not NULL) and return -1, so callers can write
  * `return bd_fail(err, "unknown region '%s'", name);`. */
 int bd_fail(struct bd_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* bd_failc: the same with a code other than BD_INVALID. */
+int bd_failc(struct bd_error *err, enum bd_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* bd_prefix: put "prefix: " in front of an existing message. */
 void bd_prefix(struct bd_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -62,13 +77,5 @@ void buf_release(struct buf *b);
  * acceptable (and the compiler need not warn that it may happen). */
 void bd_strf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* read_file: whole file into memory (NUL-terminated); at most max bytes. */
-int read_file(const char *path, size_t max, char **data, size_t *len, struct bd_error *err);
-
-/* map_file: a read-only view of a whole file (not NUL-terminated): mapped
- * for regular files, read into memory for pipes and "-".  Release with
- * unmap_file(data, len, mapped). */
-int map_file(const char *path, size_t max, const char **data, size_t *len, bool *mapped, struct bd_error *err);
-void unmap_file(const char *data, size_t len, bool mapped);
 
 #endif

@@ -9,7 +9,7 @@
 #ifndef BIDRAG_ANNEX_H
 #define BIDRAG_ANNEX_H
 
-#include "../core/decision.h"
+#include "decision.h"
 #include "table.h"
 
 struct annex_view;

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "../core/util.h"
+#include "util.h"
 
 struct csv_row {
 	size_t nfields;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/money.h"
+#include "money.h"
 #include "annex.h"
 
 /* Sheet names: at most 31 characters, none of []:*?/\ . */

@@ -6,7 +6,7 @@
 #ifndef BIDRAG_DECISIONBOOK_H
 #define BIDRAG_DECISIONBOOK_H
 
-#include "../core/decision.h"
+#include "decision.h"
 #include "table.h"
 
 /* decision_book_xlsx: the workbook into path; key values through lookup. */

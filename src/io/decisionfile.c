@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/ident.h"
-#include "../core/money.h"
+#include "ident.h"
+#include "money.h"
 #include "jsonread.h"
+#include "readfile.h"
 
 #define MAX_DECISION_FILE (64u << 20)
 

@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "../core/decision.h"
+#include "decision.h"
 
 /* decisionfile_parse: data (len bytes of JSON) into d (initialised). */
 int decisionfile_parse(struct decision *d, const char *data, size_t len, const char *origin, struct bd_error *err);

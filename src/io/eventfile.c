@@ -6,9 +6,9 @@
 
 #include <jansson.h>
 
-#include "../core/decision.h"
-#include "../core/ledger.h"
-#include "../core/money.h"
+#include "decision.h"
+#include "ledger.h"
+#include "money.h"
 #include "csvread.h"
 
 

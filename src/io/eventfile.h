@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "../store/store.h"
+#include "ledger.h"
 
 struct event_batch {
 	struct ledger_input *v;

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "../core/util.h"
+#include "util.h"
 
 struct ics_event {
 	const char *uid;     /* stable: the same deadline keeps its UID */

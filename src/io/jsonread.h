@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "../core/util.h"
+#include "util.h"
 
 /* json_type_name: "an object", "a string", ... */
 const char *json_type_name(const json_t *v);

@@ -4,8 +4,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../core/money.h"
+#include "money.h"
 #include "csvread.h"
+#include "readfile.h"
+#include "refload.h"
 
 #define KEYFILE_MAX_BYTES ((size_t)4 << 30)
 
@@ -292,7 +294,7 @@ int keyfile_parse(struct keyfile *kf, const char *data, size_t len, const char *
 			kf->label = xcalloc(kf->nrows, sizeof(char *));
 			if ((rc = refdata_load(err)) == 0) {
 				static const unsigned order[] = {RK_REGION, RK_KOMMUN, RK_SAMVERKANSREGION | RK_RCC};
-				struct bd_error best_err = {{0}}, e, kerr[BD_ARRAY_LEN(order)];
+				struct bd_error best_err = {0}, e, kerr[BD_ARRAY_LEN(order)];
 				size_t best = 0, kgot[BD_ARRAY_LEN(order)] = {SIZE_MAX, SIZE_MAX, SIZE_MAX};
 				unsigned tied = 0, ntied = 0; /* the kinds that stop at row `best` */
 				rc = -1;

@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/refdata.h"
-#include "../core/strmap.h"
-#include "../core/util.h"
+#include "refdata.h"
+#include "strmap.h"
+#include "util.h"
 
 struct keyfile {
 	char *origin;

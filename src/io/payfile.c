@@ -6,9 +6,9 @@
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlwriter.h>
 
-#include "../core/embedded.h"
-#include "../core/ident.h"
-#include "../core/money.h"
+#include "embedded.h"
+#include "ident.h"
+#include "money.h"
 
 /* digits: the digits of an account or reference ("5728-3905" -> "57283905"). */
 static void digits(const char *s, char *out, size_t n)

@@ -20,8 +20,8 @@
 
 #include <stddef.h>
 
-#include "../core/util.h"
-#include "../store/store.h"
+#include "util.h"
+#include "ledger.h"
 
 struct payfile_header {
 	const char *batch; /* message id: 1-35 characters */

@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/refdata.h"
+#include "refdata.h"
 #include "csvread.h"
+#include "readfile.h"
 
 #define PUBTABLE_MAX_BYTES ((size_t)64 << 20)
 

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../core/util.h"
+#include "util.h"
 
 enum pcol_role { PC_NAME, PC_KEY, PC_SHARE, PC_AMOUNT, PC_TOTAL, PC_OTHER };
 

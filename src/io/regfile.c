@@ -7,10 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/decision.h"
-#include "../core/money.h"
+#include "decision.h"
+#include "money.h"
 #include "csvread.h"
 #include "jsonread.h"
+#include "readfile.h"
 
 struct rf {
 	struct rg_register *r;

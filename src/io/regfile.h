@@ -10,7 +10,7 @@
 #ifndef BIDRAG_REGFILE_H
 #define BIDRAG_REGFILE_H
 
-#include "../core/recipient.h"
+#include "recipient.h"
 
 #define REGFILE_FORMAT "bidrag-register/1"
 #define REGFILE_MAX (16u << 20)

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "../core/recipient.h"
+#include "recipient.h"
 
 /* What the database knows of a grant's state-side decision. */
 struct rg_link {

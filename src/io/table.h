@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../core/money.h"
-#include "../core/util.h"
+#include "money.h"
+#include "util.h"
 
 enum table_format { FMT_TABLE, FMT_TSV, FMT_CSV, FMT_JSON, FMT_XLSX };
 

@@ -10,11 +10,11 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "../core/audit.h"
-#include "../core/decision.h"
-#include "../core/ident.h"
-#include "../core/ledger.h"
-#include "../core/refdata.h"
+#include "audit.h"
+#include "decision.h"
+#include "ident.h"
+#include "ledger.h"
+#include "refdata.h"
 
 const char *store_path(const char *opt)
 {
@@ -400,35 +400,6 @@ int store_ledger_refs(struct store *s, const char *ref_id, const char *kind, int
 	return s->ops->ledger_refs(s, ref_id, kind, total, corrected, err);
 }
 
-void ledger_input_digest(const struct ledger_input *e, bool identity_only, char out[65])
-{
-	/* One buffer, one BLAKE2b-256: fast on the recording path, and as
-	 * collision-resistant as SHA-256.  Absent fields are marked apart from
-	 * empty ones. */
-	const char *all[] = {e->dnr, e->part, e->recipient, e->ref, e->date, e->batch,
-			     e->actor, e->signed_by, e->override, e->reason};
-	size_t nf = identity_only ? 6 : BD_ARRAY_LEN(all);
-	char stack[1024];
-	size_t need = 64;
-	for (size_t i = 0; i < nf; i++)
-		need += (all[i] ? strlen(all[i]) : 0) + 1;
-	char *p = need > sizeof(stack) ? xmalloc(need) : stack;
-	size_t len = (size_t)snprintf(p, 64, "%d\x1f%" PRId64 "\x1f%d\x1f", e->kind, e->amount,
-				      identity_only ? 0 : e->received_given);
-	for (size_t i = 0; i < nf; i++) {
-		if (all[i]) {
-			size_t l = strlen(all[i]);
-			memcpy(p + len, all[i], l);
-			len += l;
-		}
-		p[len++] = all[i] ? '\x1f' : '\x1e';
-	}
-	unsigned char d[32];
-	crypto_generichash(d, sizeof(d), (const unsigned char *)p, len, NULL, 0);
-	sodium_bin2hex(out, 65, d, sizeof(d));
-	if (p != stack)
-		free(p);
-}
 
 int store_recipient_put(struct store *s, const struct recipient_put *in, int *version, bool *unchanged,
 			struct bd_error *err)

@@ -16,8 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../core/decision.h"
-#include "../core/util.h"
+#include "decision.h"
+#include "ledger.h"
+#include "util.h"
 
 struct store;
 
@@ -41,12 +42,8 @@ int store_begin(struct store *s, struct bd_error *err);
 int store_commit(struct store *s, struct bd_error *err);
 void store_rollback(struct store *s);
 
-/* Organisations. */
-struct org {
-	const char *code, *name, *kind, *orgnr, *bankgiro, *plusgiro, *payment_ref, *lan, *kommun;
-	bool builtin;
-};
-/* store_seed_reference: the built-in organisations and groups (regions,
+/* Organisations (struct org is in core/ledger.h).
+ * store_seed_reference: the built-in organisations and groups (regions,
  * kommuner, RSS, samverkansregioner, RCC, SKR, Kammarkollegiet); adds what
  * is missing, changes nothing that is there.  *added counts the new ones. */
 int store_seed_reference(struct store *s, int *added, struct bd_error *err);
@@ -145,27 +142,8 @@ int store_appropriation_list(struct store *s, int year, appropriation_fn fn, voi
 /* store_appropriation_put: add a post, or set the amount available on it. */
 int store_appropriation_put(struct store *s, const struct appropriation *a, struct bd_error *err);
 
-/* The ledger.  An event as a client gives it: on an account (dnr, part,
- * recipient), or referring to an earlier event by its id (attest, execute,
- * correction). */
-struct ledger_input {
-	const char *id; /* the client's idempotency id */
-	int kind;       /* enum event_kind */
-	const char *dnr, *part, *recipient;
-	const char *ref;
-	char date[DATE_LEN];
-	const char *actor;
-	int64_t amount; /* öre */
-	const char *signed_by, *override, *reason, *batch;
-	bool received_given;
-};
-enum ledger_outcome { LEDGER_RECORDED, LEDGER_ALREADY };
-/* ledger_input_digest: the hex digest (65 bytes) of an event's content, by
- * which a retry is recognised; identity_only leaves out who recorded it and
- * what they noted (signatory, override, reason), for ids derived from what
- * the event is. */
-void ledger_input_digest(const struct ledger_input *e, bool identity_only, char out[65]);
-/* store_ledger_record: record n events as one batch: all or none.  A known
+/* The ledger (struct ledger_input is in core/ledger.h).
+ * store_ledger_record: record n events as one batch: all or none.  A known
  * id with the same content is reported LEDGER_ALREADY and not recorded
  * again; with different content it is an error.  On error *failed_at is the
  * event's index and nothing is written.  Call inside store_begin/commit. */
@@ -221,16 +199,6 @@ typedef int (*ledger_account_fn)(void *ctx, const struct ledger_account *a);
 int store_ledger_accounts(struct store *s, const char *dnr, const char *part, const char *recipient,
 			  const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err);
 
-/* A payment as a payment file needs it. */
-struct payment_row {
-	const char *id;        /* the payment event's id */
-	const char *dnr, *part, *recipient, *recipient_name;
-	const char *payee_name, *orgnr, *bankgiro, *plusgiro, *reference;
-	int64_t amount;        /* öre */
-	const char *date;
-	const char *registered_by;
-	const char *exec_date; /* executed payments: the day the file was made */
-};
 typedef int (*payment_fn)(void *ctx, const struct payment_row *p);
 /* store_payments: payments (not corrected) in a state: "registered" (not
  * yet attested), "attested" (not yet executed), "executed" (in batch, or in

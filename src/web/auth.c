@@ -9,7 +9,7 @@
 
 #include <sodium.h>
 
-#include "../store/store.h"
+#include "store.h"
 
 #define SESSION_IDLE (2 * 3600)      /* seconds without a request */
 #define SESSION_MAX (12 * 3600)      /* seconds since login */

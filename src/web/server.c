@@ -17,10 +17,11 @@
 
 #include <microhttpd.h>
 
-#include "../core/embedded.h"
-#include "../core/dataset.h"
-#include "../core/refdata.h"
-#include "../store/store.h"
+#include "embedded.h"
+#include "dataset.h"
+#include "refdata.h"
+#include "store.h"
+#include "refload.h"
 
 /* One database connection per pool thread, opened on first use; the list
  * is for closing them all at the end. */

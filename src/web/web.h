@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "../core/util.h"
+#include "util.h"
 
 struct store;
 struct MHD_Connection;

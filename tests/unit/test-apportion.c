@@ -16,8 +16,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/apportion.h"
-#include "core/money.h"
+#include "apportion.h"
+#include "money.h"
 #include "prng.h"
 #include "tap.h"
 
@@ -279,7 +279,7 @@ static int check(const struct problem *p, int64_t total, int64_t base, int64_t u
 {
 	size_t n = p->n;
 	int bad = 0;
-	struct bd_error err = {{0}};
+	struct bd_error err = {0};
 	struct apportion_weights w;
 	apportion_weights_init(&w);
 	int64_t *got = malloc(n * sizeof(int64_t)), *want = malloc(n * sizeof(int64_t));
@@ -676,7 +676,7 @@ static void test_mix(void)
 	};
 	for (size_t f = 0; f < BD_ARRAY_LEN(fails); f++) {
 		struct apportion_weights w;
-		struct bd_error err = {{0}};
+		struct bd_error err = {0};
 		apportion_weights_init(&w);
 		int rc = apportion_weights_mix(&w, 3, fails[f].nkeys, fails[f].keys, &err);
 		bool good = rc == -1 && strstr(err.msg, fails[f].reason);
@@ -943,7 +943,7 @@ static void test_errors(void)
 		mpz_set_u128x(w.sum, w.small_sum);
 		struct apportion_spec spec = {&w, id, cases[c].total, cases[c].base, cases[c].unit, cases[c].m};
 		int64_t amount[3] = {-7, -7, -7}, residual = -7;
-		struct bd_error err = {{0}};
+		struct bd_error err = {0};
 		int rc = apportion(&spec, amount, &residual, &err);
 		bool good = rc == -1 && strstr(err.msg, cases[c].reason) && amount[0] == -7 && amount[1] == -7 &&
 			    amount[2] == -7;

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/util.h"
-#include "io/csvread.h"
+#include "util.h"
+#include "csvread.h"
 #include "prng.h"
 #include "tap.h"
 

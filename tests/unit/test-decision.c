@@ -25,12 +25,14 @@
 
 #include <jansson.h>
 
-#include "core/dataset.h"
-#include "core/decision.h"
-#include "core/refdata.h"
-#include "io/decisionfile.h"
+#include "dataset.h"
+#include "decision.h"
+#include "refdata.h"
+#include "decisionfile.h"
+#include "readfile.h"
 #include "prng.h"
 #include "tap.h"
+#include "refload.h"
 
 #define SEED000 "S2020-09797.json"
 #define SEED001 "S2017-07321-FS.json"

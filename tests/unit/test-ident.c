@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/ident.h"
+#include "ident.h"
 #include "prng.h"
 #include "tap.h"
 
@@ -44,7 +44,7 @@ static const char *show(const char *s)
 static int norm_ok(enum ident_kind kind, const char *in, const char *want)
 {
 	char out[IDENT_BUFSZ] = "stale";
-	struct bd_error err = {""};
+	struct bd_error err = {0};
 	int rc = ident_normalise(kind, in, out, sizeof(out), &err);
 	bool good = rc == 0 && strcmp(out, want) == 0;
 	if (!good)
@@ -57,7 +57,7 @@ static int norm_ok(enum ident_kind kind, const char *in, const char *want)
 static int norm_fails(enum ident_kind kind, const char *in, const char *reason)
 {
 	char out[IDENT_BUFSZ] = "stale";
-	struct bd_error err = {""};
+	struct bd_error err = {0};
 	int rc = ident_normalise(kind, in, out, sizeof(out), &err);
 	bool good = rc == -1 && out[0] == '\0' && strstr(err.msg, reason) != NULL;
 	if (!good)
@@ -70,7 +70,7 @@ static int norm_fails(enum ident_kind kind, const char *in, const char *reason)
 static int norm_msg(enum ident_kind kind, const char *in, const char *msg)
 {
 	char out[IDENT_BUFSZ];
-	struct bd_error err = {""};
+	struct bd_error err = {0};
 	int rc = ident_normalise(kind, in, out, sizeof(out), &err);
 	bool good = rc == -1 && strcmp(err.msg, msg) == 0;
 	if (!good)
@@ -82,7 +82,7 @@ static int norm_msg(enum ident_kind kind, const char *in, const char *msg)
 static int ocrlen_ok(const char *in, const char *want)
 {
 	char out[IDENT_BUFSZ] = "stale";
-	struct bd_error err = {""};
+	struct bd_error err = {0};
 	int rc = ident_check_ocr_length(in, out, sizeof(out), &err);
 	bool good = rc == 0 && strcmp(out, want) == 0;
 	if (!good)
@@ -93,7 +93,7 @@ static int ocrlen_ok(const char *in, const char *want)
 static int ocrlen_fails(const char *in, const char *reason)
 {
 	char out[IDENT_BUFSZ] = "stale";
-	struct bd_error err = {""};
+	struct bd_error err = {0};
 	int rc = ident_check_ocr_length(in, out, sizeof(out), &err);
 	bool good = rc == -1 && out[0] == '\0' && strstr(err.msg, reason) != NULL;
 	if (!good)
@@ -186,7 +186,7 @@ static void test_seed_flips(void)
 			for (char c = '0'; c <= '9'; c++) {
 				if (c == orig)
 					continue;
-				struct bd_error err = {""};
+				struct bd_error err = {0};
 				t[i] = c;
 				tried++;
 				if ((ident_normalise(seeds[k].kind, t, out, sizeof(out), &err) != -1 ||
@@ -364,7 +364,7 @@ static void test_ocr(void)
 static void test_misc(void)
 {
 	char out[IDENT_BUFSZ], small[4] = "abc";
-	struct bd_error err = {""};
+	struct bd_error err = {0};
 
 	ok(strcmp(ident_kind_name(IDENT_ORGNR), "organisationsnummer") == 0 &&
 	       strcmp(ident_kind_name(IDENT_BANKGIRO), "bankgiro") == 0 &&
@@ -495,7 +495,7 @@ static void test_kinds_property(void)
 		enum ident_kind kind = kinds[iter % 4].kind;
 		size_t n = kinds[iter % 4].min + (size_t)rng_below(kinds[iter % 4].max - kinds[iter % 4].min + 1);
 		char d[32], out[IDENT_BUFSZ], want[40];
-		struct bd_error err = {""};
+		struct bd_error err = {0};
 		random_digits(d, n - 1);
 		if (kind == IDENT_ORGNR && d[2] < '2')
 			d[2] = (char)('2' + rng_below(8));

@@ -8,9 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/refdata.h"
-#include "io/keyfile.h"
+#include "refdata.h"
+#include "keyfile.h"
 #include "tap.h"
+#include "refload.h"
 
 #define ORIGIN "t.csv"
 

@@ -20,14 +20,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/dataset.h"
-#include "core/ledger.h"
-#include "core/refdata.h"
-#include "io/decisionfile.h"
+#include "dataset.h"
+#include "ledger.h"
+#include "refdata.h"
+#include "decisionfile.h"
 #include "prng.h"
-#include "store/register.h"
-#include "store/store.h"
+#include "register.h"
+#include "store.h"
 #include "tap.h"
+#include "refload.h"
 
 #define NACTORS 3
 static const char *const actors[NACTORS] = {"anna", "bertil", "cecilia"};

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ledger.h"
+#include "ledger.h"
 #include "prng.h"
 #include "tap.h"
 
@@ -151,7 +151,7 @@ static bool accept(struct acct *a, struct ledger_event *e, const struct ledger_r
 {
 	struct ledger_balance before;
 	memcpy(&before, &a->b, sizeof(before));
-	struct bd_error err = {{0}};
+	struct bd_error err = {0};
 	int rc = ledger_apply(&a->b, a->t, e, ref, &err);
 	if (!ok(rc == 0, "%s: accepted", what)) {
 		diag("refused: %s", err.msg);
@@ -189,7 +189,7 @@ static bool refuse(struct acct *a, struct ledger_event *e, const struct ledger_r
 {
 	struct ledger_balance before;
 	memcpy(&before, &a->b, sizeof(before));
-	struct bd_error err = {{0}};
+	struct bd_error err = {0};
 	int rc = ledger_apply(&a->b, a->t, e, ref, &err);
 	bool refused = ok(rc != 0, "%s: refused", what);
 	if (!refused)
@@ -258,7 +258,7 @@ static void test_names(void)
 static void test_open_and_check(void)
 {
 	struct ledger_balance b;
-	struct bd_error err = {{0}};
+	struct bd_error err = {0};
 	memset(&b, 0x5a, sizeof(b));
 	ledger_open(&b, KR(10000));
 	bool zero = true;
@@ -1089,7 +1089,7 @@ static void test_conservation(void)
 	long accepted[EV_COUNT + 1] = {0}, refused[EV_COUNT + 1] = {0};
 	long unbalanced = 0, changed_on_refusal = 0, wrong_move = 0, check_disagrees = 0, epochs = RACCTS;
 	long first_bad = -1;
-	struct bd_error err = {{0}};
+	struct bd_error err = {0};
 	for (long call = 0; call < RCALLS; call++) {
 		struct racct *a = &accts[rng_below(RACCTS)];
 		if (a->n == RMAXEV || a->tries == RMAXTRY) {

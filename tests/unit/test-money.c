@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/apportion.h" /* fmt_mpq_decimal */
-#include "core/money.h"
+#include "apportion.h" /* fmt_mpq_decimal */
+#include "money.h"
 #include "prng.h"
 #include "tap.h"
 

@@ -32,8 +32,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/recipient.h"
-#include "io/regfile.h"
+#include "recipient.h"
+#include "regfile.h"
 #include "tap.h"
 
 #define ORIGIN "t.json"

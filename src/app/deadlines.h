@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "../core/decision.h"
+#include "decision.h"
 #include "store.h"
 
 enum dl_kind { DL_WINDOW_OPENS, DL_WINDOW_CLOSES, DL_PAY_BY, DL_REQUISITION, DL_REPAYMENT, DL_REPORT };

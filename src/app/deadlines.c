@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/ledger.h"
-#include "../core/money.h"
-#include "../io/ics.h"
+#include "ledger.h"
+#include "money.h"
+#include "ics.h"
 
 const char *const dl_name[] = {
 	[DL_WINDOW_OPENS] = "Utbetalningsperioden börjar",

@@ -5,7 +5,7 @@
 #ifndef BIDRAG_RECREG_H
 #define BIDRAG_RECREG_H
 
-#include "../io/regreport.h"
+#include "regreport.h"
 #include "store.h"
 
 /* recreg_load_year: a stored year into r (its own register); 1 when the

@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "../io/keyfile.h"
+#include "keyfile.h"
 #include "util.h"
 
 struct dataset {

@@ -10,6 +10,7 @@
 
 #include "embedded.h"
 #include "money.h"
+#include "refload.h"
 
 static struct {
 	bool loaded;

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/ledger.h"
-#include "../io/payfile.h"
+#include "ledger.h"
+#include "payfile.h"
 
 int payment_rows_collect(void *ctx, const struct payment_row *p)
 {

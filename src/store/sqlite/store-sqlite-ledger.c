@@ -15,8 +15,8 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "../core/ledger.h"
-#include "../core/refdata.h"
+#include "ledger.h"
+#include "refdata.h"
 #include "sqlite-internal.h"
 
 enum {

@@ -1,7 +1,7 @@
 /* store-sqlite-audit.c: the audit log and the users in SQLite (0004-audit.sql). */
 #include <string.h>
 
-#include "../core/audit.h"
+#include "audit.h"
 #include "sqlite-internal.h"
 
 int sq_generation(struct store *base, uint64_t *gen, struct bd_error *err)

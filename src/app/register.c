@@ -7,9 +7,9 @@
 
 #include <sodium.h>
 
-#include "../core/dataset.h"
-#include "../core/refdata.h"
-#include "../io/decisionfile.h"
+#include "dataset.h"
+#include "refdata.h"
+#include "decisionfile.h"
 
 /* Resolution of recipients: the reference data first (codes, names,
  * aliases), then organisations registered by users. */

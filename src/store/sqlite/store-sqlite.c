@@ -17,8 +17,8 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "../core/embedded.h"
-#include "../core/refdata.h"
+#include "embedded.h"
+#include "refdata.h"
 #include "sqlite-internal.h"
 #include "store.h"
 

@@ -4,7 +4,7 @@
 #ifndef BIDRAG_PAYEXPORT_H
 #define BIDRAG_PAYEXPORT_H
 
-#include "../core/decision.h"
+#include "decision.h"
 #include "store.h"
 
 /* Payments as the store hands them out, copied. */

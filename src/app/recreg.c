@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../io/regfile.h"
+#include "regfile.h"
 
 int recreg_load_year(struct store *s, const char *org, int year, int version, struct rg_register *r, int *version_out,
 		     struct bd_error *err)

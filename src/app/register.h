@@ -8,7 +8,7 @@
 #ifndef BIDRAG_REGISTER_H
 #define BIDRAG_REGISTER_H
 
-#include "../core/decision.h"
+#include "decision.h"
 #include "store.h"
 
 enum import_outcome {
