@@ -1137,10 +1137,31 @@ static void problem(problem_fn fn, void *ctx, int *problems, const char *fmt, ..
 	fn(ctx, msg);
 }
 
+static int ledger_verify(struct sqlite_store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
+			 struct bd_error *err);
+
+/* Verify reads the replay and the balances in one read transaction: in WAL
+ * mode its first read fixes a snapshot, so a batch another process commits
+ * meanwhile is seen by both reads or by neither. */
 int sq_ledger_verify(struct store *base, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
 		     struct bd_error *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
+	if (s->in_tx)
+		return ledger_verify(s, fn, ctx, events, accounts, problems, err);
+	if (exec(s, "BEGIN DEFERRED", err))
+		return -1;
+	int rc = ledger_verify(s, fn, ctx, events, accounts, problems, err);
+	if (rc)
+		exec(s, "ROLLBACK", NULL);
+	else if (exec(s, "COMMIT", err))
+		rc = -1;
+	return rc;
+}
+
+static int ledger_verify(struct sqlite_store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
+			 struct bd_error *err)
+{
 	*problems = 0;
 	*events = *accounts = 0;
 	/* Replay: every account's movements, summed, from its allocation. */
