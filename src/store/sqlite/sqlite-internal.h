@@ -83,6 +83,118 @@ static inline void now_iso(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The statement helper (sq-stmt.c): a query is written as its SQL, its
+ * arguments and what it does with each row, not as prepare, bind, step and
+ * finalise again:
+ *
+ *	struct sq_stmt q;
+ *	if (sq_query(&q, s, "SELECT name FROM org WHERE kind = ?1", "reading organisations", err, SQ_T(kind)))
+ *		return -1;
+ *	int rc;
+ *	while ((rc = sq_row(&q)) > 0)
+ *		if (fn(ctx, sq_text(&q, 0)))
+ *			return sq_stop(&q, -1);
+ *	return rc;
+ *
+ * Contract:
+ * - Arguments bind to ?1, ?2, ... in order; each is typed by its macro, so
+ *   the compiler checks it: SQ_T text (NULL binds NULL), SQ_I an integer,
+ *   SQ_ID a row id (0 or less binds NULL: "none"), SQ_OPT(has, v) an integer
+ *   or NULL, SQ_NULL.
+ * - Every failure returns -1 and fills err with "database: WHAT: <SQLite's
+ *   message>" and a code mapped from SQLite's: BUSY and LOCKED -> BD_BUSY
+ *   (retry), CONSTRAINT -> BD_CONFLICT, anything else -> BD_IO.  q->rc keeps
+ *   SQLite's extended code for a caller that must tell one constraint from
+ *   another.
+ * - A statement from sq_query or sq_first is finalised when sq_row returns 0
+ *   or -1, or by sq_stop; only a caller that leaves with a row in hand calls
+ *   sq_stop.  One from sq_prepare or sq_use is kept for reuse: the same
+ *   points only reset it; sq_prepare's owner ends it with sq_finalize.
+ * - A text column (sq_text) lives until the next sq_row or the end of the
+ *   statement. */
+enum sq_arg_type { SQ_ARG_NULL, SQ_ARG_TEXT, SQ_ARG_INT };
+struct sq_arg {
+	enum sq_arg_type type;
+	const char *text;
+	int64_t num;
+};
+#define SQ_T(v) ((struct sq_arg){.type = SQ_ARG_TEXT, .text = (v)})
+#define SQ_I(v) ((struct sq_arg){.type = SQ_ARG_INT, .num = (v)})
+#define SQ_NULL ((struct sq_arg){.type = SQ_ARG_NULL})
+#define SQ_OPT(has, v) ((has) ? SQ_I(v) : SQ_NULL)
+#define SQ_ID(v) SQ_OPT((v) > 0, v)
+/* The arguments as an array and its length; a leading element keeps an
+ * empty list valid C. */
+#define SQ_ARGS(...)                                                                                                 \
+	((const struct sq_arg[]){SQ_NULL, __VA_ARGS__} + 1),                                                         \
+		(sizeof((const struct sq_arg[]){SQ_NULL, __VA_ARGS__}) / sizeof(struct sq_arg) - 1)
+
+struct sq_stmt {
+	struct sqlite_store *s;
+	sqlite3_stmt *st; /* NULL once finalised */
+	const char *what; /* what the statement does, for messages: "adding a user" */
+	struct bd_error *err;
+	bool kept; /* reset, not finalised, at its end */
+	int rc;    /* SQLite's extended result code of the last failure */
+};
+
+/* sq_fail: fill err from the database's last error (code mapped as above). */
+int sq_fail(struct sqlite_store *s, int rc, const char *what, struct bd_error *err);
+
+/* sq_query: prepare sql once and bind the arguments. */
+#define sq_query(q, s, sql, what, err, ...) sq_query_(q, s, sql, what, err, SQ_ARGS(__VA_ARGS__))
+int sq_query_(struct sq_stmt *q, struct sqlite_store *s, const char *sql, const char *what, struct bd_error *err,
+	      const struct sq_arg *args, size_t n);
+/* sq_first: sq_query and sq_row: 1 with the first row in hand (end it with
+ * sq_stop), 0 when there is none, -1 on failure. */
+#define sq_first(q, s, sql, what, err, ...) sq_first_(q, s, sql, what, err, SQ_ARGS(__VA_ARGS__))
+int sq_first_(struct sq_stmt *q, struct sqlite_store *s, const char *sql, const char *what, struct bd_error *err,
+	      const struct sq_arg *args, size_t n);
+/* sq_run: one statement without rows: the number of rows it changed, or -1. */
+#define sq_run(s, sql, what, err, ...) sq_run_(s, sql, what, err, SQ_ARGS(__VA_ARGS__))
+int sq_run_(struct sqlite_store *s, const char *sql, const char *what, struct bd_error *err, const struct sq_arg *args,
+	    size_t n);
+/* sq_id: the first column of the first row as an int64 (a row id, a count,
+ * a version): 0 when there is no row, -1 on failure. */
+#define sq_id(s, sql, what, err, ...) sq_id_(s, sql, what, err, SQ_ARGS(__VA_ARGS__))
+int64_t sq_id_(struct sqlite_store *s, const char *sql, const char *what, struct bd_error *err,
+	       const struct sq_arg *args, size_t n);
+
+/* A statement kept for reuse: sq_prepare makes one (end it with
+ * sq_finalize), sq_use lends one its owner keeps (a cache).  sq_bind resets
+ * it and binds the arguments; sq_exec binds, runs it to its end and returns
+ * the rows changed, or -1. */
+int sq_prepare(struct sq_stmt *q, struct sqlite_store *s, const char *sql, const char *what, struct bd_error *err);
+void sq_use(struct sq_stmt *q, struct sqlite_store *s, sqlite3_stmt *st, const char *what, struct bd_error *err);
+#define sq_bind(q, ...) sq_bind_(q, SQ_ARGS(__VA_ARGS__))
+int sq_bind_(struct sq_stmt *q, const struct sq_arg *args, size_t n);
+#define sq_exec(q, ...) sq_exec_(q, SQ_ARGS(__VA_ARGS__))
+int sq_exec_(struct sq_stmt *q, const struct sq_arg *args, size_t n);
+void sq_finalize(struct sq_stmt *q);
+
+/* sq_row: step: 1 with a row, 0 at the end, -1 on failure (err filled); the
+ * statement ends at 0 and -1. */
+int sq_row(struct sq_stmt *q);
+/* sq_stop: end the statement early; returns ret, for `return sq_stop(&q, -1)`. */
+int sq_stop(struct sq_stmt *q, int ret);
+
+static inline const char *sq_text(const struct sq_stmt *q, int col)
+{
+	return (const char *)sqlite3_column_text(q->st, col);
+}
+static inline int sq_int(const struct sq_stmt *q, int col)
+{
+	return sqlite3_column_int(q->st, col);
+}
+static inline int64_t sq_i64(const struct sq_stmt *q, int col)
+{
+	return sqlite3_column_int64(q->st, col);
+}
+static inline bool sq_isnull(const struct sq_stmt *q, int col)
+{
+	return sqlite3_column_type(q->st, col) == SQLITE_NULL;
+}
+
 
 /* The ledger's operations (store-sqlite-ledger.c). */
 int sq_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
@@ -116,6 +228,9 @@ int sq_generation(struct store *s, uint64_t *gen, struct bd_error *err);
 int sq_audit_append(struct store *s, const char *actor, const char *action, const char *object, const char *before,
 		    const char *after, struct bd_error *err);
 int sq_audit_list(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);
+int sq_decision_warning_add(struct store *s, const struct decision_warning *w, struct bd_error *err);
+int sq_decision_warnings(struct store *s, const char *dnr, decision_warning_fn fn, void *ctx,
+			 struct bd_error *err);
 int sq_user_add(struct store *s, const struct user *u, struct bd_error *err);
 int sq_user_passwd(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
 int sq_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
