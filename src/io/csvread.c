@@ -15,6 +15,7 @@ struct reader {
 	size_t len, textcap;
 	csv_row_fn on_row;
 	void *ctx;
+	const char *origin;
 	struct bd_error *err;
 	int failed;
 	size_t line;
@@ -27,7 +28,7 @@ static void on_field(void *s, size_t len, void *data)
 	if (r->failed)
 		return;
 	if (len > CSV_FIELD_MAX) {
-		r->failed = bd_fail(r->err, "line %zu: a field is longer than 1 MiB", r->line);
+		r->failed = bd_fail(r->err, "%s:%zu: a field is longer than 1 MiB", r->origin, r->line);
 		return;
 	}
 	if (r->row.nfields == r->cap) {
@@ -115,6 +116,15 @@ static bool valid_utf8(const unsigned char *p, size_t n)
 	return true;
 }
 
+/* text_column: the 1-based column, in characters, of byte off of line. */
+static size_t text_column(const char *line, size_t off)
+{
+	size_t col = 1;
+	for (size_t i = 0; i < off; i++)
+		col += ((unsigned char)line[i] & 0xC0) != 0x80;
+	return col;
+}
+
 static char detect_delimiter(const char *line, size_t len)
 {
 	size_t tabs = 0, semis = 0, commas = 0;
@@ -167,7 +177,7 @@ int csv_read_buffer(const char *data, size_t len, const char *origin, csv_row_fn
 int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char delim, csv_row_fn on_row,
 			  csv_comment_fn on_comment, void *ctx, struct bd_error *err)
 {
-	struct reader r = {.on_row = on_row, .ctx = ctx, .err = err};
+	struct reader r = {.on_row = on_row, .ctx = ctx, .origin = origin, .err = err};
 	struct csv_parser p;
 	if (csv_init(&p, CSV_APPEND_NULL) != 0)
 		return bd_fail(err, "%s: cannot start the CSV parser", origin);
@@ -188,6 +198,14 @@ int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char
 		size_t ll = end - pos;
 		r.line++;
 		pos = end;
+		/* A NUL would end the cell it is in as a C string: "1\0 00" would
+		 * read as 1.  No text file has one, so it is refused. */
+		const char *nul = memchr(line, '\0', ll);
+		if (nul) {
+			rc = bd_fail(err, "%s:%zu:%zu: a NUL byte (expected text; is this a binary or UTF-16 file?)",
+				     origin, r.line, text_column(line, (size_t)(nul - line)));
+			break;
+		}
 		if (!valid_utf8((const unsigned char *)line, ll)) {
 			rc = bd_fail(err, "%s:%zu: the line is not valid UTF-8 (save the file as UTF-8)", origin, r.line);
 			break;

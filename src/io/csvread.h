@@ -4,7 +4,8 @@
  * semicolon if it has at least as many as commas, else comma.  A UTF-8 byte
  * order mark is skipped; lines starting with '#' are comments (handed to
  * on_comment when given); empty lines are skipped; every line must be valid
- * UTF-8.  Rows reach the callback with the line number they end on. */
+ * UTF-8 without a NUL byte.  Rows reach the callback with the line number
+ * they end on.  Every error message starts "ORIGIN:LINE:". */
 #ifndef BIDRAG_CSVREAD_H
 #define BIDRAG_CSVREAD_H
 

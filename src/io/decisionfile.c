@@ -720,10 +720,9 @@ static int parse_objects(struct rd *r, const json_t *root, const char *key, bool
 int decisionfile_parse(struct decision *d, const char *data, size_t len, const char *origin, struct bd_error *err)
 {
 	struct rd r = {d, origin, err};
-	json_error_t je;
-	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_load_doc(data, len, origin, err);
 	if (!root)
-		return bd_fail(err, "%s:%d:%d: %s", origin, je.line, je.column, je.text);
+		return -1;
 	int rc = -1;
 	if (!json_is_object(root)) {
 		fail(&r, "(top level)", "expected a JSON object, found %s", json_type_name(root));

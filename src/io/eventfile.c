@@ -10,6 +10,7 @@
 #include "ledger.h"
 #include "money.h"
 #include "csvread.h"
+#include "jsonread.h"
 
 
 static const char *pdup(struct event_batch *b, const char *s)
@@ -190,10 +191,9 @@ static int json_batch(struct event_batch *b, const json_t *root, const char *ori
 static int read_json_batch(struct event_batch *b, const char *data, size_t len, const char *origin,
 			   struct bd_error *err)
 {
-	json_error_t je;
-	json_t *root = json_loadb(data, len, 0, &je);
+	json_t *root = json_load_doc(data, len, origin, err);
 	if (!root)
-		return bd_fail(err, "%s:%d:%d: %s", origin, je.line, je.column, je.text);
+		return -1;
 	int rc = json_batch(b, root, origin, err);
 	json_decref(root);
 	return rc;

@@ -3,6 +3,34 @@
 
 #include <string.h>
 
+json_t *json_load_doc(const char *data, size_t len, const char *origin, struct bd_error *err)
+{
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	const char *nul = memchr(data, '\0', len);
+	if (nul) {
+		size_t line = 1, col = 1;
+		for (const char *c = data; c < nul; c++) {
+			if (*c == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)*c & 0xC0) != 0x80) {
+				col++;
+			}
+		}
+		bd_fail(err, "%s:%zu:%zu: a NUL byte (expected text; is this a binary or UTF-16 file?)", origin, line,
+			col);
+		return NULL;
+	}
+	json_error_t je;
+	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		bd_fail(err, "%s:%d:%d: not valid JSON: %s", origin, je.line, je.column, je.text);
+	return root;
+}
+
 const char *json_type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {

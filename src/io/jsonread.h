@@ -8,6 +8,14 @@
 
 #include "util.h"
 
+/* json_load_doc: parse a whole JSON document of len bytes, the one way
+ * every file and body is read: a leading UTF-8 byte order mark is skipped,
+ * a NUL byte is refused (it would cut a string short), and so is an object
+ * that names a key twice (one of the two values would be dropped
+ * silently).  On failure NULL, with err "ORIGIN:LINE:COLUMN: ...".  The
+ * caller owns the result (json_decref). */
+json_t *json_load_doc(const char *data, size_t len, const char *origin, struct bd_error *err);
+
 /* json_type_name: "an object", "a string", ... */
 const char *json_type_name(const json_t *v);
 /* json_unknown_field: a message "unknown field 'x' (expected one of: a, b)"

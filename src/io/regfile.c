@@ -577,10 +577,9 @@ int regfile_parse(struct rg_register *r, const char *data, size_t len, const cha
 		  struct regfile_checks *checks, struct bd_error *err)
 {
 	struct rf f = {r, origin, basedir, checks, err};
-	json_error_t je;
-	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_load_doc(data, len, origin, err);
 	if (!root)
-		return bd_fail(err, "%s:%d:%d: not valid JSON: %s", origin, je.line, je.column, je.text);
+		return -1;
 	int rc = -1;
 	static const char *const keys[] = {"format", "org", "years", NULL};
 	char *format, *org;

@@ -127,5 +127,40 @@ int main(void)
 		   strcmp(got.text.data, "[a]|[b]\n[1]|[2]\n[3]|[4]\n") == 0,
 	   "a bare carriage return ends a record");
 	buf_release(&got.text);
+
+	/* A NUL byte would end its cell as a C string ("1\0 00" read as 1):
+	 * refused wherever it is, plain or quoted, with line and column. */
+#define S(lit) lit, sizeof(lit) - 1
+	static const struct {
+		const char *data;
+		size_t len;
+		const char *msg;
+	} nuls[] = {
+		{S("k;v\n01;1\0 00\n"), "t.csv:2:5: a NUL byte"},
+		{S("k;v\n01;\"1\0 00\"\n"), "t.csv:2:6: a NUL byte"},
+		{S("k;v\n\"Sk\xC3\xA5ne\";\0\n"), "t.csv:2:9: a NUL byte"},
+		{S("k;v\n\"a\nb\0\";1\n"), "t.csv:3:2: a NUL byte"},
+	};
+#undef S
+	for (size_t i = 0; i < sizeof(nuls) / sizeof(nuls[0]); i++) {
+		buf_init(&got.text, 1 << 16);
+		int rc = csv_read_buffer(nuls[i].data, nuls[i].len, "t.csv", collect, NULL, &got, &err);
+		ok(rc != 0 && strncmp(err.msg, nuls[i].msg, strlen(nuls[i].msg)) == 0,
+		   "NUL byte case %zu is refused: %s", i + 1, rc ? err.msg : "accepted");
+		buf_release(&got.text);
+	}
+	/* Every message names the input, the field limit's too. */
+	struct buf big;
+	buf_init(&big, 4u << 20);
+	buf_addf(&big, "k;v\n01;");
+	for (size_t i = 0; i <= (1u << 20); i++)
+		buf_addf(&big, "9");
+	buf_addf(&big, "\n");
+	buf_init(&got.text, 1 << 16);
+	ok(csv_read_buffer(big.data, big.len, "t.csv", collect, NULL, &got, &err) != 0 &&
+		   strncmp(err.msg, "t.csv:2: a field is longer than 1 MiB", 37) == 0,
+	   "a field over 1 MiB: the message names the file and line: %s", err.msg);
+	buf_release(&got.text);
+	buf_release(&big);
 	return tap_done();
 }
