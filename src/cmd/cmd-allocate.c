@@ -1,8 +1,8 @@
 /* bidrag allocate: compute an allocation table to the krona. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocation.h"
 #include "apportion.h"
 #include "dataset.h"
 #include "refdata.h"
@@ -10,41 +10,6 @@
 #include "table.h"
 #include "cmd.h"
 #include "refload.h"
-
-const struct cmd_entry cmd_allocate_entry = {
-	.name = "allocate",
-	.summary = "share a total among recipients by a key, exactly, to the krona",
-	.usage = "allocate --total AMOUNT (--key DATASET | --weights FILE [--column C]) [--weight W]\n"
-		 "                       [--key ... --weight W ...] [--base AMOUNT] [--equal] [--amounts FILE]\n"
-		 "                       [--component NAME ...] [--recipients SET|any] [--exclude CODES]\n"
-		 "                       [--method largest-remainder|half-up] [--unit AMOUNT]\n"
-		 "                       [--sort input|code|name|amount|key] [--title TEXT]\n"
-		 "                       [--format table|tsv|csv|json|xlsx] [--output FILE]\n"
-		 "\n"
-		 "  --total AMOUNT     the amount to share, in kronor ('215 000 000', '71,8 mkr')\n"
-		 "  --key DATASET      a key dataset (see 'bidrag datasets'), e.g. population@2019-11-01\n"
-		 "  --weights FILE     key values from a CSV/TSV file (header row; recipient by code or name)\n"
-		 "  --column C         the value column of the preceding --weights or --amounts file;\n"
-		 "                     repeat it to take several keys from one file\n"
-		 "  --weight W         the weight of the preceding key in a mix ('1/2', '50%'); weights sum to 1\n"
-		 "  --base AMOUNT      a fixed amount per recipient; the rest is shared by the key\n"
-		 "  --equal            equal shares (needs --recipients)\n"
-		 "  --amounts FILE     an explicit list of amounts, checked against --total\n"
-		 "  --component NAME   start a component of a table with several amount columns and a total\n"
-		 "  --recipients SET   regions, kommuner, kommuner:NN, samverkansregioner, rcc, a list of\n"
-		 "                     codes or names, or 'any' to take a file's recipients as given\n"
-		 "  --exclude CODES    recipients to leave out, comma-separated codes or names\n"
-		 "  --method M         largest-remainder (default: exact sum, each amount within 1 unit of\n"
-		 "                     its quota) or half-up (each rounded alone; the residual is reported)\n"
-		 "  --unit AMOUNT      rounding unit (default 1 krona; e.g. 100 000)\n"
-		 "  --sort S           row order: input (default for files), code (default for datasets),\n"
-		 "                     name, amount or key (both descending)\n"
-		 "  --title TEXT       the title line above the table\n"
-		 "  --format F         table (the seeds' bilaga layout, default), tsv, csv (code,recipient,...,\n"
-		 "                     amount), json (an array of objects, integer amounts) or xlsx\n"
-		 "  --output FILE      write to FILE (a .xlsx, .csv or .json name sets the format)",
-	.exec = cmd_allocate,
-};
 
 #define MAX_KEYS 16
 #define MAX_COMPONENTS 16
@@ -129,144 +94,230 @@ static struct component *current(struct alloc *a)
 	return c;
 }
 
+/* The options, read into the allocation as they come: --weight and
+ * --column belong to the key before them, and --component starts a new one. */
+struct alloc_parse {
+	struct alloc *a;
+	bool format_given;
+};
+
+static struct keyspec *last_key(struct alloc *a)
+{
+	struct component *cp = &a->comp[a->ncomp - 1];
+	return cp->nkeys ? &cp->key[cp->nkeys - 1] : NULL;
+}
+
+static int set_total(void *ctx, const char *text)
+{
+	struct alloc *a = ((struct alloc_parse *)ctx)->a;
+	a->comp[a->ncomp - 1].has_total = true;
+	return opt_kronor("--total", text, &current(a)->total);
+}
+
+static int set_base(void *ctx, const char *text)
+{
+	return opt_kronor("--base", text, &current(((struct alloc_parse *)ctx)->a)->base);
+}
+
+static int set_unit(void *ctx, const char *text)
+{
+	return opt_unit(text, &((struct alloc_parse *)ctx)->a->unit);
+}
+
+static int add_key(struct alloc *a, const char *dataset, const char *file)
+{
+	struct component *cp = &a->comp[a->ncomp - 1];
+	if (cp->nkeys == MAX_KEYS)
+		return error("too many keys in one component (at most %d)", MAX_KEYS);
+	struct keyspec *k = &current(a)->key[cp->nkeys++];
+	k->dataset = dataset;
+	k->file = file;
+	return 0;
+}
+
+static int set_key(void *ctx, const char *text)
+{
+	return add_key(((struct alloc_parse *)ctx)->a, text, NULL);
+}
+
+static int set_weights(void *ctx, const char *text)
+{
+	return add_key(((struct alloc_parse *)ctx)->a, NULL, text);
+}
+
+static int set_column(void *ctx, const char *text)
+{
+	struct alloc *a = ((struct alloc_parse *)ctx)->a;
+	struct component *cp = &a->comp[a->ncomp - 1];
+	struct keyspec *last = last_key(a);
+	if (cp->amounts_file && (!last || cp->amounts_column == NULL)) {
+		cp->amounts_column = text;
+	} else if (last && last->file) {
+		if (last->column) {
+			if (cp->nkeys == MAX_KEYS)
+				return error("too many keys in one component (at most %d)", MAX_KEYS);
+			struct keyspec *k = &cp->key[cp->nkeys++];
+			k->file = last->file;
+			last = k;
+		}
+		last->column = text;
+	} else {
+		return usage_error(&cmd_allocate_entry, "--column '%s' must follow --weights FILE or --amounts FILE",
+				   text);
+	}
+	return 0;
+}
+
+static int set_weight(void *ctx, const char *text)
+{
+	struct keyspec *last = last_key(((struct alloc_parse *)ctx)->a);
+	return opt_weight(&cmd_allocate_entry, text, "--key or --weights", last ? &last->weight : NULL,
+			  last ? &last->has_weight : NULL);
+}
+
+static int set_equal(void *ctx, const char *text)
+{
+	current(((struct alloc_parse *)ctx)->a)->equal = true;
+	return 0;
+}
+
+static int set_amounts(void *ctx, const char *text)
+{
+	current(((struct alloc_parse *)ctx)->a)->amounts_file = text;
+	return 0;
+}
+
+static int set_component(void *ctx, const char *text)
+{
+	struct alloc *a = ((struct alloc_parse *)ctx)->a;
+	struct component *cp = &a->comp[a->ncomp - 1];
+	if (cp->touched || cp->title) {
+		if (a->ncomp == MAX_COMPONENTS)
+			return error("too many components (at most %d)", MAX_COMPONENTS);
+		a->ncomp++;
+	}
+	a->comp[a->ncomp - 1].title = text;
+	return 0;
+}
+
+static int set_method(void *ctx, const char *text)
+{
+	struct alloc *a = ((struct alloc_parse *)ctx)->a;
+	if (strcmp(text, "largest-remainder") == 0 || strcmp(text, "lr") == 0)
+		a->method = APPORTION_LARGEST_REMAINDER;
+	else if (strcmp(text, "half-up") == 0)
+		a->method = APPORTION_HALF_UP;
+	else
+		return error("unknown --method '%s' (expected largest-remainder or half-up)", text);
+	return 0;
+}
+
+static int set_format(void *ctx, const char *text)
+{
+	struct alloc_parse *p = ctx;
+	struct bd_error err;
+	if (table_format_parse(text, &p->a->format, &err))
+		return error("%s", err.msg);
+	p->format_given = true;
+	return 0;
+}
+
+static int set_sort(void *ctx, const char *text)
+{
+	if (strcmp(text, "input") && strcmp(text, "code") && strcmp(text, "name") && strcmp(text, "amount") &&
+	    strcmp(text, "key"))
+		return error("unknown --sort '%s' (expected input, code, name, amount or key)", text);
+	((struct alloc_parse *)ctx)->a->sort = text;
+	return 0;
+}
+
+static int set_recipients(void *ctx, const char *text)
+{
+	((struct alloc_parse *)ctx)->a->recipients = text;
+	return 0;
+}
+
+static int set_exclude(void *ctx, const char *text)
+{
+	((struct alloc_parse *)ctx)->a->exclude = text;
+	return 0;
+}
+
+static int set_output(void *ctx, const char *text)
+{
+	((struct alloc_parse *)ctx)->a->output = text;
+	return 0;
+}
+
+static int set_title(void *ctx, const char *text)
+{
+	((struct alloc_parse *)ctx)->a->title = text;
+	return 0;
+}
+
+static const struct cmd_opt allocate_options[] = {
+	OPT_CALL("total", 0, "AMOUNT", set_total, "the amount to share, in kronor ('215 000 000', '71,8 mkr')"),
+	OPT_CALL("key", 0, "DATASET", set_key, "a key dataset (see 'bidrag datasets'), e.g. population@2019-11-01"),
+	OPT_CALL("weights", 0, "FILE", set_weights,
+		 "key values from a CSV/TSV file (header row; recipient by code or name)"),
+	OPT_CALL("column", 0, "C", set_column,
+		 "the value column of the preceding --weights or --amounts file;\n"
+		 "repeat it to take several keys from one file"),
+	OPT_CALL("weight", 0, "W", set_weight,
+		 "the weight of the preceding key in a mix ('1/2', '50%'); weights sum to 1"),
+	OPT_CALL("base", 0, "AMOUNT", set_base, "a fixed amount per recipient; the rest is shared by the key"),
+	OPT_CALL("equal", 0, NULL, set_equal, "equal shares (needs --recipients)"),
+	OPT_CALL("amounts", 0, "FILE", set_amounts, "an explicit list of amounts, checked against --total"),
+	OPT_CALL("component", 0, "NAME", set_component,
+		 "start a component of a table with several amount columns and a total"),
+	OPT_CALL("recipients", 0, "SET", set_recipients,
+		 "regions, kommuner, kommuner:NN, samverkansregioner, rcc, a list of\n"
+		 "codes or names, or 'any' to take a file's recipients as given"),
+	OPT_CALL("exclude", 0, "CODES", set_exclude, "recipients to leave out, comma-separated codes or names"),
+	OPT_CALL("method", 0, "M", set_method,
+		 "largest-remainder (default: exact sum, each amount within 1 unit of\n"
+		 "its quota) or half-up (each rounded alone; the residual is reported)"),
+	OPT_CALL("unit", 0, "AMOUNT", set_unit, "rounding unit (default 1 krona; e.g. 100 000)"),
+	OPT_CALL("sort", 0, "S", set_sort,
+		 "row order: input (default for files), code (default for datasets),\n"
+		 "name, amount or key (both descending)"),
+	OPT_CALL("title", 0, "TEXT", set_title, "the title line above the table"),
+	OPT_CALL("format", 0, "F", set_format,
+		 "table (the seeds' bilaga layout, default), tsv, csv (code,recipient,...,\n"
+		 "amount), json (an array of objects, integer amounts) or xlsx"),
+	OPT_CALL("output", 0, "FILE", set_output, "write to FILE (a .xlsx, .csv or .json name sets the format)"),
+	OPT_END,
+};
+
+const struct cmd_entry cmd_allocate_entry = {
+	.name = "allocate",
+	.summary = "share a total among recipients by a key, exactly, to the krona",
+	.usage = "allocate --total AMOUNT (--key DATASET | --weights FILE [--column C]) [--weight W]\n"
+		 "                       [--key ... --weight W ...] [--base AMOUNT] [--equal] [--amounts FILE]\n"
+		 "                       [--component NAME ...] [--recipients SET|any] [--exclude CODES]\n"
+		 "                       [--method largest-remainder|half-up] [--unit AMOUNT]\n"
+		 "                       [--sort input|code|name|amount|key] [--title TEXT]\n"
+		 "                       [--format table|tsv|csv|json|xlsx] [--output FILE]",
+	.exec = cmd_allocate,
+	.options = allocate_options,
+	.in_order = true,
+};
+
 static int parse_args(struct alloc *a, int argc, char **argv)
 {
-	enum {
-		O_TOTAL = 256, O_KEY, O_WEIGHTS, O_COLUMN, O_WEIGHT, O_BASE, O_EQUAL, O_AMOUNTS, O_COMPONENT,
-		O_RECIPIENTS, O_EXCLUDE, O_METHOD, O_UNIT, O_FORMAT, O_OUTPUT, O_SORT, O_TITLE, O_HELP
-	};
-	static const struct option opts[] = {
-		{"total", required_argument, NULL, O_TOTAL},
-		{"key", required_argument, NULL, O_KEY},
-		{"weights", required_argument, NULL, O_WEIGHTS},
-		{"column", required_argument, NULL, O_COLUMN},
-		{"weight", required_argument, NULL, O_WEIGHT},
-		{"base", required_argument, NULL, O_BASE},
-		{"equal", no_argument, NULL, O_EQUAL},
-		{"amounts", required_argument, NULL, O_AMOUNTS},
-		{"component", required_argument, NULL, O_COMPONENT},
-		{"recipients", required_argument, NULL, O_RECIPIENTS},
-		{"exclude", required_argument, NULL, O_EXCLUDE},
-		{"method", required_argument, NULL, O_METHOD},
-		{"unit", required_argument, NULL, O_UNIT},
-		{"format", required_argument, NULL, O_FORMAT},
-		{"output", required_argument, NULL, O_OUTPUT},
-		{"sort", required_argument, NULL, O_SORT},
-		{"title", required_argument, NULL, O_TITLE},
-		{"help", no_argument, NULL, O_HELP},
-		{NULL, 0, NULL, 0},
-	};
-	const struct cmd_entry *e = &cmd_allocate_entry;
-	bool format_given = false;
+	struct alloc_parse p = {.a = a};
 	a->ncomp = 1;
 	a->unit = 1;
 	a->format = FMT_TABLE;
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		struct component *cp = &a->comp[a->ncomp - 1];
-		struct keyspec *last = cp->nkeys ? &cp->key[cp->nkeys - 1] : NULL;
-		struct bd_error err;
-		switch (c) {
-		case O_HELP:
-			print_usage(stdout, e);
-			exit(0);
-		case O_TOTAL:
-			if (opt_kronor("--total", optarg, &current(a)->total))
-				return -1;
-			cp->has_total = true;
-			break;
-		case O_BASE:
-			if (opt_kronor("--base", optarg, &current(a)->base))
-				return -1;
-			break;
-		case O_UNIT:
-			if (opt_unit(optarg, &a->unit))
-				return -1;
-			break;
-		case O_KEY:
-		case O_WEIGHTS:
-			if (cp->nkeys == MAX_KEYS)
-				return error("too many keys in one component (at most %d)", MAX_KEYS);
-			last = &current(a)->key[cp->nkeys++];
-			if (c == O_KEY)
-				last->dataset = optarg;
-			else
-				last->file = optarg;
-			break;
-		case O_COLUMN:
-			if (cp->amounts_file && (!last || cp->amounts_column == NULL)) {
-				cp->amounts_column = optarg;
-			} else if (last && last->file) {
-				if (last->column) {
-					if (cp->nkeys == MAX_KEYS)
-						return error("too many keys in one component (at most %d)", MAX_KEYS);
-					struct keyspec *k = &cp->key[cp->nkeys++];
-					k->file = last->file;
-					last = k;
-				}
-				last->column = optarg;
-			} else {
-				return usage_error(e, "--column '%s' must follow --weights FILE or --amounts FILE", optarg);
-			}
-			break;
-		case O_WEIGHT:
-			if (opt_weight(e, optarg, "--key or --weights", last ? &last->weight : NULL,
-				       last ? &last->has_weight : NULL))
-				return -1;
-			break;
-		case O_EQUAL:
-			current(a)->equal = true;
-			break;
-		case O_AMOUNTS:
-			current(a)->amounts_file = optarg;
-			break;
-		case O_COMPONENT:
-			if (cp->touched || cp->title) {
-				if (a->ncomp == MAX_COMPONENTS)
-					return error("too many components (at most %d)", MAX_COMPONENTS);
-				a->ncomp++;
-			}
-			a->comp[a->ncomp - 1].title = optarg;
-			break;
-		case O_RECIPIENTS:
-			a->recipients = optarg;
-			break;
-		case O_EXCLUDE:
-			a->exclude = optarg;
-			break;
-		case O_METHOD:
-			if (strcmp(optarg, "largest-remainder") == 0 || strcmp(optarg, "lr") == 0)
-				a->method = APPORTION_LARGEST_REMAINDER;
-			else if (strcmp(optarg, "half-up") == 0)
-				a->method = APPORTION_HALF_UP;
-			else
-				return error("unknown --method '%s' (expected largest-remainder or half-up)", optarg);
-			break;
-		case O_FORMAT:
-			if (table_format_parse(optarg, &a->format, &err))
-				return error("%s", err.msg);
-			format_given = true;
-			break;
-		case O_OUTPUT:
-			a->output = optarg;
-			break;
-		case O_SORT:
-			if (strcmp(optarg, "input") && strcmp(optarg, "code") && strcmp(optarg, "name") &&
-			    strcmp(optarg, "amount") && strcmp(optarg, "key"))
-				return error("unknown --sort '%s' (expected input, code, name, amount or key)", optarg);
-			a->sort = optarg;
-			break;
-		case O_TITLE:
-			a->title = optarg;
-			break;
-		default:
-			return usage_error(e, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error(e, "unexpected argument '%s'", argv[optind]);
+	int next, rc = cmd_parse(&cmd_allocate_entry, argc, argv, &p, &next);
+	if (rc == 0)
+		exit(0); /* --help */
+	if (rc > 0)
+		return -1;
+	const struct cmd_entry *e = &cmd_allocate_entry;
+	bool format_given = p.format_given;
+	if (next < argc)
+		return usage_error(e, "unexpected argument '%s'", argv[next]);
 	for (size_t i = 0; i < a->ncomp; i++) {
 		struct component *cp = &a->comp[i];
 		const char *name = cp->title ? cp->title : "the allocation";
@@ -492,39 +543,32 @@ static int run_component(struct alloc *a, struct component *cp, struct bd_error 
 		apportion_weights_equal(&cp->w, a->n); /* shares are not shown for lists */
 		return 0;
 	}
-	if (cp->equal) {
-		apportion_weights_equal(&cp->w, a->n);
-	} else {
-		struct apportion_key keys[MAX_KEYS];
-		for (size_t k = 0; k < cp->nkeys; k++) {
-			struct keyspec *ks = &cp->key[k];
-			if (ks->dataset) {
-				const struct dataset *d;
-				if (find_dataset(ks->dataset, &d, err))
-					return -1;
-				ks->kf = (struct keyfile *)&d->kf;
-				ks->col = 0;
-				ks->label = d->label;
-			} else {
-				if (load_file(a, ks->file, &ks->kf, err) || keyfile_column(ks->kf, ks->column, &ks->col, err))
-					return -1;
-				ks->label = ks->kf->colname[ks->col];
-			}
-			const char *what = ks->dataset ? ks->dataset : ks->file;
-			if (align(a, ks->kf, ks->col, what, &ks->values, &ks->owned, false, err))
+	struct apportion_key keys[MAX_KEYS];
+	size_t nkeys = cp->equal ? 0 : cp->nkeys; /* none: equal shares */
+	for (size_t k = 0; k < nkeys; k++) {
+		struct keyspec *ks = &cp->key[k];
+		if (ks->dataset) {
+			const struct dataset *d;
+			if (find_dataset(ks->dataset, &d, err))
 				return -1;
-			keys[k] = (struct apportion_key){ks->values, ks->weight, ks->dataset ? ks->dataset : ks->label};
+			ks->kf = (struct keyfile *)&d->kf;
+			ks->col = 0;
+			ks->label = d->label;
+		} else {
+			if (load_file(a, ks->file, &ks->kf, err) || keyfile_column(ks->kf, ks->column, &ks->col, err))
+				return -1;
+			ks->label = ks->kf->colname[ks->col];
 		}
-		if (apportion_weights_mix(&cp->w, a->n, cp->nkeys, keys, err))
+		const char *what = ks->dataset ? ks->dataset : ks->file;
+		if (align(a, ks->kf, ks->col, what, &ks->values, &ks->owned, false, err))
 			return -1;
+		keys[k] = (struct apportion_key){ks->values, ks->weight, ks->dataset ? ks->dataset : ks->label};
 	}
-	struct apportion_spec spec = {&cp->w, a->id, cp->total, cp->base, a->unit, a->method};
-	if (apportion(&spec, cp->amount, &cp->residual, err)) {
-		if (cp->title)
-			bd_prefix(err, "%s", cp->title);
-		return -1;
-	}
-	return 0;
+	struct allocation_rule rule = {nkeys, keys, cp->total, cp->base, a->unit, a->method};
+	enum allocation_failure af = allocation_run(&rule, a->n, a->id, &cp->w, cp->amount, &cp->residual, err);
+	if (af == ALLOCATION_BAD_AMOUNTS && cp->title)
+		bd_prefix(err, "%s", cp->title);
+	return af == ALLOCATION_OK ? 0 : -1;
 }
 
 /* ---- output ---------------------------------------------------------- */

@@ -1,12 +1,58 @@
 /* bidrag appropriation: what the registered decisions draw on each
  * anslagspost, per budget year. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "table.h"
 #include "store.h"
 #include "cmd.h"
+
+struct approp_opts {
+	const char *db, *format;
+	struct appropriation a;
+	int year;
+	bool has_uo, has_post;
+};
+
+static int parse_int(const char *opt, const char *s, int min, int max, int *out);
+
+static int set_year(void *ctx, const char *text)
+{
+	return parse_int("--year", text, 1900, 2999, &((struct approp_opts *)ctx)->year);
+}
+
+static int set_uo(void *ctx, const char *text)
+{
+	struct approp_opts *o = ctx;
+	o->has_uo = true;
+	return parse_int("--uo", text, 1, 99, &o->a.uo);
+}
+
+static int set_post(void *ctx, const char *text)
+{
+	struct approp_opts *o = ctx;
+	o->has_post = true;
+	return parse_int("--post", text, 1, 9999, &o->a.post);
+}
+
+static int set_available(void *ctx, const char *text)
+{
+	struct approp_opts *o = ctx;
+	o->a.has_available = true;
+	return opt_kronor("--available", text, &o->a.available);
+}
+
+static const struct cmd_opt approp_options[] = {
+	OPT_STR("db", 0, struct approp_opts, db, "PATH", NULL),
+	OPT_STR("format", 0, struct approp_opts, format, "F", NULL),
+	OPT_CALL("year", 0, "YEAR", set_year, NULL),
+	OPT_CALL("uo", 0, "N", set_uo, NULL),
+	OPT_STR("anslag", 0, struct approp_opts, a.anslag, "ANSLAG", NULL),
+	OPT_CALL("post", 0, "N", set_post, NULL),
+	OPT_STR("name", 0, struct approp_opts, a.post_name, "NAME", NULL),
+	OPT_CALL("available", 0, "AMOUNT", set_available, NULL),
+	OPT_END,
+};
 
 const struct cmd_entry cmd_appropriation_entry = {
 	.name = "appropriation",
@@ -19,6 +65,7 @@ const struct cmd_entry cmd_appropriation_entry = {
 		 "      amount available on the post is known, what is left of it.\n"
 		 "set   registers a post or sets the amount available on it (from the regleringsbrev).",
 	.exec = cmd_appropriation,
+	.options = approp_options,
 };
 
 struct line {
@@ -116,13 +163,6 @@ static int parse_int(const char *opt, const char *s, int min, int max, int *out)
 
 int cmd_appropriation(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},     {"format", required_argument, NULL, 'f'},
-		{"year", required_argument, NULL, 'y'},   {"uo", required_argument, NULL, 'u'},
-		{"anslag", required_argument, NULL, 'a'}, {"post", required_argument, NULL, 'p'},
-		{"name", required_argument, NULL, 'n'},   {"available", required_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-	};
 	if (argc < 2) {
 		print_usage(stderr, &cmd_appropriation_entry);
 		return EXIT_USAGE;
@@ -132,44 +172,16 @@ int cmd_appropriation(int argc, char **argv)
 		print_usage(stdout, &cmd_appropriation_entry);
 		return 0;
 	}
-	const char *db = NULL, *format = NULL;
-	struct appropriation a = {0};
-	int year = 0;
-	bool has_uo = false, has_post = false;
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'f': format = optarg; break;
-		case 'y':
-			if (parse_int("--year", optarg, 1900, 2999, &year))
-				return EXIT_USAGE;
-			break;
-		case 'u':
-			if (parse_int("--uo", optarg, 1, 99, &a.uo))
-				return EXIT_USAGE;
-			has_uo = true;
-			break;
-		case 'a': a.anslag = optarg; break;
-		case 'p':
-			if (parse_int("--post", optarg, 1, 9999, &a.post))
-				return EXIT_USAGE;
-			has_post = true;
-			break;
-		case 'n': a.post_name = optarg; break;
-		case 'v':
-			if (opt_kronor("--available", optarg, &a.available))
-				return EXIT_USAGE;
-			a.has_available = true;
-			break;
-		case 'h': print_usage(stdout, &cmd_appropriation_entry); return 0;
-		default: return usage_error(&cmd_appropriation_entry, "unknown option '%s'", argv[optind]);
-		}
-	}
-	if (optind < argc - 1)
-		return usage_error(&cmd_appropriation_entry, "unexpected argument '%s'", argv[optind + 1]);
+	struct approp_opts opt = {0};
+	int next, parsed = cmd_parse(&cmd_appropriation_entry, argc - 1, argv + 1, &opt, &next);
+	if (parsed >= 0)
+		return parsed;
+	const char *db = opt.db, *format = opt.format;
+	struct appropriation a = opt.a;
+	int year = opt.year;
+	bool has_uo = opt.has_uo, has_post = opt.has_post;
+	if (next < argc - 1)
+		return usage_error(&cmd_appropriation_entry, "unexpected argument '%s'", argv[next + 1]);
 	struct bd_error err;
 	struct store *s;
 	if (strcmp(verb, "set") == 0) {

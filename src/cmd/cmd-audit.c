@@ -1,5 +1,4 @@
 /* bidrag audit: the tamper-evident audit log: list and verify. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +7,29 @@
 #include "audit.h"
 #include "store.h"
 #include "cmd.h"
+
+struct audit_opts {
+	const char *db, *format, *head;
+	long long from;
+};
+
+static int set_from(void *ctx, const char *text)
+{
+	struct audit_opts *o = ctx;
+	char *end;
+	o->from = strtoll(text, &end, 10);
+	if (!*text || *end || o->from < 1)
+		return usage_error(&cmd_audit_entry, "--from '%s': expected a sequence number, 1 or more", text);
+	return 0;
+}
+
+static const struct cmd_opt audit_options[] = {
+	OPT_STR("db", 0, struct audit_opts, db, "PATH", NULL),
+	OPT_STR("format", 0, struct audit_opts, format, "F", NULL),
+	OPT_CALL("from", 0, "SEQ", set_from, NULL),
+	OPT_STR("expect-head", 0, struct audit_opts, head, "HASH", NULL),
+	OPT_END,
+};
 
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
@@ -22,6 +44,7 @@ const struct cmd_entry cmd_audit_entry = {
 		 "head hash: kept elsewhere and given back with --expect-head, it also finds entries\n"
 		 "removed from the end.",
 	.exec = cmd_audit,
+	.options = audit_options,
 };
 
 struct list_ctx {
@@ -67,38 +90,17 @@ static int check_entry(void *ctx, const struct audit_entry *e)
 
 int cmd_audit(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},          {"format", required_argument, NULL, 'f'},
-		{"from", required_argument, NULL, 'F'},        {"expect-head", required_argument, NULL, 'e'},
-		{"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
-	};
 	int help = verb_help(argc, argv, &cmd_audit_entry);
 	if (help >= 0)
 		return help;
-	const char *verb = argv[1], *db = NULL, *format = NULL, *head = NULL;
-	long long from = 0;
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'f': format = optarg; break;
-		case 'e': head = optarg; break;
-		case 'F': {
-			char *end;
-			from = strtoll(optarg, &end, 10);
-			if (!*optarg || *end || from < 1)
-				return usage_error(&cmd_audit_entry, "--from '%s': expected a sequence number, 1 or more",
-						   optarg);
-			break;
-		}
-		case 'h': print_usage(stdout, &cmd_audit_entry); return 0;
-		default: return usage_error(&cmd_audit_entry, "unknown option '%s'", argv[optind]);
-		}
-	}
-	if (argc - 1 - optind > 0)
-		return usage_error(&cmd_audit_entry, "unexpected argument '%s'", argv[1 + optind]);
+	struct audit_opts o = {0};
+	int next, rc = cmd_parse(&cmd_audit_entry, argc - 1, argv + 1, &o, &next);
+	if (rc >= 0)
+		return rc;
+	const char *verb = argv[1], *db = o.db, *format = o.format, *head = o.head;
+	long long from = o.from;
+	if (argc - 1 - next > 0)
+		return usage_error(&cmd_audit_entry, "unexpected argument '%s'", argv[1 + next]);
 	bool list = strcmp(verb, "list") == 0, verify = strcmp(verb, "verify") == 0;
 	if (!list && !verify)
 		return usage_error(&cmd_audit_entry, "unknown subcommand '%s' (expected list or verify)", verb);
@@ -108,7 +110,7 @@ int cmd_audit(int argc, char **argv)
 	if (head && (strlen(head) != 64 || strspn(head, "0123456789abcdef") != 64))
 		return usage_error(&cmd_audit_entry, "--expect-head '%s': expected 64 hex digits (a SHA-256)", head);
 	struct store *s;
-	int rc = open_register(db, false, &s);
+	rc = open_register(db, false, &s);
 	if (rc)
 		return rc;
 	struct bd_error err;

@@ -1,5 +1,4 @@
 /* bidrag datasets: list, show and import key datasets. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +7,22 @@
 #include "dataset.h"
 #include "store.h"
 #include "cmd.h"
+
+struct datasets_opts {
+	const char *format, *name, *column, *date, *label, *unit, *source, *db;
+};
+
+static const struct cmd_opt datasets_options[] = {
+	OPT_STR("format", 0, struct datasets_opts, format, "F", NULL),
+	OPT_STR("name", 0, struct datasets_opts, name, "NAME", NULL),
+	OPT_STR("column", 0, struct datasets_opts, column, "C", NULL),
+	OPT_STR("date", 0, struct datasets_opts, date, "DATE", NULL),
+	OPT_STR("label", 0, struct datasets_opts, label, "TEXT", NULL),
+	OPT_STR("unit", 0, struct datasets_opts, unit, "UNIT", NULL),
+	OPT_STR("source", 0, struct datasets_opts, source, "TEXT", NULL),
+	OPT_STR("db", 0, struct datasets_opts, db, "PATH", NULL),
+	OPT_END,
+};
 
 const struct cmd_entry cmd_datasets_entry = {
 	.name = "datasets",
@@ -24,6 +39,7 @@ const struct cmd_entry cmd_datasets_entry = {
 		 "is registered when a decision first uses it; changed values become a new version) and the\n"
 		 "decision parts that used each version.",
 	.exec = cmd_datasets,
+	.options = datasets_options,
 };
 
 static i128 dataset_sum(const struct dataset *d)
@@ -154,41 +170,20 @@ static int registered(const char *db, const char *name)
 
 int cmd_datasets(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'}, {"name", required_argument, NULL, 'n'},
-		{"column", required_argument, NULL, 'c'}, {"date", required_argument, NULL, 'd'},
-		{"label", required_argument, NULL, 'l'},  {"unit", required_argument, NULL, 'u'},
-		{"source", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-		{"db", required_argument, NULL, 'D'},     {NULL, 0, NULL, 0},
-	};
-	const char *db = NULL;
-	const char *format = NULL, *name = NULL, *column = NULL, *date = NULL, *label = NULL, *unit = NULL,
-		   *source = NULL;
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': format = optarg; break;
-		case 'n': name = optarg; break;
-		case 'c': column = optarg; break;
-		case 'd': date = optarg; break;
-		case 'l': label = optarg; break;
-		case 'u': unit = optarg; break;
-		case 's': source = optarg; break;
-		case 'D': db = optarg; break;
-		case 'h': print_usage(stdout, &cmd_datasets_entry); return 0;
-		default: return usage_error(&cmd_datasets_entry, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	struct datasets_opts o = {0};
+	int next, rc = cmd_parse(&cmd_datasets_entry, argc, argv, &o, &next);
+	if (rc >= 0)
+		return rc;
+	const char *db = o.db, *format = o.format, *name = o.name, *column = o.column, *date = o.date,
+		   *label = o.label, *unit = o.unit, *source = o.source;
 	struct bd_error err;
 	if (datasets_load(&err))
 		return error("%s", err.msg);
-	const char *verb = optind < argc ? argv[optind] : "list";
-	int nargs = argc - optind - (optind < argc);
+	const char *verb = next < argc ? argv[next] : "list";
+	int nargs = argc - next - (next < argc);
 	if (strcmp(verb, "list") == 0) {
 		if (nargs)
-			return usage_error(&cmd_datasets_entry, "unexpected argument '%s'", argv[optind + 1]);
+			return usage_error(&cmd_datasets_entry, "unexpected argument '%s'", argv[next + 1]);
 		if (format && strcmp(format, "json") && strcmp(format, "table"))
 			return error("unknown format '%s' (expected table or json)", format);
 		return list(format && strcmp(format, "json") == 0);
@@ -196,14 +191,14 @@ int cmd_datasets(int argc, char **argv)
 	if (strcmp(verb, "show") == 0) {
 		if (nargs != 1)
 			return usage_error(&cmd_datasets_entry, "datasets show takes one dataset name");
-		return show(argv[optind + 1], format);
+		return show(argv[next + 1], format);
 	}
 	if (strcmp(verb, "import") == 0) {
 		if (nargs != 1)
 			return usage_error(&cmd_datasets_entry, "datasets import takes one file");
 		if (!name)
 			return usage_error(&cmd_datasets_entry, "datasets import needs --name NAME (like population@2024-11-01)");
-		if (dataset_import(argv[optind + 1], column, name, date, label, unit, source, &err))
+		if (dataset_import(argv[next + 1], column, name, date, label, unit, source, &err))
 			return error("%s", err.msg);
 		char *dir = dataset_dir();
 		printf("imported dataset '%s' into %s\n", name, dir);
@@ -213,7 +208,7 @@ int cmd_datasets(int argc, char **argv)
 	if (strcmp(verb, "registered") == 0) {
 		if (nargs > 1)
 			return usage_error(&cmd_datasets_entry, "datasets registered takes at most one dataset name");
-		return registered(db, nargs ? argv[optind + 1] : NULL);
+		return registered(db, nargs ? argv[next + 1] : NULL);
 	}
 	return usage_error(&cmd_datasets_entry, "unknown subcommand '%s' (expected list, show, import or registered)",
 			   verb);

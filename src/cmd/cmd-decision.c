@@ -1,6 +1,5 @@
 /* bidrag decision: import, list, show, export and verify decisions in the
  * register. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +13,33 @@
 #include "register.h"
 #include "store.h"
 #include "cmd.h"
+
+struct opts {
+	const char *db, *format, *output, *annex;
+	int year;
+	bool all;
+	int next; /* the first positional argument */
+};
+
+static int set_year(void *ctx, const char *text)
+{
+	char *end;
+	long y = strtol(text, &end, 10);
+	if (*text == '\0' || *end || y < 1900 || y > 2999)
+		return usage_error(&cmd_decision_entry, "invalid --year '%s' (expected a year, like 2021)", text);
+	((struct opts *)ctx)->year = (int)y;
+	return 0;
+}
+
+static const struct cmd_opt decision_options[] = {
+	OPT_STR("db", 0, struct opts, db, "PATH", NULL),
+	OPT_STR("format", 0, struct opts, format, "F", NULL),
+	OPT_STR("output", 'o', struct opts, output, "FILE", NULL),
+	OPT_STR("annex", 0, struct opts, annex, "N", NULL),
+	OPT_CALL("year", 0, "YEAR", set_year, NULL),
+	OPT_BOOL("all", 0, struct opts, all, NULL),
+	OPT_END,
+};
 
 const struct cmd_entry cmd_decision_entry = {
 	.name = "decision",
@@ -35,50 +61,15 @@ const struct cmd_entry cmd_decision_entry = {
 		 "verify   recomputes every allocation from the registered key datasets and checks it against\n"
 		 "         the locked table and its fingerprint; exit status 1 if anything differs.",
 	.exec = cmd_decision,
+	.options = decision_options,
 };
 
-struct opts {
-	const char *db, *format, *output, *annex;
-	int year;
-	bool all;
-};
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option lopts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"annex", required_argument, NULL, 'a'},
-		{"year", required_argument, NULL, 'y'},
-		{"all", no_argument, NULL, 'A'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "o:", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': o->db = optarg; break;
-		case 'f': o->format = optarg; break;
-		case 'o': o->output = optarg; break;
-		case 'a': o->annex = optarg; break;
-		case 'A': o->all = true; break;
-		case 'y': {
-			char *end;
-			long y = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || y < 1900 || y > 2999)
-				return usage_error(&cmd_decision_entry, "invalid --year '%s' (expected a year, like 2021)",
-						   optarg);
-			o->year = (int)y;
-			break;
-		}
-		case 'h': print_usage(stdout, &cmd_decision_entry); return -1;
-		default:
-			return usage_error(&cmd_decision_entry, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	int rc = cmd_parse(&cmd_decision_entry, argc, argv, o, &o->next);
+	if (rc >= 0)
+		return rc == 0 ? -1 : rc;
 	return 0;
 }
 
@@ -648,8 +639,8 @@ int cmd_decision(int argc, char **argv)
 	int rc = parse_opts(argc - 1, argv + 1, &o);
 	if (rc)
 		return rc == -1 ? 0 : rc; /* -1: --help was printed */
-	int n = argc - 1 - optind;
-	char **args = argv + 1 + optind;
+	int n = argc - 1 - o.next;
+	char **args = argv + 1 + o.next;
 	if ((o.format || o.output || o.annex) && strcmp(verb, "show") && strcmp(verb, "list") && strcmp(verb, "export"))
 		return usage_error(&cmd_decision_entry, "decision %s takes no --format, --output or --annex", verb);
 	if (o.year && strcmp(verb, "list"))

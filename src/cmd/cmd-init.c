@@ -1,10 +1,18 @@
 /* bidrag init: create (or upgrade) the register's database and load the
  * reference organisations and groups. */
-#include <getopt.h>
 #include <string.h>
 
 #include "store.h"
 #include "cmd.h"
+
+struct init_opts {
+	const char *db;
+};
+
+static const struct cmd_opt init_options[] = {
+	OPT_STR("db", 0, struct init_opts, db, "PATH", NULL),
+	OPT_END,
+};
 
 const struct cmd_entry cmd_init_entry = {
 	.name = "init",
@@ -16,30 +24,20 @@ const struct cmd_entry cmd_init_entry = {
 		 "samverkansregioner with their payees, the six RCC, SKR and Kammarkollegiet.  Running it again\n"
 		 "is safe: it adds only what is missing and changes nothing else.",
 	.exec = cmd_init,
+	.options = init_options,
 };
 
 int cmd_init(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *db = NULL;
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'h': print_usage(stdout, &cmd_init_entry); return 0;
-		default: return usage_error(&cmd_init_entry, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error(&cmd_init_entry, "unexpected argument '%s'", argv[optind]);
+	struct init_opts o = {0};
+	int next, rc = cmd_parse(&cmd_init_entry, argc, argv, &o, &next);
+	if (rc >= 0)
+		return rc;
+	if (next < argc)
+		return usage_error(&cmd_init_entry, "unexpected argument '%s'", argv[next]);
+	const char *db = o.db;
 	struct store *s;
-	int rc = open_register(db, true, &s);
+	rc = open_register(db, true, &s);
 	if (rc)
 		return rc;
 	struct bd_error err;

@@ -1,6 +1,5 @@
 /* The ledger's event commands: requisition, repay, report, correct, and
  * events (a batch from a file).  Payments are in cmd-pay.c. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +14,31 @@
 #include "cmd.h"
 #include "readfile.h"
 
+struct ev_opts {
+	const char *db, *id, *by, *part, *recipient, *amount, *date, *received, *signed_by, *override, *reason,
+		*unused, *format;
+	bool quiet;
+	int next; /* the first positional argument */
+};
+
+static const struct cmd_opt ev_options[] = {
+	OPT_STR("db", 0, struct ev_opts, db, "PATH", NULL),
+	OPT_STR("id", 0, struct ev_opts, id, "ID", NULL),
+	OPT_STR("by", 0, struct ev_opts, by, "USER", NULL),
+	OPT_STR("part", 0, struct ev_opts, part, "PART", NULL),
+	OPT_STR("recipient", 0, struct ev_opts, recipient, "CODE", NULL),
+	OPT_STR("amount", 0, struct ev_opts, amount, "AMOUNT", NULL),
+	OPT_STR("date", 0, struct ev_opts, date, "DATE", NULL),
+	OPT_STR("received", 0, struct ev_opts, received, "DATE", NULL),
+	OPT_STR("signed-by", 0, struct ev_opts, signed_by, "USER", NULL),
+	OPT_STR("override", 0, struct ev_opts, override, "TEXT", NULL),
+	OPT_STR("reason", 0, struct ev_opts, reason, "TEXT", NULL),
+	OPT_STR("unused", 0, struct ev_opts, unused, "AMOUNT", NULL),
+	OPT_STR("format", 0, struct ev_opts, format, "F", NULL),
+	OPT_BOOL("quiet", 0, struct ev_opts, quiet, NULL),
+	OPT_END,
+};
+
 const struct cmd_entry cmd_requisition_entry = {
 	.name = "requisition",
 	.summary = "record a requisition received, or refuse a late one (the right lapses)",
@@ -27,6 +51,7 @@ const struct cmd_entry cmd_requisition_entry = {
 		 "        to the appropriation post; --received dates a late requisition, without it the\n"
 		 "        lapse is recorded on --date because none came in.",
 	.exec = cmd_requisition,
+	.options = ev_options,
 };
 
 const struct cmd_entry cmd_repay_entry = {
@@ -36,6 +61,7 @@ const struct cmd_entry cmd_repay_entry = {
 		 "       bidrag repay receive DNR --part P --recipient R --amount A --date DATE\n"
 		 "       (each also takes --id ID, --by USER, --reason TEXT, --db PATH)",
 	.exec = cmd_repay,
+	.options = ev_options,
 };
 
 const struct cmd_entry cmd_report_entry = {
@@ -45,6 +71,7 @@ const struct cmd_entry cmd_report_entry = {
 		 "\n"
 		 "The unused amount declared is claimed for repayment (what is not claimed or repaid already).",
 	.exec = cmd_report,
+	.options = ev_options,
 };
 
 const struct cmd_entry cmd_correct_entry = {
@@ -54,6 +81,7 @@ const struct cmd_entry cmd_correct_entry = {
 		 "\n"
 		 "An executed payment cannot be reversed (the money has left): claim a repayment instead.",
 	.exec = cmd_correct,
+	.options = ev_options,
 };
 
 const struct cmd_entry cmd_events_entry = {
@@ -69,51 +97,17 @@ const struct cmd_entry cmd_events_entry = {
 		 "Every event has an id; a batch whose events are already recorded is accepted again without\n"
 		 "recording anything twice.  One bad event and nothing of the batch is recorded.",
 	.exec = cmd_events,
+	.options = ev_options,
 };
 
-struct ev_opts {
-	const char *db, *id, *by, *part, *recipient, *amount, *date, *received, *signed_by, *override, *reason,
-		*unused, *format;
-	bool quiet;
-};
 
 /* parse: options common to the event commands; the positional arguments
- * stay in argv[optind..] (of argv + 1: the verb is argv[1]). */
+ * stay in argv[o->next..] (of argv + 1: the verb is argv[1]). */
 static int parse(int argc, char **argv, struct ev_opts *o, const struct cmd_entry *e)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'D'},        {"id", required_argument, NULL, 'i'},
-		{"by", required_argument, NULL, 'b'},        {"part", required_argument, NULL, 'p'},
-		{"recipient", required_argument, NULL, 'r'}, {"amount", required_argument, NULL, 'a'},
-		{"date", required_argument, NULL, 'd'},      {"received", required_argument, NULL, 'R'},
-		{"signed-by", required_argument, NULL, 's'}, {"override", required_argument, NULL, 'o'},
-		{"reason", required_argument, NULL, 'x'},    {"unused", required_argument, NULL, 'u'},
-		{"format", required_argument, NULL, 'f'},    {"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
-	};
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'D': o->db = optarg; break;
-		case 'i': o->id = optarg; break;
-		case 'b': o->by = optarg; break;
-		case 'p': o->part = optarg; break;
-		case 'r': o->recipient = optarg; break;
-		case 'a': o->amount = optarg; break;
-		case 'd': o->date = optarg; break;
-		case 'R': o->received = optarg; break;
-		case 's': o->signed_by = optarg; break;
-		case 'o': o->override = optarg; break;
-		case 'x': o->reason = optarg; break;
-		case 'u': o->unused = optarg; break;
-		case 'f': o->format = optarg; break;
-		case 'q': o->quiet = true; break;
-		case 'h': print_usage(stdout, e); return -1;
-		default: return usage_error(e, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	int rc = cmd_parse(e, argc, argv, o, &o->next);
+	if (rc >= 0)
+		return rc == 0 ? -1 : rc;
 	return 0;
 }
 
@@ -183,8 +177,8 @@ int cmd_requisition(int argc, char **argv)
 	int rc = parse(argc - 1, argv + 1, &o, e);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	int n = argc - 1 - optind;
-	char **args = argv + 1 + optind;
+	int n = argc - 1 - o.next;
+	char **args = argv + 1 + o.next;
 	struct ledger_input in = {0};
 	if ((rc = account_args(n, args, &o, &in, e)))
 		return rc;
@@ -222,7 +216,7 @@ int cmd_repay(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	struct ledger_input in = {0};
-	if ((rc = account_args(argc - 1 - optind, argv + 1 + optind, &o, &in, e)))
+	if ((rc = account_args(argc - 1 - o.next, argv + 1 + o.next, &o, &in, e)))
 		return rc;
 	if (strcmp(argv[1], "claim") == 0)
 		in.kind = EV_REPAY_CLAIM;
@@ -248,7 +242,7 @@ int cmd_report(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	struct ledger_input in = {.kind = EV_REPORT};
-	if ((rc = account_args(argc - 1 - optind, argv + 1 + optind, &o, &in, e)))
+	if ((rc = account_args(argc - 1 - o.next, argv + 1 + o.next, &o, &in, e)))
 		return rc;
 	if (parse_amount("--unused", o.unused, &in.amount) || parse_date("--date", o.date, in.date))
 		return EXIT_USAGE;
@@ -262,11 +256,16 @@ int cmd_correct(int argc, char **argv)
 	int rc = parse(argc, argv, &o, e);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (argc - optind != 1)
+	if (argc - o.next != 1)
 		return usage_error(e, "give the id of the one event to correct");
+	/* Caught here, where the EVENT-ID is a positional argument: the
+	 * ledger's own message speaks of the 'ref' of an events file. */
+	if (!*argv[o.next])
+		return usage_error(e, "EVENT-ID is empty: give the id of the event to correct (the Id column of "
+				      "'bidrag events list')");
 	if (!o.reason || !*o.reason)
 		return usage_error(e, "a correction needs --reason (it is recorded)");
-	struct ledger_input in = {.kind = EV_CORRECTION, .ref = argv[optind]};
+	struct ledger_input in = {.kind = EV_CORRECTION, .ref = argv[o.next]};
 	if (parse_date("--date", o.date, in.date))
 		return EXIT_USAGE;
 	return record_one(&o, &in, e);
@@ -358,8 +357,8 @@ int cmd_events(int argc, char **argv)
 	int rc = parse(argc - 1, argv + 1, &o, e);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	int n = argc - 1 - optind;
-	char **args = argv + 1 + optind;
+	int n = argc - 1 - o.next;
+	char **args = argv + 1 + o.next;
 	if (strcmp(argv[1], "list") == 0)
 		return list_events(&o, n, args);
 	if (strcmp(argv[1], "import") != 0)

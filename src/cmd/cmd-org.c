@@ -1,5 +1,4 @@
 /* bidrag org: the register's organisations: list, show, add. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +9,24 @@
 #include "table.h"
 #include "store.h"
 #include "cmd.h"
+
+struct org_opts {
+	const char *db, *format, *kind;
+	struct org add;
+};
+
+static const struct cmd_opt org_options[] = {
+	OPT_STR("db", 0, struct org_opts, db, "PATH", NULL),
+	OPT_STR("format", 0, struct org_opts, format, "F", NULL),
+	OPT_STR("kind", 0, struct org_opts, kind, "KIND", NULL),
+	OPT_STR("code", 0, struct org_opts, add.code, "CODE", NULL),
+	OPT_STR("name", 0, struct org_opts, add.name, "NAME", NULL),
+	OPT_STR("orgnr", 0, struct org_opts, add.orgnr, "NR", NULL),
+	OPT_STR("bankgiro", 0, struct org_opts, add.bankgiro, "NR", NULL),
+	OPT_STR("plusgiro", 0, struct org_opts, add.plusgiro, "NR", NULL),
+	OPT_STR("reference", 0, struct org_opts, add.payment_ref, "TEXT", NULL),
+	OPT_END,
+};
 
 const struct cmd_entry cmd_org_entry = {
 	.name = "org",
@@ -24,6 +41,7 @@ const struct cmd_entry cmd_org_entry = {
 		 "Organisationsnummer, bankgiro and plusgiro are checked by their check digits and stored in\n"
 		 "their normal form (NNNNNN-NNNN, NNNN-NNNN, N NN NN-N).",
 	.exec = cmd_org,
+	.options = org_options,
 };
 
 static const char *const kinds[] = {"region", "kommun", "samverkansregion", "payee", "rss",
@@ -96,45 +114,23 @@ static int print_group(void *ctx, const char *code, const char *name, const char
 
 int cmd_org(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},       {"format", required_argument, NULL, 'f'},
-		{"kind", required_argument, NULL, 'k'},     {"code", required_argument, NULL, 'c'},
-		{"name", required_argument, NULL, 'n'},     {"orgnr", required_argument, NULL, 'o'},
-		{"bankgiro", required_argument, NULL, 'b'}, {"plusgiro", required_argument, NULL, 'p'},
-		{"reference", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	if (argc < 2) {
 		print_usage(stderr, &cmd_org_entry);
 		return EXIT_USAGE;
 	}
 	const char *verb = argv[1];
-	const char *db = NULL, *format = NULL, *kind = NULL;
-	struct org add = {0};
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'f': format = optarg; break;
-		case 'k': kind = optarg; break;
-		case 'c': add.code = optarg; break;
-		case 'n': add.name = optarg; break;
-		case 'o': add.orgnr = optarg; break;
-		case 'b': add.bankgiro = optarg; break;
-		case 'p': add.plusgiro = optarg; break;
-		case 'r': add.payment_ref = optarg; break;
-		case 'h': print_usage(stdout, &cmd_org_entry); return 0;
-		default: return usage_error(&cmd_org_entry, "unknown option '%s'", argv[optind]);
-		}
-	}
+	struct org_opts opt = {0};
+	int next, parsed = cmd_parse(&cmd_org_entry, argc - 1, argv + 1, &opt, &next);
+	if (parsed >= 0)
+		return parsed;
+	const char *db = opt.db, *format = opt.format, *kind = opt.kind;
+	struct org add = opt.add;
 	if (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0) {
 		print_usage(stdout, &cmd_org_entry);
 		return 0;
 	}
-	int n = argc - 1 - optind;
-	char **args = argv + 1 + optind;
+	int n = argc - 1 - next;
+	char **args = argv + 1 + next;
 	bool adding = strcmp(verb, "add") == 0, setting = strcmp(verb, "set") == 0;
 	if (!adding && !setting && (add.code || add.name || add.orgnr || add.bankgiro || add.plusgiro || add.payment_ref))
 		return usage_error(&cmd_org_entry, "--code, --name, --orgnr, --bankgiro, --plusgiro and --reference "

@@ -1,5 +1,4 @@
 /* bidrag pay: register, plan, attest, list and export payments. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +11,29 @@
 #include "payexport.h"
 #include "store.h"
 #include "cmd.h"
+
+struct pay_opts {
+	const char *db, *id, *by, *part, *recipient, *amount, *date, *override, *batch, *format, *output, *from,
+		*state;
+	int next; /* the first positional argument */
+};
+
+static const struct cmd_opt pay_options[] = {
+	OPT_STR("db", 0, struct pay_opts, db, "PATH", NULL),
+	OPT_STR("id", 0, struct pay_opts, id, "ID", NULL),
+	OPT_STR("by", 0, struct pay_opts, by, "USER", NULL),
+	OPT_STR("part", 0, struct pay_opts, part, "PART", NULL),
+	OPT_STR("recipient", 0, struct pay_opts, recipient, "CODE", NULL),
+	OPT_STR("amount", 0, struct pay_opts, amount, "AMOUNT", NULL),
+	OPT_STR("date", 0, struct pay_opts, date, "DATE", NULL),
+	OPT_STR("override", 0, struct pay_opts, override, "TEXT", NULL), /* no short form: an override is spelt out */
+	OPT_STR("batch", 0, struct pay_opts, batch, "ID", NULL),
+	OPT_STR("format", 0, struct pay_opts, format, "F", NULL),
+	OPT_STR("output", 'o', struct pay_opts, output, "FILE", NULL),
+	OPT_STR("from", 0, struct pay_opts, from, "DATE", NULL),
+	OPT_STR("state", 0, struct pay_opts, state, "STATE", NULL),
+	OPT_END,
+};
 
 const struct cmd_entry cmd_pay_entry = {
 	.name = "pay",
@@ -38,47 +60,15 @@ const struct cmd_entry cmd_pay_entry = {
 		 "        executed after its part's window needs --override REASON (recorded) unless it was\n"
 		 "        registered with one.",
 	.exec = cmd_pay,
+	.options = pay_options,
 };
 
-struct pay_opts {
-	const char *db, *id, *by, *part, *recipient, *amount, *date, *override, *batch, *format, *output, *from,
-		*state;
-};
 
 static int parse(int argc, char **argv, struct pay_opts *o)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'D'},        {"id", required_argument, NULL, 'i'},
-		{"by", required_argument, NULL, 'b'},        {"part", required_argument, NULL, 'p'},
-		{"recipient", required_argument, NULL, 'r'}, {"amount", required_argument, NULL, 'a'},
-		{"date", required_argument, NULL, 'd'},      {"override", required_argument, NULL, 'V'},
-		{"batch", required_argument, NULL, 'B'},     {"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},    {"from", required_argument, NULL, 'F'},
-		{"state", required_argument, NULL, 's'},     {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'D': o->db = optarg; break;
-		case 'i': o->id = optarg; break;
-		case 'b': o->by = optarg; break;
-		case 'p': o->part = optarg; break;
-		case 'r': o->recipient = optarg; break;
-		case 'a': o->amount = optarg; break;
-		case 'd': o->date = optarg; break;
-		case 'V': o->override = optarg; break; /* no short form: an override is spelt out */
-		case 'B': o->batch = optarg; break;
-		case 'f': o->format = optarg; break;
-		case 'o': o->output = optarg; break;
-		case 'F': o->from = optarg; break;
-		case 's': o->state = optarg; break;
-		case 'h': print_usage(stdout, &cmd_pay_entry); return -1;
-		default: return usage_error(&cmd_pay_entry, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	int rc = cmd_parse(&cmd_pay_entry, argc, argv, o, &o->next);
+	if (rc >= 0)
+		return rc == 0 ? -1 : rc;
 	return 0;
 }
 
@@ -377,8 +367,8 @@ int cmd_pay(int argc, char **argv)
 	int rc = parse(argc - 1, argv + 1, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	int n = argc - 1 - optind;
-	char **args = argv + 1 + optind;
+	int n = argc - 1 - o.next;
+	char **args = argv + 1 + o.next;
 	const char *verb = argv[1];
 	if (strcmp(verb, "add") == 0)
 		return do_add(&o, n, args);

@@ -1,5 +1,4 @@
 /* bidrag recipients: the compiled-in recipients, sets and name variants. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +8,16 @@
 #include "cmd.h"
 #include "refload.h"
 
+struct recipients_opts {
+	const char *format, *resolve;
+};
+
+static const struct cmd_opt recipients_options[] = {
+	OPT_STR("format", 0, struct recipients_opts, format, "F", NULL),
+	OPT_STR("resolve", 0, struct recipients_opts, resolve, "NAME", NULL),
+	OPT_END,
+};
+
 const struct cmd_entry cmd_recipients_entry = {
 	.name = "recipients",
 	.summary = "list known recipients (regions, kommuner, samverkansregioner, RCC) or resolve a name",
@@ -16,28 +25,16 @@ const struct cmd_entry cmd_recipients_entry = {
 		 "                                             samverkansregioner, rcc; default regions)\n"
 		 "       bidrag recipients --resolve NAME",
 	.exec = cmd_recipients,
+	.options = recipients_options,
 };
 
 int cmd_recipients(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"resolve", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *format = "table", *resolve = NULL;
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': format = optarg; break;
-		case 'r': resolve = optarg; break;
-		case 'h': print_usage(stdout, &cmd_recipients_entry); return 0;
-		default: return usage_error(&cmd_recipients_entry, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	struct recipients_opts opt = {.format = "table"};
+	int next, rc = cmd_parse(&cmd_recipients_entry, argc, argv, &opt, &next);
+	if (rc >= 0)
+		return rc;
+	const char *format = opt.format, *resolve = opt.resolve;
 	if (strcmp(format, "table") && strcmp(format, "json"))
 		return error("unknown format '%s' (expected table or json)", format);
 	struct bd_error err;
@@ -50,11 +47,11 @@ int cmd_recipients(int argc, char **argv)
 		printf("%s\t%s\t%s\n", r->code, r->name, kind_name(r->kind));
 		return 0;
 	}
-	if (argc - optind > 1)
-		return usage_error(&cmd_recipients_entry, "unexpected argument '%s'", argv[optind + 1]);
+	if (argc - next > 1)
+		return usage_error(&cmd_recipients_entry, "unexpected argument '%s'", argv[next + 1]);
 	const struct recipient **set;
 	size_t n;
-	if (refdata_set(optind < argc ? argv[optind] : "regions", &set, &n, &err))
+	if (refdata_set(next < argc ? argv[next] : "regions", &set, &n, &err))
 		return error("%s", err.msg);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {

@@ -1,7 +1,6 @@
 /* bidrag register: the recipient's own register of grants received
  * (docs/recipient-register.md): import, check, list, show, replace lines or
  * usage entries from CSV, reports and the comparison chart. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,25 +15,6 @@
 #include "store.h"
 #include "cmd.h"
 #include "readfile.h"
-
-const struct cmd_entry cmd_register_entry = {
-	.name = "register",
-	.summary = "the recipient's register of grants received: import, reports, year comparison",
-	.usage = "register import FILE.json [--db PATH] [--by NAME]\n"
-		 "       bidrag register check FILE.json\n"
-		 "       bidrag register list [--org ORG] [--all] [--db PATH]\n"
-		 "       bidrag register show --org ORG --year Y [--version N] [--format table|json] [--db PATH]\n"
-		 "       bidrag register lines --org ORG --year Y --grant KEY FILE.csv [--db PATH] [--by NAME]\n"
-		 "       bidrag register usage --org ORG --year Y --grant KEY --account YEAR FILE.csv [--db PATH]\n"
-		 "       bidrag register report --org ORG --year Y [--compare YEAR|none] --format md|xlsx|pdf|csv\n"
-		 "                              [-o FILE] [--db PATH]\n"
-		 "       bidrag register chart --org ORG --year Y [--compare YEAR|none] --format png|svg -o FILE\n"
-		 "\n"
-		 "ORG is an organisation's code, name or orgnr.  The file format and the CSV layouts are\n"
-		 "described in docs/recipient-register.md.  Sums are computed: a sum typed in a file is\n"
-		 "checked, and an import with a wrong one changes nothing.",
-	.exec = cmd_register,
-};
 
 struct opts {
 	const char *db, *org, *grant, *format, *output, *by, *compare;
@@ -54,54 +34,70 @@ static int parse_year(const char *opt, const char *s, int *out)
 	return 0;
 }
 
+static int set_year(void *ctx, const char *text)
+{
+	return parse_year("--year", text, &((struct opts *)ctx)->year);
+}
+
+static int set_account(void *ctx, const char *text)
+{
+	return parse_year("--account", text, &((struct opts *)ctx)->account);
+}
+
+static int set_version(void *ctx, const char *text)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (!*text || *end || v < 1 || v > 1000000)
+		return error("--version '%s': expected a version number, 1 or more", text);
+	((struct opts *)ctx)->version = (int)v;
+	return 0;
+}
+
+static const struct cmd_opt register_options[] = {
+	OPT_STR("db", 0, struct opts, db, "PATH", NULL),
+	OPT_STR("org", 0, struct opts, org, "CODE", NULL),
+	OPT_CALL("year", 0, "YEAR", set_year, NULL),
+	OPT_STR("grant", 0, struct opts, grant, "GRANT", NULL),
+	OPT_CALL("account", 0, "YEAR", set_account, NULL),
+	OPT_STR("format", 0, struct opts, format, "F", NULL),
+	OPT_STR("output", 'o', struct opts, output, "FILE", NULL),
+	OPT_STR("by", 0, struct opts, by, "BY", NULL),
+	OPT_STR("compare", 0, struct opts, compare, "VERSION", NULL),
+	OPT_CALL("version", 0, "N", set_version, NULL),
+	OPT_BOOL("all", 0, struct opts, all, NULL),
+	OPT_END,
+};
+
+const struct cmd_entry cmd_register_entry = {
+	.name = "register",
+	.summary = "the recipient's register of grants received: import, reports, year comparison",
+	.usage = "register import FILE.json [--db PATH] [--by NAME]\n"
+		 "       bidrag register check FILE.json\n"
+		 "       bidrag register list [--org ORG] [--all] [--db PATH]\n"
+		 "       bidrag register show --org ORG --year Y [--version N] [--format table|json] [--db PATH]\n"
+		 "       bidrag register lines --org ORG --year Y --grant KEY FILE.csv [--db PATH] [--by NAME]\n"
+		 "       bidrag register usage --org ORG --year Y --grant KEY --account YEAR FILE.csv [--db PATH]\n"
+		 "       bidrag register report --org ORG --year Y [--compare YEAR|none] --format md|xlsx|pdf|csv\n"
+		 "                              [-o FILE] [--db PATH]\n"
+		 "       bidrag register chart --org ORG --year Y [--compare YEAR|none] --format png|svg -o FILE\n"
+		 "\n"
+		 "ORG is an organisation's code, name or orgnr.  The file format and the CSV layouts are\n"
+		 "described in docs/recipient-register.md.  Sums are computed: a sum typed in a file is\n"
+		 "checked, and an import with a wrong one changes nothing.",
+	.exec = cmd_register,
+	.options = register_options,
+};
+
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-		{"db", required_argument, NULL, 'd'},      {"org", required_argument, NULL, 'g'},
-		{"year", required_argument, NULL, 'y'},    {"grant", required_argument, NULL, 'G'},
-		{"account", required_argument, NULL, 'a'}, {"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},  {"by", required_argument, NULL, 'b'},
-		{"compare", required_argument, NULL, 'c'}, {"version", required_argument, NULL, 'v'},
-		{"all", no_argument, NULL, 'A'},           {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	memset(o, 0, sizeof(*o));
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': o->db = optarg; break;
-		case 'g': o->org = optarg; break;
-		case 'G': o->grant = optarg; break;
-		case 'f': o->format = optarg; break;
-		case 'o': o->output = optarg; break;
-		case 'b': o->by = optarg; break;
-		case 'c': o->compare = optarg; break;
-		case 'A': o->all = true; break;
-		case 'y':
-			if (parse_year("--year", optarg, &o->year))
-				return EXIT_USAGE;
-			break;
-		case 'a':
-			if (parse_year("--account", optarg, &o->account))
-				return EXIT_USAGE;
-			break;
-		case 'v': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 1 || v > 1000000)
-				return error("--version '%s': expected a version number, 1 or more", optarg);
-			o->version = (int)v;
-			break;
-		}
-		case 'h': print_usage(stdout, &cmd_register_entry); return -1;
-		default:
-			return usage_error(&cmd_register_entry, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	o->args = argv + optind;
-	o->nargs = argc - optind;
+	int next, rc = cmd_parse(&cmd_register_entry, argc, argv, o, &next);
+	if (rc >= 0)
+		return rc == 0 ? -1 : rc;
+	o->args = argv + next;
+	o->nargs = argc - next;
 	return 0;
 }
 

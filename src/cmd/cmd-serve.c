@@ -1,5 +1,4 @@
 /* bidrag serve: the web application (docs/api.md). */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,6 +6,48 @@
 #include "store.h"
 #include "web.h"
 #include "cmd.h"
+
+struct serve_opts {
+	const char *db;
+	struct web_config cfg;
+	char host[64];
+};
+
+static int set_listen(void *ctx, const char *text)
+{
+	struct serve_opts *o = ctx;
+	const char *colon = strrchr(text, ':');
+	char *end;
+	long port = colon ? strtol(colon + 1, &end, 10) : -1;
+	if (!colon || colon == text || (size_t)(colon - text) >= sizeof(o->host) || !colon[1] || *end || port < 0 ||
+	    port > 65535)
+		return usage_error(&cmd_serve_entry, "--listen '%s': expected HOST:PORT, e.g. 127.0.0.1:8080", text);
+	memcpy(o->host, text, (size_t)(colon - text));
+	o->host[colon - text] = '\0';
+	o->cfg.host = o->host;
+	o->cfg.port = (int)port;
+	return 0;
+}
+
+static int set_threads(void *ctx, const char *text)
+{
+	struct serve_opts *o = ctx;
+	char *end;
+	long n = strtol(text, &end, 10);
+	if (!*text || *end || n < 1 || n > 256)
+		return usage_error(&cmd_serve_entry, "--threads '%s': expected 1 to 256", text);
+	o->cfg.threads = (int)n;
+	return 0;
+}
+
+static const struct cmd_opt serve_options[] = {
+	OPT_STR("db", 0, struct serve_opts, db, "PATH", NULL),
+	OPT_CALL("listen", 0, "HOST:PORT", set_listen, NULL),
+	OPT_CALL("threads", 0, "N", set_threads, NULL),
+	OPT_BOOL("secure-cookies", 0, struct serve_opts, cfg.secure_cookies, NULL),
+	OPT_STR("ready-file", 0, struct serve_opts, cfg.ready_file, "FILE", NULL),
+	OPT_END,
+};
 
 const struct cmd_entry cmd_serve_entry = {
 	.name = "serve",
@@ -19,55 +60,19 @@ const struct cmd_entry cmd_serve_entry = {
 		 "the address once the server listens.  SIGTERM or Ctrl-C stops it after the requests under\n"
 		 "way.",
 	.exec = cmd_serve,
+	.options = serve_options,
 };
 
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},      {"listen", required_argument, NULL, 'l'},
-		{"threads", required_argument, NULL, 't'}, {"secure-cookies", no_argument, NULL, 's'},
-		{"ready-file", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct web_config cfg = {.host = "127.0.0.1", .port = 8080, .threads = 4, .max_body = 16u << 20};
-	static char host[64];
-	const char *db = NULL;
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 's': cfg.secure_cookies = true; break;
-		case 'r': cfg.ready_file = optarg; break;
-		case 'l': {
-			const char *colon = strrchr(optarg, ':');
-			char *end;
-			long port = colon ? strtol(colon + 1, &end, 10) : -1;
-			if (!colon || colon == optarg || (size_t)(colon - optarg) >= sizeof(host) || !colon[1] || *end ||
-			    port < 0 || port > 65535)
-				return usage_error(&cmd_serve_entry, "--listen '%s': expected HOST:PORT, e.g. 127.0.0.1:8080",
-						   optarg);
-			memcpy(host, optarg, (size_t)(colon - optarg));
-			host[colon - optarg] = '\0';
-			cfg.host = host;
-			cfg.port = (int)port;
-			break;
-		}
-		case 't': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (!*optarg || *end || n < 1 || n > 256)
-				return usage_error(&cmd_serve_entry, "--threads '%s': expected 1 to 256", optarg);
-			cfg.threads = (int)n;
-			break;
-		}
-		case 'h': print_usage(stdout, &cmd_serve_entry); return 0;
-		default: return usage_error(&cmd_serve_entry, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error(&cmd_serve_entry, "unexpected argument '%s'", argv[optind]);
-	cfg.db = store_path(db);
-	return web_serve(&cfg);
+	/* static: the host name outlives this frame in the server's threads */
+	static struct serve_opts o;
+	o = (struct serve_opts){.cfg = {.host = "127.0.0.1", .port = 8080, .threads = 4, .max_body = 16u << 20}};
+	int next, rc = cmd_parse(&cmd_serve_entry, argc, argv, &o, &next);
+	if (rc >= 0)
+		return rc;
+	if (next < argc)
+		return usage_error(&cmd_serve_entry, "unexpected argument '%s'", argv[next]);
+	o.cfg.db = store_path(o.db);
+	return web_serve(&o.cfg);
 }

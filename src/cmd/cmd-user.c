@@ -1,5 +1,4 @@
 /* bidrag user: the web application's users: add, passwd, list, check. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -10,6 +9,18 @@
 #include "refdata.h"
 #include "store.h"
 #include "cmd.h"
+
+struct user_opts {
+	const char *db, *role, *org, *by;
+};
+
+static const struct cmd_opt user_options[] = {
+	OPT_STR("db", 0, struct user_opts, db, "PATH", NULL),
+	OPT_STR("role", 0, struct user_opts, role, "ROLE", NULL),
+	OPT_STR("org", 0, struct user_opts, org, "CODE", NULL),
+	OPT_STR("by", 0, struct user_opts, by, "USER", NULL),
+	OPT_END,
+};
 
 const struct cmd_entry cmd_user_entry = {
 	.name = "user",
@@ -26,6 +37,7 @@ const struct cmd_entry cmd_user_entry = {
 		 "at least 12 characters.  It is stored as an Argon2id hash (libsodium).  'check' reads a\n"
 		 "password and exits 0 if it is the user's, 1 if not.",
 	.exec = cmd_user,
+	.options = user_options,
 };
 
 static const char *const roles[] = {"handlaggare", "attestant", "revisor", "mottagare", "admin", NULL};
@@ -98,30 +110,17 @@ static int take_hash(void *ctx, const struct user *u)
 
 int cmd_user(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},  {"role", required_argument, NULL, 'r'},
-		{"org", required_argument, NULL, 'o'}, {"by", required_argument, NULL, 'b'},
-		{"help", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0},
-	};
 	int help = verb_help(argc, argv, &cmd_user_entry);
 	if (help >= 0)
 		return help;
-	const char *verb = argv[1], *db = NULL, *role = NULL, *org = NULL, *by = NULL;
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'r': role = strcmp(optarg, "handläggare") == 0 ? "handlaggare" : optarg; break;
-		case 'o': org = optarg; break;
-		case 'b': by = optarg; break;
-		case 'h': print_usage(stdout, &cmd_user_entry); return 0;
-		default: return usage_error(&cmd_user_entry, "unknown option '%s'", argv[optind]);
-		}
-	}
-	char **args = argv + 1 + optind;
-	int nargs = argc - 1 - optind;
+	struct user_opts o = {0};
+	int next, rc = cmd_parse(&cmd_user_entry, argc - 1, argv + 1, &o, &next);
+	if (rc >= 0)
+		return rc;
+	const char *verb = argv[1], *db = o.db, *org = o.org, *by = o.by;
+	const char *role = o.role && strcmp(o.role, "handläggare") == 0 ? "handlaggare" : o.role;
+	char **args = argv + 1 + next;
+	int nargs = argc - 1 - next;
 	bool add = strcmp(verb, "add") == 0, passwd = strcmp(verb, "passwd") == 0, list = strcmp(verb, "list") == 0,
 	     check = strcmp(verb, "check") == 0;
 	if (!add && !passwd && !list && !check)
@@ -146,7 +145,7 @@ int cmd_user(int argc, char **argv)
 	if (sodium_init() < 0)
 		return io_error("libsodium could not be initialised");
 	struct store *s;
-	int rc = open_register(db, false, &s);
+	rc = open_register(db, false, &s);
 	if (rc)
 		return rc;
 	store_set_actor(s, ledger_actor(by));

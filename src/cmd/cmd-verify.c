@@ -1,35 +1,17 @@
 /* bidrag verify: check a published allocation table against its rule. */
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "allocation.h"
 #include "apportion.h"
 #include "dataset.h"
 #include "refdata.h"
 #include "pubtable.h"
 #include "cmd.h"
 #include "refload.h"
-
-const struct cmd_entry cmd_verify_entry = {
-	.name = "verify",
-	.summary = "check a published allocation table: quotas, sums, shares and key totals",
-	.usage = "verify FILE [--total AMOUNT] [--key DATASET [--weight W] ...] [--key-column C [--weight W] ...]\n"
-		 "                     [--base AMOUNT] [--equal | --list] [--unit AMOUNT] [--amount-column C]\n"
-		 "                     [--recipients SET] [--format text|json]\n"
-		 "\n"
-		 "FILE is a table as published (tab-separated as in the decision texts, or CSV): a header\n"
-		 "row, one row per recipient, optionally a total row (Summa/Totalt).  Key values come from\n"
-		 "--key DATASET or from the table's own key column (--key-column, or the only one).\n"
-		 "  --total AMOUNT        the stated total (default: the table's printed total)\n"
-		 "  --amount-column C     the column to check when the table has several amount columns\n"
-		 "  --list                the amounts are an explicit list: check sums only\n"
-		 "  --equal               the rule is equal shares\n"
-		 "Exit status: 0 when the table is consistent, 1 when a check fails, 2 for unreadable input.",
-	.exec = cmd_verify,
-};
 
 #define MAX_KEYS 8
 
@@ -84,92 +66,109 @@ static void add_check(struct verify *v, const char *id, bool ok, const char *fmt
 	v->checks[v->nchecks++] = (struct check){id, ok, m};
 }
 
+static int set_total(void *ctx, const char *text)
+{
+	struct verify *v = ctx;
+	v->has_total = true;
+	return opt_kronor("--total", text, &v->total);
+}
+
+static int set_base(void *ctx, const char *text)
+{
+	return opt_kronor("--base", text, &((struct verify *)ctx)->base);
+}
+
+static int set_unit(void *ctx, const char *text)
+{
+	return opt_unit(text, &((struct verify *)ctx)->unit);
+}
+
+static int add_key(struct verify *v, const char *dataset, const char *column)
+{
+	if (v->nkeys == MAX_KEYS)
+		return error("too many keys (at most %d)", MAX_KEYS);
+	struct vkey *k = &v->key[v->nkeys++];
+	k->col = -1;
+	k->dataset = dataset;
+	k->column = column;
+	return 0;
+}
+
+static int set_key(void *ctx, const char *text)
+{
+	return add_key(ctx, text, NULL);
+}
+
+static int set_key_column(void *ctx, const char *text)
+{
+	return add_key(ctx, NULL, text);
+}
+
+static int set_weight(void *ctx, const char *text)
+{
+	struct verify *v = ctx;
+	struct vkey *last = v->nkeys ? &v->key[v->nkeys - 1] : NULL;
+	return opt_weight(&cmd_verify_entry, text, "--key or --key-column", last ? &last->weight : NULL,
+			  last ? &last->has_weight : NULL);
+}
+
+static int set_format(void *ctx, const char *text)
+{
+	if (strcmp(text, "text") && strcmp(text, "json"))
+		return error("unknown format '%s' (expected text or json)", text);
+	((struct verify *)ctx)->format = text;
+	return 0;
+}
+
+static const struct cmd_opt verify_options[] = {
+	OPT_CALL("total", 0, "AMOUNT", set_total, NULL),
+	OPT_CALL("key", 0, "DATASET", set_key, NULL),
+	OPT_CALL("key-column", 0, "C", set_key_column, NULL),
+	OPT_CALL("weight", 0, "W", set_weight, NULL),
+	OPT_CALL("base", 0, "AMOUNT", set_base, NULL),
+	OPT_BOOL("equal", 0, struct verify, equal, NULL),
+	OPT_BOOL("list", 0, struct verify, list, NULL),
+	OPT_CALL("unit", 0, "AMOUNT", set_unit, NULL),
+	OPT_STR("amount-column", 0, struct verify, amount_column, "C", NULL),
+	OPT_STR("recipients", 0, struct verify, recipients, "SET", NULL),
+	OPT_CALL("format", 0, "F", set_format, NULL),
+	OPT_END,
+};
+
+const struct cmd_entry cmd_verify_entry = {
+	.name = "verify",
+	.summary = "check a published allocation table: quotas, sums, shares and key totals",
+	.usage = "verify FILE [--total AMOUNT] [--key DATASET [--weight W] ...] [--key-column C [--weight W] ...]\n"
+		 "                     [--base AMOUNT] [--equal | --list] [--unit AMOUNT] [--amount-column C]\n"
+		 "                     [--recipients SET] [--format text|json]\n"
+		 "\n"
+		 "FILE is a table as published (tab-separated as in the decision texts, or CSV): a header\n"
+		 "row, one row per recipient, optionally a total row (Summa/Totalt).  Key values come from\n"
+		 "--key DATASET or from the table's own key column (--key-column, or the only one).\n"
+		 "  --total AMOUNT        the stated total (default: the table's printed total)\n"
+		 "  --amount-column C     the column to check when the table has several amount columns\n"
+		 "  --list                the amounts are an explicit list: check sums only\n"
+		 "  --equal               the rule is equal shares\n"
+		 "Exit status: 0 when the table is consistent, 1 when a check fails, 2 for unreadable input.",
+	.exec = cmd_verify,
+	.options = verify_options,
+};
+
 static int parse_args(struct verify *v, int argc, char **argv)
 {
-	enum { O_TOTAL = 256, O_KEY, O_KEYCOL, O_WEIGHT, O_BASE, O_EQUAL, O_LIST, O_UNIT, O_AMOUNTCOL, O_RECIPIENTS,
-	       O_FORMAT, O_HELP };
-	static const struct option opts[] = {
-		{"total", required_argument, NULL, O_TOTAL},
-		{"key", required_argument, NULL, O_KEY},
-		{"key-column", required_argument, NULL, O_KEYCOL},
-		{"weight", required_argument, NULL, O_WEIGHT},
-		{"base", required_argument, NULL, O_BASE},
-		{"equal", no_argument, NULL, O_EQUAL},
-		{"list", no_argument, NULL, O_LIST},
-		{"unit", required_argument, NULL, O_UNIT},
-		{"amount-column", required_argument, NULL, O_AMOUNTCOL},
-		{"recipients", required_argument, NULL, O_RECIPIENTS},
-		{"format", required_argument, NULL, O_FORMAT},
-		{"help", no_argument, NULL, O_HELP},
-		{NULL, 0, NULL, 0},
-	};
 	const struct cmd_entry *e = &cmd_verify_entry;
 	v->unit = 1;
 	v->format = "text";
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		struct vkey *last = v->nkeys ? &v->key[v->nkeys - 1] : NULL;
-		switch (c) {
-		case O_HELP:
-			print_usage(stdout, e);
-			exit(0);
-		case O_TOTAL:
-			if (opt_kronor("--total", optarg, &v->total))
-				return -1;
-			v->has_total = true;
-			break;
-		case O_BASE:
-			if (opt_kronor("--base", optarg, &v->base))
-				return -1;
-			break;
-		case O_UNIT:
-			if (opt_unit(optarg, &v->unit))
-				return -1;
-			break;
-		case O_KEY:
-		case O_KEYCOL:
-			if (v->nkeys == MAX_KEYS)
-				return error("too many keys (at most %d)", MAX_KEYS);
-			last = &v->key[v->nkeys++];
-			last->col = -1;
-			if (c == O_KEY)
-				last->dataset = optarg;
-			else
-				last->column = optarg;
-			break;
-		case O_WEIGHT:
-			if (opt_weight(e, optarg, "--key or --key-column", last ? &last->weight : NULL,
-				       last ? &last->has_weight : NULL))
-				return -1;
-			break;
-		case O_EQUAL:
-			v->equal = true;
-			break;
-		case O_LIST:
-			v->list = true;
-			break;
-		case O_AMOUNTCOL:
-			v->amount_column = optarg;
-			break;
-		case O_RECIPIENTS:
-			v->recipients = optarg;
-			break;
-		case O_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				return error("unknown format '%s' (expected text or json)", optarg);
-			v->format = optarg;
-			break;
-		default:
-			return usage_error(e, "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
+	int next, rc = cmd_parse(e, argc, argv, v, &next);
+	if (rc == 0)
+		exit(0); /* --help */
+	if (rc > 0)
+		return -1;
+	if (next >= argc)
 		return usage_error(e, "which table? give the FILE to verify");
-	if (argc - optind > 1)
-		return usage_error(e, "unexpected argument '%s' (verify checks one table at a time)", argv[optind + 1]);
-	v->file = argv[optind];
+	if (argc - next > 1)
+		return usage_error(e, "unexpected argument '%s' (verify checks one table at a time)", argv[next + 1]);
+	v->file = argv[next];
 	if ((v->equal || v->list) && v->nkeys)
 		return usage_error(e, "--equal and --list do not take keys");
 	if (v->equal && v->list)
@@ -686,25 +685,22 @@ static int run_checks(struct verify *v, struct bd_error *err)
 	check_key_totals(v);
 	check_row_totals(v);
 	if (!v->list) {
-		if (v->equal) {
-			apportion_weights_equal(&v->w, n);
-		} else {
-			struct apportion_key keys[MAX_KEYS];
-			for (size_t k = 0; k < v->nkeys; k++)
-				keys[k] = (struct apportion_key){v->key[k].values, v->key[k].weight,
-								 v->key[k].dataset ? v->key[k].dataset : v->key[k].column};
-			if (apportion_weights_mix(&v->w, n, v->nkeys, keys, err))
-				return -1;
-		}
+		struct apportion_key keys[MAX_KEYS];
+		size_t nkeys = v->equal ? 0 : v->nkeys; /* none: equal shares */
+		for (size_t k = 0; k < nkeys; k++)
+			keys[k] = (struct apportion_key){v->key[k].values, v->key[k].weight,
+							 v->key[k].dataset ? v->key[k].dataset : v->key[k].column};
 		const char **ids = xcalloc(n, sizeof(char *));
 		for (size_t r = 0; r < n; r++)
 			ids[r] = v->rcp[r]->code;
 		v->lr = xcalloc(n, sizeof(int64_t));
 		v->hu = xcalloc(n, sizeof(int64_t));
 		int64_t res;
-		struct apportion_spec spec = {&v->w, ids, v->total, v->base, v->unit, APPORTION_LARGEST_REMAINDER};
-		int rc = apportion(&spec, v->lr, &res, err);
-		spec.method = APPORTION_HALF_UP;
+		/* The rule's amounts by largest remainder, then by half-up on the
+		 * same weights (what a table rounded on its own would show). */
+		struct allocation_rule rule = {nkeys, keys, v->total, v->base, v->unit, APPORTION_LARGEST_REMAINDER};
+		int rc = allocation_run(&rule, n, ids, &v->w, v->lr, &res, err) == ALLOCATION_OK ? 0 : -1;
+		struct apportion_spec spec = {&v->w, ids, v->total, v->base, v->unit, APPORTION_HALF_UP};
 		if (!rc)
 			rc = apportion(&spec, v->hu, &res, err);
 		free(ids);

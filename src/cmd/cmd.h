@@ -5,6 +5,7 @@
 #define BIDRAG_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -15,11 +16,45 @@
  * or usage, nothing changed; 3 an internal or I/O failure. */
 enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
+/* One option of a command, as data: how it is spelt, whether it takes a
+ * value, where the value goes and what --help says of it.  cmd_parse reads
+ * every command's options by its table, so the spelling, the errors and the
+ * exit status of a bad option are the same everywhere. */
+enum cmd_opt_kind {
+	OPT_FLAG,   /* no value: sets the bool at offset */
+	OPT_STRING, /* a value: sets the const char * at offset to it */
+	OPT_FUNC,   /* a value (none when arg is NULL): set(ctx, value) parses and stores it */
+};
+
+struct cmd_opt {
+	const char *name; /* the long name, without "--"; NULL ends a table */
+	char letter;      /* a short form (-o), or 0 */
+	enum cmd_opt_kind kind;
+	const char *arg; /* the value's name in the help ("FILE"); NULL for a flag */
+	size_t offset;   /* OPT_FLAG, OPT_STRING: where in the command's options (ctx) */
+	/* OPT_FUNC: 0 when text was taken, else non-zero after printing why. */
+	int (*set)(void *ctx, const char *text);
+	/* For --help: one line, or more separated by '\n' (indented as printed);
+	 * NULL leaves the option out of the generated list. */
+	const char *help;
+};
+
+#define OPT_STR(name, letter, type, field, arg, help) {name, letter, OPT_STRING, arg, offsetof(type, field), NULL, help}
+#define OPT_BOOL(name, letter, type, field, help) {name, letter, OPT_FLAG, NULL, offsetof(type, field), NULL, help}
+#define OPT_CALL(name, letter, arg, fn, help) {name, letter, OPT_FUNC, arg, 0, fn, help}
+#define OPT_END {NULL, 0, OPT_FLAG, NULL, 0, NULL, NULL}
+
 struct cmd_entry {
 	const char *name;
 	const char *usage;   /* lines after "usage: bidrag " */
 	const char *summary; /* one line for 'bidrag help' */
 	int (*exec)(int argc, char **argv);
+	/* The options (ended by OPT_END), for cmd_parse and the help; --help
+	 * itself is implied.  Options with a help text are listed after the
+	 * usage lines, then comes about. */
+	const struct cmd_opt *options;
+	const char *about;
+	bool in_order; /* options stop at the first argument (getopt's "+") */
 };
 
 int cmd_allocate(int argc, char **argv);
@@ -40,7 +75,16 @@ int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int io_error(const char *msg);
 /* usage_error: error plus a pointer to the command's help. */
 int usage_error(const struct cmd_entry *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* print_usage: "usage: bidrag " and the usage lines, the options that have
+ * a help text, one per line, then the about text. */
 void print_usage(FILE *out, const struct cmd_entry *e);
+/* cmd_parse: the options in argv[1..argc) by e->options, into ctx (the
+ * command's options struct, or what its OPT_FUNC setters take).  The
+ * arguments that are not options are left at argv[*next..argc) (permuted to
+ * the end unless e->in_order).  Returns -1 to go on; 0 after --help printed
+ * the usage; EXIT_USAGE after an unknown option or a missing or refused
+ * value (the error is printed). */
+int cmd_parse(const struct cmd_entry *e, int argc, char **argv, void *ctx, int *next);
 /* verb_help: for commands with a verb (bidrag pay add ...): no verb prints
  * the usage to stderr (EXIT_USAGE), --help or -h to stdout (0); -1 when
  * there is a verb to go on with. */

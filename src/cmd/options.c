@@ -1,5 +1,7 @@
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -21,9 +23,97 @@ int io_error(const char *msg)
 	return EXIT_IO;
 }
 
+/* The option as the help names it: "-o, --output FILE" or "--equal". */
+static int opt_spec(const struct cmd_opt *o, char *buf, size_t size)
+{
+	if (o->letter)
+		return snprintf(buf, size, "-%c, --%s%s%s", o->letter, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	return snprintf(buf, size, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
 void print_usage(FILE *out, const struct cmd_entry *e)
 {
 	fprintf(out, "usage: bidrag %s\n", e->usage);
+	int width = 0;
+	char spec[80];
+	for (const struct cmd_opt *o = e->options; o && o->name; o++)
+		if (o->help) {
+			int n = opt_spec(o, spec, sizeof(spec));
+			width = n > width ? n : width;
+		}
+	if (width) {
+		fputc('\n', out);
+		width += 3; /* the help text stands three spaces after the longest option */
+		for (const struct cmd_opt *o = e->options; o->name; o++) {
+			if (!o->help)
+				continue;
+			opt_spec(o, spec, sizeof(spec));
+			fprintf(out, "  %-*s", width, spec);
+			for (const char *p = o->help; *p; p++) {
+				fputc(*p, out);
+				if (*p == '\n')
+					fprintf(out, "  %*s", width, "");
+			}
+			fputc('\n', out);
+		}
+	}
+	if (e->about)
+		fprintf(out, "\n%s\n", e->about);
+}
+
+#define MAX_OPTIONS 40
+
+int cmd_parse(const struct cmd_entry *e, int argc, char **argv, void *ctx, int *next)
+{
+	/* getopt_long does the spelling (abbreviations, --opt=value, permuting),
+	 * so every command reads its options the way it always did. */
+	struct option lopts[MAX_OPTIONS + 2];
+	char shorts[2 * MAX_OPTIONS + 2], *sp = shorts;
+	size_t n = 0;
+	if (e->in_order)
+		*sp++ = '+';
+	for (const struct cmd_opt *o = e->options; o && o->name; o++, n++) {
+		if (n == MAX_OPTIONS)
+			abort(); /* a table larger than this parser was built for: a programming error */
+		lopts[n] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL, 256 + (int)n};
+		if (o->letter) {
+			*sp++ = o->letter;
+			if (o->arg)
+				*sp++ = ':';
+		}
+	}
+	*sp = '\0';
+	const int help = 256 + (int)n;
+	lopts[n++] = (struct option){"help", no_argument, NULL, help};
+	lopts[n] = (struct option){NULL, 0, NULL, 0};
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
+		if (c == help) {
+			print_usage(stdout, e);
+			return 0;
+		}
+		const struct cmd_opt *o = NULL;
+		if (c >= 256)
+			o = &e->options[c - 256];
+		else if (c != '?' && c != ':')
+			for (const struct cmd_opt *q = e->options; q->name && !o; q++)
+				if (q->letter == c)
+					o = q;
+		if (!o)
+			return usage_error(e, "unknown option '%s'", argv[optind - 1]);
+		switch (o->kind) {
+		case OPT_FLAG: *(bool *)((char *)ctx + o->offset) = true; break;
+		case OPT_STRING: *(const char **)((char *)ctx + o->offset) = optarg; break;
+		case OPT_FUNC:
+			if (o->set(ctx, o->arg ? optarg : NULL))
+				return EXIT_USAGE;
+			break;
+		}
+	}
+	*next = optind;
+	return -1;
 }
 
 int verb_help(int argc, char **argv, const struct cmd_entry *e)

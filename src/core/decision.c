@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "allocation.h"
 #include "money.h"
 #include "refdata.h"
 
@@ -371,24 +372,28 @@ bool key_value_of(const struct key_values *k, const char *code, int64_t *out)
 	return false;
 }
 
-/* Build the integer weights of a part's rule over its recipients. */
-static int part_weights(struct decision *d, size_t pi, key_lookup_fn lookup, void *ctx,
-			struct apportion_weights *w, struct bd_error *err)
+/* The key columns of a part's rule over its recipients (none for equal
+ * shares): *vals holds the values, freed with part_keys_free. */
+static int part_keys(struct decision *d, size_t pi, key_lookup_fn lookup, void *ctx, size_t *nkeys,
+		     struct apportion_key **keys_out, int64_t ***vals_out, struct bd_error *err)
 {
 	const struct part *p = &d->parts[pi];
-	if (p->rule.method == RULE_EQUAL || p->rule.method == RULE_LIST) {
-		apportion_weights_equal(w, p->ncodes);
+	*nkeys = 0;
+	*keys_out = NULL;
+	*vals_out = NULL;
+	if (p->rule.method == RULE_EQUAL || p->rule.method == RULE_LIST)
 		return 0;
-	}
 	struct apportion_key *keys = xcalloc(p->rule.nkeys, sizeof(*keys));
 	int64_t **vals = xcalloc(p->rule.nkeys, sizeof(*vals));
-	int rc = -1;
+	*nkeys = p->rule.nkeys;
+	*keys_out = keys;
+	*vals_out = vals;
 	for (size_t k = 0; k < p->rule.nkeys; k++) {
 		struct rule_key *rk = &p->rule.keys[k];
 		const struct key_values *kv = lookup(ctx, rk->dataset, err);
 		if (!kv) {
 			bd_prefix(err, "parts[%zu].rule.%s", pi, p->rule.method == RULE_KEY ? "key" : "keys");
-			goto done;
+			return -1;
 		}
 		rk->version = kv->version;
 		rk->sha256 = decision_strdup(d, kv->sha256);
@@ -396,25 +401,22 @@ static int part_weights(struct decision *d, size_t pi, key_lookup_fn lookup, voi
 		for (size_t r = 0; r < p->ncodes; r++)
 			if (!key_value_of(kv, p->codes[r], &vals[k][r])) {
 				const struct recipient *rc2 = refdata_by_code(p->codes[r]);
-				bd_fail(err, "parts[%zu].rule: the key '%s' has no value for '%s'", pi, rk->dataset,
-					rc2 ? rc2->name : p->codes[r]);
-				goto done;
+				return bd_fail(err, "parts[%zu].rule: the key '%s' has no value for '%s'", pi,
+					       rk->dataset, rc2 ? rc2->name : p->codes[r]);
 			}
 		keys[k].value = vals[k];
 		keys[k].weight = rk->weight;
 		keys[k].name = rk->dataset;
 	}
-	if (apportion_weights_mix(w, p->ncodes, p->rule.nkeys, keys, err)) {
-		bd_prefix(err, "parts[%zu].rule", pi);
-		goto done;
-	}
-	rc = 0;
-done:
-	for (size_t k = 0; k < p->rule.nkeys; k++)
+	return 0;
+}
+
+static void part_keys_free(size_t nkeys, struct apportion_key *keys, int64_t **vals)
+{
+	for (size_t k = 0; vals && k < nkeys; k++)
 		free(vals[k]);
 	free(vals);
 	free(keys);
-	return rc;
 }
 
 static int row_cmp_code(const void *a, const void *b)
@@ -437,12 +439,34 @@ int decision_allocate(struct decision *d, key_lookup_fn lookup, void *ctx, struc
 			part_fingerprint(p, p->fingerprint);
 			continue;
 		}
-		struct apportion_weights wt;
-		apportion_weights_init(&wt);
-		if (part_weights(d, i, lookup, ctx, &wt, err)) {
-			apportion_weights_release(&wt);
+		size_t nkeys;
+		struct apportion_key *keys;
+		int64_t **vals;
+		if (part_keys(d, i, lookup, ctx, &nkeys, &keys, &vals, err)) {
+			part_keys_free(nkeys, keys, vals);
 			return -1;
 		}
+		struct allocation_rule rule = {
+			.nkeys = nkeys,
+			.keys = keys,
+			.total = p->amount,
+			.base = p->rule.base,
+			.unit = p->rule.unit,
+			.method = APPORTION_LARGEST_REMAINDER,
+		};
+		struct apportion_weights wt;
+		apportion_weights_init(&wt);
+		int64_t *amount = xcalloc(p->ncodes ? p->ncodes : 1, sizeof(int64_t));
+		int64_t residual;
+		enum allocation_failure af = allocation_run(&rule, p->ncodes, p->codes, &wt, amount, &residual, err);
+		part_keys_free(nkeys, keys, vals);
+		if (af != ALLOCATION_OK) {
+			free(amount);
+			apportion_weights_release(&wt);
+			bd_prefix(err, af == ALLOCATION_BAD_WEIGHTS ? "parts[%zu].rule" : "parts[%zu]", i);
+			return -1;
+		}
+		/* The exact quotas, for the published amounts below. */
 		struct apportion_spec spec = {
 			.weights = &wt,
 			.id = p->codes,
@@ -451,14 +475,6 @@ int decision_allocate(struct decision *d, key_lookup_fn lookup, void *ctx, struc
 			.unit = p->rule.unit,
 			.method = APPORTION_LARGEST_REMAINDER,
 		};
-		int64_t *amount = xcalloc(p->ncodes ? p->ncodes : 1, sizeof(int64_t));
-		int64_t residual;
-		if (apportion(&spec, amount, &residual, err)) {
-			free(amount);
-			apportion_weights_release(&wt);
-			bd_prefix(err, "parts[%zu]", i);
-			return -1;
-		}
 		if (!p->published) {
 			p->computed = true;
 			p->rows = decision_alloc(d, p->ncodes, sizeof(*p->rows));

@@ -15,6 +15,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
+#include "allocation.h"
 #include "apportion.h"
 #include "audit.h"
 #include "dataset.h"
@@ -33,6 +34,7 @@
 #include "payexport.h"
 #include "recreg.h"
 #include "register.h"
+#include "statusload.h"
 #include "store.h"
 #include "readfile.h"
 
@@ -383,27 +385,6 @@ static int h_decision_import(struct web_req *r)
 
 /* The ledger. */
 
-struct status_ctx {
-	json_t *arr;
-	const char *as_of;
-};
-
-static int add_account(void *ctx, const struct ledger_account *a)
-{
-	struct status_ctx *c = ctx;
-	struct ledger_figures f;
-	ledger_figures(a->balance, a->terms, c->as_of, &f);
-	json_array_append_new(
-		c->arr, json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "dnr",
-				  a->dnr, "part", a->part, "part_title", a->part_title, "recipient", a->recipient,
-				  "recipient_name", a->recipient_name, "allocated", (json_int_t)f.allocated,
-				  "requisitioned", (json_int_t)f.requisitioned, "in_process", (json_int_t)f.in_process,
-				  "paid", (json_int_t)f.paid, "lapsed", (json_int_t)f.lapsed, "claimed",
-				  (json_int_t)f.claimed, "repaid", (json_int_t)f.repaid, "outstanding",
-				  (json_int_t)f.outstanding, "lapse_due", (json_int_t)f.lapse_due));
-	return 0;
-}
-
 static int h_status(struct web_req *r)
 {
 	const char *dnr = web_arg(r, "dnr"), *as_of = web_arg(r, "as_of"), *recipient = web_arg(r, "recipient");
@@ -419,13 +400,27 @@ static int h_status(struct web_req *r)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	struct status_ctx c = {json_array(), as_of ? as_of : today};
+	struct status_view v;
 	struct bd_error err;
-	if (store_ledger_accounts(r->store, dnr, NULL, recipient, as_of, add_account, &c, &err) < 0) {
-		json_decref(c.arr);
+	if (status_view_load(r->store, dnr, NULL, recipient, as_of, today, false, &v, &err) < 0) {
+		status_view_release(&v);
 		return web_error(r, 500, NULL, "%s", err.msg);
 	}
-	return web_json(r, 200, json_pack("{s:s, s:s, s:o}", "as_of", c.as_of, "amounts", "öre", "accounts", c.arr));
+	/* The figures of the one status view `bidrag status` shows too;
+	 * lapsed includes lapse_due, so each account adds up. */
+	json_t *arr = json_array();
+	for (size_t i = 0; i < v.n; i++) {
+		const struct status_row *x = &v.v[i];
+		json_t *o = json_pack("{s:s, s:s, s:s?, s:s, s:s}", "dnr", x->k1, "part", x->k2, "part_title",
+				      x->part_title, "recipient", x->recipient, "recipient_name", x->k3);
+		for (int f = 0; f < ST_COUNT; f++)
+			json_object_set_new(o, status_figure_key[f], json_integer((json_int_t)x->f[f]));
+		json_object_set_new(o, "lapse_due", json_integer((json_int_t)x->lapse_due));
+		json_array_append_new(arr, o);
+	}
+	json_t *body = json_pack("{s:s, s:s, s:o}", "as_of", v.as_of, "amounts", "öre", "accounts", arr);
+	status_view_release(&v);
+	return web_json(r, 200, body);
 }
 
 static int add_payment(void *ctx, const struct payment_row *p)
@@ -1074,24 +1069,23 @@ static int h_allocate(struct web_req *r)
 	struct apportion_weights w;
 	apportion_weights_init(&w);
 	int rc = 0;
+	struct apportion_key ak = {values, rat_make(1, 1), ds ? ds->name : NULL};
 	if (ds) {
 		struct key_values kv = {ds->name, ds->kf.nrows, ds->kf.id, ds->kf.value[0], ds->kf.scale[0], 0, NULL};
 		for (size_t i = 0; i < n && !rc; i++)
 			if (!key_value_of(&kv, rec[i]->code, &values[i]))
 				rc = web_error(r, 400, "key", "key: %s has no value for %s", ds->name, rec[i]->name) + 1;
-		struct apportion_key ak = {values, rat_make(1, 1), ds->name};
-		if (!rc && apportion_weights_mix(&w, n, 1, &ak, &err))
-			rc = web_error(r, 400, "key", "key: %s", err.msg) + 1;
-	} else {
-		apportion_weights_equal(&w, n);
 	}
 	for (size_t i = 0; i < n; i++)
 		ids[i] = rec[i]->code;
 	int64_t residual = 0;
-	struct apportion_spec spec = {&w, ids, total, base, unit,
-				      rounding && strcmp(rounding, "half-up") == 0 ? APPORTION_HALF_UP
-										  : APPORTION_LARGEST_REMAINDER};
-	if (!rc && apportion(&spec, amounts, &residual, &err))
+	struct allocation_rule rule = {ds ? 1 : 0, &ak, total, base, unit,
+				       rounding && strcmp(rounding, "half-up") == 0 ? APPORTION_HALF_UP
+										   : APPORTION_LARGEST_REMAINDER};
+	enum allocation_failure af = rc ? ALLOCATION_OK : allocation_run(&rule, n, ids, &w, amounts, &residual, &err);
+	if (af == ALLOCATION_BAD_WEIGHTS)
+		rc = web_error(r, 400, "key", "key: %s", err.msg) + 1;
+	else if (af == ALLOCATION_BAD_AMOUNTS)
 		rc = web_error(r, 400, NULL, "%s", err.msg) + 1;
 	if (!rc) {
 		json_t *rows = json_array();

@@ -651,7 +651,10 @@
 		return bits.join(', ');
 	}
 
-	/* The ledger's columns (öre). */
+	/* The ledger's columns (öre), as GET /api/status gives them (the status
+	 * view of `bidrag status`): Förfallet includes what is due to lapse, so
+	 * Utbetalt + Förfallet + Återstår is Tilldelat in every row.  Where only
+	 * some figures are shown, Förfallet is among them for the same reason. */
 	const LEDGER_COLS = [
 		['allocated', 'Tilldelat'],
 		['requisitioned', 'Rekvirerat'],
@@ -761,6 +764,7 @@
 								h('dl', { class: 'figures' },
 									h('div', null, h('dt', null, 'Tilldelat'), h('dd', null, fmtOre(sum(acc, (a) => a.allocated)))),
 									h('div', null, h('dt', null, 'Utbetalt'), h('dd', null, fmtOre(sum(acc, (a) => a.paid)))),
+									h('div', null, h('dt', null, 'Förfallet'), h('dd', null, fmtOre(sum(acc, (a) => a.lapsed)))),
 									h('div', null, h('dt', null, 'Återstår'), h('dd', null, fmtOre(sum(acc, (a) => a.outstanding)))),
 								),
 								h('p', null, h('a', { href: href('mottagare', me.org) }, 'Visa status per beslut'), ' · ', h('a', { href: '#/register' }, 'Mottagarregistret')),
@@ -1670,6 +1674,7 @@
 				h('div', null, h('dt', null, 'Tilldelat'), h('dd', null, fmtOre(sum(acc, (a) => a.allocated)))),
 				h('div', null, h('dt', null, 'Under behandling'), h('dd', null, fmtOre(sum(acc, (a) => a.in_process)))),
 				h('div', null, h('dt', null, 'Utbetalt'), h('dd', null, fmtOre(sum(acc, (a) => a.paid)))),
+				h('div', null, h('dt', null, 'Förfallet'), h('dd', null, fmtOre(sum(acc, (a) => a.lapsed)))),
 				h('div', null, h('dt', null, 'Återstår'), h('dd', null, fmtOre(sum(acc, (a) => a.outstanding)))),
 			),
 		);
@@ -1708,6 +1713,7 @@
 					{ label: 'Konton', num: true, render: (r) => String(r.accounts.length) },
 					{ label: 'Tilldelat', num: true, render: (r) => fmtOreNum(sum(r.accounts, (a) => a.allocated)) },
 					{ label: 'Utbetalt', num: true, render: (r) => fmtOreNum(sum(r.accounts, (a) => a.paid)) },
+					{ label: 'Förfallet', num: true, render: (r) => fmtOreNum(sum(r.accounts, (a) => a.lapsed)) },
 					{ label: 'Återstår', num: true, render: (r) => fmtOreNum(sum(r.accounts, (a) => a.outstanding)) },
 				],
 				rows,
