@@ -31,36 +31,30 @@ static const char *const migrations[] = {
 
 static int migrate(struct sqlite_store *s, struct bd_error *err)
 {
-	sqlite3_stmt *st = prep(s, "PRAGMA user_version", err);
-	if (!st)
+	int64_t version = sq_id(s, "PRAGMA user_version", "reading the schema version", err);
+	if (version < 0)
 		return -1;
-	int version = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
 	int known = (int)BD_ARRAY_LEN(migrations);
 	if (version > known)
-		return bd_fail(err, "the database has schema version %d, newer than this bidrag knows (%d): "
+		return bd_fail(err, "the database has schema version %" PRId64 ", newer than this bidrag knows (%d): "
 				    "use a newer bidrag",
 			       version, known);
 	s->applied = 0;
-	for (int v = version; v < known; v++) {
+	for (int v = (int)version; v < known; v++) {
 		const struct embedded_file *f = embedded_find(migrations[v]);
 		if (!f)
 			return bd_fail(err, "internal: migration '%s' is not compiled in", migrations[v]);
 		if (exec(s, "BEGIN IMMEDIATE", err))
 			return -1;
 		/* Another process may have migrated while we waited for the lock. */
-		st = prep(s, "PRAGMA user_version", err);
-		int now = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-		sqlite3_finalize(st);
+		int64_t now = sq_id(s, "PRAGMA user_version", "reading the schema version", err);
 		if (now < 0) {
 			exec(s, "ROLLBACK", NULL);
 			return -1;
 		}
 		if (now > v) {
 			exec(s, "COMMIT", NULL);
-			v = now - 1;
+			v = (int)now - 1;
 			continue;
 		}
 		char set[64];
@@ -197,79 +191,41 @@ static const char *org_kind_of(const struct recipient *r)
 
 static int64_t org_id_by_code(struct sqlite_store *s, const char *code, struct bd_error *err)
 {
-	sqlite3_stmt *st = prep(s, "SELECT id FROM org WHERE code = ?1", err);
-	if (!st)
-		return -1;
-	bind_text(st, 1, code);
-	int64_t id = 0;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		id = db_fail(s, err, "looking up an organisation");
-	sqlite3_finalize(st);
-	return id;
+	return sq_id(s, "SELECT id FROM org WHERE code = ?1", "looking up an organisation", err, SQ_T(code));
 }
 
 static int insert_org(struct sqlite_store *s, const struct org *o, bool builtin, int *added, struct bd_error *err)
 {
-	sqlite3_stmt *st = prep(s,
-				"INSERT INTO org (code, name, kind, orgnr, bankgiro, plusgiro, payment_ref, lan_code, "
-				"kommun_code, builtin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-				"ON CONFLICT (code) DO NOTHING",
-				err);
-	if (!st)
-		return -1;
-	bind_text(st, 1, o->code);
-	bind_text(st, 2, o->name);
-	bind_text(st, 3, o->kind);
-	bind_text(st, 4, o->orgnr);
-	bind_text(st, 5, o->bankgiro);
-	bind_text(st, 6, o->plusgiro);
-	bind_text(st, 7, o->payment_ref);
-	bind_text(st, 8, o->lan);
-	bind_text(st, 9, o->kommun);
-	sqlite3_bind_int(st, 10, builtin);
-	if (step_done(s, st, "adding an organisation", err))
+	int n = sq_run(s,
+		       "INSERT INTO org (code, name, kind, orgnr, bankgiro, plusgiro, payment_ref, lan_code, "
+		       "kommun_code, builtin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+		       "ON CONFLICT (code) DO NOTHING",
+		       "adding an organisation", err, SQ_T(o->code), SQ_T(o->name), SQ_T(o->kind), SQ_T(o->orgnr),
+		       SQ_T(o->bankgiro), SQ_T(o->plusgiro), SQ_T(o->payment_ref), SQ_T(o->lan), SQ_T(o->kommun),
+		       SQ_I(builtin));
+	if (n < 0)
 		return -1;
 	if (added)
-		*added += sqlite3_changes(s->db);
+		*added += n;
 	return 0;
 }
 
 static int insert_group(struct sqlite_store *s, const char *code, const char *name, const char *kind,
 			int64_t payee, const char *const *members, size_t n, int *added, struct bd_error *err)
 {
-	sqlite3_stmt *st = prep(s,
-				"INSERT INTO org_group (code, name, kind, payee_org_id) VALUES (?1, ?2, ?3, ?4) "
-				"ON CONFLICT (code) DO NOTHING",
-				err);
-	if (!st)
-		return -1;
-	bind_text(st, 1, code);
-	bind_text(st, 2, name);
-	bind_text(st, 3, kind);
-	if (payee > 0)
-		sqlite3_bind_int64(st, 4, payee);
-	else
-		sqlite3_bind_null(st, 4);
-	if (step_done(s, st, "adding a group", err))
-		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return 0;
+	int rc = sq_run(s,
+			"INSERT INTO org_group (code, name, kind, payee_org_id) VALUES (?1, ?2, ?3, ?4) "
+			"ON CONFLICT (code) DO NOTHING",
+			"adding a group", err, SQ_T(code), SQ_T(name), SQ_T(kind), SQ_ID(payee));
+	if (rc <= 0)
+		return rc;
 	*added += 1;
-	for (size_t i = 0; i < n; i++) {
-		st = prep(s,
-			  "INSERT INTO org_group_member (group_id, org_id) SELECT g.id, o.id FROM org_group g, org o "
-			  "WHERE g.code = ?1 AND o.code = ?2",
-			  err);
-		if (!st)
+	for (size_t i = 0; i < n; i++)
+		if (sq_run(s,
+			   "INSERT INTO org_group_member (group_id, org_id) SELECT g.id, o.id FROM org_group g, org o "
+			   "WHERE g.code = ?1 AND o.code = ?2",
+			   "adding a group member", err, SQ_T(code), SQ_T(members[i])) < 0)
 			return -1;
-		bind_text(st, 1, code);
-		bind_text(st, 2, members[i]);
-		if (step_done(s, st, "adding a group member", err))
-			return -1;
-	}
 	return 0;
 }
 
@@ -306,16 +262,12 @@ static int sq_seed_reference(struct store *base, int *added, struct bd_error *er
 			continue;
 		/* The payee: a registered organisation of that name, else a
 		 * payee organisation of its own. */
-		int64_t payee = 0;
-		sqlite3_stmt *st = prep(s, "SELECT id FROM org WHERE name = ?1 COLLATE NOCASE ORDER BY builtin DESC", err);
-		if (!st) {
+		int64_t payee = sq_id(s, "SELECT id FROM org WHERE name = ?1 COLLATE NOCASE ORDER BY builtin DESC",
+				      "looking up a payee", err, SQ_T(r[i].payee));
+		if (payee < 0) {
 			rc = -1;
 			break;
 		}
-		bind_text(st, 1, r[i].payee);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			payee = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
 		if (!payee) {
 			char *code = xasprintf("%s-PAYEE", r[i].code);
 			struct org o = {.code = code, .name = r[i].payee, .kind = "payee", .orgnr = r[i].payee_orgnr};
@@ -361,53 +313,43 @@ static int sq_seed_reference(struct store *base, int *added, struct bd_error *er
 
 #define ORG_COLS "o.code, o.name, o.kind, o.orgnr, o.bankgiro, o.plusgiro, o.payment_ref, o.lan_code, o.kommun_code, o.builtin"
 
-static int emit_orgs(struct sqlite_store *s, sqlite3_stmt *st, org_fn fn, void *ctx, int *count, struct bd_error *err)
+static int emit_orgs(struct sq_stmt *q, org_fn fn, void *ctx, int *count)
 {
 	int rc;
 	*count = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct org o = {col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3), col_text(st, 4),
-				col_text(st, 5), col_text(st, 6), col_text(st, 7), col_text(st, 8),
-				sqlite3_column_int(st, 9) != 0};
+	while ((rc = sq_row(q)) > 0) {
+		struct org o = {sq_text(q, 0), sq_text(q, 1), sq_text(q, 2), sq_text(q, 3), sq_text(q, 4),
+				sq_text(q, 5), sq_text(q, 6), sq_text(q, 7), sq_text(q, 8), sq_int(q, 9) != 0};
 		(*count)++;
-		if (fn(ctx, &o)) {
-			sqlite3_finalize(st);
-			return -1;
-		}
+		if (fn(ctx, &o))
+			return sq_stop(q, -1);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(s, err, "reading organisations");
-	return 0;
+	return rc;
 }
 
 static int sq_org_list(struct store *base, const char *kind, org_fn fn, void *ctx, struct bd_error *err)
 {
-	struct sqlite_store *s = S(base);
-	sqlite3_stmt *st = prep(s, "SELECT " ORG_COLS " FROM org o WHERE ?1 IS NULL OR o.kind = ?1 ORDER BY o.code", err);
-	if (!st)
+	struct sq_stmt q;
+	if (sq_query(&q, S(base), "SELECT " ORG_COLS " FROM org o WHERE ?1 IS NULL OR o.kind = ?1 ORDER BY o.code",
+		     "reading organisations", err, SQ_T(kind)))
 		return -1;
-	bind_text(st, 1, kind);
 	int count;
-	return emit_orgs(s, st, fn, ctx, &count, err);
+	return emit_orgs(&q, fn, ctx, &count);
 }
 
 static int sq_org_get(struct store *base, const char *text, org_fn fn, void *ctx, struct bd_error *err)
 {
-	struct sqlite_store *s = S(base);
 	static const char *const queries[] = {
 		"SELECT " ORG_COLS " FROM org o WHERE o.code = ?1",
 		"SELECT " ORG_COLS " FROM org o WHERE o.code = ?1 COLLATE NOCASE",
 		"SELECT " ORG_COLS " FROM org o WHERE o.name = ?1 COLLATE NOCASE ORDER BY o.builtin DESC, o.code LIMIT 1",
 		"SELECT " ORG_COLS " FROM org o WHERE o.orgnr = ?1 ORDER BY o.builtin DESC, o.code LIMIT 1",
 	};
-	for (size_t q = 0; q < BD_ARRAY_LEN(queries); q++) {
-		sqlite3_stmt *st = prep(s, queries[q], err);
-		if (!st)
-			return -1;
-		bind_text(st, 1, text);
+	for (size_t i = 0; i < BD_ARRAY_LEN(queries); i++) {
+		struct sq_stmt q;
 		int count;
-		if (emit_orgs(s, st, fn, ctx, &count, err))
+		if (sq_query(&q, S(base), queries[i], "reading organisations", err, SQ_T(text)) ||
+		    emit_orgs(&q, fn, ctx, &count))
 			return -1;
 		if (count)
 			return 0;
@@ -430,45 +372,33 @@ static int sq_org_set(struct store *base, const char *code, const struct org *o,
 {
 	struct sqlite_store *s = S(base);
 	/* An account is bankgiro or plusgiro: setting one clears the other. */
-	sqlite3_stmt *st = prep(s,
-				"UPDATE org SET name = coalesce(?2, name), orgnr = coalesce(?3, orgnr), "
-				"bankgiro = CASE WHEN ?4 IS NOT NULL THEN ?4 WHEN ?5 IS NOT NULL THEN NULL ELSE bankgiro END, "
-				"plusgiro = CASE WHEN ?5 IS NOT NULL THEN ?5 WHEN ?4 IS NOT NULL THEN NULL ELSE plusgiro END, "
-				"payment_ref = coalesce(?6, payment_ref) WHERE code = ?1",
-				err);
-	if (!st)
-		return -1;
-	bind_text(st, 1, code);
-	bind_text(st, 2, o->name);
-	bind_text(st, 3, o->orgnr);
-	bind_text(st, 4, o->bankgiro);
-	bind_text(st, 5, o->plusgiro);
-	bind_text(st, 6, o->payment_ref);
-	if (step_done(s, st, "changing an organisation", err))
+	int n = sq_run(s,
+		       "UPDATE org SET name = coalesce(?2, name), orgnr = coalesce(?3, orgnr), "
+		       "bankgiro = CASE WHEN ?4 IS NOT NULL THEN ?4 WHEN ?5 IS NOT NULL THEN NULL ELSE bankgiro END, "
+		       "plusgiro = CASE WHEN ?5 IS NOT NULL THEN ?5 WHEN ?4 IS NOT NULL THEN NULL ELSE plusgiro END, "
+		       "payment_ref = coalesce(?6, payment_ref) WHERE code = ?1",
+		       "changing an organisation", err, SQ_T(code), SQ_T(o->name), SQ_T(o->orgnr), SQ_T(o->bankgiro),
+		       SQ_T(o->plusgiro), SQ_T(o->payment_ref));
+	if (n < 0)
 		return -1;
 	sq_ledger_forget(s);
-	return sqlite3_changes(s->db) ? 0 : 1;
+	return n ? 0 : 1;
 }
 
 static int sq_org_groups(struct store *base, const char *code, group_fn fn, void *ctx, struct bd_error *err)
 {
-	struct sqlite_store *s = S(base);
-	sqlite3_stmt *st = prep(s,
-				"SELECT g.code, g.name, g.kind, p.name FROM org_group g "
-				"JOIN org_group_member m ON m.group_id = g.id JOIN org o ON o.id = m.org_id "
-				"LEFT JOIN org p ON p.id = g.payee_org_id WHERE o.code = ?1 ORDER BY g.code",
-				err);
-	if (!st)
+	struct sq_stmt q;
+	if (sq_query(&q, S(base),
+		     "SELECT g.code, g.name, g.kind, p.name FROM org_group g "
+		     "JOIN org_group_member m ON m.group_id = g.id JOIN org o ON o.id = m.org_id "
+		     "LEFT JOIN org p ON p.id = g.payee_org_id WHERE o.code = ?1 ORDER BY g.code",
+		     "reading groups", err, SQ_T(code)))
 		return -1;
-	bind_text(st, 1, code);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (fn(ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3))) {
-			sqlite3_finalize(st);
-			return -1;
-		}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "reading groups");
+	while ((rc = sq_row(&q)) > 0)
+		if (fn(ctx, sq_text(&q, 0), sq_text(&q, 1), sq_text(&q, 2), sq_text(&q, 3)))
+			return sq_stop(&q, -1);
+	return rc;
 }
 
 /* Key datasets. */
@@ -478,59 +408,38 @@ static int sq_dataset_register(struct store *base, const struct dataset_in *in, 
 {
 	struct sqlite_store *s = S(base);
 	key_values_digest(in->code, in->value, in->n, in->scale, sha256);
-	sqlite3_stmt *st = prep(s, "SELECT version FROM dataset WHERE name = ?1 AND sha256 = ?2", err);
-	if (!st)
+	struct sq_stmt q;
+	int rc = sq_first(&q, s, "SELECT version FROM dataset WHERE name = ?1 AND sha256 = ?2", "looking up a dataset",
+			  err, SQ_T(in->name), SQ_T(sha256));
+	if (rc < 0)
 		return -1;
-	bind_text(st, 1, in->name);
-	bind_text(st, 2, sha256);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*version = sqlite3_column_int(st, 0);
+	if (rc) {
+		*version = sq_int(&q, 0);
 		*is_new = false;
-		sqlite3_finalize(st);
-		return 0;
+		return sq_stop(&q, 0);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(s, err, "looking up a dataset");
 	char now[32];
 	now_iso(now, sizeof(now));
-	st = prep(s,
-		  "INSERT INTO dataset (name, version, ref_date, label, unit, source, scale, sha256, registered) "
-		  "SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM dataset WHERE name = ?1 "
-		  "RETURNING id, version",
-		  err);
-	if (!st)
+	rc = sq_first(&q, s,
+		      "INSERT INTO dataset (name, version, ref_date, label, unit, source, scale, sha256, registered) "
+		      "SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM dataset WHERE name = ?1 "
+		      "RETURNING id, version",
+		      "registering a dataset", err, SQ_T(in->name), SQ_T(in->date), SQ_T(in->label), SQ_T(in->unit),
+		      SQ_T(in->source), SQ_I(in->scale), SQ_T(sha256), SQ_T(now));
+	if (rc <= 0) /* an INSERT ... SELECT of an aggregate returns its one row or fails */
 		return -1;
-	bind_text(st, 1, in->name);
-	bind_text(st, 2, in->date);
-	bind_text(st, 3, in->label);
-	bind_text(st, 4, in->unit);
-	bind_text(st, 5, in->source);
-	sqlite3_bind_int(st, 6, in->scale);
-	bind_text(st, 7, sha256);
-	bind_text(st, 8, now);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return db_fail(s, err, "registering a dataset");
-	}
-	int64_t id = sqlite3_column_int64(st, 0);
-	*version = sqlite3_column_int(st, 1);
-	sqlite3_finalize(st);
-	st = prep(s, "INSERT INTO dataset_value (dataset_id, recipient, value) VALUES (?1, ?2, ?3)", err);
-	if (!st)
+	int64_t id = sq_i64(&q, 0);
+	*version = sq_int(&q, 1);
+	sq_stop(&q, 0);
+	if (sq_prepare(&q, s, "INSERT INTO dataset_value (dataset_id, recipient, value) VALUES (?1, ?2, ?3)",
+		       "registering a dataset's values", err))
 		return -1;
-	for (size_t i = 0; i < in->n; i++) {
-		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, in->code[i]);
-		sqlite3_bind_int64(st, 3, in->value[i]);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sqlite3_finalize(st);
-			return db_fail(s, err, "registering a dataset's values");
-		}
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
+	rc = 0;
+	for (size_t i = 0; i < in->n && rc >= 0; i++)
+		rc = sq_exec(&q, SQ_I(id), SQ_T(in->code[i]), SQ_I(in->value[i]));
+	sq_finalize(&q);
+	if (rc < 0)
+		return -1;
 	*is_new = true;
 	return 0;
 }
@@ -539,45 +448,37 @@ static int sq_dataset_values(struct store *base, const char *name, int version, 
 			     struct key_values *out, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
-	sqlite3_stmt *st = prep(s,
-				"SELECT id, version, scale, sha256 FROM dataset WHERE name = ?1 AND (?2 = 0 OR version = ?2) "
-				"ORDER BY version DESC LIMIT 1",
-				err);
-	if (!st)
-		return -1;
-	bind_text(st, 1, name);
-	sqlite3_bind_int(st, 2, version);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? 1 : db_fail(s, err, "reading a dataset");
-	}
-	int64_t id = sqlite3_column_int64(st, 0);
+	struct sq_stmt q;
+	int rc = sq_first(&q, s,
+			  "SELECT id, version, scale, sha256 FROM dataset WHERE name = ?1 AND (?2 = 0 OR version = ?2) "
+			  "ORDER BY version DESC LIMIT 1",
+			  "reading a dataset", err, SQ_T(name), SQ_I(version));
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	int64_t id = sq_i64(&q, 0);
 	memset(out, 0, sizeof(*out));
-	out->name = strpool_dup(pool, name, strlen(name));
-	out->version = sqlite3_column_int(st, 1);
-	out->scale = sqlite3_column_int(st, 2);
-	out->sha256 = strpool_dup(pool, col_text(st, 3), strlen(col_text(st, 3)));
-	sqlite3_finalize(st);
-	st = prep(s, "SELECT count(*) FROM dataset_value WHERE dataset_id = ?1", err);
-	if (!st)
+	out->name = strpool_strdup(pool, name);
+	out->version = sq_int(&q, 1);
+	out->scale = sq_int(&q, 2);
+	out->sha256 = strpool_strdup(pool, sq_text(&q, 3));
+	sq_stop(&q, 0);
+	int64_t n = sq_id(s, "SELECT count(*) FROM dataset_value WHERE dataset_id = ?1", "reading a dataset", err,
+			  SQ_I(id));
+	if (n < 0 || sq_query(&q, s, "SELECT recipient, value FROM dataset_value WHERE dataset_id = ?1 ORDER BY recipient",
+			      "reading a dataset", err, SQ_I(id)))
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	size_t n = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	const char **code = strpool_alloc(pool, (n + 1) * sizeof(char *));
-	int64_t *value = strpool_alloc(pool, (n + 1) * sizeof(int64_t));
-	st = prep(s, "SELECT recipient, value FROM dataset_value WHERE dataset_id = ?1 ORDER BY recipient", err);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	const char **code = strpool_alloc(pool, ((size_t)n + 1) * sizeof(char *));
+	int64_t *value = strpool_alloc(pool, ((size_t)n + 1) * sizeof(int64_t));
 	size_t k = 0;
-	while (k < n && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		code[k] = strpool_dup(pool, col_text(st, 0), strlen(col_text(st, 0)));
-		value[k] = sqlite3_column_int64(st, 1);
+	rc = 0;
+	while (k < (size_t)n && (rc = sq_row(&q)) > 0) {
+		code[k] = strpool_strdup(pool, sq_text(&q, 0));
+		value[k] = sq_i64(&q, 1);
 		k++;
 	}
-	sqlite3_finalize(st);
+	sq_stop(&q, 0);
+	if (rc < 0)
+		return -1;
 	out->n = k;
 	out->code = code;
 	out->value = value;
@@ -586,28 +487,23 @@ static int sq_dataset_values(struct store *base, const char *name, int version, 
 
 static int sq_dataset_uses(struct store *base, const char *name, dataset_use_fn fn, void *ctx, struct bd_error *err)
 {
-	struct sqlite_store *s = S(base);
-	sqlite3_stmt *st = prep(s,
-				"SELECT ds.name, ds.version, ds.ref_date, ds.sha256, ds.source, d.dnr, p.code "
-				"FROM dataset ds LEFT JOIN part_key pk ON pk.dataset_id = ds.id "
-				"LEFT JOIN part p ON p.id = pk.part_id LEFT JOIN decision d ON d.id = p.decision_id "
-				"WHERE ?1 IS NULL OR ds.name = ?1 ORDER BY ds.name, ds.version, d.date, d.dnr, p.ord",
-				err);
-	if (!st)
+	struct sq_stmt q;
+	if (sq_query(&q, S(base),
+		     "SELECT ds.name, ds.version, ds.ref_date, ds.sha256, ds.source, d.dnr, p.code "
+		     "FROM dataset ds LEFT JOIN part_key pk ON pk.dataset_id = ds.id "
+		     "LEFT JOIN part p ON p.id = pk.part_id LEFT JOIN decision d ON d.id = p.decision_id "
+		     "WHERE ?1 IS NULL OR ds.name = ?1 ORDER BY ds.name, ds.version, d.date, d.dnr, p.ord",
+		     "reading datasets", err, SQ_T(name)))
 		return -1;
-	bind_text(st, 1, name);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct dataset_use u = {.name = col_text(st, 0), .version = sqlite3_column_int(st, 1),
-					.date = col_text(st, 2), .sha256 = col_text(st, 3), .source = col_text(st, 4),
-					.dnr = col_text(st, 5), .part = col_text(st, 6)};
-		if (fn(ctx, &u)) {
-			sqlite3_finalize(st);
-			return -1;
-		}
+	while ((rc = sq_row(&q)) > 0) {
+		struct dataset_use u = {.name = sq_text(&q, 0), .version = sq_int(&q, 1), .date = sq_text(&q, 2),
+					.sha256 = sq_text(&q, 3), .source = sq_text(&q, 4), .dnr = sq_text(&q, 5),
+					.part = sq_text(&q, 6)};
+		if (fn(ctx, &u))
+			return sq_stop(&q, -1);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "reading datasets");
+	return rc;
 }
 
 /* Decisions. */
@@ -615,21 +511,15 @@ static int sq_dataset_uses(struct store *base, const char *name, dataset_use_fn 
 static int sq_decision_document(struct store *base, const char *dnr, char **document, char **sha256,
 				struct bd_error *err)
 {
-	struct sqlite_store *s = S(base);
-	sqlite3_stmt *st = prep(s, "SELECT document, document_sha256 FROM decision WHERE dnr = ?1", err);
-	if (!st)
-		return -1;
-	bind_text(st, 1, dnr);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*document = xstrdup(col_text(st, 0));
-		if (sha256)
-			*sha256 = xstrdup(col_text(st, 1));
-		sqlite3_finalize(st);
-		return 0;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 1 : db_fail(s, err, "reading a decision");
+	struct sq_stmt q;
+	int rc = sq_first(&q, S(base), "SELECT document, document_sha256 FROM decision WHERE dnr = ?1",
+			  "reading a decision", err, SQ_T(dnr));
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	*document = xstrdup(sq_text(&q, 0));
+	if (sha256)
+		*sha256 = xstrdup(sq_text(&q, 1));
+	return sq_stop(&q, 0);
 }
 
 static char *lines_json(char **lines, size_t n)
@@ -653,65 +543,40 @@ static int64_t agreement_id(struct sqlite_store *s, const struct agreement *a, s
 {
 	char *parties = lines_json(a->parties, a->nparties);
 	int64_t id = -1;
-	if (a->dnr) {
-		sqlite3_stmt *st = prep(s, "SELECT id, date, title, total, parties FROM agreement WHERE dnr = ?1", err);
-		if (!st)
-			goto done;
-		bind_text(st, 1, a->dnr);
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			/* Several payment decisions can implement one agreement;
-			 * they must describe it alike. */
-			const char *what = NULL, *theirs = NULL;
-			if (!same(col_text(st, 1), a->date)) {
-				what = "date";
-				theirs = col_text(st, 1);
-			} else if (!same(col_text(st, 2), a->title)) {
-				what = "title";
-				theirs = col_text(st, 2);
-			} else if ((sqlite3_column_type(st, 3) == SQLITE_NULL) != !a->has_total ||
-				   (a->has_total && sqlite3_column_int64(st, 3) != a->total)) {
-				what = "total";
-				theirs = col_text(st, 3);
-			} else if (!same(col_text(st, 4), parties)) {
-				what = "parties";
-				theirs = col_text(st, 4);
-			}
-			if (what) {
-				bd_fail(err, "agreement.%s: the agreement %s is registered with a different %s ('%s')", what,
-					a->dnr, what, theirs ? theirs : "none");
-				sqlite3_finalize(st);
-				goto done;
-			}
-			id = sqlite3_column_int64(st, 0);
-			sqlite3_finalize(st);
-			goto done;
+	struct sq_stmt q;
+	int rc = !a->dnr ? 0
+			 : sq_first(&q, s, "SELECT id, date, title, total, parties FROM agreement WHERE dnr = ?1",
+				    "reading an agreement", err, SQ_T(a->dnr));
+	if (rc > 0) {
+		/* Several payment decisions can implement one agreement; they
+		 * must describe it alike. */
+		const char *what = NULL, *theirs = NULL;
+		if (!same(sq_text(&q, 1), a->date)) {
+			what = "date";
+			theirs = sq_text(&q, 1);
+		} else if (!same(sq_text(&q, 2), a->title)) {
+			what = "title";
+			theirs = sq_text(&q, 2);
+		} else if (sq_isnull(&q, 3) != !a->has_total || (a->has_total && sq_i64(&q, 3) != a->total)) {
+			what = "total";
+			theirs = sq_text(&q, 3);
+		} else if (!same(sq_text(&q, 4), parties)) {
+			what = "parties";
+			theirs = sq_text(&q, 4);
 		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			db_fail(s, err, "reading an agreement");
-			goto done;
-		}
+		if (what)
+			bd_fail(err, "agreement.%s: the agreement %s is registered with a different %s ('%s')", what, a->dnr,
+				what, theirs ? theirs : "none");
+		else
+			id = sq_i64(&q, 0);
+		sq_stop(&q, 0);
+	} else if (rc == 0) {
+		id = sq_id(s,
+			   "INSERT INTO agreement (dnr, date, title, parties, total, reference) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+			   "adding an agreement", err, SQ_T(a->dnr), SQ_T(a->date), SQ_T(a->title), SQ_T(parties),
+			   SQ_OPT(a->has_total, a->total), SQ_T(a->reference));
 	}
-	sqlite3_stmt *st = prep(s,
-				"INSERT INTO agreement (dnr, date, title, parties, total, reference) "
-				"VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-				err);
-	if (!st)
-		goto done;
-	bind_text(st, 1, a->dnr);
-	bind_text(st, 2, a->date);
-	bind_text(st, 3, a->title);
-	bind_text(st, 4, parties);
-	if (a->has_total)
-		sqlite3_bind_int64(st, 5, a->total);
-	bind_text(st, 6, a->reference);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else
-		db_fail(s, err, "adding an agreement");
-	sqlite3_finalize(st);
-done:
 	free(parties);
 	return id;
 }
@@ -721,75 +586,46 @@ done:
 static int64_t appropriation_id(struct sqlite_store *s, const struct appropriation *a, bool set_available,
 				struct bd_error *err)
 {
-	sqlite3_stmt *st = prep(s,
-				"SELECT id, uo_name, anslag_name, post_name, available FROM appropriation "
-				"WHERE budget_year = ?1 AND uo = ?2 AND anslag = ?3 AND post = ?4",
-				err);
-	if (!st)
+	struct sq_stmt q;
+	int rc = sq_first(&q, s,
+			  "SELECT id, uo_name, anslag_name, post_name, available FROM appropriation "
+			  "WHERE budget_year = ?1 AND uo = ?2 AND anslag = ?3 AND post = ?4",
+			  "reading an appropriation", err, SQ_I(a->budget_year), SQ_I(a->uo), SQ_T(a->anslag),
+			  SQ_I(a->post));
+	if (rc < 0)
 		return -1;
-	sqlite3_bind_int(st, 1, a->budget_year);
-	sqlite3_bind_int(st, 2, a->uo);
-	bind_text(st, 3, a->anslag);
-	sqlite3_bind_int(st, 4, a->post);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		static const char *const names[] = {"utgiftsomrade_name", "anslag_name", "post_name"};
-		const char *mine[] = {a->uo_name, a->anslag_name, a->post_name};
-		for (int k = 0; k < 3; k++) {
-			const char *theirs = col_text(st, k + 1);
-			if (mine[k] && theirs && strcmp(mine[k], theirs) != 0) {
-				bd_fail(err, "%s: anslagspost %d under anslag %s, budget year %d, is registered as '%s', "
-					     "not '%s'",
-					names[k], a->post, a->anslag, a->budget_year, theirs, mine[k]);
-				sqlite3_finalize(st);
-				return -1;
-			}
+	if (rc == 0)
+		return sq_id(s,
+			     "INSERT INTO appropriation (budget_year, uo, uo_name, anslag, anslag_name, post, post_name, "
+			     "available) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+			     "adding an appropriation", err, SQ_I(a->budget_year), SQ_I(a->uo), SQ_T(a->uo_name),
+			     SQ_T(a->anslag), SQ_T(a->anslag_name), SQ_I(a->post), SQ_T(a->post_name),
+			     SQ_OPT(a->has_available, a->available));
+	int64_t id = sq_i64(&q, 0);
+	static const char *const names[] = {"utgiftsomrade_name", "anslag_name", "post_name"};
+	const char *mine[] = {a->uo_name, a->anslag_name, a->post_name};
+	for (int k = 0; k < 3; k++) {
+		const char *theirs = sq_text(&q, k + 1);
+		if (mine[k] && theirs && strcmp(mine[k], theirs) != 0) {
+			bd_fail(err, "%s: anslagspost %d under anslag %s, budget year %d, is registered as '%s', not '%s'",
+				names[k], a->post, a->anslag, a->budget_year, theirs, mine[k]);
+			return sq_stop(&q, -1);
 		}
-		bool has = sqlite3_column_type(st, 4) != SQLITE_NULL;
-		int64_t avail = sqlite3_column_int64(st, 4);
-		sqlite3_finalize(st);
-		if (a->has_available && (!has || avail != a->available)) {
-			if (has && !set_available) {
-				char x[NUM_BUFSZ], y[NUM_BUFSZ];
-				return bd_fail(err, "available: anslagspost %d (%d) has %s kr available in the register, "
-						    "not %s kr (change it with 'bidrag appropriation set')",
-					       a->post, a->budget_year, fmt_kr(avail, x), fmt_kr(a->available, y));
-			}
-			st = prep(s, "UPDATE appropriation SET available = ?2 WHERE id = ?1", err);
-			if (!st)
-				return -1;
-			sqlite3_bind_int64(st, 1, id);
-			sqlite3_bind_int64(st, 2, a->available);
-			if (step_done(s, st, "setting the amount available", err))
-				return -1;
-		}
-		return id;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(s, err, "reading an appropriation");
-	st = prep(s,
-		  "INSERT INTO appropriation (budget_year, uo, uo_name, anslag, anslag_name, post, post_name, available) "
-		  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
-		  err);
-	if (!st)
-		return -1;
-	sqlite3_bind_int(st, 1, a->budget_year);
-	sqlite3_bind_int(st, 2, a->uo);
-	bind_text(st, 3, a->uo_name);
-	bind_text(st, 4, a->anslag);
-	bind_text(st, 5, a->anslag_name);
-	sqlite3_bind_int(st, 6, a->post);
-	bind_text(st, 7, a->post_name);
-	if (a->has_available)
-		sqlite3_bind_int64(st, 8, a->available);
-	int64_t id = -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else
-		db_fail(s, err, "adding an appropriation");
-	sqlite3_finalize(st);
+	bool has = !sq_isnull(&q, 4);
+	int64_t avail = sq_i64(&q, 4);
+	sq_stop(&q, 0);
+	if (a->has_available && (!has || avail != a->available)) {
+		if (has && !set_available) {
+			char x[NUM_BUFSZ], y[NUM_BUFSZ];
+			return bd_fail(err, "available: anslagspost %d (%d) has %s kr available in the register, "
+					    "not %s kr (change it with 'bidrag appropriation set')",
+				       a->post, a->budget_year, fmt_kr(avail, x), fmt_kr(a->available, y));
+		}
+		if (sq_run(s, "UPDATE appropriation SET available = ?2 WHERE id = ?1", "setting the amount available",
+			   err, SQ_I(id), SQ_I(a->available)) < 0)
+			return -1;
+	}
 	return id;
 }
 
@@ -882,26 +718,19 @@ static int64_t insert_payee(struct sqlite_store *s, const struct payee *py, cons
 	if (org <= 0)
 		return org == 0 ? bd_fail(err, "%s: the payee's organisation is not registered", path) : -1;
 	char *addr = lines_json(py->address, py->naddress);
-	sqlite3_stmt *st = prep(s,
-				"INSERT INTO payee (org_id, bankgiro, plusgiro, bank, reference, address) "
-				"VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-				err);
-	int64_t id = -1;
-	if (st) {
-		sqlite3_bind_int64(st, 1, org);
-		bind_text(st, 2, py->bankgiro);
-		bind_text(st, 3, py->plusgiro);
-		bind_text(st, 4, py->bank);
-		bind_text(st, 5, py->reference);
-		bind_text(st, 6, addr);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			id = sqlite3_column_int64(st, 0);
-		else
-			db_fail(s, err, "adding a payee");
-		sqlite3_finalize(st);
-	}
+	int64_t id = sq_id(s,
+			   "INSERT INTO payee (org_id, bankgiro, plusgiro, bank, reference, address) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+			   "adding a payee", err, SQ_I(org), SQ_T(py->bankgiro), SQ_T(py->plusgiro), SQ_T(py->bank),
+			   SQ_T(py->reference), SQ_T(addr));
 	free(addr);
 	return id;
+}
+
+/* or_null: a date field, NULL when it is not given. */
+static const char *or_null(const char *date)
+{
+	return date[0] ? date : NULL;
 }
 
 static int insert_part(struct sqlite_store *s, int64_t decision, size_t ord, const struct part *p,
@@ -912,72 +741,40 @@ static int insert_part(struct sqlite_store *s, int64_t decision, size_t ord, con
 	int64_t payee = 0;
 	if (p->payee && (payee = insert_payee(s, p->payee, path, err)) < 0)
 		return -1;
-	sqlite3_stmt *st = prep(s,
-				"INSERT INTO part (decision_id, ord, code, title, amount, recipient_set, method, rounding, "
-				"base, unit, published, payee_id, pay_mode, pay_from, pay_to, pay_by, "
-				"requisition_deadline, lapses, repayment_deadline, report_deadline, fingerprint) "
-				"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-				"?19, ?20, ?21) RETURNING id",
-				err);
-	if (!st)
+	int64_t part = sq_id(
+		s,
+		"INSERT INTO part (decision_id, ord, code, title, amount, recipient_set, method, rounding, "
+		"base, unit, published, payee_id, pay_mode, pay_from, pay_to, pay_by, "
+		"requisition_deadline, lapses, repayment_deadline, report_deadline, fingerprint) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+		"?19, ?20, ?21) RETURNING id",
+		"adding a part", err, SQ_I(decision), SQ_I((int64_t)ord), SQ_T(p->id), SQ_T(p->title), SQ_I(p->amount),
+		SQ_T(p->recipient_set), SQ_T(rule_method_name(p->rule.method)),
+		SQ_T(p->rule.rounding == APPORTION_HALF_UP ? "half-up" : "largest-remainder"), SQ_I(p->rule.base),
+		SQ_I(p->rule.unit), SQ_I(p->published && !p->computed), SQ_ID(payee), SQ_T(payment_mode_name(p->pay.mode)),
+		SQ_T(or_null(p->pay.from)), SQ_T(or_null(p->pay.to)), SQ_T(or_null(p->pay.by)),
+		SQ_T(or_null(p->pay.deadline)), SQ_I(p->pay.lapses), SQ_T(or_null(p->repayment_deadline)),
+		SQ_T(or_null(p->report_deadline)), SQ_T(p->fingerprint));
+	if (part <= 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, decision);
-	sqlite3_bind_int64(st, 2, (int64_t)ord);
-	bind_text(st, 3, p->id);
-	bind_text(st, 4, p->title);
-	sqlite3_bind_int64(st, 5, p->amount);
-	bind_text(st, 6, p->recipient_set);
-	bind_text(st, 7, rule_method_name(p->rule.method));
-	bind_text(st, 8, p->rule.rounding == APPORTION_HALF_UP ? "half-up" : "largest-remainder");
-	sqlite3_bind_int64(st, 9, p->rule.base);
-	sqlite3_bind_int64(st, 10, p->rule.unit);
-	sqlite3_bind_int(st, 11, p->published && !p->computed);
-	if (payee)
-		sqlite3_bind_int64(st, 12, payee);
-	bind_text(st, 13, payment_mode_name(p->pay.mode));
-	bind_text(st, 14, p->pay.from[0] ? p->pay.from : NULL);
-	bind_text(st, 15, p->pay.to[0] ? p->pay.to : NULL);
-	bind_text(st, 16, p->pay.by[0] ? p->pay.by : NULL);
-	bind_text(st, 17, p->pay.deadline[0] ? p->pay.deadline : NULL);
-	sqlite3_bind_int(st, 18, p->pay.lapses);
-	bind_text(st, 19, p->repayment_deadline[0] ? p->repayment_deadline : NULL);
-	bind_text(st, 20, p->report_deadline[0] ? p->report_deadline : NULL);
-	bind_text(st, 21, p->fingerprint);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return db_fail(s, err, "adding a part");
-	}
-	int64_t part = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	for (size_t f = 0; f < p->nfunding; f++) {
-		st = prep(s, "INSERT INTO part_funding (part_id, appropriation_id, amount) VALUES (?1, ?2, ?3)", err);
-		if (!st)
+	for (size_t f = 0; f < p->nfunding; f++)
+		if (sq_run(s, "INSERT INTO part_funding (part_id, appropriation_id, amount) VALUES (?1, ?2, ?3)",
+			   "adding a part's funding", err, SQ_I(part), SQ_I(approp_ids[p->funding[f].approp]),
+			   SQ_I(p->funding[f].amount)) < 0)
 			return -1;
-		sqlite3_bind_int64(st, 1, part);
-		sqlite3_bind_int64(st, 2, approp_ids[p->funding[f].approp]);
-		sqlite3_bind_int64(st, 3, p->funding[f].amount);
-		if (step_done(s, st, "adding a part's funding", err))
-			return -1;
-	}
 	for (size_t k = 0; k < p->rule.nkeys; k++) {
 		const struct rule_key *rk = &p->rule.keys[k];
-		st = prep(s,
-			  "INSERT INTO part_key (part_id, ord, dataset_id, weight) "
-			  "SELECT ?1, ?2, id, ?5 FROM dataset WHERE name = ?3 AND version = ?4",
-			  err);
-		if (!st)
-			return -1;
 		char num[NUM_BUFSZ], den[NUM_BUFSZ];
 		char *w = xasprintf("%s/%s", fmt_i128(rk->weight.num, num), fmt_i128(rk->weight.den, den));
-		sqlite3_bind_int64(st, 1, part);
-		sqlite3_bind_int64(st, 2, (int64_t)k);
-		bind_text(st, 3, rk->dataset);
-		sqlite3_bind_int(st, 4, rk->version);
-		bind_text(st, 5, w);
+		int n = sq_run(s,
+			       "INSERT INTO part_key (part_id, ord, dataset_id, weight) "
+			       "SELECT ?1, ?2, id, ?5 FROM dataset WHERE name = ?3 AND version = ?4",
+			       "adding a part's key", err, SQ_I(part), SQ_I((int64_t)k), SQ_T(rk->dataset),
+			       SQ_I(rk->version), SQ_T(w));
 		free(w);
-		if (step_done(s, st, "adding a part's key", err))
+		if (n < 0)
 			return -1;
-		if (sqlite3_changes(s->db) != 1)
+		if (n != 1)
 			return bd_fail(err, "internal: dataset %s version %d is not registered", rk->dataset, rk->version);
 	}
 	for (size_t r = 0; r < p->nrows; r++) {
@@ -996,20 +793,11 @@ static int insert_part(struct sqlite_store *s, int64_t decision, size_t ord, con
 				       "parts[%zu].allocation[%zu]: the recipient '%s' (%s) is not among the register's "
 				       "organisations (run 'bidrag init' to add the reference organisations)",
 				       ord, r, row->label, row->recipient);
-		st = prep(s,
-			  "INSERT INTO allocation (part_id, ord, org_id, label, amount, payee_id) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-			  err);
-		if (!st)
-			return -1;
-		sqlite3_bind_int64(st, 1, part);
-		sqlite3_bind_int64(st, 2, (int64_t)r);
-		sqlite3_bind_int64(st, 3, org);
-		bind_text(st, 4, row->label);
-		sqlite3_bind_int64(st, 5, row->amount);
-		if (rp)
-			sqlite3_bind_int64(st, 6, rp);
-		if (step_done(s, st, "adding an allocation row", err))
+		if (sq_run(s,
+			   "INSERT INTO allocation (part_id, ord, org_id, label, amount, payee_id) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+			   "adding an allocation row", err, SQ_I(part), SQ_I((int64_t)r), SQ_I(org), SQ_T(row->label),
+			   SQ_I(row->amount), SQ_ID(rp)) < 0)
 			return -1;
 	}
 	return 0;
@@ -1035,53 +823,33 @@ static int sq_decision_insert(struct store *base, const struct decision *d, cons
 	sodium_bin2hex(sha, sizeof(sha), h, sizeof(h));
 	now_iso(now, sizeof(now));
 	char *sig = lines_json(d->signatories, d->nsignatories), *copies = lines_json(d->copies, d->ncopies);
-	sqlite3_stmt *st = prep(s,
-				"INSERT INTO decision (dnr, date, department, addressee, title, total, agreement_id, "
-				"signatories, copies, text, document, document_sha256, registered) "
-				"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id",
-				err);
+	struct sq_stmt q;
 	int64_t id = -1;
-	if (st) {
-		bind_text(st, 1, d->dnr);
-		bind_text(st, 2, d->date);
-		bind_text(st, 3, d->department);
-		bind_text(st, 4, d->addressee);
-		bind_text(st, 5, d->title);
-		sqlite3_bind_int64(st, 6, d->total);
-		if (agreement)
-			sqlite3_bind_int64(st, 7, agreement);
-		bind_text(st, 8, sig);
-		bind_text(st, 9, copies);
-		bind_text(st, 10, d->text);
-		bind_text(st, 11, document);
-		bind_text(st, 12, sha);
-		bind_text(st, 13, now);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			id = sqlite3_column_int64(st, 0);
-		else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
-			bd_fail(err, "dnr: a decision %s is already registered", d->dnr);
-		else
-			db_fail(s, err, "adding the decision");
-		sqlite3_finalize(st);
+	int found = sq_first(&q, s,
+			     "INSERT INTO decision (dnr, date, department, addressee, title, total, agreement_id, "
+			     "signatories, copies, text, document, document_sha256, registered) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING id",
+			     "adding the decision", err, SQ_T(d->dnr), SQ_T(d->date), SQ_T(d->department),
+			     SQ_T(d->addressee), SQ_T(d->title), SQ_I(d->total), SQ_ID(agreement), SQ_T(sig),
+			     SQ_T(copies), SQ_T(d->text), SQ_T(document), SQ_T(sha), SQ_T(now));
+	if (found > 0) {
+		id = sq_i64(&q, 0);
+		sq_stop(&q, 0);
+	} else if (q.rc == SQLITE_CONSTRAINT_UNIQUE) {
+		bd_fail(err, "dnr: a decision %s is already registered", d->dnr);
 	}
 	free(sig);
 	free(copies);
 	if (id < 0)
 		goto done;
-	for (size_t i = 0; i < d->napprops; i++) {
-		st = prep(s,
-			  "INSERT INTO decision_appropriation (decision_id, appropriation_id, local_id) VALUES (?1, ?2, ?3)",
-			  err);
-		if (!st)
-			goto done;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, approp_ids[i]);
-		bind_text(st, 3, d->approps[i].id);
-		if (step_done(s, st, "linking an appropriation", err)) {
+	for (size_t i = 0; i < d->napprops; i++)
+		if (sq_run(s,
+			   "INSERT INTO decision_appropriation (decision_id, appropriation_id, local_id) "
+			   "VALUES (?1, ?2, ?3)",
+			   "linking an appropriation", err, SQ_I(id), SQ_I(approp_ids[i]), SQ_T(d->approps[i].id)) < 0) {
 			bd_prefix(err, "appropriations[%zu]", i);
 			goto done;
 		}
-	}
 	for (size_t i = 0; i < d->nparts; i++)
 		if (insert_part(s, id, i, &d->parts[i], approp_ids, err))
 			goto done;
@@ -1093,158 +861,135 @@ done:
 
 static int sq_decision_list(struct store *base, int year, decision_fn fn, void *ctx, struct bd_error *err)
 {
-	struct sqlite_store *s = S(base);
-	sqlite3_stmt *st = prep(
-		s,
-		"SELECT d.dnr, d.date, d.title, d.department, a.dnr, d.total, "
-		" (SELECT coalesce(sum(al.amount), 0) FROM part p JOIN allocation al ON al.part_id = p.id "
-		"  WHERE p.decision_id = d.id), "
-		" (SELECT count(*) FROM part p WHERE p.decision_id = d.id), "
-		" (SELECT group_concat(y, ', ') FROM (SELECT DISTINCT ap.budget_year AS y FROM decision_appropriation da "
-		"  JOIN appropriation ap ON ap.id = da.appropriation_id WHERE da.decision_id = d.id ORDER BY y)) "
-		"FROM decision d LEFT JOIN agreement a ON a.id = d.agreement_id "
-		"WHERE ?1 = 0 OR EXISTS (SELECT 1 FROM decision_appropriation da JOIN appropriation ap "
-		"  ON ap.id = da.appropriation_id WHERE da.decision_id = d.id AND ap.budget_year = ?1) "
-		"ORDER BY d.date, d.dnr",
-		err);
-	if (!st)
+	struct sq_stmt q;
+	if (sq_query(&q, S(base),
+		     "SELECT d.dnr, d.date, d.title, d.department, a.dnr, d.total, "
+		     " (SELECT coalesce(sum(al.amount), 0) FROM part p JOIN allocation al ON al.part_id = p.id "
+		     "  WHERE p.decision_id = d.id), "
+		     " (SELECT count(*) FROM part p WHERE p.decision_id = d.id), "
+		     " (SELECT group_concat(y, ', ') FROM (SELECT DISTINCT ap.budget_year AS y FROM "
+		     "  decision_appropriation da JOIN appropriation ap ON ap.id = da.appropriation_id "
+		     "  WHERE da.decision_id = d.id ORDER BY y)) "
+		     "FROM decision d LEFT JOIN agreement a ON a.id = d.agreement_id "
+		     "WHERE ?1 = 0 OR EXISTS (SELECT 1 FROM decision_appropriation da JOIN appropriation ap "
+		     "  ON ap.id = da.appropriation_id WHERE da.decision_id = d.id AND ap.budget_year = ?1) "
+		     "ORDER BY d.date, d.dnr",
+		     "listing decisions", err, SQ_I(year)))
 		return -1;
-	sqlite3_bind_int(st, 1, year);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sq_row(&q)) > 0) {
 		struct decision_summary ds = {
-			.dnr = col_text(st, 0),
-			.date = col_text(st, 1),
-			.title = col_text(st, 2),
-			.department = col_text(st, 3),
-			.agreement_dnr = col_text(st, 4),
-			.total = sqlite3_column_int64(st, 5),
-			.allocated = sqlite3_column_int64(st, 6),
-			.nparts = sqlite3_column_int(st, 7),
-			.budget_years = col_text(st, 8),
+			.dnr = sq_text(&q, 0),
+			.date = sq_text(&q, 1),
+			.title = sq_text(&q, 2),
+			.department = sq_text(&q, 3),
+			.agreement_dnr = sq_text(&q, 4),
+			.total = sq_i64(&q, 5),
+			.allocated = sq_i64(&q, 6),
+			.nparts = sq_int(&q, 7),
+			.budget_years = sq_text(&q, 8),
 		};
-		if (fn(ctx, &ds)) {
-			sqlite3_finalize(st);
-			return -1;
-		}
+		if (fn(ctx, &ds))
+			return sq_stop(&q, -1);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "listing decisions");
+	return rc;
 }
 
 static int sq_part_locks(struct store *base, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
-	sqlite3_stmt *parts = prep(s,
-				   "SELECT p.id, p.code, p.fingerprint FROM part p JOIN decision d ON d.id = p.decision_id "
-				   "WHERE d.dnr = ?1 ORDER BY p.ord",
-				   err);
-	if (!parts)
+	struct sq_stmt parts, q;
+	if (sq_query(&parts, s,
+		     "SELECT p.id, p.code, p.fingerprint FROM part p JOIN decision d ON d.id = p.decision_id "
+		     "WHERE d.dnr = ?1 ORDER BY p.ord",
+		     "reading parts", err, SQ_T(dnr)))
 		return -1;
-	bind_text(parts, 1, dnr);
 	int rc;
-	while ((rc = sqlite3_step(parts)) == SQLITE_ROW) {
+	while ((rc = sq_row(&parts)) > 0) {
 		struct strpool pool;
 		strpool_init(&pool);
-		int64_t pid = sqlite3_column_int64(parts, 0);
-		struct part_lock l = {.part = col_text(parts, 1), .fingerprint = col_text(parts, 2)};
-		sqlite3_stmt *st = prep(s,
-					"SELECT o.code, a.amount FROM allocation a JOIN org o ON o.id = a.org_id "
-					"WHERE a.part_id = ?1 ORDER BY a.ord",
-					err);
-		if (!st) {
-			strpool_release(&pool);
-			sqlite3_finalize(parts);
-			return -1;
-		}
-		sqlite3_bind_int64(st, 1, pid);
+		int64_t pid = sq_i64(&parts, 0);
+		struct part_lock l = {.part = sq_text(&parts, 1), .fingerprint = sq_text(&parts, 2)};
 		size_t cap = 0;
-		const char **code = NULL;
+		const char **code = NULL, **kname = NULL;
 		int64_t *amount = NULL;
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		int *kver = NULL;
+		int r = sq_query(&q, s,
+				 "SELECT o.code, a.amount FROM allocation a JOIN org o ON o.id = a.org_id "
+				 "WHERE a.part_id = ?1 ORDER BY a.ord",
+				 "reading parts", err, SQ_I(pid));
+		while (r == 0 && (r = sq_row(&q)) > 0) {
 			if (l.nrows == cap) {
 				cap = cap ? cap * 2 : 64;
 				code = xreallocarray(code, cap, sizeof(*code));
 				amount = xreallocarray(amount, cap, sizeof(*amount));
 			}
-			code[l.nrows] = strpool_strdup(&pool, col_text(st, 0));
-			amount[l.nrows++] = sqlite3_column_int64(st, 1);
+			code[l.nrows] = strpool_strdup(&pool, sq_text(&q, 0));
+			amount[l.nrows++] = sq_i64(&q, 1);
+			r = 0;
 		}
-		sqlite3_finalize(st);
+		if (r == 0)
+			r = sq_query(&q, s,
+				     "SELECT ds.name, ds.version FROM part_key k JOIN dataset ds ON ds.id = k.dataset_id "
+				     "WHERE k.part_id = ?1 ORDER BY k.ord",
+				     "reading parts", err, SQ_I(pid));
+		while (r == 0 && (r = sq_row(&q)) > 0) {
+			kname = xreallocarray(kname, l.nkeys + 1, sizeof(*kname));
+			kver = xreallocarray(kver, l.nkeys + 1, sizeof(*kver));
+			kname[l.nkeys] = strpool_strdup(&pool, sq_text(&q, 0));
+			kver[l.nkeys++] = sq_int(&q, 1);
+			r = 0;
+		}
 		l.code = code;
 		l.amount = amount;
-		st = prep(s,
-			  "SELECT ds.name, ds.version FROM part_key k JOIN dataset ds ON ds.id = k.dataset_id "
-			  "WHERE k.part_id = ?1 ORDER BY k.ord",
-			  err);
-		const char **kname = NULL;
-		int *kver = NULL;
-		if (st) {
-			sqlite3_bind_int64(st, 1, pid);
-			while (sqlite3_step(st) == SQLITE_ROW) {
-				kname = xreallocarray(kname, l.nkeys + 1, sizeof(*kname));
-				kver = xreallocarray(kver, l.nkeys + 1, sizeof(*kver));
-				kname[l.nkeys] = strpool_strdup(&pool, col_text(st, 0));
-				kver[l.nkeys++] = sqlite3_column_int(st, 1);
-			}
-			sqlite3_finalize(st);
-		}
 		l.key_name = kname;
 		l.key_version = kver;
-		int r = st ? fn(ctx, &l) : -1;
+		if (r == 0 && fn(ctx, &l))
+			r = -1;
 		free(code);
 		free(amount);
 		free(kname);
 		free(kver);
 		strpool_release(&pool);
-		if (r) {
-			sqlite3_finalize(parts);
-			return -1;
-		}
+		if (r)
+			return sq_stop(&parts, -1);
 	}
-	sqlite3_finalize(parts);
-	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "reading parts");
+	return rc;
 }
 
 static int sq_appropriation_list(struct store *base, int year, appropriation_fn fn, void *ctx, struct bd_error *err)
 {
-	struct sqlite_store *s = S(base);
-	sqlite3_stmt *st = prep(
-		s,
-		"SELECT ap.budget_year, ap.uo, ap.uo_name, ap.anslag, ap.anslag_name, ap.post, ap.post_name, "
-		" ap.available, d.dnr, d.date, d.title, sum(pf.amount) "
-		"FROM appropriation ap LEFT JOIN part_funding pf ON pf.appropriation_id = ap.id "
-		"LEFT JOIN part p ON p.id = pf.part_id LEFT JOIN decision d ON d.id = p.decision_id "
-		"WHERE ?1 = 0 OR ap.budget_year = ?1 GROUP BY ap.id, d.id "
-		"ORDER BY ap.budget_year, ap.uo, ap.anslag, ap.post, d.date, d.dnr",
-		err);
-	if (!st)
+	struct sq_stmt q;
+	if (sq_query(&q, S(base),
+		     "SELECT ap.budget_year, ap.uo, ap.uo_name, ap.anslag, ap.anslag_name, ap.post, ap.post_name, "
+		     " ap.available, d.dnr, d.date, d.title, sum(pf.amount) "
+		     "FROM appropriation ap LEFT JOIN part_funding pf ON pf.appropriation_id = ap.id "
+		     "LEFT JOIN part p ON p.id = pf.part_id LEFT JOIN decision d ON d.id = p.decision_id "
+		     "WHERE ?1 = 0 OR ap.budget_year = ?1 GROUP BY ap.id, d.id "
+		     "ORDER BY ap.budget_year, ap.uo, ap.anslag, ap.post, d.date, d.dnr",
+		     "listing appropriations", err, SQ_I(year)))
 		return -1;
-	sqlite3_bind_int(st, 1, year);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sq_row(&q)) > 0) {
 		struct appropriation_use u = {
-			.budget_year = sqlite3_column_int(st, 0),
-			.uo = sqlite3_column_int(st, 1),
-			.uo_name = col_text(st, 2),
-			.anslag = col_text(st, 3),
-			.anslag_name = col_text(st, 4),
-			.post = sqlite3_column_int(st, 5),
-			.post_name = col_text(st, 6),
-			.has_available = sqlite3_column_type(st, 7) != SQLITE_NULL,
-			.available = sqlite3_column_int64(st, 7),
-			.dnr = col_text(st, 8),
-			.date = col_text(st, 9),
-			.decision_title = col_text(st, 10),
-			.amount = sqlite3_column_int64(st, 11),
+			.budget_year = sq_int(&q, 0),
+			.uo = sq_int(&q, 1),
+			.uo_name = sq_text(&q, 2),
+			.anslag = sq_text(&q, 3),
+			.anslag_name = sq_text(&q, 4),
+			.post = sq_int(&q, 5),
+			.post_name = sq_text(&q, 6),
+			.has_available = !sq_isnull(&q, 7),
+			.available = sq_i64(&q, 7),
+			.dnr = sq_text(&q, 8),
+			.date = sq_text(&q, 9),
+			.decision_title = sq_text(&q, 10),
+			.amount = sq_i64(&q, 11),
 		};
-		if (fn(ctx, &u)) {
-			sqlite3_finalize(st);
-			return -1;
-		}
+		if (fn(ctx, &u))
+			return sq_stop(&q, -1);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "listing appropriations");
+	return rc;
 }
 
 static int sq_appropriation_put(struct store *base, const struct appropriation *a, struct bd_error *err)
