@@ -1,14 +1,17 @@
 /* regreport.h: the recipient register's reports, in Swedish, in the layout
  * of seed 002: each grant with its breakdown, decision and status; grants
  * applied for; usage accounts; the summary comparing two years; the
- * discrepancies found.  Markdown, CSV and XLSX here (regreport.c); PDF and
- * the bar chart (PNG, SVG) through cairo and pango (regpdf.c). */
+ * discrepancies found.  Markdown, CSV and XLSX here (regreport.c); PDF
+ * through the document engine of pdfdoc.h (regpdf.c); the bar chart (PNG,
+ * SVG, and pages of the PDF) in regchart.h, included here for the callers
+ * of rg_chart. */
 #ifndef BIDRAG_REGREPORT_H
 #define BIDRAG_REGREPORT_H
 
 #include <stdio.h>
 
 #include "recipient.h"
+#include "regchart.h"
 
 /* What the database knows of a grant's state-side decision. */
 struct rg_link {
@@ -30,15 +33,12 @@ struct rg_report {
 	const char *generated;               /* "2026-11-24", printed in the footer */
 };
 
-enum rg_chart_format { RG_CHART_PNG, RG_CHART_SVG };
-
 int rg_report_md(const struct rg_report *rep, FILE *out, struct bd_error *err);
 int rg_report_csv(const struct rg_report *rep, FILE *out, struct bd_error *err);
 int rg_report_xlsx(const struct rg_report *rep, const char *path, struct bd_error *err);
+/* rg_report_pdf: the report as an A4 PDF, its chart on the last pages;
+ * path "-" is stdout.  A file left half-written by a failure is removed. */
 int rg_report_pdf(const struct rg_report *rep, const char *path, struct bd_error *err);
-/* rg_chart: the comparison's top-level rows as horizontal bars, one pair per
- * row (earlier year, later year), to a file; path "-" is stdout. */
-int rg_chart(const struct rg_report *rep, enum rg_chart_format fmt, const char *path, struct bd_error *err);
 
 /* Shared by the writers. */
 const struct rg_link *rg_report_link(const struct rg_report *rep, const char *grant);
