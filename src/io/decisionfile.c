@@ -1,6 +1,5 @@
 #include "decisionfile.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,238 +10,95 @@
 
 #define MAX_DECISION_FILE (64u << 20)
 
+/* The field readers are jsonread's (jf_*), shared with the register
+ * reader; these adapters give them the decision's pool and say which
+ * fields are free text. */
 struct rd {
 	struct decision *d;
 	const char *origin;
 	struct bd_error *err;
+	struct json_fields jf;
 };
 
-static int fail(struct rd *r, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(struct rd *r, const char *path, const char *fmt, ...)
+static char *pool_dup(void *pool, const char *s)
 {
-	char msg[900];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return bd_fail(r->err, "%s: %s: %s", r->origin, path, msg);
+	return decision_strdup(pool, s);
 }
 
-/* pathf: a field path; long paths are cut, never overflow. */
-static void pathf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void pathf(char *out, size_t n, const char *fmt, ...)
+static void *pool_alloc(void *pool, size_t n, size_t size)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(out, n, fmt, ap);
-	va_end(ap);
+	return decision_alloc(pool, n, size);
+}
+
+static void rd_init(struct rd *r, struct decision *d, const char *origin, struct bd_error *err)
+{
+	*r = (struct rd){d, origin, err, {origin, err, d, pool_dup, pool_alloc}};
 }
 
 /* Unknown fields are errors: a typo must not drop data silently. */
 static int check_keys(struct rd *r, const json_t *obj, const char *path, const char *const *allowed)
 {
-	char msg[1024];
-	return json_unknown_field(obj, allowed, msg, sizeof(msg)) ? fail(r, path[0] ? path : "(top level)", "%s", msg) : 0;
-}
-
-static void subpath(char *out, size_t n, const char *path, const char *key)
-{
-	pathf(out, n, "%s%s%s", path, path[0] ? "." : "", key);
+	return jf_keys(&r->jf, obj, path, allowed);
 }
 
 static int get_str(struct rd *r, const json_t *obj, const char *key, const char *path, bool required, char **out)
 {
-	char p[256];
-	subpath(p, sizeof(p), path, key);
-	json_t *v = json_object_get(obj, key);
-	*out = NULL;
-	if (!v) {
-		if (required)
-			return fail(r, p, "missing (expected a string)");
-		return 0;
-	}
-	if (!json_is_string(v))
-		return fail(r, p, "expected a string, found %s", json_type_name(v));
-	const char *s = json_string_value(v);
-	if (required && !*s)
-		return fail(r, p, "empty (expected text)");
-	/* Control characters would break payment files and tables; only the
-	 * free text may have line breaks. */
-	bool multiline = strcmp(key, "text") == 0 || strcmp(key, "notes") == 0;
-	for (const char *c = s; *c; c++)
-		if ((unsigned char)*c < 0x20 && !(multiline && (*c == '\n' || *c == '\t')))
-			return fail(r, p, "a control character (0x%02x) at position %zu (expected plain text)",
-				    (unsigned char)*c, (size_t)(c - s) + 1);
-	*out = decision_strdup(r->d, s);
-	return 0;
-}
-
-static int amount_value(struct rd *r, const json_t *v, const char *p, int64_t *out)
-{
-	if (json_is_integer(v)) {
-		json_int_t n = json_integer_value(v);
-		if (n < 0)
-			return fail(r, p, "%lld is negative (expected whole kronor, 0 or more)", (long long)n);
-		*out = (int64_t)n;
-	} else if (json_is_string(v)) {
-		char why[256];
-		if (money_parse_kronor(json_string_value(v), NUM_SUFFIX_MONEY, out, why, sizeof(why)))
-			return fail(r, p, "'%s': %s", json_string_value(v), why);
-	}
-	if (json_is_integer(v) || json_is_string(v)) {
-		if (*out > AMOUNT_MAX)
-			return fail(r, p, "too large: at most 100 000 000 000 000 kronor");
-		return 0;
-	}
-	if (json_is_real(v))
-		return fail(r, p, "%s is a fractional JSON number (expected whole kronor as an integer, or a string "
-				  "such as \"215 000 000\")",
-			    "the amount");
-	return fail(r, p, "expected an amount (an integer or a string such as \"215 000 000\"), found %s",
-		    json_type_name(v));
+	bool free_text = strcmp(key, "text") == 0 || strcmp(key, "notes") == 0;
+	return jf_text(&r->jf, obj, key, path, (required ? JF_REQUIRED : 0) | (free_text ? JF_NEWLINES | JF_TABS : 0),
+		       out);
 }
 
 static int get_amount(struct rd *r, const json_t *obj, const char *key, const char *path, bool required,
 		      int64_t *out, bool *present)
 {
-	char p[256];
-	subpath(p, sizeof(p), path, key);
 	json_t *v = json_object_get(obj, key);
-	if (present)
-		*present = v != NULL;
-	if (!v) {
-		if (required)
-			return fail(r, p, "missing (expected an amount in kronor)");
-		return 0;
+	if (json_is_real(v)) {
+		/* The decision file's own words for it, which its users know. */
+		char p[256];
+		jf_sub(p, sizeof(p), path, key);
+		return jf_fail(&r->jf, p, "the amount is a fractional JSON number (expected whole kronor as an "
+					  "integer, or a string such as \"215 000 000\")");
 	}
-	return amount_value(r, v, p, out);
+	return jf_amount(&r->jf, obj, key, path, required ? JF_REQUIRED : 0, AMOUNT_MAX, out, present);
 }
 
 static int get_date(struct rd *r, const json_t *obj, const char *key, const char *path, bool required,
 		    char out[DATE_LEN])
 {
-	char p[256];
-	subpath(p, sizeof(p), path, key);
-	json_t *v = json_object_get(obj, key);
-	out[0] = '\0';
-	if (!v) {
-		if (required)
-			return fail(r, p, "missing (expected a date, YYYY-MM-DD)");
-		return 0;
-	}
-	if (!json_is_string(v))
-		return fail(r, p, "expected a date (YYYY-MM-DD), found %s", json_type_name(v));
-	const char *s = json_string_value(v);
-	if (!date_valid(s))
-		return fail(r, p, "'%s' is not a date (expected YYYY-MM-DD, a real calendar day)", s);
-	memcpy(out, s, DATE_LEN);
-	return 0;
+	return jf_date(&r->jf, obj, key, path, required ? JF_REQUIRED : 0, out);
 }
 
 static int get_int(struct rd *r, const json_t *obj, const char *key, const char *path, bool required, int *out,
 		   int min, int max)
 {
-	char p[256];
-	subpath(p, sizeof(p), path, key);
-	json_t *v = json_object_get(obj, key);
-	if (!v) {
-		if (required)
-			return fail(r, p, "missing (expected an integer from %d to %d)", min, max);
-		return 0;
-	}
-	if (!json_is_integer(v))
-		return fail(r, p, "expected an integer from %d to %d, found %s", min, max, json_type_name(v));
-	json_int_t n = json_integer_value(v);
-	if (n < min || n > max)
-		return fail(r, p, "%lld is out of range (expected %d to %d)", (long long)n, min, max);
-	*out = (int)n;
-	return 0;
+	return jf_int(&r->jf, obj, key, path, required ? JF_REQUIRED : 0, out, min, max);
 }
 
 static int get_bool(struct rd *r, const json_t *obj, const char *key, const char *path, bool *out)
 {
-	char p[256];
-	subpath(p, sizeof(p), path, key);
-	json_t *v = json_object_get(obj, key);
-	if (!v)
-		return 0;
-	if (!json_is_boolean(v))
-		return fail(r, p, "expected true or false, found %s", json_type_name(v));
-	*out = json_is_true(v);
-	return 0;
+	return jf_bool(&r->jf, obj, key, path, out);
 }
 
 static int get_lines(struct rd *r, const json_t *obj, const char *key, const char *path, char ***out, size_t *n)
 {
-	char p[256];
-	subpath(p, sizeof(p), path, key);
-	json_t *v = json_object_get(obj, key);
-	*out = NULL;
-	*n = 0;
-	if (!v)
-		return 0;
-	if (!json_is_array(v))
-		return fail(r, p, "expected an array of strings, found %s", json_type_name(v));
-	size_t k = json_array_size(v);
-	char **lines = decision_alloc(r->d, k + 1, sizeof(char *));
-	for (size_t i = 0; i < k; i++) {
-		json_t *s = json_array_get(v, i);
-		if (!json_is_string(s)) {
-			char q[300];
-			pathf(q, sizeof(q), "%s[%zu]", p, i);
-			return fail(r, q, "expected a string, found %s", json_type_name(s));
-		}
-		lines[i] = decision_strdup(r->d, json_string_value(s));
-	}
-	*out = lines;
-	*n = k;
-	return 0;
+	return jf_strings(&r->jf, obj, key, path, out, n);
 }
 
 static const json_t *get_obj(struct rd *r, const json_t *obj, const char *key, const char *path, bool required,
 			     bool *bad)
 {
-	char p[256];
-	subpath(p, sizeof(p), path, key);
-	json_t *v = json_object_get(obj, key);
-	*bad = false;
-	if (!v) {
-		if (required) {
-			fail(r, p, "missing (expected an object)");
-			*bad = true;
-		}
-		return NULL;
-	}
-	if (!json_is_object(v)) {
-		fail(r, p, "expected an object, found %s", json_type_name(v));
-		*bad = true;
-		return NULL;
-	}
+	const json_t *v;
+	*bad = jf_object(&r->jf, obj, key, path, required ? JF_REQUIRED : 0, &v) != 0;
 	return v;
 }
 
+/* get_arr: a required array must also have an entry. */
 static const json_t *get_arr(struct rd *r, const json_t *obj, const char *key, const char *path, bool required,
 			     bool *bad)
 {
-	char p[256];
-	subpath(p, sizeof(p), path, key);
-	json_t *v = json_object_get(obj, key);
-	*bad = false;
-	if (!v) {
-		if (required) {
-			fail(r, p, "missing (expected an array)");
-			*bad = true;
-		}
-		return NULL;
-	}
-	if (!json_is_array(v) || (required && json_array_size(v) == 0)) {
-		if (json_is_array(v))
-			fail(r, p, "empty (expected at least one entry)");
-		else
-			fail(r, p, "expected an array, found %s", json_type_name(v));
-		*bad = true;
-		return NULL;
-	}
+	const json_t *v;
+	size_t n;
+	*bad = jf_array(&r->jf, obj, key, path, required ? JF_REQUIRED | JF_NONEMPTY : 0, &v, &n) != 0;
 	return v;
 }
 
@@ -259,8 +115,8 @@ static int ident_field(struct rd *r, const json_t *obj, const char *key, const c
 	struct bd_error e;
 	if (ident_normalise(kind, raw, canon, sizeof(canon), &e)) {
 		char p[256];
-		subpath(p, sizeof(p), path, key);
-		return fail(r, p, "%s", e.msg);
+		jf_sub(p, sizeof(p), path, key);
+		return jf_fail(&r->jf, p, "%s", e.msg);
 	}
 	*out = decision_strdup(r->d, canon);
 	return 0;
@@ -271,13 +127,13 @@ static int parse_payee(struct rd *r, const json_t *v, const char *path, struct p
 	struct payee *py = decision_alloc(r->d, 1, sizeof(*py));
 	if (json_is_string(v)) {
 		if (!*json_string_value(v))
-			return fail(r, path, "empty (expected an organisation's code or name, or a payee object)");
+			return jf_fail(&r->jf, path, "empty (expected an organisation's code or name, or a payee object)");
 		py->org = decision_strdup(r->d, json_string_value(v));
 		*out = py;
 		return 0;
 	}
 	if (!json_is_object(v))
-		return fail(r, path, "expected an organisation's name or a payee object, found %s", json_type_name(v));
+		return jf_fail(&r->jf, path, "expected an organisation's name or a payee object, found %s", json_type_name(v));
 	static const char *const keys[] = {"name", "orgnr", "bankgiro", "plusgiro", "bank", "reference", "address",
 					   NULL};
 	if (check_keys(r, v, path, keys) || get_str(r, v, "name", path, true, &py->name) ||
@@ -288,7 +144,7 @@ static int parse_payee(struct rd *r, const json_t *v, const char *path, struct p
 	    get_lines(r, v, "address", path, &py->address, &py->naddress))
 		return -1;
 	if (py->bankgiro && py->plusgiro)
-		return fail(r, path, "both bankgiro and plusgiro given (expected one account)");
+		return jf_fail(&r->jf, path, "both bankgiro and plusgiro given (expected one account)");
 	*out = py;
 	return 0;
 }
@@ -311,18 +167,18 @@ static int parse_rule(struct rd *r, const json_t *v, const char *path, struct ru
 	else if (strcmp(method, "list") == 0)
 		rule->method = RULE_LIST;
 	else {
-		subpath(p, sizeof(p), path, "method");
-		return fail(r, p, "unknown method '%s' (expected key, mix, equal or list)", method);
+		jf_sub(p, sizeof(p), path, "method");
+		return jf_fail(&r->jf, p, "unknown method '%s' (expected key, mix, equal or list)", method);
 	}
 	rule->rounding = APPORTION_LARGEST_REMAINDER;
 	if (rounding) {
-		subpath(p, sizeof(p), path, "rounding");
+		jf_sub(p, sizeof(p), path, "rounding");
 		if (strcmp(rounding, "half-up") == 0)
 			rule->rounding = APPORTION_HALF_UP;
 		else if (strcmp(rounding, "largest-remainder") != 0)
-			return fail(r, p, "unknown rounding '%s' (expected largest-remainder or half-up)", rounding);
+			return jf_fail(&r->jf, p, "unknown rounding '%s' (expected largest-remainder or half-up)", rounding);
 		if (rule->method == RULE_LIST)
-			return fail(r, p, "a list has no rounding (its amounts are given)");
+			return jf_fail(&r->jf, p, "a list has no rounding (its amounts are given)");
 	}
 	rule->unit = 1;
 	bool has_base, has_unit;
@@ -330,8 +186,8 @@ static int parse_rule(struct rd *r, const json_t *v, const char *path, struct ru
 	    get_amount(r, v, "unit", path, false, &rule->unit, &has_unit))
 		return -1;
 	if ((has_base || has_unit) && rule->method == RULE_LIST) {
-		subpath(p, sizeof(p), path, has_base ? "base" : "unit");
-		return fail(r, p, "a list has no %s (its amounts are given)", has_base ? "base" : "unit");
+		jf_sub(p, sizeof(p), path, has_base ? "base" : "unit");
+		return jf_fail(&r->jf, p, "a list has no %s (its amounts are given)", has_base ? "base" : "unit");
 	}
 	char *key;
 	if (get_str(r, v, "key", path, rule->method == RULE_KEY, &key))
@@ -341,13 +197,13 @@ static int parse_rule(struct rd *r, const json_t *v, const char *path, struct ru
 	if (bad)
 		return -1;
 	if (key && rule->method != RULE_KEY) {
-		subpath(p, sizeof(p), path, "key");
-		return fail(r, p, "only method 'key' takes one key (method '%s'%s)", method,
-			    rule->method == RULE_MIX ? " takes 'keys'" : "");
+		jf_sub(p, sizeof(p), path, "key");
+		return jf_fail(&r->jf, p, "only method 'key' takes one key (method '%s'%s)", method,
+			       rule->method == RULE_MIX ? " takes 'keys'" : "");
 	}
 	if (ks && rule->method != RULE_MIX) {
-		subpath(p, sizeof(p), path, "keys");
-		return fail(r, p, "only method 'mix' takes keys");
+		jf_sub(p, sizeof(p), path, "keys");
+		return jf_fail(&r->jf, p, "only method 'mix' takes keys");
 	}
 	if (key) {
 		rule->keys = decision_alloc(r->d, 1, sizeof(*rule->keys));
@@ -361,10 +217,10 @@ static int parse_rule(struct rd *r, const json_t *v, const char *path, struct ru
 		rule->keys = decision_alloc(r->d, rule->nkeys, sizeof(*rule->keys));
 		for (size_t i = 0; i < rule->nkeys; i++) {
 			const json_t *k = json_array_get(ks, i);
-			pathf(p, sizeof(p), "%s.keys[%zu]", path, i);
+			jf_pathf(p, sizeof(p), "%s.keys[%zu]", path, i);
 			if (!json_is_object(k))
-				return fail(r, p, "expected an object {\"key\": ..., \"weight\": ...}, found %s",
-					    json_type_name(k));
+				return jf_fail(&r->jf, p, "expected an object {\"key\": ..., \"weight\": ...}, found %s",
+					       json_type_name(k));
 			static const char *const kk[] = {"key", "weight", NULL};
 			char *w;
 			if (check_keys(r, k, p, kk) || get_str(r, k, "key", p, true, &rule->keys[i].dataset) ||
@@ -373,13 +229,13 @@ static int parse_rule(struct rd *r, const json_t *v, const char *path, struct ru
 			char why[256];
 			if (ratio_parse(w, &rule->keys[i].weight, why, sizeof(why))) {
 				char q[300];
-				pathf(q, sizeof(q), "%s.weight", p);
-				return fail(r, q, "'%s': %s", w, why);
+				jf_pathf(q, sizeof(q), "%s.weight", p);
+				return jf_fail(&r->jf, q, "'%s': %s", w, why);
 			}
 			if (rule->keys[i].weight.num == 0) {
 				char q[300];
-				pathf(q, sizeof(q), "%s.weight", p);
-				return fail(r, q, "'%s' is zero (expected a positive weight)", w);
+				jf_pathf(q, sizeof(q), "%s.weight", p);
+				return jf_fail(&r->jf, q, "'%s' is zero (expected a positive weight)", w);
 			}
 			rule->keys[i].weight_text = w;
 		}
@@ -394,21 +250,21 @@ static int parse_payment(struct rd *r, const json_t *v, const char *path, struct
 	if (check_keys(r, v, path, keys) || get_str(r, v, "mode", path, true, &mode))
 		return -1;
 	char p[256];
-	subpath(p, sizeof(p), path, "mode");
+	jf_sub(p, sizeof(p), path, "mode");
 	if (strcmp(mode, "requisition") == 0)
 		t->mode = PAY_REQUISITION;
 	else if (strcmp(mode, "without-requisition") == 0)
 		t->mode = PAY_WITHOUT_REQUISITION;
 	else
-		return fail(r, p, "unknown mode '%s' (expected requisition or without-requisition)", mode);
+		return jf_fail(&r->jf, p, "unknown mode '%s' (expected requisition or without-requisition)", mode);
 	t->lapses = t->mode == PAY_REQUISITION;
 	if (get_date(r, v, "from", path, false, t->from) || get_date(r, v, "to", path, false, t->to) ||
 	    get_date(r, v, "by", path, false, t->by) || get_date(r, v, "deadline", path, false, t->deadline) ||
 	    get_bool(r, v, "lapses", path, &t->lapses))
 		return -1;
 	if (t->mode == PAY_WITHOUT_REQUISITION && t->lapses) {
-		subpath(p, sizeof(p), path, "lapses");
-		return fail(r, p, "only a requisition can lapse");
+		jf_sub(p, sizeof(p), path, "lapses");
+		return jf_fail(&r->jf, p, "only a requisition can lapse");
 	}
 	return 0;
 }
@@ -420,10 +276,10 @@ static int parse_rows(struct rd *r, const json_t *arr, const char *path, struct 
 	for (size_t i = 0; i < pt->nrows; i++) {
 		const json_t *v = json_array_get(arr, i);
 		char p[256];
-		pathf(p, sizeof(p), "%s[%zu]", path, i);
+		jf_pathf(p, sizeof(p), "%s[%zu]", path, i);
 		if (!json_is_object(v))
-			return fail(r, p, "expected an object {\"recipient\": ..., \"amount\": ...}, found %s",
-				    json_type_name(v));
+			return jf_fail(&r->jf, p, "expected an object {\"recipient\": ..., \"amount\": ...}, found %s",
+				       json_type_name(v));
 		static const char *const keys[] = {"recipient", "amount", "payee", NULL};
 		struct alloc_row *row = &pt->rows[i];
 		if (check_keys(r, v, p, keys) || get_str(r, v, "recipient", p, true, &row->label) ||
@@ -432,7 +288,7 @@ static int parse_rows(struct rd *r, const json_t *arr, const char *path, struct 
 		const json_t *py = json_object_get(v, "payee");
 		if (py) {
 			char q[300];
-			pathf(q, sizeof(q), "%s.payee", p);
+			jf_pathf(q, sizeof(q), "%s.payee", p);
 			if (parse_payee(r, py, q, &row->payee))
 				return -1;
 		}
@@ -468,8 +324,8 @@ static int parse_part(struct rd *r, const json_t *v, const char *path, struct pa
 		return -1;
 	char p[256];
 	if (!id_valid(pt->id)) {
-		subpath(p, sizeof(p), path, "id");
-		return fail(r, p, "'%s' is not an id (expected letters, digits and '-')", pt->id);
+		jf_sub(p, sizeof(p), path, "id");
+		return jf_fail(&r->jf, p, "'%s' is not an id (expected letters, digits and '-')", pt->id);
 	}
 	bool bad;
 	const json_t *fund = get_arr(r, v, "funding", path, true, &bad);
@@ -479,10 +335,10 @@ static int parse_part(struct rd *r, const json_t *v, const char *path, struct pa
 	pt->funding = decision_alloc(r->d, pt->nfunding, sizeof(*pt->funding));
 	for (size_t i = 0; i < pt->nfunding; i++) {
 		const json_t *f = json_array_get(fund, i);
-		pathf(p, sizeof(p), "%s.funding[%zu]", path, i);
+		jf_pathf(p, sizeof(p), "%s.funding[%zu]", path, i);
 		if (!json_is_object(f))
-			return fail(r, p, "expected an object {\"appropriation\": ..., \"amount\": ...}, found %s",
-				    json_type_name(f));
+			return jf_fail(&r->jf, p, "expected an object {\"appropriation\": ..., \"amount\": ...}, found %s",
+				       json_type_name(f));
 		static const char *const fk[] = {"appropriation", "amount", NULL};
 		char *ap;
 		if (check_keys(r, f, p, fk) || get_str(r, f, "appropriation", p, true, &ap) ||
@@ -491,37 +347,37 @@ static int parse_part(struct rd *r, const json_t *v, const char *path, struct pa
 		int k = find_approp(r->d, ap);
 		if (k < 0) {
 			char q[300];
-			pathf(q, sizeof(q), "%s.appropriation", p);
+			jf_pathf(q, sizeof(q), "%s.appropriation", p);
 			struct buf b;
 			buf_init(&b, 4096);
 			for (size_t j = 0; j < r->d->napprops; j++)
 				buf_addf(&b, "%s'%s'", j ? ", " : "", r->d->approps[j].id);
-			int rc = fail(r, q, "no appropriation has the id '%s' (the file's appropriations: %s)", ap,
-				      b.data);
+			int rc = jf_fail(&r->jf, q, "no appropriation has the id '%s' (the file's appropriations: %s)", ap,
+					 b.data);
 			buf_release(&b);
 			return rc;
 		}
 		pt->funding[i].approp = (size_t)k;
 	}
 	json_t *rec = json_object_get(v, "recipients");
-	subpath(p, sizeof(p), path, "recipients");
+	jf_sub(p, sizeof(p), path, "recipients");
 	if (!rec)
-		return fail(r, p, "missing (expected a set such as \"regions\", or an array of recipients)");
+		return jf_fail(&r->jf, p, "missing (expected a set such as \"regions\", or an array of recipients)");
 	if (json_is_string(rec)) {
 		pt->recipient_set = decision_strdup(r->d, json_string_value(rec));
 		if (!*pt->recipient_set)
-			return fail(r, p, "empty (expected a set such as \"regions\", or an array of recipients)");
+			return jf_fail(&r->jf, p, "empty (expected a set such as \"regions\", or an array of recipients)");
 	} else if (json_is_array(rec) && json_array_size(rec) > 0) {
 		if (get_lines(r, v, "recipients", path, &pt->recipients, &pt->nrecipients))
 			return -1;
 	} else {
-		return fail(r, p, "expected a set such as \"regions\", or a non-empty array of recipients, found %s",
-			    json_type_name(rec));
+		return jf_fail(&r->jf, p, "expected a set such as \"regions\", or a non-empty array of recipients, found %s",
+			       json_type_name(rec));
 	}
 	const json_t *rule = get_obj(r, v, "rule", path, true, &bad);
 	if (bad)
 		return -1;
-	subpath(p, sizeof(p), path, "rule");
+	jf_sub(p, sizeof(p), path, "rule");
 	if (parse_rule(r, rule, p, &pt->rule))
 		return -1;
 	const json_t *rows = get_arr(r, v, "allocation", path, false, &bad);
@@ -529,10 +385,10 @@ static int parse_part(struct rd *r, const json_t *v, const char *path, struct pa
 		return -1;
 	if (rows) {
 		if (json_array_size(rows) == 0) {
-			subpath(p, sizeof(p), path, "allocation");
-			return fail(r, p, "empty (leave it out to have the register compute the table)");
+			jf_sub(p, sizeof(p), path, "allocation");
+			return jf_fail(&r->jf, p, "empty (leave it out to have the register compute the table)");
 		}
-		subpath(p, sizeof(p), path, "allocation");
+		jf_sub(p, sizeof(p), path, "allocation");
 		if (parse_rows(r, rows, p, pt))
 			return -1;
 		pt->published = true;
@@ -540,19 +396,19 @@ static int parse_part(struct rd *r, const json_t *v, const char *path, struct pa
 	if (get_bool(r, v, "computed", path, &pt->computed))
 		return -1;
 	if (pt->computed && (!rows || pt->rule.method == RULE_LIST)) {
-		subpath(p, sizeof(p), path, "computed");
-		return fail(r, p, "only an allocation table of a key, mix or equal rule can be marked computed");
+		jf_sub(p, sizeof(p), path, "computed");
+		return jf_fail(&r->jf, p, "only an allocation table of a key, mix or equal rule can be marked computed");
 	}
 	const json_t *py = json_object_get(v, "payee");
 	if (py) {
-		subpath(p, sizeof(p), path, "payee");
+		jf_sub(p, sizeof(p), path, "payee");
 		if (parse_payee(r, py, p, &pt->payee))
 			return -1;
 	}
 	const json_t *pay = get_obj(r, v, "payment", path, true, &bad);
 	if (bad)
 		return -1;
-	subpath(p, sizeof(p), path, "payment");
+	jf_sub(p, sizeof(p), path, "payment");
 	if (parse_payment(r, pay, p, &pt->pay))
 		return -1;
 	return get_date(r, v, "repayment_deadline", path, false, pt->repayment_deadline) ||
@@ -576,8 +432,8 @@ static int parse_annex(struct rd *r, const json_t *v, const char *path, struct a
 		return -1;
 	char p[256];
 	if (!id_valid(x->id)) {
-		subpath(p, sizeof(p), path, "id");
-		return fail(r, p, "'%s' is not an id (expected letters, digits and '-')", x->id);
+		jf_sub(p, sizeof(p), path, "id");
+		return jf_fail(&r->jf, p, "'%s' is not an id (expected letters, digits and '-')", x->id);
 	}
 	bool bad;
 	const json_t *cols = get_arr(r, v, "columns", path, true, &bad);
@@ -588,9 +444,9 @@ static int parse_annex(struct rd *r, const json_t *v, const char *path, struct a
 	for (size_t i = 0; i < x->ncols; i++) {
 		const json_t *c = json_array_get(cols, i);
 		struct annex_col *col = &x->cols[i];
-		pathf(p, sizeof(p), "%s.columns[%zu]", path, i);
+		jf_pathf(p, sizeof(p), "%s.columns[%zu]", path, i);
 		if (!json_is_object(c))
-			return fail(r, p, "expected an object, found %s", json_type_name(c));
+			return jf_fail(&r->jf, p, "expected an object, found %s", json_type_name(c));
 		static const char *const ck[] = {"type", "heading", "key", "part", "decimals", "total_decimals",
 						 "style", NULL};
 		char *type, *style;
@@ -612,29 +468,29 @@ static int parse_annex(struct rd *r, const json_t *v, const char *path, struct a
 			if (strcmp(types[t], type) == 0)
 				col->type = (enum annex_col_type)t;
 		char q[300];
-		pathf(q, sizeof(q), "%s.type", p);
+		jf_pathf(q, sizeof(q), "%s.type", p);
 		if (!col->type)
-			return fail(r, q, "unknown column type '%s' (expected recipient, key, share, amount or sum)",
-				    type);
+			return jf_fail(&r->jf, q, "unknown column type '%s' (expected recipient, key, share, amount or sum)",
+				       type);
 		bool needs_key = col->type == ACOL_KEY || col->type == ACOL_SHARE;
-		pathf(q, sizeof(q), "%s.key", p);
+		jf_pathf(q, sizeof(q), "%s.key", p);
 		if (needs_key && !col->key)
-			return fail(r, q, "missing (a %s column names its key dataset)", type);
+			return jf_fail(&r->jf, q, "missing (a %s column names its key dataset)", type);
 		if (!needs_key && col->key)
-			return fail(r, q, "a %s column has no key", type);
-		pathf(q, sizeof(q), "%s.part", p);
+			return jf_fail(&r->jf, q, "a %s column has no key", type);
+		jf_pathf(q, sizeof(q), "%s.part", p);
 		if (col->type == ACOL_AMOUNT && !col->part)
-			return fail(r, q, "missing (an amount column names its part)");
+			return jf_fail(&r->jf, q, "missing (an amount column names its part)");
 		if (col->type != ACOL_AMOUNT && col->part)
-			return fail(r, q, "only an amount column names a part");
+			return jf_fail(&r->jf, q, "only an amount column names a part");
 		if (style) {
-			pathf(q, sizeof(q), "%s.style", p);
+			jf_pathf(q, sizeof(q), "%s.style", p);
 			if (col->type != ACOL_SHARE)
-				return fail(r, q, "only a share column has a style");
+				return jf_fail(&r->jf, q, "only a share column has a style");
 			if (strcmp(style, "percent") == 0)
 				col->percent = true;
 			else if (strcmp(style, "fraction") != 0)
-				return fail(r, q, "unknown style '%s' (expected fraction or percent)", style);
+				return jf_fail(&r->jf, q, "unknown style '%s' (expected fraction or percent)", style);
 		}
 		if (col->type == ACOL_SHARE) {
 			if (col->decimals < 0)
@@ -642,8 +498,8 @@ static int parse_annex(struct rd *r, const json_t *v, const char *path, struct a
 			if (col->total_decimals < 0)
 				col->total_decimals = col->decimals;
 		} else if (col->decimals >= 0 || col->total_decimals >= 0) {
-			pathf(q, sizeof(q), "%s.decimals", p);
-			return fail(r, q, "only a share column has decimals");
+			jf_pathf(q, sizeof(q), "%s.decimals", p);
+			return jf_fail(&r->jf, q, "only a share column has decimals");
 		}
 	}
 	return 0;
@@ -671,8 +527,8 @@ static int parse_approp(struct rd *r, const json_t *v, const char *path, struct 
 		i++;
 	if (!ok || i == j || s[i]) {
 		char p[256];
-		subpath(p, sizeof(p), path, "anslag");
-		return fail(r, p, "'%s' is not an anslag number (expected N:N, like \"1:6\")", s);
+		jf_sub(p, sizeof(p), path, "anslag");
+		return jf_fail(&r->jf, p, "'%s' is not an anslag number (expected N:N, like \"1:6\")", s);
 	}
 	return 0;
 }
@@ -707,10 +563,10 @@ static int parse_objects(struct rd *r, const json_t *root, const char *key, bool
 	*out = arr;
 	for (size_t i = 0; i < *n; i++) {
 		char p[64];
-		pathf(p, sizeof(p), "%s[%zu]", key, i);
+		jf_pathf(p, sizeof(p), "%s[%zu]", key, i);
 		const json_t *v = json_array_get(a, i);
 		if (!json_is_object(v))
-			return fail(r, p, "expected an object, found %s", json_type_name(v));
+			return jf_fail(&r->jf, p, "expected an object, found %s", json_type_name(v));
 		if (fn(r, v, p, arr + i * size))
 			return -1;
 	}
@@ -719,13 +575,14 @@ static int parse_objects(struct rd *r, const json_t *root, const char *key, bool
 
 int decisionfile_parse(struct decision *d, const char *data, size_t len, const char *origin, struct bd_error *err)
 {
-	struct rd r = {d, origin, err};
+	struct rd r;
+	rd_init(&r, d, origin, err);
 	json_t *root = json_load_doc(data, len, origin, err);
 	if (!root)
 		return -1;
 	int rc = -1;
 	if (!json_is_object(root)) {
-		fail(&r, "(top level)", "expected a JSON object, found %s", json_type_name(root));
+		jf_fail(&r.jf, "(top level)", "expected a JSON object, found %s", json_type_name(root));
 		goto done;
 	}
 	static const char *const keys[] = {"format", "dnr", "date", "title", "total", "department", "addressee",
@@ -735,7 +592,7 @@ int decisionfile_parse(struct decision *d, const char *data, size_t len, const c
 	if (check_keys(&r, root, "", keys) || get_str(&r, root, "format", "", true, &format))
 		goto done;
 	if (strcmp(format, "bidrag-decision/1") != 0) {
-		fail(&r, "format", "'%s' is not a format this version reads (expected \"bidrag-decision/1\")", format);
+		jf_fail(&r.jf, "format", "'%s' is not a format this version reads (expected \"bidrag-decision/1\")", format);
 		goto done;
 	}
 	char date[DATE_LEN];
@@ -748,7 +605,7 @@ int decisionfile_parse(struct decision *d, const char *data, size_t len, const c
 		goto done;
 	memcpy(d->date, date, DATE_LEN);
 	if (strlen(d->dnr) > 100) {
-		fail(&r, "dnr", "longer than 100 characters");
+		jf_fail(&r.jf, "dnr", "longer than 100 characters");
 		goto done;
 	}
 	bool bad;
@@ -786,8 +643,8 @@ int decisionfile_parse(struct decision *d, const char *data, size_t len, const c
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(d->approps[j].id, d->approps[i].id) == 0) {
 				char p[64];
-				pathf(p, sizeof(p), "appropriations[%zu].id", i);
-				fail(&r, p, "'%s' is already the id of appropriations[%zu]", d->approps[i].id, j);
+				jf_pathf(p, sizeof(p), "appropriations[%zu].id", i);
+				jf_fail(&r.jf, p, "'%s' is already the id of appropriations[%zu]", d->approps[i].id, j);
 				goto done;
 			}
 	if (parse_objects(&r, root, "parts", true, sizeof(*d->parts), parse_part_v, &arr, &d->nparts))

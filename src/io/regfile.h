@@ -1,6 +1,9 @@
 /* regfile.h: the recipient register's file format, "bidrag-register/1"
  * (docs/recipient-register.md): JSON through jansson, with breakdowns and
- * usage entries optionally in CSV files beside it.
+ * usage entries optionally in CSV files beside it.  Read by regfile.c
+ * (JSON; errors name the field's path, "FILE: years[0].grants[3].amount:
+ * ...") and regcsv.c (CSV; errors "FILE:LINE: column 'belopp': ..."),
+ * written by regwrite.c.
  *
  * Figures typed as sums (a line's "total", "lines_total", a purpose's
  * "total", "spent", "remaining", SUMMA rows in CSV) are checks: CSV checks
@@ -9,6 +12,8 @@
  * contents inlined and no checks: everything in it is data. */
 #ifndef BIDRAG_REGFILE_H
 #define BIDRAG_REGFILE_H
+
+#include <stdbool.h>
 
 #include "recipient.h"
 
@@ -46,6 +51,13 @@ int regfile_usage_csv(struct rg_register *r, struct rg_usage *u, const char *dat
 /* regfile_dump_year: one year as a canonical document, org given as a code;
  * free() the result. */
 char *regfile_dump_year(const struct rg_year *y, const char *org);
+
+/* regfile_key_ok: s is a key: lower-case a-z, digits and '-', 1 to 80. */
+bool regfile_key_ok(const char *s);
+
+/* The names of a grant's flags, bit k of rg_grant.flags being the k-th. */
+#define REGFILE_NFLAGS 3
+extern const char *const regfile_flag_names[REGFILE_NFLAGS];
 
 /* regfile_slug: a key made from a title: "Nära vård/primärvård" ->
  * "nara-vard-primarvard". */
