@@ -96,10 +96,10 @@ int pay_export_run(struct store *s, const struct pay_export *in, struct pay_expo
 	}
 	/* The batch's payments: those executed in it already (exported in the
 	 * other format), else every attested unpaid payment. */
-	if (store_payments(s, "executed", in->batch, payment_rows_collect, &rows, err))
+	if (store_payments(s, PAYMENT_EXECUTED, in->batch, payment_rows_collect, &rows, err))
 		goto rollback;
 	bool fresh = rows.n == 0;
-	if (fresh && store_payments(s, "attested", NULL, payment_rows_collect, &rows, err))
+	if (fresh && store_payments(s, PAYMENT_ATTESTED, NULL, payment_rows_collect, &rows, err))
 		goto rollback;
 	rc = 1;
 	if (rows.n == 0) {

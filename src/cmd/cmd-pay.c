@@ -213,7 +213,7 @@ static int do_attest(struct pay_opts *o, int n, char **args)
 		 * a retry; after a corrected attestation the next one is
 		 * attest:P:2, and so on. */
 		int total = 0, corrected = 0;
-		if (store_ledger_refs(s, args[i], "attest", &total, &corrected, &err))
+		if (store_ledger_refs(s, args[i], EV_ATTEST, &total, &corrected, &err))
 			rc = io_error(err.msg);
 		if (o->id)
 			ids[i] = xstrdup(o->id);
@@ -316,7 +316,8 @@ static int do_list(struct pay_opts *o, int n, char **args)
 	if (n)
 		return usage_error(&cmd_pay_entry, "unexpected argument '%s'", args[0]);
 	const char *state = o->state ? o->state : "registered";
-	if (strcmp(state, "registered") && strcmp(state, "attested") && strcmp(state, "executed"))
+	int st = payment_state_parse(state);
+	if (st < 0)
 		return usage_error(&cmd_pay_entry, "unknown --state '%s' (expected registered, attested or executed)",
 				   state);
 	enum table_format fmt = FMT_TABLE;
@@ -329,7 +330,7 @@ static int do_list(struct pay_opts *o, int n, char **args)
 		return rc;
 	struct payment_rows rows = {0};
 	strpool_init(&rows.pool);
-	if (store_payments(s, state, o->batch, payment_rows_collect, &rows, &err))
+	if (store_payments(s, (enum payment_state)st, o->batch, payment_rows_collect, &rows, &err))
 		rc = io_error(err.msg);
 	store_close(s);
 	static const struct tcol cols[] = {

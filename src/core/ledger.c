@@ -372,7 +372,7 @@ void ledger_input_digest(const struct ledger_input *e, bool identity_only, char 
 	for (size_t i = 0; i < nf; i++)
 		need += (all[i] ? strlen(all[i]) : 0) + 1;
 	char *p = need > sizeof(stack) ? xmalloc(need) : stack;
-	size_t len = (size_t)snprintf(p, 64, "%d\x1f%" PRId64 "\x1f%d\x1f", e->kind, e->amount,
+	size_t len = (size_t)snprintf(p, 64, "%d\x1f%" PRId64 "\x1f%d\x1f", (int)e->kind, e->amount,
 				      identity_only ? 0 : e->received_given);
 	for (size_t i = 0; i < nf; i++) {
 		if (all[i]) {
@@ -387,4 +387,35 @@ void ledger_input_digest(const struct ledger_input *e, bool identity_only, char 
 	sodium_bin2hex(out, 65, d, sizeof(d));
 	if (p != stack)
 		free(p);
+}
+
+const char *payment_state_name(enum payment_state st)
+{
+	static const char *const names[] = {"registered", "attested", "executed"};
+	return (unsigned)st < BD_ARRAY_LEN(names) ? names[st] : "?";
+}
+
+int payment_state_parse(const char *name)
+{
+	for (int st = PAYMENT_REGISTERED; st <= PAYMENT_EXECUTED; st++)
+		if (strcmp(name, payment_state_name((enum payment_state)st)) == 0)
+			return st;
+	return -1;
+}
+
+enum payment_state payment_state_of(bool attested, bool executed)
+{
+	/* An executed payment stays executed whatever happens to its
+	 * attestation since: the money has left. */
+	if (executed)
+		return PAYMENT_EXECUTED;
+	return attested ? PAYMENT_ATTESTED : PAYMENT_REGISTERED;
+}
+
+void ledger_payee_org_code(char *buf, size_t len, const char *orgnr, int64_t n)
+{
+	int used = orgnr ? snprintf(buf, len, "ORG-%.6s%.4s", orgnr, strlen(orgnr) > 7 ? orgnr + 7 : "")
+			 : snprintf(buf, len, "ORG-X");
+	if (n && used >= 0 && (size_t)used < len)
+		snprintf(buf + used, len - (size_t)used, "-%" PRId64, n + 1);
 }

@@ -130,7 +130,7 @@ struct org {
  * correction). */
 struct ledger_input {
 	const char *id; /* the client's idempotency id */
-	int kind;       /* enum event_kind */
+	enum event_kind kind;
 	const char *dnr, *part, *recipient;
 	const char *ref;
 	char date[DATE_LEN];
@@ -147,6 +147,21 @@ enum ledger_outcome { LEDGER_RECORDED, LEDGER_ALREADY };
 void ledger_input_digest(const struct ledger_input *e, bool identity_only, char out[65]);
 
 /* A payment as a payment file needs it. */
+/* The state of a payment that is not corrected: registered (not yet
+ * attested), attested (not yet executed), executed (in a payment file). */
+enum payment_state { PAYMENT_REGISTERED, PAYMENT_ATTESTED, PAYMENT_EXECUTED };
+const char *payment_state_name(enum payment_state st);
+/* payment_state_parse: -1 for a name that is none of the three. */
+int payment_state_parse(const char *name);
+/* payment_state_of: a payment's state from what refers to it: an
+ * attestation that stands (not corrected), an execution. */
+enum payment_state payment_state_of(bool attested, bool executed);
+
+/* ledger_payee_org_code: the code of a new payee organisation, by its
+ * orgnr ("ORG-2220001651"; "ORG-X" without one), with "-2", "-3" after it
+ * for the nth (n > 0) unit sharing it.  buf holds at least 64 bytes. */
+void ledger_payee_org_code(char *buf, size_t len, const char *orgnr, int64_t n);
+
 struct payment_row {
 	const char *id;        /* the payment event's id */
 	const char *dnr, *part, *recipient, *recipient_name;

@@ -1,5 +1,6 @@
-/* store.c: dispatch to the backend.  The backend is chosen by the path:
- * SQLite for a file; a PostgreSQL backend will take "postgresql://" URIs. */
+/* store.c: dispatch to the engine, and the audit entry of every change.
+ * The engine is chosen by the path: SQLite for a file; a PostgreSQL engine
+ * will take "postgresql://" URIs.  The ledger's rules are in ledger.c. */
 #include "store.h"
 
 #include <inttypes.h>
@@ -11,6 +12,8 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "engine.h"
+#include "ledger-internal.h"
 #include "decision.h"
 #include "ident.h"
 #include "ledger.h"
@@ -173,8 +176,10 @@ int store_org_find(struct store *s, const char *text, char *code, char *name, st
 
 void store_close(struct store *s)
 {
-	if (s)
-		s->ops->close(s);
+	if (!s)
+		return;
+	ledger_cache_free(s);
+	s->ops->close(s);
 }
 
 void store_schema_info(struct store *s, int *version, int *applied)
@@ -182,9 +187,30 @@ void store_schema_info(struct store *s, int *version, int *applied)
 	s->ops->schema_info(s, version, applied);
 }
 
-int store_begin(struct store *s, struct bd_error *err) { return s->ops->begin(s, err); }
-int store_commit(struct store *s, struct bd_error *err) { return s->ops->commit(s, err); }
-void store_rollback(struct store *s) { s->ops->rollback(s); }
+int store_begin(struct store *s, struct bd_error *err)
+{
+	if (s->ops->begin(s, err))
+		return -1;
+	s->in_tx = true;
+	return 0;
+}
+
+int store_commit(struct store *s, struct bd_error *err)
+{
+	if (s->ops->commit(s, err)) {
+		ledger_cache_forget(s); /* what it kept was not written */
+		return -1;
+	}
+	s->in_tx = false;
+	return 0;
+}
+
+void store_rollback(struct store *s)
+{
+	s->ops->rollback(s);
+	s->in_tx = false;
+	ledger_cache_forget(s); /* its balances may hold what was rolled back */
+}
 
 int store_seed_reference(struct store *s, int *added, struct bd_error *err)
 {
@@ -221,6 +247,7 @@ int store_org_set(struct store *s, const char *code, const struct org *o, struct
 		json_decref(before);
 		return rc;
 	}
+	ledger_cache_forget(s); /* the payees it keeps may have changed */
 	json_t *after = org_now(s, code, err);
 	if (!after) {
 		json_decref(before);
@@ -308,11 +335,9 @@ int store_appropriation_put(struct store *s, const struct appropriation *a, stru
 	return audit_json(s, "appropriation.set", object, NULL, after, err);
 }
 
-int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
-			size_t *failed_at, struct bd_error *err)
+int ledger_audit_batch(struct store *s, const struct ledger_input *ev, size_t n, const enum ledger_outcome *out,
+		       struct bd_error *err)
 {
-	if (s->ops->ledger_record(s, ev, n, out, failed_at, err))
-		return -1;
 	/* One entry per batch: the events are immutable rows of their own; the
 	 * entry names them and binds their content by a digest. */
 	crypto_hash_sha256_state h;
@@ -350,18 +375,6 @@ int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n
 	return audit_json(s, "ledger.record", ev[0].dnr && recorded == n ? ev[0].dnr : "ledger", NULL, after, err);
 }
 
-int store_ledger_accounts(struct store *s, const char *dnr, const char *part, const char *recipient,
-			  const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err)
-{
-	return s->ops->ledger_accounts(s, dnr, part, recipient, as_of, fn, ctx, err);
-}
-
-int store_payments(struct store *s, const char *state, const char *batch, payment_fn fn, void *ctx,
-		   struct bd_error *err)
-{
-	return s->ops->payments(s, state, batch, fn, ctx, err);
-}
-
 int store_batch_file(struct store *s, const char *batch, const char *format, char **data, size_t *len,
 		     struct bd_error *err)
 {
@@ -382,24 +395,6 @@ int store_batch_file_put(struct store *s, const char *batch, const char *format,
 				    "total_ore", (json_int_t)total, "sha256", hex),
 			  err);
 }
-
-int store_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
-			struct bd_error *err)
-{
-	return s->ops->ledger_verify(s, fn, ctx, events, accounts, problems, err);
-}
-
-int store_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err)
-{
-	return s->ops->ledger_events(s, dnr, fn, ctx, err);
-}
-
-int store_ledger_refs(struct store *s, const char *ref_id, const char *kind, int *total, int *corrected,
-		      struct bd_error *err)
-{
-	return s->ops->ledger_refs(s, ref_id, kind, total, corrected, err);
-}
-
 
 int store_recipient_put(struct store *s, const struct recipient_put *in, int *version, bool *unchanged,
 			struct bd_error *err)

@@ -1,8 +1,9 @@
 /* store.h: the one storage interface of the register.
  *
- * Everything bidrag keeps goes through these functions; no SQL outside a
- * backend.  A backend fills a struct store_ops; the functions below dispatch
- * through it, so a PostgreSQL backend can sit behind the same interface.
+ * Everything bidrag keeps goes through these functions; no SQL outside an
+ * engine.  struct store is opaque: an engine fills the struct store_ops of
+ * engine.h, and the rules of the ledger sit above it (ledger.c), so a
+ * PostgreSQL engine can sit behind the same interface.
  * The default backend is SQLite (store-sqlite.c): one file, WAL,
  * synchronous=FULL, foreign keys on, schema created and upgraded by the
  * numbered migrations of src/store/migrations/.
@@ -161,7 +162,7 @@ int store_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events,
 
 /* store_ledger_refs: how many events of kind refer to the event with id
  * ref_id, and how many of those were corrected. */
-int store_ledger_refs(struct store *s, const char *ref_id, const char *kind, int *total, int *corrected,
+int store_ledger_refs(struct store *s, const char *ref_id, enum event_kind kind, int *total, int *corrected,
 		      struct bd_error *err);
 
 /* The journal: every event as recorded, in order. */
@@ -177,8 +178,8 @@ int store_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void
 struct ledger_account {
 	const char *dnr, *part, *part_title, *recipient, *recipient_name;
 	int64_t part_id;
-	const void *terms;   /* const struct ledger_terms * */
-	const void *balance; /* const struct ledger_balance * */
+	const struct ledger_terms *terms;
+	const struct ledger_balance *balance;
 	const char *repayment_deadline, *report_deadline;
 	int budget_year;
 	int64_t last_seq; /* the account's latest event (0: none) */
@@ -200,10 +201,10 @@ int store_ledger_accounts(struct store *s, const char *dnr, const char *part, co
 			  const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err);
 
 typedef int (*payment_fn)(void *ctx, const struct payment_row *p);
-/* store_payments: payments (not corrected) in a state: "registered" (not
- * yet attested), "attested" (not yet executed), "executed" (in batch, or in
+/* store_payments: payments (not corrected) in a state: registered (not
+ * yet attested), attested (not yet executed), executed (in batch, or in
  * any batch when batch is NULL); in recording order. */
-int store_payments(struct store *s, const char *state, const char *batch, payment_fn fn, void *ctx,
+int store_payments(struct store *s, enum payment_state state, const char *batch, payment_fn fn, void *ctx,
 		   struct bd_error *err);
 /* store_batch_file: a stored payment file of (batch, format); 1 if none. */
 int store_batch_file(struct store *s, const char *batch, const char *format, char **data, size_t *len,
@@ -211,7 +212,6 @@ int store_batch_file(struct store *s, const char *batch, const char *format, cha
 int store_batch_file_put(struct store *s, const char *batch, const char *format, int payments, int64_t total,
 			 const char *data, size_t len, struct bd_error *err);
 
-/* The operations a backend provides. */
 /* The recipient register (docs/recipient-register.md): one organisation's
  * year, stored as its canonical document, in versions. */
 struct recipient_grant_row {
@@ -289,72 +289,5 @@ int store_user_passwd(struct store *s, const char *name, const char *password_ha
 int store_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 int store_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
 
-struct store_ops {
-	const char *name;
-	int (*open)(struct store **out, const char *path, enum store_open_mode mode, struct bd_error *err);
-	void (*close)(struct store *s);
-	void (*schema_info)(struct store *s, int *version, int *applied);
-	int (*begin)(struct store *s, struct bd_error *err);
-	int (*commit)(struct store *s, struct bd_error *err);
-	void (*rollback)(struct store *s);
-	int (*seed_reference)(struct store *s, int *added, struct bd_error *err);
-	int (*org_list)(struct store *s, const char *kind, org_fn fn, void *ctx, struct bd_error *err);
-	int (*org_get)(struct store *s, const char *text, org_fn fn, void *ctx, struct bd_error *err);
-	int (*org_add)(struct store *s, const struct org *o, struct bd_error *err);
-	int (*org_set)(struct store *s, const char *code, const struct org *o, struct bd_error *err);
-	int (*org_groups)(struct store *s, const char *code, group_fn fn, void *ctx, struct bd_error *err);
-	int (*dataset_register)(struct store *s, const struct dataset_in *in, int *version, char *sha256,
-				bool *is_new, struct bd_error *err);
-	int (*dataset_values)(struct store *s, const char *name, int version, struct strpool *pool,
-			      struct key_values *out, struct bd_error *err);
-	int (*dataset_uses)(struct store *s, const char *name, dataset_use_fn fn, void *ctx, struct bd_error *err);
-	int (*decision_document)(struct store *s, const char *dnr, char **document, char **sha256,
-				 struct bd_error *err);
-	int (*decision_insert)(struct store *s, const struct decision *d, const char *document,
-			       struct bd_error *err);
-	int (*decision_list)(struct store *s, int year, decision_fn fn, void *ctx, struct bd_error *err);
-	int (*part_locks)(struct store *s, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err);
-	int (*appropriation_list)(struct store *s, int year, appropriation_fn fn, void *ctx, struct bd_error *err);
-	int (*appropriation_put)(struct store *s, const struct appropriation *a, struct bd_error *err);
-	int (*ledger_record)(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
-			     size_t *failed_at, struct bd_error *err);
-	int (*ledger_verify)(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
-			     struct bd_error *err);
-	int (*ledger_refs)(struct store *s, const char *ref_id, const char *kind, int *total, int *corrected,
-			   struct bd_error *err);
-	int (*ledger_events)(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err);
-	int (*ledger_accounts)(struct store *s, const char *dnr, const char *part, const char *recipient,
-			       const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err);
-	int (*payments)(struct store *s, const char *state, const char *batch, payment_fn fn, void *ctx,
-			struct bd_error *err);
-	int (*batch_file)(struct store *s, const char *batch, const char *format, char **data, size_t *len,
-			  struct bd_error *err);
-	int (*recipient_put)(struct store *s, const struct recipient_put *in, int *version, bool *unchanged,
-			     struct bd_error *err);
-	int (*recipient_get)(struct store *s, const char *org, int year, int version, char **document,
-			     int *version_out, struct bd_error *err);
-	int (*recipient_list)(struct store *s, const char *org, bool all, recipient_version_fn fn, void *ctx,
-			      struct bd_error *err);
-	int (*decision_link)(struct store *s, const char *dnr, const char *org, struct decision_link *out,
-			     struct bd_error *err);
-	int (*generation)(struct store *s, uint64_t *gen, struct bd_error *err);
-	int (*audit_append)(struct store *s, const char *actor, const char *action, const char *object,
-			    const char *before, const char *after, struct bd_error *err);
-	int (*audit_list)(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);
-	int (*user_add)(struct store *s, const struct user *u, struct bd_error *err);
-	int (*user_passwd)(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
-	int (*user_get)(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
-	int (*user_list)(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
-	int (*batch_file_put)(struct store *s, const char *batch, const char *format, int payments, int64_t total,
-			      const char *data, size_t len, struct bd_error *err);
-};
-
-/* Every backend's struct begins with this. */
-struct store {
-	const struct store_ops *ops;
-	char actor[128];
-};
-
-extern const struct store_ops store_sqlite_ops;
 
 #endif

@@ -439,11 +439,12 @@ static int h_payments(struct web_req *r)
 	const char *state = web_arg(r, "state");
 	if (!state)
 		state = "registered";
-	if (strcmp(state, "registered") != 0 && strcmp(state, "attested") != 0 && strcmp(state, "executed") != 0)
+	int st = payment_state_parse(state);
+	if (st < 0)
 		return web_error(r, 400, "state", "state: '%s' (expected registered, attested or executed)", state);
 	json_t *arr = json_array();
 	struct bd_error err;
-	if (store_payments(r->store, state, web_arg(r, "batch"), add_payment, arr, &err) < 0) {
+	if (store_payments(r->store, (enum payment_state)st, web_arg(r, "batch"), add_payment, arr, &err) < 0) {
 		json_decref(arr);
 		return web_error(r, 500, NULL, "%s", err.msg);
 	}

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "engine.h"
 
 struct ledger_cache;
 
@@ -19,7 +19,7 @@ struct sqlite_store {
 	sqlite3 *db;
 	int version, applied;
 	bool in_tx;
-	struct ledger_cache *ledger; /* prepared statements and lookups of the ledger (store-sqlite-ledger.c) */
+	struct ledger_cache *ledger; /* the ledger's kept statements (store-sqlite-ledger.c) */
 	sqlite3_stmt *data_version;  /* PRAGMA data_version, kept for sq_generation (asked on every web read) */
 };
 
@@ -196,25 +196,38 @@ static inline bool sq_isnull(const struct sq_stmt *q, int col)
 }
 
 
-/* The ledger's operations (store-sqlite-ledger.c). */
-int sq_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
-		     size_t *failed_at, struct bd_error *err);
-int sq_ledger_accounts(struct store *s, const char *dnr, const char *part, const char *recipient, const char *as_of,
-		       ledger_account_fn fn, void *ctx, struct bd_error *err);
-int sq_payments(struct store *s, const char *state, const char *batch, payment_fn fn, void *ctx,
-		struct bd_error *err);
+/* The ledger's primitives (store-sqlite-ledger.c, store-sqlite-ledger-query.c):
+ * the struct store_ops entries of engine.h. */
+int sq_event_find(struct store *s, const char *id, struct engine_event *out, struct bd_error *err);
+int sq_event_append(struct store *s, const struct engine_event *e, int64_t *seq, struct bd_error *err);
+int sq_event_scan(struct store *s, const char *as_of, engine_event_fn fn, void *ctx, struct bd_error *err);
+int sq_event_refs(struct store *s, int64_t seq, engine_event_fn fn, void *ctx, struct bd_error *err);
+int sq_balance_get(struct store *s, int64_t part_id, int64_t org_id, struct ledger_balance *out,
+		   struct bd_error *err);
+int sq_balance_put(struct store *s, int64_t part_id, int64_t org_id, const struct ledger_balance *b,
+		   int64_t last_seq, struct bd_error *err);
+int sq_allocation_get(struct store *s, int64_t part_id, int64_t org_id, int64_t *kronor, struct bd_error *err);
+int sq_part_find(struct store *s, const char *dnr, const char *code, int64_t *id, struct ledger_terms *terms,
+		 struct bd_error *err);
+int sq_part_get(struct store *s, int64_t id, struct ledger_terms *terms, struct bd_error *err);
+int sq_org_id(struct store *s, const char *code, int64_t *id, struct bd_error *err);
+int sq_payee_get(struct store *s, int64_t part_id, int64_t org_id, struct engine_payee out[PAYEE_CANDIDATES],
+		 struct bd_error *err);
+int sq_data_version(struct store *s, int64_t *version, struct bd_error *err);
+int sq_account_scan(struct store *s, const char *dnr, const char *part, const char *recipient,
+		    enum engine_account_order order, engine_account_fn fn, void *ctx, struct bd_error *err);
+int sq_payment_scan(struct store *s, engine_payment_fn fn, void *ctx, struct bd_error *err);
+int sq_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err);
 int sq_batch_file(struct store *s, const char *batch, const char *format, char **data, size_t *len,
 		  struct bd_error *err);
 int sq_batch_file_put(struct store *s, const char *batch, const char *format, int payments, int64_t total,
 		      const char *data, size_t len, struct bd_error *err);
+/* sq_terms_from_row: a part's payment terms from 7 columns from col on:
+ * pay_mode, pay_from, pay_to, pay_by, requisition_deadline, lapses and the
+ * decision's date. */
+void sq_terms_from_row(const struct sq_stmt *q, int col, struct ledger_terms *t);
+/* sq_ledger_cache_free: the kept statements, at close. */
 void sq_ledger_cache_free(struct sqlite_store *s);
-/* sq_ledger_forget: the ledger's cached balances are stale (a rollback). */
-void sq_ledger_forget(struct sqlite_store *s);
-int sq_ledger_refs(struct store *s, const char *ref_id, const char *kind, int *total, int *corrected,
-		   struct bd_error *err);
-int sq_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err);
-int sq_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
-		     struct bd_error *err);
 
 int sq_recipient_put(struct store *s, const struct recipient_put *in, int *version, bool *unchanged,
 		     struct bd_error *err);

@@ -157,10 +157,8 @@ static int sq_begin(struct store *base, struct bd_error *err)
 static int sq_commit(struct store *base, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
-	if (exec(s, "COMMIT", err)) {
-		sq_ledger_forget(s); /* what it kept was not written */
+	if (exec(s, "COMMIT", err))
 		return -1;
-	}
 	s->in_tx = false;
 	return 0;
 }
@@ -171,7 +169,25 @@ static void sq_rollback(struct store *base)
 	if (s->in_tx)
 		exec(s, "ROLLBACK", NULL);
 	s->in_tx = false;
-	sq_ledger_forget(s); /* its balances may hold what was rolled back */
+}
+
+/* A read transaction: in WAL mode its first read fixes the snapshot that
+ * every later read of it sees. */
+static int sq_read_begin(struct store *base, struct bd_error *err)
+{
+	struct sqlite_store *s = S(base);
+	if (exec(s, "BEGIN DEFERRED", err))
+		return -1;
+	s->in_tx = true;
+	return 0;
+}
+
+static void sq_read_end(struct store *base)
+{
+	struct sqlite_store *s = S(base);
+	if (s->in_tx)
+		exec(s, "COMMIT", NULL);
+	s->in_tx = false;
 }
 
 /* Organisations. */
@@ -381,7 +397,6 @@ static int sq_org_set(struct store *base, const char *code, const struct org *o,
 		       SQ_T(o->plusgiro), SQ_T(o->payment_ref));
 	if (n < 0)
 		return -1;
-	sq_ledger_forget(s);
 	return n ? 0 : 1;
 }
 
@@ -691,14 +706,11 @@ static int64_t payee_org(struct sqlite_store *s, const struct payee *py, const c
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s, err, "looking up a payee");
-	/* A new payee organisation, coded by its orgnr ("ORG-2220001651"), and
-	 * "-2", "-3" after it for units sharing one orgnr. */
+	/* A new payee organisation, under the first free code the ledger's
+	 * rule gives. */
 	char code[64];
 	for (int64_t n = 0;; n++) {
-		int len = py->orgnr ? snprintf(code, sizeof(code), "ORG-%.6s%.4s", py->orgnr, py->orgnr + 7)
-				    : snprintf(code, sizeof(code), "ORG-X");
-		if (n)
-			snprintf(code + len, sizeof(code) - (size_t)len, "-%" PRId64, n + 1);
+		ledger_payee_org_code(code, sizeof(code), py->orgnr, n);
 		int64_t exists = org_id_by_code(s, code, err);
 		if (exists < 0)
 			return -1;
@@ -1005,6 +1017,9 @@ const struct store_ops store_sqlite_ops = {
 	.begin = sq_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
+	.data_version = sq_data_version,
 	.seed_reference = sq_seed_reference,
 	.org_list = sq_org_list,
 	.org_get = sq_org_get,
@@ -1020,12 +1035,20 @@ const struct store_ops store_sqlite_ops = {
 	.part_locks = sq_part_locks,
 	.appropriation_list = sq_appropriation_list,
 	.appropriation_put = sq_appropriation_put,
-	.ledger_record = sq_ledger_record,
-	.ledger_accounts = sq_ledger_accounts,
+	.event_find = sq_event_find,
+	.event_append = sq_event_append,
+	.event_scan = sq_event_scan,
+	.event_refs = sq_event_refs,
+	.balance_get = sq_balance_get,
+	.balance_put = sq_balance_put,
+	.allocation_get = sq_allocation_get,
+	.part_find = sq_part_find,
+	.part_get = sq_part_get,
+	.org_id = sq_org_id,
+	.payee_get = sq_payee_get,
+	.account_scan = sq_account_scan,
+	.payment_scan = sq_payment_scan,
 	.ledger_events = sq_ledger_events,
-	.ledger_refs = sq_ledger_refs,
-	.ledger_verify = sq_ledger_verify,
-	.payments = sq_payments,
 	.batch_file = sq_batch_file,
 	.batch_file_put = sq_batch_file_put,
 	.recipient_put = sq_recipient_put,

@@ -1,0 +1,182 @@
+/* engine.h: what a storage engine provides, and the struct store every
+ * engine's own struct begins with.
+ *
+ * Only the engines (src/store/<engine>/) and the engine-neutral store
+ * (store.c, ledger.c) include this; everyone else sees struct store as
+ * opaque through store.h.  The rules of the ledger (idempotency, date
+ * windows, payee freeze, replay, verify, four eyes, payment states) live in
+ * ledger.c above this interface: an engine only stores and finds.  A new
+ * engine is a directory that fills a struct store_ops.
+ *
+ * Unless said otherwise an operation returns 0 on success, 1 for "none" where
+ * its comment says so, and -1 with err filled on failure (err->code BD_BUSY
+ * when the database is locked by another writer, BD_CONFLICT for a broken
+ * constraint, BD_IO for a read or write that failed).  Strings handed out
+ * (in a struct filled or a callback) are valid until the next call of the
+ * same operation. */
+#ifndef BIDRAG_ENGINE_H
+#define BIDRAG_ENGINE_H
+
+#include "store.h"
+
+/* An event as the engine keeps it. */
+struct engine_event {
+	int64_t seq; /* its place in the journal: increasing */
+	const char *id, *digest, *actor, *date, *batch, *detail, *recorded;
+	enum event_kind kind;
+	int64_t part_id, org_id;
+	int64_t amount;        /* öre moved */
+	enum bucket from, to;  /* B_NONE where none */
+	int64_t ref_seq;       /* the event it refers to; 0: none */
+	int ref_kind;          /* that event's kind (scans only; -1 when none) */
+	bool corrected;        /* a correction refers to it (find and refs only) */
+	const char *override;  /* its detail's override, NULL when none (find only) */
+};
+typedef int (*engine_event_fn)(void *ctx, const struct engine_event *e);
+
+/* A candidate payee of an account: a payee row with its organisation, or
+ * the recipient itself (no org_* fields). */
+struct engine_payee {
+	bool present;
+	const char *name, *orgnr, *bankgiro, *plusgiro, *reference;
+	const char *org_bankgiro, *org_plusgiro, *org_reference;
+};
+enum { PAYEE_OF_ROW, PAYEE_OF_PART, PAYEE_RECIPIENT, PAYEE_CANDIDATES };
+
+/* An allocation row of a decision's part with the balance kept for it. */
+struct engine_account {
+	int64_t part_id, org_id;
+	const char *dnr, *part, *part_title, *recipient, *recipient_name;
+	const struct ledger_terms *terms;
+	int64_t allocation; /* kronor, as locked */
+	bool has_balance;
+	const struct ledger_balance *balance; /* when has_balance */
+	int64_t last_seq;
+	const char *repayment_deadline, *report_deadline;
+	int budget_year;
+	size_t nfunding;
+	const struct part_funding_row *funding;
+};
+typedef int (*engine_account_fn)(void *ctx, const struct engine_account *a);
+enum engine_account_order { ACCOUNTS_BY_DECISION, ACCOUNTS_BY_ID };
+
+/* A payment event with the facts its state follows from. */
+struct engine_payment {
+	struct payment_row row;
+	bool attested;          /* an attestation refers to it that is not corrected */
+	bool corrected;
+	const char *exec_batch; /* the batch that executed it; NULL: not executed */
+};
+typedef int (*engine_payment_fn)(void *ctx, const struct engine_payment *p);
+
+struct store_ops {
+	const char *name;
+	int (*open)(struct store **out, const char *path, enum store_open_mode mode, struct bd_error *err);
+	void (*close)(struct store *s);
+	void (*schema_info)(struct store *s, int *version, int *applied);
+	/* begin: a write transaction, taken before anything is read. */
+	int (*begin)(struct store *s, struct bd_error *err);
+	int (*commit)(struct store *s, struct bd_error *err);
+	void (*rollback)(struct store *s);
+	/* read_begin/read_end: a read transaction: every read between them
+	 * sees one snapshot. */
+	int (*read_begin)(struct store *s, struct bd_error *err);
+	void (*read_end)(struct store *s);
+	/* data_version: changes when another connection commits. */
+	int (*data_version)(struct store *s, int64_t *version, struct bd_error *err);
+	int (*seed_reference)(struct store *s, int *added, struct bd_error *err);
+	int (*org_list)(struct store *s, const char *kind, org_fn fn, void *ctx, struct bd_error *err);
+	int (*org_get)(struct store *s, const char *text, org_fn fn, void *ctx, struct bd_error *err);
+	int (*org_add)(struct store *s, const struct org *o, struct bd_error *err);
+	int (*org_set)(struct store *s, const char *code, const struct org *o, struct bd_error *err);
+	int (*org_groups)(struct store *s, const char *code, group_fn fn, void *ctx, struct bd_error *err);
+	int (*dataset_register)(struct store *s, const struct dataset_in *in, int *version, char *sha256,
+				bool *is_new, struct bd_error *err);
+	int (*dataset_values)(struct store *s, const char *name, int version, struct strpool *pool,
+			      struct key_values *out, struct bd_error *err);
+	int (*dataset_uses)(struct store *s, const char *name, dataset_use_fn fn, void *ctx, struct bd_error *err);
+	int (*decision_document)(struct store *s, const char *dnr, char **document, char **sha256,
+				 struct bd_error *err);
+	int (*decision_insert)(struct store *s, const struct decision *d, const char *document,
+			       struct bd_error *err);
+	int (*decision_list)(struct store *s, int year, decision_fn fn, void *ctx, struct bd_error *err);
+	int (*part_locks)(struct store *s, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err);
+	int (*appropriation_list)(struct store *s, int year, appropriation_fn fn, void *ctx, struct bd_error *err);
+	int (*appropriation_put)(struct store *s, const struct appropriation *a, struct bd_error *err);
+
+	/* The ledger's primitives. */
+	/* event_find: the event with this id; 1 if none. */
+	int (*event_find)(struct store *s, const char *id, struct engine_event *out, struct bd_error *err);
+	/* event_append: a new event (seq, ref_kind, corrected and override are
+	 * ignored); its seq into *seq.  1 if the id is taken (nothing written). */
+	int (*event_append)(struct store *s, const struct engine_event *e, int64_t *seq, struct bd_error *err);
+	/* event_scan: every event dated up to as_of (all when NULL), in seq
+	 * order. */
+	int (*event_scan)(struct store *s, const char *as_of, engine_event_fn fn, void *ctx, struct bd_error *err);
+	/* event_refs: the events that refer to seq, in seq order. */
+	int (*event_refs)(struct store *s, int64_t seq, engine_event_fn fn, void *ctx, struct bd_error *err);
+	/* balance_get: the balance kept for an account; 1 if none. */
+	int (*balance_get)(struct store *s, int64_t part_id, int64_t org_id, struct ledger_balance *out,
+			   struct bd_error *err);
+	int (*balance_put)(struct store *s, int64_t part_id, int64_t org_id, const struct ledger_balance *b,
+			   int64_t last_seq, struct bd_error *err);
+	/* allocation_get: the kronor locked for an account; 1 if none. */
+	int (*allocation_get)(struct store *s, int64_t part_id, int64_t org_id, int64_t *kronor, struct bd_error *err);
+	/* part_find: a decision's part by dnr and code; 1 if none.
+	 * part_get: by id; 1 if none. */
+	int (*part_find)(struct store *s, const char *dnr, const char *code, int64_t *id, struct ledger_terms *terms,
+			 struct bd_error *err);
+	int (*part_get)(struct store *s, int64_t id, struct ledger_terms *terms, struct bd_error *err);
+	/* org_id: an organisation's id by its code; 1 if none. */
+	int (*org_id)(struct store *s, const char *code, int64_t *id, struct bd_error *err);
+	/* payee_get: the candidates for who an account's payments go to. */
+	int (*payee_get)(struct store *s, int64_t part_id, int64_t org_id, struct engine_payee out[PAYEE_CANDIDATES],
+			 struct bd_error *err);
+	/* account_scan: allocation rows (filtered by dnr, part, recipient code
+	 * when given) with their kept balances. */
+	int (*account_scan)(struct store *s, const char *dnr, const char *part, const char *recipient,
+			    enum engine_account_order order, engine_account_fn fn, void *ctx, struct bd_error *err);
+	/* payment_scan: every payment event in seq order. */
+	int (*payment_scan)(struct store *s, engine_payment_fn fn, void *ctx, struct bd_error *err);
+	int (*ledger_events)(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err);
+	int (*batch_file)(struct store *s, const char *batch, const char *format, char **data, size_t *len,
+			  struct bd_error *err);
+	int (*batch_file_put)(struct store *s, const char *batch, const char *format, int payments, int64_t total,
+			      const char *data, size_t len, struct bd_error *err);
+
+	int (*recipient_put)(struct store *s, const struct recipient_put *in, int *version, bool *unchanged,
+			     struct bd_error *err);
+	int (*recipient_get)(struct store *s, const char *org, int year, int version, char **document,
+			     int *version_out, struct bd_error *err);
+	int (*recipient_list)(struct store *s, const char *org, bool all, recipient_version_fn fn, void *ctx,
+			      struct bd_error *err);
+	int (*decision_link)(struct store *s, const char *dnr, const char *org, struct decision_link *out,
+			     struct bd_error *err);
+	int (*generation)(struct store *s, uint64_t *gen, struct bd_error *err);
+	int (*audit_append)(struct store *s, const char *actor, const char *action, const char *object,
+			    const char *before, const char *after, struct bd_error *err);
+	int (*audit_list)(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);
+	int (*user_add)(struct store *s, const struct user *u, struct bd_error *err);
+	int (*user_passwd)(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
+	int (*user_get)(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
+	int (*user_list)(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
+};
+
+struct ledger_state;
+
+/* Every engine's struct begins with this. */
+struct store {
+	const struct store_ops *ops;
+	char actor[128];
+	bool in_tx;                  /* inside store_begin/commit */
+	struct ledger_state *ledger; /* the recording pipeline's lookups (ledger.c) */
+};
+
+/* ledger.c: the cache of the recording pipeline; forgotten when a write
+ * transaction does not commit. */
+void ledger_cache_forget(struct store *s);
+void ledger_cache_free(struct store *s);
+
+extern const struct store_ops store_sqlite_ops;
+
+#endif

@@ -1,0 +1,31 @@
+/* ledger-internal.h: what the engine-neutral ledger's files share
+ * (ledger.c, ledger-replay.c, store.c).  Not part of the storage
+ * interface. */
+#ifndef BIDRAG_LEDGER_INTERNAL_H
+#define BIDRAG_LEDGER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* A small open-addressing map from a 64-bit hash (and a string key, when
+ * given) to a slot index. */
+struct slot_map {
+	size_t cap, n;
+	uint64_t *hash;
+	char **skey;
+	size_t *val;
+};
+/* slot_hash: FNV-1a, never 0 (0 marks an empty slot). */
+uint64_t slot_hash(const void *p, size_t n);
+void slot_map_release(struct slot_map *m);
+/* slot_map_insert_new: a fresh slot for h, even when another key has the
+ * same hash (the caller compares its own keys). */
+size_t *slot_map_insert_new(struct slot_map *m, uint64_t h);
+
+/* ledger_audit_batch: the audit entry of a recorded batch (store.c). */
+int ledger_audit_batch(struct store *s, const struct ledger_input *ev, size_t n, const enum ledger_outcome *out,
+		       struct bd_error *err);
+
+#endif

@@ -1,0 +1,420 @@
+/* ledger-replay.c: reading the ledger back, above any engine: the replay
+ * of the journal (status --as-of, verify), the accounts, the payments by
+ * state, and `ledger verify`'s checks, four eyes among them. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "ledger-internal.h"
+#include "ledger.h"
+
+/* Replay: the events (dated up to as_of, or all) read once and summed per
+ * account in memory.  One pass over the journal, whatever the number of
+ * accounts. */
+struct replay_acct {
+	int64_t part_id, org_id;
+	struct ledger_balance delta; /* movements from an unopened account */
+	char last[DATE_LEN];
+	long events;
+};
+
+/* What verify's pair rules need of every event. */
+struct seen_event {
+	int64_t seq, ref_seq;
+	enum event_kind kind;
+	char *id, *actor;
+};
+
+struct replay {
+	struct slot_map map;
+	struct replay_acct *v;
+	size_t n;
+	bool keep; /* keep every event in seen (verify) */
+	struct seen_event *seen;
+	size_t nseen;
+	struct strpool pool;
+};
+
+static struct replay_acct *replay_find(struct replay *r, int64_t part_id, int64_t org_id, bool add)
+{
+	int64_t ids[2] = {part_id, org_id};
+	uint64_t h = slot_hash(ids, sizeof(ids));
+	for (size_t i = r->map.cap ? h & (r->map.cap - 1) : 0; r->map.cap && r->map.hash[i];
+	     i = (i + 1) & (r->map.cap - 1)) {
+		struct replay_acct *a = &r->v[r->map.val[i]];
+		if (r->map.hash[i] == h && a->part_id == part_id && a->org_id == org_id)
+			return a;
+	}
+	if (!add)
+		return NULL;
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	struct replay_acct *a = &r->v[r->n];
+	memset(a, 0, sizeof(*a));
+	a->part_id = part_id;
+	a->org_id = org_id;
+	*slot_map_insert_new(&r->map, h) = r->n++;
+	return a;
+}
+
+static void replay_release(struct replay *r)
+{
+	slot_map_release(&r->map);
+	free(r->v);
+	free(r->seen);
+	if (r->keep)
+		strpool_release(&r->pool);
+	memset(r, 0, sizeof(*r));
+}
+
+static int replay_one(void *ctx, const struct engine_event *e)
+{
+	struct replay *r = ctx;
+	struct replay_acct *a = replay_find(r, e->part_id, e->org_id, true);
+	if (e->from != B_NONE && e->to != B_NONE) {
+		a->delta.b[e->from] -= e->amount;
+		a->delta.b[e->to] += e->amount;
+	}
+	if (e->kind == EV_REPORT)
+		a->delta.reports++;
+	else if (e->kind == EV_CORRECTION && e->ref_kind == EV_REPORT)
+		a->delta.reports--;
+	if (strcmp(e->date, a->last) > 0)
+		snprintf(a->last, sizeof(a->last), "%s", e->date);
+	a->events++;
+	if (r->keep) {
+		if ((r->nseen & (r->nseen - 1)) == 0)
+			r->seen = xreallocarray(r->seen, r->nseen ? r->nseen * 2 : 1, sizeof(*r->seen));
+		r->seen[r->nseen++] = (struct seen_event){
+			.seq = e->seq,
+			.ref_seq = e->ref_seq,
+			.kind = e->kind,
+			.id = strpool_strdup(&r->pool, e->id),
+			.actor = strpool_strdup(&r->pool, e->actor),
+		};
+	}
+	return 0;
+}
+
+static int replay_events(struct store *s, const char *as_of, struct replay *r, struct bd_error *err)
+{
+	if (r->keep)
+		strpool_init(&r->pool);
+	return s->ops->event_scan(s, as_of, replay_one, r, err);
+}
+
+static void replay_apply(struct ledger_balance *bal, const struct replay_acct *a)
+{
+	if (!a)
+		return;
+	for (int b = 0; b < B_COUNT; b++)
+		bal->b[b] += a->delta.b[b];
+	bal->reports += a->delta.reports;
+	memcpy(bal->last_date, a->last, DATE_LEN);
+}
+
+/* Status: accounts with their balances. */
+
+struct accounts_ctx {
+	const char *as_of;
+	struct replay *replay;
+	ledger_account_fn fn;
+	void *ctx;
+};
+
+static int account_out(void *ctx, const struct engine_account *ea)
+{
+	struct accounts_ctx *c = ctx;
+	/* Without a date the kept balance; with one, the events dated up to
+	 * it, summed per account and movement. */
+	struct ledger_balance bal;
+	ledger_open(&bal, ea->allocation * 100);
+	if (c->as_of) {
+		replay_apply(&bal, replay_find(c->replay, ea->part_id, ea->org_id, false));
+	} else if (ea->has_balance) {
+		memcpy(bal.b, ea->balance->b, sizeof(bal.b));
+		bal.reports = ea->balance->reports;
+		memcpy(bal.last_date, ea->balance->last_date, DATE_LEN);
+	}
+	struct ledger_account a = {
+		.dnr = ea->dnr,
+		.part = ea->part,
+		.part_title = ea->part_title,
+		.recipient = ea->recipient,
+		.recipient_name = ea->recipient_name,
+		.part_id = ea->part_id,
+		.terms = ea->terms,
+		.balance = &bal,
+		.repayment_deadline = ea->repayment_deadline,
+		.report_deadline = ea->report_deadline,
+		.budget_year = ea->budget_year,
+		.last_seq = ea->last_seq,
+		.nfunding = ea->nfunding,
+		.funding = ea->funding,
+	};
+	return c->fn(c->ctx, &a);
+}
+
+static int ledger_accounts(struct store *s, const char *dnr, const char *part, const char *recipient,
+			   const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err)
+{
+	struct replay replay = {0};
+	if (as_of && replay_events(s, as_of, &replay, err)) {
+		replay_release(&replay);
+		return -1;
+	}
+	struct accounts_ctx c = {.as_of = as_of, .replay = &replay, .fn = fn, .ctx = ctx};
+	int rc = s->ops->account_scan(s, dnr, part, recipient, ACCOUNTS_BY_DECISION, account_out, &c, err);
+	replay_release(&replay);
+	return rc;
+}
+
+/* snapshot: run a reading function in one read transaction (unless the
+ * caller holds a write transaction, which is one already), so that what it
+ * reads in several queries agrees. */
+static int snapshot_begin(struct store *s, struct bd_error *err)
+{
+	return s->in_tx ? 0 : s->ops->read_begin(s, err);
+}
+
+static void snapshot_end(struct store *s)
+{
+	if (!s->in_tx)
+		s->ops->read_end(s);
+}
+
+int store_ledger_accounts(struct store *s, const char *dnr, const char *part, const char *recipient,
+			  const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err)
+{
+	/* With a date the replay and the accounts are two reads. */
+	if (!as_of)
+		return ledger_accounts(s, dnr, part, recipient, as_of, fn, ctx, err);
+	if (snapshot_begin(s, err))
+		return -1;
+	int rc = ledger_accounts(s, dnr, part, recipient, as_of, fn, ctx, err);
+	snapshot_end(s);
+	return rc;
+}
+
+struct payments_ctx {
+	enum payment_state state;
+	const char *batch;
+	payment_fn fn;
+	void *ctx;
+};
+
+static int payment_out(void *ctx, const struct engine_payment *p)
+{
+	struct payments_ctx *c = ctx;
+	if (p->corrected || payment_state_of(p->attested, p->exec_batch != NULL) != c->state)
+		return 0;
+	if (c->state == PAYMENT_EXECUTED && c->batch && strcmp(p->exec_batch, c->batch) != 0)
+		return 0;
+	return c->fn(c->ctx, &p->row);
+}
+
+int store_payments(struct store *s, enum payment_state state, const char *batch, payment_fn fn, void *ctx,
+		   struct bd_error *err)
+{
+	struct payments_ctx c = {.state = state, .batch = batch, .fn = fn, .ctx = ctx};
+	return s->ops->payment_scan(s, payment_out, &c, err);
+}
+
+struct refs_ctx {
+	enum event_kind kind;
+	int total, corrected;
+};
+
+static int count_ref(void *ctx, const struct engine_event *e)
+{
+	struct refs_ctx *c = ctx;
+	if (e->kind == c->kind) {
+		c->total++;
+		c->corrected += e->corrected;
+	}
+	return 0;
+}
+
+int store_ledger_refs(struct store *s, const char *ref_id, enum event_kind kind, int *total, int *corrected,
+		      struct bd_error *err)
+{
+	struct refs_ctx c = {.kind = kind};
+	struct engine_event e;
+	int rc = s->ops->event_find(s, ref_id, &e, err);
+	if (rc == 0)
+		rc = s->ops->event_refs(s, e.seq, count_ref, &c, err);
+	if (rc < 0)
+		return -1;
+	*total = c.total;
+	*corrected = c.corrected;
+	return 0;
+}
+
+int store_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->ledger_events(s, dnr, fn, ctx, err);
+}
+
+/* Verify. */
+
+struct verify_ctx {
+	struct replay *replay;
+	problem_fn fn;
+	void *ctx;
+	int *problems;
+	long *events, *accounts, matched;
+};
+
+static void problem(struct verify_ctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct verify_ctx *v, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	(*v->problems)++;
+	v->fn(v->ctx, msg);
+}
+
+/* verify_account: the kept balance of an account against the replay. */
+static int verify_account(void *ctx, const struct engine_account *a)
+{
+	struct verify_ctx *v = ctx;
+	struct ledger_balance expect;
+	ledger_open(&expect, a->allocation * 100);
+	const struct replay_acct *ra = replay_find(v->replay, a->part_id, a->org_id, false);
+	replay_apply(&expect, ra);
+	long n = ra ? ra->events : 0;
+	v->matched += n;
+	*v->events += n;
+	const char *dnr = a->dnr, *part = a->part, *who = a->recipient;
+	struct bd_error e;
+	if (ledger_balance_check(&expect, &e))
+		problem(v, "%s part %s, %s: the events give an impossible account: %s", dnr, part, who, e.msg);
+	if (!a->has_balance) {
+		if (n)
+			problem(v, "%s part %s, %s: %ld events but no balance", dnr, part, who, n);
+		return 0;
+	}
+	(*v->accounts)++;
+	const struct ledger_balance *b = a->balance;
+	if (b->allocated != expect.allocated)
+		problem(v, "%s part %s, %s: the balance's allocation differs from the locked one", dnr, part, who);
+	for (int i = 0; i < B_COUNT; i++)
+		if (b->b[i] != expect.b[i])
+			problem(v, "%s part %s, %s: %s is %lld öre in the balance, %lld öre by the events", dnr, part, who,
+				bucket_name((enum bucket)i), (long long)b->b[i], (long long)expect.b[i]);
+	if (b->reports != expect.reports)
+		problem(v, "%s part %s, %s: the report count differs from the events", dnr, part, who);
+	if (!b->last_date[0] || strcmp(b->last_date, expect.last_date) != 0)
+		problem(v, "%s part %s, %s: the latest event date is %s in the balance, %s by the events", dnr, part, who,
+			b->last_date[0] ? b->last_date : "none", expect.last_date[0] ? expect.last_date : "none");
+	return 0;
+}
+
+/* seen_find: the event of a seq (the journal is in seq order); NULL when
+ * none. */
+static const struct seen_event *seen_find(const struct replay *r, int64_t seq)
+{
+	size_t lo = 0, hi = r->nseen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->seen[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nseen && r->seen[lo].seq == seq ? &r->seen[lo] : NULL;
+}
+
+/* verify_pairs: the rules that concern pairs of events: four eyes (no one
+ * attests a payment they registered), a payment is executed once and only
+ * after an attestation, and what must refer to an event does. */
+static void verify_pairs(struct verify_ctx *v)
+{
+	const struct replay *r = v->replay;
+	size_t n = r->nseen;
+	/* Per payment: how many executions, and the first attestation. */
+	int *executions = xcalloc(n ? n : 1, sizeof(int));
+	int64_t *first_attest = xcalloc(n ? n : 1, sizeof(int64_t));
+	for (size_t i = 0; i < n; i++) {
+		const struct seen_event *e = &r->seen[i];
+		const struct seen_event *p = e->ref_seq ? seen_find(r, e->ref_seq) : NULL;
+		if (!p)
+			continue;
+		size_t pi = (size_t)(p - r->seen);
+		if (e->kind == EV_EXECUTE)
+			executions[pi]++;
+		if (e->kind == EV_ATTEST && (!first_attest[pi] || e->seq < first_attest[pi]))
+			first_attest[pi] = e->seq;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct seen_event *e = &r->seen[i];
+		const struct seen_event *p = e->ref_seq ? seen_find(r, e->ref_seq) : NULL;
+		if (e->kind == EV_ATTEST && p && strcmp(e->actor, p->actor) == 0)
+			problem(v, "event %s: %s", e->id, "attested by the person who registered the payment");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (r->seen[i].kind == EV_PAYMENT && executions[i] > 1)
+			problem(v, "event %s: %s", r->seen[i].id, "a payment executed more than once");
+	for (size_t i = 0; i < n; i++) {
+		const struct seen_event *e = &r->seen[i];
+		const struct seen_event *p = e->ref_seq ? seen_find(r, e->ref_seq) : NULL;
+		if (e->kind == EV_EXECUTE && p) {
+			int64_t a = first_attest[p - r->seen];
+			if (!a || a > e->seq)
+				problem(v, "event %s: %s", e->id, "executed without an attestation before it");
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct seen_event *e = &r->seen[i];
+		if ((e->kind == EV_ATTEST || e->kind == EV_EXECUTE || e->kind == EV_CORRECTION) && !e->ref_seq)
+			problem(v, "event %s: %s", e->id, "refers to no event");
+	}
+	free(executions);
+	free(first_attest);
+}
+
+static int ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
+			 struct bd_error *err)
+{
+	*problems = 0;
+	*events = *accounts = 0;
+	/* Replay: every account's movements, summed, from its allocation. */
+	struct replay replay = {.keep = true};
+	if (replay_events(s, NULL, &replay, err)) {
+		replay_release(&replay);
+		return -1;
+	}
+	struct verify_ctx v = {.replay = &replay, .fn = fn, .ctx = ctx, .problems = problems, .events = events,
+			       .accounts = accounts};
+	if (s->ops->account_scan(s, NULL, NULL, NULL, ACCOUNTS_BY_ID, verify_account, &v, err)) {
+		replay_release(&replay);
+		return -1;
+	}
+	/* Events on no allocation cannot happen (foreign keys); say so if
+	 * they do. */
+	long all = 0;
+	for (size_t i = 0; i < replay.n; i++)
+		all += replay.v[i].events;
+	if (all != v.matched)
+		problem(&v, "%ld events belong to no allocation row", all - v.matched);
+	verify_pairs(&v);
+	replay_release(&replay);
+	return 0;
+}
+
+/* Verify reads the replay and the balances in one snapshot: a batch
+ * another process commits meanwhile is seen by both reads or by neither. */
+int store_ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
+			struct bd_error *err)
+{
+	if (snapshot_begin(s, err))
+		return -1;
+	int rc = ledger_verify(s, fn, ctx, events, accounts, problems, err);
+	snapshot_end(s);
+	return rc;
+}

@@ -1,0 +1,638 @@
+/* ledger.c: the ledger's recording pipeline, above any engine.
+ *
+ * Recording a batch: for each event, its account (part, recipient) is
+ * loaded once per batch, ledger_apply() checks every rule and moves the
+ * money, and the event is appended; a refused event whose id is known with
+ * the same content is a retry and is skipped, different content under a
+ * known id is a conflict.  The accounts' balances are written back once at
+ * the end of the batch.  The caller holds the write transaction, so a batch
+ * is all or nothing.  Replay, verify and the queries are in
+ * ledger-replay.c; the engine (engine.h) only stores and finds. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "engine.h"
+#include "ledger-internal.h"
+#include "ledger.h"
+#include "refdata.h"
+
+/* A small map from a 64-bit key or a string to a slot index. */
+
+uint64_t slot_hash(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 1099511628211ull;
+	}
+	return h | 1; /* 0 marks an empty slot */
+}
+
+void slot_map_release(struct slot_map *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->skey)
+			free(m->skey[i]);
+	free(m->hash);
+	free(m->skey);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}
+
+static void map_grow(struct slot_map *m)
+{
+	struct slot_map old = *m;
+	m->cap = old.cap ? old.cap * 2 : 64;
+	m->n = 0;
+	m->hash = xcalloc(m->cap, sizeof(uint64_t));
+	m->skey = xcalloc(m->cap, sizeof(char *));
+	m->val = xcalloc(m->cap, sizeof(size_t));
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.hash[i]) {
+			size_t j = old.hash[i] & (m->cap - 1);
+			while (m->hash[j])
+				j = (j + 1) & (m->cap - 1);
+			m->hash[j] = old.hash[i];
+			m->skey[j] = old.skey[i];
+			m->val[j] = old.val[i];
+			m->n++;
+		}
+	free(old.hash);
+	free(old.skey);
+	free(old.val);
+}
+
+/* slot_map_find: the slot of a string key, added when insert is set. */
+static size_t *map_slot(struct slot_map *m, uint64_t h, const char *skey, bool insert)
+{
+	if (insert && (m->n + 1) * 2 > m->cap)
+		map_grow(m);
+	if (!m->cap)
+		return NULL;
+	size_t i = h & (m->cap - 1);
+	for (;;) {
+		if (m->hash[i] == 0) {
+			if (!insert)
+				return NULL;
+			m->hash[i] = h;
+			m->skey[i] = skey ? xstrdup(skey) : NULL;
+			m->n++;
+			return &m->val[i];
+		}
+		if (m->hash[i] == h && (!skey || strcmp(m->skey[i], skey) == 0))
+			return &m->val[i];
+		i = (i + 1) & (m->cap - 1);
+	}
+}
+
+size_t *slot_map_insert_new(struct slot_map *m, uint64_t h)
+{
+	if ((m->n + 1) * 2 > m->cap)
+		map_grow(m);
+	size_t i = h & (m->cap - 1);
+	while (m->hash[i])
+		i = (i + 1) & (m->cap - 1);
+	m->hash[i] = h;
+	m->n++;
+	return &m->val[i];
+}
+
+struct part_info {
+	int64_t id;
+	struct ledger_terms terms;
+};
+
+struct account {
+	int64_t part_id, org_id;
+	struct ledger_balance bal;
+	size_t part; /* index into parts */
+	bool dirty;
+	int64_t last_seq;
+	json_t *payee;        /* the payee as a payment registered now records it (lazily) */
+	char *payment_detail; /* {"payee": ...}: the detail of a payment with nothing else to record */
+};
+
+struct ledger_state {
+	/* Parts and organisations never change once registered: their lookups
+	 * are kept.  Account balances are kept between batches while this
+	 * connection is the only writer (data_version unchanged) and nothing
+	 * was rolled back. */
+	bool accounts_valid;
+	int64_t data_version;
+	char *last_key; /* the previous event's "dnr\x1fpart", and its part */
+	size_t last_part;
+	struct part_info *parts;
+	size_t nparts;
+	struct slot_map part_by_name, org_by_text, account_by_ids;
+	int64_t *org_ids;
+	size_t norgs;
+	struct account *accounts;
+	size_t naccounts;
+};
+
+/* Forget the accounts' balances: another connection wrote, or a batch
+ * was rolled back. */
+static void accounts_reset(struct ledger_state *c)
+{
+	for (size_t i = 0; i < c->naccounts; i++) {
+		json_decref(c->accounts[i].payee);
+		free(c->accounts[i].payment_detail);
+	}
+	slot_map_release(&c->account_by_ids);
+	c->naccounts = 0;
+	c->accounts_valid = false;
+}
+
+void ledger_cache_forget(struct store *s)
+{
+	if (s->ledger)
+		accounts_reset(s->ledger);
+}
+
+void ledger_cache_free(struct store *s)
+{
+	struct ledger_state *c = s->ledger;
+	if (!c)
+		return;
+	accounts_reset(c);
+	slot_map_release(&c->part_by_name);
+	slot_map_release(&c->org_by_text);
+	free(c->last_key);
+	free(c->parts);
+	free(c->org_ids);
+	free(c->accounts);
+	free(c);
+	s->ledger = NULL;
+}
+
+static struct ledger_state *state(struct store *s)
+{
+	if (!s->ledger)
+		s->ledger = xcalloc(1, sizeof(*s->ledger));
+	return s->ledger;
+}
+
+static size_t add_part(struct ledger_state *c, int64_t id, const struct ledger_terms *t)
+{
+	c->parts = xreallocarray(c->parts, c->nparts + 1, sizeof(*c->parts));
+	c->parts[c->nparts] = (struct part_info){.id = id, .terms = *t};
+	return c->nparts++;
+}
+
+/* find_part_id: the part of an event referred to. */
+static int find_part_id(struct store *s, struct ledger_state *c, int64_t id, size_t *out, struct bd_error *err)
+{
+	for (size_t i = 0; i < c->nparts; i++)
+		if (c->parts[i].id == id) {
+			*out = i;
+			return 0;
+		}
+	struct ledger_terms t;
+	int rc = s->ops->part_get(s, id, &t, err);
+	if (rc)
+		return rc < 0 ? -1 : bd_fail(err, "internal: an event of no part");
+	*out = add_part(c, id, &t);
+	return 0;
+}
+
+static int find_part(struct store *s, struct ledger_state *c, const char *dnr, const char *part, size_t *out,
+		     struct bd_error *err)
+{
+	/* Batches mostly stay on one part: compare with the previous first. */
+	size_t dl = strlen(dnr), pl = strlen(part);
+	if (c->last_key && strncmp(c->last_key, dnr, dl) == 0 && c->last_key[dl] == '\x1f' &&
+	    strcmp(c->last_key + dl + 1, part) == 0) {
+		*out = c->last_part;
+		return 0;
+	}
+	char *key = xmalloc(dl + pl + 2);
+	memcpy(key, dnr, dl);
+	key[dl] = '\x1f';
+	memcpy(key + dl + 1, part, pl + 1);
+	uint64_t h = slot_hash(key, strlen(key));
+	size_t *v = map_slot(&c->part_by_name, h, key, false);
+	if (v) {
+		free(c->last_key);
+		c->last_key = key;
+		c->last_part = *out = *v;
+		return 0;
+	}
+	int64_t id;
+	struct ledger_terms t;
+	int rc = s->ops->part_find(s, dnr, part, &id, &t, err);
+	if (rc) {
+		free(key);
+		if (rc < 0)
+			return -1;
+		return bd_failc(err, BD_NOT_FOUND, "no part '%s' in decision '%s' (see 'bidrag decision show %s')", part,
+				dnr, dnr);
+	}
+	size_t idx = add_part(c, id, &t);
+	*map_slot(&c->part_by_name, h, key, true) = idx;
+	free(c->last_key);
+	c->last_key = key;
+	c->last_part = *out = idx;
+	return 0;
+}
+
+static int find_org(struct store *s, struct ledger_state *c, const char *text, int64_t *out, struct bd_error *err)
+{
+	uint64_t h = slot_hash(text, strlen(text));
+	size_t *v = map_slot(&c->org_by_text, h, text, false);
+	if (v) {
+		*out = c->org_ids[*v];
+		return 0;
+	}
+	/* A code, else a name or alias of the reference data. */
+	const char *code = text;
+	for (int pass = 0; pass < 2; pass++) {
+		int64_t id;
+		int rc = s->ops->org_id(s, code, &id, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			c->org_ids = xreallocarray(c->org_ids, c->norgs + 1, sizeof(int64_t));
+			c->org_ids[c->norgs] = id;
+			*map_slot(&c->org_by_text, h, text, true) = c->norgs++;
+			*out = id;
+			return 0;
+		}
+		const struct recipient *r;
+		if (pass == 1 || refdata_resolve(text, RK_ALL, &r, err)) {
+			err->code = BD_NOT_FOUND;
+			return -1;
+		}
+		code = r->code;
+	}
+	return -1;
+}
+
+static struct account *find_account(struct store *s, struct ledger_state *c, size_t part, int64_t org_id,
+				    const char *recipient, struct bd_error *err)
+{
+	int64_t part_id = c->parts[part].id;
+	int64_t ids[2] = {part_id, org_id};
+	uint64_t h = slot_hash(ids, sizeof(ids));
+	/* Two ids can share a hash: the account's own ids decide. */
+	size_t i = c->account_by_ids.cap ? h & (c->account_by_ids.cap - 1) : 0;
+	for (; c->account_by_ids.cap && c->account_by_ids.hash[i]; i = (i + 1) & (c->account_by_ids.cap - 1)) {
+		struct account *a = &c->accounts[c->account_by_ids.val[i]];
+		if (c->account_by_ids.hash[i] == h && a->part_id == part_id && a->org_id == org_id)
+			return a;
+	}
+	struct account a = {.part_id = part_id, .org_id = org_id, .part = part};
+	int rc = s->ops->balance_get(s, part_id, org_id, &a.bal, err);
+	if (rc < 0)
+		return NULL;
+	if (rc == 1) {
+		/* The account opens with the locked allocation. */
+		int64_t kronor;
+		rc = s->ops->allocation_get(s, part_id, org_id, &kronor, err);
+		if (rc) {
+			if (rc == 1)
+				bd_failc(err, BD_NOT_FOUND, "'%s' has no allocation in this part", recipient);
+			return NULL;
+		}
+		ledger_open(&a.bal, kronor * 100);
+	}
+	c->accounts = xreallocarray(c->accounts, c->naccounts + 1, sizeof(*c->accounts));
+	c->accounts[c->naccounts] = a;
+	*slot_map_insert_new(&c->account_by_ids, h) = c->naccounts;
+	return &c->accounts[c->naccounts++];
+}
+
+/* The payee of a payment, fixed when it is registered: the attestation
+ * covers it, and the payment file pays exactly it, whatever changes later. */
+static int account_payee(struct store *s, struct account *a, struct bd_error *err)
+{
+	if (a->payee)
+		return 0;
+	struct engine_payee py[PAYEE_CANDIDATES];
+	if (s->ops->payee_get(s, a->part_id, a->org_id, py, err))
+		return -1;
+	/* The first of: the row's payee, the part's, the recipient.  Name and
+	 * account come from the same one. */
+	const struct engine_payee *p = py[PAYEE_OF_ROW].present ? &py[PAYEE_OF_ROW]
+				       : py[PAYEE_OF_PART].present ? &py[PAYEE_OF_PART]
+								   : &py[PAYEE_RECIPIENT];
+	const char *bg = p->bankgiro, *pg = p->plusgiro, *ref = p->reference;
+	if (p != &py[PAYEE_RECIPIENT]) {
+		if (!bg && !pg) { /* the payee's organisation's own account */
+			bg = p->org_bankgiro;
+			pg = p->org_plusgiro;
+		}
+		if (!ref)
+			ref = p->org_reference;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(p->name ? p->name : ""));
+	if (p->orgnr)
+		json_object_set_new(o, "orgnr", json_string(p->orgnr));
+	if (bg)
+		json_object_set_new(o, "bankgiro", json_string(bg));
+	else if (pg)
+		json_object_set_new(o, "plusgiro", json_string(pg));
+	if (ref && *ref)
+		json_object_set_new(o, "reference", json_string(ref));
+	a->payee = o;
+	json_t *d = json_pack("{s:O}", "payee", o);
+	a->payment_detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	return 0;
+}
+
+static char *detail_json(const struct ledger_input *e, int64_t declared, const struct account *a)
+{
+	bool other = e->signed_by || e->override || e->reason || e->received_given || e->kind == EV_REPORT;
+	if (e->kind == EV_PAYMENT && !other)
+		return xstrdup(a->payment_detail);
+	if (!other)
+		return NULL;
+	json_t *o = json_object();
+	if (e->kind == EV_PAYMENT)
+		json_object_set(o, "payee", a->payee);
+	if (e->signed_by)
+		json_object_set_new(o, "signed_by", json_string(e->signed_by));
+	if (e->override)
+		json_object_set_new(o, "override", json_string(e->override));
+	if (e->reason)
+		json_object_set_new(o, "reason", json_string(e->reason));
+	if (e->received_given)
+		json_object_set_new(o, "requisition_received", json_true());
+	if (e->kind == EV_REPORT)
+		json_object_set_new(o, "declared_unused", json_integer(declared));
+	char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+struct ref_row {
+	int64_t seq, part_id, org_id, ref_seq;
+	struct ledger_ref ref;
+};
+
+struct ref_state {
+	struct ledger_ref *ref;
+	bool payment; /* the pass over the payment concerned (else over the event) */
+};
+
+static int take_ref_state(void *ctx, const struct engine_event *e)
+{
+	struct ref_state *rs = ctx;
+	if (!rs->payment) {
+		if (e->kind == EV_CORRECTION)
+			rs->ref->ref_corrected = true;
+		return 0;
+	}
+	if (e->kind == EV_ATTEST && !e->corrected)
+		rs->ref->attested = true;
+	if (e->kind == EV_EXECUTE)
+		rs->ref->executed = true;
+	if (e->kind == EV_CORRECTION)
+		rs->ref->corrected = true;
+	return 0;
+}
+
+/* Load an event referred to, and its state now. */
+static int load_ref(struct store *s, const char *id, struct ref_row *out, struct bd_error *err)
+{
+	struct engine_event e;
+	int rc = s->ops->event_find(s, id, &e, err);
+	if (rc)
+		return rc < 0 ? -1 : bd_failc(err, BD_NOT_FOUND, "no event with the id '%s' is recorded", id);
+	memset(out, 0, sizeof(*out));
+	out->seq = e.seq;
+	out->ref.kind = e.kind;
+	out->part_id = e.part_id;
+	out->org_id = e.org_id;
+	out->ref.amount = e.amount;
+	out->ref.from = e.from;
+	out->ref.to = e.to;
+	snprintf(out->ref.actor, sizeof(out->ref.actor), "%s", e.actor);
+	out->ref_seq = e.ref_seq;
+	out->ref.overridden = e.override && *e.override;
+	/* The state of the payment concerned: the event itself, or for an
+	 * attestation the payment it attests. */
+	int64_t payment = out->ref.kind == EV_ATTEST ? out->ref_seq : out->seq;
+	struct ref_state rs = {.ref = &out->ref, .payment = false};
+	if (s->ops->event_refs(s, out->seq, take_ref_state, &rs, err))
+		return -1;
+	rs.payment = true;
+	return s->ops->event_refs(s, payment, take_ref_state, &rs, err) ? -1 : 0;
+}
+
+static int write_balances(struct store *s, struct ledger_state *c, struct bd_error *err)
+{
+	for (size_t i = 0; i < c->naccounts; i++) {
+		struct account *a = &c->accounts[i];
+		if (!a->dirty)
+			continue;
+		if (s->ops->balance_put(s, a->part_id, a->org_id, &a->bal, a->last_seq, err))
+			return -1;
+		a->dirty = false;
+	}
+	return 0;
+}
+
+/* id_known: does the id name an event already?  0 no; 1 yes, with this
+ * content (a retry); -1 yes, with other content (err says what it names). */
+static int id_known(struct store *s, const struct ledger_input *e, const char *digest, struct bd_error *err)
+{
+	struct engine_event k;
+	int rc = s->ops->event_find(s, e->id, &k, err);
+	if (rc)
+		return rc == 1 ? 0 : -1;
+	if (strcmp(k.digest, digest) == 0) {
+		/* A retry of an event that was corrected since is not a retry:
+		 * "already recorded" would hide that nothing is in effect. */
+		if (k.corrected)
+			return bd_failc(err, BD_CONFLICT,
+					"event id '%s' was recorded and then corrected: to record it again, give it a "
+					"new --id",
+					e->id);
+		return 1;
+	}
+	/* Say what the id already names, so the user can tell a retry with
+	 * changes from a second event. */
+	char what[300];
+	snprintf(what, sizeof(what), "%s by %s on %s", event_kind_name(k.kind), k.actor, k.date);
+	if (strncmp(e->id, "auto-", 5) == 0)
+		return bd_failc(err, BD_CONFLICT,
+				"the same event (decision, part, recipient, amount and date) is already recorded as %s: %s; "
+				"if this is a second one, give it its own --id",
+				e->id, what);
+	return bd_failc(err, BD_CONFLICT,
+			"event id '%s' is already recorded with different content (%s); an id names one event: a "
+			"new event needs a new id",
+			e->id, what);
+}
+
+/* The account an event is on: its own (dnr, part, recipient), or the one of
+ * the event it refers to. */
+static struct account *event_account(struct store *s, struct ledger_state *c, const struct ledger_input *e,
+				     bool has_ref, struct ref_row *ref, size_t *part, struct bd_error *err)
+{
+	if (has_ref) {
+		if (!e->ref || !*e->ref) {
+			bd_fail(err, "%s %s names the event it refers to (--ref ID)",
+				e->kind == EV_ATTEST || e->kind == EV_EXECUTE ? "an" : "a", event_kind_name(e->kind));
+			return NULL;
+		}
+		if (load_ref(s, e->ref, ref, err) || find_part_id(s, c, ref->part_id, part, err))
+			return NULL;
+		return find_account(s, c, *part, ref->org_id, "the recipient", err);
+	}
+	if (!e->dnr || !e->part || !e->recipient) {
+		bd_fail(err, "a %s names its decision, part and recipient", event_kind_name(e->kind));
+		return NULL;
+	}
+	int64_t org = 0;
+	if (find_part(s, c, e->dnr, e->part, part, err) || find_org(s, c, e->recipient, &org, err))
+		return NULL;
+	return find_account(s, c, *part, org, e->recipient, err);
+}
+
+static void now_iso(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* record_one: check and append one event; 1 when it is a retry of one
+ * recorded (nothing done). */
+static int record_one(struct store *s, struct ledger_state *c, const struct ledger_input *e, const char *now,
+		      struct bd_error *err)
+{
+	char digest[65];
+	ledger_input_digest(e, false, digest);
+	bool has_ref = e->kind == EV_ATTEST || e->kind == EV_EXECUTE || e->kind == EV_CORRECTION;
+	struct ref_row ref;
+	size_t part = 0;
+	struct account *acct = event_account(s, c, e, has_ref, &ref, &part, err);
+	struct ledger_event le = {
+		.kind = e->kind,
+		.actor = e->actor,
+		.amount = e->amount,
+		.override = e->override,
+		.received_given = e->received_given,
+	};
+	memcpy(le.date, e->date, DATE_LEN);
+	struct ledger_balance before;
+	if (acct)
+		before = acct->bal;
+	if (!acct || ledger_apply(&acct->bal, &c->parts[part].terms, &le, has_ref ? &ref.ref : NULL, err)) {
+		/* Refused: unless it is a retry of something recorded. */
+		struct bd_error refusal = *err;
+		int known = id_known(s, e, digest, err);
+		if (known == 1)
+			return 1;
+		if (known == 0)
+			*err = refusal;
+		return -1;
+	}
+	if (le.kind == EV_PAYMENT && account_payee(s, acct, err)) {
+		acct->bal = before;
+		return -1;
+	}
+	/* A plain payment's detail is its account's payee, kept ready. */
+	bool plain = le.kind == EV_PAYMENT && !e->signed_by && !e->override && !e->reason;
+	char *owned = plain ? NULL : detail_json(e, e->amount, acct);
+	struct engine_event row = {
+		.id = e->id,
+		.digest = digest,
+		.actor = e->actor,
+		.date = e->date,
+		.batch = e->batch,
+		.detail = plain ? acct->payment_detail : owned,
+		.recorded = now,
+		.kind = le.kind,
+		.part_id = acct->part_id,
+		.org_id = acct->org_id,
+		.amount = le.moved,
+		.from = le.from,
+		.to = le.to,
+		.ref_seq = has_ref ? ref.seq : 0,
+	};
+	int64_t seq = 0;
+	int rc = s->ops->event_append(s, &row, &seq, err);
+	free(owned);
+	if (rc) {
+		acct->bal = before;
+		if (rc < 0)
+			return -1;
+		/* The id was known: a retry, or a clash. */
+		int known = id_known(s, e, digest, err);
+		if (known == 0)
+			return bd_fail(err, "internal: event id '%s' neither recorded nor new", e->id);
+		return known;
+	}
+	acct->dirty = true;
+	acct->last_seq = seq;
+	return 0;
+}
+
+static int ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
+			 size_t *failed_at, struct bd_error *err)
+{
+	struct ledger_state *c = state(s);
+	*failed_at = 0;
+	/* Another connection's commit changes data_version: then the kept
+	 * balances may be stale. */
+	int64_t version = -1;
+	if (s->ops->data_version(s, &version, err))
+		return -1;
+	if (!c->accounts_valid || version != c->data_version)
+		accounts_reset(c);
+	c->data_version = version;
+	char now[32];
+	now_iso(now, sizeof(now));
+	/* A date more than a year ahead is a typo, and would freeze its account
+	 * (events are kept in date order). */
+	char limit[32];
+	snprintf(limit, sizeof(limit), "%04d%.6s", (int)(strtol(now, NULL, 10) % 10000) + 1, now + 4);
+	for (size_t i = 0; i < n; i++) {
+		const struct ledger_input *e = &ev[i];
+		*failed_at = i;
+		if (!e->id || !*e->id) {
+			accounts_reset(c);
+			return bd_fail(err, "no id: every event carries the client's id, so that a retry is recognised");
+		}
+		if (strcmp(e->date, limit) > 0) {
+			accounts_reset(c);
+			return bd_fail(err, "dated %s, more than a year from today (events are recorded as they happen)",
+				       e->date);
+		}
+		if ((unsigned)e->kind >= EV_COUNT) {
+			accounts_reset(c);
+			return bd_fail(err, "unknown event kind");
+		}
+		int rc = record_one(s, c, e, now, err);
+		if (rc < 0) {
+			accounts_reset(c);
+			return -1;
+		}
+		out[i] = rc == 1 ? LEDGER_ALREADY : LEDGER_RECORDED;
+	}
+	if (write_balances(s, c, err)) {
+		accounts_reset(c);
+		return -1;
+	}
+	/* Valid once committed; a rollback forgets them (ledger_cache_forget). */
+	c->accounts_valid = true;
+	return 0;
+}
+
+int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
+			size_t *failed_at, struct bd_error *err)
+{
+	if (ledger_record(s, ev, n, out, failed_at, err))
+		return -1;
+	return ledger_audit_batch(s, ev, n, out, err);
+}
