@@ -1,6 +1,8 @@
 /* api.c: the JSON API's routes and handlers (docs/api.md).  Each route names
- * the roles that may use it; a mottagare is further held to its own
- * organisation inside the handlers.  Every state change needs the session's
+ * the roles that may use it; on one open to a mottagare, the dispatcher holds
+ * it to its own organisation (r->scope_org, which the handlers filter and
+ * check by).  A route that takes a JSON object names its fields
+ * (route_bodies); the dispatcher refuses any other before the handler runs.  Every state change needs the session's
  * CSRF token in X-CSRF-Token and a JSON body; it runs in one transaction of
  * the store, which appends the audit log's entry in the same transaction. */
 #include "web.h"
@@ -130,7 +132,7 @@ static int in_transaction(struct web_req *r, tx_fn fn, void *ctx, int status)
 /* The organisations a mottagare may see: only its own. */
 static bool org_allowed(const struct web_req *r, const char *code)
 {
-	return !is_mottagare(r) || (code && strcmp(code, r->user->org) == 0);
+	return !r->scope_org || (code && strcmp(code, r->scope_org) == 0);
 }
 
 /* Session. */
@@ -163,7 +165,7 @@ static int decision_allocates_to(struct store *s, const char *dnr, const char *o
 static int add_decision(void *ctx, const struct decision_summary *d)
 {
 	struct dlist *l = ctx;
-	if (is_mottagare(l->r) && decision_allocates_to(l->r->store, d->dnr, l->r->user->org) != 1)
+	if (l->r->scope_org && decision_allocates_to(l->r->store, d->dnr, l->r->scope_org) != 1)
 		return 0;
 	json_array_append_new(l->arr, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:I, s:I, s:i, s:s?}", "dnr", d->dnr,
 						"date", d->date, "title", d->title, "department", d->department,
@@ -206,7 +208,7 @@ static int load_decision(struct web_req *r, struct decision *d)
 	int found = register_load(r->store, dnr, d, &err);
 	if (found < 0)
 		return web_error(r, 500, NULL, "%s", err.msg), -1;
-	if (found == 1 || (is_mottagare(r) && !allocates_to(d, r->user->org)))
+	if (found == 1 || (r->scope_org && !allocates_to(d, r->scope_org)))
 		return web_error(r, 404, "dnr", "no decision '%s' in the register", dnr), -1;
 	return 0;
 }
@@ -271,7 +273,7 @@ static int h_decision(struct web_req *r)
 		json_t *rows = json_array();
 		for (size_t k = 0; k < p->nrows; k++) {
 			const struct alloc_row *ar = &p->rows[k];
-			if (is_mottagare(r) && strcmp(ar->recipient, r->user->org) != 0)
+			if (r->scope_org && strcmp(ar->recipient, r->scope_org) != 0)
 				continue;
 			json_array_append_new(rows, json_pack("{s:s, s:s, s:I}", "recipient", ar->recipient, "name",
 							      ar->label ? ar->label : ar->recipient, "amount",
@@ -390,10 +392,10 @@ static int h_status(struct web_req *r)
 	const char *dnr = web_arg(r, "dnr"), *as_of = web_arg(r, "as_of"), *recipient = web_arg(r, "recipient");
 	if (as_of && !date_valid(as_of))
 		return web_error(r, 400, "as_of", "as_of: '%s' is not a date (expected YYYY-MM-DD)", as_of);
-	if (is_mottagare(r)) {
-		if (recipient && strcmp(recipient, r->user->org) != 0)
+	if (r->scope_org) {
+		if (recipient && strcmp(recipient, r->scope_org) != 0)
 			return web_error(r, 403, "recipient", "a recipient's user sees only its own organisation");
-		recipient = r->user->org;
+		recipient = r->scope_org;
 	}
 	char today[DATE_LEN];
 	time_t now = time(NULL);
@@ -529,7 +531,7 @@ static int h_events_post(struct web_req *r)
 			ok = role == ROLE_ATTESTANT;
 		else if (kind && (strcmp(kind, "requisition") == 0 || strcmp(kind, "report") == 0))
 			ok = role == ROLE_HANDLAGGARE ||
-			     (role == ROLE_MOTTAGARE && recipient && strcmp(recipient, r->user->org) == 0);
+			     (role == ROLE_MOTTAGARE && recipient && r->scope_org && strcmp(recipient, r->scope_org) == 0);
 		else
 			ok = role == ROLE_HANDLAGGARE;
 		if (!ok) {
@@ -584,7 +586,7 @@ static int h_register(struct web_req *r)
 {
 	struct rlist l = {json_array(), r};
 	struct bd_error err;
-	if (store_recipient_list(r->store, is_mottagare(r) ? r->user->org : NULL, false, add_register, &l, &err) < 0) {
+	if (store_recipient_list(r->store, r->scope_org, false, add_register, &l, &err) < 0) {
 		json_decref(l.arr);
 		return web_error(r, 500, NULL, "%s", err.msg);
 	}
@@ -886,7 +888,7 @@ static int h_deadlines(struct web_req *r)
 	bool all = web_arg(r, "all") && strcmp(web_arg(r, "all"), "true") == 0;
 	struct deadline_list d;
 	struct bd_error err;
-	if (deadlines_collect(r->store, as_of, within, all, is_mottagare(r) ? r->user->org : NULL, &d, &err)) {
+	if (deadlines_collect(r->store, as_of, within, all, r->scope_org, &d, &err)) {
 		deadlines_release(&d);
 		return web_error(r, 500, NULL, "%s", err.msg);
 	}
@@ -906,28 +908,10 @@ static int h_deadlines(struct web_req *r)
 
 /* Payment files. */
 
+/* The body's fields are the route's (batches_fields). */
 static int h_batches_post(struct web_req *r)
 {
-	json_t *b = web_body_json(r, false);
-	if (!b)
-		return 0;
-	static const char *const keys[] = {"batch", "date", "format", "from", "override", NULL};
-	const char *key;
-	json_t *v;
-	json_object_foreach(b, key, v)
-	{
-		size_t i = 0;
-		while (keys[i] && strcmp(keys[i], key) != 0)
-			i++;
-		if (!keys[i] || !json_is_string(v)) {
-			web_error(r, 400, key,
-				  keys[i] ? "%s: expected a string"
-					  : "unknown field '%s' (expected batch, date, format, from, override)",
-				  key);
-			json_decref(b); /* after the message: key lives in b */
-			return 0;
-		}
-	}
+	json_t *b = r->json;
 	const char *batch = json_string_value(json_object_get(b, "batch"));
 	const char *date = json_string_value(json_object_get(b, "date"));
 	const char *format = json_string_value(json_object_get(b, "format"));
@@ -1015,26 +999,10 @@ static int body_amount(struct web_req *r, json_t *b, const char *key, bool requi
 	return web_error(r, 400, key, "%s: expected whole kronor, 0 or more (such as \"215 000 000\")", key), -1;
 }
 
+/* The body's fields are the route's (allocate_fields). */
 static int h_allocate(struct web_req *r)
 {
-	json_t *b = web_body_json(r, false);
-	if (!b)
-		return 0;
-	static const char *const allowed[] = {"total", "recipients", "method", "key", "base", "unit", "rounding", NULL};
-	const char *k;
-	json_t *v;
-	json_object_foreach(b, k, v)
-	{
-		size_t i = 0;
-		while (allowed[i] && strcmp(allowed[i], k) != 0)
-			i++;
-		if (!allowed[i]) {
-			web_error(r, 400, k,
-				  "unknown field '%s' (expected total, recipients, method, key, base, unit, rounding)", k);
-			json_decref(b); /* after the message: k lives in b */
-			return 0;
-		}
-	}
+	json_t *b = r->json;
 	int64_t total, base, unit;
 	const struct recipient **rec = NULL;
 	size_t n = 0;
@@ -1114,11 +1082,68 @@ out:
 
 /* The routes. */
 
+/* A field a JSON body may have; any other is refused by the dispatcher. */
+struct body_field {
+	const char *name;
+	bool string; /* it must be a string */
+};
+
+/* A route: who may use it, and its handler.  Its scope follows from its
+ * roles: on a route open to ROLE_MOTTAGARE, a mottagare is held to its own
+ * organisation (r->scope_org); staff see every organisation. */
 struct route {
 	const char *method, *path;
 	unsigned roles; /* 0: no login needed */
 	int (*fn)(struct web_req *r);
 };
+
+/* The routes that take a JSON object with only these fields: the
+ * dispatcher parses and checks the body and hands it over in r->json. */
+struct route_body {
+	const char *method, *path;
+	const struct body_field *fields; /* ended by a NULL name */
+};
+
+static const struct body_field batches_fields[] = {
+	{"batch", true}, {"date", true}, {"format", true}, {"from", true}, {"override", true}, {NULL, false},
+};
+
+static const struct body_field allocate_fields[] = {
+	{"total", false}, {"recipients", false}, {"method", false}, {"key", false},
+	{"base", false},  {"unit", false},       {"rounding", false}, {NULL, false},
+};
+
+static const struct route_body route_bodies[] = {
+	{"POST", "/api/batches", batches_fields},
+	{"POST", "/api/allocate", allocate_fields},
+};
+
+/* check_fields: b has only the route's fields, of their types; else answers
+ * 400 naming the field. */
+static bool check_fields(struct web_req *r, const struct body_field *fields, json_t *b)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(b, key, v)
+	{
+		const struct body_field *f = fields;
+		while (f->name && strcmp(f->name, key) != 0)
+			f++;
+		if (f->name && (!f->string || json_is_string(v)))
+			continue;
+		if (f->name) {
+			web_error(r, 400, key, "%s: expected a string", key);
+			return false;
+		}
+		char expected[256] = "";
+		size_t len = 0;
+		for (f = fields; f->name && len < sizeof(expected); f++)
+			len += (size_t)snprintf(expected + len, sizeof(expected) - len, "%s%s", f == fields ? "" : ", ", f->name);
+		web_error(r, 400, key, "unknown field '%s' (expected %s)", key, expected);
+		return false;
+	}
+	return true;
+}
 
 static int h_logout(struct web_req *r)
 {
@@ -1181,7 +1206,19 @@ int api_dispatch(struct web_req *r)
 			if (!(rt->roles & r->user->role))
 				return web_error(r, 403, NULL, "the role %s may not %s %s", r->user->role_name, r->method,
 						 r->path);
+			if (r->user->role == ROLE_MOTTAGARE)
+				r->scope_org = r->user->org; /* the roles let a mottagare in: its own organisation only */
 		}
+		for (size_t k = 0; k < BD_ARRAY_LEN(route_bodies); k++)
+			if (strcmp(route_bodies[k].path, r->path) == 0 && strcmp(route_bodies[k].method, r->method) == 0) {
+				if (!(r->json = web_body_json(r, false)))
+					return 0;
+				if (!check_fields(r, route_bodies[k].fields, r->json)) {
+					json_decref(r->json); /* after the message: it names a key of the body */
+					r->json = NULL;
+					return 0;
+				}
+			}
 		return rt->fn(r);
 	}
 	if (path_known)

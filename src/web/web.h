@@ -55,6 +55,13 @@ struct web_req {
 	size_t len;
 	struct store *store;
 	const struct web_session *user;  /* NULL before login */
+	/* The organisation the request is held to: a mottagare's own (set by
+	 * the dispatcher on the routes open to it); NULL for staff, who see
+	 * every organisation. */
+	const char *scope_org;
+	/* The JSON body of a route that declares its fields, parsed and checked
+	 * by the dispatcher; the handler owns it.  NULL on other routes. */
+	json_t *json;
 	char token[65];                 /* the session cookie's value, if any */
 	const char *client;             /* the client's address */
 	const struct web_config *cfg;
