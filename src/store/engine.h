@@ -69,9 +69,18 @@ struct engine_payment {
 };
 typedef int (*engine_payment_fn)(void *ctx, const struct engine_payment *p);
 
+/* Why open failed, for the store to tell the user what to do. */
+enum engine_open_fault {
+	OPEN_FAILED,        /* anything else: the message says it all */
+	OPEN_MISSING,       /* no database at the path (STORE_EXISTING) */
+	OPEN_UNINITIALISED, /* a database, but not an initialised register */
+};
+
 struct store_ops {
 	const char *name;
-	int (*open)(struct store **out, const char *path, enum store_open_mode mode, struct bd_error *err);
+	/* open: on failure *fault says why. */
+	int (*open)(struct store **out, const char *path, enum store_open_mode mode, enum engine_open_fault *fault,
+		    struct bd_error *err);
 	void (*close)(struct store *s);
 	void (*schema_info)(struct store *s, int *version, int *applied);
 	/* begin: a write transaction, taken before anything is read. */

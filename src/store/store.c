@@ -33,8 +33,18 @@ int store_open(struct store **out, const char *path, enum store_open_mode mode, 
 {
 	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
 		return bd_fail(err, "'%s': this build has no PostgreSQL backend yet (use a SQLite file)", path);
-	if (store_sqlite_ops.open(out, path, mode, err))
+	enum engine_open_fault fault;
+	if (store_sqlite_ops.open(out, path, mode, &fault, err)) {
+		/* What to do about it is the same whatever the engine. */
+		char what[sizeof(err->msg)];
+		snprintf(what, sizeof(what), "%s", err->msg);
+		if (fault == OPEN_MISSING)
+			snprintf(err->msg, sizeof(err->msg), "%.500s (create it with 'bidrag init --db %.400s', or give --db or "
+				 "BIDRAG_DB)", what, path);
+		else if (fault == OPEN_UNINITIALISED)
+			snprintf(err->msg, sizeof(err->msg), "%.500s (run 'bidrag init --db %.400s')", what, path);
 		return -1;
+	}
 	store_set_actor(*out, NULL);
 	return 0;
 }

@@ -72,14 +72,16 @@ static int migrate(struct sqlite_store *s, struct bd_error *err)
 	return 0;
 }
 
-static int sq_open(struct store **out, const char *path, enum store_open_mode mode, struct bd_error *err)
+static int sq_open(struct store **out, const char *path, enum store_open_mode mode, enum engine_open_fault *fault,
+		   struct bd_error *err)
 {
+	*fault = OPEN_FAILED;
 	struct stat sb;
 	bool exists = stat(path, &sb) == 0;
-	if (!exists && mode == STORE_EXISTING)
-		return bd_fail(err, "no database at '%s' (create it with 'bidrag init --db %s', or give --db or "
-				    "BIDRAG_DB)",
-			       path, path);
+	if (!exists && mode == STORE_EXISTING) {
+		*fault = OPEN_MISSING;
+		return bd_failc(err, BD_NOT_FOUND, "no database at '%s'", path);
+	}
 	if (exists && !S_ISREG(sb.st_mode))
 		return bd_fail(err, "'%s' is not a regular file (expected a bidrag database)", path);
 	struct sqlite_store *s = xcalloc(1, sizeof(*s));
@@ -113,8 +115,9 @@ static int sq_open(struct store **out, const char *path, enum store_open_mode mo
 		int v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 		sqlite3_finalize(st);
 		if (v == 0) {
-			bd_fail(err, "'%s' is %s, not an initialised bidrag database (run 'bidrag init --db %s')", path,
-				tables ? "a SQLite database of something else" : "empty", path);
+			*fault = OPEN_UNINITIALISED;
+			bd_failc(err, BD_NOT_FOUND, "'%s' is %s, not an initialised bidrag database", path,
+				 tables ? "a SQLite database of something else" : "empty");
 			goto fail;
 		}
 	}
