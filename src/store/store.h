@@ -146,8 +146,11 @@ int store_appropriation_put(struct store *s, const struct appropriation *a, stru
 /* The ledger (struct ledger_input is in core/ledger.h).
  * store_ledger_record: record n events as one batch: all or none.  A known
  * id with the same content is reported LEDGER_ALREADY and not recorded
- * again; with different content it is an error.  On error *failed_at is the
- * event's index and nothing is written.  Call inside store_begin/commit. */
+ * again; with different content it is an error (BD_CONFLICT, as is a
+ * retry of an event corrected since).  An unknown decision, part, recipient
+ * or referred event is BD_NOT_FOUND; a broken rule BD_INVALID; a locked
+ * database BD_BUSY.  On error *failed_at is the event's index and nothing is
+ * written.  Call inside store_begin/commit. */
 int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
 			size_t *failed_at, struct bd_error *err);
 
