@@ -148,10 +148,26 @@ static void sq_schema_info(struct store *base, int *version, int *applied)
 	*applied = S(base)->applied;
 }
 
+/* tx_exec: a transaction statement; a failure carries its code: a begin or
+ * commit that waited out the busy timeout is BD_BUSY (retry), a failed
+ * write BD_IO. */
+static int tx_exec(struct sqlite_store *s, const char *sql, struct bd_error *err)
+{
+	if (exec(s, sql, err) == 0)
+		return 0;
+	if (err) {
+		int rc = sqlite3_extended_errcode(s->db) & 0xff;
+		err->code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? BD_BUSY
+			    : rc == SQLITE_CONSTRAINT		       ? BD_CONFLICT
+								       : BD_IO;
+	}
+	return -1;
+}
+
 static int sq_begin(struct store *base, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
-	if (exec(s, "BEGIN IMMEDIATE", err))
+	if (tx_exec(s, "BEGIN IMMEDIATE", err))
 		return -1;
 	s->in_tx = true;
 	return 0;
@@ -160,7 +176,7 @@ static int sq_begin(struct store *base, struct bd_error *err)
 static int sq_commit(struct store *base, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
-	if (exec(s, "COMMIT", err))
+	if (tx_exec(s, "COMMIT", err))
 		return -1;
 	s->in_tx = false;
 	return 0;
@@ -179,7 +195,7 @@ static void sq_rollback(struct store *base)
 static int sq_read_begin(struct store *base, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
-	if (exec(s, "BEGIN DEFERRED", err))
+	if (tx_exec(s, "BEGIN DEFERRED", err))
 		return -1;
 	s->in_tx = true;
 	return 0;
