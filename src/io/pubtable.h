@@ -17,22 +17,7 @@
 #include <stddef.h>
 
 #include "util.h"
-
-enum pcol_role { PC_NAME, PC_KEY, PC_SHARE, PC_AMOUNT, PC_TOTAL, PC_OTHER };
-
-struct pubtable {
-	char *origin;
-	size_t ncols;
-	char **header;
-	enum pcol_role *role;
-	size_t header_line;
-	size_t nrows;
-	char ***cell; /* cell[row][col], tags removed, trimmed */
-	size_t *line;
-	bool has_total;
-	char **total; /* the total row's cells */
-	size_t total_line;
-};
+#include "verify.h" /* struct pubtable and its column roles: what the checks read */
 
 int pubtable_read(struct pubtable *t, const char *path, struct bd_error *err);
 void pubtable_release(struct pubtable *t);
