@@ -195,6 +195,30 @@ static inline bool sq_isnull(const struct sq_stmt *q, int col)
 	return sqlite3_column_type(q->st, col) == SQLITE_NULL;
 }
 
+/* The register (store-sqlite-register.c). */
+int64_t org_id_by_code(struct sqlite_store *s, const char *code, struct bd_error *err);
+/* insert_org: add o unless its code is taken; *added (if given) counts the rows added. */
+int insert_org(struct sqlite_store *s, const struct org *o, bool builtin, int *added, struct bd_error *err);
+int64_t appropriation_id(struct sqlite_store *s, const struct appropriation *a, bool set_available,
+			 struct bd_error *err);
+int sq_seed_reference(struct store *base, int *added, struct bd_error *err);
+int sq_org_list(struct store *base, const char *kind, org_fn fn, void *ctx, struct bd_error *err);
+int sq_org_get(struct store *base, const char *text, org_fn fn, void *ctx, struct bd_error *err);
+int sq_org_add(struct store *base, const struct org *o, struct bd_error *err);
+int sq_org_set(struct store *base, const char *code, const struct org *o, struct bd_error *err);
+int sq_org_groups(struct store *base, const char *code, group_fn fn, void *ctx, struct bd_error *err);
+int sq_dataset_register(struct store *base, const struct dataset_in *in, int *version, char *sha256, bool *is_new,
+			struct bd_error *err);
+int sq_dataset_values(struct store *base, const char *name, int version, struct strpool *pool,
+		      struct key_values *out, struct bd_error *err);
+int sq_dataset_uses(struct store *base, const char *name, dataset_use_fn fn, void *ctx, struct bd_error *err);
+int sq_decision_document(struct store *base, const char *dnr, char **document, char **sha256,
+			 struct bd_error *err);
+int sq_decision_list(struct store *base, int year, decision_fn fn, void *ctx, struct bd_error *err);
+int sq_part_locks(struct store *base, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err);
+int sq_appropriation_list(struct store *base, int year, appropriation_fn fn, void *ctx, struct bd_error *err);
+int sq_appropriation_put(struct store *base, const struct appropriation *a, struct bd_error *err);
+
 
 /* The ledger's primitives (store-sqlite-ledger.c, store-sqlite-ledger-query.c):
  * the struct store_ops entries of engine.h. */
