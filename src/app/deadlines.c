@@ -123,6 +123,31 @@ static void today(char out[DATE_LEN])
 	strftime(out, DATE_LEN, "%Y-%m-%d", &tm);
 }
 
+/* The deadline a warning kept with a decision is about, by its field. */
+static const struct {
+	const char *field;
+	enum dl_kind kind;
+} warned_field[] = {
+	{"payment.from", DL_WINDOW_OPENS}, {"payment.to", DL_WINDOW_CLOSES},    {"payment.by", DL_PAY_BY},
+	{"payment.deadline", DL_REQUISITION}, {"repayment_deadline", DL_REPAYMENT}, {"report_deadline", DL_REPORT},
+};
+
+static int attach_warning(void *ctx, const struct decision_warning *w)
+{
+	struct deadlines *d = ctx;
+	for (size_t f = 0; f < BD_ARRAY_LEN(warned_field); f++) {
+		if (strcmp(w->field, warned_field[f].field) != 0)
+			continue;
+		for (size_t i = 0; i < d->n; i++) {
+			struct deadline *x = &d->v[i];
+			if (x->kind == warned_field[f].kind && !x->warning && w->part && strcmp(x->dnr, w->dnr) == 0 &&
+			    strcmp(x->part, w->part) == 0)
+				x->warning = xstrdup(w->message);
+		}
+	}
+	return 0;
+}
+
 int deadlines_collect(struct store *s, const char *as_of, long within, bool all, const char *recipient,
 		      struct deadline_list *out, struct bd_error *err)
 {
@@ -133,6 +158,8 @@ int deadlines_collect(struct store *s, const char *as_of, long within, bool all,
 		today(out->as_of);
 	struct deadlines d = {.as_of = out->as_of};
 	int rc = store_ledger_accounts(s, NULL, NULL, recipient, as_of, collect_deadline, &d, err);
+	if (!rc)
+		rc = store_decision_warnings(s, NULL, attach_warning, &d, err);
 	out->all = d.v;
 	out->nall = d.n;
 	if (rc)
@@ -186,6 +213,13 @@ int deadlines_collect(struct store *s, const char *as_of, long within, bool all,
 		else
 			x->what = xasprintf("%s kr inte utbetalt (%d mottagare)", fmt_ore(x->outstanding, a),
 					    x->recipients);
+		/* Wherever the deadline is shown (table, JSON, calendar), so
+		 * is what the register found odd about it. */
+		if (x->warning) {
+			char *w = xasprintf("%s; OBS: %s", x->what, x->warning);
+			free(x->what);
+			x->what = w;
+		}
 	}
 	return 0;
 }
@@ -197,11 +231,13 @@ json_t *deadlines_json(const struct deadline_list *l)
 		const struct deadline *x = l->v[i];
 		char amt[NUM_BUFSZ];
 		fmt_ore_plain(x->outstanding, amt);
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:s, s:s}", "date",
-						     x->date, "kind", dl_key[x->kind], "label", dl_name[x->kind], "dnr",
-						     x->dnr, "part", x->part, "title", x->title, "overdue", x->overdue,
-						     "outstanding", amt, "recipients", x->recipients, "state", x->state,
-						     "what", x->what));
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:i, s:s, s:s}", "date", x->date, "kind",
+				      dl_key[x->kind], "label", dl_name[x->kind], "dnr", x->dnr, "part", x->part, "title",
+				      x->title, "overdue", x->overdue, "outstanding", amt, "recipients", x->recipients,
+				      "state", x->state, "what", x->what);
+		if (x->warning)
+			json_object_set_new(o, "warning", json_string(x->warning));
+		json_array_append_new(arr, o);
 	}
 	return arr;
 }
@@ -238,6 +274,7 @@ void deadlines_release(struct deadline_list *l)
 		free(l->all[i].title);
 		free(l->all[i].state);
 		free(l->all[i].what);
+		free(l->all[i].warning);
 	}
 	free(l->all);
 	free(l->v);

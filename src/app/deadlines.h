@@ -22,6 +22,8 @@ struct deadline {
 	int recipients;      /* with something outstanding */
 	bool overdue;
 	char *state, *what;  /* "om 12 d", "15 000 000,00 kr inte rekvirerat (1 mottagare)" */
+	char *warning;       /* kept with the decision about this date (store_decision_warnings), or NULL;
+				what ends with it ("; OBS: ...") */
 };
 
 struct deadline_list {

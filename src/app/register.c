@@ -136,6 +136,22 @@ static void key_ctx_release(struct key_ctx *k)
 	strpool_release(&k->pool);
 }
 
+/* Keep each deadline_note with the decision, in the insert's transaction. */
+struct keep_notes {
+	struct store *s;
+	const char *dnr;
+	struct bd_error *err;
+	int rc;
+};
+
+static void keep_note(void *ctx, const struct deadline_note *n)
+{
+	struct keep_notes *k = ctx;
+	struct decision_warning w = {k->dnr, n->part, n->field, n->date, n->message};
+	if (!k->rc)
+		k->rc = store_decision_warning_add(k->s, &w, k->err);
+}
+
 int register_import(struct store *s, struct decision *d, struct decision_warnings *w, enum import_outcome *out,
 		    struct bd_error *err)
 {
@@ -179,7 +195,11 @@ int register_import(struct store *s, struct decision *d, struct decision_warning
 			d->dnr, line, d->dnr, (int)(end - start > 200 ? 200 : end - start), doc + start);
 		goto fail;
 	}
-	if (store_decision_insert(s, d, doc, err) || store_commit(s, err))
+	if (store_decision_insert(s, d, doc, err))
+		goto fail;
+	struct keep_notes kn = {s, d->dnr, err, 0};
+	decision_deadline_notes(d, keep_note, &kn);
+	if (kn.rc || store_commit(s, err))
 		goto fail;
 	*out = IMPORT_ADDED;
 	ret = 0;
@@ -371,8 +391,13 @@ int register_verify(struct store *s, const char *dnr, verify_fn fn, void *ctx, i
 					bad + 1, bad < l->nrows ? l->code[bad] : "-",
 					bad < l->nrows ? fmt_kr(l->amount[bad], a) : "-");
 			bool fp_ok = strcmp(stored[i], p->fingerprint) == 0 && strcmp(l->fingerprint, p->fingerprint) == 0;
+			/* A list part has no quota rule: what holds for it is that
+			 * its amounts add up to the part's (decision_allocate). */
+			const char *checked = p->computed                  ? "recomputed by largest remainder"
+					      : p->rule.method == RULE_LIST ? "listed amounts adding up to the part's amount"
+									    : "published amounts within the quota rule";
 			finding(fn, ctx, problems, p->id, fp_ok, "%zu row%s, %s kr, %s: fingerprint %s", p->nrows,
-				p->nrows == 1 ? "" : "s", fmt_kr(part_allocated(p), a), p->computed ? "recomputed by largest remainder" : "published amounts within the quota rule",
+				p->nrows == 1 ? "" : "s", fmt_kr(part_allocated(p), a), checked,
 				fp_ok ? "verified" : "DOES NOT MATCH the recorded one");
 		}
 	}

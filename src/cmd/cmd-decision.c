@@ -223,6 +223,61 @@ static int do_list(struct opts *o, int n, char **args)
 
 /* decision show */
 
+/* The warnings the register keeps with a decision (deadline_note), shown
+ * beside the part's terms. */
+struct kept_warnings {
+	size_t n;
+	struct kept {
+		char *part, *field, *date, *message;
+	} *v;
+};
+
+static int keep_warning(void *ctx, const struct decision_warning *w)
+{
+	struct kept_warnings *k = ctx;
+	k->v = xreallocarray(k->v, k->n + 1, sizeof(*k->v));
+	k->v[k->n++] = (struct kept){xstrdup(w->part ? w->part : ""), xstrdup(w->field), xstrdup(w->date ? w->date : ""),
+				     xstrdup(w->message)};
+	return 0;
+}
+
+static void kept_warnings_release(struct kept_warnings *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->v[i].part);
+		free(k->v[i].field);
+		free(k->v[i].date);
+		free(k->v[i].message);
+	}
+	free(k->v);
+	memset(k, 0, sizeof(*k));
+}
+
+/* set_name_swedish: a named recipient set as a Swedish reader says it. */
+static const char *set_name_swedish(const char *set, char *buf, size_t len)
+{
+	static const struct {
+		const char *set, *name;
+	} names[] = {
+		{"regions", "regionerna"},
+		{"regioner", "regionerna"},
+		{"kommuner", "kommunerna"},
+		{"samverkansregioner", "samverkansregionerna"},
+		{"rcc", "de regionala cancercentrumen (RCC)"},
+		{"RCC", "de regionala cancercentrumen (RCC)"},
+		{"rss", "de regionala stödstrukturerna (RSS)"},
+		{"RSS", "de regionala stödstrukturerna (RSS)"},
+	};
+	for (size_t i = 0; i < BD_ARRAY_LEN(names); i++)
+		if (strcmp(set, names[i].set) == 0)
+			return names[i].name;
+	if (strncmp(set, "kommuner:", 9) == 0) {
+		snprintf(buf, len, "kommunerna i län %s", set + 9);
+		return buf;
+	}
+	return set;
+}
+
 static const char *recipient_name(const char *code)
 {
 	const struct recipient *r = refdata_by_code(code);
@@ -251,7 +306,7 @@ static void print_payee(FILE *out, const char *indent, const struct payee *py)
 	fputc('\n', out);
 }
 
-static void print_terms(FILE *out, const struct part *p)
+static void print_terms(FILE *out, const struct part *p, const struct kept_warnings *kw)
 {
 	char a[32], b[32];
 	const struct payment_terms *t = &p->pay;
@@ -275,6 +330,9 @@ static void print_terms(FILE *out, const struct part *p)
 	if (p->report_deadline[0])
 		fprintf(out, "   Redovisning (%s): senast den %s\n", p->report ? p->report : "ekonomisk redovisning",
 			date_swedish(p->report_deadline, a, sizeof(a)));
+	for (size_t i = 0; i < kw->n; i++)
+		if (strcmp(kw->v[i].part, p->id) == 0)
+			fprintf(out, "   OBS: %s\n", kw->v[i].message);
 }
 
 static void print_rule(FILE *out, const struct part *p)
@@ -305,7 +363,8 @@ static void print_rule(FILE *out, const struct part *p)
 	fputc('\n', out);
 }
 
-static int print_text(FILE *out, const struct decision *d, struct register_keys *kc, struct bd_error *err)
+static int print_text(FILE *out, const struct decision *d, const struct kept_warnings *kw, struct register_keys *kc,
+		      struct bd_error *err)
 {
 	char a[NUM_BUFSZ], b[32];
 	fprintf(out, "%s  %s  %s\n", d->dnr, d->date, d->department ? d->department : "");
@@ -326,10 +385,14 @@ static int print_text(FILE *out, const struct decision *d, struct register_keys 
 			fprintf(out, " den %s", date_swedish(ag->date, b, sizeof(b)));
 		if (ag->reference)
 			fprintf(out, " (%s)", ag->reference);
+		/* A comma only after something: an agreement named by its
+		 * title alone reads "Överenskommelse: tilläggs...". */
+		bool named = ag->dnr || ag->date || ag->reference;
 		if (ag->title)
-			fprintf(out, ", %s", ag->title);
+			fprintf(out, "%s%s", named ? ", " : " ", ag->title);
+		named = named || ag->title;
 		if (ag->has_total)
-			fprintf(out, ", totalt %s kronor", fmt_kr(ag->total, a));
+			fprintf(out, "%stotalt %s kronor", named ? ", " : " ", fmt_kr(ag->total, a));
 		for (size_t i = 0; i < ag->nparties; i++)
 			fprintf(out, "%s%s", i ? " och " : "; parter: ", ag->parties[i]);
 		fputc('\n', out);
@@ -353,14 +416,14 @@ static int print_text(FILE *out, const struct decision *d, struct register_keys 
 		fputc('\n', out);
 		fprintf(out, "   Mottagare: ");
 		if (p->recipient_set)
-			fprintf(out, "%s (%zu)\n", p->recipient_set, p->ncodes);
+			fprintf(out, "%s (%zu)\n", set_name_swedish(p->recipient_set, b, sizeof(b)), p->ncodes);
 		else
 			for (size_t k = 0; k < p->ncodes; k++)
 				fprintf(out, "%s%s%s", k ? ", " : "", recipient_name(p->codes[k]), k + 1 == p->ncodes ? "\n" : "");
 		print_rule(out, p);
 		if (p->payee)
 			print_payee(out, "   Alla belopp ", p->payee);
-		print_terms(out, p);
+		print_terms(out, p, kw);
 		bool in_annex = false;
 		for (size_t x = 0; x < d->nannexes; x++)
 			for (size_t c = 0; c < d->annexes[x].ncols; c++)
@@ -412,7 +475,7 @@ static int print_text(FILE *out, const struct decision *d, struct register_keys 
 	return 0;
 }
 
-static json_t *show_json(const struct decision *d)
+static json_t *show_json(const struct decision *d, const struct kept_warnings *kw)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "decision", decisionfile_json(d));
@@ -428,10 +491,20 @@ static json_t *show_json(const struct decision *d)
 		for (size_t k = 0; k < p->rule.nkeys; k++)
 			json_array_append_new(keys, json_pack("{s:s, s:i}", "name", p->rule.keys[k].dataset, "version",
 							      p->rule.keys[k].version));
-		json_array_append_new(parts, json_pack("{s:s, s:I, s:I, s:b, s:s, s:o, s:o}", "id", p->id, "amount",
-						       (json_int_t)p->amount, "allocated", (json_int_t)part_allocated(p),
-						       "computed", p->computed, "fingerprint", p->fingerprint, "keys", keys,
-						       "allocation", rows));
+		json_t *jp = json_pack("{s:s, s:I, s:I, s:b, s:s, s:o, s:o}", "id", p->id, "amount",
+				       (json_int_t)p->amount, "allocated", (json_int_t)part_allocated(p), "computed",
+				       p->computed, "fingerprint", p->fingerprint, "keys", keys, "allocation", rows);
+		/* Only a part with warnings has the key: other output is as before. */
+		json_t *warnings = json_array();
+		for (size_t k = 0; k < kw->n; k++)
+			if (strcmp(kw->v[k].part, p->id) == 0)
+				json_array_append_new(warnings, json_pack("{s:s, s:s, s:s}", "field", kw->v[k].field, "date",
+									  kw->v[k].date, "message", kw->v[k].message));
+		if (json_array_size(warnings))
+			json_object_set_new(jp, "warnings", warnings);
+		else
+			json_decref(warnings);
+		json_array_append_new(parts, jp);
 	}
 	json_object_set_new(o, "parts", parts);
 	return o;
@@ -475,6 +548,11 @@ static int do_show(struct opts *o, int n, char **args)
 	rc = load_or_fail(s, args[0], &d);
 	if (rc)
 		goto done;
+	struct kept_warnings kw = {0};
+	if (store_decision_warnings(s, d.dnr, keep_warning, &kw, &err)) {
+		rc = io_error(err.msg);
+		goto done;
+	}
 	struct register_keys kc;
 	register_keys_init(&kc, s, &d);
 	if (o->annex) {
@@ -511,11 +589,11 @@ static int do_show(struct opts *o, int n, char **args)
 			rc = EXIT_IO;
 		} else {
 			if (json) {
-				json_t *j = show_json(&d);
+				json_t *j = show_json(&d, &kw);
 				json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 				fputc('\n', out);
 				json_decref(j);
-			} else if (print_text(out, &d, &kc, &err)) {
+			} else if (print_text(out, &d, &kw, &kc, &err)) {
 				rc = io_error(err.msg);
 			}
 			if (close_output(out, o->output))
@@ -524,6 +602,7 @@ static int do_show(struct opts *o, int n, char **args)
 	}
 	register_keys_release(&kc);
 done:
+	kept_warnings_release(&kw);
 	decision_release(&d);
 	store_close(s);
 	return rc;

@@ -151,6 +151,27 @@ static void status_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *
 	out->num = x->f[c - nkeys];
 }
 
+/* Warnings kept with the decisions shown (a last payment day before the
+ * decision's date): printed under the table, as the deadline is behind the
+ * figures. */
+struct status_notes {
+	const struct status_view *rows;
+	struct buf b;
+};
+
+static int add_status_note(void *ctx, const struct decision_warning *w)
+{
+	struct status_notes *n = ctx;
+	/* Only for the parts in the table (by account: k1 dnr, k2 part). */
+	bool shown = n->rows->by_post;
+	for (size_t i = 0; i < n->rows->n && !shown; i++)
+		shown = w->part && strcmp(n->rows->v[i].k1, w->dnr) == 0 && strcmp(n->rows->v[i].k2, w->part) == 0;
+	if (!shown)
+		return 0;
+	buf_addf(&n->b, "OBS: %s del %s: %s\n", w->dnr, w->part ? w->part : "-", w->message);
+	return 0;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_status_entry;
@@ -189,6 +210,10 @@ int cmd_status(int argc, char **argv)
 	}
 	struct status_view rows;
 	if (status_view_load(s, dnr, o.part, recipient, o.as_of, now, by_post, &rows, &err))
+		rc = io_error(err.msg);
+	struct status_notes notes = {&rows, {0}};
+	buf_init(&notes.b, 1 << 20);
+	if (!rc && fmt == FMT_TABLE && store_decision_warnings(s, dnr, add_status_note, &notes, &err))
 		rc = io_error(err.msg);
 	store_close(s);
 	if (!rc && rows.n == 0 && (dnr || o.part || recipient))
@@ -236,9 +261,12 @@ int cmd_status(int argc, char **argv)
 			rc = EXIT_IO;
 		else if (table_write(&t, fmt, out, o.output, &err))
 			rc = io_error(err.msg);
+		if (out && !rc && notes.b.len)
+			fprintf(out, "\n%s", notes.b.data);
 		if (out && close_output(out, o.output))
 			rc = EXIT_IO;
 	}
+	buf_release(&notes.b);
 	status_view_release(&rows);
 	return rc;
 }

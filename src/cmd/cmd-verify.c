@@ -191,7 +191,8 @@ static void print_text(const struct table_verify *v)
 			apportion_quota(&spec, r, q);
 			mpq_set_si(dev, v->amount[r], 1);
 			mpq_sub(dev, dev, q);
-			char *qs = fmt_mpq_decimal(q, 2, true), *ds = fmt_mpq_decimal(dev, 2, false);
+			/* Grouped like the other money columns: 159 184,90. */
+			char *qs = fmt_mpq_decimal(q, 2, true), *ds = fmt_mpq_decimal(dev, 2, true);
 			printf("%18s  %14s  %10s  %14s  ", qs, fmt_kr(v->amount[r], a), ds, fmt_kr(v->lr[r], b));
 			free(qs);
 			free(ds);

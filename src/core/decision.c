@@ -130,6 +130,23 @@ static int check_date_after(const struct decision *d, const char *date, const ch
 	return 0;
 }
 
+void decision_deadline_notes(const struct decision *d, deadline_note_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < d->nparts; i++) {
+		const struct part *p = &d->parts[i];
+		if (!p->pay.by[0] || strcmp(p->pay.by, d->date) >= 0)
+			continue;
+		struct deadline_note n = {.part = p->id, .field = "payment.by"};
+		char a[32], b[32];
+		snprintf(n.date, sizeof(n.date), "%s", p->pay.by);
+		snprintf(n.message, sizeof(n.message),
+			 "sista utbetalningsdag %s är före beslutets datum %s; registrerat som beslutet anger (en "
+			 "utbetalning efter den dagen kräver ett undantag med skäl)",
+			 date_swedish(p->pay.by, a, sizeof(a)), date_swedish(d->date, b, sizeof(b)));
+		fn(ctx, &n);
+	}
+}
+
 int decision_check(const struct decision *d, struct decision_warnings *w, struct bd_error *err)
 {
 	char a[NUM_BUFSZ], b[NUM_BUFSZ], path[128];
@@ -186,6 +203,20 @@ int decision_check(const struct decision *d, struct decision_warnings *w, struct
 		for (size_t k = 0; k < BD_ARRAY_LEN(dates); k++) {
 			char sub[160];
 			snprintf(sub, sizeof(sub), "%s.%s", path, dates[k].name);
+			/* The last payment day is the agency's own duty, and a
+			 * decision signed after it ("senast den 20 januari" in a
+			 * decision of 28 January) still grants the money: it is
+			 * registered as written, with a warning kept beside it
+			 * (decision_deadline_notes).  The other dates bind the
+			 * recipient, who cannot meet a day already past. */
+			if (dates[k].off == offsetof(struct payment_terms, by) && t->by[0] &&
+			    strcmp(t->by, d->date) < 0) {
+				char a2[32], b2[32];
+				warn(w, "%s: %s is before the decision date %s; registered as the decision states it "
+					"(a payment after that day needs an override with a reason)",
+				     sub, date_swedish(t->by, a2, sizeof(a2)), date_swedish(d->date, b2, sizeof(b2)));
+				continue;
+			}
 			if (check_date_after(d, (const char *)t + dates[k].off, sub, err))
 				return -1;
 		}

@@ -192,6 +192,20 @@ typedef const struct key_values *(*key_lookup_fn)(void *ctx, const char *name, s
  * ("parts[1].payment.deadline: ...").  Warnings are appended to w. */
 int decision_check(const struct decision *d, struct decision_warnings *w, struct bd_error *err);
 
+/* A deadline a decision states before its own date, registered as written
+ * (decision_check warns instead of refusing): today only the last payment
+ * day, payment.by.  The message is Swedish, for every place that shows the
+ * deadline; the register keeps it with the decision. */
+struct deadline_note {
+	const char *part;  /* the part's id */
+	const char *field; /* "payment.by" */
+	char date[DATE_LEN];
+	char message[320];
+};
+typedef void (*deadline_note_fn)(void *ctx, const struct deadline_note *n);
+/* decision_deadline_notes: fn for each such deadline of d, in part order. */
+void decision_deadline_notes(const struct decision *d, deadline_note_fn fn, void *ctx);
+
 /* Resolve a recipient as written ("Norrbottn", "SKR", "01") to its code
  * and canonical name, among recipients of `kinds` (RK_* of refdata.h;
  * registered organisations count as RK_ORG); fails with a message naming

@@ -165,6 +165,9 @@ struct store_ops {
 	int (*audit_append)(struct store *s, const char *actor, const char *action, const char *object,
 			    const char *before, const char *after, struct bd_error *err);
 	int (*audit_list)(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);
+	int (*decision_warning_add)(struct store *s, const struct decision_warning *w, struct bd_error *err);
+	int (*decision_warnings)(struct store *s, const char *dnr, decision_warning_fn fn, void *ctx,
+				 struct bd_error *err);
 	int (*user_add)(struct store *s, const struct user *u, struct bd_error *err);
 	int (*user_passwd)(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
 	int (*user_get)(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);

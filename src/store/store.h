@@ -115,6 +115,24 @@ typedef int (*decision_fn)(void *ctx, const struct decision_summary *d);
 /* store_decision_list: by date then dnr; year 0 for every budget year. */
 int store_decision_list(struct store *s, int year, decision_fn fn, void *ctx, struct bd_error *err);
 
+/* Warnings kept with a registered decision (core's struct deadline_note):
+ * what was registered as the decision states it although it looks wrong. */
+struct decision_warning {
+	const char *dnr;
+	const char *part;    /* the part's id; NULL for the decision as a whole */
+	const char *field;   /* within the part: "payment.by" */
+	const char *date;    /* the date it is about, or NULL */
+	const char *message; /* Swedish, shown beside the deadline */
+};
+typedef int (*decision_warning_fn)(void *ctx, const struct decision_warning *w);
+/* store_decision_warning_add: in the transaction that inserts the decision
+ * (a registered decision's warnings are locked with it). */
+int store_decision_warning_add(struct store *s, const struct decision_warning *w, struct bd_error *err);
+/* store_decision_warnings: of dnr (NULL: every decision), by decision date,
+ * dnr, then as added.  fn returning nonzero stops with -1 (err untouched). */
+int store_decision_warnings(struct store *s, const char *dnr, decision_warning_fn fn, void *ctx,
+			    struct bd_error *err);
+
 /* The locked state of a decision's parts, for verification. */
 struct part_lock {
 	const char *part, *fingerprint;

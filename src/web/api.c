@@ -234,6 +234,27 @@ static int write_book(void *ctx, const char *path, struct bd_error *err)
 	return decision_book_xlsx(path, b->d, register_keys_lookup, &b->keys, err);
 }
 
+/* add_part_warning: ctx is the response's parts array. */
+static int add_part_warning(void *ctx, const struct decision_warning *w)
+{
+	json_t *parts = ctx;
+	size_t i;
+	json_t *p;
+	json_array_foreach(parts, i, p)
+	{
+		if (!w->part || strcmp(json_string_value(json_object_get(p, "id")), w->part) != 0)
+			continue;
+		json_t *list = json_object_get(p, "warnings");
+		if (!list) {
+			list = json_array();
+			json_object_set_new(p, "warnings", list);
+		}
+		json_array_append_new(list, json_pack("{s:s, s:s?, s:s}", "field", w->field, "date", w->date, "message",
+						      w->message));
+	}
+	return 0;
+}
+
 static int h_decision(struct web_req *r)
 {
 	const char *format = web_arg(r, "format");
@@ -281,6 +302,16 @@ static int h_decision(struct web_req *r)
 		}
 		json_array_append_new(parts, json_pack("{s:s, s:s, s:I, s:o}", "id", p->id, "title", p->title, "amount",
 						       (json_int_t)p->amount, "rows", rows));
+	}
+	/* Warnings kept with the decision, on the part whose deadline they
+	 * are about (only parts that have any get the key). */
+	struct bd_error err;
+	if (store_decision_warnings(r->store, d.dnr, add_part_warning, parts, &err)) {
+		json_decref(parts);
+		json_decref(annexes);
+		json_decref(file);
+		decision_release(&d);
+		return web_error(r, 500, NULL, "%s", err.msg);
 	}
 	json_t *out = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "dnr", d.dnr, "date", d.date, "title", d.title,
 				"total", (json_int_t)d.total, "annexes", annexes, "parts", parts);

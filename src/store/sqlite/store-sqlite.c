@@ -27,6 +27,7 @@ static const char *const migrations[] = {
 	"migrations/0002-ledger.sql",
 	"migrations/0003-recipient.sql",
 	"migrations/0004-audit.sql",
+	"migrations/0005-decision-warning.sql",
 };
 
 static int migrate(struct sqlite_store *s, struct bd_error *err)
@@ -546,6 +547,8 @@ const struct store_ops store_sqlite_ops = {
 	.generation = sq_generation,
 	.audit_append = sq_audit_append,
 	.audit_list = sq_audit_list,
+	.decision_warning_add = sq_decision_warning_add,
+	.decision_warnings = sq_decision_warnings,
 	.user_add = sq_user_add,
 	.user_passwd = sq_user_passwd,
 	.user_get = sq_user_get,

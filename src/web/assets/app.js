@@ -921,7 +921,9 @@
 				[
 					{ label: 'Del', cls: 'nowrap', render: (p) => h('code', null, p.id) },
 					{ label: 'Ändamål', cls: 'wide', render: (p) => p.title },
-					{ label: 'Villkor', render: (p) => partTerms(docParts.get(p.id)) || '–' },
+					// A deadline the decision states before its own date is
+					// registered as written; the warning kept with it is shown here.
+					{ label: 'Villkor', render: (p) => [partTerms(docParts.get(p.id)) || '–'].concat((p.warnings || []).map((w) => h('div', { class: 'alert alert-info part-warning', role: 'note' }, h('strong', null, 'OBS: '), w.message))) },
 					{ label: 'Mottagare', num: true, render: (p) => String(p.rows.length) },
 					{ label: 'Belopp (kr)', num: true, render: (p) => fmtInt(p.amount) },
 				],
