@@ -479,7 +479,7 @@ static struct account *event_account(struct store *s, struct ledger_state *c, co
 {
 	if (has_ref) {
 		if (!e->ref || !*e->ref) {
-			bd_fail(err, "%s %s names the event it refers to (--ref ID)",
+			bd_fail(err, "%s %s names the event it refers to: its 'ref' is empty (give that event's id)",
 				e->kind == EV_ATTEST || e->kind == EV_EXECUTE ? "an" : "a", event_kind_name(e->kind));
 			return NULL;
 		}

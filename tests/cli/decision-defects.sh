@@ -145,6 +145,10 @@ expect_out "seed 000: an agreement with a dnr keeps its comma before the title" 
 expect_error "correct with an empty id says what to give" "EVENT-ID is empty: give the id of the event to correct" \
 	correct "" --reason "fel" --date 2021-02-02 --by anna
 expect_eq "and names no --ref option" "$(printf '%s' "$ERR" | grep -c -- '--ref')" "0"
+echo '[{"id":"c1","kind":"correction","ref":"","date":"2021-02-02","by":"anna","reason":"fel"}]' >"$WORK/noref.json"
+expect_error "an events file's correction without a ref names the field, not an option" \
+	"a correction names the event it refers to: its 'ref' is empty" events import "$WORK/noref.json"
+expect_eq "no --ref there either" "$(printf '%s' "$ERR" | grep -c -- '--ref')" "0"
 
 # decision verify: a list part has no quota rule.
 run decision import "$EX/2023-12-22-god-och-nara-vard-2024.json"
