@@ -1,6 +1,7 @@
 /* store.c: dispatch to the engine, and the audit entry of every change.
- * The engine is chosen by the path: SQLite for a file; a PostgreSQL engine
- * will take "postgresql://" URIs.  The ledger's rules are in ledger.c. */
+ * The engine is chosen by the path: a "postgresql://" or "postgres://" URI
+ * is PostgreSQL's, anything else a SQLite file (engines[] below).  The
+ * ledger's rules are in ledger.c. */
 #include "store.h"
 
 #include <inttypes.h>
@@ -29,12 +30,30 @@ const char *store_path(const char *opt)
 	return "bidrag.db";
 }
 
+extern const struct store_ops store_pg_ops;
+
+/* The engines, chosen by the scheme of --db or BIDRAG_DB; anything else is
+ * the path of a SQLite file. */
+static const struct {
+	const char *scheme;
+	const struct store_ops *ops;
+} engines[] = {
+	{"postgresql://", &store_pg_ops},
+	{"postgres://", &store_pg_ops},
+};
+
+static const struct store_ops *engine_of(const char *path)
+{
+	for (size_t i = 0; i < BD_ARRAY_LEN(engines); i++)
+		if (strncmp(path, engines[i].scheme, strlen(engines[i].scheme)) == 0)
+			return engines[i].ops;
+	return &store_sqlite_ops;
+}
+
 int store_open(struct store **out, const char *path, enum store_open_mode mode, struct bd_error *err)
 {
-	if (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0)
-		return bd_fail(err, "'%s': this build has no PostgreSQL backend yet (use a SQLite file)", path);
 	enum engine_open_fault fault;
-	if (store_sqlite_ops.open(out, path, mode, &fault, err)) {
+	if (engine_of(path)->open(out, path, mode, &fault, err)) {
 		/* What to do about it is the same whatever the engine. */
 		char what[sizeof(err->msg)];
 		snprintf(what, sizeof(what), "%s", err->msg);

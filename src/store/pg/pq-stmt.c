@@ -1,0 +1,260 @@
+/* pq-stmt.c: the statement helper of the PostgreSQL engine (pg-internal.h). */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg-internal.h"
+
+/* A statement prepared on this connection: its SQL and the types it was
+ * prepared with (a statement is the same SQL with the same types). */
+struct pq_prepared {
+	char *sql;
+	uint64_t hash;
+	unsigned types[32];
+	size_t ntypes;
+};
+
+static uint64_t hash_sql(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+void pq_forget(struct pg_store *s)
+{
+	for (size_t i = 0; i < s->nprep; i++)
+		free(s->prep[i].sql);
+	free(s->prep);
+	s->prep = NULL;
+	s->nprep = s->capprep = 0;
+}
+
+static enum bd_code code_of(const char *state)
+{
+	if (!state)
+		return BD_IO;
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+		return BD_BUSY;
+	if (strncmp(state, "23", 2) == 0 || strcmp(state, "P0001") == 0)
+		return BD_CONFLICT;
+	return BD_IO;
+}
+
+/* one_line: the first line of a libpq message, without its trailing
+ * newline. */
+static void one_line(char *out, size_t len, const char *msg)
+{
+	if (!msg || !*msg)
+		msg = "unknown error";
+	size_t n = strcspn(msg, "\n");
+	snprintf(out, len, "%.*s", (int)n, msg);
+}
+
+int pq_fail_res(struct pg_store *s, const PGresult *res, const char *what, struct bd_error *err, char *state)
+{
+	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (state)
+		snprintf(state, 6, "%s", st ? st : "");
+	if (PQstatus(s->conn) == CONNECTION_BAD || (st && strncmp(st, "08", 2) == 0) ||
+	    (st && strcmp(st, "57P01") == 0)) {
+		char msg[256];
+		one_line(msg, sizeof(msg), PQerrorMessage(s->conn));
+		return bd_failc(err, BD_IO, "database: the database server went away during %s (%s)", what, msg);
+	}
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char msg[512];
+	one_line(msg, sizeof(msg), primary ? primary : PQerrorMessage(s->conn));
+	return bd_failc(err, code_of(st), "database: %s: %s", what, msg);
+}
+
+int pq_exec_sql(struct pg_store *s, const char *sql, const char *what, struct bd_error *err)
+{
+	PGresult *res = PQexec(s->conn, sql);
+	ExecStatusType rs = PQresultStatus(res);
+	int rc = 0;
+	if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK)
+		rc = pq_fail_res(s, res, what, err, NULL);
+	PQclear(res);
+	return rc;
+}
+
+/* statement: the name of sql prepared with these argument types on this
+ * connection, preparing it on first use. */
+static int statement(struct pg_store *s, const char *sql, const struct pq_arg *args, size_t n, char *name,
+		     size_t namelen, const char *what, struct bd_error *err)
+{
+	uint64_t h = hash_sql(sql);
+	for (size_t i = 0; i < s->nprep; i++) {
+		struct pq_prepared *p = &s->prep[i];
+		if (p->hash != h || p->ntypes != n || strcmp(p->sql, sql) != 0)
+			continue;
+		bool same = true;
+		for (size_t k = 0; k < n && same; k++)
+			same = p->types[k] == args[k].oid || !args[k].oid;
+		if (!same)
+			continue;
+		snprintf(name, namelen, "bd%zu", i);
+		return 0;
+	}
+	if (n > 32)
+		return bd_failc(err, BD_IO, "internal: %s: more than 32 arguments", what);
+	if (s->nprep == s->capprep) {
+		s->capprep = s->capprep ? 2 * s->capprep : 64;
+		s->prep = xreallocarray(s->prep, s->capprep, sizeof(*s->prep));
+	}
+	struct pq_prepared *p = &s->prep[s->nprep];
+	*p = (struct pq_prepared){.sql = NULL, .hash = h, .ntypes = n};
+	Oid types[32];
+	for (size_t k = 0; k < n; k++)
+		types[k] = p->types[k] = args[k].oid;
+	snprintf(name, namelen, "bd%zu", s->nprep);
+	PGresult *res = PQprepare(s->conn, name, sql, (int)n, types);
+	int rc = 0;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = pq_fail_res(s, res, what, err, NULL);
+	PQclear(res);
+	if (rc)
+		return -1;
+	p->sql = xstrdup(sql);
+	s->nprep++;
+	return 0;
+}
+
+static int run(struct pq_stmt *q, const struct pq_arg *args, size_t n)
+{
+	PQclear(q->res);
+	q->res = NULL;
+	q->row = -1;
+	q->nrows = 0;
+	q->changed = 0;
+	char name[32];
+	if (statement(q->s, q->sql, args, n, name, sizeof(name), q->what, q->err))
+		return -1;
+	char nums[32][24];
+	const char *values[32];
+	int lengths[32], formats[32];
+	for (size_t k = 0; k < n; k++) {
+		values[k] = NULL;
+		lengths[k] = 0;
+		formats[k] = 0;
+		switch (args[k].type) {
+		case PQ_ARG_TEXT:
+			values[k] = args[k].text;
+			break;
+		case PQ_ARG_INT:
+			snprintf(nums[k], sizeof(nums[k]), "%" PRId64, args[k].num);
+			values[k] = nums[k];
+			break;
+		case PQ_ARG_BYTES:
+			values[k] = args[k].text ? args[k].text : "";
+			lengths[k] = (int)args[k].len;
+			formats[k] = 1;
+			break;
+		default:
+			break;
+		}
+	}
+	PGresult *res = PQexecPrepared(q->s->conn, name, (int)n, values, lengths, formats, 0);
+	ExecStatusType rs = PQresultStatus(res);
+	if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
+		pq_fail_res(q->s, res, q->what, q->err, q->state);
+		PQclear(res);
+		return -1;
+	}
+	const char *ct = PQcmdTuples(res);
+	q->changed = ct && *ct ? atoi(ct) : 0;
+	q->nrows = PQntuples(res);
+	q->res = res;
+	return 0;
+}
+
+int pq_prepare(struct pq_stmt *q, struct pg_store *s, const char *sql, const char *what, struct bd_error *err)
+{
+	*q = (struct pq_stmt){.s = s, .sql = sql, .what = what, .err = err, .row = -1};
+	return 0;
+}
+
+int pq_bind_(struct pq_stmt *q, const struct pq_arg *args, size_t n)
+{
+	return run(q, args, n);
+}
+
+int pq_query_(struct pq_stmt *q, struct pg_store *s, const char *sql, const char *what, struct bd_error *err,
+	      const struct pq_arg *args, size_t n)
+{
+	pq_prepare(q, s, sql, what, err);
+	return run(q, args, n);
+}
+
+int pq_row(struct pq_stmt *q)
+{
+	if (!q->res)
+		return 0;
+	if (++q->row < q->nrows)
+		return 1;
+	PQclear(q->res);
+	q->res = NULL;
+	return 0;
+}
+
+int pq_stop(struct pq_stmt *q, int ret)
+{
+	PQclear(q->res);
+	q->res = NULL;
+	return ret;
+}
+
+void pq_finalize(struct pq_stmt *q)
+{
+	pq_stop(q, 0);
+}
+
+int pq_first_(struct pq_stmt *q, struct pg_store *s, const char *sql, const char *what, struct bd_error *err,
+	      const struct pq_arg *args, size_t n)
+{
+	if (pq_query_(q, s, sql, what, err, args, n))
+		return -1;
+	return pq_row(q);
+}
+
+int pq_exec_(struct pq_stmt *q, const struct pq_arg *args, size_t n)
+{
+	if (run(q, args, n))
+		return -1;
+	pq_stop(q, 0);
+	return q->changed;
+}
+
+int pq_run_(struct pg_store *s, const char *sql, const char *what, struct bd_error *err, const struct pq_arg *args,
+	    size_t n)
+{
+	struct pq_stmt q;
+	pq_prepare(&q, s, sql, what, err);
+	return pq_exec_(&q, args, n);
+}
+
+int64_t pq_id_(struct pg_store *s, const char *sql, const char *what, struct bd_error *err,
+	       const struct pq_arg *args, size_t n)
+{
+	struct pq_stmt q;
+	int rc = pq_first_(&q, s, sql, what, err, args, n);
+	if (rc <= 0)
+		return rc;
+	int64_t v = pq_i64(&q, 0);
+	return pq_stop(&q, 0) + v;
+}
+
+int64_t pq_i64(const struct pq_stmt *q, int col)
+{
+	if (PQgetisnull(q->res, q->row, col))
+		return 0;
+	const char *v = PQgetvalue(q->res, q->row, col);
+	/* A boolean column (EXISTS, a comparison) reads as 1 or 0, as in SQLite. */
+	if (v[0] == 't' && !v[1])
+		return 1;
+	if (v[0] == 'f' && !v[1])
+		return 0;
+	return strtoll(v, NULL, 10);
+}
