@@ -6,7 +6,7 @@
 
 static int org_id(struct sqlite_store *s, const char *code, int64_t *id, struct bd_error *err)
 {
-	*id = sq_id(s, "SELECT id FROM org WHERE code = ?1", "finding an organisation", err, SQ_T(code));
+	*id = org_id_by_code(s, code, err);
 	if (*id < 0)
 		return -1;
 	return *id ? 0 : bd_fail(err, "no organisation with code '%s'", code);
