@@ -137,4 +137,9 @@ kill -TERM "$spid"
 wait "$spid"
 expect_eq "bidrag serve exits 0 on SIGTERM" "$?" "0"
 spid=
+if grep -qiE 'sanitizer|runtime error|segmentation' "$WORK/serve.err"; then
+	fail "the server logged no memory errors" "$(head -20 "$WORK/serve.err")"
+else
+	pass "the server logged no memory errors"
+fi
 done_testing
