@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -239,6 +240,37 @@ void store_rollback(struct store *s)
 	s->ops->rollback(s);
 	s->in_tx = false;
 	ledger_cache_forget(s); /* its balances may hold what was rolled back */
+}
+
+/* Retrying a transaction is a rule, the same for every engine, so it lives
+ * here and not in an engine: the engine only says BD_BUSY. */
+int store_tx_retry(struct store *s, store_tx_fn fn, void *ctx, struct bd_error *err)
+{
+	enum { TRIES = 8 };
+	long pause_us = 10000;
+	for (int try = 1;; try++) {
+		int rc = store_begin(s, err);
+		if (rc == 0) {
+			rc = fn(s, ctx, err);
+			if (rc == 0 && store_commit(s, err) == 0)
+				return 0;
+			if (s->in_tx || rc != 0)
+				store_rollback(s);
+		}
+		if (err->code != BD_BUSY)
+			return rc ? rc : -1;
+		if (try == TRIES) {
+			bd_prefix(err, "still busy after %d tries", TRIES);
+			err->code = BD_BUSY;
+			return -1;
+		}
+		/* Jitter, so that two writers that collided do not collide again. */
+		long us = pause_us / 2 + (long)randombytes_uniform((uint32_t)(pause_us / 2 + 1));
+		struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
+		nanosleep(&ts, NULL);
+		if (pause_us < 1000000)
+			pause_us *= 2;
+	}
 }
 
 int store_seed_reference(struct store *s, int *added, struct bd_error *err)

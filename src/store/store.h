@@ -43,6 +43,17 @@ int store_begin(struct store *s, struct bd_error *err);
 int store_commit(struct store *s, struct bd_error *err);
 void store_rollback(struct store *s);
 
+/* store_tx_retry: run fn in a write transaction and commit; when the
+ * transaction fails with BD_BUSY (a lock not granted in time, or with
+ * PostgreSQL a serialisation failure or deadlock, SQLSTATE 40001/40P01),
+ * roll back and run fn again from the start, up to 8 times with a growing,
+ * jittered pause (10 ms doubling to 1 s; about 3 s in all), so that what fn
+ * read is read again.  fn must have no effect outside the store (or make it
+ * again each time).  Any other failure rolls back and is returned at once;
+ * the last BD_BUSY after the tries says how many there were. */
+typedef int (*store_tx_fn)(struct store *s, void *ctx, struct bd_error *err);
+int store_tx_retry(struct store *s, store_tx_fn fn, void *ctx, struct bd_error *err);
+
 /* Organisations (struct org is in core/ledger.h).
  * store_seed_reference: the built-in organisations and groups (regions,
  * kommuner, RSS, samverkansregioner, RCC, SKR, Kammarkollegiet); adds what

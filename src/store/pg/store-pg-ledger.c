@@ -30,9 +30,12 @@ static const char *const sql[ST_COUNT] = {
 			  " EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = ledger_event.seq AND c.kind = "
 			  " 'correction') FROM ledger_event WHERE id = $1",
 	/* A known id is not an error here: the caller looks at what it names. */
-	[ST_INSERT_EVENT] = "INSERT INTO ledger_event (id, digest, kind, part_id, org_id, amount, from_bucket, to_bucket, "
-			    "date, actor, ref_seq, batch, detail, recorded) "
-			    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING "
+	/* seq is the next after the last, as SQLite numbers them, not an
+	 * identity: a sequence would leave a gap for every refused batch. */
+	[ST_INSERT_EVENT] = "INSERT INTO ledger_event (seq, id, digest, kind, part_id, org_id, amount, from_bucket, "
+			    "to_bucket, date, actor, ref_seq, batch, detail, recorded) "
+			    "VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM ledger_event), $1, $2, $3, $4, $5, $6, $7, $8, "
+			    "$9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING "
 			    "RETURNING seq",
 	[ST_REFS] = "SELECT e.seq, e.id, e.kind, e.actor, e.date, EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = "
 		    "e.seq AND c.kind = 'correction') FROM ledger_event e WHERE e.ref_seq = $1 ORDER BY e.seq",
