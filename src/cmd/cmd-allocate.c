@@ -292,12 +292,12 @@ static const struct cmd_opt allocate_options[] = {
 const struct cmd_entry cmd_allocate_entry = {
 	.name = "allocate",
 	.summary = "share a total among recipients by a key, exactly, to the krona",
-	.usage = "allocate --total AMOUNT (--key DATASET | --weights FILE [--column C]) [--weight W]\n"
-		 "                       [--key ... --weight W ...] [--base AMOUNT] [--equal] [--amounts FILE]\n"
-		 "                       [--component NAME ...] [--recipients SET|any] [--exclude CODES]\n"
-		 "                       [--method largest-remainder|half-up] [--unit AMOUNT]\n"
-		 "                       [--sort input|code|name|amount|key] [--title TEXT]\n"
-		 "                       [--format table|tsv|csv|json|xlsx] [--output FILE]",
+	.usage = "allocate --total (--key | --weights [--column]) [--weight]\n"
+		 "                       [--key=... --weight ...] [--base] [--equal] [--amounts]\n"
+		 "                       [--component ...] [--recipients=SET|any] [--exclude]\n"
+		 "                       [--method=largest-remainder|half-up] [--unit]\n"
+		 "                       [--sort=input|code|name|amount|key] [--title]\n"
+		 "                       [--format=table|tsv|csv|json|xlsx] [--output]",
 	.exec = cmd_allocate,
 	.options = allocate_options,
 	.in_order = true,

@@ -43,25 +43,24 @@ static int set_available(void *ctx, const char *text)
 }
 
 static const struct cmd_opt approp_options[] = {
-	OPT_STR("db", 0, struct approp_opts, db, "PATH", NULL),
-	OPT_STR("format", 0, struct approp_opts, format, "F", NULL),
-	OPT_CALL("year", 0, "YEAR", set_year, NULL),
-	OPT_CALL("uo", 0, "N", set_uo, NULL),
-	OPT_STR("anslag", 0, struct approp_opts, a.anslag, "ANSLAG", NULL),
-	OPT_CALL("post", 0, "N", set_post, NULL),
-	OPT_STR("name", 0, struct approp_opts, a.post_name, "NAME", NULL),
-	OPT_CALL("available", 0, "AMOUNT", set_available, NULL),
+	OPT_STR("db", 0, struct approp_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_STR("format", 0, struct approp_opts, format, "F", "table (default), csv or json"),
+	OPT_CALL("year", 0, "Y", set_year, "the budget year"),
+	OPT_CALL("uo", 0, "N", set_uo, "the expenditure area (utgiftsområde)"),
+	OPT_STR("anslag", 0, struct approp_opts, a.anslag, "N:N", "the appropriation, N:N (e.g. 1:11)"),
+	OPT_CALL("post", 0, "N", set_post, "the appropriation post (anslagspost)"),
+	OPT_STR("name", 0, struct approp_opts, a.post_name, "NAME", "the post's name"),
+	OPT_CALL("available", 0, "AMOUNT", set_available, "the amount available on the post, from the regleringsbrev"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_appropriation_entry = {
 	.name = "appropriation",
 	.summary = "per anslagspost and budget year: the amounts decided, by decision",
-	.usage = "appropriation list [--year Y] [--format table|csv|json] [--db PATH]\n"
-		 "       bidrag appropriation set --year Y --uo N --anslag N:N --post N --name NAME\n"
-		 "                                [--available AMOUNT] [--db PATH]\n"
-		 "\n"
-		 "list  one row per decision drawing on each post, with a subtotal per post and, where the\n"
+	.usage = "appropriation list [--year] [--format=table|csv|json] [--db]\n"
+		 "       bidrag appropriation set --year --uo --anslag --post --name\n"
+		 "                                [--available] [--db]",
+	.about = "list  one row per decision drawing on each post, with a subtotal per post and, where the\n"
 		 "      amount available on the post is known, what is left of it.\n"
 		 "set   registers a post or sets the amount available on it (from the regleringsbrev).",
 	.exec = cmd_appropriation,

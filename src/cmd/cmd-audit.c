@@ -24,20 +24,21 @@ static int set_from(void *ctx, const char *text)
 }
 
 static const struct cmd_opt audit_options[] = {
-	OPT_STR("db", 0, struct audit_opts, db, "PATH", NULL),
-	OPT_STR("format", 0, struct audit_opts, format, "F", NULL),
-	OPT_CALL("from", 0, "SEQ", set_from, NULL),
-	OPT_STR("expect-head", 0, struct audit_opts, head, "HASH", NULL),
+	OPT_STR("db", 0, struct audit_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_STR("format", 0, struct audit_opts, format, "F", "table (default) or json"),
+	OPT_CALL("from", 0, "SEQ", set_from, "start at entry SEQ"),
+	OPT_STR("expect-head", 0, struct audit_opts, head, "HASH",
+		 "the head hash kept from an earlier verify: finds entries removed\n"
+		 "from the end"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
 	.summary = "the audit log of every change: list it, verify its hash chain",
-	.usage = "audit list [--from SEQ] [--format table|json] [--db PATH]\n"
-		 "       bidrag audit verify [--expect-head HASH] [--db PATH]\n"
-		 "\n"
-		 "Every change to the register (decisions, organisations, ledger events, payment files,\n"
+	.usage = "audit list [--from] [--format=table|json] [--db]\n"
+		 "       bidrag audit verify [--expect-head] [--db]",
+	.about = "Every change to the register (decisions, organisations, ledger events, payment files,\n"
 		 "recipient registers, users) is appended to the log with who, when, what, before and\n"
 		 "after; each entry carries the SHA-256 of the one before.  'verify' recomputes the chain\n"
 		 "and names every entry that was changed, removed or moved (exit status 1).  It prints the\n"

@@ -13,27 +13,28 @@ struct datasets_opts {
 };
 
 static const struct cmd_opt datasets_options[] = {
-	OPT_STR("format", 0, struct datasets_opts, format, "F", NULL),
-	OPT_STR("name", 0, struct datasets_opts, name, "NAME", NULL),
-	OPT_STR("column", 0, struct datasets_opts, column, "C", NULL),
-	OPT_STR("date", 0, struct datasets_opts, date, "DATE", NULL),
-	OPT_STR("label", 0, struct datasets_opts, label, "TEXT", NULL),
-	OPT_STR("unit", 0, struct datasets_opts, unit, "UNIT", NULL),
-	OPT_STR("source", 0, struct datasets_opts, source, "TEXT", NULL),
-	OPT_STR("db", 0, struct datasets_opts, db, "PATH", NULL),
+	OPT_STR("format", 0, struct datasets_opts, format, "F", "table (default), csv (show only) or json"),
+	OPT_STR("name", 0, struct datasets_opts, name, "NAME",
+		 "the name to import the dataset under (a new name for a correction)"),
+	OPT_STR("column", 0, struct datasets_opts, column, "C",
+		 "the value column of FILE (default: the only numeric one)"),
+	OPT_STR("date", 0, struct datasets_opts, date, "DATE", "the date the values refer to (YYYY-MM-DD)"),
+	OPT_STR("label", 0, struct datasets_opts, label, "TEXT", "what the values are, in a few words"),
+	OPT_STR("unit", 0, struct datasets_opts, unit, "UNIT", "the values' unit"),
+	OPT_STR("source", 0, struct datasets_opts, source, "TEXT", "where the values come from"),
+	OPT_STR("db", 0, struct datasets_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_datasets_entry = {
 	.name = "datasets",
 	.summary = "list, show and import key datasets (population, insatser, ...)",
-	.usage = "datasets [list] [--format table|json]\n"
-		 "       bidrag datasets show NAME [--format table|csv|json]\n"
-		 "       bidrag datasets import FILE --name NAME [--column C] [--date DATE] [--label TEXT]\n"
-		 "                              [--unit UNIT] [--source TEXT]\n"
-		 "       bidrag datasets registered [NAME] [--db PATH]\n"
-		 "\n"
-		 "Compiled-in datasets carry the keys of the seed decisions.  Imported datasets are kept in\n"
+	.usage = "datasets [list] [--format=table|json]\n"
+		 "       bidrag datasets show NAME [--format=table|csv|json]\n"
+		 "       bidrag datasets import FILE --name [--column] [--date] [--label]\n"
+		 "                              [--unit] [--source]\n"
+		 "       bidrag datasets registered [NAME] [--db]",
+	.about = "Compiled-in datasets carry the keys of the seed decisions.  Imported datasets are kept in\n"
 		 "$BIDRAG_DATASETS (default ~/.local/share/bidrag/datasets) and are immutable: a correction\n"
 		 "is imported under a new name.  'registered' lists the versions the register holds (a dataset\n"
 		 "is registered when a decision first uses it; changed values become a new version) and the\n"

@@ -32,26 +32,26 @@ static int set_year(void *ctx, const char *text)
 }
 
 static const struct cmd_opt decision_options[] = {
-	OPT_STR("db", 0, struct opts, db, "PATH", NULL),
-	OPT_STR("format", 0, struct opts, format, "F", NULL),
-	OPT_STR("output", 'o', struct opts, output, "FILE", NULL),
-	OPT_STR("annex", 0, struct opts, annex, "N", NULL),
-	OPT_CALL("year", 0, "YEAR", set_year, NULL),
-	OPT_BOOL("all", 0, struct opts, all, NULL),
+	OPT_STR("db", 0, struct opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_STR("format", 0, struct opts, format, "F", "the output format; what each verb takes is in the usage"),
+	OPT_STR("output", 'o', struct opts, output, "FILE", "write to FILE instead of standard output"),
+	OPT_STR("annex", 0, struct opts, annex, "ID",
+		 "one bilaga table of the decision (its id, as 'decision show' lists them)"),
+	OPT_CALL("year", 0, "Y", set_year, "only the decisions drawing on appropriations of budget year Y"),
+	OPT_BOOL("all", 0, struct opts, all, "every registered decision"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_decision_entry = {
 	.name = "decision",
 	.summary = "import, list, show, export and verify decisions in the register",
-	.usage = "decision import FILE... [--db PATH]\n"
-		 "       bidrag decision list [--year Y] [--format table|csv|json] [--db PATH]\n"
-		 "       bidrag decision show DNR [--format text|json|xlsx] [--annex ID [--format table|tsv|csv|json|xlsx]]\n"
-		 "                                [--output FILE] [--db PATH]\n"
-		 "       bidrag decision export DNR [--output FILE] [--db PATH]\n"
-		 "       bidrag decision verify DNR... | --all [--db PATH]\n"
-		 "\n"
-		 "import   registers decision files (docs/decision-file.md).  Each file is all or nothing: it is\n"
+	.usage = "decision import FILE... [--db]\n"
+		 "       bidrag decision list [--year] [--format=table|csv|json] [--db]\n"
+		 "       bidrag decision show DNR [--format=text|json|xlsx] [--annex [--format=table|tsv|csv|json|xlsx]]\n"
+		 "                                [--output] [--db]\n"
+		 "       bidrag decision export DNR [--output] [--db]\n"
+		 "       bidrag decision verify DNR... | --all [--db]",
+	.about = "import   registers decision files (docs/decision-file.md).  Each file is all or nothing: it is\n"
 		 "         checked whole, and nothing is written unless everything is right.  Importing a decision\n"
 		 "         that is already registered with the same content changes nothing and says so; with\n"
 		 "         different content it is refused.\n"

@@ -10,16 +10,15 @@ struct init_opts {
 };
 
 static const struct cmd_opt init_options[] = {
-	OPT_STR("db", 0, struct init_opts, db, "PATH", NULL),
+	OPT_STR("db", 0, struct init_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_init_entry = {
 	.name = "init",
 	.summary = "create or upgrade the register's database (SQLite file)",
-	.usage = "init [--db PATH]\n"
-		 "\n"
-		 "Creates the database (default ./bidrag.db, or $BIDRAG_DB), brings its schema up to date, and\n"
+	.usage = "init [--db]",
+	.about = "Creates the database (default ./bidrag.db, or $BIDRAG_DB), brings its schema up to date, and\n"
 		 "adds the reference organisations: the 21 regions, 290 kommuner, 21 RSS, the six\n"
 		 "samverkansregioner with their payees, the six RCC, SKR and Kammarkollegiet.  Running it again\n"
 		 "is safe: it adds only what is missing and changes nothing else.",

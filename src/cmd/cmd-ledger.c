@@ -22,31 +22,33 @@ struct ev_opts {
 };
 
 static const struct cmd_opt ev_options[] = {
-	OPT_STR("db", 0, struct ev_opts, db, "PATH", NULL),
-	OPT_STR("id", 0, struct ev_opts, id, "ID", NULL),
-	OPT_STR("by", 0, struct ev_opts, by, "USER", NULL),
-	OPT_STR("part", 0, struct ev_opts, part, "PART", NULL),
-	OPT_STR("recipient", 0, struct ev_opts, recipient, "CODE", NULL),
-	OPT_STR("amount", 0, struct ev_opts, amount, "AMOUNT", NULL),
-	OPT_STR("date", 0, struct ev_opts, date, "DATE", NULL),
-	OPT_STR("received", 0, struct ev_opts, received, "DATE", NULL),
-	OPT_STR("signed-by", 0, struct ev_opts, signed_by, "USER", NULL),
-	OPT_STR("override", 0, struct ev_opts, override, "TEXT", NULL),
-	OPT_STR("reason", 0, struct ev_opts, reason, "TEXT", NULL),
-	OPT_STR("unused", 0, struct ev_opts, unused, "AMOUNT", NULL),
-	OPT_STR("format", 0, struct ev_opts, format, "F", NULL),
-	OPT_BOOL("quiet", 0, struct ev_opts, quiet, NULL),
+	OPT_STR("db", 0, struct ev_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_STR("id", 0, struct ev_opts, id, "ID",
+		 "the event's id (default: derived from its content, so entering it\n"
+		 "twice records it once)"),
+	OPT_STR("by", 0, struct ev_opts, by, "USER", "who records it (default $BIDRAG_USER, else $USER)"),
+	OPT_STR("part", 0, struct ev_opts, part, "P", "the decision's part"),
+	OPT_STR("recipient", 0, struct ev_opts, recipient, "R", "the recipient's code, name or orgnr"),
+	OPT_STR("amount", 0, struct ev_opts, amount, "A", "kronor ('215 000', '1,5 mkr'; öre allowed)"),
+	OPT_STR("date", 0, struct ev_opts, date, "DATE", "the day the event happened (YYYY-MM-DD)"),
+	OPT_STR("received", 0, struct ev_opts, received, "DATE", "the day the requisition came in"),
+	OPT_STR("signed-by", 0, struct ev_opts, signed_by, "NAME", "who signed the requisition"),
+	OPT_STR("override", 0, struct ev_opts, override, "TEXT", "the recorded reason for going beyond a rule"),
+	OPT_STR("reason", 0, struct ev_opts, reason, "TEXT", "why (a correction needs one)"),
+	OPT_STR("unused", 0, struct ev_opts, unused, "A", "the unused amount the report declares, in kronor"),
+	OPT_STR("format", 0, struct ev_opts, format, "F",
+		 "the file's or the list's format; what each verb takes is in the usage"),
+	OPT_BOOL("quiet", 0, struct ev_opts, quiet, "print only errors"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_requisition_entry = {
 	.name = "requisition",
 	.summary = "record a requisition received, or refuse a late one (the right lapses)",
-	.usage = "requisition add DNR --part P --recipient R --amount A --received DATE [--signed-by NAME]\n"
-		 "       bidrag requisition refuse DNR --part P --recipient R --date DATE [--received DATE] [--reason TEXT]\n"
-		 "       (each also takes --id ID, --by USER, --db PATH)\n"
-		 "\n"
-		 "add     a requisition received by the deadline: the amount becomes payable.\n"
+	.usage = "requisition add DNR --part --recipient --amount --received [--signed-by]\n"
+		 "       bidrag requisition refuse DNR --part --recipient --date [--received] [--reason]\n"
+		 "       (each also takes --id, --by, --db)",
+	.about = "add     a requisition received by the deadline: the amount becomes payable.\n"
 		 "refuse  after the deadline: the right to what is not requisitioned lapses and is released\n"
 		 "        to the appropriation post; --received dates a late requisition, without it the\n"
 		 "        lapse is recorded on --date because none came in.",
@@ -57,9 +59,9 @@ const struct cmd_entry cmd_requisition_entry = {
 const struct cmd_entry cmd_repay_entry = {
 	.name = "repay",
 	.summary = "claim a repayment of unused money, or record one received",
-	.usage = "repay claim DNR --part P --recipient R --amount A --date DATE\n"
-		 "       bidrag repay receive DNR --part P --recipient R --amount A --date DATE\n"
-		 "       (each also takes --id ID, --by USER, --reason TEXT, --db PATH)",
+	.usage = "repay claim DNR --part --recipient --amount --date\n"
+		 "       bidrag repay receive DNR --part --recipient --amount --date\n"
+		 "       (each also takes --id, --by, --reason, --db)",
 	.exec = cmd_repay,
 	.options = ev_options,
 };
@@ -67,9 +69,9 @@ const struct cmd_entry cmd_repay_entry = {
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.summary = "record a financial report (ekonomisk redovisning) and the unused amount it declares",
-	.usage = "report receive DNR --part P --recipient R --unused A --date DATE [--id ID] [--by USER] [--db PATH]\n"
-		 "\n"
-		 "The unused amount declared is claimed for repayment (what is not claimed or repaid already).",
+	.usage = "report receive DNR --part --recipient --unused --date [--id] [--by]\n"
+		 "                             [--db]",
+	.about = "The unused amount declared is claimed for repayment (what is not claimed or repaid already).",
 	.exec = cmd_report,
 	.options = ev_options,
 };
@@ -77,9 +79,8 @@ const struct cmd_entry cmd_report_entry = {
 const struct cmd_entry cmd_correct_entry = {
 	.name = "correct",
 	.summary = "reverse an earlier event (nothing is ever edited or deleted)",
-	.usage = "correct EVENT-ID --reason TEXT --date DATE [--id ID] [--by USER] [--db PATH]\n"
-		 "\n"
-		 "An executed payment cannot be reversed (the money has left): claim a repayment instead.",
+	.usage = "correct EVENT-ID --reason --date [--id] [--by] [--db]",
+	.about = "An executed payment cannot be reversed (the money has left): claim a repayment instead.",
 	.exec = cmd_correct,
 	.options = ev_options,
 };
@@ -87,10 +88,9 @@ const struct cmd_entry cmd_correct_entry = {
 const struct cmd_entry cmd_events_entry = {
 	.name = "events",
 	.summary = "record a batch of ledger events from a CSV or JSON file, all or nothing",
-	.usage = "events import FILE [--format csv|json] [--db PATH] [--quiet]\n"
-		 "       bidrag events list [DNR] [--format table|csv|json] [--db PATH]\n"
-		 "\n"
-		 "A batch file holds one event per row (CSV, with a header) or per object (a JSON array):\n"
+	.usage = "events import FILE [--format=csv|json] [--db] [--quiet]\n"
+		 "       bidrag events list [DNR] [--format=table|csv|json] [--db]",
+	.about = "A batch file holds one event per row (CSV, with a header) or per object (a JSON array):\n"
 		 "  id, kind (requisition, lapse, payment, attest, repay-claim, repay-receive, report, correction),\n"
 		 "  dnr, part, recipient, ref (attest, correction), date, by, amount (kronor, öre allowed),\n"
 		 "  signed_by, override, reason, received (true/false, for a lapse).\n"

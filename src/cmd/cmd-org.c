@@ -16,28 +16,29 @@ struct org_opts {
 };
 
 static const struct cmd_opt org_options[] = {
-	OPT_STR("db", 0, struct org_opts, db, "PATH", NULL),
-	OPT_STR("format", 0, struct org_opts, format, "F", NULL),
-	OPT_STR("kind", 0, struct org_opts, kind, "KIND", NULL),
-	OPT_STR("code", 0, struct org_opts, add.code, "CODE", NULL),
-	OPT_STR("name", 0, struct org_opts, add.name, "NAME", NULL),
-	OPT_STR("orgnr", 0, struct org_opts, add.orgnr, "NR", NULL),
-	OPT_STR("bankgiro", 0, struct org_opts, add.bankgiro, "NR", NULL),
-	OPT_STR("plusgiro", 0, struct org_opts, add.plusgiro, "NR", NULL),
-	OPT_STR("reference", 0, struct org_opts, add.payment_ref, "TEXT", NULL),
+	OPT_STR("db", 0, struct org_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_STR("format", 0, struct org_opts, format, "F", "the output format; what each verb takes is in the usage"),
+	OPT_STR("kind", 0, struct org_opts, kind, "KIND",
+		 "region, kommun, samverkansregion, payee, rss, rcc, skr, agency or other"),
+	OPT_STR("code", 0, struct org_opts, add.code, "CODE", "the organisation's short code (e.g. 01 or KAMK)"),
+	OPT_STR("name", 0, struct org_opts, add.name, "NAME", "the organisation's name"),
+	OPT_STR("orgnr", 0, struct org_opts, add.orgnr, "N", "organisationsnummer, NNNNNN-NNNN"),
+	OPT_STR("bankgiro", 0, struct org_opts, add.bankgiro, "N", "the bankgiro number payments go to"),
+	OPT_STR("plusgiro", 0, struct org_opts, add.plusgiro, "N", "the plusgiro number payments go to"),
+	OPT_STR("reference", 0, struct org_opts, add.payment_ref, "TEXT",
+		 "the reference the organisation wants on its payments"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_org_entry = {
 	.name = "org",
 	.summary = "list, show and add organisations (recipients and payees) in the register",
-	.usage = "org list [--kind KIND] [--format table|csv|json] [--db PATH]\n"
-		 "       bidrag org show CODE|NAME|ORGNR [--format text|json] [--db PATH]\n"
-		 "       bidrag org add --code CODE --name NAME --kind KIND [--orgnr N] [--bankgiro N | --plusgiro N]\n"
-		 "                      [--reference TEXT] [--db PATH]\n"
-		 "       bidrag org set CODE|NAME [--name NAME] [--orgnr N] [--bankgiro N | --plusgiro N] [--reference TEXT]\n"
-		 "\n"
-		 "KIND: region, kommun, samverkansregion, payee, rss, rcc, skr, agency, other.\n"
+	.usage = "org list [--kind] [--format=table|csv|json] [--db]\n"
+		 "       bidrag org show CODE|NAME|ORGNR [--format=text|json] [--db]\n"
+		 "       bidrag org add --code --name --kind [--orgnr] [--bankgiro | --plusgiro]\n"
+		 "                      [--reference] [--db]\n"
+		 "       bidrag org set CODE|NAME [--name] [--orgnr] [--bankgiro | --plusgiro] [--reference]",
+	.about = "KIND: region, kommun, samverkansregion, payee, rss, rcc, skr, agency, other.\n"
 		 "Organisationsnummer, bankgiro and plusgiro are checked by their check digits and stored in\n"
 		 "their normal form (NNNNNN-NNNN, NNNN-NNNN, N NN NN-N).",
 	.exec = cmd_org,

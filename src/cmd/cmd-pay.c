@@ -19,34 +19,38 @@ struct pay_opts {
 };
 
 static const struct cmd_opt pay_options[] = {
-	OPT_STR("db", 0, struct pay_opts, db, "PATH", NULL),
-	OPT_STR("id", 0, struct pay_opts, id, "ID", NULL),
-	OPT_STR("by", 0, struct pay_opts, by, "USER", NULL),
-	OPT_STR("part", 0, struct pay_opts, part, "PART", NULL),
-	OPT_STR("recipient", 0, struct pay_opts, recipient, "CODE", NULL),
-	OPT_STR("amount", 0, struct pay_opts, amount, "AMOUNT", NULL),
-	OPT_STR("date", 0, struct pay_opts, date, "DATE", NULL),
-	OPT_STR("override", 0, struct pay_opts, override, "TEXT", NULL), /* no short form: an override is spelt out */
-	OPT_STR("batch", 0, struct pay_opts, batch, "ID", NULL),
-	OPT_STR("format", 0, struct pay_opts, format, "F", NULL),
-	OPT_STR("output", 'o', struct pay_opts, output, "FILE", NULL),
-	OPT_STR("from", 0, struct pay_opts, from, "DATE", NULL),
-	OPT_STR("state", 0, struct pay_opts, state, "STATE", NULL),
+	OPT_STR("db", 0, struct pay_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_STR("id", 0, struct pay_opts, id, "ID",
+		 "the payment's id (default: derived from its content); for plan, a prefix"),
+	OPT_STR("by", 0, struct pay_opts, by, "USER", "who registers or attests (default $BIDRAG_USER, else $USER)"),
+	OPT_STR("part", 0, struct pay_opts, part, "P", "the decision's part"),
+	OPT_STR("recipient", 0, struct pay_opts, recipient, "R", "the recipient's code, name or orgnr"),
+	OPT_STR("amount", 0, struct pay_opts, amount, "A", "kronor ('215 000', '1,5 mkr')"),
+	OPT_STR("date", 0, struct pay_opts, date, "DATE", "the day of the payment, attest or export (YYYY-MM-DD)"),
+	OPT_STR("override", 0, struct pay_opts, override, "REASON",
+		 "pay outside the part's payment window, for the recorded REASON"), /* no short form: an override is spelt out */
+	OPT_STR("batch", 0, struct pay_opts, batch, "B",
+		 "the payment batch (export writes every attested, unpaid payment into it)"),
+	OPT_STR("format", 0, struct pay_opts, format, "F", "the output format; what each verb takes is in the usage"),
+	OPT_STR("output", 'o', struct pay_opts, output, "FILE", "write to FILE instead of standard output"),
+	OPT_STR("from", 0, struct pay_opts, from, "ORG",
+		 "the paying organisation (default KAMK, Kammarkollegiet) and its bankgiro"),
+	OPT_STR("state", 0, struct pay_opts, state, "STATE", "registered (default), attested or executed"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_pay_entry = {
 	.name = "pay",
 	.summary = "register, plan, attest, list and export payments (pain.001, Bankgirot LB)",
-	.usage = "pay add DNR --part P --recipient R --amount A --date DATE [--override REASON] [--id ID] [--by USER]\n"
-		 "       bidrag pay plan DNR [--part P] --date DATE [--by USER]\n"
-		 "       bidrag pay attest PAYMENT-ID... --date DATE --by USER\n"
-		 "       bidrag pay list [--state registered|attested|executed] [--batch B] [--format table|csv|json]\n"
-		 "       bidrag pay export --batch B --format pain001|lb --date DATE [--output FILE] [--from ORG]\n"
-		 "                         [--override REASON]\n"
-		 "       (each also takes --db PATH)\n"
-		 "\n"
-		 "add     registers a payment; it must be attested by another person before it is paid.\n"
+	.usage = "pay add DNR --part --recipient --amount --date [--override] [--id]\n"
+		 "                      [--by]\n"
+		 "       bidrag pay plan DNR [--part] --date [--by]\n"
+		 "       bidrag pay attest PAYMENT-ID... --date --by\n"
+		 "       bidrag pay list [--state=registered|attested|executed] [--batch] [--format=table|csv|json]\n"
+		 "       bidrag pay export --batch --format=pain001|lb --date [--output] [--from]\n"
+		 "                         [--override]\n"
+		 "       (each also takes --db)",
+	.about = "add     registers a payment; it must be attested by another person before it is paid.\n"
 		 "plan    registers, for every recipient of the decision (or one part), what can be paid now:\n"
 		 "        the allocation of a part paid without requisition, the requisitioned amount of one\n"
 		 "        paid after requisition.  Ids are derived from the decision, part, recipient and the\n"
@@ -55,8 +59,7 @@ const struct cmd_entry cmd_pay_entry = {
 		 "attest  a second person's approval (four eyes): whoever registered cannot attest.\n"
 		 "export  writes every attested, unpaid payment into batch B as an ISO 20022 pain.001.001.03\n"
 		 "        file or a Bankgirot Leverantörsbetalningar file, and marks them executed.  Exporting\n"
-		 "        the same batch again gives the same file and pays nothing twice.  --from names the\n"
-		 "        paying organisation (default KAMK, Kammarkollegiet) and its bankgiro.  A payment\n"
+		 "        the same batch again gives the same file and pays nothing twice.  A payment\n"
 		 "        executed after its part's window needs --override REASON (recorded) unless it was\n"
 		 "        registered with one.",
 	.exec = cmd_pay,

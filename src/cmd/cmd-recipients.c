@@ -13,17 +13,17 @@ struct recipients_opts {
 };
 
 static const struct cmd_opt recipients_options[] = {
-	OPT_STR("format", 0, struct recipients_opts, format, "F", NULL),
-	OPT_STR("resolve", 0, struct recipients_opts, resolve, "NAME", NULL),
+	OPT_STR("format", 0, struct recipients_opts, format, "F", "table (default) or json"),
+	OPT_STR("resolve", 0, struct recipients_opts, resolve, "NAME", "print the recipient a name or code stands for"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_recipients_entry = {
 	.name = "recipients",
 	.summary = "list known recipients (regions, kommuner, samverkansregioner, RCC) or resolve a name",
-	.usage = "recipients [SET] [--format table|json]   (SET: regions, kommuner, kommuner:NN,\n"
+	.usage = "recipients [SET] [--format=table|json]   (SET: regions, kommuner, kommuner:NN,\n"
 		 "                                             samverkansregioner, rcc; default regions)\n"
-		 "       bidrag recipients --resolve NAME",
+		 "       bidrag recipients --resolve",
 	.exec = cmd_recipients,
 	.options = recipients_options,
 };

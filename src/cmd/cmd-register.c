@@ -55,34 +55,34 @@ static int set_version(void *ctx, const char *text)
 }
 
 static const struct cmd_opt register_options[] = {
-	OPT_STR("db", 0, struct opts, db, "PATH", NULL),
-	OPT_STR("org", 0, struct opts, org, "CODE", NULL),
-	OPT_CALL("year", 0, "YEAR", set_year, NULL),
-	OPT_STR("grant", 0, struct opts, grant, "GRANT", NULL),
-	OPT_CALL("account", 0, "YEAR", set_account, NULL),
-	OPT_STR("format", 0, struct opts, format, "F", NULL),
-	OPT_STR("output", 'o', struct opts, output, "FILE", NULL),
-	OPT_STR("by", 0, struct opts, by, "BY", NULL),
-	OPT_STR("compare", 0, struct opts, compare, "VERSION", NULL),
-	OPT_CALL("version", 0, "N", set_version, NULL),
-	OPT_BOOL("all", 0, struct opts, all, NULL),
+	OPT_STR("db", 0, struct opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_STR("org", 0, struct opts, org, "ORG", "an organisation's code, name or orgnr"),
+	OPT_CALL("year", 0, "Y", set_year, "the year of the register"),
+	OPT_STR("grant", 0, struct opts, grant, "KEY", "the grant's key in the register"),
+	OPT_CALL("account", 0, "YEAR", set_account, "the year of the usage account"),
+	OPT_STR("format", 0, struct opts, format, "F", "the output format; what each verb takes is in the usage"),
+	OPT_STR("output", 'o', struct opts, output, "FILE", "write to FILE"),
+	OPT_STR("by", 0, struct opts, by, "NAME", "who records it (default $BIDRAG_USER, else $USER)"),
+	OPT_STR("compare", 0, struct opts, compare, "YEAR|none",
+		 "the year to compare with (default the year before), or none"),
+	OPT_CALL("version", 0, "N", set_version, "an earlier version of the register (default the latest)"),
+	OPT_BOOL("all", 0, struct opts, all, "every version, not only the latest"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_register_entry = {
 	.name = "register",
 	.summary = "the recipient's register of grants received: import, reports, year comparison",
-	.usage = "register import FILE.json [--db PATH] [--by NAME]\n"
+	.usage = "register import FILE.json [--db] [--by]\n"
 		 "       bidrag register check FILE.json\n"
-		 "       bidrag register list [--org ORG] [--all] [--db PATH]\n"
-		 "       bidrag register show --org ORG --year Y [--version N] [--format table|json] [--db PATH]\n"
-		 "       bidrag register lines --org ORG --year Y --grant KEY FILE.csv [--db PATH] [--by NAME]\n"
-		 "       bidrag register usage --org ORG --year Y --grant KEY --account YEAR FILE.csv [--db PATH]\n"
-		 "       bidrag register report --org ORG --year Y [--compare YEAR|none] --format md|xlsx|pdf|csv\n"
-		 "                              [-o FILE] [--db PATH]\n"
-		 "       bidrag register chart --org ORG --year Y [--compare YEAR|none] --format png|svg -o FILE\n"
-		 "\n"
-		 "ORG is an organisation's code, name or orgnr.  The file format and the CSV layouts are\n"
+		 "       bidrag register list [--org] [--all] [--db]\n"
+		 "       bidrag register show --org --year [--version] [--format=table|json] [--db]\n"
+		 "       bidrag register lines --org --year --grant FILE.csv [--db] [--by]\n"
+		 "       bidrag register usage --org --year --grant --account FILE.csv [--db]\n"
+		 "       bidrag register report --org --year [--compare] --format=md|xlsx|pdf|csv\n"
+		 "                              [-o FILE] [--db]\n"
+		 "       bidrag register chart --org --year [--compare] --format=png|svg -o FILE",
+	.about = "ORG is an organisation's code, name or orgnr.  The file format and the CSV layouts are\n"
 		 "described in docs/recipient-register.md.  Sums are computed: a sum typed in a file is\n"
 		 "checked, and an import with a wrong one changes nothing.",
 	.exec = cmd_register,

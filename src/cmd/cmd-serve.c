@@ -41,24 +41,24 @@ static int set_threads(void *ctx, const char *text)
 }
 
 static const struct cmd_opt serve_options[] = {
-	OPT_STR("db", 0, struct serve_opts, db, "PATH", NULL),
-	OPT_CALL("listen", 0, "HOST:PORT", set_listen, NULL),
-	OPT_CALL("threads", 0, "N", set_threads, NULL),
-	OPT_BOOL("secure-cookies", 0, struct serve_opts, cfg.secure_cookies, NULL),
-	OPT_STR("ready-file", 0, struct serve_opts, cfg.ready_file, "FILE", NULL),
+	OPT_STR("db", 0, struct serve_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_CALL("listen", 0, "HOST:PORT", set_listen, 
+		 "where to listen (default 127.0.0.1:8080; port 0 picks a free one)"),
+	OPT_CALL("threads", 0, "N", set_threads, "the number of threads serving requests (default 4)"),
+	OPT_BOOL("secure-cookies", 0, struct serve_opts, cfg.secure_cookies, 
+		 "mark the session cookie Secure (behind a TLS proxy)"),
+	OPT_STR("ready-file", 0, struct serve_opts, cfg.ready_file, "FILE",
+		 "write the address to FILE once the server listens"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_serve_entry = {
 	.name = "serve",
 	.summary = "the web application: JSON API and browser UI, with logins and roles",
-	.usage = "serve [--db PATH] [--listen HOST:PORT] [--threads N] [--secure-cookies] [--ready-file FILE]\n"
-		 "\n"
-		 "Serves the register on http://HOST:PORT/ (default 127.0.0.1:8080; port 0 picks a free one)\n"
-		 "with a pool of N threads (default 4).  Users come from 'bidrag user add'.  Put a TLS proxy in\n"
-		 "front of it for anything but loopback, and give --secure-cookies there.  --ready-file gets\n"
-		 "the address once the server listens.  SIGTERM or Ctrl-C stops it after the requests under\n"
-		 "way.",
+	.usage = "serve [--db] [--listen] [--threads] [--secure-cookies] [--ready-file]",
+	.about = "Serves the register on http://HOST:PORT/ with a pool of N threads.  Users come from\n"
+		 "'bidrag user add'.  Put a TLS proxy in front of it for anything but loopback, and give\n"
+		 "--secure-cookies there.  SIGTERM or Ctrl-C stops it after the requests under way.",
 	.exec = cmd_serve,
 	.options = serve_options,
 };

@@ -22,30 +22,29 @@ struct st_opts {
 };
 
 static const struct cmd_opt st_options[] = {
-	OPT_STR("db", 0, struct st_opts, db, "PATH", NULL),
-	OPT_STR("part", 0, struct st_opts, part, "PART", NULL),
-	OPT_STR("recipient", 0, struct st_opts, recipient, "CODE", NULL),
-	OPT_STR("as-of", 0, struct st_opts, as_of, "DATE", NULL),
-	OPT_STR("by", 0, struct st_opts, by, "BY", NULL),
-	OPT_STR("format", 0, struct st_opts, format, "F", NULL),
-	OPT_STR("output", 'o', struct st_opts, output, "FILE", NULL),
-	OPT_STR("within", 0, struct st_opts, within, "DAYS", NULL),
-	OPT_BOOL("all", 0, struct st_opts, all, NULL),
+	OPT_STR("db", 0, struct st_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_STR("part", 0, struct st_opts, part, "P", "only this part of the decision"),
+	OPT_STR("recipient", 0, struct st_opts, recipient, "R", "only this recipient (code, name or orgnr)"),
+	OPT_STR("as-of", 0, struct st_opts, as_of, "DATE",
+		 "the day to look from (default today): status counts the events dated\nup to it"),
+	OPT_STR("by", 0, struct st_opts, by, "recipient|post", "per recipient (default), or per budget year and anslagspost"),
+	OPT_STR("format", 0, struct st_opts, format, "F", "the output format; what each command takes is in the usage"),
+	OPT_STR("output", 'o', struct st_opts, output, "FILE", "write to FILE instead of standard output"),
+	OPT_STR("within", 0, struct st_opts, within, "DAYS", "the days ahead of --as-of to list (default 60)"),
+	OPT_BOOL("all", 0, struct st_opts, all, "every deadline, done or not"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.summary = "per decision, part and recipient: allocated, requisitioned, paid, lapsed, repaid, outstanding",
-	.usage = "status [DNR] [--part P] [--recipient R] [--as-of DATE] [--by recipient|post]\n"
-		 "              [--format table|csv|json|xlsx] [--output FILE] [--db PATH]\n"
-		 "\n"
-		 "Amounts in kronor.  Rekvirerat is what was requisitioned (parts paid after requisition);\n"
+	.usage = "status [DNR] [--part] [--recipient] [--as-of] [--by]\n"
+		 "              [--format=table|csv|json|xlsx] [--output] [--db]",
+	.about = "Amounts in kronor.  Rekvirerat is what was requisitioned (parts paid after requisition);\n"
 		 "Under behandling is registered or attested but not yet paid; Förfallet is what lapsed,\n"
 		 "including a right whose requisition deadline has passed on the --as-of date (default today)\n"
-		 "without a requisition; Återstår is what is still to be paid.  With --as-of, the balances\n"
-		 "are those of the events dated up to that day.  --by post sums per budget year and\n"
-		 "anslagspost (a part paid from several posts is split in proportion to their amounts).",
+		 "without a requisition; Återstår is what is still to be paid.  By post, a part paid from\n"
+		 "several posts is split in proportion to their amounts.",
 	.exec = cmd_status,
 	.options = st_options,
 };
@@ -53,11 +52,11 @@ const struct cmd_entry cmd_status_entry = {
 const struct cmd_entry cmd_deadlines_entry = {
 	.name = "deadlines",
 	.summary = "payment windows, requisition, repayment and report deadlines, with what is outstanding",
-	.usage = "deadlines [--as-of DATE] [--within DAYS] [--all] [--format table|json|ics] [--output FILE] [--db PATH]\n"
-		 "\n"
-		 "Overdue items first (a deadline passed with something still outstanding), then those falling\n"
-		 "within DAYS (default 60) of --as-of (default today) with something still open.  --all lists\n"
-		 "every deadline, done or not.  The ics format is an iCalendar file for Outlook and Thunderbird.",
+	.usage = "deadlines [--as-of] [--within] [--all] [--format=table|json|ics] [--output]\n"
+		 "                        [--db]",
+	.about = "Overdue items first (a deadline passed with something still outstanding), then those falling\n"
+		 "within DAYS of --as-of with something still open.  The ics format is an iCalendar file for\n"
+		 "Outlook and Thunderbird.",
 	.exec = cmd_deadlines,
 	.options = st_options,
 };
@@ -65,9 +64,8 @@ const struct cmd_entry cmd_deadlines_entry = {
 const struct cmd_entry cmd_ledger_entry = {
 	.name = "ledger",
 	.summary = "verify the books: replay every event and check every balance and rule",
-	.usage = "ledger verify [--db PATH]\n"
-		 "\n"
-		 "Replays the whole ledger: each account's balance must equal its events, add up to its\n"
+	.usage = "ledger verify [--db]",
+	.about = "Replays the whole ledger: each account's balance must equal its events, add up to its\n"
 		 "allocation and have no bucket below zero; no payment attested by its registrar, executed\n"
 		 "twice or executed unattested.  Exit status 1 if anything is wrong.",
 	.exec = cmd_ledger,

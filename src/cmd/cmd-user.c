@@ -15,22 +15,21 @@ struct user_opts {
 };
 
 static const struct cmd_opt user_options[] = {
-	OPT_STR("db", 0, struct user_opts, db, "PATH", NULL),
-	OPT_STR("role", 0, struct user_opts, role, "ROLE", NULL),
-	OPT_STR("org", 0, struct user_opts, org, "CODE", NULL),
-	OPT_STR("by", 0, struct user_opts, by, "USER", NULL),
+	OPT_STR("db", 0, struct user_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_STR("role", 0, struct user_opts, role, "ROLE", "the user's role (ROLE above)"),
+	OPT_STR("org", 0, struct user_opts, org, "ORG", "the organisation a mottagare files for (code, name or orgnr)"),
+	OPT_STR("by", 0, struct user_opts, by, "NAME", "who makes the change (default $BIDRAG_USER, else $USER)"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_user_entry = {
 	.name = "user",
 	.summary = "users of the web application and their roles: add, passwd, list, check",
-	.usage = "user add NAME --role ROLE [--org ORG] [--db PATH] [--by NAME]\n"
-		 "       bidrag user passwd NAME [--db PATH] [--by NAME]\n"
-		 "       bidrag user list [--db PATH]\n"
-		 "       bidrag user check NAME [--db PATH]\n"
-		 "\n"
-		 "ROLE: handlaggare or handläggare (registers decisions and events), attestant (attests payments, never\n"
+	.usage = "user add NAME --role [--org] [--db] [--by]\n"
+		 "       bidrag user passwd NAME [--db] [--by]\n"
+		 "       bidrag user list [--db]\n"
+		 "       bidrag user check NAME [--db]",
+	.about = "ROLE: handlaggare or handläggare (registers decisions and events), attestant (attests payments, never\n"
 		 "their own), revisor (reads and verifies everything, changes nothing), mottagare (a\n"
 		 "recipient's user: sees and files only for --org), admin (users and roles).\n"
 		 "The password is read from the terminal (twice), or as the first line of standard input;\n"

@@ -88,35 +88,33 @@ static int set_format(void *ctx, const char *text)
 }
 
 static const struct cmd_opt verify_options[] = {
-	OPT_CALL("total", 0, "AMOUNT", set_total, NULL),
-	OPT_CALL("key", 0, "DATASET", set_key, NULL),
-	OPT_CALL("key-column", 0, "C", set_key_column, NULL),
-	OPT_CALL("weight", 0, "W", set_weight, NULL),
-	OPT_CALL("base", 0, "AMOUNT", set_base, NULL),
-	OPT_BOOL("equal", 0, struct verify, equal, NULL),
-	OPT_BOOL("list", 0, struct verify, list, NULL),
-	OPT_CALL("unit", 0, "AMOUNT", set_unit, NULL),
-	OPT_STR("amount-column", 0, struct verify, amount_column, "C", NULL),
-	OPT_STR("recipients", 0, struct verify, recipients, "SET", NULL),
-	OPT_CALL("format", 0, "F", set_format, NULL),
+	OPT_CALL("total", 0, "AMOUNT", set_total, "the stated total (default: the table's printed total)"),
+	OPT_CALL("key", 0, "DATASET", set_key, "the key dataset the amounts follow (see 'bidrag datasets')"),
+	OPT_CALL("key-column", 0, "C", set_key_column, "the table's own key column (default: the only one)"),
+	OPT_CALL("weight", 0, "W", set_weight, "the weight of the preceding key in a mix ('1/2', '50%')"),
+	OPT_CALL("base", 0, "AMOUNT", set_base, "a fixed amount per recipient; the rest follows the key"),
+	OPT_BOOL("equal", 0, struct verify, equal, "the rule is equal shares"),
+	OPT_BOOL("list", 0, struct verify, list, "the amounts are an explicit list: check sums only"),
+	OPT_CALL("unit", 0, "AMOUNT", set_unit, "the rounding unit the amounts were computed in (default 1 krona)"),
+	OPT_STR("amount-column", 0, struct verify, amount_column, "C",
+		 "the column to check when the table has several amount columns"),
+	OPT_STR("recipients", 0, struct verify, recipients, "SET",
+		 "the recipients the table must have: regions, kommuner, kommuner:NN,\n"
+		 "samverkansregioner, rcc"),
+	OPT_CALL("format", 0, "F", set_format, "text (default) or json"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_verify_entry = {
 	.name = "verify",
 	.summary = "check a published allocation table: quotas, sums, shares and key totals",
-	.usage = "verify FILE [--total AMOUNT] [--key DATASET [--weight W] ...] [--key-column C [--weight W] ...]\n"
-		 "                     [--base AMOUNT] [--equal | --list] [--unit AMOUNT] [--amount-column C]\n"
-		 "                     [--recipients SET] [--format text|json]\n"
-		 "\n"
-		 "FILE is a table as published (tab-separated as in the decision texts, or CSV): a header\n"
+	.usage = "verify FILE [--total] [--key [--weight] ...] [--key-column [--weight] ...]\n"
+		 "                     [--base] [--equal | --list] [--unit] [--amount-column]\n"
+		 "                     [--recipients] [--format=text|json]",
+	.about = "FILE is a table as published (tab-separated as in the decision texts, or CSV): a header\n"
 		 "row, one row per recipient, optionally a total row (Summa/Totalt).  Key values come from\n"
-		 "--key DATASET or from the table's own key column (--key-column, or the only one).\n"
-		 "  --total AMOUNT        the stated total (default: the table's printed total)\n"
-		 "  --amount-column C     the column to check when the table has several amount columns\n"
-		 "  --list                the amounts are an explicit list: check sums only\n"
-		 "  --equal               the rule is equal shares\n"
-		 "Exit status: 0 when the table is consistent, 1 when a check fails, 2 for unreadable input.",
+		 "--key DATASET or from the table's own key column (--key-column, or the only one).",
+	.after = "Exit status: 0 when the table is consistent, 1 when a check fails, 2 for unreadable input.",
 	.exec = cmd_verify,
 	.options = verify_options,
 };

@@ -46,14 +46,22 @@ struct cmd_opt {
 
 struct cmd_entry {
 	const char *name;
-	const char *usage;   /* lines after "usage: bidrag " */
+	/* The lines after "usage: bidrag ", each "--name" an option of the
+	 * table: the help adds its value's name ("--db" prints "--db PATH"), or
+	 * "--name=TEXT" prints "--name TEXT" for a verb that takes only some
+	 * values ("--format=table|json").  The options named here are the ones
+	 * the help lists, so commands that share a table list only their own. */
+	const char *usage;
 	const char *summary; /* one line for 'bidrag help' */
 	int (*exec)(int argc, char **argv);
 	/* The options (ended by OPT_END), for cmd_parse and the help; --help
-	 * itself is implied.  Options with a help text are listed after the
-	 * usage lines, then comes about. */
+	 * itself is implied. */
 	const struct cmd_opt *options;
+	/* The help is the usage lines, about (what the command or each verb
+	 * does), the options named in the usage that have a help text, aligned,
+	 * then after (exit statuses, examples). */
 	const char *about;
+	const char *after;
 	bool in_order; /* options stop at the first argument (getopt's "+") */
 };
 
@@ -75,8 +83,9 @@ int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int io_error(const char *msg);
 /* usage_error: error plus a pointer to the command's help. */
 int usage_error(const struct cmd_entry *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* print_usage: "usage: bidrag " and the usage lines, the options that have
- * a help text, one per line, then the about text. */
+/* print_usage: "usage: bidrag " and the usage lines, the about text, the
+ * options named in the usage that have a help text, one per line, then the
+ * after text. */
 void print_usage(FILE *out, const struct cmd_entry *e);
 /* cmd_parse: the options in argv[1..argc) by e->options, into ctx (the
  * command's options struct, or what its OPT_FUNC setters take).  The

@@ -6,6 +6,8 @@
 
 #include "cmd.h"
 
+#define MAX_OPTIONS 40
+
 int error(const char *fmt, ...)
 {
 	va_list ap;
@@ -31,13 +33,58 @@ static int opt_spec(const struct cmd_opt *o, char *buf, size_t size)
 	return snprintf(buf, size, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 }
 
+/* The option of the table spelt at p ("--name", ended by a character that
+ * cannot be in a name), or NULL; *len gets the length of the name. */
+static const struct cmd_opt *opt_at(const struct cmd_opt *opts, const char *p, size_t *len)
+{
+	size_t n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz0123456789-");
+	*len = n;
+	for (const struct cmd_opt *o = opts; o && o->name; o++)
+		if (strlen(o->name) == n && memcmp(o->name, p + 2, n) == 0)
+			return o;
+	return NULL;
+}
+
+/* The usage lines, each "--name" given its value's name from the table
+ * ("--name=TEXT" gives TEXT instead, for a verb that takes only some
+ * values); used[i] is set for every option named.  A name that is not in
+ * the table is a programming error (tests/cli/help.sh asks every command
+ * for its help). */
+static void print_synopsis(FILE *out, const struct cmd_entry *e, bool *used)
+{
+	fputs("usage: bidrag ", out);
+	for (const char *p = e->usage; *p;) {
+		bool starts = p == e->usage || strchr(" [(|\n", p[-1]);
+		if (!(starts && p[0] == '-' && p[1] == '-' && p[2] >= 'a' && p[2] <= 'z')) {
+			fputc(*p++, out);
+			continue;
+		}
+		size_t len;
+		const struct cmd_opt *o = opt_at(e->options, p, &len);
+		if (!o)
+			abort();
+		used[o - e->options] = true;
+		fprintf(out, "--%s", o->name);
+		p += 2 + len;
+		if (*p == '=') {
+			fputc(' ', out);
+			p++;
+		} else if (o->arg)
+			fprintf(out, " %s", o->arg);
+	}
+	fputc('\n', out);
+}
+
 void print_usage(FILE *out, const struct cmd_entry *e)
 {
-	fprintf(out, "usage: bidrag %s\n", e->usage);
+	bool used[MAX_OPTIONS] = {false};
+	print_synopsis(out, e, used);
+	if (e->about)
+		fprintf(out, "\n%s\n", e->about);
 	int width = 0;
 	char spec[80];
 	for (const struct cmd_opt *o = e->options; o && o->name; o++)
-		if (o->help) {
+		if (o->help && used[o - e->options]) {
 			int n = opt_spec(o, spec, sizeof(spec));
 			width = n > width ? n : width;
 		}
@@ -45,7 +92,7 @@ void print_usage(FILE *out, const struct cmd_entry *e)
 		fputc('\n', out);
 		width += 3; /* the help text stands three spaces after the longest option */
 		for (const struct cmd_opt *o = e->options; o->name; o++) {
-			if (!o->help)
+			if (!o->help || !used[o - e->options])
 				continue;
 			opt_spec(o, spec, sizeof(spec));
 			fprintf(out, "  %-*s", width, spec);
@@ -57,11 +104,9 @@ void print_usage(FILE *out, const struct cmd_entry *e)
 			fputc('\n', out);
 		}
 	}
-	if (e->about)
-		fprintf(out, "\n%s\n", e->about);
+	if (e->after)
+		fprintf(out, "\n%s\n", e->after);
 }
-
-#define MAX_OPTIONS 40
 
 int cmd_parse(const struct cmd_entry *e, int argc, char **argv, void *ctx, int *next)
 {
