@@ -1315,7 +1315,8 @@ def main():
     global SPEC
     SPEC = Spec(os.path.join(SRC, "docs", "openapi.json"))
     work = tempfile.mkdtemp(prefix="bidrag-api-")
-    db = os.path.join(work, "api.db")
+    # tests/cli/api.sh names the database on the engine under test.
+    db = os.environ.get("BIDRAG_TEST_DB") or os.path.join(work, "api.db")
     env = dict(os.environ, BIDRAG_DB=db, BIDRAG_USER="setup", BIDRAG_DATASETS=os.path.join(work, "datasets"),
                LC_ALL="C.UTF-8")
     server = None
@@ -1383,7 +1384,7 @@ def main():
             T.ok("SIGTERM stops the server gracefully: exit status 0", alive and rc == 0,
                  "was running: %s, exit status %s" % (alive, rc), log[-2000:])
             T.ok("... saying it finishes the requests under way", "SIGTERM, finishing the requests under way" in log, log[-500:])
-            if os.path.exists(db):
+            if db.startswith(("postgresql:", "postgres:")) or os.path.exists(db):
                 p = subprocess.run([BIDRAG, "audit", "verify"], capture_output=True, text=True, env=env)
                 T.ok("after the server: 'bidrag audit verify' passes", p.returncode == 0, p.stdout, p.stderr)
                 p = subprocess.run([BIDRAG, "ledger", "verify"], capture_output=True, text=True, env=env)

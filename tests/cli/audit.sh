@@ -4,7 +4,7 @@
 # whose bytes were edited in the database file, a removed entry, a reordered
 # log, and a log cut short (against the head kept elsewhere).
 . "$(dirname "$0")/lib.sh"
-export BIDRAG_DB="$WORK/a.db"
+export BIDRAG_DB=$(fresh_db a)
 unset BIDRAG_USER
 PW="correct horse battery staple"
 
@@ -19,12 +19,12 @@ expect_eq "a mottagare belongs to an organisation" "$(cat "$WORK/out")" "user ev
 run user list
 expect_out "user list" "^anna +handlaggare "
 expect_out "user list shows a mottagare's organisation" "^eva +mottagare +23 "
-hash=$(sqlite3 "$BIDRAG_DB" "SELECT password_hash FROM app_user WHERE name = 'anna'")
+hash=$(sql "$BIDRAG_DB" "SELECT password_hash FROM app_user WHERE name = 'anna'")
 case "$hash" in
 '$argon2id$'*) pass "the password is stored as an Argon2id hash" ;;
 *) fail "the password is stored as an Argon2id hash" "got: $hash" ;;
 esac
-if sqlite3 "$BIDRAG_DB" .dump | grep -q "$PW"; then fail "the password is nowhere in the database"; else pass "the password is nowhere in the database"; fi
+if db_dump "$BIDRAG_DB" | grep -q "$PW"; then fail "the password is nowhere in the database"; else pass "the password is nowhere in the database"; fi
 printf '%s\n' "$PW" | "$BIDRAG" user check anna >/dev/null
 expect_eq "the right password is accepted" "$?" "0"
 printf 'wrong horse battery staple\n' | "$BIDRAG" user check anna >/dev/null
@@ -34,7 +34,7 @@ printf 'new password 2026\n' | "$BIDRAG" user check anna >/dev/null
 expect_eq "passwd changes the password" "$?" "0"
 
 # Bad input changes nothing.
-before=$(sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM app_user; SELECT count(*) FROM audit_log")
+before=$(sql "$BIDRAG_DB" "SELECT count(*) FROM app_user; SELECT count(*) FROM audit_log")
 printf 'short\n' >"$WORK/short"
 run user add bo --role admin
 expect_rc "no password on stdin" 2
@@ -50,7 +50,7 @@ printf '%s\n' "$PW" | "$BIDRAG" user add bo --role mottagare --org Atlantis >/de
 expect_eq "an unknown organisation" "$(grep -c "unknown recipient 'Atlantis'" "$WORK/err")" "1"
 printf '%s\n' "$PW" | "$BIDRAG" user passwd nobody >/dev/null 2>"$WORK/err"
 expect_eq "passwd of an unknown user" "$(cat "$WORK/err")" "error: no user named 'nobody' (see 'bidrag user list')"
-expect_eq "bad input changed nothing" "$(sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM app_user; SELECT count(*) FROM audit_log")" "$before"
+expect_eq "bad input changed nothing" "$(sql "$BIDRAG_DB" "SELECT count(*) FROM app_user; SELECT count(*) FROM audit_log")" "$before"
 
 # Changes of every kind are logged: who, what, before and after.
 BIDRAG_USER=mallory42 "$BIDRAG" org set 23 --reference "RJH-2020" >/dev/null
@@ -78,21 +78,25 @@ run audit verify
 expect_rc "the log verifies" 0
 expect_out "verify counts the entries" "^[0-9]+ entries checked, 0 problems; head [0-9a-f]{64}$"
 head=$(printf '%s\n' "$OUT" | sed 's/.*head //')
-nlog=$(sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM audit_log")
+nlog=$(sql "$BIDRAG_DB" "SELECT count(*) FROM audit_log")
 
 # The log cannot be changed through SQL.
-if sqlite3 "$BIDRAG_DB" "UPDATE audit_log SET actor = 'x' WHERE seq = 1" 2>/dev/null; then
+if sql "$BIDRAG_DB" "UPDATE audit_log SET actor = 'x' WHERE seq = 1" 2>/dev/null; then
 	fail "SQL cannot change an entry"
 else pass "SQL cannot change an entry"; fi
-if sqlite3 "$BIDRAG_DB" "DELETE FROM audit_log WHERE seq = 1" 2>/dev/null; then
+if sql "$BIDRAG_DB" "DELETE FROM audit_log WHERE seq = 1" 2>/dev/null; then
 	fail "SQL cannot delete an entry"
 else pass "SQL cannot delete an entry"; fi
 
 # One byte of one entry, edited in the database file: the actor 'mallory42'
-# is only in the log (org set's entry).
-cp "$BIDRAG_DB" "$WORK/clean.db"
-seq=$(sqlite3 "$BIDRAG_DB" "SELECT seq FROM audit_log WHERE actor = 'mallory42'")
-python3 - "$BIDRAG_DB" <<'EOF'
+# is only in the log (org set's entry).  A PostgreSQL database is no file
+# to edit: there the byte is changed by an UPDATE around the trigger, which
+# is what someone with the database's rights could do.
+db_copy a clean
+seq=$(sql "$BIDRAG_DB" "SELECT seq FROM audit_log WHERE actor = 'mallory42'")
+if [ "$ENGINE" = pg ]; then
+	sql "$BIDRAG_DB" "$(drop_trigger audit_log_no_update audit_log); UPDATE audit_log SET actor = 'mallory72' WHERE actor = 'mallory42'" >/dev/null
+else python3 - "$BIDRAG_DB" <<'EOF'
 import sys
 p = sys.argv[1]
 b = bytearray(open(p, 'rb').read())
@@ -101,36 +105,37 @@ assert i >= 0 and b.find(b'mallory42', i + 1) < 0, "expected one occurrence"
 b[i + 7] = ord('7')          # mallory42 -> mallory72
 open(p, 'wb').write(bytes(b))
 EOF
+fi
 run audit verify
 expect_rc "an edited byte is found (exit 1)" 1
 expect_out "verify names the edited entry" "^PROBLEM entry $seq \(org.set 23 by mallory72 at .*\) was changed: its content does not match its hash$"
 expect_out "and only that entry" "^$nlog entries checked, 1 problem; head"
 
 # An entry removed (around the triggers).
-cp "$WORK/clean.db" "$BIDRAG_DB"
-sqlite3 "$BIDRAG_DB" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 3"
+db_copy clean a
+sql "$BIDRAG_DB" "$(drop_trigger audit_log_no_delete audit_log); DELETE FROM audit_log WHERE seq = 3"
 run audit verify
 expect_rc "a removed entry is found" 1
 expect_out "verify says which entry is missing" "^PROBLEM entries 3 to 3 are missing \(removed from the log\)$"
 expect_out "and where the chain breaks" "^PROBLEM entry 4 does not follow the entry before it"
 
 # Two entries swapped.
-cp "$WORK/clean.db" "$BIDRAG_DB"
-sqlite3 "$BIDRAG_DB" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET seq = -1 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = -1"
+db_copy clean a
+sql "$BIDRAG_DB" "$(drop_trigger audit_log_no_update audit_log); UPDATE audit_log SET seq = -1 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = -1"
 run audit verify
 expect_rc "a reordered log is found" 1
 expect_out "verify names the moved entries" "^PROBLEM entry 2 does not follow the entry before it"
 expect_out "and their hashes" "^PROBLEM entry 3 .* was changed"
 
 # The last entry removed: found against the head kept elsewhere.
-cp "$WORK/clean.db" "$BIDRAG_DB"
-sqlite3 "$BIDRAG_DB" "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)"
+db_copy clean a
+sql "$BIDRAG_DB" "$(drop_trigger audit_log_no_delete audit_log); DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)"
 run audit verify
 expect_rc "without the head, a cut log still chains" 0
 run audit verify --expect-head "$head"
 expect_rc "with the head, a cut log is found" 1
 expect_out "verify says the head differs" "^PROBLEM the log's head is .* not the expected"
-cp "$WORK/clean.db" "$BIDRAG_DB"
+db_copy clean a
 run audit verify --expect-head "$head"
 expect_rc "the intact log matches its head" 0
 expect_error "a malformed head" "--expect-head 'abc': expected 64 hex digits" audit verify --expect-head abc

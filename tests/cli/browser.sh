@@ -18,6 +18,9 @@ PLAYWRIGHT_CORE_VERSION=1.61.1
 NODE_CACHE=${BIDRAG_NODE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bidrag-test-node}
 CHROMIUM=${BIDRAG_CHROMIUM:-/usr/bin/chromium}
 SHOTS=${BIDRAG_SCREENSHOTS:-$(cd "$(dirname "$BIDRAG")" && pwd)/screenshots}
+# The PostgreSQL pass keeps its own, so that a page that differs there is
+# not lost under the SQLite pass's.
+[ "$ENGINE" = sqlite ] || [ -n "${BIDRAG_SCREENSHOTS:-}" ] || SHOTS="$SHOTS-$ENGINE"
 PW="browser-test 2026"
 spid=
 
@@ -26,7 +29,7 @@ cleanup() {
 		kill -TERM "$spid" 2>/dev/null
 		wait "$spid" 2>/dev/null
 	fi
-	rm -rf "$WORK"
+	cleanup_work
 }
 trap cleanup EXIT
 
@@ -73,7 +76,7 @@ expect_eq "playwright-core $PLAYWRIGHT_CORE_VERSION is in $NODE_CACHE" "$have" "
 # A fresh register: a user per role, the seed 002 register (and the same
 # register filed for Region Stockholm, so that a recipient's filter shows),
 # bankgiro for the regions as in scripts/demo.sh.
-export BIDRAG_DB="$WORK/web.db"
+export BIDRAG_DB=$(fresh_db web)
 unset BIDRAG_USER
 setup() {
 	"$BIDRAG" init >/dev/null || return 1

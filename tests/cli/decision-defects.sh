@@ -6,7 +6,7 @@
 # verify, verify's Avvikelse column).
 . "$(dirname "$0")/lib.sh"
 EX="$BIDRAG_SRC/examples/decisions"
-export BIDRAG_DB="$WORK/reg.db"
+export BIDRAG_DB=$(fresh_db reg)
 "$BIDRAG" init >/dev/null
 
 # A small decision as real ones are written: dated 28 January 2021, its
@@ -58,10 +58,10 @@ expect_out "the import says it registered it" "registered decision $DNR: 2 parts
 expect_err "the import warns on stderr, naming the field" \
 	"warning: .*late.json: parts\[0\].payment.by: 20 januari 2021 is before the decision date 28 januari 2021; registered as the decision states it"
 expect_eq "the warning is kept in the register" \
-	"$(sqlite3 "$BIDRAG_DB" "SELECT part || ' ' || field || ' ' || date FROM decision_warning")" "regioner payment.by 2021-01-20"
+	"$(sql "$BIDRAG_DB" "SELECT part || ' ' || field || ' ' || date FROM decision_warning")" "regioner payment.by 2021-01-20"
 run decision import "$WORK/late.json"
 expect_out "importing it again changes nothing" "already registered with the same content"
-expect_eq "and keeps one warning" "$(sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM decision_warning")" "1"
+expect_eq "and keeps one warning" "$(sql "$BIDRAG_DB" "SELECT count(*) FROM decision_warning")" "1"
 expect_eq "the canonical document is the decision as written" \
 	"$("$BIDRAG" decision export "$DNR" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["parts"][0]["payment"]["by"], "warnings" in json.dumps(d))')" "2021-01-20 False"
 

@@ -10,7 +10,7 @@ EX="$BIDRAG_SRC/examples"
 D0=S2020/09797
 export BIDRAG_USER=input-test
 
-dbsum() { cat "$BIDRAG_DB" "$BIDRAG_DB-wal" 2>/dev/null | sha256sum | cut -c1-64; }
+dbsum() { db_sum "$BIDRAG_DB"; } # lib.sh: the bytes with SQLite, the rows with PostgreSQL
 # expect_refused NAME PATTERN CMD...: status 2, the message, nothing on
 # stdout, and the database unchanged.
 expect_refused() {
@@ -20,7 +20,7 @@ expect_refused() {
 	expect_eq "$name: database unchanged" "$(dbsum)" "$before"
 }
 
-export BIDRAG_DB="$WORK/main.db"
+export BIDRAG_DB=$(fresh_db main)
 "$BIDRAG" init >/dev/null
 "$BIDRAG" decision import "$EX"/decisions/*.json >/dev/null 2>&1
 
@@ -93,7 +93,7 @@ expect_refused "decision import: a key given twice is refused" "dup-dec.json:[0-
 
 # 3. A UTF-8 byte order mark (as Windows editors write it): accepted in
 # JSON as it is in CSV.
-export BIDRAG_DB="$WORK/bom.db"
+export BIDRAG_DB=$(fresh_db bom)
 "$BIDRAG" init >/dev/null
 printf '\xEF\xBB\xBF' | cat - "$EX/decisions/S2020-09797.json" >"$WORK/bom-dec.json"
 run decision import "$WORK/bom-dec.json"

@@ -6,7 +6,7 @@
 # must balance.  Interrupted batches are imported again until they land.
 # Replayable: BIDRAG_CRASH_SEED (default 20261124) seeds the kill times.
 . "$(dirname "$0")/lib.sh"
-export BIDRAG_DB="$WORK/crash.db"
+export BIDRAG_DB=$(fresh_db crash)
 RANDOM=${BIDRAG_CRASH_SEED:-20261124}
 KILLS=${BIDRAG_CRASH_KILLS:-100} # kills that must land mid-ingestion
 PER=3000 # events per batch
@@ -29,7 +29,7 @@ make_batch() { # N: a batch of PER payments of 1 kr, ids b<N>-<i>
 	} >"$WORK/batch$b.csv"
 }
 
-count() { sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM ledger_event WHERE id LIKE 'b$1-%'"; }
+count() { sql "$BIDRAG_DB" "SELECT count(*) FROM ledger_event WHERE id LIKE 'b$1-%'"; }
 
 acked=() pending=() killed=0 whole=true exact=true balanced=true opened=true landed=0
 # How long one import takes here: the kills are spread over that time.
@@ -96,9 +96,9 @@ done
 expect_eq "the register opens and the books balance after every kill" "$opened $balanced" "true true"
 expect_eq "no partial batch after any kill" "$whole" "true"
 expect_eq "every acknowledged batch is present exactly once" "$exact" "true"
-total=$(sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM ledger_event")
+total=$(sql "$BIDRAG_DB" "SELECT count(*) FROM ledger_event")
 expect_eq "events recorded = batches acknowledged x $PER" "$total" "$(( ${#acked[@]} * PER ))"
-expect_eq "the ids are unique" "$(sqlite3 "$BIDRAG_DB" 'SELECT count(DISTINCT id) FROM ledger_event')" "$total"
+expect_eq "the ids are unique" "$(sql "$BIDRAG_DB" 'SELECT count(DISTINCT id) FROM ledger_event')" "$total"
 if [ "$killed" -ge "$KILLS" ]; then pass "at least $KILLS kills landed during ingestion ($killed of $tries tries; $landed interrupted batches landed on retry)"; else fail "at least $KILLS kills landed during ingestion ($killed of $tries tries)"; fi
 run status S2020/09797 --part regioner --format json
 expect_eq "status: the registered payments are under way" \

@@ -4,7 +4,7 @@
 # reads is never reported as a difference.  60 runs of verify against a
 # background loop of `events import`; not one FAIL line, every exit 0.
 . "$(dirname "$0")/lib.sh"
-export BIDRAG_DB="$WORK/concurrent.db"
+export BIDRAG_DB=$(fresh_db concurrent)
 RUNS=${BIDRAG_VERIFY_RUNS:-60}
 PER=400 # events per batch
 
@@ -56,7 +56,7 @@ done
 rm -f "$WORK/writing"
 wait $writer
 
-recorded=$(sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM ledger_event")
+recorded=$(sql "$BIDRAG_DB" "SELECT count(*) FROM ledger_event")
 echo "# $recorded events recorded during $RUNS verifications"
 expect_eq "no FAIL line in $RUNS verifications during imports" "$fails" 0
 expect_eq "every verification exits 0" "$bad_rc" 0

@@ -14,8 +14,8 @@ REGIONS="01 03 04 05 06 07 08 09 10 12 13 14 17 18 19 20 21 22 23 24 25"
 export BIDRAG_USER=ledger-test # the actor of events given no --by (pay export)
 
 # dbsum: the database's bytes (bidrag checkpoints and removes the WAL when
-# it closes, so the main file holds everything).
-dbsum() { cat "$BIDRAG_DB" "$BIDRAG_DB-wal" 2>/dev/null | sha256sum | cut -c1-64; }
+# it closes, so the main file holds everything); with PostgreSQL, its rows.
+dbsum() { db_sum "$BIDRAG_DB"; }
 # expect_refused NAME PATTERN CMD...: bidrag fails with the message (status 2,
 # nothing on stdout) and the database is byte-for-byte unchanged.
 expect_refused() {
@@ -43,8 +43,8 @@ expect_verified() {
 		fail "$1" "exit $RC" "stdout: $OUT" "stderr: $ERR"
 	fi
 }
-# use NAME: work on the database $WORK/NAME.db, a copy of the template.
-use() { export BIDRAG_DB="$WORK/$1.db"; cp "$WORK/template.db" "$BIDRAG_DB"; }
+# use NAME: work on the database NAME, a copy of the template.
+use() { db_copy template "$1"; export BIDRAG_DB=$(db_path "$1"); }
 # bg DIGITS: DIGITS with their Luhn check digit appended, as a bankgiro.
 bg() {
 	local s=$1 t=0 i k=0 d
@@ -80,7 +80,7 @@ ids() { "$BIDRAG" pay list --state "$1" --format csv | python3 -c 'import csv,sy
 
 # The template: the four seed decisions, a bankgiro for every region (none is
 # in the register) and for SKR.
-export BIDRAG_DB="$WORK/template.db"
+export BIDRAG_DB=$(fresh_db template)
 "$BIDRAG" init >/dev/null
 "$BIDRAG" decision import "$EX"/*.json >/dev/null 2>&1
 expect_eq "bg: the Luhn helper gives Kammarkollegiet's bankgiro" "$(bg 5052578)" "5052-5781"
@@ -720,11 +720,11 @@ expect_verified "ledger verify after the corrections"
 
 # 10. ledger verify: every scenario's books balance; a tampered balance is found.
 for db in main late inv idem corr; do
-	BIDRAG_DB="$WORK/$db.db" run ledger verify
+	BIDRAG_DB=$(db_path "$db") run ledger verify
 	expect_out "ledger verify, $db: the books balance" "^ok: [0-9]+ events on [0-9]+ accounts replayed; the books balance$"
 done
-export BIDRAG_DB="$WORK/main.db"
-sqlite3 "$BIDRAG_DB" "UPDATE ledger_balance SET avail = avail + 100, paid = paid - 100
+export BIDRAG_DB=$(db_path main)
+sql "$BIDRAG_DB" "UPDATE ledger_balance SET avail = avail + 100, paid = paid - 100
 	WHERE part_id = (SELECT p.id FROM part p JOIN decision d ON d.id = p.decision_id WHERE d.dnr = '$D0' AND p.code = 'regioner')
 	AND org_id = (SELECT id FROM org WHERE code = '09')"
 run ledger verify
@@ -732,12 +732,12 @@ expect_rc "ledger verify: a tampered balance row fails with exit status 1" 1
 expect_out "... naming the account and the bucket" "^FAIL $D0 part regioner, 09: avail is 100 öre in the balance, 0 öre by the events$"
 expect_out "... and the paid bucket" "^FAIL $D0 part regioner, 09: paid is 124247900 öre in the balance, 124248000 öre by the events$"
 expect_out "... and counts the problems" "^2 problems in [0-9]+ events on [0-9]+ accounts$"
-sqlite3 "$BIDRAG_DB" "DELETE FROM ledger_balance WHERE org_id = (SELECT id FROM org WHERE code = 'SKR')"
+sql "$BIDRAG_DB" "DELETE FROM ledger_balance WHERE org_id = (SELECT id FROM org WHERE code = 'SKR')"
 run ledger verify
 expect_out "ledger verify: a deleted balance row is found" "^FAIL $D0 part skr, SKR: [0-9]+ events but no balance$"
-OUT=$(sqlite3 "$BIDRAG_DB" "UPDATE ledger_event SET amount = 1 WHERE id = 'skr-pay'" 2>&1)
+OUT=$(sql "$BIDRAG_DB" "UPDATE ledger_event SET amount = 1 WHERE id = 'skr-pay'" 2>&1)
 expect_out "ledger events cannot be changed, even in SQL" "ledger events are never changed: record a correction"
-OUT=$(sqlite3 "$BIDRAG_DB" "DELETE FROM ledger_event WHERE id = 'skr-pay'" 2>&1)
+OUT=$(sql "$BIDRAG_DB" "DELETE FROM ledger_event WHERE id = 'skr-pay'" 2>&1)
 expect_out "... nor deleted" "ledger events are never deleted: record a correction"
 
 # 11. What the first version of these tests found, now fixed.
@@ -780,7 +780,7 @@ use review
 run requisition add $D0 --part skr --recipient SKR --amount "15 000 000" --received 2021-11-30 --by anna --id r-skr
 run pay add $D0 --part skr --recipient SKR --amount "15 000 000" --date 2021-12-03 --by anna --id p-skr
 run pay attest p-skr --date 2021-12-03 --by bertil
-skrbg=$(sqlite3 "$BIDRAG_DB" "SELECT replace(bankgiro, '-', '') FROM org WHERE code = 'SKR'")
+skrbg=$(sql "$BIDRAG_DB" "SELECT replace(bankgiro, '-', '') FROM org WHERE code = 'SKR'")
 run org set SKR --bankgiro 5728-3905
 run pay export --batch R1 --format pain001 --date 2021-12-06 -o "$WORK/r1.xml"
 expect_rc "pay export -o writes the file (-o is --output)" 0
@@ -810,8 +810,8 @@ printf 'id,kind,ref,date,by,amount\na9,attest,p-up,2021-02-21,cecilia,5\n' >"$WO
 expect_refused "events import: an amount where none belongs" "attamount.csv:2: an event of kind 'attest' takes no amount" events import "$WORK/attamount.csv"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["dnr"]="X\u0001Y"; json.dump(d, open(sys.argv[2],"w"))' "$EX/S2020-09797.json" "$WORK/ctl.json"
 expect_refused "a decision file with a control character in the dnr" "dnr: a control character \(0x01\) at position 2" decision import "$WORK/ctl.json"
-rm -f "$WORK/para.db"
-for i in 1 2 3 4; do BIDRAG_DB="$WORK/para.db" "$BIDRAG" init >"$WORK/para$i.out" 2>&1 & done
+para=$(fresh_db para)
+for i in 1 2 3 4; do BIDRAG_DB="$para" "$BIDRAG" init >"$WORK/para$i.out" 2>&1 & done
 wait
 expect_eq "four concurrent inits of a new database all succeed" "$(cat "$WORK"/para?.out | grep -c 'schema version')" "4"
 

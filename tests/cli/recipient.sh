@@ -7,8 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 EX="$BIDRAG_SRC/examples/register"
 J="$EX/jamtland-2020.json"
-export BIDRAG_DB="$WORK/r.db"
-dbsum() { cat "$BIDRAG_DB" "$BIDRAG_DB-wal" 2>/dev/null | sha256sum | cut -c1-64; }
+export BIDRAG_DB=$(fresh_db r)
+dbsum() { db_sum "$BIDRAG_DB"; } # lib.sh: the bytes with SQLite, the rows with PostgreSQL
 # mutate SRC DST PYTHON: DST is SRC's JSON with the statement applied to d (y:
 # the year 2020); the CSV files it names are beside it.
 mutate() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); y=[y for y in d['years'] if y['year'] == 2020][0]; $3; json.dump(d, open(sys.argv[2],'w'), ensure_ascii=False, indent=1)" "$1" "$2"; }
@@ -219,7 +219,7 @@ EOF
 run register import "$WORK/link.json"
 expect_rc "a register linked to a state-side decision imports" 0
 run register report --org 23 --year 2021 --format md
-allocated=$(sqlite3 "$BIDRAG_DB" "SELECT sum(a.amount) FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id JOIN org o ON o.id = a.org_id WHERE d.dnr = 'S2020/09797' AND o.code = '23'")
+allocated=$(sql "$BIDRAG_DB" "SELECT sum(a.amount) FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id JOIN org o ON o.id = a.org_id WHERE d.dnr = 'S2020/09797' AND o.code = '23'")
 expect_out "the report links the registered decision and its allocation" "Statens beslut S2020/09797: registrerat i bidrag \(.*\), fördelat till Region Jämtland Härjedalen: $(python3 -c "print(f'{int(\"$allocated\"):,}'.replace(',', ' '))") kr"
 expect_out "and says when a decision is not registered" "Statens beslut S1999/1: finns inte i registret"
 

@@ -3,13 +3,13 @@
 # appropriation.  Every error path checks that the database is unchanged.
 . "$(dirname "$0")/lib.sh"
 EX="$BIDRAG_SRC/examples/decisions"
-export BIDRAG_DB="$WORK/reg.db"
+export BIDRAG_DB=$(fresh_db reg)
 S000="$EX/S2020-09797.json" S001="$EX/S2017-07321-FS.json" S003="$EX/2023-12-22-god-och-nara-vard-2024.json"
 S004="$EX/S2020-09796.json"
 
 # dbsum: the database's bytes (bidrag checkpoints and removes the WAL when
-# it closes, so the main file holds everything).
-dbsum() { cat "$BIDRAG_DB" "$BIDRAG_DB-wal" 2>/dev/null | sha256sum | cut -c1-64; }
+# it closes, so the main file holds everything); with PostgreSQL, its rows.
+dbsum() { db_sum "$BIDRAG_DB"; }
 # mutate SRC DST PYTHON: DST is SRC's JSON with the Python statement applied to d.
 mutate() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $3; json.dump(d, open(sys.argv[2],'w'), ensure_ascii=False, indent=1)" "$1" "$2"; }
 # expect_refused NAME PATTERN FILE: the import fails with the message, and the
@@ -22,17 +22,32 @@ expect_refused() {
 }
 
 # init
-expect_error "commands need an initialised database" "no database at '.*reg.db' \(create it with 'bidrag init" decision list
+# A SQLite register is a file bidrag init creates; a PostgreSQL one a
+# database made beforehand (fresh_db), empty until bidrag init.
+if [ "$ENGINE" = sqlite ]; then
+	expect_error "commands need an initialised database" "no database at '.*reg.db' \(create it with 'bidrag init" decision list
+else
+	expect_error "commands need an initialised database" "'.*reg\?host=.*' is empty, not an initialised bidrag database.*bidrag init" decision list
+fi
 run init
 expect_rc "init creates the database" 0
 expect_out "init reports the schema and the reference organisations" "schema version [0-9]+ \([0-9]+ migrations? applied\), [0-9]+ reference organisations"
 run init
 expect_out "init again adds nothing" "already at schema version [0-9]+; 0 reference"
-echo "not a database" >"$WORK/junk.db"
-expect_error "a file that is not a database is refused" "is not a bidrag database" decision list --db "$WORK/junk.db"
-sqlite3 "$WORK/other.db" "CREATE TABLE t (x)"
-expect_error "a SQLite file of something else is refused" "not an initialised bidrag database" decision list --db "$WORK/other.db"
-expect_eq "journal mode is WAL" "$(sqlite3 "$BIDRAG_DB" 'PRAGMA journal_mode')" "wal"
+if [ "$ENGINE" = sqlite ]; then
+	echo "not a database" >"$WORK/junk.db"
+	expect_error "a file that is not a database is refused" "is not a bidrag database" decision list --db "$WORK/junk.db"
+	sqlite3 "$WORK/other.db" "CREATE TABLE t (x)"
+	expect_error "a SQLite file of something else is refused" "not an initialised bidrag database" decision list --db "$WORK/other.db"
+	expect_eq "journal mode is WAL" "$(sqlite3 "$BIDRAG_DB" 'PRAGMA journal_mode')" "wal"
+else
+	# No file that is not a database, and no journal mode: instead a
+	# database the server does not have, and one of something else.
+	expect_error "a database the server does not have is refused" "the server has no such database" decision list --db "$(db_path nosuch)"
+	other=$(fresh_db other)
+	sql "$other" "CREATE TABLE t (x integer)"
+	expect_error "a PostgreSQL database of something else is refused" "not an initialised bidrag database" decision list --db "$other"
+fi
 run org list --kind region --format csv
 expect_eq "21 regions registered" "$(printf '%s\n' "$OUT" | tail -n +2 | wc -l)" "21"
 run org list --format csv
@@ -185,12 +200,12 @@ before_roundtrips=$(dbsum)
 for f in "$S000" "$S001" "$S003" "$S004"; do
 	dnr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dnr"])' "$f")
 	"$BIDRAG" decision export "$dnr" >"$WORK/exported.json"
-	rm -f "$WORK/fresh.db"
-	"$BIDRAG" init --db "$WORK/fresh.db" >/dev/null
-	"$BIDRAG" decision import --db "$WORK/fresh.db" "$WORK/exported.json" >/dev/null 2>&1
-	"$BIDRAG" decision export --db "$WORK/fresh.db" "$dnr" >"$WORK/again.json"
+	fresh=$(fresh_db fresh)
+	"$BIDRAG" init --db "$fresh" >/dev/null
+	"$BIDRAG" decision import --db "$fresh" "$WORK/exported.json" >/dev/null 2>&1
+	"$BIDRAG" decision export --db "$fresh" "$dnr" >"$WORK/again.json"
 	expect_eq "round trip of $dnr: import(export(x)) exports the same" "$(sha256sum <"$WORK/again.json")" "$(sha256sum <"$WORK/exported.json")"
-	run decision verify --db "$WORK/fresh.db" "$dnr"
+	run decision verify --db "$fresh" "$dnr"
 	expect_rc "round trip of $dnr: the fingerprints verify" 0
 	run decision import "$WORK/exported.json"
 	expect_out "the export of $dnr is the registered decision" "already registered with the same content"
@@ -205,7 +220,7 @@ expect_out "verify names the recomputation" "^ok   S2020/09796 part skr-rcc-barn
 expect_error "verify needs a dnr" "needs a DNR, or --all" decision verify
 
 # The register's locks.
-run_sql() { sqlite3 "$BIDRAG_DB" "$1" 2>&1; }
+run_sql() { sql "$BIDRAG_DB" "$1" 2>&1; }
 expect_sql_refused() { # NAME SQL MESSAGE
 	local before got
 	before=$(dbsum)
@@ -225,19 +240,19 @@ expect_sql_refused "decisions cannot be deleted" "DELETE FROM decision WHERE dnr
 expect_sql_refused "a part's terms cannot be changed" "UPDATE part SET requisition_deadline = '2030-01-01'" \
 	"a registered decision's parts are locked"
 # Tampering past the locks is found by verify.
-cp "$BIDRAG_DB" "$WORK/tampered.db"
-sqlite3 "$WORK/tampered.db" "DROP TRIGGER allocation_locked_update; UPDATE allocation SET amount = amount + 1 WHERE ord = 0 AND part_id = (SELECT p.id FROM part p JOIN decision d ON d.id = p.decision_id WHERE d.dnr = 'S2020/09797' AND p.code = 'regioner')"
-run decision verify --db "$WORK/tampered.db" S2020/09797
+db_copy reg tampered
+sql "$(db_path tampered)" "$(drop_trigger allocation_locked_update allocation); UPDATE allocation SET amount = amount + 1 WHERE ord = 0 AND part_id = (SELECT p.id FROM part p JOIN decision d ON d.id = p.decision_id WHERE d.dnr = 'S2020/09797' AND p.code = 'regioner')"
+run decision verify --db "$(db_path tampered)" S2020/09797
 expect_rc "verify finds a changed allocation row (exit 1)" 1
 expect_out "... and names the part and the row" "^FAIL S2020/09797 part regioner: the locked allocation table differs from the decision \(row 1: 01 49 472 319 kr in the table\)"
-cp "$BIDRAG_DB" "$WORK/tampered2.db"
-sqlite3 "$WORK/tampered2.db" "DROP TRIGGER decision_locked_update; UPDATE decision SET document = replace(document, '49472318', '49472319') WHERE dnr = 'S2020/09797'"
-run decision verify --db "$WORK/tampered2.db" S2020/09797
+db_copy reg tampered2
+sql "$(db_path tampered2)" "$(drop_trigger decision_locked_update decision); UPDATE decision SET document = replace(document, '49472318', '49472319') WHERE dnr = 'S2020/09797'"
+run decision verify --db "$(db_path tampered2)" S2020/09797
 expect_rc "verify finds a changed document" 1
 expect_out "... by its digest" "^FAIL S2020/09797: document digest [0-9a-f]+ does not match the recorded digest"
-cp "$BIDRAG_DB" "$WORK/tampered3.db"
-sqlite3 "$WORK/tampered3.db" "DROP TRIGGER dataset_value_no_update; UPDATE dataset_value SET value = value + 1 WHERE recipient = '01' AND dataset_id = (SELECT id FROM dataset WHERE name = 'population@2019-11-01')"
-run decision verify --db "$WORK/tampered3.db" S2020/09796
+db_copy reg tampered3
+sql "$(db_path tampered3)" "$(drop_trigger dataset_value_no_update dataset_value); UPDATE dataset_value SET value = value + 1 WHERE recipient = '01' AND dataset_id = (SELECT id FROM dataset WHERE name = 'population@2019-11-01')"
+run decision verify --db "$(db_path tampered3)" S2020/09796
 expect_rc "verify finds a changed key dataset" 1
 expect_out "... naming the dataset" "^FAIL S2020/09796: recomputation failed: parts\[0\].rule.key: dataset 'population@2019-11-01' version 1: its values in the register do not match their recorded digest"
 run org show 06
@@ -308,9 +323,9 @@ done
 "$BIDRAG" decision import "$WORK/c6.json" "$WORK/c3.json" >"$WORK/p3" 2>&1 &
 wait
 expect_eq "concurrent imports: each decision registered once" \
-	"$(sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM decision WHERE dnr LIKE 'C/%'") $(cat "$WORK/p1" "$WORK/p2" "$WORK/p3" | grep -c 'registered decision C/')" "6 6"
+	"$(sql "$BIDRAG_DB" "SELECT count(*) FROM decision WHERE dnr LIKE 'C/%'") $(cat "$WORK/p1" "$WORK/p2" "$WORK/p3" | grep -c 'registered decision C/')" "6 6"
 expect_eq "concurrent imports: every part has its rows" \
-	"$(sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM part p JOIN decision d ON d.id = p.decision_id WHERE d.dnr LIKE 'C/%'") $(sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id WHERE d.dnr LIKE 'C/%'")" "30 390"
+	"$(sql "$BIDRAG_DB" "SELECT count(*) FROM part p JOIN decision d ON d.id = p.decision_id WHERE d.dnr LIKE 'C/%'") $(sql "$BIDRAG_DB" "SELECT count(*) FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id WHERE d.dnr LIKE 'C/%'")" "30 390"
 run decision verify --all
 expect_rc "after concurrent imports everything verifies" 0
 
@@ -350,8 +365,13 @@ expect_error "org show: unknown" "unknown recipient 'Ingen sådan'" org show "In
 expect_error "org set: nothing to set" "org set needs something to set" org set ORG-TEST
 expect_error "org set: the code cannot change" "org set cannot change the code or the kind" org set ORG-TEST --code X
 expect_error "a PostgreSQL path gets a clear message" "no PostgreSQL backend yet" decision list --db postgresql://localhost/bidrag
-cp "$BIDRAG_DB" "$WORK/newer.db"
-sqlite3 "$WORK/newer.db" "PRAGMA user_version = 99"
-expect_error "a database of a newer schema is refused" "schema version 99, newer than this bidrag knows" decision list --db "$WORK/newer.db"
+# The schema version: SQLite's user_version, the PostgreSQL engine's bd_schema.
+db_copy reg newer
+if [ "$ENGINE" = sqlite ]; then
+	sqlite3 "$(db_path newer)" "PRAGMA user_version = 99"
+else
+	sql "$(db_path newer)" "UPDATE bd_schema SET version = 99"
+fi
+expect_error "a database of a newer schema is refused" "schema version 99, newer than this bidrag knows" decision list --db "$(db_path newer)"
 
 done_testing

@@ -8,13 +8,13 @@
 # are sent again until they land, each exactly once.
 # Replayable: BIDRAG_CRASH_SEED (default 20261124) seeds the kill times.
 . "$(dirname "$0")/lib.sh"
-export BIDRAG_DB="$WORK/crash.db"
+export BIDRAG_DB=$(fresh_db crash)
 RANDOM=${BIDRAG_CRASH_SEED:-20261124}
 KILLS=${BIDRAG_SERVE_CRASH_KILLS:-20}
 PER=2000 # events per batch
 PW="crash-test-password"
 spid=
-trap '[ -n "$spid" ] && kill -9 "$spid" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap '[ -n "$spid" ] && kill -9 "$spid" 2>/dev/null; cleanup_work' EXIT
 
 if ! command -v curl >/dev/null; then
 	fail "curl is installed (apt-get install curl; make check installs it)"
@@ -43,7 +43,7 @@ make_batch() { # N: PER payments of 1 kr as a JSON array, ids w<N>-<i>
 		printf ']'
 	} >"$WORK/batch$b.json"
 }
-count() { sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM ledger_event WHERE id LIKE 'w$1-%'"; }
+count() { sql "$BIDRAG_DB" "SELECT count(*) FROM ledger_event WHERE id LIKE 'w$1-%'"; }
 
 start_server() { # the server on a free port; URL, and a session in $WORK/jar with $csrf
 	rm -f "$WORK/ready"
@@ -141,7 +141,7 @@ for cur in "${acked[@]}"; do
 	[ "$(count "$cur")" = "$PER" ] || { bad=$((bad + 1)); echo "# batch $cur has $(count "$cur") events"; }
 done
 expect_eq "every acknowledged batch is there exactly once" "$bad" "0"
-total=$(sqlite3 "$BIDRAG_DB" "SELECT count(*) FROM ledger_event WHERE id LIKE 'w%'")
+total=$(sql "$BIDRAG_DB" "SELECT count(*) FROM ledger_event WHERE id LIKE 'w%'")
 expect_eq "the ledger holds exactly the batches sent" "$total" "$((${#acked[@]} * PER))"
 run "ledger verify at the end" 0 "$BIDRAG" ledger verify
 run "audit verify at the end" 0 "$BIDRAG" audit verify

@@ -7,7 +7,7 @@
 # paid + lapsed + outstanding (what the UI's rows show).
 . "$(dirname "$0")/lib.sh"
 : "${BIDRAG:?the bidrag binary under test}" "${BIDRAG_SRC:?the repository}"
-export BIDRAG_DB="$WORK/status.db"
+export BIDRAG_DB=$(fresh_db status)
 D0=S2020/09797
 PW="status-compare 2026"
 spid=
@@ -16,7 +16,7 @@ cleanup() {
 		kill -TERM "$spid" 2>/dev/null
 		wait "$spid" 2>/dev/null
 	fi
-	rm -rf "$WORK"
+	cleanup_work
 }
 trap cleanup EXIT
 

@@ -362,6 +362,10 @@ int main(void)
 	}
 	char path[256];
 	snprintf(path, sizeof(path), "%s/r.db", dir);
+	/* tests/run's second pass: an empty PostgreSQL database instead. */
+	const char *engine_db = getenv("BIDRAG_TEST_DB");
+	if (engine_db && *engine_db)
+		snprintf(path, sizeof(path), "%s", engine_db);
 	struct bd_error err;
 	int added;
 	ok(refdata_load(&err) == 0 && datasets_load(&err) == 0, "reference data loads");
