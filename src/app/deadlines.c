@@ -1,5 +1,6 @@
 /* deadlines.c: what is due in the ledger.  See deadlines.h. */
 #include "deadlines.h"
+#include "statusload.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,14 +116,6 @@ static long days_between(const char *a, const char *b)
 	return (long)((y - x) / 86400);
 }
 
-static void today(char out[DATE_LEN])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(out, DATE_LEN, "%Y-%m-%d", &tm);
-}
-
 /* The deadline a warning kept with a decision is about, by its field. */
 static const struct {
 	const char *field;
@@ -155,7 +148,7 @@ int deadlines_collect(struct store *s, const char *as_of, long within, bool all,
 	if (as_of)
 		snprintf(out->as_of, sizeof(out->as_of), "%s", as_of);
 	else
-		today(out->as_of);
+		date_today(out->as_of);
 	struct deadlines d = {.as_of = out->as_of};
 	int rc = store_ledger_accounts(s, NULL, NULL, recipient, as_of, collect_deadline, &d, err);
 	if (!rc)

@@ -1,5 +1,6 @@
 /* statusload.c: the status view from a store (statusload.h). */
 #include <stdlib.h>
+#include <time.h>
 
 #include "statusload.h"
 
@@ -19,6 +20,7 @@ static int add_account(void *ctx, const struct ledger_account *a)
 		.recipient_name = a->recipient_name,
 		.terms = a->terms,
 		.balance = a->balance,
+		.part_decided = a->part_amount,
 		.nposts = a->nfunding,
 		.posts = posts,
 	};
@@ -36,4 +38,12 @@ int status_view_load(struct store *s, const char *dnr, const char *part, const c
 		return -1;
 	status_view_finish(v);
 	return 0;
+}
+
+void date_today(char out[DATE_LEN])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(out, DATE_LEN, "%Y-%m-%d", &tm);
 }

@@ -14,4 +14,8 @@
 int status_view_load(struct store *s, const char *dnr, const char *part, const char *recipient, const char *as_of,
 		     const char *today, bool by_post, struct status_view *v, struct bd_error *err);
 
+/* date_today: today's date (local time), YYYY-MM-DD: the day deadlines are
+ * evaluated on when no --as-of is given. */
+void date_today(char out[DATE_LEN]);
+
 #endif

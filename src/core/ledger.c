@@ -326,6 +326,20 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 	return bd_fail(err, "unknown event kind");
 }
 
+int ledger_check_decided(int64_t decided_kr, int64_t committed, int64_t amount, const char *override,
+			 const char *part, struct bd_error *err)
+{
+	int64_t cap = decided_kr * 100;
+	if (committed <= cap || (override && *override))
+		return 0;
+	char a[NUM_BUFSZ], b[NUM_BUFSZ], c[NUM_BUFSZ], d[NUM_BUFSZ];
+	return bd_fail(err,
+		       "%s would bring the payments of part '%s' to %s, %s beyond its decided amount of %s (its "
+		       "allocation table adds up to more than the decision); a payment beyond the decision needs an "
+		       "override with a reason, which is recorded, and a second person's attestation",
+		       kr(amount, a), part, kr(committed, b), kr(committed - cap, c), kr(cap, d));
+}
+
 int ledger_balance_check(const struct ledger_balance *b, struct bd_error *err)
 {
 	int64_t sum = 0;

@@ -106,6 +106,16 @@ void ledger_open(struct ledger_balance *b, int64_t allocated);
 int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
 		 const struct ledger_ref *ref, struct bd_error *err);
 
+/* ledger_check_decided: a payment that brings a part's payments
+ * (registered, attested, paid, claimed or repaid: öre, this payment
+ * included) to `committed` stays within the part's decided amount
+ * (kronor), unless it carries an override: a recorded reason, which a second
+ * person sees and weighs when attesting.  Only a part whose allocation rows
+ * add up to more than it decides (a published table rounded up) can get
+ * there. */
+int ledger_check_decided(int64_t decided_kr, int64_t committed, int64_t amount, const char *override,
+			 const char *part, struct bd_error *err);
+
 /* ledger_balance_check: the account's invariants (no bucket below zero, the
  * buckets add up to the allocation). */
 int ledger_balance_check(const struct ledger_balance *b, struct bd_error *err);

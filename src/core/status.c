@@ -50,10 +50,28 @@ static void figures_of(const struct status_account *a, const char *as_of, int64_
 	*lapse_due = f.lapse_due;
 }
 
+/* note_part: the account's share of its part's sums, for the excess. */
+static void note_part(struct status_view *v, const struct status_account *a)
+{
+	struct status_excess *x = NULL;
+	for (size_t i = v->nexcess; i > 0 && !x; i--)
+		if (strcmp(v->excess[i - 1].dnr, a->dnr) == 0 && strcmp(v->excess[i - 1].part, a->part) == 0)
+			x = &v->excess[i - 1];
+	if (!x) {
+		v->excess = xreallocarray(v->excess, v->nexcess + 1, sizeof(*v->excess));
+		x = &v->excess[v->nexcess++];
+		*x = (struct status_excess){xstrdup(a->dnr), xstrdup(a->part), a->part_decided * 100, 0, 0};
+	}
+	const struct ledger_balance *b = a->balance;
+	x->allocated += b->allocated;
+	x->committed += b->b[B_REGISTERED] + b->b[B_ATTESTED] + b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
+}
+
 int status_view_add(struct status_view *v, const struct status_account *a, struct bd_error *err)
 {
 	int64_t f[ST_COUNT], due;
 	figures_of(a, v->as_of, f, &due);
+	note_part(v, a);
 	if (!v->by_post) {
 		struct status_row *x =
 			find_or_add(v, a->dnr, a->part, a->recipient_name ? a->recipient_name : a->recipient);
@@ -119,6 +137,16 @@ static int cmp_post(const void *a, const void *b)
 
 void status_view_finish(struct status_view *v)
 {
+	size_t kept = 0;
+	for (size_t i = 0; i < v->nexcess; i++) {
+		if (v->excess[i].allocated > v->excess[i].decided) {
+			v->excess[kept++] = v->excess[i];
+		} else {
+			free(v->excess[i].dnr);
+			free(v->excess[i].part);
+		}
+	}
+	v->nexcess = kept;
 	if (!v->by_post)
 		return;
 	qsort(v->v, v->n, sizeof(*v->v), cmp_post);
@@ -140,5 +168,10 @@ void status_view_release(struct status_view *v)
 		free(v->v[i].recipient);
 	}
 	free(v->v);
+	for (size_t i = 0; i < v->nexcess; i++) {
+		free(v->excess[i].dnr);
+		free(v->excess[i].part);
+	}
+	free(v->excess);
 	memset(v, 0, sizeof(*v));
 }

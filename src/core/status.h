@@ -44,8 +44,18 @@ struct status_account {
 	const char *dnr, *part, *part_title, *recipient, *recipient_name;
 	const struct ledger_terms *terms;
 	const struct ledger_balance *balance;
+	int64_t part_decided; /* kronor: what the decision gives the part */
 	size_t nposts;
 	const struct status_post *posts;
+};
+
+/* A part whose allocation rows add up to more than its decision (a
+ * published table rounded up), with what it has paid or has in process:
+ * the ledger holds payments to the decided amount unless an override is
+ * recorded, so committed > decided means an override paid the excess. */
+struct status_excess {
+	char *dnr, *part;
+	int64_t decided, allocated, committed; /* öre */
 };
 
 struct status_row {
@@ -65,6 +75,10 @@ struct status_view {
 	size_t n;
 	char as_of[DATE_LEN]; /* the day the deadlines are evaluated on */
 	bool by_post;
+	/* After status_view_finish: the parts shown that allocate more than
+	 * their decision, in the order first seen. */
+	struct status_excess *excess;
+	size_t nexcess;
 };
 
 /* status_view_init: an empty view evaluated on as_of (YYYY-MM-DD). */

@@ -49,6 +49,7 @@ struct engine_account {
 	const char *dnr, *part, *part_title, *recipient, *recipient_name;
 	const struct ledger_terms *terms;
 	int64_t allocation; /* kronor, as locked */
+	int64_t part_amount; /* kronor: what the decision gives the part */
 	bool has_balance;
 	const struct ledger_balance *balance; /* when has_balance */
 	int64_t last_seq;
@@ -136,6 +137,12 @@ struct store_ops {
 	int (*part_find)(struct store *s, const char *dnr, const char *code, int64_t *id, struct ledger_terms *terms,
 			 struct bd_error *err);
 	int (*part_get)(struct store *s, int64_t id, struct ledger_terms *terms, struct bd_error *err);
+	/* part_amounts: a part's decided amount and the sum of its allocation
+	 * rows (kronor), and the öre its accounts have committed to payment as
+	 * their stored balances say (registered + attested + paid + claimed +
+	 * repaid); 1 if no such part. */
+	int (*part_amounts)(struct store *s, int64_t part_id, int64_t *decided, int64_t *allocated, int64_t *committed,
+			    struct bd_error *err);
 	/* org_id: an organisation's id by its code; 1 if none. */
 	int (*org_id)(struct store *s, const char *code, int64_t *id, struct bd_error *err);
 	/* payee_get: the candidates for who an account's payments go to. */

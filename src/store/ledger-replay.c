@@ -145,6 +145,7 @@ static int account_out(void *ctx, const struct engine_account *ea)
 		.recipient = ea->recipient,
 		.recipient_name = ea->recipient_name,
 		.part_id = ea->part_id,
+		.part_amount = ea->part_amount,
 		.terms = ea->terms,
 		.balance = &bal,
 		.repayment_deadline = ea->repayment_deadline,

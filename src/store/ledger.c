@@ -105,6 +105,10 @@ size_t *slot_map_insert_new(struct slot_map *m, uint64_t h)
 struct part_info {
 	int64_t id;
 	struct ledger_terms terms;
+	/* Its decided amount and whether its allocation rows add up to more
+	 * (kronor): then payments are checked against the decision too. */
+	bool amounts_known, over_allocated;
+	int64_t decided;
 };
 
 struct account {
@@ -505,6 +509,32 @@ static void now_iso(char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* within_decided: after a payment moved money on acct, the part's payments
+ * stay within its decided amount (ledger_check_decided).  Only a part whose
+ * allocation rows add up to more than the decision needs the sum, and it
+ * is read from the stored balances after writing this batch's. */
+static int within_decided(struct store *s, struct ledger_state *c, size_t part, struct account *acct,
+			  const struct ledger_input *e, int64_t moved, struct bd_error *err)
+{
+	struct part_info *p = &c->parts[part];
+	int64_t decided, allocated, committed;
+	if (!p->amounts_known) {
+		int rc = s->ops->part_amounts(s, p->id, &decided, &allocated, &committed, err);
+		if (rc)
+			return rc < 0 ? -1 : bd_fail(err, "internal: no part of id %" PRId64, p->id);
+		p->decided = decided;
+		p->over_allocated = allocated > decided;
+		p->amounts_known = true;
+	}
+	if (!p->over_allocated)
+		return 0;
+	/* This payment's account too; the batch's end writes it again. */
+	acct->dirty = true;
+	if (write_balances(s, c, err) || s->ops->part_amounts(s, p->id, &decided, &allocated, &committed, err))
+		return -1;
+	return ledger_check_decided(p->decided, committed, moved, e->override, e->part, err);
+}
+
 /* record_one: check and append one event; 1 when it is a retry of one
  * recorded (nothing done). */
 static int record_one(struct store *s, struct ledger_state *c, const struct ledger_input *e, const char *now,
@@ -527,7 +557,12 @@ static int record_one(struct store *s, struct ledger_state *c, const struct ledg
 	struct ledger_balance before;
 	if (acct)
 		before = acct->bal;
-	if (!acct || ledger_apply(&acct->bal, &c->parts[part].terms, &le, has_ref ? &ref.ref : NULL, err)) {
+	bool refused = !acct || ledger_apply(&acct->bal, &c->parts[part].terms, &le, has_ref ? &ref.ref : NULL, err);
+	if (!refused && le.kind == EV_PAYMENT && within_decided(s, c, part, acct, e, le.moved, err)) {
+		acct->bal = before;
+		refused = true;
+	}
+	if (refused) {
 		/* Refused: unless it is a retry of something recorded. */
 		struct bd_error refusal = *err;
 		int known = id_known(s, e, digest, err);

@@ -210,6 +210,7 @@ int store_ledger_events(struct store *s, const char *dnr, ledger_row_fn fn, void
 struct ledger_account {
 	const char *dnr, *part, *part_title, *recipient, *recipient_name;
 	int64_t part_id;
+	int64_t part_amount; /* kronor: what the decision gives the part (its rows may add up to more) */
 	const struct ledger_terms *terms;
 	const struct ledger_balance *balance;
 	const char *repayment_deadline, *report_deadline;

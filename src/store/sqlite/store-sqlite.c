@@ -533,6 +533,7 @@ const struct store_ops store_sqlite_ops = {
 	.allocation_get = sq_allocation_get,
 	.part_find = sq_part_find,
 	.part_get = sq_part_get,
+	.part_amounts = sq_part_amounts,
 	.org_id = sq_org_id,
 	.payee_get = sq_payee_get,
 	.account_scan = sq_account_scan,
