@@ -167,6 +167,8 @@ int pq_allocation_get(struct store *s, int64_t part_id, int64_t org_id, int64_t 
 int pq_part_find(struct store *s, const char *dnr, const char *code, int64_t *id, struct ledger_terms *terms,
 		 struct bd_error *err);
 int pq_part_get(struct store *s, int64_t id, struct ledger_terms *terms, struct bd_error *err);
+int pq_part_amounts(struct store *s, int64_t part_id, int64_t *decided, int64_t *allocated, int64_t *committed,
+		    struct bd_error *err);
 int pq_org_id(struct store *s, const char *code, int64_t *id, struct bd_error *err);
 int pq_payee_get(struct store *s, int64_t part_id, int64_t org_id, struct engine_payee out[PAYEE_CANDIDATES],
 		 struct bd_error *err);

@@ -63,7 +63,7 @@ int pq_account_scan(struct store *base, const char *dnr, const char *part, const
 		" b.avail, b.requisitioned, b.registered, b.attested, b.paid, b.lapsed, b.claimed, b.repaid, b.reports, "
 		" b.last_date, o.id, "
 		" (SELECT min(ap.budget_year) FROM part_funding pf JOIN appropriation ap ON ap.id = pf.appropriation_id "
-		"  WHERE pf.part_id = p.id), coalesce(b.last_seq, 0), b.allocated "
+		"  WHERE pf.part_id = p.id), coalesce(b.last_seq, 0), b.allocated, p.amount "
 		"FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id "
 		"JOIN org o ON o.id = a.org_id LEFT JOIN ledger_balance b ON b.part_id = a.part_id AND b.org_id = a.org_id "
 		"WHERE ($1 IS NULL OR d.dnr = $1) AND ($2 IS NULL OR p.code = $2) AND ($3 IS NULL OR o.code = $3) ";
@@ -143,6 +143,7 @@ int pq_account_scan(struct store *base, const char *dnr, const char *part, const
 			.repayment_deadline = pq_text(&q, 13),
 			.report_deadline = pq_text(&q, 14),
 			.budget_year = pq_int(&q, 27),
+			.part_amount = pq_i64(&q, 30),
 			.nfunding = nf,
 			.funding = frows,
 		};

@@ -18,6 +18,7 @@ enum {
 	ST_PUT_BALANCE,
 	ST_PART,
 	ST_PART_BY_ID,
+	ST_PART_AMOUNTS,
 	ST_ORG,
 	ST_ALLOC,
 	ST_PAYEE,
@@ -51,6 +52,9 @@ static const char *const sql[ST_COUNT] = {
 		    "FROM part p JOIN decision d ON d.id = p.decision_id WHERE d.dnr = $1 AND p.code = $2",
 	[ST_PART_BY_ID] = "SELECT p.id, p.pay_mode, p.pay_from, p.pay_to, p.pay_by, p.requisition_deadline, p.lapses, "
 			  "d.date FROM part p JOIN decision d ON d.id = p.decision_id WHERE p.id = $1",
+	[ST_PART_AMOUNTS] = "SELECT p.amount, (SELECT coalesce(sum(amount), 0) FROM allocation WHERE part_id = p.id), "
+			    "(SELECT coalesce(sum(registered + attested + paid + claimed + repaid), 0) FROM ledger_balance "
+			    "WHERE part_id = p.id) FROM part p WHERE p.id = $1",
 	[ST_ORG] = "SELECT id FROM org WHERE code = $1",
 	[ST_ALLOC] = "SELECT amount FROM allocation WHERE part_id = $1 AND org_id = $2",
 	/* The row's payee, the part's, and the recipient; each payee with its
@@ -72,6 +76,7 @@ static const char *const what[ST_COUNT] = {
 	[ST_PUT_BALANCE] = "writing an account's balance",
 	[ST_PART] = "looking up a part",
 	[ST_PART_BY_ID] = "looking up a part",
+	[ST_PART_AMOUNTS] = "summing a part's payments",
 	[ST_ORG] = "looking up a recipient",
 	[ST_ALLOC] = "reading an allocation",
 	[ST_PAYEE] = "reading a payee",
@@ -283,6 +288,22 @@ int pq_part_get(struct store *base, int64_t id, struct ledger_terms *terms, stru
 	if (use(s, ST_PART_BY_ID, &q, err) || pq_bind(&q, PQ_I(id)))
 		return -1;
 	return part_row(&q, NULL, terms);
+}
+
+int pq_part_amounts(struct store *base, int64_t part_id, int64_t *decided, int64_t *allocated, int64_t *committed,
+		    struct bd_error *err)
+{
+	struct pg_store *s = P(base);
+	struct pq_stmt q;
+	if (use(s, ST_PART_AMOUNTS, &q, err) || pq_bind(&q, PQ_I(part_id)))
+		return -1;
+	int rc = pq_row(&q);
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	*decided = pq_i64(&q, 0);
+	*allocated = pq_i64(&q, 1);
+	*committed = pq_i64(&q, 2);
+	return pq_stop(&q, 0);
 }
 
 int pq_org_id(struct store *base, const char *code, int64_t *id, struct bd_error *err)

@@ -67,6 +67,13 @@ int pq_seed_reference(struct store *base, int *added, struct bd_error *err)
 {
 	struct pg_store *s = P(base);
 	*added = 0;
+	/* Concurrent inits seed the same rows: take turns.  LOCK TABLE takes no
+	 * snapshot, so when it is the transaction's first statement (as in
+	 * 'bidrag init') the rows of the init before are seen, and nothing
+	 * conflicts. */
+	if (pq_exec_sql(s, "LOCK TABLE org, org_group, org_group_member IN SHARE ROW EXCLUSIVE MODE",
+			"waiting for another init", err))
+		return -1;
 	size_t n;
 	const struct recipient *r = refdata_all(&n);
 	for (size_t i = 0; i < n; i++) {

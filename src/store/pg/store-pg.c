@@ -42,15 +42,17 @@ static const char *const migrations[] = {
 	"pg/migrations/0005-decision-warning.sql",
 };
 
-/* Every table gets the statement trigger that bumps the change counter
- * (engine.sql), also a table a later migration adds. */
+/* Every table gets the trigger that bumps the change counter (engine.sql),
+ * also a table a later migration adds.  A row trigger, not a statement
+ * trigger: an INSERT ... ON CONFLICT DO NOTHING that inserts nothing (an
+ * event recorded again) changes nothing, and must not look like a change. */
 static const char attach_changed[] =
 	"DO $$ DECLARE t text; BEGIN "
 	"FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 	" WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname NOT IN ('bd_schema', 'bd_generation') "
 	" AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'bd_changed') LOOP "
 	"EXECUTE format('CREATE TRIGGER bd_changed AFTER INSERT OR UPDATE OR DELETE ON %I "
-	"FOR EACH STATEMENT EXECUTE FUNCTION bd_changed()', t); "
+	"FOR EACH ROW EXECUTE FUNCTION bd_changed()', t); "
 	"END LOOP; END $$";
 
 /* schema_version: the version recorded, 0 when the database has none
@@ -121,7 +123,9 @@ static int migrate(struct pg_store *s, struct bd_error *err)
 			return bd_fail(err, "the database has schema version %d, newer than this bidrag knows (%d): "
 					    "use a newer bidrag",
 				       version, known);
-		if (pq_exec_sql(s, "BEGIN", "starting a migration", err))
+		/* READ COMMITTED, unlike every other transaction: a migrator that
+		 * waited for another's lock must see what that one committed. */
+		if (pq_exec_sql(s, "BEGIN ISOLATION LEVEL READ COMMITTED", "starting a migration", err))
 			return -1;
 		if (migrate_in_tx(s, known, err)) {
 			pq_exec_sql(s, "ROLLBACK", "rolling back", NULL);
@@ -621,6 +625,7 @@ const struct store_ops store_pg_ops = {
 	.allocation_get = pq_allocation_get,
 	.part_find = pq_part_find,
 	.part_get = pq_part_get,
+	.part_amounts = pq_part_amounts,
 	.org_id = pq_org_id,
 	.payee_get = pq_payee_get,
 	.account_scan = pq_account_scan,
