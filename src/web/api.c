@@ -1,8 +1,10 @@
 /* api.c: the JSON API's routes and handlers (docs/api.md).  Each route names
  * the roles that may use it; on one open to a mottagare, the dispatcher holds
  * it to its own organisation (r->scope_org, which the handlers filter and
- * check by).  A route that takes a JSON object names its fields
- * (route_bodies); the dispatcher refuses any other before the handler runs.  Every state change needs the session's
+ * check by), and the checks left in a handler are those that must answer
+ * 400 or 404 before 403.  A route that takes a JSON object names its fields;
+ * the dispatcher refuses any other before the handler runs (a document, such
+ * as a decision file, is checked whole by its reader).  Every state change needs the session's
  * CSRF token in X-CSRF-Token and a JSON body; it runs in one transaction of
  * the store, which appends the audit log's entry in the same transaction. */
 #include "web.h"
@@ -41,11 +43,6 @@
 #include "readfile.h"
 
 /* Helpers. */
-
-static bool is_mottagare(const struct web_req *r)
-{
-	return r->user && r->user->role == ROLE_MOTTAGARE;
-}
 
 static int need_arg(struct web_req *r, const char *name, const char **out)
 {
@@ -261,7 +258,7 @@ static int h_decision(struct web_req *r)
 	bool xlsx = format && strcmp(format, "xlsx") == 0;
 	if (format && !xlsx && strcmp(format, "json") != 0)
 		return web_error(r, 400, "format", "format: '%s' (expected json or xlsx)", format);
-	if (xlsx && is_mottagare(r))
+	if (xlsx && r->scope_org)
 		return web_error(r, 403, "format", "a recipient's user sees its own rows of a decision (format json)");
 	struct decision d;
 	decision_init(&d);
@@ -315,7 +312,7 @@ static int h_decision(struct web_req *r)
 	}
 	json_t *out = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "dnr", d.dnr, "date", d.date, "title", d.title,
 				"total", (json_int_t)d.total, "annexes", annexes, "parts", parts);
-	if (file && !is_mottagare(r))
+	if (file && !r->scope_org)
 		json_object_set_new(out, "document", file);
 	else
 		json_decref(file);
@@ -342,8 +339,6 @@ static int write_annex_xlsx(void *ctx, const char *path, struct bd_error *err)
 
 static int h_annex(struct web_req *r)
 {
-	if (is_mottagare(r))
-		return web_error(r, 403, NULL, "a recipient's user sees its own rows of a decision (GET /api/decision)");
 	const char *id, *format = web_arg(r, "format");
 	enum table_format fmt = FMT_JSON;
 	struct bd_error err;
@@ -859,11 +854,10 @@ static int do_user(struct web_req *r, void *vctx, struct bd_error *err)
 	return store_user_add(r->store, &c->u, err);
 }
 
+/* The body's fields are the route's (users_fields). */
 static int h_users_post(struct web_req *r)
 {
-	json_t *b = web_body_json(r, false);
-	if (!b)
-		return 0;
+	json_t *b = r->json;
 	const char *name = json_string_value(json_object_get(b, "name"));
 	const char *role = json_string_value(json_object_get(b, "role"));
 	const char *org = json_string_value(json_object_get(b, "org"));
@@ -1119,20 +1113,33 @@ struct body_field {
 	bool string; /* it must be a string */
 };
 
-/* A route: who may use it, and its handler.  Its scope follows from its
- * roles: on a route open to ROLE_MOTTAGARE, a mottagare is held to its own
- * organisation (r->scope_org); staff see every organisation. */
+/* A route: who may use it, its handler and the body it takes.  Its scope
+ * follows from its roles: on a route open to ROLE_MOTTAGARE, a mottagare is
+ * held to its own organisation (r->scope_org); staff see every
+ * organisation. */
 struct route {
 	const char *method, *path;
 	unsigned roles; /* 0: no login needed */
 	int (*fn)(struct web_req *r);
+	/* A JSON object with only these fields (ended by a NULL name): the
+	 * dispatcher parses and checks the body and hands it over in r->json.
+	 * NULL on a GET, and on a route whose body is a document its reader
+	 * checks whole, refusing an unknown field itself (a decision file, an
+	 * event batch, a register). */
+	const struct body_field *fields;
 };
 
-/* The routes that take a JSON object with only these fields: the
- * dispatcher parses and checks the body and hands it over in r->json. */
-struct route_body {
-	const char *method, *path;
-	const struct body_field *fields; /* ended by a NULL name */
+/* A body that is a document, checked whole by its reader. */
+#define BODY_DOCUMENT NULL
+
+/* POST /api/logout and /api/audit/verify: an empty object. */
+static const struct body_field no_fields[] = {{NULL, false}};
+
+/* Not strings by type: the handlers say what a name or password must be. */
+static const struct body_field login_fields[] = {{"name", false}, {"password", false}, {NULL, false}};
+
+static const struct body_field users_fields[] = {
+	{"name", false}, {"role", false}, {"org", false}, {"password", false}, {NULL, false},
 };
 
 static const struct body_field batches_fields[] = {
@@ -1142,11 +1149,6 @@ static const struct body_field batches_fields[] = {
 static const struct body_field allocate_fields[] = {
 	{"total", false}, {"recipients", false}, {"method", false}, {"key", false},
 	{"base", false},  {"unit", false},       {"rounding", false}, {NULL, false},
-};
-
-static const struct route_body route_bodies[] = {
-	{"POST", "/api/batches", batches_fields},
-	{"POST", "/api/allocate", allocate_fields},
 };
 
 /* check_fields: b has only the route's fields, of their types; else answers
@@ -1170,7 +1172,7 @@ static bool check_fields(struct web_req *r, const struct body_field *fields, jso
 		size_t len = 0;
 		for (f = fields; f->name && len < sizeof(expected); f++)
 			len += (size_t)snprintf(expected + len, sizeof(expected) - len, "%s%s", f == fields ? "" : ", ", f->name);
-		web_error(r, 400, key, "unknown field '%s' (expected %s)", key, expected);
+		web_error(r, 400, key, "unknown field '%s' (expected %s)", key, *expected ? expected : "an empty object");
 		return false;
 	}
 	return true;
@@ -1182,30 +1184,30 @@ static int h_logout(struct web_req *r)
 }
 
 static const struct route routes[] = {
-	{"POST", "/api/login", 0, auth_login},
-	{"POST", "/api/logout", ROLE_ANY, h_logout},
-	{"GET", "/api/me", ROLE_ANY, h_me},
-	{"GET", "/api/decisions", ROLE_ANY, h_decisions},
-	{"POST", "/api/decisions", ROLE_HANDLAGGARE, h_decision_import},
-	{"GET", "/api/decision", ROLE_ANY, h_decision},
-	{"GET", "/api/decision/annex", ROLE_STAFF, h_annex},
-	{"GET", "/api/status", ROLE_ANY, h_status},
-	{"GET", "/api/events", ROLE_STAFF, h_events},
-	{"POST", "/api/events", ROLE_HANDLAGGARE | ROLE_ATTESTANT | ROLE_MOTTAGARE, h_events_post},
-	{"GET", "/api/payments", ROLE_STAFF, h_payments},
-	{"GET", "/api/deadlines", ROLE_ANY, h_deadlines},
-	{"POST", "/api/batches", ROLE_HANDLAGGARE, h_batches_post},
-	{"GET", "/api/batch/file", ROLE_STAFF, h_batch_file},
-	{"GET", "/api/datasets", ROLE_STAFF, h_datasets},
-	{"POST", "/api/allocate", ROLE_STAFF, h_allocate},
-	{"GET", "/api/register", ROLE_ANY, h_register},
-	{"POST", "/api/register", ROLE_HANDLAGGARE | ROLE_MOTTAGARE, h_register_post},
-	{"GET", "/api/register/report", ROLE_ANY, h_register_report_doc},
-	{"GET", "/api/register/chart", ROLE_ANY, h_register_chart},
-	{"GET", "/api/audit", ROLE_REVISOR | ROLE_ADMIN, h_audit},
-	{"POST", "/api/audit/verify", ROLE_REVISOR | ROLE_ADMIN, h_audit_verify},
-	{"GET", "/api/users", ROLE_ADMIN, h_users},
-	{"POST", "/api/users", ROLE_ADMIN, h_users_post},
+	{"POST", "/api/login", 0, auth_login, login_fields},
+	{"POST", "/api/logout", ROLE_ANY, h_logout, no_fields},
+	{"GET", "/api/me", ROLE_ANY, h_me, NULL},
+	{"GET", "/api/decisions", ROLE_ANY, h_decisions, NULL},
+	{"POST", "/api/decisions", ROLE_HANDLAGGARE, h_decision_import, BODY_DOCUMENT},
+	{"GET", "/api/decision", ROLE_ANY, h_decision, NULL},
+	{"GET", "/api/decision/annex", ROLE_STAFF, h_annex, NULL},
+	{"GET", "/api/status", ROLE_ANY, h_status, NULL},
+	{"GET", "/api/events", ROLE_STAFF, h_events, NULL},
+	{"POST", "/api/events", ROLE_HANDLAGGARE | ROLE_ATTESTANT | ROLE_MOTTAGARE, h_events_post, BODY_DOCUMENT},
+	{"GET", "/api/payments", ROLE_STAFF, h_payments, NULL},
+	{"GET", "/api/deadlines", ROLE_ANY, h_deadlines, NULL},
+	{"POST", "/api/batches", ROLE_HANDLAGGARE, h_batches_post, batches_fields},
+	{"GET", "/api/batch/file", ROLE_STAFF, h_batch_file, NULL},
+	{"GET", "/api/datasets", ROLE_STAFF, h_datasets, NULL},
+	{"POST", "/api/allocate", ROLE_STAFF, h_allocate, allocate_fields},
+	{"GET", "/api/register", ROLE_ANY, h_register, NULL},
+	{"POST", "/api/register", ROLE_HANDLAGGARE | ROLE_MOTTAGARE, h_register_post, BODY_DOCUMENT},
+	{"GET", "/api/register/report", ROLE_ANY, h_register_report_doc, NULL},
+	{"GET", "/api/register/chart", ROLE_ANY, h_register_chart, NULL},
+	{"GET", "/api/audit", ROLE_REVISOR | ROLE_ADMIN, h_audit, NULL},
+	{"POST", "/api/audit/verify", ROLE_REVISOR | ROLE_ADMIN, h_audit_verify, no_fields},
+	{"GET", "/api/users", ROLE_ADMIN, h_users, NULL},
+	{"POST", "/api/users", ROLE_ADMIN, h_users_post, users_fields},
 };
 
 int api_dispatch(struct web_req *r)
@@ -1240,17 +1242,21 @@ int api_dispatch(struct web_req *r)
 			if (r->user->role == ROLE_MOTTAGARE)
 				r->scope_org = r->user->org; /* the roles let a mottagare in: its own organisation only */
 		}
-		for (size_t k = 0; k < BD_ARRAY_LEN(route_bodies); k++)
-			if (strcmp(route_bodies[k].path, r->path) == 0 && strcmp(route_bodies[k].method, r->method) == 0) {
-				if (!(r->json = web_body_json(r, false)))
-					return 0;
-				if (!check_fields(r, route_bodies[k].fields, r->json)) {
-					json_decref(r->json); /* after the message: it names a key of the body */
-					r->json = NULL;
-					return 0;
-				}
+		if (rt->fields) {
+			if (!(r->json = web_body_json(r, false)))
+				return 0;
+			if (!check_fields(r, rt->fields, r->json)) {
+				json_decref(r->json); /* after the message: it names a key of the body */
+				r->json = NULL;
+				return 0;
 			}
-		return rt->fn(r);
+		}
+		int rc = rt->fn(r);
+		if (rt->fields == no_fields) {
+			json_decref(r->json); /* read by no handler */
+			r->json = NULL;
+		}
+		return rc;
 	}
 	if (path_known)
 		return web_error(r, 405, NULL, "%s is not allowed on %s", r->method, r->path);

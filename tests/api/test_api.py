@@ -385,7 +385,8 @@ def route_table():
              "ROLE_ANY": {"handlaggare", "attestant", "revisor", "mottagare", "admin"},
              "ROLE_STAFF": {"handlaggare", "attestant", "revisor", "admin"}, "0": set()}
     routes = {}
-    for m in re.finditer(r'\{\s*"([A-Z]+)",\s*"(/api/[^"]*)",\s*([A-Z_ |0]+?)\s*,\s*\w+\s*\}', text):
+    # {"METHOD", "/api/...", ROLES, handler, body fields}
+    for m in re.finditer(r'\{\s*"([A-Z]+)",\s*"(/api/[^"]*)",\s*([A-Z_ |0]+?)\s*,\s*\w+\s*(?:,\s*\w+\s*)?\}', text):
         roles = set()
         for part in m.group(3).split("|"):
             roles |= names.get(part.strip(), {"?" + part.strip()})
@@ -501,6 +502,9 @@ def check_login(base, routes):
     expect("a login body that is a JSON array is 400", r, 400, *is_error(r, pattern="JSON object"))
     r = bad.post("/api/login", b'{"name": "anna", "name": "root", "password": "x"}', csrf=False)
     expect("duplicate members in a JSON body are refused (400)", r, 400, *is_error(r))
+    r = bad.post("/api/login", {"name": "anna", "password": PASSWORD, "remember": True}, csrf=False)
+    expect("a login with an unknown field is 400 naming it (field remember)", r, 400,
+           *is_error(r, field="remember", pattern="unknown field 'remember' \\(expected name, password\\)"))
 
     clients = {}
     for name, role, org in USERS:
@@ -1087,7 +1091,8 @@ def check_users(C, base):
             ({"name": "bo", "role": "revisor", "org": "23", "password": PASSWORD}, "org", "an org for a revisor"),
             ({"name": "bo", "role": "mottagare", "org": "Atlantis", "password": PASSWORD}, "org", "an unknown org"),
             ({"name": "bo", "role": "revisor", "password": "short"}, "password", "a short password"),
-            ({"name": "bo", "role": "revisor"}, "password", "no password")):
+            ({"name": "bo", "role": "revisor"}, "password", "no password"),
+            ({"name": "bo", "role": "revisor", "password": PASSWORD, "admin": True}, "admin", "an unknown field")):
         r = root.post("/api/users", body)
         expect("POST /api/users: %s is 400 (field %s)" % (what, field), r, 400, *is_error(r, field=field))
     T.ok("... and none of them was added", not any(u["name"] == "bo" for u in root.get("/api/users").json["users"]))
@@ -1128,6 +1133,10 @@ def check_csrf(C, base):
     r = anna.post("/api/logout", {}, csrf=False)
     expect("logging out without the token: 403", r, 403, *is_error(r))
     expect("... and the session lives on", anna.get("/api/me"), 200)
+    r = anna.post("/api/logout", {"everywhere": True})
+    expect("logging out with a field: 400 naming it, and the session lives on", r, 400,
+           *is_error(r, field="everywhere", pattern="unknown field 'everywhere'"),
+           ("still logged in", lambda r: anna.get("/api/me").status == 200))
 
 
 def check_bodies(C):
