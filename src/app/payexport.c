@@ -28,6 +28,7 @@ int payment_rows_collect(void *ctx, const struct payment_row *p)
 		.date = strpool_strdup(pool, p->date),
 		.registered_by = strpool_strdup(pool, p->registered_by),
 		.exec_date = strpool_strdup(pool, p->exec_date),
+		.override = strpool_strdup(pool, p->override),
 	};
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "statusload.h"
 #include "table.h"
 #include "store.h"
 #include "cmd.h"
@@ -216,6 +217,21 @@ int cmd_appropriation(int argc, char **argv)
 	if (store_appropriation_list(s, year, collect, &l, &err))
 		rc = io_error(err.msg);
 	close_post(&l);
+	/* The parts that allocate more than their decision, and what was paid
+	 * beyond it, under the table (as status shows them). */
+	struct buf notes;
+	buf_init(&notes, 1 << 20);
+	if (!rc && fmt == FMT_TABLE && l.n) {
+		char now[DATE_LEN];
+		date_today(now);
+		struct status_view v;
+		if (status_view_load(s, NULL, NULL, NULL, NULL, now, false, &v, &err))
+			rc = io_error(err.msg);
+		for (size_t i = 0; !rc && i < l.n; i++)
+			if (l.v[i].dnr && (i == 0 || !l.v[i - 1].dnr || strcmp(l.v[i - 1].dnr, l.v[i].dnr) != 0))
+				excess_notes(&v, l.v[i].dnr, &notes);
+		status_view_release(&v);
+	}
 	store_close(s);
 	static const struct tcol cols[] = {
 		{"Budgetår", "budget_year", COL_TEXT, false, -1},
@@ -233,7 +249,10 @@ int cmd_appropriation(int argc, char **argv)
 			printf("no appropriations registered%s\n", year ? " for that budget year" : "");
 		else if (table_write(&t, fmt, stdout, NULL, &err))
 			rc = io_error(err.msg);
+		else if (notes.len)
+			printf("\n%s", notes.data);
 	}
+	buf_release(&notes);
 	for (size_t i = 0; i < l.n; i++) {
 		free(l.v[i].year);
 		free(l.v[i].post);

@@ -118,19 +118,40 @@ static int do_add(struct pay_opts *o, int n, char **args)
 }
 
 /* plan: what can be paid now, per account. */
+struct plan_part {
+	int64_t part_id, decided, allocated, committed; /* öre */
+};
+
 struct plan {
 	struct ledger_input *v;
+	int64_t *v_part; /* each planned payment's part id */
 	size_t n;
+	struct plan_part *parts;
+	size_t nparts;
 	struct strpool pool;
 	const char *date, *actor, *id;
 	size_t skipped_window;
 };
+
+/* plan_part_of: the running sums of the account's part. */
+static struct plan_part *plan_part_of(struct plan *p, const struct ledger_account *a)
+{
+	for (size_t i = 0; i < p->nparts; i++)
+		if (p->parts[i].part_id == a->part_id)
+			return &p->parts[i];
+	p->parts = xreallocarray(p->parts, p->nparts + 1, sizeof(*p->parts));
+	p->parts[p->nparts] = (struct plan_part){.part_id = a->part_id, .decided = a->part_amount * 100};
+	return &p->parts[p->nparts++];
+}
 
 static int plan_account(void *ctx, const struct ledger_account *a)
 {
 	struct plan *p = ctx;
 	const struct ledger_terms *t = a->terms;
 	const struct ledger_balance *b = a->balance;
+	struct plan_part *pp = plan_part_of(p, a);
+	pp->allocated += b->allocated;
+	pp->committed += b->b[B_REGISTERED] + b->b[B_ATTESTED] + b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
 	int64_t amount = t->mode == PAY_REQUISITION ? b->b[B_REQUISITIONED] : b->b[B_AVAIL];
 	if (amount <= 0)
 		return 0;
@@ -148,6 +169,8 @@ static int plan_account(void *ctx, const struct ledger_account *a)
 			 : xasprintf("plan:%s:%s:%s:%s:%lld:%lld", a->dnr, a->part, a->recipient, p->date,
 				     (long long)amount, (long long)a->last_seq);
 	p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
+	p->v_part = xreallocarray(p->v_part, p->n + 1, sizeof(*p->v_part));
+	p->v_part[p->n] = a->part_id;
 	struct ledger_input in = {
 		.id = strpool_strdup(&p->pool, id),
 		.kind = EV_PAYMENT,
@@ -161,6 +184,39 @@ static int plan_account(void *ctx, const struct ledger_account *a)
 	p->v[p->n++] = in;
 	free(id);
 	return 0;
+}
+
+/* hold_beyond_decided: a part whose table adds up to more than its
+ * decision (a published table rounded up) cannot pay every row in full;
+ * the payments that would go beyond it are held back and named, since
+ * paying them needs an officer's recorded override and a second person's
+ * attestation.  The ledger refuses them anyway; holding them lets the
+ * rest of the plan through. */
+static void hold_beyond_decided(struct plan *p)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		struct plan_part *pp = NULL;
+		for (size_t k = 0; k < p->nparts; k++)
+			if (p->parts[k].part_id == p->v_part[i])
+				pp = &p->parts[k];
+		const struct ledger_input *e = &p->v[i];
+		if (pp && pp->allocated > pp->decided && pp->committed + e->amount > pp->decided) {
+			char a[NUM_BUFSZ], b[NUM_BUFSZ];
+			fprintf(stderr,
+				"warning: %s part %s: the payment of %s kr to %s is held: it would bring the part's "
+				"payments %s kr beyond its decided amount (pay it with 'bidrag pay add ... --override "
+				"REASON' if it is to be paid)\n",
+				e->dnr, e->part, fmt_ore(e->amount, a), e->recipient,
+				fmt_ore(pp->committed + e->amount - pp->decided, b));
+			continue;
+		}
+		if (pp)
+			pp->committed += e->amount;
+		p->v[kept] = p->v[i];
+		p->v_part[kept++] = p->v_part[i];
+	}
+	p->n = kept;
 }
 
 static int do_plan(struct pay_opts *o, int n, char **args)
@@ -177,9 +233,18 @@ static int do_plan(struct pay_opts *o, int n, char **args)
 	struct plan p = {.date = date, .actor = ledger_actor(o->by), .id = o->id};
 	strpool_init(&p.pool);
 	struct bd_error err;
-	if (store_ledger_accounts(s, args[0], o->part, NULL, NULL, plan_account, &p, &err))
+	if (store_ledger_accounts(s, args[0], o->part, NULL, NULL, plan_account, &p, &err)) {
 		rc = io_error(err.msg);
-	else if (p.n == 0)
+		goto done;
+	}
+	if (p.nparts == 0) {
+		rc = o->part ? error("no part '%s' in a decision '%s' in the register (see 'bidrag decision show')",
+				     o->part, args[0])
+			     : error("no decision '%s' in the register (see 'bidrag decision list')", args[0]);
+		goto done;
+	}
+	hold_beyond_decided(&p);
+	if (p.n == 0)
 		printf("nothing to plan for %s on %s%s\n", args[0], date,
 		       p.skipped_window ? " (some parts are outside their payment window)" : "");
 	else
@@ -187,8 +252,11 @@ static int do_plan(struct pay_opts *o, int n, char **args)
 	if (!rc && p.skipped_window)
 		printf("%zu account%s outside the payment window on %s: not planned\n", p.skipped_window,
 		       p.skipped_window == 1 ? "" : "s", date);
+done:
 	store_close(s);
 	free(p.v);
+	free(p.v_part);
+	free(p.parts);
 	strpool_release(&p.pool);
 	return rc;
 }
@@ -305,7 +373,8 @@ static void list_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *sc
 	const struct payment_row *p = &((struct payment_rows *)ctx)->v[r];
 	const char *acct = p->bankgiro ? p->bankgiro : p->plusgiro;
 	const char *v[] = {p->id, p->date, p->dnr, p->part, p->recipient_name, NULL, p->payee_name, acct,
-			   p->bankgiro ? "bankgiro" : p->plusgiro ? "plusgiro" : NULL, p->reference, p->registered_by};
+			   p->bankgiro ? "bankgiro" : p->plusgiro ? "plusgiro" : NULL, p->reference, p->registered_by,
+			   p->override};
 	if (c == 5) {
 		out->num = p->amount;
 		return;
@@ -348,6 +417,9 @@ static int do_list(struct pay_opts *o, int n, char **args)
 		{"Kontoslag", "account_kind", COL_TEXT, false, -1},
 		{"Referens", "reference", COL_TEXT, false, -1},
 		{"Registrerad av", "registered_by", COL_TEXT, false, -1},
+		/* What the attestant weighs: a payment outside the window or beyond
+		 * the decided amount, with its registrar's reason. */
+		{"Undantag", "override", COL_TEXT, false, -1},
 	};
 	struct table t = {.ncols = BD_ARRAY_LEN(cols), .cols = cols, .nrows = rows.n, .cell = list_cell, .ctx = &rows,
 			  .total_label = fmt == FMT_TABLE && rows.n ? "Summa" : NULL};

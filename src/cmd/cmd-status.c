@@ -117,14 +117,6 @@ int cmd_ledger(int argc, char **argv)
 	return 0;
 }
 
-static void today(char out[DATE_LEN])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(out, DATE_LEN, "%Y-%m-%d", &tm);
-}
-
 
 static int parse(int argc, char **argv, struct st_opts *o, const struct cmd_entry *e)
 {
@@ -170,6 +162,24 @@ static int add_status_note(void *ctx, const struct decision_warning *w)
 	return 0;
 }
 
+void excess_notes(const struct status_view *v, const char *dnr, struct buf *b)
+{
+	for (size_t i = 0; i < v->nexcess; i++) {
+		const struct status_excess *x = &v->excess[i];
+		if (dnr && strcmp(dnr, x->dnr) != 0)
+			continue;
+		char d[NUM_BUFSZ], a[NUM_BUFSZ], over[NUM_BUFSZ], c[NUM_BUFSZ], beyond[NUM_BUFSZ];
+		buf_addf(b, "OBS: %s del %s: tabellen fördelar %s kr, %s kr mer än beslutade %s kr", x->dnr, x->part,
+			 fmt_ore(x->allocated, a), fmt_ore(x->allocated - x->decided, over), fmt_ore(x->decided, d));
+		if (x->committed > x->decided)
+			buf_addf(b, "; utbetalt eller under behandling %s kr, %s kr utöver beslutet (med registrerat "
+				    "undantag)\n",
+				 fmt_ore(x->committed, c), fmt_ore(x->committed - x->decided, beyond));
+		else
+			buf_addf(b, "; en utbetalning utöver beslutet kräver ett registrerat undantag\n");
+	}
+}
+
 int cmd_status(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_status_entry;
@@ -192,7 +202,7 @@ int cmd_status(int argc, char **argv)
 	if (fmt == FMT_XLSX && !o.output)
 		return error("xlsx output needs a file: give --output FILE.xlsx");
 	char now[DATE_LEN];
-	today(now);
+	date_today(now);
 	struct store *s;
 	rc = open_register(o.db, false, &s);
 	if (rc)
@@ -214,6 +224,8 @@ int cmd_status(int argc, char **argv)
 	if (!rc && fmt == FMT_TABLE && store_decision_warnings(s, dnr, add_status_note, &notes, &err))
 		rc = io_error(err.msg);
 	store_close(s);
+	if (!rc && fmt == FMT_TABLE)
+		excess_notes(&rows, NULL, &notes.b);
 	if (!rc && rows.n == 0 && (dnr || o.part || recipient))
 		rc = error("nothing matches%s%s%s%s%s%s (see 'bidrag decision list')", dnr ? " decision " : "",
 			   dnr ? dnr : "", o.part ? ", part " : "", o.part ? o.part : "", recipient ? ", recipient " : "",
@@ -304,7 +316,7 @@ int cmd_deadlines(int argc, char **argv)
 	if (!ics && !json && strcmp(format, "table") != 0)
 		return error("unknown format '%s' for deadlines (expected table, json or ics)", format);
 	char now[DATE_LEN];
-	today(now);
+	date_today(now);
 	const char *as_of = o.as_of ? o.as_of : now;
 	struct store *s;
 	rc = open_register(o.db, false, &s);

@@ -99,6 +99,13 @@ int cmd_parse(const struct cmd_entry *e, int argc, char **argv, void *ctx, int *
  * there is a verb to go on with. */
 int verb_help(int argc, char **argv, const struct cmd_entry *e);
 
+/* excess_notes: "OBS: ..." lines (Swedish) for the parts of v whose table
+ * allocates more than their decision, and what was paid beyond it; only
+ * decision dnr's when dnr is not NULL (cmd-status.c). */
+struct status_view;
+struct buf;
+void excess_notes(const struct status_view *v, const char *dnr, struct buf *b);
+
 /* opt_kronor: parse the amount of option `opt`; prints the error itself. */
 int opt_kronor(const char *opt, const char *text, int64_t *out);
 /* opt_unit: a rounding unit, at least 1 krona. */

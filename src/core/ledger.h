@@ -180,6 +180,7 @@ struct payment_row {
 	const char *date;
 	const char *registered_by;
 	const char *exec_date; /* executed payments: the day the file was made */
+	const char *override;  /* the reason recorded to pay outside the rules (the window, the decided amount), or NULL */
 };
 
 

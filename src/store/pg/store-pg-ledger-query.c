@@ -175,7 +175,7 @@ int pq_payment_scan(struct store *base, engine_payment_fn fn, void *ctx, struct 
 		     "SELECT e.id, d.dnr, p.code, o.code, o.name, e.detail::json -> 'payee' ->> 'name', "
 		     " e.detail::json -> 'payee' ->> 'orgnr', e.amount, e.date, e.detail::json -> 'payee' ->> 'bankgiro', "
 		     " e.detail::json -> 'payee' ->> 'plusgiro', e.detail::json -> 'payee' ->> 'reference', e.actor, "
-		     " e.exec_date, e.attested, e.exec_batch, e.corrected "
+		     " e.exec_date, e.attested, e.exec_batch, e.corrected, e.detail::json ->> 'override' "
 		     "FROM pay e JOIN part p ON p.id = e.part_id JOIN decision d ON d.id = p.decision_id "
 		     "JOIN org o ON o.id = e.org_id ORDER BY e.seq",
 		     "reading payments", err))
@@ -198,6 +198,7 @@ int pq_payment_scan(struct store *base, engine_payment_fn fn, void *ctx, struct 
 				.reference = pq_text(&q, 11),
 				.registered_by = pq_text(&q, 12),
 				.exec_date = pq_text(&q, 13),
+				.override = pq_text(&q, 17),
 			},
 			.attested = pq_int(&q, 14) != 0,
 			.exec_batch = pq_text(&q, 15),

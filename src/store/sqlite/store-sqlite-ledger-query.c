@@ -175,7 +175,7 @@ int sq_payment_scan(struct store *base, engine_payment_fn fn, void *ctx, struct 
 		     "SELECT e.id, d.dnr, p.code, o.code, o.name, json_extract(e.detail, '$.payee.name'), "
 		     " json_extract(e.detail, '$.payee.orgnr'), e.amount, e.date, json_extract(e.detail, '$.payee.bankgiro'), "
 		     " json_extract(e.detail, '$.payee.plusgiro'), json_extract(e.detail, '$.payee.reference'), e.actor, "
-		     " e.exec_date, e.attested, e.exec_batch, e.corrected "
+		     " e.exec_date, e.attested, e.exec_batch, e.corrected, json_extract(e.detail, '$.override') "
 		     "FROM pay e JOIN part p ON p.id = e.part_id JOIN decision d ON d.id = p.decision_id "
 		     "JOIN org o ON o.id = e.org_id ORDER BY e.seq",
 		     "reading payments", err))
@@ -198,6 +198,7 @@ int sq_payment_scan(struct store *base, engine_payment_fn fn, void *ctx, struct 
 				.reference = sq_text(&q, 11),
 				.registered_by = sq_text(&q, 12),
 				.exec_date = sq_text(&q, 13),
+				.override = sq_text(&q, 17),
 			},
 			.attested = sq_int(&q, 14) != 0,
 			.exec_batch = sq_text(&q, 15),
