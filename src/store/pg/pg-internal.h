@@ -85,6 +85,10 @@ struct pq_stmt {
 
 /* pq_fail_res: fill err from a failed result (code from its SQLSTATE). */
 int pq_fail_res(struct pg_store *s, const PGresult *res, const char *what, struct bd_error *err, char *state);
+/* pq_session_setup: UTF-8 both ways, every transaction (also a single
+ * statement outside store_begin) SERIALIZABLE, a lock not granted in 30 s
+ * an error (BD_BUSY, as SQLite's busy timeout), no notices on stderr. */
+int pq_session_setup(struct pg_store *s, struct bd_error *err);
 /* pq_exec_sql: a command without arguments and rows (BEGIN, COMMIT, a
  * migration script); -1 with err filled. */
 int pq_exec_sql(struct pg_store *s, const char *sql, const char *what, struct bd_error *err);

@@ -69,8 +69,37 @@ int pq_fail_res(struct pg_store *s, const PGresult *res, const char *what, struc
 	return bd_failc(err, code_of(st), "database: %s: %s", what, msg);
 }
 
+int pq_session_setup(struct pg_store *s, struct bd_error *err)
+{
+	if (PQsetClientEncoding(s->conn, "UTF8") != 0)
+		return bd_failc(err, BD_IO, "database: the server does not take UTF-8");
+	PGresult *res = PQexec(s->conn, "SET default_transaction_isolation = 'serializable'; SET lock_timeout = '30s'; "
+				     "SET client_min_messages = 'warning'");
+	int rc = 0;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = pq_fail_res(s, res, "setting up the session", err, NULL);
+	PQclear(res);
+	return rc;
+}
+
+/* alive: a connection lost between transactions (a server restarted, a
+ * standby promoted behind the same address) is made again before the next
+ * statement, so a long-lived process (bidrag serve) recovers; one lost
+ * inside a transaction is not: that transaction failed, and the caller
+ * hears so (BD_IO) and may retry it whole. */
+static void alive(struct pg_store *s)
+{
+	if (PQstatus(s->conn) != CONNECTION_BAD || s->in_tx)
+		return;
+	PQreset(s->conn);
+	pq_forget(s); /* a new session knows none of them */
+	if (PQstatus(s->conn) == CONNECTION_OK)
+		pq_session_setup(s, NULL);
+}
+
 int pq_exec_sql(struct pg_store *s, const char *sql, const char *what, struct bd_error *err)
 {
+	alive(s);
 	PGresult *res = PQexec(s->conn, sql);
 	ExecStatusType rs = PQresultStatus(res);
 	int rc = 0;
@@ -130,6 +159,7 @@ static int run(struct pq_stmt *q, const struct pq_arg *args, size_t n)
 	q->nrows = 0;
 	q->changed = 0;
 	char name[32];
+	alive(q->s);
 	if (statement(q->s, q->sql, args, n, name, sizeof(name), q->what, q->err))
 		return -1;
 	char nums[32][24];

@@ -208,17 +208,7 @@ static int pq_open(struct store **out, const char *path, enum store_open_mode mo
 	struct pg_store *s = xcalloc(1, sizeof(*s));
 	s->base.ops = &store_pg_ops;
 	s->conn = conn;
-	/* Text is UTF-8 both ways; every transaction, also a single statement
-	 * outside store_begin, is SERIALIZABLE; a lock not granted in 30 s is
-	 * BD_BUSY, as SQLite's busy timeout. */
-	if (PQsetClientEncoding(conn, "UTF8") != 0) {
-		bd_failc(err, BD_IO, "database: the server does not take UTF-8");
-		goto fail;
-	}
-	if (pq_exec_sql(s,
-			"SET default_transaction_isolation = 'serializable'; SET lock_timeout = '30s'; "
-			"SET client_min_messages = 'warning'",
-			"setting up the session", err))
+	if (pq_session_setup(s, err))
 		goto fail;
 	if (mode == STORE_EXISTING) {
 		int tables = 0;
