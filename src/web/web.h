@@ -97,7 +97,7 @@ int auth_login(struct web_req *r);
 int auth_logout(struct web_req *r);
 enum web_role role_parse(const char *name);
 
-/* The routes (api.c). */
+/* The routes (routes.c, handlers in api-*.c). */
 int api_dispatch(struct web_req *r);
 
 /* web_serve: run until SIGTERM or SIGINT.  Returns an exit status. */

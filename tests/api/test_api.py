@@ -377,8 +377,8 @@ def start_server(work, db):
 # ---------------------------------------------------------------- the checks
 
 def route_table():
-    """The routes of src/web/api.c: (method, path) -> set of roles (empty: no login needed)."""
-    with open(os.path.join(SRC, "src", "web", "api.c"), encoding="utf-8") as f:
+    """The routes of src/web/routes.c: (method, path) -> set of roles (empty: no login needed)."""
+    with open(os.path.join(SRC, "src", "web", "routes.c"), encoding="utf-8") as f:
         text = f.read()
     names = {"ROLE_HANDLAGGARE": {"handlaggare"}, "ROLE_ATTESTANT": {"attestant"}, "ROLE_REVISOR": {"revisor"},
              "ROLE_MOTTAGARE": {"mottagare"}, "ROLE_ADMIN": {"admin"},
@@ -421,7 +421,7 @@ def check_document(routes):
         elif set(op.get("x-bidrag-roles", [])) != roles:
             wrong.append("%s %s: the server lets %s, the document says %s" % (
                 method, path, sorted(roles) or "anyone", sorted(op.get("x-bidrag-roles", []))))
-    T.ok("docs/openapi.json documents every route of src/web/api.c (%d)" % len(routes), not missing, *missing)
+    T.ok("docs/openapi.json documents every route of src/web/routes.c (%d)" % len(routes), not missing, *missing)
     T.ok("docs/openapi.json gives each route the roles the server enforces", not wrong, *wrong)
     try:
         with open(os.path.join(SRC, "docs", "api.md"), encoding="utf-8") as f:
@@ -1342,7 +1342,7 @@ def main():
         if not T.ok("bidrag serve listens on loopback and writes its address to the ready file",
                     url is not None and re.fullmatch(r"http://127\.0\.0\.1:\d+/", url or ""), "ready file: %r" % url):
             return
-        T.ok("(%d API routes in src/web/api.c)" % len(routes), len(routes) > 10)
+        T.ok("(%d API routes in src/web/routes.c)" % len(routes), len(routes) > 10)
         base = url.rstrip("/")
 
         def alive(after):

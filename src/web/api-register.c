@@ -1,0 +1,187 @@
+/* api-register.c: the recipient register: versions, reports, charts and
+ * filing a register. */
+#include "api-internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regfile.h"
+
+#include "recreg.h"
+
+/* The recipient register. */
+
+struct rlist {
+	json_t *arr;
+	struct web_req *r;
+};
+
+static int add_register(void *ctx, const struct recipient_version *v)
+{
+	struct rlist *l = ctx;
+	if (!org_allowed(l->r, v->org))
+		return 0;
+	json_array_append_new(l->arr, json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:s, s:s}", "org", v->org, "org_name",
+						v->org_name, "year", v->year, "version", v->version, "grants", v->grants,
+						"amount", (json_int_t)v->total, "recorded_at", v->recorded_at,
+						"recorded_by", v->recorded_by));
+	return 0;
+}
+
+int h_register(struct web_req *r)
+{
+	struct rlist l = {json_array(), r};
+	struct bd_error err;
+	if (store_recipient_list(r->store, r->scope_org, false, add_register, &l, &err) < 0) {
+		json_decref(l.arr);
+		return web_error(r, 500, NULL, "%s", err.msg);
+	}
+	return web_json(r, 200, json_pack("{s:o}", "registers", l.arr));
+}
+
+struct report_out {
+	struct recreg_report d;
+	int kind; /* 0 md, 1 csv, 2 xlsx, 3 pdf, 4 png, 5 svg */
+};
+
+static int write_report(void *ctx, FILE *out, struct bd_error *err)
+{
+	struct report_out *o = ctx;
+	return (o->kind == 0 ? rg_report_md : rg_report_csv)(&o->d.rep, out, err);
+}
+
+static int write_report_path(void *ctx, const char *path, struct bd_error *err)
+{
+	struct report_out *o = ctx;
+	switch (o->kind) {
+	case 2: return rg_report_xlsx(&o->d.rep, path, err);
+	case 3: return rg_report_pdf(&o->d.rep, path, err);
+	case 4: return rg_chart(&o->d.rep, RG_CHART_PNG, path, err);
+	default: return rg_chart(&o->d.rep, RG_CHART_SVG, path, err);
+	}
+}
+
+static int h_register_report(struct web_req *r, bool chart)
+{
+	const char *org, *format = web_arg(r, "format");
+	int year;
+	if (need_arg(r, "org", &org) || parse_int_arg(r, "year", 2000, 2100, &year))
+		return 0;
+	static const char *const kinds[] = {"md", "csv", "xlsx", "pdf", "png", "svg"};
+	static const char *const types[] = {"text/markdown; charset=utf-8", "text/csv; charset=utf-8",
+					    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+					    "application/pdf", "image/png", "image/svg+xml"};
+	int kind = -1;
+	for (int i = chart ? 4 : 0; i < (chart ? 6 : 4); i++)
+		if (format && strcmp(format, kinds[i]) == 0)
+			kind = i;
+	if (kind < 0)
+		return web_error(r, 400, "format", "format: '%s' (expected %s)", format ? format : "",
+				 chart ? "svg or png" : "md, csv, xlsx or pdf");
+	char name[256] = "";
+	struct bd_error err;
+	char code[64];
+	int found = store_org_find(r->store, org, code, name, &err);
+	if (found)
+		return web_error(r, found < 0 ? 500 : 404, found < 0 ? NULL : "org", "%s", err.msg);
+	if (!org_allowed(r, code))
+		return web_error(r, 403, "org", "a recipient's user sees only its own organisation's register");
+	int compare = RECREG_COMPARE_AUTO;
+	const char *cmp = web_arg(r, "compare");
+	if (cmp && strcmp(cmp, "none") == 0)
+		compare = RECREG_COMPARE_NONE;
+	else if (cmp && parse_int_arg(r, "compare", 2000, 2100, &compare))
+		return 0;
+	struct report_out o = {.kind = kind};
+	int rc = recreg_report_load(r->store, code, name, year, 0, compare, &o.d, &err);
+	if (rc == 1)
+		web_error(r, 404, "year", "%s", err.msg);
+	else if (rc)
+		web_error(r, 500, NULL, "%s", err.msg);
+	else {
+		char file[128];
+		snprintf(file, sizeof(file), "%s-%s-%d.%s", chart ? "jamforelse" : "statsbidrag", code, year, kinds[kind]);
+		if (kind < 2)
+			send_written(r, types[kind], file, write_report, &o);
+		else
+			send_path(r, types[kind], kind >= 4 ? NULL : file, write_report_path, &o);
+	}
+	recreg_report_release(&o.d);
+	return 0;
+}
+
+int h_register_report_doc(struct web_req *r)
+{
+	return h_register_report(r, false);
+}
+
+int h_register_chart(struct web_req *r)
+{
+	return h_register_report(r, true);
+}
+
+/* POST /api/register: a register document (bidrag-register/1, with its
+ * lines and entries inline), each year stored as a new version. */
+struct register_ctx {
+	struct rg_register *reg;
+	const char *org;
+	json_t *stored;
+};
+
+static int do_register(struct web_req *r, void *vctx, struct bd_error *err)
+{
+	struct register_ctx *c = vctx;
+	for (size_t i = 0; i < c->reg->nyears; i++) {
+		const struct rg_year *y = &c->reg->years[i];
+		char *doc = regfile_dump_year(y, c->org);
+		struct recipient_grant_row *rows = xcalloc(y->ngrants + 1, sizeof(*rows));
+		for (size_t k = 0; k < y->ngrants; k++) {
+			const struct rg_grant *g = &y->grants[k];
+			rows[k] = (struct recipient_grant_row){g->key, g->title, g->dnr, g->decision, g->total};
+		}
+		struct recipient_put in = {c->org, y->year, doc, "POST /api/register", r->user->name, rows, y->ngrants};
+		int version = 0;
+		bool unchanged = false;
+		int rc = store_recipient_put(r->store, &in, &version, &unchanged, err);
+		free(rows);
+		free(doc);
+		if (rc)
+			return -1;
+		json_array_append_new(c->stored, json_pack("{s:i, s:i, s:b}", "year", y->year, "version", version,
+							   "unchanged", unchanged));
+	}
+	return 0;
+}
+
+int h_register_post(struct web_req *r)
+{
+	struct rg_register reg;
+	rg_init(&reg);
+	struct regfile_checks checks = {0};
+	struct bd_error err;
+	char code[64] = "";
+	if (regfile_parse(&reg, r->body ? r->body : "", r->len, "the register", NULL, &checks, &err) ||
+	    rg_compute(&reg, &err) || regfile_run_checks(&checks, &err)) {
+		web_error(r, 400, NULL, "%s; nothing was stored", err.msg);
+	} else {
+		int found = store_org_find(r->store, reg.org, code, NULL, &err);
+		if (found < 0)
+			web_error(r, 500, NULL, "%s", err.msg);
+		else if (found == 1)
+			web_error(r, 400, "org", "org: %s; nothing was stored", err.msg);
+		else if (!org_allowed(r, code))
+			web_error(r, 403, "org", "a recipient's user files only its own organisation's register");
+		else {
+			struct register_ctx c = {&reg, code, json_array()};
+			in_transaction(r, do_register, &c, 400);
+			if (!r->answered)
+				web_json(r, 201, json_pack("{s:s, s:o}", "org", code, "stored", c.stored));
+			else
+				json_decref(c.stored);
+		}
+	}
+	regfile_checks_release(&checks);
+	rg_release(&reg);
+	return 0;
+}
