@@ -73,8 +73,14 @@ int pq_session_setup(struct pg_store *s, struct bd_error *err)
 {
 	if (PQsetClientEncoding(s->conn, "UTF8") != 0)
 		return bd_failc(err, BD_IO, "database: the server does not take UTF-8");
-	PGresult *res = PQexec(s->conn, "SET default_transaction_isolation = 'serializable'; SET lock_timeout = '30s'; "
-				     "SET client_min_messages = 'warning'");
+	/* A hot standby refuses every SERIALIZABLE transaction, even the
+	 * implicit one of a lone statement (the schema check at open), so
+	 * there the default is REPEATABLE READ: read-only commands then work
+	 * on a replica (docs/deploy.md).  Writes name SERIALIZABLE themselves
+	 * (pq_begin) and a standby refuses them anyway. */
+	PGresult *res = PQexec(s->conn, "SELECT set_config('default_transaction_isolation', CASE WHEN pg_is_in_recovery() "
+				     "THEN 'repeatable read' ELSE 'serializable' END, false); "
+				     "SET lock_timeout = '30s'; SET client_min_messages = 'warning'");
 	int rc = 0;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = pq_fail_res(s, res, "setting up the session", err, NULL);
