@@ -17,8 +17,18 @@
  * rule reads, in every rule, now and later; SERIALIZABLE makes each rule
  * hold as it would with one writer.  The failure comes back as BD_BUSY and
  * src/store retries the whole transaction with a bounded backoff
- * (store_tx_retry).  Read transactions are REPEATABLE READ READ ONLY: one
- * snapshot, never aborted. */
+ * (store_tx_retry).
+ *
+ * Every write transaction also appends to the audit chain, whose next entry
+ * follows the last: two writers that overlap can never both commit, so one
+ * of them would always fail and run again.  A write transaction therefore
+ * begins by taking an EXCLUSIVE lock on bd_generation (the change counter
+ * it bumps anyway) before its snapshot exists, and writers wait for each
+ * other as with SQLite's BEGIN IMMEDIATE, instead of failing; SERIALIZABLE
+ * still guards what the lock does not cover (a lone statement outside a
+ * transaction, another program writing), and a wait beyond lock_timeout is
+ * BD_BUSY like any other.  Readers are not blocked: read transactions are
+ * REPEATABLE READ READ ONLY, one snapshot, never aborted. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,7 +265,10 @@ static void pq_schema_info(struct store *base, int *version, int *applied)
 static int pq_begin(struct store *base, struct bd_error *err)
 {
 	struct pg_store *s = P(base);
-	if (pq_exec_sql(s, "BEGIN ISOLATION LEVEL SERIALIZABLE", "starting a transaction", err))
+	/* Writers take turns on the change counter's table before their
+	 * snapshot is taken (LOCK TABLE takes none): see the top of the file. */
+	if (pq_exec_sql(s, "BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE bd_generation IN EXCLUSIVE MODE",
+			"starting a transaction", err))
 		return -1;
 	s->in_tx = true;
 	return 0;
