@@ -26,6 +26,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_user_entry,
 	&cmd_audit_entry,
 	&cmd_serve_entry,
+	&cmd_db_entry,
 };
 
 static void help(FILE *out)

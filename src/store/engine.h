@@ -77,6 +77,32 @@ enum engine_open_fault {
 	OPEN_UNINITIALISED, /* a database, but not an initialised register */
 };
 
+/* Copying a whole register (store-copy.c): a table as every engine has it,
+ * by its columns' names and neutral types, so that rows go from one engine
+ * to another as values, not as SQL. */
+enum copy_type { COPY_INT, COPY_TEXT, COPY_BLOB };
+struct copy_column {
+	const char *name;
+	enum copy_type type;
+};
+struct copy_table {
+	const char *name;
+	const char *what;     /* for messages: "decisions" */
+	const char *order;    /* the primary key's columns, for ORDER BY */
+	const char *identity; /* the column the engine numbers new rows by; NULL: none */
+	size_t ncols;
+	const struct copy_column *cols;
+};
+/* A column's value: null, or num (COPY_INT), or text/len (COPY_TEXT, COPY_BLOB). */
+struct copy_value {
+	bool null;
+	int64_t num;
+	const char *text;
+	size_t len;
+};
+typedef int (*copy_row_fn)(void *ctx, const struct copy_value *row);
+typedef int (*copy_name_fn)(void *ctx, const char *table);
+
 struct store_ops {
 	const char *name;
 	/* open: on failure *fault says why. */
@@ -179,6 +205,23 @@ struct store_ops {
 	int (*user_passwd)(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
 	int (*user_get)(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 	int (*user_list)(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
+	/* Copying a register (store-copy.c), table by table; the rules (which
+	 * tables, in what order, what an empty target is) are above.
+	 * table_names: every table of the register's schema (not the engine's
+	 * own bookkeeping).  table_scan: every row of t in t->order, a value
+	 * per column of t (text and blobs valid during fn); fn returning
+	 * nonzero stops with -1 (err untouched).  table_clear: every row of t
+	 * deleted, past its locking triggers (in a write transaction).
+	 * table_load: a row as table_scan gives it, ids and all.  table_loaded:
+	 * after the rows of t: a new row gets a number past the largest
+	 * loaded (t->identity). */
+	int (*table_names)(struct store *s, copy_name_fn fn, void *ctx, struct bd_error *err);
+	int (*table_scan)(struct store *s, const struct copy_table *t, copy_row_fn fn, void *ctx,
+			  struct bd_error *err);
+	int (*table_clear)(struct store *s, const struct copy_table *t, struct bd_error *err);
+	int (*table_load)(struct store *s, const struct copy_table *t, const struct copy_value *row,
+			  struct bd_error *err);
+	int (*table_loaded)(struct store *s, const struct copy_table *t, struct bd_error *err);
 };
 
 struct ledger_state;

@@ -321,6 +321,17 @@ int store_user_passwd(struct store *s, const char *name, const char *password_ha
 /* store_user_get: 1 if there is no such user. */
 int store_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 int store_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
+/* store_copy: the whole register of `from` into `to` (any engines, one
+ * schema version), as it is: every row with its ids, the audit log with its
+ * hashes (nothing appended), ledger events with their sequence numbers,
+ * users with their password hashes, payment files byte for byte.  One
+ * snapshot of `from`, one write transaction on `to`: all or nothing.
+ * `to` must be empty: no row in any table, except what 'bidrag init'
+ * writes (the built-in organisations, their groups, the audit entry of that
+ * seeding), which the copy replaces; else BD_INVALID and nothing written.
+ * fn (when not NULL) hears each table copied and its rows. */
+typedef void (*store_copy_fn)(void *ctx, const char *table, const char *what, int64_t rows);
+int store_copy(struct store *from, struct store *to, store_copy_fn fn, void *ctx, struct bd_error *err);
 
 
 #endif

@@ -208,4 +208,11 @@ int pq_user_passwd(struct store *s, const char *name, const char *password_hash,
 int pq_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 int pq_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
 
+/* Copying a register (store-pg-copy.c). */
+int pq_table_names(struct store *s, copy_name_fn fn, void *ctx, struct bd_error *err);
+int pq_table_scan(struct store *s, const struct copy_table *t, copy_row_fn fn, void *ctx, struct bd_error *err);
+int pq_table_clear(struct store *s, const struct copy_table *t, struct bd_error *err);
+int pq_table_load(struct store *s, const struct copy_table *t, const struct copy_value *row, struct bd_error *err);
+int pq_table_loaded(struct store *s, const struct copy_table *t, struct bd_error *err);
+
 #endif

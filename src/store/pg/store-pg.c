@@ -649,4 +649,9 @@ const struct store_ops store_pg_ops = {
 	.user_passwd = pq_user_passwd,
 	.user_get = pq_user_get,
 	.user_list = pq_user_list,
+	.table_names = pq_table_names,
+	.table_scan = pq_table_scan,
+	.table_clear = pq_table_clear,
+	.table_load = pq_table_load,
+	.table_loaded = pq_table_loaded,
 };

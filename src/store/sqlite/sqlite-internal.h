@@ -275,4 +275,11 @@ int sq_user_passwd(struct store *s, const char *name, const char *password_hash,
 int sq_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 int sq_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
 
+/* Copying a register (store-sqlite-copy.c). */
+int sq_table_names(struct store *s, copy_name_fn fn, void *ctx, struct bd_error *err);
+int sq_table_scan(struct store *s, const struct copy_table *t, copy_row_fn fn, void *ctx, struct bd_error *err);
+int sq_table_clear(struct store *s, const struct copy_table *t, struct bd_error *err);
+int sq_table_load(struct store *s, const struct copy_table *t, const struct copy_value *row, struct bd_error *err);
+int sq_table_loaded(struct store *s, const struct copy_table *t, struct bd_error *err);
+
 #endif

@@ -554,4 +554,9 @@ const struct store_ops store_sqlite_ops = {
 	.user_passwd = sq_user_passwd,
 	.user_get = sq_user_get,
 	.user_list = sq_user_list,
+	.table_names = sq_table_names,
+	.table_scan = sq_table_scan,
+	.table_clear = sq_table_clear,
+	.table_load = sq_table_load,
+	.table_loaded = sq_table_loaded,
 };
