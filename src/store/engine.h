@@ -70,6 +70,22 @@ struct engine_payment {
 };
 typedef int (*engine_payment_fn)(void *ctx, const struct engine_payment *p);
 
+/* An agreement as registered (agreement_get). */
+struct engine_agreement {
+	int64_t id;
+	const char *date, *title, *parties; /* NULL when none; parties as JSON */
+	bool has_total;
+	int64_t total;
+};
+
+/* An appropriation post as registered (appropriation_get). */
+struct engine_appropriation {
+	int64_t id;
+	const char *uo_name, *anslag_name, *post_name; /* NULL when none */
+	bool has_available;
+	int64_t available;
+};
+
 /* Why open failed, for the store to tell the user what to do. */
 enum engine_open_fault {
 	OPEN_FAILED,        /* anything else: the message says it all */
@@ -120,10 +136,8 @@ struct store_ops {
 	void (*read_end)(struct store *s);
 	/* data_version: changes when another connection commits. */
 	int (*data_version)(struct store *s, int64_t *version, struct bd_error *err);
-	int (*seed_reference)(struct store *s, int *added, struct bd_error *err);
 	int (*org_list)(struct store *s, const char *kind, org_fn fn, void *ctx, struct bd_error *err);
 	int (*org_get)(struct store *s, const char *text, org_fn fn, void *ctx, struct bd_error *err);
-	int (*org_add)(struct store *s, const struct org *o, struct bd_error *err);
 	int (*org_set)(struct store *s, const char *code, const struct org *o, struct bd_error *err);
 	int (*org_groups)(struct store *s, const char *code, group_fn fn, void *ctx, struct bd_error *err);
 	int (*dataset_register)(struct store *s, const struct dataset_in *in, int *version, char *sha256,
@@ -133,12 +147,55 @@ struct store_ops {
 	int (*dataset_uses)(struct store *s, const char *name, dataset_use_fn fn, void *ctx, struct bd_error *err);
 	int (*decision_document)(struct store *s, const char *dnr, char **document, char **sha256,
 				 struct bd_error *err);
-	int (*decision_insert)(struct store *s, const struct decision *d, const char *document,
-			       struct bd_error *err);
 	int (*decision_list)(struct store *s, int year, decision_fn fn, void *ctx, struct bd_error *err);
 	int (*part_locks)(struct store *s, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err);
 	int (*appropriation_list)(struct store *s, int year, appropriation_fn fn, void *ctx, struct bd_error *err);
-	int (*appropriation_put)(struct store *s, const struct appropriation *a, struct bd_error *err);
+
+	/* The register's primitives: the rules of seeding the reference
+	 * organisations and of recording a decision (an agreement described
+	 * alike, appropriation names that agree, who a payee is, registered
+	 * recipients) are in register.c. */
+	/* seed_lock: taken before seeding, so that concurrent inits take turns;
+	 * NULL when the write transaction already serialises them. */
+	int (*seed_lock)(struct store *s, struct bd_error *err);
+	/* org_insert: an organisation unless its code is taken; *added (when
+	 * not NULL) grows by the rows added. */
+	int (*org_insert)(struct store *s, const struct org *o, bool builtin, int *added, struct bd_error *err);
+	/* org_find_name: the organisation of that name (any case), builtin ones
+	 * first; 1 if none. */
+	int (*org_find_name)(struct store *s, const char *name, int64_t *id, struct bd_error *err);
+	/* org_find_payee: the organisation of that name (any case) whose orgnr
+	 * is orgnr or none (any when orgnr is NULL), those with an orgnr first,
+	 * then builtin ones; 1 if none. */
+	int (*org_find_payee)(struct store *s, const char *name, const char *orgnr, int64_t *id, bool *has_orgnr,
+			      struct bd_error *err);
+	int (*org_set_orgnr)(struct store *s, int64_t id, const char *orgnr, struct bd_error *err);
+	/* group_add: a group and its members (by code) unless its code is
+	 * taken; *added grows by one when it is added.  payee_org 0: none. */
+	int (*group_add)(struct store *s, const char *code, const char *name, const char *kind, int64_t payee_org,
+			 const char *const *members, size_t n, int *added, struct bd_error *err);
+	/* agreement_get: the agreement registered under dnr; 1 if none. */
+	int (*agreement_get)(struct store *s, const char *dnr, struct engine_agreement *out, struct bd_error *err);
+	/* agreement_add: parties is the JSON array kept for them (or NULL). */
+	int (*agreement_add)(struct store *s, const struct agreement *a, const char *parties, int64_t *id,
+			     struct bd_error *err);
+	/* appropriation_get: the post of a's budget year, uo, anslag and post;
+	 * 1 if none. */
+	int (*appropriation_get)(struct store *s, const struct appropriation *a, struct engine_appropriation *out,
+				 struct bd_error *err);
+	int (*appropriation_add)(struct store *s, const struct appropriation *a, int64_t *id, struct bd_error *err);
+	int (*appropriation_set_available)(struct store *s, int64_t id, int64_t available, struct bd_error *err);
+	/* decision_add: the decision's row and its links to approp_ids (one per
+	 * d->approps); agreement 0: none.  1 if its dnr is taken. */
+	int (*decision_add)(struct store *s, const struct decision *d, const char *document, int64_t agreement,
+			    const int64_t *approp_ids, int64_t *id, struct bd_error *err);
+	int (*payee_add)(struct store *s, int64_t org_id, const struct payee *py, int64_t *id, struct bd_error *err);
+	/* part_add: a part with its funding and keys; payee 0: none. */
+	int (*part_add)(struct store *s, int64_t decision, size_t ord, const struct part *p, int64_t payee,
+			const int64_t *approp_ids, int64_t *id, struct bd_error *err);
+	/* allocation_add: payee 0: none. */
+	int (*allocation_add)(struct store *s, int64_t part, size_t ord, const struct alloc_row *row, int64_t org_id,
+			      int64_t payee, struct bd_error *err);
 
 	/* The ledger's primitives. */
 	/* event_find: the event with this id; 1 if none. */
@@ -201,6 +258,7 @@ struct store_ops {
 	int (*decision_warning_add)(struct store *s, const struct decision_warning *w, struct bd_error *err);
 	int (*decision_warnings)(struct store *s, const char *dnr, decision_warning_fn fn, void *ctx,
 				 struct bd_error *err);
+	/* user_add: 1 if the name is taken (nothing written). */
 	int (*user_add)(struct store *s, const struct user *u, struct bd_error *err);
 	int (*user_passwd)(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
 	int (*user_get)(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
@@ -238,6 +296,12 @@ struct store {
  * transaction does not commit. */
 void ledger_cache_forget(struct store *s);
 void ledger_cache_free(struct store *s);
+
+/* register.c: the register's rules above the primitives (store.c adds the
+ * audit entries). */
+int register_seed(struct store *s, int *added, struct bd_error *err);
+int register_appropriation(struct store *s, const struct appropriation *a, struct bd_error *err);
+int register_decision(struct store *s, const struct decision *d, const char *document, struct bd_error *err);
 
 extern const struct store_ops store_sqlite_ops;
 

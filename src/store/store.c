@@ -149,7 +149,10 @@ bool user_name_ok(const char *name)
 
 int store_user_add(struct store *s, const struct user *u, struct bd_error *err)
 {
-	return s->ops->user_add(s, u, err) || audit_user(s, "user.add", u, err) ? -1 : 0;
+	int rc = s->ops->user_add(s, u, err);
+	if (rc == 1)
+		return bd_fail(err, "a user named '%s' exists already (see 'bidrag user list')", u->name);
+	return rc || audit_user(s, "user.add", u, err) ? -1 : 0;
 }
 
 int store_user_passwd(struct store *s, const char *name, const char *password_hash, struct bd_error *err)
@@ -275,7 +278,7 @@ int store_tx_retry(struct store *s, store_tx_fn fn, void *ctx, struct bd_error *
 
 int store_seed_reference(struct store *s, int *added, struct bd_error *err)
 {
-	if (s->ops->seed_reference(s, added, err))
+	if (register_seed(s, added, err))
 		return -1;
 	return *added ? audit_json(s, "reference.seed", "org", NULL, json_pack("{s:i}", "added", *added), err) : 0;
 }
@@ -292,8 +295,11 @@ int store_org_get(struct store *s, const char *text, org_fn fn, void *ctx, struc
 
 int store_org_add(struct store *s, const struct org *o, struct bd_error *err)
 {
-	if (s->ops->org_add(s, o, err))
+	int added = 0;
+	if (s->ops->org_insert(s, o, false, &added, err))
 		return -1;
+	if (!added)
+		return bd_fail(err, "an organisation with the code '%s' is already registered", o->code);
 	json_t *after = org_now(s, o->code, err);
 	return after ? audit_json(s, "org.add", o->code, NULL, after, err) : -1;
 }
@@ -355,7 +361,7 @@ int store_decision_document(struct store *s, const char *dnr, char **document, c
 
 int store_decision_insert(struct store *s, const struct decision *d, const char *document, struct bd_error *err)
 {
-	if (s->ops->decision_insert(s, d, document, err))
+	if (register_decision(s, d, document, err))
 		return -1;
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char hex[65];
@@ -384,7 +390,7 @@ int store_appropriation_list(struct store *s, int year, appropriation_fn fn, voi
 
 int store_appropriation_put(struct store *s, const struct appropriation *a, struct bd_error *err)
 {
-	if (s->ops->appropriation_put(s, a, err))
+	if (register_appropriation(s, a, err))
 		return -1;
 	char object[64];
 	snprintf(object, sizeof(object), "%d uo %d %s post %d", a->budget_year, a->uo, a->anslag ? a->anslag : "",

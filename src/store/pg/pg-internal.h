@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include <libpq-fe.h>
@@ -22,6 +23,7 @@ struct pg_store {
 	struct pq_prepared *prep;  /* the statements prepared on this connection (pq-stmt.c) */
 	size_t nprep, capprep;
 	struct strpool *pool;      /* the strings of the last event_find or payee_get */
+	char *kept[4];             /* strings handed out by agreement_get and appropriation_get (pq_keep) */
 };
 
 #define P(s) ((struct pg_store *)(s))
@@ -135,15 +137,28 @@ static inline bool pq_isnull(const struct pq_stmt *q, int col)
 /* pq_forget: the prepared statements are gone (a new connection). */
 void pq_forget(struct pg_store *s);
 
+/* pq_keep: a copy of v in the store's slot i, valid until the slot is kept
+ * again or the store closes; NULL for NULL. */
+static inline const char *pq_keep(struct pg_store *s, int i, const char *v)
+{
+	free(s->kept[i]);
+	s->kept[i] = v ? xstrdup(v) : NULL;
+	return s->kept[i];
+}
+
 /* The register (store-pg-register.c). */
 int64_t pgr_org_id_by_code(struct pg_store *s, const char *code, struct bd_error *err);
 int pgr_insert_org(struct pg_store *s, const struct org *o, bool builtin, int *added, struct bd_error *err);
-int64_t pgr_appropriation_id(struct pg_store *s, const struct appropriation *a, bool set_available,
-			     struct bd_error *err);
-int pq_seed_reference(struct store *base, int *added, struct bd_error *err);
+int pq_org_insert(struct store *base, const struct org *o, bool builtin, int *added, struct bd_error *err);
+int pq_org_find_name(struct store *base, const char *name, int64_t *id, struct bd_error *err);
+int pq_org_find_payee(struct store *base, const char *name, const char *orgnr, int64_t *id, bool *has_orgnr,
+		      struct bd_error *err);
+int pq_org_set_orgnr(struct store *base, int64_t id, const char *orgnr, struct bd_error *err);
+int pq_group_add(struct store *base, const char *code, const char *name, const char *kind, int64_t payee,
+		 const char *const *members, size_t n, int *added, struct bd_error *err);
+int pq_seed_lock(struct store *base, struct bd_error *err);
 int pq_org_list(struct store *base, const char *kind, org_fn fn, void *ctx, struct bd_error *err);
 int pq_org_get(struct store *base, const char *text, org_fn fn, void *ctx, struct bd_error *err);
-int pq_org_add(struct store *base, const struct org *o, struct bd_error *err);
 int pq_org_set(struct store *base, const char *code, const struct org *o, struct bd_error *err);
 int pq_org_groups(struct store *base, const char *code, group_fn fn, void *ctx, struct bd_error *err);
 int pq_dataset_register(struct store *base, const struct dataset_in *in, int *version, char *sha256, bool *is_new,
@@ -156,7 +171,10 @@ int pq_decision_document(struct store *base, const char *dnr, char **document, c
 int pq_decision_list(struct store *base, int year, decision_fn fn, void *ctx, struct bd_error *err);
 int pq_part_locks(struct store *base, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err);
 int pq_appropriation_list(struct store *base, int year, appropriation_fn fn, void *ctx, struct bd_error *err);
-int pq_appropriation_put(struct store *base, const struct appropriation *a, struct bd_error *err);
+int pq_appropriation_get(struct store *base, const struct appropriation *a, struct engine_appropriation *out,
+			 struct bd_error *err);
+int pq_appropriation_add(struct store *base, const struct appropriation *a, int64_t *id, struct bd_error *err);
+int pq_appropriation_set_available(struct store *base, int64_t id, int64_t available, struct bd_error *err);
 
 /* The ops of the other files. */
 int pq_event_find(struct store *s, const char *id, struct engine_event *out, struct bd_error *err);

@@ -75,9 +75,7 @@ int pq_user_add(struct store *base, const struct user *u, struct bd_error *err)
 		       PQ_T(now));
 	if (n < 0)
 		return -1;
-	if (n == 0)
-		return bd_fail(err, "a user named '%s' exists already (see 'bidrag user list')", u->name);
-	return 0;
+	return n == 0 ? 1 : 0;
 }
 
 int pq_user_passwd(struct store *base, const char *name, const char *password_hash, struct bd_error *err)

@@ -1,27 +1,13 @@
 /* store-pg-register.c: the register in PostgreSQL (0001-register.sql):
  * organisations and their groups, key datasets, decisions as read back, and
- * appropriations.  Recording a decision stays in store-pg.c, beside the
- * payee rules it calls. */
+ * appropriations.  Recording a decision is in store-pg.c; the rules of both
+ * are in ../register.c. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "refdata.h"
 #include "pg-internal.h"
 
 /* Organisations. */
-
-static const char *org_kind_of(const struct recipient *r)
-{
-	switch (r->kind) {
-	case RK_REGION: return "region";
-	case RK_KOMMUN: return "kommun";
-	case RK_SAMVERKANSREGION: return "samverkansregion";
-	case RK_RCC: return "rcc";
-	case RK_RSS: return "rss";
-	case RK_ORG: return r->orgkind;
-	}
-	return "other";
-}
 
 int64_t pgr_org_id_by_code(struct pg_store *s, const char *code, struct bd_error *err)
 {
@@ -44,9 +30,45 @@ int pgr_insert_org(struct pg_store *s, const struct org *o, bool builtin, int *a
 	return 0;
 }
 
-static int insert_group(struct pg_store *s, const char *code, const char *name, const char *kind,
-			int64_t payee, const char *const *members, size_t n, int *added, struct bd_error *err)
+int pq_org_insert(struct store *base, const struct org *o, bool builtin, int *added, struct bd_error *err)
 {
+	return pgr_insert_org(P(base), o, builtin, added, err);
+}
+
+int pq_org_find_name(struct store *base, const char *name, int64_t *id, struct bd_error *err)
+{
+	*id = pq_id(P(base), "SELECT id FROM org WHERE lower(name) = lower($1) ORDER BY builtin DESC",
+		    "looking up a payee", err, PQ_T(name));
+	return *id < 0 ? -1 : *id ? 0 : 1;
+}
+
+int pq_org_find_payee(struct store *base, const char *name, const char *orgnr, int64_t *id, bool *has_orgnr,
+		      struct bd_error *err)
+{
+	struct pq_stmt q;
+	int rc = pq_first(&q, P(base),
+			  "SELECT id, orgnr FROM org WHERE lower(name) = lower($1) AND (orgnr IS NULL OR orgnr = $2 "
+			  "OR $2 IS NULL) ORDER BY (orgnr IS NOT NULL) DESC, builtin DESC LIMIT 1",
+			  "looking up a payee", err, PQ_T(name), PQ_T(orgnr));
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	*id = pq_i64(&q, 0);
+	*has_orgnr = !pq_isnull(&q, 1);
+	return pq_stop(&q, 0);
+}
+
+int pq_org_set_orgnr(struct store *base, int64_t id, const char *orgnr, struct bd_error *err)
+{
+	return pq_run(P(base), "UPDATE org SET orgnr = $2 WHERE id = $1", "recording an organisationsnummer", err,
+		      PQ_I(id), PQ_T(orgnr)) < 0
+		       ? -1
+		       : 0;
+}
+
+int pq_group_add(struct store *base, const char *code, const char *name, const char *kind, int64_t payee,
+		 const char *const *members, size_t n, int *added, struct bd_error *err)
+{
+	struct pg_store *s = P(base);
 	int rc = pq_run(s,
 			"INSERT INTO org_group (code, name, kind, payee_org_id) VALUES ($1, $2, $3, $4) "
 			"ON CONFLICT (code) DO NOTHING",
@@ -63,93 +85,13 @@ static int insert_group(struct pg_store *s, const char *code, const char *name, 
 	return 0;
 }
 
-int pq_seed_reference(struct store *base, int *added, struct bd_error *err)
+/* Concurrent inits seed the same rows: take turns.  LOCK TABLE takes no
+ * snapshot, so when it is the transaction's first statement (as in an init)
+ * the rows of the init before are seen, and nothing conflicts. */
+int pq_seed_lock(struct store *base, struct bd_error *err)
 {
-	struct pg_store *s = P(base);
-	*added = 0;
-	/* Concurrent inits seed the same rows: take turns.  LOCK TABLE takes no
-	 * snapshot, so when it is the transaction's first statement (as in
-	 * 'bidrag init') the rows of the init before are seen, and nothing
-	 * conflicts. */
-	if (pq_exec_sql(s, "LOCK TABLE org, org_group, org_group_member IN SHARE ROW EXCLUSIVE MODE",
-			"waiting for another init", err))
-		return -1;
-	size_t n;
-	const struct recipient *r = refdata_all(&n);
-	for (size_t i = 0; i < n; i++) {
-		struct org o = {.code = r[i].code, .name = r[i].name, .kind = org_kind_of(&r[i]), .orgnr = r[i].orgnr,
-				.bankgiro = r[i].bankgiro};
-		if (r[i].kind == RK_REGION || r[i].kind == RK_RSS || r[i].kind == RK_KOMMUN)
-			o.lan = r[i].lan;
-		if (r[i].kind == RK_KOMMUN)
-			o.kommun = r[i].code;
-		if (pgr_insert_org(s, &o, true, added, err))
-			return -1;
-	}
-	/* Groups: the samverkansregioner with their designated payees, the
-	 * RCC, all regions, all RSS, and the kommuner of each län. */
-	const char **all_regions = xcalloc(n + 1, sizeof(char *)), **all_rss = xcalloc(n + 1, sizeof(char *)),
-		   **rcc = xcalloc(n + 1, sizeof(char *));
-	size_t nreg = 0, nrss = 0, nrcc = 0;
-	int rc = 0;
-	for (size_t i = 0; i < n && !rc; i++) {
-		if (r[i].kind == RK_REGION)
-			all_regions[nreg++] = r[i].code;
-		if (r[i].kind == RK_RSS)
-			all_rss[nrss++] = r[i].code;
-		if (r[i].kind == RK_RCC)
-			rcc[nrcc++] = r[i].code;
-		if (r[i].kind != RK_SAMVERKANSREGION)
-			continue;
-		/* The payee: a registered organisation of that name, else a
-		 * payee organisation of its own. */
-		int64_t payee = pq_id(s, "SELECT id FROM org WHERE lower(name) = lower($1) ORDER BY builtin DESC",
-				      "looking up a payee", err, PQ_T(r[i].payee));
-		if (payee < 0) {
-			rc = -1;
-			break;
-		}
-		if (!payee) {
-			char *code = xasprintf("%s-PAYEE", r[i].code);
-			struct org o = {.code = code, .name = r[i].payee, .kind = "payee", .orgnr = r[i].payee_orgnr};
-			rc = pgr_insert_org(s, &o, true, added, err);
-			payee = rc ? -1 : pgr_org_id_by_code(s, code, err);
-			free(code);
-			if (payee < 0) {
-				rc = -1;
-				break;
-			}
-		}
-		size_t nm = 0;
-		while (r[i].members[nm])
-			nm++;
-		rc = insert_group(s, r[i].code, r[i].name, "samverkansregion", payee, r[i].members, nm, added, err);
-	}
-	if (!rc)
-		rc = insert_group(s, "REGIONER", "Alla regioner", "regions", 0, all_regions, nreg, added, err);
-	if (!rc)
-		rc = insert_group(s, "RSS", "Alla RSS (regionala samverkans- och stödstrukturer)", "rss", 0, all_rss,
-				  nrss, added, err);
-	if (!rc)
-		rc = insert_group(s, "RCC", "Regionala cancercentrum", "rcc", 0, rcc, nrcc, added, err);
-	for (size_t k = 0; k < nreg && !rc; k++) {
-		const char **kom = xcalloc(n + 1, sizeof(char *));
-		size_t nk = 0;
-		for (size_t i = 0; i < n; i++)
-			if (r[i].kind == RK_KOMMUN && strcmp(r[i].lan, all_regions[k]) == 0)
-				kom[nk++] = r[i].code;
-		char *code = xasprintf("KOMMUNER-%s", all_regions[k]);
-		const struct recipient *reg = refdata_by_code(all_regions[k]);
-		char *name = xasprintf("Kommunerna i %s", reg->aliases[0]);
-		rc = insert_group(s, code, name, "kommuner", 0, kom, nk, added, err);
-		free(code);
-		free(name);
-		free(kom);
-	}
-	free(all_regions);
-	free(all_rss);
-	free(rcc);
-	return rc;
+	return pq_exec_sql(P(base), "LOCK TABLE org, org_group, org_group_member IN SHARE ROW EXCLUSIVE MODE",
+			   "waiting for another init", err);
 }
 
 #define ORG_COLS "o.code, o.name, o.kind, o.orgnr, o.bankgiro, o.plusgiro, o.payment_ref, o.lan_code, o.kommun_code, o.builtin"
@@ -196,17 +138,6 @@ int pq_org_get(struct store *base, const char *text, org_fn fn, void *ctx, struc
 			return 0;
 	}
 	return 1;
-}
-
-int pq_org_add(struct store *base, const struct org *o, struct bd_error *err)
-{
-	struct pg_store *s = P(base);
-	int added = 0;
-	if (pgr_insert_org(s, o, false, &added, err))
-		return -1;
-	if (!added)
-		return bd_fail(err, "an organisation with the code '%s' is already registered", o->code);
-	return 0;
 }
 
 int pq_org_set(struct store *base, const char *code, const struct org *o, struct bd_error *err)
@@ -462,52 +393,46 @@ int pq_part_locks(struct store *base, const char *dnr, part_lock_fn fn, void *ct
 
 /* Appropriations. */
 
-/* The register's id of an appropriation post: the same post named by two
- * decisions is one post, and its names must agree. */
-int64_t pgr_appropriation_id(struct pg_store *s, const struct appropriation *a, bool set_available,
-				struct bd_error *err)
+int pq_appropriation_get(struct store *base, const struct appropriation *a, struct engine_appropriation *out,
+			 struct bd_error *err)
 {
+	struct pg_store *s = P(base);
 	struct pq_stmt q;
 	int rc = pq_first(&q, s,
 			  "SELECT id, uo_name, anslag_name, post_name, available FROM appropriation "
 			  "WHERE budget_year = $1 AND uo = $2 AND anslag = $3 AND post = $4",
 			  "reading an appropriation", err, PQ_I(a->budget_year), PQ_I(a->uo), PQ_T(a->anslag),
 			  PQ_I(a->post));
-	if (rc < 0)
-		return -1;
-	if (rc == 0)
-		return pq_id(s,
-			     "INSERT INTO appropriation (budget_year, uo, uo_name, anslag, anslag_name, post, post_name, "
-			     "available) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-			     "adding an appropriation", err, PQ_I(a->budget_year), PQ_I(a->uo), PQ_T(a->uo_name),
-			     PQ_T(a->anslag), PQ_T(a->anslag_name), PQ_I(a->post), PQ_T(a->post_name),
-			     PQ_OPT(a->has_available, a->available));
-	int64_t id = pq_i64(&q, 0);
-	static const char *const names[] = {"utgiftsomrade_name", "anslag_name", "post_name"};
-	const char *mine[] = {a->uo_name, a->anslag_name, a->post_name};
-	for (int k = 0; k < 3; k++) {
-		const char *theirs = pq_text(&q, k + 1);
-		if (mine[k] && theirs && strcmp(mine[k], theirs) != 0) {
-			bd_fail(err, "%s: anslagspost %d under anslag %s, budget year %d, is registered as '%s', not '%s'",
-				names[k], a->post, a->anslag, a->budget_year, theirs, mine[k]);
-			return pq_stop(&q, -1);
-		}
-	}
-	bool has = !pq_isnull(&q, 4);
-	int64_t avail = pq_i64(&q, 4);
-	pq_stop(&q, 0);
-	if (a->has_available && (!has || avail != a->available)) {
-		if (has && !set_available) {
-			char x[NUM_BUFSZ], y[NUM_BUFSZ];
-			return bd_fail(err, "available: anslagspost %d (%d) has %s kr available in the register, "
-					    "not %s kr (change it with 'bidrag appropriation set')",
-				       a->post, a->budget_year, fmt_kr(avail, x), fmt_kr(a->available, y));
-		}
-		if (pq_run(s, "UPDATE appropriation SET available = $2 WHERE id = $1", "setting the amount available",
-			   err, PQ_I(id), PQ_I(a->available)) < 0)
-			return -1;
-	}
-	return id;
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	*out = (struct engine_appropriation){
+		.id = pq_i64(&q, 0),
+		.uo_name = pq_keep(s, 0, pq_text(&q, 1)),
+		.anslag_name = pq_keep(s, 1, pq_text(&q, 2)),
+		.post_name = pq_keep(s, 2, pq_text(&q, 3)),
+		.has_available = !pq_isnull(&q, 4),
+		.available = pq_i64(&q, 4),
+	};
+	return pq_stop(&q, 0);
+}
+
+int pq_appropriation_add(struct store *base, const struct appropriation *a, int64_t *id, struct bd_error *err)
+{
+	*id = pq_id(P(base),
+		    "INSERT INTO appropriation (budget_year, uo, uo_name, anslag, anslag_name, post, post_name, "
+		    "available) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+		    "adding an appropriation", err, PQ_I(a->budget_year), PQ_I(a->uo), PQ_T(a->uo_name),
+		    PQ_T(a->anslag), PQ_T(a->anslag_name), PQ_I(a->post), PQ_T(a->post_name),
+		    PQ_OPT(a->has_available, a->available));
+	return *id < 0 ? -1 : 0;
+}
+
+int pq_appropriation_set_available(struct store *base, int64_t id, int64_t available, struct bd_error *err)
+{
+	return pq_run(P(base), "UPDATE appropriation SET available = $2 WHERE id = $1", "setting the amount available",
+		      err, PQ_I(id), PQ_I(available)) < 0
+		       ? -1
+		       : 0;
 }
 
 int pq_appropriation_list(struct store *base, int year, appropriation_fn fn, void *ctx, struct bd_error *err)
@@ -543,9 +468,4 @@ int pq_appropriation_list(struct store *base, int year, appropriation_fn fn, voi
 			return pq_stop(&q, -1);
 	}
 	return rc;
-}
-
-int pq_appropriation_put(struct store *base, const struct appropriation *a, struct bd_error *err)
-{
-	return pgr_appropriation_id(P(base), a, true, err) < 0 ? -1 : 0;
 }

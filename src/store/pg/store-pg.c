@@ -38,7 +38,6 @@
 #include <sodium.h>
 
 #include "embedded.h"
-#include "refdata.h"
 #include "pg-internal.h"
 #include "store.h"
 
@@ -251,6 +250,8 @@ static void pq_close(struct store *base)
 	if (s->in_tx)
 		pq_exec_sql(s, "ROLLBACK", "rolling back", NULL);
 	pq_ledger_pool_free(s);
+	for (size_t i = 0; i < BD_ARRAY_LEN(s->kept); i++)
+		free(s->kept[i]);
 	pq_forget(s);
 	PQfinish(s->conn);
 	free(s);
@@ -316,7 +317,8 @@ static void pq_read_end(struct store *base)
 	s->in_tx = false;
 }
 
-/* Recording a decision; reading decisions back is in store-pg-register.c. */
+/* Recording a decision: the rows as the register's rules (../register.c)
+ * resolved them; reading decisions back is in store-pg-register.c. */
 
 static char *lines_json(char **lines, size_t n)
 {
@@ -330,135 +332,46 @@ static char *lines_json(char **lines, size_t n)
 	return s;
 }
 
-static bool same(const char *a, const char *b)
+static int pq_agreement_get(struct store *base, const char *dnr, struct engine_agreement *out, struct bd_error *err)
 {
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static int64_t agreement_id(struct pg_store *s, const struct agreement *a, struct bd_error *err)
-{
-	char *parties = lines_json(a->parties, a->nparties);
-	int64_t id = -1;
+	struct pg_store *s = P(base);
 	struct pq_stmt q;
-	int rc = !a->dnr ? 0
-			 : pq_first(&q, s, "SELECT id, date, title, total, parties FROM agreement WHERE dnr = $1",
-				    "reading an agreement", err, PQ_T(a->dnr));
-	if (rc > 0) {
-		/* Several payment decisions can implement one agreement; they
-		 * must describe it alike. */
-		const char *what = NULL, *theirs = NULL;
-		if (!same(pq_text(&q, 1), a->date)) {
-			what = "date";
-			theirs = pq_text(&q, 1);
-		} else if (!same(pq_text(&q, 2), a->title)) {
-			what = "title";
-			theirs = pq_text(&q, 2);
-		} else if (pq_isnull(&q, 3) != !a->has_total || (a->has_total && pq_i64(&q, 3) != a->total)) {
-			what = "total";
-			theirs = pq_text(&q, 3);
-		} else if (!same(pq_text(&q, 4), parties)) {
-			what = "parties";
-			theirs = pq_text(&q, 4);
-		}
-		if (what)
-			bd_fail(err, "agreement.%s: the agreement %s is registered with a different %s ('%s')", what, a->dnr,
-				what, theirs ? theirs : "none");
-		else
-			id = pq_i64(&q, 0);
-		pq_stop(&q, 0);
-	} else if (rc == 0) {
-		id = pq_id(s,
-			   "INSERT INTO agreement (dnr, date, title, parties, total, reference) "
-			   "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-			   "adding an agreement", err, PQ_T(a->dnr), PQ_T(a->date), PQ_T(a->title), PQ_T(parties),
-			   PQ_OPT(a->has_total, a->total), PQ_T(a->reference));
-	}
-	free(parties);
-	return id;
+	int rc = pq_first(&q, s, "SELECT id, date, title, total, parties FROM agreement WHERE dnr = $1",
+			  "reading an agreement", err, PQ_T(dnr));
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	*out = (struct engine_agreement){
+		.id = pq_i64(&q, 0),
+		.date = pq_keep(s, 0, pq_text(&q, 1)),
+		.title = pq_keep(s, 1, pq_text(&q, 2)),
+		.has_total = !pq_isnull(&q, 3),
+		.total = pq_i64(&q, 3),
+		.parties = pq_keep(s, 2, pq_text(&q, 4)),
+	};
+	return pq_stop(&q, 0);
 }
 
-struct found_org {
-	char code[128];
-	bool has_orgnr, found;
-};
-
-static int take_org(void *ctx, const struct org *o)
+static int pq_agreement_add(struct store *base, const struct agreement *a, const char *parties, int64_t *id,
+			    struct bd_error *err)
 {
-	struct found_org *f = ctx;
-	snprintf(f->code, sizeof(f->code), "%s", o->code);
-	f->has_orgnr = o->orgnr != NULL;
-	f->found = true;
-	return 0;
+	*id = pq_id(P(base),
+		    "INSERT INTO agreement (dnr, date, title, parties, total, reference) "
+		    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		    "adding an agreement", err, PQ_T(a->dnr), PQ_T(a->date), PQ_T(a->title), PQ_T(parties),
+		    PQ_OPT(a->has_total, a->total), PQ_T(a->reference));
+	return *id < 0 ? -1 : 0;
 }
 
-/* A payee's organisation: named by code; or matched by orgnr and name; or
- * by name alone when the registered organisation has no orgnr yet (it
- * learns it); else a new payee organisation. */
-static int64_t payee_org(struct pg_store *s, const struct payee *py, const char *path, struct bd_error *err)
+static int pq_payee_add(struct store *base, int64_t org, const struct payee *py, int64_t *id, struct bd_error *err)
 {
-	if (py->org && !py->name) {
-		struct found_org f = {0};
-		int rc = pq_org_get(&s->base, py->org, take_org, &f, err);
-		if (rc < 0)
-			return -1;
-		if (rc == 1) {
-			/* Names known to the reference data (aliases). */
-			const struct recipient *r;
-			if (refdata_resolve(py->org, RK_ALL, &r, err)) {
-				bd_prefix(err, "%s", path);
-				return -1;
-			}
-			return pgr_org_id_by_code(s, r->code, err);
-		}
-		return pgr_org_id_by_code(s, f.code, err);
-	}
-	struct pq_stmt q;
-	int rc = pq_first(&q, s,
-			  "SELECT id, orgnr FROM org WHERE lower(name) = lower($1) AND (orgnr IS NULL OR orgnr = $2 "
-			  "OR $2 IS NULL) ORDER BY (orgnr IS NOT NULL) DESC, builtin DESC LIMIT 1",
-			  "looking up a payee", err, PQ_T(py->name), PQ_T(py->orgnr));
-	if (rc < 0)
-		return -1;
-	if (rc > 0) {
-		int64_t id = pq_i64(&q, 0);
-		bool learn = pq_isnull(&q, 1) && py->orgnr;
-		pq_stop(&q, 0);
-		if (learn && pq_run(s, "UPDATE org SET orgnr = $2 WHERE id = $1", "recording an organisationsnummer", err,
-				    PQ_I(id), PQ_T(py->orgnr)) < 0)
-			return -1;
-		return id;
-	}
-	/* A new payee organisation, under the first free code the ledger's
-	 * rule gives. */
-	char code[64];
-	for (int64_t n = 0;; n++) {
-		ledger_payee_org_code(code, sizeof(code), py->orgnr, n);
-		int64_t exists = pgr_org_id_by_code(s, code, err);
-		if (exists < 0)
-			return -1;
-		if (!exists)
-			break;
-	}
-	struct org o = {.code = code, .name = py->name, .kind = "payee", .orgnr = py->orgnr,
-			.bankgiro = py->bankgiro, .plusgiro = py->plusgiro, .payment_ref = py->reference};
-	if (pgr_insert_org(s, &o, false, NULL, err))
-		return -1;
-	return pgr_org_id_by_code(s, code, err);
-}
-
-static int64_t insert_payee(struct pg_store *s, const struct payee *py, const char *path, struct bd_error *err)
-{
-	int64_t org = payee_org(s, py, path, err);
-	if (org <= 0)
-		return org == 0 ? bd_fail(err, "%s: the payee's organisation is not registered", path) : -1;
 	char *addr = lines_json(py->address, py->naddress);
-	int64_t id = pq_id(s,
-			   "INSERT INTO payee (org_id, bankgiro, plusgiro, bank, reference, address) "
-			   "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-			   "adding a payee", err, PQ_I(org), PQ_T(py->bankgiro), PQ_T(py->plusgiro), PQ_T(py->bank),
-			   PQ_T(py->reference), PQ_T(addr));
+	*id = pq_id(P(base),
+		    "INSERT INTO payee (org_id, bankgiro, plusgiro, bank, reference, address) "
+		    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		    "adding a payee", err, PQ_I(org), PQ_T(py->bankgiro), PQ_T(py->plusgiro), PQ_T(py->bank),
+		    PQ_T(py->reference), PQ_T(addr));
 	free(addr);
-	return id;
+	return *id < 0 ? -1 : 0;
 }
 
 /* or_null: a date field, NULL when it is not given. */
@@ -467,14 +380,10 @@ static const char *or_null(const char *date)
 	return date[0] ? date : NULL;
 }
 
-static int insert_part(struct pg_store *s, int64_t decision, size_t ord, const struct part *p,
-		       const int64_t *approp_ids, struct bd_error *err)
+static int pq_part_add(struct store *base, int64_t decision, size_t ord, const struct part *p, int64_t payee,
+		       const int64_t *approp_ids, int64_t *id, struct bd_error *err)
 {
-	char path[128];
-	snprintf(path, sizeof(path), "parts[%zu].payee", ord);
-	int64_t payee = 0;
-	if (p->payee && (payee = insert_payee(s, p->payee, path, err)) < 0)
-		return -1;
+	struct pg_store *s = P(base);
 	int64_t part = pq_id(
 		s,
 		"INSERT INTO part (decision_id, ord, code, title, amount, recipient_set, method, rounding, "
@@ -491,6 +400,7 @@ static int insert_part(struct pg_store *s, int64_t decision, size_t ord, const s
 		PQ_T(or_null(p->report_deadline)), PQ_T(p->fingerprint));
 	if (part <= 0)
 		return -1;
+	*id = part;
 	for (size_t f = 0; f < p->nfunding; f++)
 		if (pq_run(s, "INSERT INTO part_funding (part_id, appropriation_id, amount) VALUES ($1, $2, $3)",
 			   "adding a part's funding", err, PQ_I(part), PQ_I(approp_ids[p->funding[f].approp]),
@@ -511,46 +421,25 @@ static int insert_part(struct pg_store *s, int64_t decision, size_t ord, const s
 		if (n != 1)
 			return bd_fail(err, "internal: dataset %s version %d is not registered", rk->dataset, rk->version);
 	}
-	for (size_t r = 0; r < p->nrows; r++) {
-		const struct alloc_row *row = &p->rows[r];
-		int64_t rp = 0;
-		if (row->payee) {
-			snprintf(path, sizeof(path), "parts[%zu].allocation[%zu].payee", ord, r);
-			if ((rp = insert_payee(s, row->payee, path, err)) < 0)
-				return -1;
-		}
-		int64_t org = pgr_org_id_by_code(s, row->recipient, err);
-		if (org < 0)
-			return -1;
-		if (org == 0)
-			return bd_fail(err,
-				       "parts[%zu].allocation[%zu]: the recipient '%s' (%s) is not among the register's "
-				       "organisations (run 'bidrag init' to add the reference organisations)",
-				       ord, r, row->label, row->recipient);
-		if (pq_run(s,
-			   "INSERT INTO allocation (part_id, ord, org_id, label, amount, payee_id) "
-			   "VALUES ($1, $2, $3, $4, $5, $6)",
-			   "adding an allocation row", err, PQ_I(part), PQ_I((int64_t)r), PQ_I(org), PQ_T(row->label),
-			   PQ_I(row->amount), PQ_ID(rp)) < 0)
-			return -1;
-	}
 	return 0;
 }
 
-static int pq_decision_insert(struct store *base, const struct decision *d, const char *document,
-			      struct bd_error *err)
+static int pq_allocation_add(struct store *base, int64_t part, size_t ord, const struct alloc_row *row, int64_t org,
+			     int64_t payee, struct bd_error *err)
+{
+	return pq_run(P(base),
+		      "INSERT INTO allocation (part_id, ord, org_id, label, amount, payee_id) "
+		      "VALUES ($1, $2, $3, $4, $5, $6)",
+		      "adding an allocation row", err, PQ_I(part), PQ_I((int64_t)ord), PQ_I(org), PQ_T(row->label),
+		      PQ_I(row->amount), PQ_ID(payee)) < 0
+		       ? -1
+		       : 0;
+}
+
+static int pq_decision_add(struct store *base, const struct decision *d, const char *document, int64_t agreement,
+			   const int64_t *approp_ids, int64_t *id, struct bd_error *err)
 {
 	struct pg_store *s = P(base);
-	int64_t agreement = 0;
-	if (d->has_agreement && (agreement = agreement_id(s, &d->agreement, err)) < 0)
-		return -1;
-	int64_t *approp_ids = xcalloc(d->napprops ? d->napprops : 1, sizeof(int64_t));
-	int rc = -1;
-	for (size_t i = 0; i < d->napprops; i++)
-		if ((approp_ids[i] = pgr_appropriation_id(s, &d->approps[i], false, err)) < 0) {
-			bd_prefix(err, "appropriations[%zu]", i);
-			goto done;
-		}
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char sha[65], now[32];
 	crypto_hash_sha256(h, (const unsigned char *)document, strlen(document));
@@ -558,7 +447,7 @@ static int pq_decision_insert(struct store *base, const struct decision *d, cons
 	now_iso(now, sizeof(now));
 	char *sig = lines_json(d->signatories, d->nsignatories), *copies = lines_json(d->copies, d->ncopies);
 	struct pq_stmt q;
-	int64_t id = -1;
+	int rc = -1;
 	int found = pq_first(&q, s,
 			     "INSERT INTO decision (dnr, date, department, addressee, title, total, agreement_id, "
 			     "signatories, copies, text, document, document_sha256, registered) "
@@ -567,30 +456,24 @@ static int pq_decision_insert(struct store *base, const struct decision *d, cons
 			     PQ_T(d->addressee), PQ_T(d->title), PQ_I(d->total), PQ_ID(agreement), PQ_T(sig),
 			     PQ_T(copies), PQ_T(d->text), PQ_T(document), PQ_T(sha), PQ_T(now));
 	if (found > 0) {
-		id = pq_i64(&q, 0);
-		pq_stop(&q, 0);
+		*id = pq_i64(&q, 0);
+		rc = pq_stop(&q, 0);
 	} else if (strcmp(q.state, "23505") == 0) {
-		bd_fail(err, "dnr: a decision %s is already registered", d->dnr);
+		rc = 1;
 	}
 	free(sig);
 	free(copies);
-	if (id < 0)
-		goto done;
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < d->napprops; i++)
 		if (pq_run(s,
 			   "INSERT INTO decision_appropriation (decision_id, appropriation_id, local_id) "
 			   "VALUES ($1, $2, $3)",
-			   "linking an appropriation", err, PQ_I(id), PQ_I(approp_ids[i]), PQ_T(d->approps[i].id)) < 0) {
+			   "linking an appropriation", err, PQ_I(*id), PQ_I(approp_ids[i]), PQ_T(d->approps[i].id)) < 0) {
 			bd_prefix(err, "appropriations[%zu]", i);
-			goto done;
+			return -1;
 		}
-	for (size_t i = 0; i < d->nparts; i++)
-		if (insert_part(s, id, i, &d->parts[i], approp_ids, err))
-			goto done;
-	rc = 0;
-done:
-	free(approp_ids);
-	return rc;
+	return 0;
 }
 
 const struct store_ops store_pg_ops = {
@@ -604,21 +487,32 @@ const struct store_ops store_pg_ops = {
 	.read_begin = pq_read_begin,
 	.read_end = pq_read_end,
 	.data_version = pq_data_version,
-	.seed_reference = pq_seed_reference,
 	.org_list = pq_org_list,
 	.org_get = pq_org_get,
-	.org_add = pq_org_add,
 	.org_set = pq_org_set,
 	.org_groups = pq_org_groups,
 	.dataset_register = pq_dataset_register,
 	.dataset_values = pq_dataset_values,
 	.dataset_uses = pq_dataset_uses,
 	.decision_document = pq_decision_document,
-	.decision_insert = pq_decision_insert,
 	.decision_list = pq_decision_list,
 	.part_locks = pq_part_locks,
 	.appropriation_list = pq_appropriation_list,
-	.appropriation_put = pq_appropriation_put,
+	.seed_lock = pq_seed_lock,
+	.org_insert = pq_org_insert,
+	.org_find_name = pq_org_find_name,
+	.org_find_payee = pq_org_find_payee,
+	.org_set_orgnr = pq_org_set_orgnr,
+	.group_add = pq_group_add,
+	.agreement_get = pq_agreement_get,
+	.agreement_add = pq_agreement_add,
+	.appropriation_get = pq_appropriation_get,
+	.appropriation_add = pq_appropriation_add,
+	.appropriation_set_available = pq_appropriation_set_available,
+	.decision_add = pq_decision_add,
+	.payee_add = pq_payee_add,
+	.part_add = pq_part_add,
+	.allocation_add = pq_allocation_add,
 	.event_find = pq_event_find,
 	.event_append = pq_event_append,
 	.event_scan = pq_event_scan,

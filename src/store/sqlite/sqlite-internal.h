@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -21,6 +22,7 @@ struct sqlite_store {
 	bool in_tx;
 	struct ledger_cache *ledger; /* the ledger's kept statements (store-sqlite-ledger.c) */
 	sqlite3_stmt *data_version;  /* PRAGMA data_version, kept for sq_generation (asked on every web read) */
+	char *kept[4];               /* strings handed out by agreement_get and appropriation_get (sq_keep) */
 };
 
 #define S(s) ((struct sqlite_store *)(s))
@@ -73,6 +75,15 @@ static inline int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char
 		ret = db_fail(s, err, what);
 	sqlite3_finalize(st);
 	return ret;
+}
+
+/* sq_keep: a copy of v in the store's slot i, valid until the slot is
+ * kept again or the store closes; NULL for NULL. */
+static inline const char *sq_keep(struct sqlite_store *s, int i, const char *v)
+{
+	free(s->kept[i]);
+	s->kept[i] = v ? xstrdup(v) : NULL;
+	return s->kept[i];
 }
 
 static inline void now_iso(char *buf, size_t len)
@@ -199,12 +210,15 @@ static inline bool sq_isnull(const struct sq_stmt *q, int col)
 int64_t org_id_by_code(struct sqlite_store *s, const char *code, struct bd_error *err);
 /* insert_org: add o unless its code is taken; *added (if given) counts the rows added. */
 int insert_org(struct sqlite_store *s, const struct org *o, bool builtin, int *added, struct bd_error *err);
-int64_t appropriation_id(struct sqlite_store *s, const struct appropriation *a, bool set_available,
-			 struct bd_error *err);
-int sq_seed_reference(struct store *base, int *added, struct bd_error *err);
+int sq_org_insert(struct store *base, const struct org *o, bool builtin, int *added, struct bd_error *err);
+int sq_org_find_name(struct store *base, const char *name, int64_t *id, struct bd_error *err);
+int sq_org_find_payee(struct store *base, const char *name, const char *orgnr, int64_t *id, bool *has_orgnr,
+		      struct bd_error *err);
+int sq_org_set_orgnr(struct store *base, int64_t id, const char *orgnr, struct bd_error *err);
+int sq_group_add(struct store *base, const char *code, const char *name, const char *kind, int64_t payee,
+		 const char *const *members, size_t n, int *added, struct bd_error *err);
 int sq_org_list(struct store *base, const char *kind, org_fn fn, void *ctx, struct bd_error *err);
 int sq_org_get(struct store *base, const char *text, org_fn fn, void *ctx, struct bd_error *err);
-int sq_org_add(struct store *base, const struct org *o, struct bd_error *err);
 int sq_org_set(struct store *base, const char *code, const struct org *o, struct bd_error *err);
 int sq_org_groups(struct store *base, const char *code, group_fn fn, void *ctx, struct bd_error *err);
 int sq_dataset_register(struct store *base, const struct dataset_in *in, int *version, char *sha256, bool *is_new,
@@ -217,7 +231,10 @@ int sq_decision_document(struct store *base, const char *dnr, char **document, c
 int sq_decision_list(struct store *base, int year, decision_fn fn, void *ctx, struct bd_error *err);
 int sq_part_locks(struct store *base, const char *dnr, part_lock_fn fn, void *ctx, struct bd_error *err);
 int sq_appropriation_list(struct store *base, int year, appropriation_fn fn, void *ctx, struct bd_error *err);
-int sq_appropriation_put(struct store *base, const struct appropriation *a, struct bd_error *err);
+int sq_appropriation_get(struct store *base, const struct appropriation *a, struct engine_appropriation *out,
+			 struct bd_error *err);
+int sq_appropriation_add(struct store *base, const struct appropriation *a, int64_t *id, struct bd_error *err);
+int sq_appropriation_set_available(struct store *base, int64_t id, int64_t available, struct bd_error *err);
 
 
 /* The ledger's primitives (store-sqlite-ledger.c, store-sqlite-ledger-query.c):

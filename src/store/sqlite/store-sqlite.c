@@ -18,7 +18,6 @@
 #include <sqlite3.h>
 
 #include "embedded.h"
-#include "refdata.h"
 #include "sqlite-internal.h"
 #include "store.h"
 
@@ -138,6 +137,8 @@ static void sq_close(struct store *base)
 	if (s->in_tx)
 		exec(s, "ROLLBACK", NULL);
 	sq_ledger_cache_free(s);
+	for (size_t i = 0; i < BD_ARRAY_LEN(s->kept); i++)
+		free(s->kept[i]);
 	sqlite3_finalize(s->data_version);
 	sqlite3_close(s->db);
 	free(s);
@@ -210,7 +211,8 @@ static void sq_read_end(struct store *base)
 	s->in_tx = false;
 }
 
-/* Recording a decision; reading decisions back is in store-sqlite-register.c. */
+/* Recording a decision: the rows as the register's rules (../register.c)
+ * resolved them; reading decisions back is in store-sqlite-register.c. */
 
 static char *lines_json(char **lines, size_t n)
 {
@@ -224,146 +226,46 @@ static char *lines_json(char **lines, size_t n)
 	return s;
 }
 
-static bool same(const char *a, const char *b)
+static int sq_agreement_get(struct store *base, const char *dnr, struct engine_agreement *out, struct bd_error *err)
 {
-	return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static int64_t agreement_id(struct sqlite_store *s, const struct agreement *a, struct bd_error *err)
-{
-	char *parties = lines_json(a->parties, a->nparties);
-	int64_t id = -1;
+	struct sqlite_store *s = S(base);
 	struct sq_stmt q;
-	int rc = !a->dnr ? 0
-			 : sq_first(&q, s, "SELECT id, date, title, total, parties FROM agreement WHERE dnr = ?1",
-				    "reading an agreement", err, SQ_T(a->dnr));
-	if (rc > 0) {
-		/* Several payment decisions can implement one agreement; they
-		 * must describe it alike. */
-		const char *what = NULL, *theirs = NULL;
-		if (!same(sq_text(&q, 1), a->date)) {
-			what = "date";
-			theirs = sq_text(&q, 1);
-		} else if (!same(sq_text(&q, 2), a->title)) {
-			what = "title";
-			theirs = sq_text(&q, 2);
-		} else if (sq_isnull(&q, 3) != !a->has_total || (a->has_total && sq_i64(&q, 3) != a->total)) {
-			what = "total";
-			theirs = sq_text(&q, 3);
-		} else if (!same(sq_text(&q, 4), parties)) {
-			what = "parties";
-			theirs = sq_text(&q, 4);
-		}
-		if (what)
-			bd_fail(err, "agreement.%s: the agreement %s is registered with a different %s ('%s')", what, a->dnr,
-				what, theirs ? theirs : "none");
-		else
-			id = sq_i64(&q, 0);
-		sq_stop(&q, 0);
-	} else if (rc == 0) {
-		id = sq_id(s,
-			   "INSERT INTO agreement (dnr, date, title, parties, total, reference) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-			   "adding an agreement", err, SQ_T(a->dnr), SQ_T(a->date), SQ_T(a->title), SQ_T(parties),
-			   SQ_OPT(a->has_total, a->total), SQ_T(a->reference));
-	}
-	free(parties);
-	return id;
+	int rc = sq_first(&q, s, "SELECT id, date, title, total, parties FROM agreement WHERE dnr = ?1",
+			  "reading an agreement", err, SQ_T(dnr));
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	*out = (struct engine_agreement){
+		.id = sq_i64(&q, 0),
+		.date = sq_keep(s, 0, sq_text(&q, 1)),
+		.title = sq_keep(s, 1, sq_text(&q, 2)),
+		.has_total = !sq_isnull(&q, 3),
+		.total = sq_i64(&q, 3),
+		.parties = sq_keep(s, 2, sq_text(&q, 4)),
+	};
+	return sq_stop(&q, 0);
 }
 
-struct found_org {
-	char code[128];
-	bool has_orgnr, found;
-};
-
-static int take_org(void *ctx, const struct org *o)
+static int sq_agreement_add(struct store *base, const struct agreement *a, const char *parties, int64_t *id,
+			    struct bd_error *err)
 {
-	struct found_org *f = ctx;
-	snprintf(f->code, sizeof(f->code), "%s", o->code);
-	f->has_orgnr = o->orgnr != NULL;
-	f->found = true;
-	return 0;
+	*id = sq_id(S(base),
+		    "INSERT INTO agreement (dnr, date, title, parties, total, reference) "
+		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+		    "adding an agreement", err, SQ_T(a->dnr), SQ_T(a->date), SQ_T(a->title), SQ_T(parties),
+		    SQ_OPT(a->has_total, a->total), SQ_T(a->reference));
+	return *id < 0 ? -1 : 0;
 }
 
-/* A payee's organisation: named by code; or matched by orgnr and name; or
- * by name alone when the registered organisation has no orgnr yet (it
- * learns it); else a new payee organisation. */
-static int64_t payee_org(struct sqlite_store *s, const struct payee *py, const char *path, struct bd_error *err)
+static int sq_payee_add(struct store *base, int64_t org, const struct payee *py, int64_t *id, struct bd_error *err)
 {
-	if (py->org && !py->name) {
-		struct found_org f = {0};
-		int rc = sq_org_get(&s->base, py->org, take_org, &f, err);
-		if (rc < 0)
-			return -1;
-		if (rc == 1) {
-			/* Names known to the reference data (aliases). */
-			const struct recipient *r;
-			if (refdata_resolve(py->org, RK_ALL, &r, err)) {
-				bd_prefix(err, "%s", path);
-				return -1;
-			}
-			return org_id_by_code(s, r->code, err);
-		}
-		return org_id_by_code(s, f.code, err);
-	}
-	sqlite3_stmt *st = prep(s,
-				"SELECT id, orgnr FROM org WHERE name = ?1 COLLATE NOCASE AND (orgnr IS NULL OR orgnr = ?2 "
-				"OR ?2 IS NULL) ORDER BY (orgnr IS NOT NULL) DESC, builtin DESC LIMIT 1",
-				err);
-	if (!st)
-		return -1;
-	bind_text(st, 1, py->name);
-	bind_text(st, 2, py->orgnr);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		bool learn = sqlite3_column_type(st, 1) == SQLITE_NULL && py->orgnr;
-		sqlite3_finalize(st);
-		if (learn) {
-			st = prep(s, "UPDATE org SET orgnr = ?2 WHERE id = ?1", err);
-			if (!st)
-				return -1;
-			sqlite3_bind_int64(st, 1, id);
-			bind_text(st, 2, py->orgnr);
-			if (step_done(s, st, "recording an organisationsnummer", err))
-				return -1;
-		}
-		return id;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_fail(s, err, "looking up a payee");
-	/* A new payee organisation, under the first free code the ledger's
-	 * rule gives. */
-	char code[64];
-	for (int64_t n = 0;; n++) {
-		ledger_payee_org_code(code, sizeof(code), py->orgnr, n);
-		int64_t exists = org_id_by_code(s, code, err);
-		if (exists < 0)
-			return -1;
-		if (!exists)
-			break;
-	}
-	struct org o = {.code = code, .name = py->name, .kind = "payee", .orgnr = py->orgnr,
-			.bankgiro = py->bankgiro, .plusgiro = py->plusgiro, .payment_ref = py->reference};
-	if (insert_org(s, &o, false, NULL, err))
-		return -1;
-	return org_id_by_code(s, code, err);
-}
-
-static int64_t insert_payee(struct sqlite_store *s, const struct payee *py, const char *path, struct bd_error *err)
-{
-	int64_t org = payee_org(s, py, path, err);
-	if (org <= 0)
-		return org == 0 ? bd_fail(err, "%s: the payee's organisation is not registered", path) : -1;
 	char *addr = lines_json(py->address, py->naddress);
-	int64_t id = sq_id(s,
-			   "INSERT INTO payee (org_id, bankgiro, plusgiro, bank, reference, address) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-			   "adding a payee", err, SQ_I(org), SQ_T(py->bankgiro), SQ_T(py->plusgiro), SQ_T(py->bank),
-			   SQ_T(py->reference), SQ_T(addr));
+	*id = sq_id(S(base),
+		    "INSERT INTO payee (org_id, bankgiro, plusgiro, bank, reference, address) "
+		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+		    "adding a payee", err, SQ_I(org), SQ_T(py->bankgiro), SQ_T(py->plusgiro), SQ_T(py->bank),
+		    SQ_T(py->reference), SQ_T(addr));
 	free(addr);
-	return id;
+	return *id < 0 ? -1 : 0;
 }
 
 /* or_null: a date field, NULL when it is not given. */
@@ -372,14 +274,10 @@ static const char *or_null(const char *date)
 	return date[0] ? date : NULL;
 }
 
-static int insert_part(struct sqlite_store *s, int64_t decision, size_t ord, const struct part *p,
-		       const int64_t *approp_ids, struct bd_error *err)
+static int sq_part_add(struct store *base, int64_t decision, size_t ord, const struct part *p, int64_t payee,
+		       const int64_t *approp_ids, int64_t *id, struct bd_error *err)
 {
-	char path[128];
-	snprintf(path, sizeof(path), "parts[%zu].payee", ord);
-	int64_t payee = 0;
-	if (p->payee && (payee = insert_payee(s, p->payee, path, err)) < 0)
-		return -1;
+	struct sqlite_store *s = S(base);
 	int64_t part = sq_id(
 		s,
 		"INSERT INTO part (decision_id, ord, code, title, amount, recipient_set, method, rounding, "
@@ -396,6 +294,7 @@ static int insert_part(struct sqlite_store *s, int64_t decision, size_t ord, con
 		SQ_T(or_null(p->report_deadline)), SQ_T(p->fingerprint));
 	if (part <= 0)
 		return -1;
+	*id = part;
 	for (size_t f = 0; f < p->nfunding; f++)
 		if (sq_run(s, "INSERT INTO part_funding (part_id, appropriation_id, amount) VALUES (?1, ?2, ?3)",
 			   "adding a part's funding", err, SQ_I(part), SQ_I(approp_ids[p->funding[f].approp]),
@@ -416,46 +315,25 @@ static int insert_part(struct sqlite_store *s, int64_t decision, size_t ord, con
 		if (n != 1)
 			return bd_fail(err, "internal: dataset %s version %d is not registered", rk->dataset, rk->version);
 	}
-	for (size_t r = 0; r < p->nrows; r++) {
-		const struct alloc_row *row = &p->rows[r];
-		int64_t rp = 0;
-		if (row->payee) {
-			snprintf(path, sizeof(path), "parts[%zu].allocation[%zu].payee", ord, r);
-			if ((rp = insert_payee(s, row->payee, path, err)) < 0)
-				return -1;
-		}
-		int64_t org = org_id_by_code(s, row->recipient, err);
-		if (org < 0)
-			return -1;
-		if (org == 0)
-			return bd_fail(err,
-				       "parts[%zu].allocation[%zu]: the recipient '%s' (%s) is not among the register's "
-				       "organisations (run 'bidrag init' to add the reference organisations)",
-				       ord, r, row->label, row->recipient);
-		if (sq_run(s,
-			   "INSERT INTO allocation (part_id, ord, org_id, label, amount, payee_id) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-			   "adding an allocation row", err, SQ_I(part), SQ_I((int64_t)r), SQ_I(org), SQ_T(row->label),
-			   SQ_I(row->amount), SQ_ID(rp)) < 0)
-			return -1;
-	}
 	return 0;
 }
 
-static int sq_decision_insert(struct store *base, const struct decision *d, const char *document,
-			      struct bd_error *err)
+static int sq_allocation_add(struct store *base, int64_t part, size_t ord, const struct alloc_row *row, int64_t org,
+			     int64_t payee, struct bd_error *err)
+{
+	return sq_run(S(base),
+		      "INSERT INTO allocation (part_id, ord, org_id, label, amount, payee_id) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		      "adding an allocation row", err, SQ_I(part), SQ_I((int64_t)ord), SQ_I(org), SQ_T(row->label),
+		      SQ_I(row->amount), SQ_ID(payee)) < 0
+		       ? -1
+		       : 0;
+}
+
+static int sq_decision_add(struct store *base, const struct decision *d, const char *document, int64_t agreement,
+			   const int64_t *approp_ids, int64_t *id, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
-	int64_t agreement = 0;
-	if (d->has_agreement && (agreement = agreement_id(s, &d->agreement, err)) < 0)
-		return -1;
-	int64_t *approp_ids = xcalloc(d->napprops ? d->napprops : 1, sizeof(int64_t));
-	int rc = -1;
-	for (size_t i = 0; i < d->napprops; i++)
-		if ((approp_ids[i] = appropriation_id(s, &d->approps[i], false, err)) < 0) {
-			bd_prefix(err, "appropriations[%zu]", i);
-			goto done;
-		}
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char sha[65], now[32];
 	crypto_hash_sha256(h, (const unsigned char *)document, strlen(document));
@@ -463,7 +341,7 @@ static int sq_decision_insert(struct store *base, const struct decision *d, cons
 	now_iso(now, sizeof(now));
 	char *sig = lines_json(d->signatories, d->nsignatories), *copies = lines_json(d->copies, d->ncopies);
 	struct sq_stmt q;
-	int64_t id = -1;
+	int rc = -1;
 	int found = sq_first(&q, s,
 			     "INSERT INTO decision (dnr, date, department, addressee, title, total, agreement_id, "
 			     "signatories, copies, text, document, document_sha256, registered) "
@@ -472,30 +350,24 @@ static int sq_decision_insert(struct store *base, const struct decision *d, cons
 			     SQ_T(d->addressee), SQ_T(d->title), SQ_I(d->total), SQ_ID(agreement), SQ_T(sig),
 			     SQ_T(copies), SQ_T(d->text), SQ_T(document), SQ_T(sha), SQ_T(now));
 	if (found > 0) {
-		id = sq_i64(&q, 0);
-		sq_stop(&q, 0);
+		*id = sq_i64(&q, 0);
+		rc = sq_stop(&q, 0);
 	} else if (q.rc == SQLITE_CONSTRAINT_UNIQUE) {
-		bd_fail(err, "dnr: a decision %s is already registered", d->dnr);
+		rc = 1;
 	}
 	free(sig);
 	free(copies);
-	if (id < 0)
-		goto done;
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < d->napprops; i++)
 		if (sq_run(s,
 			   "INSERT INTO decision_appropriation (decision_id, appropriation_id, local_id) "
 			   "VALUES (?1, ?2, ?3)",
-			   "linking an appropriation", err, SQ_I(id), SQ_I(approp_ids[i]), SQ_T(d->approps[i].id)) < 0) {
+			   "linking an appropriation", err, SQ_I(*id), SQ_I(approp_ids[i]), SQ_T(d->approps[i].id)) < 0) {
 			bd_prefix(err, "appropriations[%zu]", i);
-			goto done;
+			return -1;
 		}
-	for (size_t i = 0; i < d->nparts; i++)
-		if (insert_part(s, id, i, &d->parts[i], approp_ids, err))
-			goto done;
-	rc = 0;
-done:
-	free(approp_ids);
-	return rc;
+	return 0;
 }
 
 const struct store_ops store_sqlite_ops = {
@@ -509,21 +381,31 @@ const struct store_ops store_sqlite_ops = {
 	.read_begin = sq_read_begin,
 	.read_end = sq_read_end,
 	.data_version = sq_data_version,
-	.seed_reference = sq_seed_reference,
 	.org_list = sq_org_list,
 	.org_get = sq_org_get,
-	.org_add = sq_org_add,
 	.org_set = sq_org_set,
 	.org_groups = sq_org_groups,
 	.dataset_register = sq_dataset_register,
 	.dataset_values = sq_dataset_values,
 	.dataset_uses = sq_dataset_uses,
 	.decision_document = sq_decision_document,
-	.decision_insert = sq_decision_insert,
 	.decision_list = sq_decision_list,
 	.part_locks = sq_part_locks,
 	.appropriation_list = sq_appropriation_list,
-	.appropriation_put = sq_appropriation_put,
+	.org_insert = sq_org_insert,
+	.org_find_name = sq_org_find_name,
+	.org_find_payee = sq_org_find_payee,
+	.org_set_orgnr = sq_org_set_orgnr,
+	.group_add = sq_group_add,
+	.agreement_get = sq_agreement_get,
+	.agreement_add = sq_agreement_add,
+	.appropriation_get = sq_appropriation_get,
+	.appropriation_add = sq_appropriation_add,
+	.appropriation_set_available = sq_appropriation_set_available,
+	.decision_add = sq_decision_add,
+	.payee_add = sq_payee_add,
+	.part_add = sq_part_add,
+	.allocation_add = sq_allocation_add,
 	.event_find = sq_event_find,
 	.event_append = sq_event_append,
 	.event_scan = sq_event_scan,
