@@ -418,10 +418,14 @@ static int do_list(struct pay_opts *o, int n, char **args)
 		{"Referens", "reference", COL_TEXT, false, -1},
 		{"Registrerad av", "registered_by", COL_TEXT, false, -1},
 		/* What the attestant weighs: a payment outside the window or beyond
-		 * the decided amount, with its registrar's reason. */
+		 * the decided amount, with its registrar's reason.  Shown only when
+		 * a payment listed has one, so the usual list keeps its columns. */
 		{"Undantag", "override", COL_TEXT, false, -1},
 	};
-	struct table t = {.ncols = BD_ARRAY_LEN(cols), .cols = cols, .nrows = rows.n, .cell = list_cell, .ctx = &rows,
+	bool any_override = false;
+	for (size_t i = 0; i < rows.n; i++)
+		any_override |= rows.v[i].override != NULL;
+	struct table t = {.ncols = BD_ARRAY_LEN(cols) - !any_override, .cols = cols, .nrows = rows.n, .cell = list_cell, .ctx = &rows,
 			  .total_label = fmt == FMT_TABLE && rows.n ? "Summa" : NULL};
 	if (!rc) {
 		if (fmt == FMT_TABLE && rows.n == 0)
