@@ -98,6 +98,16 @@ BEGIN
 		END IF;
 	END LOOP;
 END $$;
+-- The web sessions and failed-login counts (0006-web-session.sql) are no
+-- part of the register: the one DELETE the application has, so that `bidrag
+-- serve` clears expired rows as it goes (without it they stay, refused
+-- when read, until the owner deletes them).
+DO $$
+BEGIN
+	IF to_regclass('bidrag.web_session') IS NOT NULL THEN
+		GRANT DELETE ON bidrag.web_session, bidrag.login_throttle TO bidrag_app;
+	END IF;
+END $$;
 -- The schema version is the owner's: the application only reads it.
 DO $$
 BEGIN

@@ -78,34 +78,43 @@ static int record_executed(struct store *s, const struct pay_export *in, const s
 	return rc;
 }
 
-int pay_export_run(struct store *s, const struct pay_export *in, struct pay_export_result *out, struct bd_error *err)
+struct export_tx {
+	const struct pay_export *in;
+	struct pay_export_result *out;
+};
+
+/* export_tx: the export inside the transaction store_tx_retry runs: 0 done
+ * (or exported before), 1 bad input, -1 a failure.  It starts afresh each
+ * time it is run. */
+static int export_tx(struct store *s, void *vctx, struct bd_error *err)
 {
+	const struct pay_export *in = ((struct export_tx *)vctx)->in;
+	struct pay_export_result *out = ((struct export_tx *)vctx)->out;
+	free(out->file);
 	memset(out, 0, sizeof(*out));
 	struct payment_rows rows = {0};
 	strpool_init(&rows.pool);
-	if (store_begin(s, err))
-		return -1;
 	int rc = -1;
 	int have = store_batch_file(s, in->batch, in->format, &out->file, &out->len, err);
 	if (have < 0)
-		goto rollback;
+		goto done;
 	if (have == 0) {
 		/* Exported before: the same file, nothing paid again. */
 		out->again = true;
 		rc = 0;
-		goto rollback;
+		goto done;
 	}
 	/* The batch's payments: those executed in it already (exported in the
 	 * other format), else every attested unpaid payment. */
 	if (store_payments(s, PAYMENT_EXECUTED, in->batch, payment_rows_collect, &rows, err))
-		goto rollback;
+		goto done;
 	bool fresh = rows.n == 0;
 	if (fresh && store_payments(s, PAYMENT_ATTESTED, NULL, payment_rows_collect, &rows, err))
-		goto rollback;
+		goto done;
 	rc = 1;
 	if (rows.n == 0) {
 		bd_fail(err, "no attested payments await export");
-		goto rollback;
+		goto done;
 	}
 	struct debtor debtor = {0};
 	const char *from = in->from ? in->from : "KAMK";
@@ -114,11 +123,11 @@ int pay_export_run(struct store *s, const struct pay_export *in, struct pay_expo
 		if (found > 0)
 			bd_fail(err, "the paying organisation: no organisation '%s' in the register", from);
 		rc = found < 0 ? -1 : 1;
-		goto rollback;
+		goto done;
 	}
 	if (!debtor.bankgiro[0]) {
 		bd_fail(err, "the paying organisation %s has no bankgiro (set one with 'bidrag org set')", debtor.name);
-		goto rollback;
+		goto done;
 	}
 	/* A batch exported before in the other format keeps its date. */
 	snprintf(out->exec_date, sizeof(out->exec_date), "%s", !fresh && rows.v[0].exec_date ? rows.v[0].exec_date : in->date);
@@ -130,28 +139,40 @@ int pay_export_run(struct store *s, const struct pay_export *in, struct pay_expo
 						      : lb_write(&h, rows.v, rows.n, &file, err);
 	if (wrc) {
 		buf_release(&file);
-		goto rollback;
+		goto done;
 	}
 	for (size_t i = 0; i < rows.n; i++)
 		out->total += rows.v[i].amount;
 	out->payments = (int)rows.n;
 	if (fresh && record_executed(s, in, &rows, err)) {
 		buf_release(&file);
-		goto rollback;
+		goto done;
 	}
-	rc = -1;
-	if (store_batch_file_put(s, in->batch, in->format, (int)rows.n, out->total, file.data, file.len, err) ||
-	    store_commit(s, err)) {
+	if (store_batch_file_put(s, in->batch, in->format, (int)rows.n, out->total, file.data, file.len, err)) {
 		buf_release(&file);
-		goto rollback;
+		rc = -1;
+		goto done;
 	}
 	out->file = file.data;
 	out->len = file.len;
+	rc = 0;
+done:
 	payment_rows_release(&rows);
-	return 0;
-rollback:
-	store_rollback(s);
-	payment_rows_release(&rows);
+	if (rc) {
+		free(out->file);
+		out->file = NULL;
+	}
+	return rc;
+}
+
+int pay_export_run(struct store *s, const struct pay_export *in, struct pay_export_result *out, struct bd_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	/* Retried while the database could not serialise it (PostgreSQL with
+	 * other writers): the attested payments are read again each time, so
+	 * a payment another export took meanwhile is not paid twice. */
+	struct export_tx c = {in, out};
+	int rc = store_tx_retry(s, export_tx, &c, err);
 	if (rc) {
 		free(out->file);
 		out->file = NULL;

@@ -60,26 +60,43 @@ const char *ledger_actor(const char *opt)
 	return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown";
 }
 
+struct record_tx {
+	const struct ledger_input *ev;
+	size_t n;
+	enum ledger_outcome *out;
+	size_t failed_at;
+	bool refused; /* the ledger refused an event (not the database) */
+};
+
+static int record_tx(struct store *s, void *vctx, struct bd_error *err)
+{
+	struct record_tx *c = vctx;
+	c->refused = false;
+	if (store_ledger_record(s, c->ev, c->n, c->out, &c->failed_at, err)) {
+		c->refused = true;
+		return 1;
+	}
+	return 0;
+}
+
 int ledger_record_batch(struct store *s, const struct ledger_input *ev, size_t n, bool quiet)
 {
 	struct bd_error err;
 	enum ledger_outcome *out = xcalloc(n ? n : 1, sizeof(*out));
-	size_t failed_at = 0;
+	struct record_tx c = {ev, n, out, 0, false};
 	int rc = 0;
 	if (n && ev[0].actor)
 		store_set_actor(s, ev[0].actor); /* the audit log's entry for the batch */
-	if (store_begin(s, &err)) {
-		rc = io_error(err.msg);
-	} else if (store_ledger_record(s, ev, n, out, &failed_at, &err)) {
-		store_rollback(s);
-		if (n > 1)
-			rc = error("event %zu (id '%s'): %s; nothing was recorded", failed_at + 1,
-				   ev[failed_at].id ? ev[failed_at].id : "", err.msg);
+	/* Retried while the database could not serialise it (PostgreSQL with
+	 * other writers): the batch is read and checked again each time. */
+	if (store_tx_retry(s, record_tx, &c, &err)) {
+		if (!c.refused)
+			rc = io_error(err.msg);
+		else if (n > 1)
+			rc = error("event %zu (id '%s'): %s; nothing was recorded", c.failed_at + 1,
+				   ev[c.failed_at].id ? ev[c.failed_at].id : "", err.msg);
 		else
 			rc = error("%s; nothing was recorded", err.msg);
-	} else if (store_commit(s, &err)) {
-		store_rollback(s);
-		rc = io_error(err.msg);
 	} else if (!quiet) {
 		size_t recorded = 0, already = 0;
 		for (size_t i = 0; i < n; i++) {

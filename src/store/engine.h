@@ -263,6 +263,21 @@ struct store_ops {
 	int (*user_passwd)(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
 	int (*user_get)(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 	int (*user_list)(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
+
+	/* The web application's sessions (0006-web-session.sql), by the hex
+	 * SHA-256 of the token (the store hashes; an engine never sees a
+	 * token).  Each is one statement, in or outside a transaction.
+	 * session_get and throttle_get: 1 when there is no such row. */
+	int (*session_put)(struct store *s, const char *token_sha256, const struct store_session *in,
+			   struct bd_error *err);
+	int (*session_get)(struct store *s, const char *token_sha256, struct store_session *out, struct bd_error *err);
+	int (*session_touch)(struct store *s, const char *token_sha256, int64_t seen, struct bd_error *err);
+	int (*session_end)(struct store *s, const char *token_sha256, struct bd_error *err);
+	int (*session_expire)(struct store *s, int64_t seen_before, int64_t created_before, struct bd_error *err);
+	int (*throttle_get)(struct store *s, const char *key, struct store_throttle *out, struct bd_error *err);
+	/* throttle_put: insert or replace key's row. */
+	int (*throttle_put)(struct store *s, const char *key, const struct store_throttle *t, struct bd_error *err);
+	int (*throttle_expire)(struct store *s, int64_t now, int64_t first_before, struct bd_error *err);
 	/* Copying a register (store-copy.c), table by table; the rules (which
 	 * tables, in what order, what an empty target is) are above.
 	 * table_names: every table of the register's schema (not the engine's

@@ -85,6 +85,10 @@ static const struct copy_table tables[] = {
 	      T("sha256"))},
 	{"decision_warning", "decision warnings", "id", "id",
 	 COLS(I("id"), I("decision_id"), T("part"), T("field"), T("date"), T("message"))},
+	{"web_session", "web sessions", "token_sha256", NULL,
+	 COLS(T("token_sha256"), T("name"), T("role"), T("org"), T("csrf"), I("created"), I("seen"))},
+	{"login_throttle", "failed login counts", "key", NULL,
+	 COLS(T("key"), I("failures"), I("first"), I("until"))},
 };
 
 static const struct copy_table *table_named(const char *name)

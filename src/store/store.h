@@ -321,6 +321,45 @@ int store_user_passwd(struct store *s, const char *name, const char *password_ha
 /* store_user_get: 1 if there is no such user. */
 int store_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 int store_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
+
+/* The web application's sessions (0006-web-session.sql): in the database,
+ * so that every `bidrag serve` over it knows every session.  The functions
+ * take the session's token; the store keeps only its SHA-256, so that what
+ * is read from the database does not log anyone in.  Times are seconds
+ * since the epoch.  Each call is one statement: it needs no transaction
+ * (and none is taken by a session's use, so no change counter moves). */
+struct store_session {
+	char name[65], role[16], org[64]; /* org: a mottagare's organisation code, else "" */
+	char csrf[65];
+	int64_t created, seen;
+};
+int store_session_add(struct store *s, const char *token, const struct store_session *in, struct bd_error *err);
+/* store_session_get: 1 if there is no such session. */
+int store_session_get(struct store *s, const char *token, struct store_session *out, struct bd_error *err);
+int store_session_touch(struct store *s, const char *token, int64_t seen, struct bd_error *err);
+/* store_session_end: the session is never valid again (logout). */
+int store_session_end(struct store *s, const char *token, struct bd_error *err);
+/* store_session_expire: delete every session seen before seen_before or
+ * created before created_before (ended ones too).  Housekeeping: it needs
+ * the DELETE right, which nothing else here needs (docs/deploy-roles.sql). */
+int store_session_expire(struct store *s, int64_t seen_before, int64_t created_before, struct bd_error *err);
+
+/* Failed logins, counted per key ('user:NAME', 'addr:IP') across every
+ * server over the database.  The rule (how many, how long a wait) is the
+ * caller's; read-modify-write inside one write transaction (store_tx_retry)
+ * so that two servers counting at once both count. */
+struct store_throttle {
+	int64_t failures, first, until;
+};
+/* store_throttle_get: 1 (and *out zeroed) if key has no count. */
+int store_throttle_get(struct store *s, const char *key, struct store_throttle *out, struct bd_error *err);
+/* store_throttle_put: key's count becomes *t (all zero: no count). */
+int store_throttle_put(struct store *s, const char *key, const struct store_throttle *t, struct bd_error *err);
+/* store_throttle_expire: delete the counts whose wait is over (until <=
+ * now) and whose first failure is before first_before.  Housekeeping, as
+ * store_session_expire. */
+int store_throttle_expire(struct store *s, int64_t now, int64_t first_before, struct bd_error *err);
+
 /* store_copy: the whole register of `from` into `to` (any engines, one
  * schema version), as it is: every row with its ids, the audit log with its
  * hashes (nothing appended), ledger events with their sequence numbers,

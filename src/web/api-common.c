@@ -70,17 +70,46 @@ int send_path(struct web_req *r, const char *type, const char *filename, path_fn
 	return web_bytes(r, 200, type, data, len, filename);
 }
 
+struct web_tx {
+	struct web_req *r;
+	tx_fn fn;
+	void *ctx;
+	bool ran;
+};
+
+static int web_tx_run(struct store *s, void *vctx, struct bd_error *err)
+{
+	struct web_tx *t = vctx;
+	struct web_req *r = t->r;
+	(void)s;
+	t->ran = true;
+	err->code = BD_OK; /* a code left by the try before is not this try's */
+	int rc = t->fn(r, t->ctx, err);
+	if (rc && err->code == BD_BUSY && r->answered) {
+		/* fn answered with the busy failure: the answer is the next try's */
+		free(r->data);
+		r->data = NULL;
+		r->dlen = 0;
+		r->answered = false;
+		r->status = 500;
+		r->type = NULL;
+	}
+	return rc;
+}
+
 int in_transaction(struct web_req *r, tx_fn fn, void *ctx, int status)
 {
 	struct bd_error err;
-	if (store_begin(r->store, &err))
-		return web_error(r, 503, NULL, "%s", err.msg);
-	int rc = fn(r, ctx, &err);
-	if (rc == 0 && store_commit(r->store, &err) == 0)
+	/* Run again while the database could not serialise it (PostgreSQL
+	 * with other writers, in this process or another): fn reads and checks
+	 * afresh each time (store_tx_retry). */
+	struct web_tx t = {r, fn, ctx, false};
+	if (store_tx_retry(r->store, web_tx_run, &t, &err) == 0)
 		return 0;
-	store_rollback(r->store);
 	if (r->answered)
 		return 0; /* fn answered already */
+	if (!t.ran || err.code == BD_BUSY)
+		return web_error(r, 503, NULL, "%s", err.msg);
 	return web_error(r, status, NULL, "%s; nothing was changed", err.msg);
 }
 

@@ -1,8 +1,9 @@
-/* auth.c: logins (Argon2id through libsodium), sessions in memory with a
- * CSRF token each, and login throttling per user name and per address. */
+/* auth.c: logins (Argon2id through libsodium), sessions with a CSRF token
+ * each, and login throttling per user name and per address.  Sessions and
+ * failure counts are kept in the database (store.h), so that every server
+ * over it knows a session made on another and counts failures together. */
 #include "web.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -13,27 +14,10 @@
 
 #define SESSION_IDLE (2 * 3600)      /* seconds without a request */
 #define SESSION_MAX (12 * 3600)      /* seconds since login */
+#define SESSION_TOUCH 60             /* seconds: how stale 'seen' may be in the database */
 #define THROTTLE_FREE 5              /* failures before waiting */
 #define THROTTLE_WINDOW (15 * 60)    /* failures older than this are forgotten */
 #define THROTTLE_MAX_WAIT (15 * 60)
-
-struct session {
-	char token[65];
-	struct web_session s;
-	time_t created, seen;
-};
-
-struct failure {
-	char key[200]; /* "user:NAME" or "addr:IP" */
-	int count;
-	time_t first, until;
-};
-
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct session *sessions;
-static size_t nsessions;
-static struct failure *failures;
-static size_t nfailures;
 
 static void random_hex(char out[65])
 {
@@ -58,14 +42,7 @@ void auth_init(void)
 
 void auth_free(void)
 {
-	pthread_mutex_lock(&lock);
-	sodium_memzero(sessions, nsessions * sizeof(*sessions));
-	free(sessions);
-	free(failures);
-	sessions = NULL;
-	failures = NULL;
-	nsessions = nfailures = 0;
-	pthread_mutex_unlock(&lock);
+	sodium_memzero(dummy_hash, sizeof(dummy_hash));
 }
 
 enum web_role role_parse(const char *name)
@@ -81,92 +58,89 @@ enum web_role role_parse(const char *name)
 	return 0;
 }
 
-/* Constant-time comparison of two tokens of 64 hex digits. */
-static bool token_eq(const char *a, const char *b)
+bool auth_session(struct store *st, const char *token, struct web_session *out)
 {
-	return strlen(a) == 64 && strlen(b) == 64 && sodium_memcmp(a, b, 64) == 0;
-}
-
-bool auth_session(const char *token, struct web_session *out)
-{
+	if (strlen(token) != 64)
+		return false;
+	struct store_session row;
+	struct bd_error err;
+	if (store_session_get(st, token, &row, &err))
+		return false; /* none, or unreadable: not logged in */
 	time_t now = time(NULL);
-	bool found = false;
-	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < nsessions; i++) {
-		struct session *s = &sessions[i];
-		if (now - s->seen > SESSION_IDLE || now - s->created > SESSION_MAX) {
-			/* expired: forget it (swap with the last) */
-			sodium_memzero(s, sizeof(*s));
-			sessions[i--] = sessions[--nsessions];
-			continue;
-		}
-		if (!found && token_eq(s->token, token)) {
-			s->seen = now;
-			*out = s->s;
-			found = true;
-		}
+	if (now - row.seen > SESSION_IDLE || now - row.created > SESSION_MAX) {
+		if (row.created)
+			store_session_end(st, token, &err); /* so that it stays over */
+		return false;
 	}
-	pthread_mutex_unlock(&lock);
-	return found;
+	/* 'seen' is written at most once a minute: a request is not a write. */
+	if (now - row.seen >= SESSION_TOUCH)
+		store_session_touch(st, token, now, &err);
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", row.name);
+	snprintf(out->role_name, sizeof(out->role_name), "%s", row.role);
+	snprintf(out->org, sizeof(out->org), "%s", row.org);
+	snprintf(out->csrf, sizeof(out->csrf), "%s", row.csrf);
+	out->role = role_parse(row.role);
+	return out->role != 0;
 }
 
-/* throttle_wait: seconds until key may try again (0: now). */
-static long throttle_wait(const char *key, time_t now)
+/* throttle_fail: count one failure of t at now. */
+static void throttle_fail(struct store_throttle *t, time_t now)
 {
-	for (size_t i = 0; i < nfailures; i++)
-		if (strcmp(failures[i].key, key) == 0)
-			return failures[i].until > now ? (long)(failures[i].until - now) : 0;
-	return 0;
-}
-
-static void throttle_fail(const char *key, time_t now)
-{
-	/* Forget what is over, so that the table holds only live counts. */
-	for (size_t i = 0; i < nfailures; i++)
-		if (failures[i].until <= now && now - failures[i].first > THROTTLE_WINDOW)
-			failures[i--] = failures[--nfailures];
-	struct failure *f = NULL;
-	for (size_t i = 0; i < nfailures && !f; i++)
-		if (strcmp(failures[i].key, key) == 0)
-			f = &failures[i];
-	if (!f) {
-		failures = xreallocarray(failures, nfailures + 1, sizeof(*failures));
-		f = &failures[nfailures++];
-		memset(f, 0, sizeof(*f));
-		snprintf(f->key, sizeof(f->key), "%s", key);
+	if (t->failures && now - t->first > THROTTLE_WINDOW) {
+		t->failures = 0;
+		t->until = 0;
 	}
-	if (f->count && now - f->first > THROTTLE_WINDOW) {
-		f->count = 0;
-		f->until = 0;
-	}
-	if (!f->count)
-		f->first = now;
-	f->count++;
-	if (f->count >= THROTTLE_FREE) {
+	if (!t->failures)
+		t->first = now;
+	t->failures++;
+	if (t->failures >= THROTTLE_FREE) {
 		/* 1 s after the fifth failure, doubling, at most 15 minutes */
-		long wait = 1L << (f->count - THROTTLE_FREE < 10 ? f->count - THROTTLE_FREE : 10);
-		f->until = now + (wait < THROTTLE_MAX_WAIT ? wait : THROTTLE_MAX_WAIT);
+		long wait = 1L << (t->failures - THROTTLE_FREE < 10 ? t->failures - THROTTLE_FREE : 10);
+		t->until = now + (wait < THROTTLE_MAX_WAIT ? wait : THROTTLE_MAX_WAIT);
 	}
 }
 
-/* throttle_undo: take back one attempt counted in advance (it succeeded). */
-static void throttle_undo(const char *key)
+/* The check before a login, in one write transaction so that servers
+ * counting at once both count: the wait of the user name and of the
+ * address; with none, the attempt counted as a failure in advance, taken
+ * back if it succeeds, so that guesses sent in parallel (to one server or
+ * several) cannot all slip through. */
+struct throttle_check {
+	const char *ukey, *akey;
+	time_t now;
+	long wait;
+};
+
+static int throttle_check_tx(struct store *st, void *vctx, struct bd_error *err)
 {
-	for (size_t i = 0; i < nfailures; i++)
-		if (strcmp(failures[i].key, key) == 0) {
-			if (failures[i].count > 0 && --failures[i].count < THROTTLE_FREE)
-				failures[i].until = 0;
-			return;
-		}
+	struct throttle_check *c = vctx;
+	struct store_throttle u, a;
+	if (store_throttle_get(st, c->ukey, &u, err) < 0 || store_throttle_get(st, c->akey, &a, err) < 0)
+		return -1;
+	c->wait = 0;
+	if (u.until > c->now)
+		c->wait = (long)(u.until - c->now);
+	if (a.until > c->now && a.until - c->now > c->wait)
+		c->wait = (long)(a.until - c->now);
+	if (c->wait)
+		return 0;
+	throttle_fail(&u, c->now);
+	throttle_fail(&a, c->now);
+	return store_throttle_put(st, c->ukey, &u, err) || store_throttle_put(st, c->akey, &a, err) ? -1 : 0;
 }
 
-static void throttle_clear(const char *key)
+/* After a successful login: the user name's count is cleared, the
+ * address's attempt taken back. */
+static int login_ok_tx(struct store *st, void *vctx, struct bd_error *err)
 {
-	for (size_t i = 0; i < nfailures; i++)
-		if (strcmp(failures[i].key, key) == 0) {
-			failures[i] = failures[--nfailures];
-			return;
-		}
+	struct throttle_check *c = vctx;
+	struct store_throttle a, none = {0};
+	if (store_throttle_put(st, c->ukey, &none, err) || store_throttle_get(st, c->akey, &a, err) < 0)
+		return -1;
+	if (a.failures > 0 && --a.failures < THROTTLE_FREE)
+		a.until = 0;
+	return store_throttle_put(st, c->akey, &a, err);
 }
 
 struct found_user {
@@ -207,24 +181,20 @@ int auth_login(struct web_req *r)
 	snprintf(ukey, sizeof(ukey), "user:%s", name);
 	snprintf(akey, sizeof(akey), "addr:%s", r->client);
 	time_t now = time(NULL);
-	pthread_mutex_lock(&lock);
-	long wait = throttle_wait(ukey, now), wait2 = throttle_wait(akey, now);
-	if (wait2 > wait)
-		wait = wait2;
-	if (wait == 0) {
-		/* Counted as a failure before the (slow) check and taken back if it
-		 * succeeds: guesses sent in parallel cannot all slip through. */
-		throttle_fail(ukey, now);
-		throttle_fail(akey, now);
+	struct store *st = r->store;
+	struct throttle_check tc = {ukey, akey, now, 0};
+	struct bd_error err;
+	if (store_tx_retry(st, throttle_check_tx, &tc, &err)) {
+		sodium_free(password);
+		return web_error(r, 503, NULL, "%s", err.msg);
 	}
-	pthread_mutex_unlock(&lock);
+	long wait = tc.wait;
 	if (wait > 0) {
 		sodium_free(password);
 		bd_strf(r->retry_after, sizeof(r->retry_after), "%ld", wait);
 		return web_error(r, 429, NULL, "too many failed logins: try again in %ld s", wait);
 	}
 	struct found_user u = {0};
-	struct bd_error err;
 	if (store_user_get(r->store, name, take_user, &u, &err) < 0) {
 		sodium_free(password);
 		return web_error(r, 500, NULL, "%s", err.msg);
@@ -235,43 +205,46 @@ int auth_login(struct web_req *r)
 	sodium_memzero(u.hash, sizeof(u.hash));
 	if (!ok)
 		return web_error(r, 401, NULL, "wrong user name or password");
-	pthread_mutex_lock(&lock);
-	throttle_clear(ukey);
-	throttle_undo(akey);
-	struct session s = {0};
-	random_hex(s.token);
-	random_hex(s.s.csrf);
-	snprintf(s.s.name, sizeof(s.s.name), "%s", name);
-	snprintf(s.s.role_name, sizeof(s.s.role_name), "%s", u.role);
-	snprintf(s.s.org, sizeof(s.s.org), "%s", u.org);
-	s.s.role = role_parse(u.role);
-	s.created = s.seen = now;
-	sessions = xreallocarray(sessions, nsessions + 1, sizeof(*sessions));
-	sessions[nsessions++] = s;
-	pthread_mutex_unlock(&lock);
+	if (store_tx_retry(st, login_ok_tx, &tc, &err))
+		return web_error(r, 503, NULL, "%s", err.msg);
+	/* Housekeeping, so that the tables hold only live rows: sessions past
+	 * their time, counts whose window is over.  It needs the DELETE right,
+	 * which a deployment may give the application's role or leave to a
+	 * cron job as the owner (docs/deploy-roles.sql): without it the rows
+	 * stay, harmless (an expired session is refused when it is read, an old
+	 * count starts afresh), so a failure here is no failure of the login. */
+	struct bd_error ignored;
+	store_session_expire(st, now - SESSION_IDLE, now - SESSION_MAX, &ignored);
+	store_throttle_expire(st, now, now - THROTTLE_WINDOW, &ignored);
+	char token[65];
+	random_hex(token);
+	struct store_session row = {.created = now, .seen = now};
+	random_hex(row.csrf);
+	snprintf(row.name, sizeof(row.name), "%s", name);
+	snprintf(row.role, sizeof(row.role), "%s", u.role);
+	snprintf(row.org, sizeof(row.org), "%s", u.org);
+	if (store_session_add(st, token, &row, &err)) {
+		sodium_memzero(token, sizeof(token));
+		return web_error(r, 503, NULL, "%s", err.msg);
+	}
 	snprintf(r->set_cookie, sizeof(r->set_cookie), "bidrag_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
-		 s.token, r->cfg->secure_cookies ? "; Secure" : "");
-	struct store *st = r->store;
+		 token, r->cfg->secure_cookies ? "; Secure" : "");
+	sodium_memzero(token, sizeof(token));
 	store_set_actor(st, name);
 	if (store_begin(st, &err) == 0) {
 		if (store_audit_append(st, "session.login", name, NULL, NULL, &err) || store_commit(st, &err))
 			store_rollback(st);
 	}
 	return web_json(r, 200,
-			json_pack("{s:s, s:s, s:s?, s:s}", "name", s.s.name, "role", s.s.role_name, "org",
-				  s.s.org[0] ? s.s.org : NULL, "csrf", s.s.csrf));
+			json_pack("{s:s, s:s, s:s?, s:s}", "name", row.name, "role", row.role, "org",
+				  row.org[0] ? row.org : NULL, "csrf", row.csrf));
 }
 
 int auth_logout(struct web_req *r)
 {
-	pthread_mutex_lock(&lock);
-	for (size_t i = 0; i < nsessions; i++)
-		if (token_eq(sessions[i].token, r->token)) {
-			sodium_memzero(&sessions[i], sizeof(sessions[i]));
-			sessions[i] = sessions[--nsessions];
-			break;
-		}
-	pthread_mutex_unlock(&lock);
+	struct bd_error err;
+	if (strlen(r->token) == 64 && store_session_end(r->store, r->token, &err))
+		return web_error(r, 503, NULL, "%s", err.msg);
 	snprintf(r->set_cookie, sizeof(r->set_cookie),
 		 "bidrag_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", r->cfg->secure_cookies ? "; Secure" : "");
 	return web_json(r, 200, json_pack("{s:b}", "logged_out", 1));

@@ -294,11 +294,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			    .client = client, .cfg = cfg, .status = 500};
 	struct web_session sess;
 	const char *cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "bidrag_session");
-	if (cookie && strlen(cookie) == 64) {
+	if (cookie && strlen(cookie) == 64)
 		snprintf(r.token, sizeof(r.token), "%s", cookie);
-		if (auth_session(cookie, &sess))
-			r.user = &sess;
-	}
 	struct bd_error err;
 	if (p->too_large) {
 		web_error(&r, 413, NULL, "the request body is larger than %zu bytes", cfg->max_body);
@@ -310,6 +307,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	} else if (!(r.store = thread_store(cfg, &err))) {
 		web_error(&r, 503, NULL, "the database cannot be opened: %s", err.msg);
 	} else {
+		/* The session is in the database: any server's over it. */
+		if (r.token[0] && auth_session(r.store, r.token, &sess))
+			r.user = &sess;
 		/* Every change this request makes is the session's user's (the
 		 * thread's store outlives the request: never leave the last one's). */
 		store_set_actor(r.store, r.user ? r.user->name : "anonymous");

@@ -4,8 +4,9 @@
  *
  * Every request runs on one of the pool's threads with that thread's own
  * database connection; writes are transactions of the store, so a request
- * killed half-way leaves nothing half-written.  Sessions live in the
- * server's memory (a restart logs everyone out). */
+ * killed half-way leaves nothing half-written.  Sessions and failed-login
+ * counts live in the database, so several servers over one database (behind
+ * a load balancer) share them, and a restart logs no one out. */
 #ifndef BIDRAG_WEB_H
 #define BIDRAG_WEB_H
 
@@ -91,8 +92,9 @@ json_t *web_body_json(struct web_req *r, bool array);
 /* Sessions, logins and throttling (auth.c). */
 void auth_init(void);
 void auth_free(void);
-/* auth_session: the session of a cookie value, refreshed; false if none. */
-bool auth_session(const char *token, struct web_session *out);
+/* auth_session: the session of a cookie value in the database st,
+ * refreshed; false if none (or expired, or the database failed). */
+bool auth_session(struct store *st, const char *token, struct web_session *out);
 int auth_login(struct web_req *r);
 int auth_logout(struct web_req *r);
 enum web_role role_parse(const char *name);

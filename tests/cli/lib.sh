@@ -26,10 +26,7 @@
 # SQLite, and as cli/NAME@pg with BIDRAG_TEST_ENGINE=pg and
 # BIDRAG_TEST_PG_HOST set to the socket directory of the PostgreSQL server it
 # started (tests/pg-server).  A new test needs nothing more than these
-# helpers.  A test that is by nature PostgreSQL's is named pg-*.sh (or sets
-# `export BIDRAG_TEST_ENGINE=pg` on a line of its own before sourcing
-# lib.sh): tests/run runs it once, as cli/NAME@pg.
-# To run one test on PostgreSQL by hand:
+# helpers.  To run one test on PostgreSQL by hand:
 #   dir=$(tests/pg-server start)
 #   BIDRAG_TEST_ENGINE=pg BIDRAG_TEST_PG_HOST=$dir/run ... bash tests/cli/X.sh
 #   tests/pg-server stop "$dir"

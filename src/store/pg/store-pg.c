@@ -49,6 +49,7 @@ static const char *const migrations[] = {
 	"pg/migrations/0003-recipient.sql",
 	"pg/migrations/0004-audit.sql",
 	"pg/migrations/0005-decision-warning.sql",
+	"pg/migrations/0006-web-session.sql",
 };
 
 /* Every table gets the trigger that bumps the change counter (engine.sql),
@@ -58,7 +59,7 @@ static const char *const migrations[] = {
 static const char attach_changed[] =
 	"DO $$ DECLARE t text; BEGIN "
 	"FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-	" WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname NOT IN ('bd_schema', 'bd_generation') "
+	" WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname NOT IN ('bd_schema', 'bd_generation', 'web_session', 'login_throttle') "
 	" AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'bd_changed') LOOP "
 	"EXECUTE format('CREATE TRIGGER bd_changed AFTER INSERT OR UPDATE OR DELETE ON %I "
 	"FOR EACH ROW EXECUTE FUNCTION bd_changed()', t); "
@@ -543,6 +544,14 @@ const struct store_ops store_pg_ops = {
 	.user_passwd = pq_user_passwd,
 	.user_get = pq_user_get,
 	.user_list = pq_user_list,
+	.session_put = pq_session_put,
+	.session_get = pq_session_get,
+	.session_touch = pq_session_touch,
+	.session_end = pq_session_end,
+	.session_expire = pq_session_expire,
+	.throttle_get = pq_throttle_get,
+	.throttle_put = pq_throttle_put,
+	.throttle_expire = pq_throttle_expire,
 	.table_names = pq_table_names,
 	.table_scan = pq_table_scan,
 	.table_clear = pq_table_clear,

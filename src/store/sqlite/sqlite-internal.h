@@ -292,6 +292,17 @@ int sq_user_passwd(struct store *s, const char *name, const char *password_hash,
 int sq_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 int sq_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
 
+/* store-sqlite-session.c: the web application's sessions and login throttle
+ * counts (engine.h). */
+int sq_session_put(struct store *s, const char *token_sha256, const struct store_session *in, struct bd_error *err);
+int sq_session_get(struct store *s, const char *token_sha256, struct store_session *out, struct bd_error *err);
+int sq_session_touch(struct store *s, const char *token_sha256, int64_t seen, struct bd_error *err);
+int sq_session_end(struct store *s, const char *token_sha256, struct bd_error *err);
+int sq_session_expire(struct store *s, int64_t seen_before, int64_t created_before, struct bd_error *err);
+int sq_throttle_get(struct store *s, const char *key, struct store_throttle *out, struct bd_error *err);
+int sq_throttle_put(struct store *s, const char *key, const struct store_throttle *t, struct bd_error *err);
+int sq_throttle_expire(struct store *s, int64_t now, int64_t first_before, struct bd_error *err);
+
 /* Copying a register (store-sqlite-copy.c). */
 int sq_table_names(struct store *s, copy_name_fn fn, void *ctx, struct bd_error *err);
 int sq_table_scan(struct store *s, const struct copy_table *t, copy_row_fn fn, void *ctx, struct bd_error *err);

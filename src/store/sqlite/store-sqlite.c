@@ -27,6 +27,7 @@ static const char *const migrations[] = {
 	"migrations/0003-recipient.sql",
 	"migrations/0004-audit.sql",
 	"migrations/0005-decision-warning.sql",
+	"migrations/0006-web-session.sql",
 };
 
 static int migrate(struct sqlite_store *s, struct bd_error *err)
@@ -436,6 +437,14 @@ const struct store_ops store_sqlite_ops = {
 	.user_passwd = sq_user_passwd,
 	.user_get = sq_user_get,
 	.user_list = sq_user_list,
+	.session_put = sq_session_put,
+	.session_get = sq_session_get,
+	.session_touch = sq_session_touch,
+	.session_end = sq_session_end,
+	.session_expire = sq_session_expire,
+	.throttle_get = sq_throttle_get,
+	.throttle_put = sq_throttle_put,
+	.throttle_expire = sq_throttle_expire,
 	.table_names = sq_table_names,
 	.table_scan = sq_table_scan,
 	.table_clear = sq_table_clear,
