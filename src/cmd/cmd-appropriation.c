@@ -215,7 +215,7 @@ int cmd_appropriation(int argc, char **argv)
 		return rc;
 	struct lines l = {0};
 	if (store_appropriation_list(s, year, collect, &l, &err))
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 	close_post(&l);
 	/* The parts that allocate more than their decision, and what was paid
 	 * beyond it, under the table (as status shows them). */
@@ -226,7 +226,7 @@ int cmd_appropriation(int argc, char **argv)
 		date_today(now);
 		struct status_view v;
 		if (status_view_load(s, NULL, NULL, NULL, NULL, now, false, &v, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		for (size_t i = 0; !rc && i < l.n; i++)
 			if (l.v[i].dnr && (i == 0 || !l.v[i - 1].dnr || strcmp(l.v[i - 1].dnr, l.v[i].dnr) != 0))
 				excess_notes(&v, l.v[i].dnr, &notes);
@@ -248,7 +248,7 @@ int cmd_appropriation(int argc, char **argv)
 		if (l.n == 0 && fmt == FMT_TABLE)
 			printf("no appropriations registered%s\n", year ? " for that budget year" : "");
 		else if (table_write(&t, fmt, stdout, NULL, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		else if (notes.len)
 			printf("\n%s", notes.data);
 	}

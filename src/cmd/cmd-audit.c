@@ -118,7 +118,7 @@ int cmd_audit(int argc, char **argv)
 	if (list) {
 		struct list_ctx lc = {json, json ? json_array() : NULL, 0};
 		if (store_audit_list(s, from, print_entry, &lc, &err) < 0)
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		else if (json) {
 			json_dumpf(lc.arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			putchar('\n');
@@ -129,7 +129,7 @@ int cmd_audit(int argc, char **argv)
 		struct verify_ctx v;
 		audit_check_init(&v.check);
 		if (store_audit_list(s, 0, check_entry, &v, &err) < 0) {
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		} else {
 			if (head && strcmp(head, v.check.head) != 0) {
 				printf("PROBLEM the log's head is %.12s… after entry %lld, not the expected %.12s… "

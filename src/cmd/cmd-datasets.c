@@ -164,7 +164,7 @@ static int registered(const char *db, const char *name)
 	struct bd_error err;
 	printf("%-26s %7s  %-10s  %-12s  %s\n", "NAME", "VERSION", "DATE", "SHA-256", "USED BY");
 	if (store_dataset_uses(s, name, print_use, NULL, &err))
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 	store_close(s);
 	return rc;
 }

@@ -76,13 +76,13 @@ static int db_copy(const char *from_path, const char *to_path)
 	struct bd_error err;
 	struct store *from, *to;
 	if (store_open(&from, from_path, STORE_EXISTING, &err))
-		return error("%s", err.msg);
+		return store_error(&err, EXIT_USAGE);
 	bool new_file = !is_uri(to_path) && access(to_path, F_OK) != 0;
 	if (store_open(&to, to_path, STORE_CREATE, &err)) {
 		store_close(from);
 		if (new_file)
 			forget_new_file(to_path);
-		return error("%s", err.msg);
+		return store_error(&err, EXIT_USAGE);
 	}
 	struct copied c = {0};
 	int rc = store_copy(from, to, count, &c, &err);
@@ -91,8 +91,7 @@ static int db_copy(const char *from_path, const char *to_path)
 	if (rc) {
 		if (new_file)
 			forget_new_file(to_path);
-		error("%s", err.msg);
-		return err.code == BD_IO || err.code == BD_BUSY ? EXIT_IO : EXIT_USAGE;
+		return store_error(&err, err.code == BD_IO || err.code == BD_BUSY ? EXIT_IO : EXIT_USAGE);
 	}
 	printf("copied %lld decisions, %lld ledger events, %lld payment files, %lld recipient register versions, "
 	       "%lld users and %lld audit entries (%lld rows in %d tables)\n",

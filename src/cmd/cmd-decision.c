@@ -550,7 +550,7 @@ static int do_show(struct opts *o, int n, char **args)
 		goto done;
 	struct kept_warnings kw = {0};
 	if (store_decision_warnings(s, d.dnr, keep_warning, &kw, &err)) {
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 		goto done;
 	}
 	struct register_keys kc;
@@ -571,18 +571,18 @@ static int do_show(struct opts *o, int n, char **args)
 			struct annex_view *v = annex_view_new(&d, ax, register_keys_lookup, &kc, &err);
 			FILE *out = afmt == FMT_XLSX ? NULL : open_output(o->output);
 			if (!v)
-				rc = io_error(err.msg);
+				rc = store_error(&err, EXIT_IO);
 			else if (afmt != FMT_XLSX && !out)
 				rc = EXIT_IO;
 			else if (table_write(annex_view_table(v), afmt, out, o->output, &err))
-				rc = io_error(err.msg);
+				rc = store_error(&err, EXIT_IO);
 			if (out && close_output(out, o->output))
 				rc = EXIT_IO;
 			annex_view_free(v);
 		}
 	} else if (xlsx) {
 		if (decision_book_xlsx(o->output, &d, register_keys_lookup, &kc, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 	} else {
 		FILE *out = open_output(o->output);
 		if (!out) {
@@ -594,7 +594,7 @@ static int do_show(struct opts *o, int n, char **args)
 				fputc('\n', out);
 				json_decref(j);
 			} else if (print_text(out, &d, &kw, &kc, &err)) {
-				rc = io_error(err.msg);
+				rc = store_error(&err, EXIT_IO);
 			}
 			if (close_output(out, o->output))
 				rc = EXIT_IO;

@@ -323,7 +323,7 @@ static int list_events(struct ev_opts *o, int n, char **args)
 	struct journal j = {0};
 	strpool_init(&j.pool);
 	if (store_ledger_events(s, n ? args[0] : NULL, collect_row, &j, &err))
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 	store_close(s);
 	static const struct tcol cols[] = {
 		{"Nr", "seq", COL_INT, false, -1},           {"Id", "id", COL_TEXT, false, -1},
@@ -340,7 +340,7 @@ static int list_events(struct ev_opts *o, int n, char **args)
 		if (fmt == FMT_TABLE && j.n == 0)
 			printf("no events recorded\n");
 		else if (table_write(&t, fmt, stdout, NULL, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 	}
 	free(j.v);
 	strpool_release(&j.pool);

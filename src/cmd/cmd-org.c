@@ -177,7 +177,7 @@ int cmd_org(int argc, char **argv)
 		if (store_begin(s, &err) || (found = store_org_set(s, code, &add, &err)) < 0 || store_commit(s, &err)) {
 			store_rollback(s);
 			store_close(s);
-			return io_error(err.msg);
+			return store_error(&err, EXIT_IO);
 		}
 		store_close(s);
 		if (found == 1)
@@ -239,7 +239,7 @@ int cmd_org(int argc, char **argv)
 		struct orgs l = {0};
 		strpool_init(&l.pool);
 		if (store_org_list(s, kind, collect, &l, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		store_close(s);
 		static const struct tcol cols[] = {
 			{"Kod", "code", COL_TEXT, false, -1},          {"Namn", "name", COL_TEXT, false, -1},
@@ -249,7 +249,7 @@ int cmd_org(int argc, char **argv)
 		};
 		struct table t = {.ncols = BD_ARRAY_LEN(cols), .cols = cols, .nrows = l.n, .cell = org_cell, .ctx = &l};
 		if (!rc && table_write(&t, fmt, stdout, NULL, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		free(l.v);
 		strpool_release(&l.pool);
 		return rc;
@@ -280,7 +280,7 @@ int cmd_org(int argc, char **argv)
 				rc = error("%s", err.msg);
 		}
 		if (found < 0)
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		else if (found == 1 && !rc)
 			rc = error("no organisation '%s' in the register (see 'bidrag org list')", args[0]);
 		if (!rc) {
@@ -306,7 +306,7 @@ int cmd_org(int argc, char **argv)
 				if (o->lan)
 					printf("län          %s\n", o->lan);
 				if (store_org_groups(s, o->code, print_group, &sc, &err))
-					rc = io_error(err.msg);
+					rc = store_error(&err, EXIT_IO);
 			}
 		}
 		store_close(s);

@@ -234,7 +234,7 @@ static int do_plan(struct pay_opts *o, int n, char **args)
 	strpool_init(&p.pool);
 	struct bd_error err;
 	if (store_ledger_accounts(s, args[0], o->part, NULL, NULL, plan_account, &p, &err)) {
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 		goto done;
 	}
 	if (p.nparts == 0) {
@@ -285,7 +285,7 @@ static int do_attest(struct pay_opts *o, int n, char **args)
 		 * attest:P:2, and so on. */
 		int total = 0, corrected = 0;
 		if (store_ledger_refs(s, args[i], EV_ATTEST, &total, &corrected, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		if (o->id)
 			ids[i] = xstrdup(o->id);
 		else if (corrected == 0)
@@ -344,7 +344,7 @@ static int do_export(struct pay_opts *o, int n)
 			return error("%s (see 'bidrag pay list --state attested')", err.msg);
 		if (xrc > 0 && strstr(err.msg, "the paying organisation: no organisation"))
 			return error("--from: no organisation '%s' in the register", o->from ? o->from : "KAMK");
-		return xrc > 0 ? error("%s", err.msg) : io_error(err.msg);
+		return xrc > 0 ? error("%s", err.msg) : store_error(&err, EXIT_IO);
 	}
 	char a[NUM_BUFSZ];
 	if (res.again)
@@ -403,7 +403,7 @@ static int do_list(struct pay_opts *o, int n, char **args)
 	struct payment_rows rows = {0};
 	strpool_init(&rows.pool);
 	if (store_payments(s, (enum payment_state)st, o->batch, payment_rows_collect, &rows, &err))
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 	store_close(s);
 	static const struct tcol cols[] = {
 		{"Id", "id", COL_TEXT, false, -1},
@@ -431,7 +431,7 @@ static int do_list(struct pay_opts *o, int n, char **args)
 		if (fmt == FMT_TABLE && rows.n == 0)
 			printf("no %s payments\n", state);
 		else if (table_write(&t, fmt, stdout, NULL, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 	}
 	free(rows.v);
 	strpool_release(&rows.pool);

@@ -124,7 +124,7 @@ static int find_org(struct store *s, const char *text, struct org_found *f)
 	memset(f, 0, sizeof(*f));
 	int rc = store_org_find(s, text, f->code, f->name, &err);
 	if (rc < 0)
-		return io_error(err.msg);
+		return store_error(&err, EXIT_IO);
 	if (rc == 1)
 		return error("%s", err.msg);
 	f->found = true;
@@ -160,7 +160,7 @@ static int store_years(struct store *s, const struct rg_register *r, const struc
 {
 	struct bd_error err;
 	if (store_begin(s, &err))
-		return io_error(err.msg);
+		return store_error(&err, EXIT_IO);
 	int rc = 0;
 	int *versions = xcalloc(r->nyears, sizeof(int));
 	bool *unchanged = xcalloc(r->nyears, sizeof(bool));
@@ -173,12 +173,12 @@ static int store_years(struct store *s, const struct rg_register *r, const struc
 		grant_rows(y, rows);
 		struct recipient_put in = {org->code, y->year, doc, source, by, rows, y->ngrants};
 		if (store_recipient_put(s, &in, &versions[i], &unchanged[i], &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		free(rows);
 		free(doc);
 	}
 	if (!rc && store_commit(s, &err))
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 	if (rc)
 		store_rollback(s);
 	for (size_t i = 0; i < r->nyears && !rc; i++) {
@@ -278,7 +278,7 @@ static int load_required(struct store *s, const struct org_found *org, int year,
 	struct bd_error err;
 	int rc = recreg_load_year(s, org->code, year, version, r, version_out, &err);
 	if (rc < 0)
-		return io_error(err.msg);
+		return store_error(&err, EXIT_IO);
 	if (rc == 1)
 		return version ? error("%s (%s) has no version %d of its register for %d (see 'bidrag register list')",
 				       org->name, org->code, version, year)
@@ -321,7 +321,7 @@ static int do_list(struct opts *o)
 	struct list_ctx c = {0};
 	struct bd_error err;
 	if (store_recipient_list(s, o->org ? org.code : NULL, o->all, print_version, &c, &err) < 0)
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 	else if (!c.n)
 		printf("no recipient registers%s%s (see 'bidrag register import')\n", o->org ? " for " : "",
 		       o->org ? org.name : "");
@@ -481,18 +481,18 @@ static int do_report(struct opts *o, bool chart)
 	rc = recreg_report_load(s, org.code, org.name, o->year, o->version, compare, &d, &err);
 	store_close(s);
 	if (rc) {
-		rc = rc == 1 ? error("%s (see 'bidrag register list')", err.msg) : io_error(err.msg);
+		rc = rc == 1 ? error("%s (see 'bidrag register list')", err.msg) : store_error(&err, EXIT_IO);
 		goto out;
 	}
 	if (chart) {
 		if (rg_chart(&d.rep, f == 0 ? RG_CHART_PNG : RG_CHART_SVG, o->output, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 	} else if (f == 1) {
 		if (rg_report_xlsx(&d.rep, o->output, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 	} else if (f == 2) {
 		if (rg_report_pdf(&d.rep, o->output, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 	} else {
 		FILE *out = open_output(o->output);
 		if (!out) {
@@ -500,7 +500,7 @@ static int do_report(struct opts *o, bool chart)
 			goto out;
 		}
 		if ((f == 0 ? rg_report_md : rg_report_csv)(&d.rep, out, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		if (close_output(out, o->output) && !rc)
 			rc = EXIT_IO;
 	}

@@ -103,7 +103,7 @@ int cmd_ledger(int argc, char **argv)
 	long events, accounts;
 	int problems;
 	if (store_ledger_verify(s, print_problem, NULL, &events, &accounts, &problems, &err))
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 	store_close(s);
 	if (rc)
 		return rc;
@@ -218,11 +218,11 @@ int cmd_status(int argc, char **argv)
 	}
 	struct status_view rows;
 	if (status_view_load(s, dnr, o.part, recipient, o.as_of, now, by_post, &rows, &err))
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 	struct status_notes notes = {&rows, {0}};
 	buf_init(&notes.b, 1 << 20);
 	if (!rc && fmt == FMT_TABLE && store_decision_warnings(s, dnr, add_status_note, &notes, &err))
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 	store_close(s);
 	if (!rc && fmt == FMT_TABLE)
 		excess_notes(&rows, NULL, &notes.b);
@@ -270,7 +270,7 @@ int cmd_status(int argc, char **argv)
 		if (fmt != FMT_XLSX && !out)
 			rc = EXIT_IO;
 		else if (table_write(&t, fmt, out, o.output, &err))
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		if (out && !rc && notes.b.len)
 			fprintf(out, "\n%s", notes.b.data);
 		if (out && close_output(out, o.output))
@@ -325,7 +325,7 @@ int cmd_deadlines(int argc, char **argv)
 	struct deadline_list d;
 	struct bd_error err;
 	if (deadlines_collect(s, o.as_of, within, o.all, NULL, &d, &err))
-		rc = io_error(err.msg);
+		rc = store_error(&err, EXIT_IO);
 	store_close(s);
 	if (!rc) {
 		FILE *out = open_output(o.output);
@@ -334,7 +334,7 @@ int cmd_deadlines(int argc, char **argv)
 		} else if (ics) {
 			char *cal = deadlines_ics(&d, &err);
 			if (!cal)
-				rc = io_error(err.msg);
+				rc = store_error(&err, EXIT_IO);
 			else
 				fputs(cal, out);
 			free(cal);
@@ -357,7 +357,7 @@ int cmd_deadlines(int argc, char **argv)
 			if (d.n == 0)
 				fprintf(out, "inga tidsgränser som är försenade eller inom %ld dagar från %s\n", within, as_of);
 			else if (table_write(&t, FMT_TABLE, out, NULL, &err))
-				rc = io_error(err.msg);
+				rc = store_error(&err, EXIT_IO);
 		}
 		if (out && close_output(out, o.output))
 			rc = EXIT_IO;

@@ -153,14 +153,14 @@ int cmd_user(int argc, char **argv)
 	if (list) {
 		int n = 0;
 		if (store_user_list(s, print_user, &n, &err) < 0)
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		else if (!n)
 			puts("no users (add the first admin with 'bidrag user add NAME --role admin')");
 	} else if (check) {
 		int found = store_user_get(s, name, take_hash, hash, &err);
 		char *pw = sodium_malloc(PW_MAX + 2);
 		if (found < 0)
-			rc = io_error(err.msg);
+			rc = store_error(&err, EXIT_IO);
 		else if (found == 1)
 			rc = error("no user named '%s'", name);
 		else if (!(rc = read_password("Lösenord: ", pw, PW_MAX + 2))) {
@@ -176,7 +176,7 @@ int cmd_user(int argc, char **argv)
 			if (found == 1)
 				rc = error("--org: %s", err.msg);
 			else if (found < 0)
-				rc = io_error(err.msg);
+				rc = store_error(&err, EXIT_IO);
 		}
 		if (!rc)
 			rc = new_password(hash);

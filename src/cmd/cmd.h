@@ -14,7 +14,10 @@
 
 /* Exit statuses: 0 success; 1 a check found a problem (verify); 2 bad input
  * or usage, nothing changed; 3 an internal or I/O failure. */
-enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+/* EXIT_DB: the database server cannot be reached, refuses the login, has no
+ * such database, or went away (BD_UNAVAILABLE): nothing was written, and the
+ * same command may be run again once it is back. */
+enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_DB = 4 };
 
 /* One option of a command, as data: how it is spelt, whether it takes a
  * value, where the value goes and what --help says of it.  cmd_parse reads
@@ -79,6 +82,10 @@ extern const struct cmd_entry cmd_allocate_entry, cmd_verify_entry, cmd_datasets
 
 /* error: print "error: ..." to stderr; returns EXIT_USAGE. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* store_error: print "error: MSG" for a failure of the store; returns
+ * EXIT_DB when the database is unavailable (BD_UNAVAILABLE), else
+ * otherwise (EXIT_USAGE when opening, EXIT_IO during a command). */
+int store_error(const struct bd_error *err, int otherwise);
 /* io_error: print "error: MSG"; returns EXIT_IO. */
 int io_error(const char *msg);
 /* usage_error: error plus a pointer to the command's help. */

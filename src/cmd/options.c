@@ -19,6 +19,12 @@ int error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int store_error(const struct bd_error *err, int otherwise)
+{
+	fprintf(stderr, "error: %s\n", err->msg);
+	return err->code == BD_UNAVAILABLE ? EXIT_DB : otherwise;
+}
+
 int io_error(const char *msg)
 {
 	fprintf(stderr, "error: %s\n", msg);

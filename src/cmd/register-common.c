@@ -21,10 +21,8 @@ int open_register(const char *db, bool create, struct store **s)
 		return EXIT_IO;
 	}
 	const char *path = store_path(db);
-	if (store_open(s, path, create ? STORE_CREATE : STORE_EXISTING, &err)) {
-		error("%s", err.msg);
-		return EXIT_USAGE;
-	}
+	if (store_open(s, path, create ? STORE_CREATE : STORE_EXISTING, &err))
+		return store_error(&err, EXIT_USAGE);
 	store_set_actor(*s, ledger_actor(NULL));
 	return 0;
 }

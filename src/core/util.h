@@ -34,6 +34,8 @@ enum bd_code {
 	BD_CONFLICT,  /* it clashes with what is stored (an id reused with other content, a changed row) */
 	BD_BUSY,      /* the database is busy or the transaction could not be serialised: retry */
 	BD_IO,        /* the database or a file failed */
+	BD_UNAVAILABLE, /* the database server cannot be reached, refuses the login, has no such
+			 * database, or went away during the command: nothing was written */
 };
 
 struct bd_error {

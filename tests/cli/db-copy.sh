@@ -178,10 +178,10 @@ expect_error "a target with one user is refused" "not empty: it holds 1 users" d
 
 expect_error "a missing source is refused" "no database at '$WORK/nothing.db'" db copy "$WORK/nothing.db" "$WORK/new.db"
 if [ -e "$WORK/new.db" ]; then fail "nothing is made for a refused copy" "$WORK/new.db exists"; else pass "nothing is made for a refused copy"; fi
-expect_error "an unreachable server is refused" "cannot connect to the database .*unreachable" \
+expect_unavailable "an unreachable server is refused (exit 4)" "cannot connect to the database .*unreachable" \
 	db copy "$src" "postgresql://bidrag_test@/x?host=$WORK/nosocket"
-expect_error "a missing PostgreSQL database is refused" "no such database" db copy "$src" "$(pguri missing)"
-expect_error "a missing PostgreSQL source is refused" "no such database" db copy "$(pguri missing)" "$WORK/new3.db"
+expect_unavailable "a missing PostgreSQL database is refused (exit 4)" "no such database" db copy "$src" "$(pguri missing)"
+expect_unavailable "a missing PostgreSQL source is refused (exit 4)" "no such database" db copy "$(pguri missing)" "$WORK/new3.db"
 if [ -e "$WORK/new3.db" ]; then fail "a refused copy makes no SQLite file" "$WORK/new3.db exists"; else pass "a refused copy makes no SQLite file"; fi
 expect_error "db copy takes two locations" "takes FROM and TO" db copy "$src"
 run help db

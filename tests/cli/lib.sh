@@ -26,7 +26,10 @@
 # SQLite, and as cli/NAME@pg with BIDRAG_TEST_ENGINE=pg and
 # BIDRAG_TEST_PG_HOST set to the socket directory of the PostgreSQL server it
 # started (tests/pg-server).  A new test needs nothing more than these
-# helpers.  To run one test on PostgreSQL by hand:
+# helpers.  A test that is by nature PostgreSQL's is named pg-*.sh (or sets
+# `export BIDRAG_TEST_ENGINE=pg` on a line of its own before sourcing
+# lib.sh): tests/run runs it once, as cli/NAME@pg.
+# To run one test on PostgreSQL by hand:
 #   dir=$(tests/pg-server start)
 #   BIDRAG_TEST_ENGINE=pg BIDRAG_TEST_PG_HOST=$dir/run ... bash tests/cli/X.sh
 #   tests/pg-server stop "$dir"
@@ -173,6 +176,18 @@ expect_error() {
 		pass "$name"
 	else
 		fail "$name" "exit $RC (want 2)" "stderr: $ERR" "want /$pat/" "stdout: $(printf '%s' "$OUT" | head -3)"
+	fi
+}
+# expect_unavailable NAME PATTERN CMD...: bidrag fails with status 4 (the
+# database server cannot be reached, refuses the login or has no such
+# database), the message matches, and nothing is printed on stdout.
+expect_unavailable() {
+	local name=$1 pat=$2; shift 2
+	run "$@"
+	if [ "$RC" -eq 4 ] && printf '%s\n' "$ERR" | grep -qE -- "$pat" && [ -z "$OUT" ]; then
+		pass "$name"
+	else
+		fail "$name" "exit $RC (want 4)" "stderr: $ERR" "want /$pat/"
 	fi
 }
 done_testing() { echo "1..$n"; [ "$nfail" -eq 0 ]; }

@@ -364,7 +364,10 @@ expect_error "org add: both accounts" "not both" org add --code X4 --name X --ki
 expect_error "org show: unknown" "unknown recipient 'Ingen sådan'" org show "Ingen sådan"
 expect_error "org set: nothing to set" "org set needs something to set" org set ORG-TEST
 expect_error "org set: the code cannot change" "org set cannot change the code or the kind" org set ORG-TEST --code X
-expect_error "a PostgreSQL path gets a clear message" "no PostgreSQL backend yet" decision list --db postgresql://localhost/bidrag
+# (Before the PostgreSQL engine this said "no PostgreSQL backend yet".)
+expect_unavailable "an unreachable PostgreSQL server gets a one-line message and exit 4" \
+	"^error: cannot connect to the database 'postgresql:///bidrag\\?host=/nonexistent': the server is unreachable" \
+	decision list --db "postgresql:///bidrag?host=/nonexistent"
 # The schema version: SQLite's user_version, the PostgreSQL engine's bd_schema.
 db_copy reg newer
 if [ "$ENGINE" = sqlite ]; then

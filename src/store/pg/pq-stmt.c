@@ -61,7 +61,7 @@ int pq_fail_res(struct pg_store *s, const PGresult *res, const char *what, struc
 	    (st && strcmp(st, "57P01") == 0)) {
 		char msg[256];
 		one_line(msg, sizeof(msg), PQerrorMessage(s->conn));
-		return bd_failc(err, BD_IO, "database: the database server went away during %s (%s)", what, msg);
+		return bd_failc(err, BD_UNAVAILABLE, "database: the database server went away during %s (%s)", what, msg);
 	}
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	char msg[512];

@@ -183,19 +183,19 @@ static int connect_fail(PGconn *conn, const char *uri, struct bd_error *err)
 	what += strspn(what, " ");
 	snprintf(line, sizeof(line), "%.*s", (int)strcspn(what, "\n"), what);
 	if (strstr(m, "password authentication failed") || strstr(m, "no password supplied"))
-		return bd_failc(err, BD_IO, "cannot connect to the database '%s': wrong password or user (%s)", where,
+		return bd_failc(err, BD_UNAVAILABLE, "cannot connect to the database '%s': wrong password or user (%s)", where,
 				line);
 	if (strstr(m, "does not exist") && strstr(m, "database \""))
-		return bd_failc(err, BD_IO,
+		return bd_failc(err, BD_UNAVAILABLE,
 				"cannot connect to the database '%s': the server has no such database (%s; create it "
-				"with createdb, then run 'bidrag init')",
+				"with createdb)",
 				where, line);
 	if (strstr(m, "Connection refused") || strstr(m, "No such file or directory") ||
 	    strstr(m, "could not translate host name") || strstr(m, "timeout expired") ||
 	    strstr(m, "No route to host") || strstr(m, "Network is unreachable"))
-		return bd_failc(err, BD_IO, "cannot connect to the database '%s': the server is unreachable (%s)", where,
+		return bd_failc(err, BD_UNAVAILABLE, "cannot connect to the database '%s': the server is unreachable (%s)", where,
 				line);
-	return bd_failc(err, BD_IO, "cannot connect to the database '%s': %s", where, line);
+	return bd_failc(err, BD_UNAVAILABLE, "cannot connect to the database '%s': %s", where, line);
 }
 
 static void quiet(void *arg, const char *message)
