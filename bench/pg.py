@@ -40,6 +40,7 @@ import hashlib
 import json
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -64,6 +65,9 @@ ROUNDS = env_int("BENCH_PG_ROUNDS", 3)
 PER_WRITER = env_int("BENCH_PG_PER_WRITER", 5)
 WRITERS = env_int("BENCH_PG_WRITERS", 8)
 BATCH = env_int("BENCH_PG_BATCH", 1000)
+# A client's retries of a batch refused for a serialisation failure, with a
+# jittered backoff: with 8 writers, 20 were not always enough (2026-12-03).
+ATTEMPTS = 200
 
 
 class Abort(Exception):
@@ -181,17 +185,17 @@ CREATE INDEX bare_event_batch ON bare_event(batch) WHERE batch IS NOT NULL;""")
 
     def import_batch(self, js):
         """bidrag events import, again after a serialisation failure."""
-        for attempt in range(20):
+        for attempt in range(ATTEMPTS):
             p = subprocess.run([self.bidrag, "events", "import", js, "--quiet"], env=self.env,
                                capture_output=True, text=True)
             if p.returncode == 0:
                 return
             if "serializ" in p.stderr or "deadlock" in p.stderr or "concurrent" in p.stderr:
                 self.retries += 1
-                time.sleep(0.01 * (attempt + 1))
+                time.sleep(random.uniform(0, min(0.5, 0.02 * (attempt + 1))))
                 continue
             raise Abort("bidrag events import %s: exit %d: %s" % (js, p.returncode, p.stderr.strip()))
-        raise Abort("bidrag events import %s: still a serialisation failure after 20 attempts" % js)
+        raise Abort("bidrag events import %s: still a serialisation failure after %d attempts" % (js, ATTEMPTS))
 
     def bare_batch(self, tsv):
         run([self.bare, self.baredb, tsv])
