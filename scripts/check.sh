@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # check.sh BUILD ASAN: the whole test suite against both builds; ends with
-# the line "N passed, N failed" over both.
+# the line "N passed, N failed" over both.  Each tests/run runs the store's
+# tests on SQLite and on a PostgreSQL server of its own (tests/pg-server),
+# the ASan build's included: the PostgreSQL engine's memory is checked too.
 set -u
 total_p=0 total_f=0
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
