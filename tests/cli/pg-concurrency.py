@@ -94,13 +94,20 @@ class Api:
         msg = json.dumps(answer)
         if status == 503 or re.search(r"busy|serializ|serialis|deadlock", msg):
             raise Busy(msg)
+        if status >= 500 or status in (401, 403, 405, 415):
+            UNEXPECTED.append("%s %s: %d %s" % (method, path, status, msg[:300]))
         return status, answer
+
+
+UNEXPECTED = []  # this writer's answers that are neither a success nor a refusal
 
 
 def cli_run(bidrag, db, args, stdin=None):
     p = subprocess.run([bidrag, *args, "--db", db], input=stdin, capture_output=True, text=True)
     if p.returncode != 0 and re.search(r"busy|serializ|serialis|deadlock|went away", p.stderr):
         raise Busy(p.stderr.strip())
+    if p.returncode < 0 or p.returncode > 2 or re.search(r"Sanitizer|runtime error", p.stderr):
+        UNEXPECTED.append("bidrag %s: exit %d: %s" % (" ".join(args[:2]), p.returncode, p.stderr.strip()[:300]))
     return p.returncode, p.stdout, p.stderr
 
 
@@ -246,6 +253,7 @@ def worker(k, bidrag, db, urls, seconds, seed, outdir):
                 log["refused"] += 1
         except Busy as e:
             log.setdefault("gave_up", []).append(str(e)[:300])
+    log["unexpected"] = UNEXPECTED
     with open(os.path.join(outdir, "w%d.json" % k), "w") as f:
         json.dump(log, f)
 
@@ -292,6 +300,9 @@ def check(bidrag, db, outdir, writers, urls):
     print("# sent again after a busy answer or none: %d" % sum(lg["retried"] for lg in logs))
     gave_up = [g for lg in logs for g in lg.get("gave_up", [])]
     tap(not gave_up, "no writer gave up on a busy database", *gave_up)
+    odd = [u for lg in logs for u in lg.get("unexpected", [])]
+    tap(not odd, "every answer was a success or a refusal (no 5xx, no lost session, no crash or sanitizer report)",
+        *odd)
     tap(len(events) > 200, "the writers recorded events (%d)" % len(events))
     ids = [e["id"] for e in events]
     dup = sorted({i for i in ids if ids.count(i) > 1}) if len(ids) != len(set(ids)) else []
