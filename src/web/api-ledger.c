@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "eventfile.h"
 
@@ -27,10 +26,7 @@ int h_status(struct web_req *r)
 		recipient = r->scope_org;
 	}
 	char today[DATE_LEN];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	date_today(today);
 	struct status_view v;
 	struct bd_error err;
 	if (status_view_load(r->store, dnr, NULL, recipient, as_of, today, false, &v, &err) < 0) {
