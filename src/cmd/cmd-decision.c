@@ -545,10 +545,11 @@ static int do_show(struct opts *o, int n, char **args)
 		return rc;
 	struct decision d;
 	decision_init(&d);
+	/* Before the first goto done, which releases it. */
+	struct kept_warnings kw = {0};
 	rc = load_or_fail(s, args[0], &d);
 	if (rc)
 		goto done;
-	struct kept_warnings kw = {0};
 	if (store_decision_warnings(s, d.dnr, keep_warning, &kw, &err)) {
 		rc = store_error(&err, EXIT_IO);
 		goto done;
