@@ -1,6 +1,7 @@
 /* pq-stmt.c: the statement helper of the PostgreSQL engine (pg-internal.h). */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "pg-internal.h"
@@ -57,7 +58,15 @@ int pq_fail_res(struct pg_store *s, const PGresult *res, const char *what, struc
 	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	if (state)
 		snprintf(state, 6, "%s", st ? st : "");
-	if (PQstatus(s->conn) == CONNECTION_BAD || (st && strncmp(st, "08", 2) == 0) ||
+	/* The server can die before libpq has marked the connection bad: then
+	 * the error is libpq's own (no SQLSTATE) and says the connection was
+	 * closed; that is the server going away too. */
+	const char *cm = PQerrorMessage(s->conn);
+	bool closed = !st && cm &&
+		      (strstr(cm, "server closed the connection") || strstr(cm, "no connection to the server") ||
+		       strstr(cm, "could not receive data from server") || strstr(cm, "could not send data to server") ||
+		       strstr(cm, "terminating connection"));
+	if (PQstatus(s->conn) == CONNECTION_BAD || closed || (st && strncmp(st, "08", 2) == 0) ||
 	    (st && strcmp(st, "57P01") == 0)) {
 		char msg[256];
 		one_line(msg, sizeof(msg), PQerrorMessage(s->conn));
