@@ -119,7 +119,7 @@ static int do_add(struct pay_opts *o, int n, char **args)
 
 /* plan: what can be paid now, per account. */
 struct plan_part {
-	int64_t part_id, decided, allocated, committed; /* öre */
+	int64_t part_id, decided_kr, committed; /* committed: öre */
 };
 
 struct plan {
@@ -140,7 +140,7 @@ static struct plan_part *plan_part_of(struct plan *p, const struct ledger_accoun
 		if (p->parts[i].part_id == a->part_id)
 			return &p->parts[i];
 	p->parts = xreallocarray(p->parts, p->nparts + 1, sizeof(*p->parts));
-	p->parts[p->nparts] = (struct plan_part){.part_id = a->part_id, .decided = a->part_amount * 100};
+	p->parts[p->nparts] = (struct plan_part){.part_id = a->part_id, .decided_kr = a->part_amount};
 	return &p->parts[p->nparts++];
 }
 
@@ -150,8 +150,7 @@ static int plan_account(void *ctx, const struct ledger_account *a)
 	const struct ledger_terms *t = a->terms;
 	const struct ledger_balance *b = a->balance;
 	struct plan_part *pp = plan_part_of(p, a);
-	pp->allocated += b->allocated;
-	pp->committed += b->b[B_REGISTERED] + b->b[B_ATTESTED] + b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
+	pp->committed += ledger_committed(b);
 	int64_t amount = t->mode == PAY_REQUISITION ? b->b[B_REQUISITIONED] : b->b[B_AVAIL];
 	if (amount <= 0)
 		return 0;
@@ -201,14 +200,16 @@ static void hold_beyond_decided(struct plan *p)
 			if (p->parts[k].part_id == p->v_part[i])
 				pp = &p->parts[k];
 		const struct ledger_input *e = &p->v[i];
-		if (pp && pp->allocated > pp->decided && pp->committed + e->amount > pp->decided) {
+		/* The ledger's own rule, without an override. */
+		struct bd_error why;
+		if (pp && ledger_check_decided(pp->decided_kr, pp->committed + e->amount, e->amount, NULL, e->part, &why)) {
 			char a[NUM_BUFSZ], b[NUM_BUFSZ];
 			fprintf(stderr,
 				"warning: %s part %s: the payment of %s kr to %s is held: it would bring the part's "
 				"payments %s kr beyond its decided amount (pay it with 'bidrag pay add ... --override "
 				"REASON' if it is to be paid)\n",
 				e->dnr, e->part, fmt_ore(e->amount, a), e->recipient,
-				fmt_ore(pp->committed + e->amount - pp->decided, b));
+				fmt_ore(pp->committed + e->amount - pp->decided_kr * 100, b));
 			continue;
 		}
 		if (pp)

@@ -326,6 +326,11 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 	return bd_fail(err, "unknown event kind");
 }
 
+int64_t ledger_committed(const struct ledger_balance *b)
+{
+	return b->b[B_REGISTERED] + b->b[B_ATTESTED] + b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
+}
+
 int ledger_check_decided(int64_t decided_kr, int64_t committed, int64_t amount, const char *override,
 			 const char *part, struct bd_error *err)
 {

@@ -106,6 +106,11 @@ void ledger_open(struct ledger_balance *b, int64_t allocated);
 int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
 		 const struct ledger_ref *ref, struct bd_error *err);
 
+/* ledger_committed: what the account has committed to payment (öre):
+ * registered, attested, paid, claimed or repaid.  The sum a part's decided
+ * amount caps. */
+int64_t ledger_committed(const struct ledger_balance *b);
+
 /* ledger_check_decided: a payment that brings a part's payments
  * (registered, attested, paid, claimed or repaid: öre, this payment
  * included) to `committed` stays within the part's decided amount

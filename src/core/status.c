@@ -64,7 +64,7 @@ static void note_part(struct status_view *v, const struct status_account *a)
 	}
 	const struct ledger_balance *b = a->balance;
 	x->allocated += b->allocated;
-	x->committed += b->b[B_REGISTERED] + b->b[B_ATTESTED] + b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
+	x->committed += ledger_committed(b);
 }
 
 int status_view_add(struct status_view *v, const struct status_account *a, struct bd_error *err)
