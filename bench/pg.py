@@ -145,7 +145,7 @@ class Bench:
         self.org_id = {k: int(ids[k]) for k in self.kommuner}
         self.part_id = int(self.psql(self.db, "SELECT p.id FROM part p JOIN decision d ON d.id = p.decision_id "
                                               "WHERE d.dnr = '%s'" % web.DNR).strip())
-        # ledger_event's shape (src/store/pg/migrations/0002-ledger.sql):
+        # ledger_event's shape (src/store/migrations/0002-ledger.sql, as PostgreSQL expands it):
         # columns, keys, checks, indexes; no foreign keys (part and org are
         # not there), no triggers.
         self.psql(self.baredb, """

@@ -318,6 +318,37 @@ int register_seed(struct store *s, int *added, struct bd_error *err);
 int register_appropriation(struct store *s, const struct appropriation *a, struct bd_error *err);
 int register_decision(struct store *s, const struct decision *d, const char *document, struct bd_error *err);
 
+/* migrate.c: the numbered migrations, written once
+ * (src/store/migrations/README.md).  Migration v (0-based) is
+ * migrations/NNNN-name.sql among the embedded files, in a neutral form
+ * whose tokens each engine's dialect expands, plus an optional companion
+ * migrations/NNNN-name.ENGINE.sql that only that engine runs, after it. */
+struct migration_token {
+	const char *name;   /* between the @s: "text" is written @text@ */
+	const char *before; /* what @name@ becomes; for @name(ARG)@, what comes before ARG */
+	const char *after;  /* NULL: a plain @name@; else what comes after ARG in @name(ARG)@ */
+};
+struct migration_dialect {
+	const char *engine;                   /* "sqlite", "pg": the companions' middle name */
+	const struct migration_token *tokens; /* ended by a token with a NULL name */
+};
+/* migration_find_fn: the text of an embedded file by its name, NULL if none. */
+typedef const char *(*migration_find_fn)(const char *path);
+int migration_count(void);
+/* migration_name: "0001-register" for v = 0; NULL past the last. */
+const char *migration_name(int v);
+/* migration_path: "migrations/NNNN-name.sql", or with engine
+ * "migrations/NNNN-name.ENGINE.sql"; NULL past the last.  Freed by the caller. */
+char *migration_path(int v, const char *engine);
+/* migration_expand: sql (the file path, for messages) with every token of
+ * the dialect expanded; an '@' that is not one of its tokens is an internal
+ * error naming the file and line.  Freed by the caller; NULL on failure. */
+char *migration_expand(const char *path, const char *sql, const struct migration_dialect *d, struct bd_error *err);
+/* migration_sql: what an engine runs for migration v: the neutral file
+ * expanded, then its own companion, if there is one, expanded.  Freed by
+ * the caller; NULL on failure (a missing neutral file is an internal error). */
+char *migration_sql(int v, const struct migration_dialect *d, migration_find_fn find, struct bd_error *err);
+
 extern const struct store_ops store_sqlite_ops;
 
 #endif

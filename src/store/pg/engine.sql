@@ -1,4 +1,4 @@
--- engine.sql: the PostgreSQL engine's own bookkeeping (migrations/README.md),
+-- engine.sql: the PostgreSQL engine's own bookkeeping (src/store/migrations/README.md),
 -- run before the numbered migrations in the transaction that applies them.
 
 CREATE TABLE IF NOT EXISTS bd_schema (

@@ -21,47 +21,62 @@
 #include "sqlite-internal.h"
 #include "store.h"
 
-static const char *const migrations[] = {
-	"migrations/0001-register.sql",
-	"migrations/0002-ledger.sql",
-	"migrations/0003-recipient.sql",
-	"migrations/0004-audit.sql",
-	"migrations/0005-decision-warning.sql",
-	"migrations/0006-web-session.sql",
+/* What the neutral migrations' tokens are in SQLite (src/store/migrations/README.md). */
+static const struct migration_token sqlite_tokens[] = {
+	{"id", "INTEGER PRIMARY KEY", NULL},
+	{"int", "INTEGER", NULL},
+	{"text", "TEXT", NULL},
+	{"blob", "BLOB", NULL},
+	{"without-rowid", "WITHOUT ROWID", NULL},
+	{"refuse", "BEGIN SELECT RAISE(ABORT, ", "); END"},
+	{NULL, NULL, NULL},
 };
+static const struct migration_dialect sqlite_dialect = {"sqlite", sqlite_tokens};
+
+static const char *embedded_text(const char *path)
+{
+	const struct embedded_file *f = embedded_find(path);
+	return f ? f->data : NULL;
+}
 
 static int migrate(struct sqlite_store *s, struct bd_error *err)
 {
 	int64_t version = sq_id(s, "PRAGMA user_version", "reading the schema version", err);
 	if (version < 0)
 		return -1;
-	int known = (int)BD_ARRAY_LEN(migrations);
+	int known = migration_count();
 	if (version > known)
 		return bd_fail(err, "the database has schema version %" PRId64 ", newer than this bidrag knows (%d): "
 				    "use a newer bidrag",
 			       version, known);
 	s->applied = 0;
 	for (int v = (int)version; v < known; v++) {
-		const struct embedded_file *f = embedded_find(migrations[v]);
-		if (!f)
-			return bd_fail(err, "internal: migration '%s' is not compiled in", migrations[v]);
-		if (exec(s, "BEGIN IMMEDIATE", err))
+		char *sql = migration_sql(v, &sqlite_dialect, embedded_text, err);
+		if (!sql)
 			return -1;
+		if (exec(s, "BEGIN IMMEDIATE", err)) {
+			free(sql);
+			return -1;
+		}
 		/* Another process may have migrated while we waited for the lock. */
 		int64_t now = sq_id(s, "PRAGMA user_version", "reading the schema version", err);
 		if (now < 0) {
+			free(sql);
 			exec(s, "ROLLBACK", NULL);
 			return -1;
 		}
 		if (now > v) {
+			free(sql);
 			exec(s, "COMMIT", NULL);
 			v = (int)now - 1;
 			continue;
 		}
 		char set[64];
 		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
-		if (exec(s, f->data, err) || exec(s, set, err)) {
-			bd_prefix(err, "migration %s", migrations[v]);
+		int rc = exec(s, sql, err) || exec(s, set, err) ? -1 : 0;
+		free(sql);
+		if (rc) {
+			bd_prefix(err, "migration %s", migration_name(v));
 			exec(s, "ROLLBACK", NULL);
 			return -1;
 		}
