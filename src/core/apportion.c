@@ -453,6 +453,36 @@ static void weight_mpz(const struct apportion_weights *w, size_t i, mpz_t z)
 		mpz_set_u128(z, w->small[i]);
 }
 
+int apportion_residual_to_largest(const struct apportion_spec *s, int64_t *amount, int64_t *residual,
+				  struct bd_error *err)
+{
+	const struct apportion_weights *w = s->weights;
+	if (w->n == 0)
+		return bd_fail(err, "no recipients to share among");
+	size_t best = 0;
+	mpz_t a, b;
+	mpz_inits(a, b, NULL);
+	weight_mpz(w, 0, b);
+	for (size_t i = 1; i < w->n; i++) {
+		weight_mpz(w, i, a);
+		int c = mpz_cmp(a, b);
+		if (c > 0 || (c == 0 && s->id && strcmp(s->id[i], s->id[best]) < 0)) {
+			best = i;
+			mpz_set(b, a);
+		}
+	}
+	mpz_clears(a, b, NULL);
+	int64_t adjusted;
+	if (__builtin_add_overflow(amount[best], *residual, &adjusted) || adjusted < 0) {
+		char x[NUM_BUFSZ], y[NUM_BUFSZ];
+		return bd_fail(err, "the residual %s kr cannot be put on the largest recipient, which gets %s kr",
+			       fmt_kr_signed(*residual, x), fmt_kr(amount[best], y));
+	}
+	amount[best] = adjusted;
+	*residual = 0;
+	return 0;
+}
+
 void apportion_share(const struct apportion_weights *w, size_t i, mpq_t q)
 {
 	mpz_t z;

@@ -79,6 +79,14 @@ struct apportion_spec {
 int apportion(const struct apportion_spec *spec, int64_t *amount, int64_t *residual,
 	      struct bd_error *err);
 
+/* apportion_residual_to_largest: put *residual kronor (what a half-up
+ * apportionment left: total - sum of amount) on the recipient with the
+ * largest weight, so the largest quota (on a tie, the smaller id; without
+ * ids, the first), and set *residual to 0.  Fails (nothing changed) when
+ * that amount would go below zero. */
+int apportion_residual_to_largest(const struct apportion_spec *spec, int64_t *amount, int64_t *residual,
+				  struct bd_error *err);
+
 /* apportion_quota: the exact quota of recipient i, base included, as a
  * GMP rational (q must be initialised). */
 void apportion_quota(const struct apportion_spec *spec, size_t i, mpq_t q);

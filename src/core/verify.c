@@ -546,6 +546,15 @@ static int run_checks(struct table_verify *v, verify_dataset_fn lookup, void *ct
 		struct apportion_spec spec = {&v->w, ids, v->total, v->base, v->unit, APPORTION_HALF_UP};
 		if (!rc)
 			rc = apportion(&spec, v->hu, &res, err);
+		if (!rc) {
+			/* The table under each rounding rule, for the summary. */
+			int64_t *hua = xcalloc(n, sizeof(int64_t));
+			round_compare(&v->round[ROUND_LARGEST_REMAINDER], n, v->amount, v->lr);
+			round_compare(&v->round[ROUND_HALF_UP], n, v->amount, v->hu);
+			if (round_amounts(&spec, ROUND_HALF_UP_ADJUSTED, hua, NULL) == 0)
+				round_compare(&v->round[ROUND_HALF_UP_ADJUSTED], n, v->amount, hua);
+			free(hua);
+		}
 		free(ids);
 		if (rc)
 			return -1;
@@ -650,6 +659,8 @@ void table_verify_release(struct table_verify *v)
 	free(v->row_quota_bad);
 	free(v->row_share_bad);
 	free(v->row_key_bad);
+	for (int r = 0; r < ROUND_NRULES; r++)
+		round_outcome_release(&v->round[r]);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -665,4 +676,273 @@ int table_verify_run(struct table_verify *v, const struct pubtable *t, verify_da
 struct apportion_spec table_verify_spec(const struct table_verify *v)
 {
 	return (struct apportion_spec){&v->w, NULL, v->total, v->base, v->unit, APPORTION_LARGEST_REMAINDER};
+}
+
+/* ---- rounding rules in the summary ---------------------------------------- */
+
+static const char **row_names(const struct table_verify *v)
+{
+	size_t n = v->t->nrows;
+	const char **name = xcalloc(n ? n : 1, sizeof(char *));
+	for (size_t r = 0; r < n; r++)
+		name[r] = v->rcp[r]->name;
+	return name;
+}
+
+/* At most this many rows are named in a summary line; the rest are counted. */
+#define SUMMARY_ROWS 30
+
+char *table_verify_rounding_line(const struct table_verify *v, enum round_rule r)
+{
+	if (!v->has_quota)
+		return NULL;
+	if (!v->round[r].diff)
+		return xasprintf("%s: kan inte beräknas", round_rule_name(r));
+	const char **name = row_names(v);
+	char *text = round_outcome_text(&v->round[r], name, SUMMARY_ROWS);
+	char *line = xasprintf("%s: %s", round_rule_name(r), text);
+	free(text);
+	free(name);
+	return line;
+}
+
+/* ---- the key of a published table ----------------------------------------- */
+
+void table_findkey_init(struct table_findkey *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->unit = 1;
+	table_verify_init(&f->v);
+	fk_result_init(&f->res);
+}
+
+void table_findkey_release(struct table_findkey *f)
+{
+	for (size_t k = 0; k < f->nkeys; k++) {
+		free((char *)f->keys[k].name);
+		free((int64_t *)f->keys[k].value);
+	}
+	free(f->keys);
+	free(f->key_is_column);
+	for (size_t i = 0; i < f->nnote; i++)
+		free(f->note[i]);
+	free(f->note);
+	fk_result_release(&f->res);
+	table_verify_release(&f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+static void fk_note(struct table_findkey *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fk_note(struct table_findkey *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *m = NULL;
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = xstrdup(fmt);
+	va_end(ap);
+	f->note = xreallocarray(f->note, f->nnote + 1, sizeof(char *));
+	f->note[f->nnote++] = m;
+}
+
+static void fk_add_key(struct table_findkey *f, char *name, int64_t *values, bool column)
+{
+	f->keys = xreallocarray(f->keys, f->nkeys + 1, sizeof(*f->keys));
+	f->key_is_column = xreallocarray(f->key_is_column, f->nkeys + 1, sizeof(bool));
+	f->keys[f->nkeys] = (struct fk_key){name, values};
+	f->key_is_column[f->nkeys++] = column;
+}
+
+/* A dataset's values for the table's rows, or a note saying why not. */
+static void fk_add_dataset(struct table_findkey *f, const struct verify_known_dataset *d)
+{
+	const struct table_verify *v = &f->v;
+	size_t n = v->t->nrows, nmiss = 0;
+	int64_t *values = xcalloc(n, sizeof(int64_t));
+	struct buf miss;
+	buf_init(&miss, 1 << 12);
+	for (size_t r = 0; r < n; r++) {
+		int64_t row = strmap_get(d->ds.index, v->rcp[r]->code);
+		if (row < 0) {
+			if (nmiss < 3)
+				buf_addf(&miss, "%s%s", nmiss ? ", " : "", v->rcp[r]->name);
+			nmiss++;
+		} else {
+			values[r] = d->ds.value[row];
+		}
+	}
+	if (nmiss) {
+		fk_note(f, "%s (%s) prövas inte: värde saknas för %zu av tabellens %zu mottagare (%s%s)", d->name,
+			d->domain && *d->domain ? d->domain : "okänd domän", nmiss, n, miss.data,
+			nmiss > 3 ? ", …" : "");
+		buf_release(&miss);
+		free(values);
+		return;
+	}
+	buf_release(&miss);
+	if (d->ds.n > n)
+		fk_note(f, "%s: tabellen har %zu av datasetets %zu mottagare; nyckeln prövas över tabellens mottagare",
+			d->name, n, d->ds.n);
+	fk_add_key(f, xstrdup(d->name), values, false);
+	f->ndatasets++;
+}
+
+/* The table's own key columns, unless a key already tried has their shares. */
+static void fk_add_columns(struct table_findkey *f)
+{
+	const struct pubtable *t = f->v.t;
+	size_t n = t->nrows;
+	for (size_t c = 1; c < t->ncols; c++) {
+		if (t->role[c] != PC_KEY)
+			continue;
+		int64_t *values = xcalloc(n, sizeof(int64_t));
+		struct bd_error e;
+		bool readable = true;
+		for (size_t r = 0; r < n && readable; r++)
+			if (parse_int_cell(t, r, c, &values[r], &e) || values[r] < 0) {
+				fk_note(f, "kolumnen '%s' prövas inte: rad %zu, '%s' är inget heltal >= 0", t->header[c],
+					t->line[r], t->cell[r][c]);
+				readable = false;
+			}
+		size_t same = SIZE_MAX;
+		for (size_t k = 0; k < f->nkeys && readable && same == SIZE_MAX; k++)
+			if (fk_proportional(n, values, f->keys[k].value))
+				same = k;
+		if (readable && same != SIZE_MAX)
+			fk_note(f, "kolumnen '%s' har samma andelar som %s och prövas inte för sig", t->header[c],
+				f->keys[same].name);
+		if (!readable || same != SIZE_MAX) {
+			free(values);
+			continue;
+		}
+		fk_add_key(f, xasprintf("kolumnen '%s'", t->header[c]), values, true);
+		f->ncolumns++;
+	}
+}
+
+int table_find_key(struct table_findkey *f, const struct pubtable *t, const struct verify_known_dataset *ds,
+		   size_t nds, struct bd_error *err)
+{
+	struct table_verify *v = &f->v;
+	v->t = t;
+	v->amount_column = f->amount_column;
+	v->recipients = f->recipients;
+	v->unit = f->unit;
+	if (resolve_rows(v, err) || choose_amount_column(v, err))
+		return -1;
+	size_t n = t->nrows;
+	v->amount = xcalloc(n, sizeof(int64_t));
+	f->sum = 0;
+	for (size_t r = 0; r < n; r++) {
+		if (parse_int_cell(t, r, (size_t)v->amount_col, &v->amount[r], err))
+			return -1;
+		if (v->amount[r] < 0)
+			return bd_fail(err, "%s:%zu: a negative amount '%s' in column '%s'", t->origin, t->line[r],
+				       t->cell[r][v->amount_col], t->header[v->amount_col]);
+		f->sum += v->amount[r];
+	}
+	char a[NUM_BUFSZ], b[NUM_BUFSZ];
+	if (f->has_total) {
+		f->total_from = FINDKEY_TOTAL_STATED;
+	} else if (t->has_total && t->total[v->amount_col][0] != '\0') {
+		if (parse_int_cell(t, n, (size_t)v->amount_col, &f->total, err))
+			return -1;
+		f->total_from = FINDKEY_TOTAL_PRINTED;
+	} else {
+		if (f->sum > INT64_MAX)
+			return bd_fail(err, "%s: the amounts sum past the largest total (%s)", t->origin,
+				       fmt_i128_grouped(f->sum, a));
+		f->total = (int64_t)f->sum;
+		f->total_from = FINDKEY_TOTAL_SUM;
+		fk_note(f, "tabellen har ingen summarad: radernas summa %s kr används som total (ange --total om "
+			   "beslutet anger en annan)", fmt_kr(f->total, a));
+	}
+	if (f->total_from != FINDKEY_TOTAL_SUM && f->sum != f->total)
+		fk_note(f, "raderna summerar till %s kr, men totalen är %s kr: bara halvt uppåt kan ge en sådan tabell",
+			fmt_i128_grouped(f->sum, a), fmt_kr(f->total, b));
+	v->total = f->total;
+	v->has_total = true;
+	for (size_t i = 0; i < nds; i++)
+		fk_add_dataset(f, &ds[i]);
+	fk_add_columns(f);
+	const char **ids = xcalloc(n, sizeof(char *));
+	for (size_t r = 0; r < n; r++)
+		ids[r] = v->rcp[r]->code;
+	struct fk_input in = {n, ids, v->amount, f->total, f->unit, f->nkeys, f->keys};
+	int rc = fk_search(&in, &f->res, err);
+	free(ids);
+	if (rc) {
+		bd_prefix(err, "%s", t->origin);
+		return -1;
+	}
+	for (size_t i = 0; i < f->res.nnote; i++)
+		fk_note(f, "%s", f->res.note[i]);
+	return 0;
+}
+
+bool table_findkey_found(const struct table_findkey *f)
+{
+	return f->res.nmatch > 0;
+}
+
+const struct fk_candidate *table_findkey_reference(const struct table_findkey *f, enum round_rule r)
+{
+	for (size_t i = 0; i < f->res.nmatch; i++)
+		if (fk_candidate_exact(&f->res.match[i], r))
+			return &f->res.match[i];
+	if (f->res.nmatch && f->res.match[0].out[r].diff)
+		return &f->res.match[0];
+	if (f->res.closest[r].evaluated && f->res.closest[r].out[r].diff)
+		return &f->res.closest[r];
+	return NULL;
+}
+
+char *table_findkey_rule_line(const struct table_findkey *f, enum round_rule r)
+{
+	const struct fk_candidate *c = table_findkey_reference(f, r);
+	if (!c)
+		return xasprintf("%s: ingen kandidat kunde beräknas", round_rule_name(r));
+	struct buf b;
+	buf_init(&b, 1 << 20);
+	char *what = fk_candidate_text(c, f->keys);
+	if (fk_candidate_exact(c, r)) {
+		buf_addf(&b, "%s: %s ger alla %zu rader exakt", round_rule_name(r), what, c->out[r].n);
+		size_t also = 0;
+		for (size_t i = 0; i < f->res.nmatch; i++) {
+			const struct fk_candidate *m = &f->res.match[i];
+			if (m == c || !fk_candidate_exact(m, r))
+				continue;
+			char *other = fk_candidate_text(m, f->keys);
+			buf_addf(&b, "%s%s", also++ ? ", " : "; även ", other);
+			free(other);
+		}
+	} else {
+		const char **name = row_names(&f->v);
+		char *text = round_outcome_text(&c->out[r], name, SUMMARY_ROWS);
+		buf_addf(&b, "%s: ingen prövad nyckel ger tabellen exakt; %s %s: %s", round_rule_name(r),
+			 f->res.nmatch ? "med" : "närmast", what, text);
+		free(text);
+		free(name);
+	}
+	free(what);
+	return b.data;
+}
+
+char *table_findkey_quota_line(const struct table_findkey *f)
+{
+	const struct fk_candidate *c = fk_best(&f->res);
+	if (!c)
+		return NULL;
+	char *what = fk_candidate_text(c, f->keys), u[NUM_BUFSZ];
+	size_t n = f->v.t->nrows;
+	char *line;
+	if (c->quota_outside == 0)
+		line = xasprintf("kvotregeln: med %s ligger alla %zu rader mindre än %s kr från sin exakta kvot", what, n,
+				 fmt_kr(f->unit, u));
+	else
+		line = xasprintf("kvotregeln: med %s ligger %zu av %zu rader %s kr eller mer från sin exakta kvot", what,
+				 c->quota_outside, n, fmt_kr(f->unit, u));
+	free(what);
+	return line;
 }

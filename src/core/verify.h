@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "apportion.h"
+#include "findkey.h"
 #include "money.h"
 #include "refdata.h"
 #include "strmap.h"
@@ -90,6 +91,9 @@ struct table_verify {
 	bool has_quota; /* the rule gives quotas (not a list) */
 	struct apportion_weights w;
 	int64_t *lr, *hu;
+	/* The table against the rule under each rounding rule (when has_quota):
+	 * which rows differ and by how much (findkey.h). */
+	struct round_outcome round[ROUND_NRULES];
 };
 
 void table_verify_init(struct table_verify *v);
@@ -112,5 +116,71 @@ char *table_verify_rule_text(const struct table_verify *v);
 /* table_verify_spec: the rule's apportionment (largest remainder), for
  * apportion_quota() of row r when v->has_quota. */
 struct apportion_spec table_verify_spec(const struct table_verify *v);
+
+/* table_verify_rounding_line: one line for rounding rule r (Swedish):
+ * "största rest: alla 21 rader stämmer" or "halvt uppåt: 2 rader av 21
+ * avviker med 1 kr: Region Värmland +1 kr, ..."; malloc'd.  NULL when the
+ * rule gives no quotas (--list). */
+char *table_verify_rounding_line(const struct table_verify *v, enum round_rule r);
+
+/* ---- the key of a published table (bidrag verify --find-key) ------------ */
+
+/* A dataset the program knows, as the caller found it. */
+struct verify_known_dataset {
+	const char *name, *domain;
+	struct verify_dataset ds;
+};
+
+enum findkey_total { FINDKEY_TOTAL_STATED, FINDKEY_TOTAL_PRINTED, FINDKEY_TOTAL_SUM };
+
+struct table_findkey {
+	/* As given (table_findkey_init sets unit 1). */
+	const char *amount_column, *recipients;
+	bool has_total;
+	int64_t total, unit;
+
+	/* Found (table_find_key). */
+	struct table_verify v; /* rows resolved (v.rcp), amount column, amounts (v.amount) */
+	enum findkey_total total_from;
+	i128 sum;                 /* of the rows */
+	size_t nkeys;             /* the keys tried: datasets, then the table's key columns */
+	struct fk_key *keys;
+	bool *key_is_column;
+	size_t ndatasets, ncolumns; /* tried */
+	char **note;              /* what was skipped and why (Swedish) */
+	size_t nnote;
+	struct fk_result res;
+};
+
+void table_findkey_init(struct table_findkey *f);
+void table_findkey_release(struct table_findkey *f);
+
+/* table_find_key: resolve t's rows (as table_verify_run does), choose the
+ * amount column and the total (stated, else the printed total row, else the
+ * sum of the rows), then search (fk_search) over every dataset of ds whose
+ * recipients include the table's (the others are skipped with a note) and
+ * over the table's own key columns (but those with the same shares as a
+ * dataset).  Fails (err says where) only on input that cannot be searched. */
+int table_find_key(struct table_findkey *f, const struct pubtable *t, const struct verify_known_dataset *ds,
+		   size_t nds, struct bd_error *err);
+
+/* table_findkey_found: some candidate reproduces the table exactly. */
+bool table_findkey_found(const struct table_findkey *f);
+
+/* table_findkey_reference: the candidate a summary of rule r speaks of: the
+ * first matching exactly under r, else the first match under another rule,
+ * else the closest under r; NULL when none could be evaluated. */
+const struct fk_candidate *table_findkey_reference(const struct table_findkey *f, enum round_rule r);
+
+/* table_findkey_rule_line: one line for rounding rule r (Swedish), e.g.
+ * "största rest: population@2019-11-01 ger alla 21 rader exakt" or
+ * "största rest: ingen prövad nyckel ger tabellen exakt; närmast X: 8 rader
+ * av 21 avviker med 1 kr: Region Y +1 kr, ..."; malloc'd. */
+char *table_findkey_rule_line(const struct table_findkey *f, enum round_rule r);
+
+/* table_findkey_quota_line: the quota rule for the best candidate (fk_best),
+ * e.g. "kvotregeln: med population@2019-11-01 ligger alla 21 rader mindre än
+ * 1 kr från sin exakta kvot"; malloc'd, NULL when nothing was evaluated. */
+char *table_findkey_quota_line(const struct table_findkey *f);
 
 #endif

@@ -41,7 +41,7 @@ static enum pcol_role classify(const char *header, size_t index)
 		 has(n, "population") || has(n, "nyckel") || has(n, "folkmängd"))
 		r = PC_KEY;
 	else if (has(n, "kronor") || has(n, "medel") || has(n, "belopp") || has(n, "kr)") || has(n, "amount") ||
-		 has(n, "sek"))
+		 has(n, "sek") || has(n, "bidrag") || has(n, "tilldel") || has(n, "utbetal"))
 		r = PC_AMOUNT;
 	free(n);
 	return r;
@@ -91,6 +91,10 @@ struct ctx {
 	struct pubtable *t;
 	bool done;
 	size_t cap;
+	/* The first row of two fields passed over as prose, for the error
+	 * when no header is found. */
+	size_t pair_line;
+	char *pair_second;
 };
 
 static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
@@ -105,6 +109,10 @@ static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
 	if (!t->header) {
 		/* Prose before the table: a header has three columns, or two
 		 * whose second is recognisably a key, share or amount. */
+		if (nf == 2 && classify(row->field[1], 1) == PC_OTHER && !c->pair_line) {
+			c->pair_line = row->line;
+			c->pair_second = clean(row->field[1]);
+		}
 		if (nf < 2 || (nf == 2 && classify(row->field[1], 1) == PC_OTHER))
 			return 0;
 		t->ncols = nf;
@@ -160,12 +168,18 @@ int pubtable_read(struct pubtable *t, const char *path, struct bd_error *err)
 	if (read_file(path, PUBTABLE_MAX_BYTES, &data, &len, err))
 		return -1;
 	char delim = memchr(data, '\t', len) ? '\t' : 0;
-	struct ctx c = {t, false, 0};
+	struct ctx c = {t, false, 0, 0, NULL};
 	int rc = csv_read_buffer_delim(data, len, path, delim, on_row, NULL, &c, err);
 	free(data);
-	if (!rc && !t->header)
+	if (!rc && !t->header && c.pair_line)
+		rc = bd_fail(err, "%s:%zu: no table found: a table of two columns needs a header row naming the "
+				  "second as an amount, key or share ('Belopp', 'Bidrag', 'kronor', 'medel', "
+				  "'Befolkning', 'Andel'), but line %zu has '%s'", path, c.pair_line, c.pair_line,
+			     c.pair_second);
+	else if (!rc && !t->header)
 		rc = bd_fail(err, "%s: no table found (expected a header row of at least three columns: "
-				  "recipient, key or share, amount)", path);
+				  "recipient, key or share, amount; or two: recipient, amount)", path);
+	free(c.pair_second);
 	if (!rc && t->nrows == 0)
 		rc = bd_fail(err, "%s:%zu: the table has a header but no rows", path, t->header_line);
 	return rc;

@@ -8,8 +8,10 @@
  *   share   "Andel ..."                       (printed shares or percentages)
  *   key     "Befolkning", "invånare", "Antal", "insatser", "population", "nyckel"
  *   total   "Totalt ..." / "Summa ..."         (a row total of the amount columns)
- *   amount  "... kronor", "medel", "belopp", "kr"
- * The first column names the recipient. */
+ *   amount  "... kronor", "medel", "belopp", "kr", "bidrag", "tilldelat", "utbetalning"
+ * The first column names the recipient.  A table of two columns (recipient
+ * and amount, no key or share) is read as well, when its header names the
+ * second column as one of the above. */
 #ifndef BIDRAG_PUBTABLE_H
 #define BIDRAG_PUBTABLE_H
 
