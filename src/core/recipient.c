@@ -656,6 +656,106 @@ static void fill_row(struct rg_cmp_row *out, const struct flat_row *a, const str
 	}
 }
 
+/* in_section: whether a row of section key sk (NULL: the unnamed one)
+ * belongs to the section. */
+static bool in_section(const char *sk, const char *row_section)
+{
+	if ((sk == NULL) != (row_section == NULL))
+		return false;
+	return !sk || strcmp(sk, row_section) == 0;
+}
+
+/* The rows of the comparison are placed section by section; from[i] is the
+ * earlier year's row shown by sec->rows[i] (NULL when the earlier year has
+ * none), so that a row of the earlier year only can find its own parent and
+ * its predecessor. */
+struct placing {
+	struct rg_cmp_section *sec;
+	const struct flat_row **from;
+};
+
+static void place_at(struct placing *p, size_t at, const struct flat_row *a, const struct flat_row *b, int level)
+{
+	struct rg_cmp_section *sec = p->sec;
+	memmove(&sec->rows[at + 1], &sec->rows[at], (sec->nrows - at) * sizeof(*sec->rows));
+	memmove(&p->from[at + 1], &p->from[at], (sec->nrows - at) * sizeof(*p->from));
+	fill_row(&sec->rows[at], a, b);
+	sec->rows[at].level = level;
+	p->from[at] = a;
+	sec->nrows++;
+}
+
+/* block_end: the position after row i and the rows under it. */
+static size_t block_end(const struct rg_cmp_section *sec, size_t i)
+{
+	size_t j = i + 1;
+	while (j < sec->nrows && sec->rows[j].level > sec->rows[i].level)
+		j++;
+	return j;
+}
+
+/* placed: where the earlier year's row a is shown, in section *s at *i. */
+static bool placed(const struct placing *pl, size_t npl, const struct flat_row *a, size_t *s, size_t *i)
+{
+	for (size_t k = 0; k < npl; k++)
+		for (size_t j = 0; j < pl[k].sec->nrows; j++)
+			if (pl[k].from[j] == a) {
+				*s = k;
+				*i = j;
+				return true;
+			}
+	return false;
+}
+
+/* place_earlier_only: the earlier year's row fa[k], which the later year
+ * does not have.  This is the one rule of where such a row goes, and every
+ * format shows the comparison's rows in its order:
+ *  - a varav row goes under its own year's parent, wherever that parent is
+ *    shown (alone, or matched to a row of the later year), after the rows
+ *    already under it, never under a row it was not part of;
+ *  - a row that stood alone goes after the block (the row and its varav
+ *    rows) of its nearest predecessor among the earlier year's rows that
+ *    stood alone in the same section, when that predecessor is shown in
+ *    the section (under a row of the later year: after that row's block);
+ *    with none, first in its section. */
+static void place_earlier_only(struct placing *pl, size_t npl, const char *const *keys, const struct flat_row *fa,
+			       size_t k)
+{
+	const struct flat_row *a = &fa[k];
+	size_t s, i;
+	if (a->parent) {
+		/* The parent comes before its rows in the earlier order, so it
+		 * is shown by now: matched, or placed as an earlier-only row. */
+		const struct flat_row *pa = NULL;
+		for (size_t j = k; j-- > 0;)
+			if (fa[j].row == a->parent) {
+				pa = &fa[j];
+				break;
+			}
+		if (pa && placed(pl, npl, pa, &s, &i)) {
+			place_at(&pl[s], block_end(pl[s].sec, i), a, NULL, pl[s].sec->rows[i].level + 1);
+			return;
+		}
+	}
+	for (s = 0; s < npl; s++)
+		if (in_section(keys[s], a->row->section))
+			break;
+	if (s == npl)
+		return; /* not reached: every section of either year has its own */
+	size_t at = 0;
+	for (size_t j = k; j-- > 0;) {
+		size_t ps, pi;
+		if (fa[j].level != 0 || !in_section(keys[s], fa[j].row->section) || !placed(pl, npl, &fa[j], &ps, &pi) ||
+		    ps != s)
+			continue;
+		while (pi > 0 && pl[s].sec->rows[pi].level > 0)
+			pi--;
+		at = block_end(pl[s].sec, pi);
+		break;
+	}
+	place_at(&pl[s], at, a, NULL, 0);
+}
+
 int rg_compare(struct rg_register *r, const struct rg_year *earlier, const struct rg_year *later,
 	       struct rg_comparison *out, struct bd_error *err)
 {
@@ -688,76 +788,55 @@ int rg_compare(struct rg_register *r, const struct rg_year *earlier, const struc
 	if (nsec == 0 || later->nsections == 0 || (earlier && earlier->nsections == 0))
 		keys[nsec++] = NULL;
 
-	/* used: earlier rows already placed. */
-	bool *used = xcalloc(na + 1, sizeof(bool));
+	struct placing *pl = xcalloc(nsec, sizeof(*pl));
 	for (size_t s = 0; s < nsec; s++) {
 		struct rg_cmp_section *sec = &out->sections[out->nsections++];
 		const char *sk = keys[s];
+		pl[s].sec = sec;
+		pl[s].from = xcalloc(na + nb + 1, sizeof(*pl[s].from));
 		sec->key = sk;
 		sec->title = sk ? section_title(later, sk) : NULL;
 		if (sk && !sec->title)
 			sec->title = section_title(earlier, sk);
 		sec->rows = rg_alloc(r, na + nb + 1, sizeof(*sec->rows));
+		/* Each year is summed by its own grouping: its rows that stand
+		 * alone, never its varav rows. */
 		for (int yi = 0; yi < 2; yi++) {
 			const struct rg_year *y = yi ? later : earlier;
-			if (!y)
-				continue;
-			for (size_t i = 0; i < y->nsummary; i++) {
+			for (size_t i = 0; y && i < y->nsummary; i++) {
 				const struct rg_row *row = &y->summary[i];
-				if ((sk == NULL) != (row->section == NULL) || (sk && strcmp(sk, row->section) != 0))
+				if (!in_section(sk, row->section))
 					continue;
 				sec->has[yi] = true;
 				sec->sum[yi] += row->value;
 			}
 		}
-		/* The earlier year's rows of this section not matched in the later
-		 * year go after their predecessor in the earlier order. */
-		/* Place rows: walk the later year's rows of this section; before
-		 * each, nothing; after each, the earlier-only rows that follow its
-		 * match in the earlier order. */
-		for (size_t bi = 0; bi <= nb; bi++) {
-			const struct flat_row *b = bi < nb ? &fb[bi] : NULL;
-			if (b) {
-				if ((sk == NULL) != (b->row->section == NULL) ||
-				    (sk && b->row->section && strcmp(sk, b->row->section) != 0))
-					continue;
-				const struct flat_row *a = flat_find(fa, na, b->row->key);
-				if (a)
-					used[a - fa] = true;
-				fill_row(&sec->rows[sec->nrows++], a, b);
-				if (!a)
-					continue;
-				/* earlier-only rows right after a in the earlier order */
-				for (size_t k = (size_t)(a - fa) + 1; k < na; k++) {
-					if (used[k] || flat_find(fb, nb, fa[k].row->key))
-						break;
-					if ((sk == NULL) != (fa[k].row->section == NULL) ||
-					    (sk && fa[k].row->section && strcmp(sk, fa[k].row->section) != 0))
-						break;
-					used[k] = true;
-					fill_row(&sec->rows[sec->nrows++], &fa[k], NULL);
-				}
-			} else {
-				/* the rest of the earlier year's rows of this section */
-				for (size_t k = 0; k < na; k++) {
-					if (used[k] || flat_find(fb, nb, fa[k].row->key))
-						continue;
-					if ((sk == NULL) != (fa[k].row->section == NULL) ||
-					    (sk && fa[k].row->section && strcmp(sk, fa[k].row->section) != 0))
-						continue;
-					used[k] = true;
-					fill_row(&sec->rows[sec->nrows++], &fa[k], NULL);
-				}
-			}
-		}
-		for (int yi = 0; yi < 2; yi++)
-			out->total[yi] += sec->sum[yi];
+		/* The later year's rows, in its order and with its levels, each
+		 * with the earlier year's row of the same key. */
+		for (size_t bi = 0; bi < nb; bi++)
+			if (in_section(sk, fb[bi].row->section))
+				place_at(&pl[s], sec->nrows, flat_find(fa, na, fb[bi].row->key), &fb[bi], fb[bi].level);
 	}
-	free(used);
+	/* Then the earlier year's rows the later year does not have, in the
+	 * earlier order, so that a parent is shown before its rows. */
+	for (size_t k = 0; k < na; k++)
+		if (!flat_find(fb, nb, fa[k].row->key))
+			place_earlier_only(pl, nsec, keys, fa, k);
+	for (size_t s = 0; s < nsec; s++) {
+		for (int yi = 0; yi < 2; yi++)
+			out->total[yi] += out->sections[s].sum[yi];
+		free(pl[s].from);
+	}
+	free(pl);
 	free(keys);
 	free(fa);
 	free(fb);
 	return 0;
+}
+
+bool rg_cmp_counted(const struct rg_cmp_row *r, int k)
+{
+	return k >= 0 && k < 2 && r->has[k] && r->year_level[k] == 0;
 }
 
 char *fmt_mkr(int64_t kr, char *buf)

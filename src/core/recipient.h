@@ -189,10 +189,16 @@ typedef void (*rg_discrepancy_fn)(void *ctx, const struct rg_discrepancy *d);
 size_t rg_discrepancies(const struct rg_register *r, rg_discrepancy_fn fn, void *ctx);
 
 /* The comparison of two years: rows matched by key, in the later year's
- * order with rows only in the earlier year after their predecessor there. */
+ * order and with its levels.  A row only the earlier year has goes where
+ * that year had it (rg_compare, the one rule every format shows): a varav
+ * row under its own year's parent, whatever the later year matched that
+ * parent or its other rows to, so it never reads as part of a row it was
+ * not part of; a row that stood alone after its predecessor there, or first
+ * in its section. */
 struct rg_cmp_row {
 	const char *key, *label, *note;
-	int level;                /* 0: a row of the later year's sums; 1: a varav row */
+	int level;                /* the row's depth as shown: 0 a row standing alone, 1 a varav
+				     row under the row of level 0 above it, 2 under a level-1 row */
 	bool has[2];              /* [0] earlier year, [1] later year */
 	int64_t value[2];
 	int year_level[2];        /* the level the row has in each year; -1 if absent */
@@ -213,6 +219,10 @@ struct rg_comparison {
 	size_t nsections;
 	int64_t total[2];         /* all sections */
 };
+/* rg_cmp_counted: whether the row's figure for year k (0 the earlier, 1
+ * the later) is counted in that year's sum: the row has a figure that year
+ * and stands alone in it.  A varav row's figure is part of its parent's. */
+bool rg_cmp_counted(const struct rg_cmp_row *r, int k);
 /* rg_compare: earlier may be NULL (a one-year summary).  Allocates from
  * r's pool; both years must have been computed. */
 int rg_compare(struct rg_register *r, const struct rg_year *earlier, const struct rg_year *later,

@@ -33,15 +33,19 @@ const char *rg_report_org_label(const struct rg_report *rep)
 	return rep->reg && rep->reg->org ? rep->reg->org : "";
 }
 
-/* charted: a row counted in the sum of either year.  A row that is a varav
- * row in one year and stood alone in the other is charted with a bar for
- * the year it stood alone, so each year's bars add up to its sums. */
-static bool charted(const struct rg_cmp_row *r)
+bool rg_chart_row(const struct rg_cmp_row *r)
 {
 	return r->year_level[0] == 0 || r->year_level[1] == 0;
 }
 
-/* chart_max: the largest figure of the chart's rows, so that it fills the
+enum rg_bar rg_chart_bar(const struct rg_comparison *cmp, const struct rg_cmp_row *r, int k)
+{
+	if (k < 0 || k > 1 || (k == 0 && cmp->year[0] == 0) || !rg_chart_row(r) || !r->has[k])
+		return RG_BAR_NONE;
+	return rg_cmp_counted(r, k) ? RG_BAR_SUM : RG_BAR_VARAV;
+}
+
+/* chart_max: the largest figure of the chart's bars, so that it fills the
  * width of the bars. */
 static int64_t chart_max(const struct rg_comparison *cmp)
 {
@@ -50,10 +54,22 @@ static int64_t chart_max(const struct rg_comparison *cmp)
 		for (size_t i = 0; i < cmp->sections[s].nrows; i++) {
 			const struct rg_cmp_row *r = &cmp->sections[s].rows[i];
 			for (int k = 0; k < 2; k++)
-				if (r->year_level[k] == 0 && r->has[k] && r->value[k] > max)
+				if (rg_chart_bar(cmp, r, k) != RG_BAR_NONE && r->value[k] > max)
 					max = r->value[k];
 		}
 	return max;
+}
+
+/* chart_has_varav: whether any bar is a varav row's, which the legend then
+ * explains. */
+static bool chart_has_varav(const struct rg_comparison *cmp)
+{
+	for (size_t s = 0; s < cmp->nsections; s++)
+		for (size_t i = 0; i < cmp->sections[s].nrows; i++)
+			for (int k = 0; k < 2; k++)
+				if (rg_chart_bar(cmp, &cmp->sections[s].rows[i], k) == RG_BAR_VARAV)
+					return true;
+	return false;
 }
 
 static size_t chart_rows(const struct rg_comparison *cmp)
@@ -61,7 +77,7 @@ static size_t chart_rows(const struct rg_comparison *cmp)
 	size_t n = 0;
 	for (size_t s = 0; s < cmp->nsections; s++)
 		for (size_t i = 0; i < cmp->sections[s].nrows; i++)
-			n += charted(&cmp->sections[s].rows[i]);
+			n += rg_chart_row(&cmp->sections[s].rows[i]);
 	return n;
 }
 
@@ -146,7 +162,26 @@ static double chart_line(const struct chart *c, const char *markup, int tenths, 
 	return h;
 }
 
-/* chart_legend: a coloured square and the year for each year shown. */
+/* varav_bar: a bar of a varav row: the year's colour at a quarter of its
+ * strength, outlined in the colour itself. */
+static void varav_bar(cairo_t *cr, double x, double y, double w, double h, unsigned rgb)
+{
+	unsigned pale = 0;
+	for (int sh = 0; sh <= 16; sh += 8) {
+		unsigned ch = (rgb >> sh) & 0xff;
+		pale |= (255 - (255 - ch) / 4) << sh;
+	}
+	pdfdoc_rgb(cr, pale);
+	cairo_rectangle(cr, x, y, w, h);
+	cairo_fill(cr);
+	pdfdoc_rgb(cr, rgb);
+	cairo_set_line_width(cr, 1);
+	cairo_rectangle(cr, x + 0.5, y + 0.5, w > 1 ? w - 1 : w, h - 1);
+	cairo_stroke(cr);
+}
+
+/* chart_legend: a coloured square and the year for each year shown, and
+ * when a varav row has a bar, what its pale bar means. */
 static void chart_legend(const struct chart *c, double y)
 {
 	double x = c->pad;
@@ -160,6 +195,14 @@ static void chart_legend(const struct chart *c, double y)
 		cairo_fill(c->cr);
 		pdfdoc_show(c->cr, l, x + 20, y, PDFDOC_TEXT);
 		x += 20 + pdfdoc_layout_w(l) + 28;
+		g_object_unref(l);
+	}
+	if (c->two && chart_has_varav(c->cmp)) {
+		PangoLayout *l = pdfdoc_layout(c->pc, "ljus stapel: varav-rad det året, ingår i en annan rads stapel",
+					       140, 0, 0, PANGO_ALIGN_LEFT);
+		double lh = pdfdoc_layout_h(l);
+		varav_bar(c->cr, x, y + (lh - 14) / 2, 14, 14, PDFDOC_MUTED);
+		pdfdoc_show(c->cr, l, x + 20, y, PDFDOC_TEXT);
 		g_object_unref(l);
 	}
 }
@@ -210,18 +253,26 @@ static void chart_row(const struct chart *c, const struct rg_cmp_row *r, PangoLa
 	pdfdoc_show(cr, label, c->pad, y + (rh - pdfdoc_layout_h(label)) / 2, PDFDOC_TEXT);
 	double by = y + (rh - c->bars_h) / 2;
 	for (int k = c->two ? 0 : 1; k < 2; k++, by += c->bh + c->gap) {
-		/* A year in which the row is a varav row has its figure in its
-		 * parent's bar already. */
-		if (!r->has[k] || r->year_level[k] != 0)
+		enum rg_bar bar = rg_chart_bar(c->cmp, r, k);
+		if (bar == RG_BAR_NONE)
 			continue;
+		unsigned rgb = k == 0 ? C_EARLIER : C_LATER;
 		int64_t len = bar_len(r->value[k], c->max, c->maxlen);
-		if (len > 0) {
-			pdfdoc_rgb(cr, k == 0 ? C_EARLIER : C_LATER);
+		if (len > 0 && bar == RG_BAR_SUM) {
+			pdfdoc_rgb(cr, rgb);
 			cairo_rectangle(cr, c->bx + 1, by, (double)len, c->bh);
 			cairo_fill(cr);
+		} else if (len > 0) {
+			/* A varav row's figure is inside its parent's bar that
+			 * year: a pale bar with the year's outline. */
+			varav_bar(cr, c->bx + 1, by, (double)len, c->bh, rgb);
 		}
-		char n[NUM_BUFSZ];
-		PangoLayout *l = pdfdoc_layout(c->pc, fmt_mkr(r->value[k], n), 120, 0, 0, PANGO_ALIGN_LEFT);
+		char n[NUM_BUFSZ], *m = NULL;
+		fmt_mkr(r->value[k], n);
+		if (bar == RG_BAR_VARAV)
+			m = xasprintf("%s <i>varav</i>", n);
+		PangoLayout *l = pdfdoc_layout(c->pc, m ? m : n, 120, 0, 0, PANGO_ALIGN_LEFT);
+		free(m);
 		pdfdoc_show(cr, l, c->bx + 1 + (double)len + 5, by + (c->bh - pdfdoc_layout_h(l)) / 2, PDFDOC_TEXT);
 		g_object_unref(l);
 	}
@@ -308,7 +359,7 @@ static double chart_rows_draw(const struct chart *c, struct part *p, double y)
 		bool titled = false;
 		for (size_t i = 0; i < sec->nrows; i++) {
 			const struct rg_cmp_row *r = &sec->rows[i];
-			if (!charted(r) || k++ < p->from)
+			if (!rg_chart_row(r) || k++ < p->from)
 				continue;
 			double th = 0;
 			PangoLayout *tl = titled ? NULL : section_title(c, sec, &th);

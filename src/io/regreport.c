@@ -224,6 +224,17 @@ static void mkr_or_blank(char *buf, bool has, int64_t v)
 		buf[0] = '\0';
 }
 
+/* md_bold_mkr: a sum in bold, or nothing when has is false.  buf of
+ * NUM_BUFSZ + 4. */
+static void md_bold_mkr(char *buf, bool has, int64_t v)
+{
+	char n[NUM_BUFSZ];
+	if (has)
+		snprintf(buf, NUM_BUFSZ + 4, "**%s**", fmt_mkr(v, n));
+	else
+		buf[0] = '\0';
+}
+
 /* rg_cmp_comment: the note of a comparison row, with a move or a change of
  * name between the years.  Free the result. */
 static char *cmp_comment(const struct rg_comparison *c, const struct rg_cmp_row *r)
@@ -260,7 +271,9 @@ static void md_summary(FILE *out, const struct rg_comparison *c)
 		for (size_t i = 0; i < sec->nrows; i++) {
 			const struct rg_cmp_row *r = &sec->rows[i];
 			char v0[NUM_BUFSZ], v1[NUM_BUFSZ], d[NUM_BUFSZ + 1];
-			char *label = xasprintf("%s%s%s", r->level ? "– *" : "", r->label, r->level ? "*" : "");
+			/* a varav row: a dash for each level, in italics */
+			char *label = xasprintf("%s%s%s%s", r->level > 1 ? "– " : "", r->level ? "– *" : "", r->label,
+						r->level ? "*" : "");
 			md_cell(out, label);
 			free(label);
 			mkr_or_blank(v0, r->has[0], r->value[0]);
@@ -281,13 +294,15 @@ static void md_summary(FILE *out, const struct rg_comparison *c)
 			free(comment);
 			fputs("|\n", out);
 		}
-		char v0[NUM_BUFSZ], v1[NUM_BUFSZ];
-		mkr_or_blank(v0, sec->has[0], sec->sum[0]);
-		mkr_or_blank(v1, sec->has[1], sec->sum[1]);
+		/* A year without rows in the section has no sum: its cell is
+		 * empty, not an empty bold "****". */
+		char v0[NUM_BUFSZ + 4], v1[NUM_BUFSZ + 4];
+		md_bold_mkr(v0, sec->has[0], sec->sum[0]);
+		md_bold_mkr(v1, sec->has[1], sec->sum[1]);
 		if (two)
-			fprintf(out, "| **Summa** | **%s** | **%s** | | |\n\n", v0, v1);
+			fprintf(out, "| **Summa** | %s | %s | | |\n\n", v0, v1);
 		else
-			fprintf(out, "| **Summa** | **%s** | |\n\n", v1);
+			fprintf(out, "| **Summa** | %s | |\n\n", v1);
 	}
 	if (c->nsections > 1) {
 		char v0[NUM_BUFSZ], v1[NUM_BUFSZ];
@@ -689,14 +704,14 @@ static void xl_summary(struct xl *x, const struct rg_report *rep)
 		size_t ntops[2] = {0, 0};
 		for (size_t i = 0; i < sec->nrows; i++, row++) {
 			const struct rg_cmp_row *r = &sec->rows[i];
-			char *label = xasprintf("%s%s", r->level ? "    varav " : "", r->label);
+			char *label = xasprintf("%s%s%s", r->level > 1 ? "    " : "", r->level ? "    varav " : "", r->label);
 			worksheet_write_string(ws, row, 0, label, r->level ? x->italic : NULL);
 			free(label);
 			for (int yi = 0; yi < 2; yi++) {
 				if (!r->has[yi])
 					continue;
 				worksheet_write_number(ws, row, (lxw_col_t)(1 + yi), (double)r->value[yi], x->mkr);
-				if (r->year_level[yi] == 0)
+				if (rg_cmp_counted(r, yi))
 					tops[yi][ntops[yi]++] = row;
 			}
 			if (two && r->has[0] && r->has[1]) {

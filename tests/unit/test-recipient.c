@@ -13,7 +13,12 @@
  *  - the summary: the default one, and the coverage rules of an explicit one
  *    (every grant counted once, whole or by all of its lines);
  *  - rg_compare: each year summed by its own grouping, rows that come, go
- *    and move, the order of rows only in the earlier year;
+ *    and move, the order of rows only in the earlier year; a varav row of
+ *    the earlier year only stands under its own year's parent, whatever the
+ *    later year matched (every comparison checked row by row);
+ *  - the chart's rows and bars (rg_chart_row, rg_chart_bar): every figure
+ *    the table shows for a charted row has a bar, and each year's filled
+ *    bars add up to its sums;
  *  - fmt_mkr;
  *  - the CSV readers, in the layout of seed 002's tables and of the
  *    Sametinget form, also as files beside a register file;
@@ -34,6 +39,7 @@
 
 #include "recipient.h"
 #include "regfile.h"
+#include "regreport.h"
 #include "tap.h"
 
 #define ORIGIN "t.json"
@@ -333,6 +339,91 @@ static void check_cmp_row(const struct rg_comparison *c, const char *key, bool h
 		diag("got %s%lld / %s%lld, year levels %d / %d, level %d", r->has[0] ? "" : "(none) ",
 		     (long long)r->value[0], r->has[1] ? "" : "(none) ", (long long)r->value[1], r->year_level[0],
 		     r->year_level[1], r->level);
+}
+
+/* row_parent: the key of the row a summary row is a varav row of in y, or
+ * NULL when it stands alone (or y has no such row). */
+static const char *row_parent_in(const struct rg_row *rows, size_t n, const struct rg_row *parent, const char *key)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(rows[i].key, key) == 0)
+			return parent ? parent->key : NULL;
+		const char *p = row_parent_in(rows[i].rows, rows[i].nrows, &rows[i], key);
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+static const char *row_parent(const struct rg_year *y, const char *key)
+{
+	return y ? row_parent_in(y->summary, y->nsummary, NULL, key) : NULL;
+}
+
+/* check_parents: every row shown under another (level > 0) is shown under
+ * its own parent: the later year's when the later year has the row, else
+ * the earlier year's; a row standing alone is shown at level 0.  "Under" is
+ * the nearest row above it of a lower level, in the same section. */
+static void check_parents(const struct rg_comparison *c, const struct rg_year *earlier, const struct rg_year *later,
+			  const char *name)
+{
+	size_t bad = 0;
+	for (size_t s = 0; s < c->nsections; s++) {
+		const struct rg_cmp_section *sec = &c->sections[s];
+		for (size_t i = 0; i < sec->nrows; i++) {
+			const struct rg_cmp_row *r = &sec->rows[i];
+			bool later_has = r->year_level[1] >= 0;
+			const char *want = row_parent(later_has ? later : earlier, r->key);
+			const char *shown = NULL;
+			for (size_t j = i; r->level > 0 && j-- > 0;)
+				if (sec->rows[j].level < r->level) {
+					shown = sec->rows[j].key;
+					break;
+				}
+			bool good = (want == NULL) == (shown == NULL) && (!want || strcmp(want, shown) == 0) &&
+				    (r->level == 0) == (want == NULL);
+			if (!good) {
+				diag("%s: row '%s' (level %d) is shown under '%s', its %s parent is '%s'", name, r->key,
+				     r->level, shown ? shown : "(nothing)", later_has ? "later year's" : "earlier year's",
+				     want ? want : "(none: it stands alone)");
+				bad++;
+			}
+		}
+	}
+	ok(bad == 0, "%s: every row is shown under its own year's parent", name);
+}
+
+/* check_chart: every figure the table shows for a charted row has a bar,
+ * filled when it counts in its year's sum, and each year's filled bars add
+ * up to the year's total. */
+static void check_chart(const struct rg_comparison *c, const char *name)
+{
+	int64_t sum[2] = {0, 0};
+	size_t missing = 0;
+	for (size_t s = 0; s < c->nsections; s++)
+		for (size_t i = 0; i < c->sections[s].nrows; i++) {
+			const struct rg_cmp_row *r = &c->sections[s].rows[i];
+			for (int k = 0; k < 2; k++) {
+				enum rg_bar bar = rg_chart_bar(c, r, k);
+				bool shown = r->has[k] && (k == 1 || c->year[0] != 0);
+				if (rg_chart_row(r) && shown && bar == RG_BAR_NONE) {
+					diag("%s: row '%s' shows %lld for year %d in the table but has no bar", name,
+					     r->key, (long long)r->value[k], c->year[k]);
+					missing++;
+				}
+				if (bar != RG_BAR_NONE && (bar == RG_BAR_SUM) != rg_cmp_counted(r, k)) {
+					diag("%s: row '%s', year %d: bar kind disagrees with rg_cmp_counted", name, r->key,
+					     c->year[k]);
+					missing++;
+				}
+				if (bar == RG_BAR_SUM)
+					sum[k] += r->value[k];
+			}
+		}
+	ok(missing == 0, "%s: every figure of a charted row has its bar", name);
+	ok(sum[0] == (c->year[0] ? c->total[0] : 0) && sum[1] == c->total[1],
+	   "%s: the filled bars add up to each year's total (%lld, %lld; totals %lld, %lld)", name, (long long)sum[0],
+	   (long long)sum[1], (long long)c->total[0], (long long)c->total[1]);
 }
 
 /* ---- 1. usage accounts ------------------------------------------------- */
@@ -938,6 +1029,13 @@ static void test_compare(void)
 			str_eq(oth ? oth->earlier_label : NULL, "Övrigt", "oth's 2019 label differs: earlier_label");
 			const struct rg_cmp_row *old = cmp_row(&cmp, "old", NULL);
 			str_eq(old ? old->label : NULL, "Gammal", "a 2019-only row keeps its 2019 label");
+			check_parents(&cmp, y19, y20, "2019, 2020");
+			check_chart(&cmp, "2019, 2020");
+			eq((int64_t)rg_chart_bar(&cmp, cmp_row(&cmp, "civ", NULL), 1), RG_BAR_VARAV,
+			   "civ: alone in 2019, a varav row in 2020: its 2020 figure has a varav bar");
+			eq((int64_t)rg_chart_bar(&cmp, cmp_row(&cmp, "civ", NULL), 0), RG_BAR_SUM,
+			   "civ: its 2019 bar is counted in 2019's sum");
+			ok(!rg_chart_row(cmp_row(&cmp, "vf", NULL)), "vf, a varav row only, is not charted");
 		}
 		/* The later year alone. */
 		if (ok(rg_compare(&R, NULL, y20, &cmp, &E) == 0, "rg_compare NULL, 2020")) {
@@ -982,6 +1080,11 @@ static void test_compare(void)
 			str_eq(k3 ? k3->moved : NULL, NULL, "k3, under py both years: not moved");
 			check_cmp_row(&cmp, "px", true, 3, false, 0, 0, -1, 0);
 			check_cmp_row(&cmp, "py", true, 3, true, 5, 0, 0, 0);
+			row_order(&cmp.sections[0], order, sizeof(order));
+			str_eq(order, "px,k1,py,k2,k3",
+			       "px, 2019's first row and 2019 only, comes first, not after 2020's rows");
+			check_parents(&cmp, rg_year_find(&R, 2019), rg_year_find(&R, 2020), "rows leaving px");
+			check_chart(&cmp, "rows leaving px");
 		}
 	}
 	free(both);
@@ -1028,6 +1131,103 @@ static void test_compare(void)
 	failed(load("{'year': 2020, 'grants': [{'key': 'a', 'title': 'A', 'amount': 1}]}, {'year': 2020, 'grants': [{'key': "
 		    "'a', 'title': 'A', 'amount': 1}]}"),
 	       ST_COMPUTE, "a year given twice", "year 2020 is given twice", NULL);
+}
+
+/* 6b. A varav row of the earlier year only belongs under its own year's
+ * parent (issue 14): 2020 has Patientsäkerhet with the varav rows
+ * Vårdförlopp and Civilberedskapsplanering; 2021 has Vårdförlopp as a row of
+ * its own and no Civilberedskapsplanering.  Civilberedskapsplanering must
+ * stand under Patientsäkerhet, never under 2021's Vårdförlopp.  2021 has no
+ * rows in section s2. */
+#define VARAV_2020                                                                                                \
+	"{'year': 2020, " SECTIONS ", 'grants': ["                                                                \
+	"{'key': 'canc', 'title': 'Cancervård', 'section': 's1', 'amount': 3840000},"                             \
+	"{'key': 'vf', 'title': 'Vårdförlopp', 'section': 's1', 'amount': 2600000},"                              \
+	"{'key': 'c', 'title': 'Civilt försvar', 'section': 's1', 'amount': 1300000},"                            \
+	"{'key': 'sj', 'title': 'Sjukskrivning', 'section': 's1', 'amount': 10600000},"                           \
+	"{'key': 'o', 'title': 'O', 'section': 's2', 'amount': 1680000}],"                                        \
+	"'summary': ["                                                                                            \
+	"{'key': 'canc', 'label': 'Cancervårdens SVF', 'members': ['canc']},"                                     \
+	"{'key': 'p', 'label': 'Patientsäkerhet', 'members': ['vf', 'c'], 'rows': ["                              \
+	"{'key': 'vf', 'label': 'Personcentrerade Vårdförlopp', 'members': ['vf']},"                              \
+	"{'key': 'civ', 'label': 'Civilberedskapsplanering', 'members': ['c']}]},"                                \
+	"{'key': 'sj', 'label': 'Sjukskrivning', 'members': ['sj']},"                                             \
+	"{'key': 'o', 'label': 'Övrigt', 'members': ['o']}]}"
+#define VARAV_2021                                                                                                \
+	"{'year': 2021, 'sections': [{'key': 's1', 'title': 'Överenskommelser'}], 'grants': ["                   \
+	"{'key': 'canc', 'title': 'Cancervård', 'section': 's1', 'amount': 4100000},"                             \
+	"{'key': 'vf', 'title': 'Vårdförlopp', 'section': 's1', 'amount': 2900000}],"                             \
+	"'summary': ["                                                                                            \
+	"{'key': 'canc', 'label': 'Cancervårdens SVF', 'members': ['canc']},"                                     \
+	"{'key': 'vf', 'label': 'Personcentrerade och sammanhållna vårdförlopp', 'members': ['vf']}]}"
+
+static void test_compare_varav(void)
+{
+	diag("6b. a varav row of the earlier year only, under its own parent");
+	struct rg_comparison cmp;
+	char order[256];
+	if (passed(load(VARAV_2020 "," VARAV_2021), "2020 with varav rows, 2021 with one of them standing alone")) {
+		const struct rg_year *y20 = rg_year_find(&R, 2020), *y21 = rg_year_find(&R, 2021);
+		if (ok(rg_compare(&R, y20, y21, &cmp, &E) == 0, "rg_compare 2020, 2021")) {
+			size_t sec = 99;
+			const struct rg_cmp_row *civ = cmp_row(&cmp, "civ", &sec);
+			eq((int64_t)sec, 0, "civ is in section s1");
+			row_order(&cmp.sections[0], order, sizeof(order));
+			str_eq(order, "canc,p,civ,sj,vf",
+			       "s1: civ right under p, its 2020 parent; sj after p's block; 2021's vf in 2021's place");
+			check_cmp_row(&cmp, "civ", true, 1300000, false, 0, 1, -1, 1);
+			check_cmp_row(&cmp, "vf", true, 2600000, true, 2900000, 1, 0, 0);
+			check_cmp_row(&cmp, "p", true, 3900000, false, 0, 0, -1, 0);
+			const struct rg_cmp_row *vf = cmp_row(&cmp, "vf", NULL);
+			str_eq(vf ? vf->moved : NULL, "Patientsäkerhet", "vf: 2020 had it under Patientsäkerhet");
+			/* The row above civ: the old placement put it under vf. */
+			size_t i = civ ? (size_t)(civ - cmp.sections[0].rows) : 0;
+			ok(civ && i > 0 && strcmp(cmp.sections[0].rows[i - 1].key, "p") == 0,
+			   "the row above civ is p, not 2021's vf");
+			check_parents(&cmp, y20, y21, "2020, 2021");
+			/* 2021 has no rows in s2: its sum is absent, not 0. */
+			ok(cmp.sections[1].has[0] && !cmp.sections[1].has[1], "s2: 2020 has rows, 2021 none");
+			eq(cmp.sections[0].sum[0], 3840000 + 3900000 + 10600000, "s1 2020: canc + p + sj, not its varav rows");
+			eq(cmp.sections[0].sum[1], 4100000 + 2900000, "s1 2021: canc + vf");
+			/* The chart: vf's 2020 figure (2,60), shown by the table on
+			 * vf's row, has a bar, a varav bar: it is inside p's 3,90. */
+			ok(vf && rg_chart_row(vf), "vf is charted");
+			eq((int64_t)rg_chart_bar(&cmp, vf, 0), RG_BAR_VARAV, "vf's 2020 bar (2,60): a varav bar");
+			eq((int64_t)rg_chart_bar(&cmp, vf, 1), RG_BAR_SUM, "vf's 2021 bar: counted in 2021's sum");
+			ok(civ && !rg_chart_row(civ), "civ, a varav row only, is not charted: it is in p's bar");
+			check_chart(&cmp, "2020, 2021");
+		}
+		/* The later year alone: no earlier bars. */
+		if (ok(rg_compare(&R, NULL, y21, &cmp, &E) == 0, "rg_compare NULL, 2021")) {
+			const struct rg_cmp_row *vf = cmp_row(&cmp, "vf", NULL);
+			eq((int64_t)rg_chart_bar(&cmp, vf, 0), RG_BAR_NONE, "one year: no bar for year[0]");
+			check_chart(&cmp, "2021 alone");
+		}
+	}
+
+	/* The earlier parent matched to a later varav row: its earlier-only
+	 * rows stand under it, one level deeper. */
+	const char *g = "'grants': [{'key': 'm1', 'title': 'M1', 'amount': 1}, {'key': 'm2', 'title': 'M2', 'amount': 2}, "
+			"{'key': 'm3', 'title': 'M3', 'amount': 4}]";
+	char *both = xasprintf(
+		"{'year': 2020, %s, 'summary': [{'key': 'x', 'label': 'X', 'members': ['m3']}, {'key': 'p', 'label': 'P', "
+		"'members': ['m1', 'm2'], 'rows': [{'key': 'c1', 'label': 'C1', 'members': ['m1']}, {'key': 'c2', "
+		"'label': 'C2', 'members': ['m2']}]}]}, "
+		"{'year': 2021, %s, 'summary': [{'key': 'q', 'label': 'Q', 'members': ['m1', 'm2'], 'rows': [{'key': 'p', "
+		"'label': 'P', 'members': ['m1', 'm2']}]}, {'key': 'x', 'label': 'X', 'members': ['m3']}]}",
+		g, g);
+	if (passed(load(both), "a parent of 2020 that is a varav row in 2021")) {
+		const struct rg_year *y20 = rg_year_find(&R, 2020), *y21 = rg_year_find(&R, 2021);
+		if (ok(rg_compare(&R, y20, y21, &cmp, &E) == 0, "rg_compare")) {
+			row_order(&cmp.sections[0], order, sizeof(order));
+			str_eq(order, "q,p,c1,c2,x", "c1 and c2 under p, their 2020 parent, though p is under q in 2021");
+			check_cmp_row(&cmp, "c1", true, 1, false, 0, 1, -1, 2);
+			check_cmp_row(&cmp, "c2", true, 2, false, 0, 1, -1, 2);
+			check_parents(&cmp, y20, y21, "p under q");
+			check_chart(&cmp, "p under q");
+		}
+	}
+	free(both);
 }
 
 /* ---- 7. fmt_mkr -------------------------------------------------------- */
@@ -1647,6 +1847,7 @@ int main(void)
 	test_totals();
 	test_summary();
 	test_compare();
+	test_compare_varav();
 	test_fmt_mkr();
 	test_lines_csv();
 	test_usage_csv();
