@@ -360,6 +360,46 @@ async function flows(browser) {
 		assert((await bertil.locator('.attest-btn').count()) === 2, 'buttons for the other two');
 		await shot(bertil, 'attestko');
 	});
+	// Issue 14: at 1 280 px the queue scrolled sideways and hid the Attestera
+	// buttons.  An attestant's screen of 1 280 x 800: the page does not
+	// scroll sideways, the queue's table does not scroll inside its box, and
+	// every Attestera button (and the bulk button) is whole within the
+	// viewport's width and not cut off by the table's box.
+	await check('at 1280x800 the attestation queue fits: no sideways scroll, every Attestera button in view', async () => {
+		await bertil.setViewportSize({ width: 1280, height: 800 });
+		try {
+			await go(bertil, '#/start');
+			await go(bertil, '#/attest');
+			await bertil.locator('.attest-btn').first().waitFor();
+			const m = await bertil.evaluate(() => {
+				const se = document.scrollingElement;
+				const box = (e) => {
+					const r = e.getBoundingClientRect();
+					return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width };
+				};
+				const buttons = [...document.querySelectorAll('#main .attest-btn, #main .toolbar .actions button')].map((b) => {
+					const wrap = b.closest('.table-wrap');
+					return { label: b.getAttribute('aria-label') || b.textContent, row: b.classList.contains('attest-btn'), box: box(b), wrap: wrap ? box(wrap) : null };
+				});
+				const wraps = [...document.querySelectorAll('#main .table-wrap')].map((w) => ({ sw: w.scrollWidth, cw: w.clientWidth }));
+				return { sw: se.scrollWidth, cw: se.clientWidth, vw: window.innerWidth, buttons, wraps };
+			});
+			assert(m.vw === 1280, 'the viewport is ' + m.vw + ' px wide');
+			assert(m.sw <= m.cw, 'the page scrolls sideways: ' + m.sw + ' px wide in ' + m.cw);
+			for (const w of m.wraps) assert(w.sw <= w.cw + 1, 'the queue scrolls sideways inside its box: ' + w.sw + ' px in ' + w.cw);
+			const att = m.buttons.filter((b) => b.row);
+			assert(att.length === 2, att.length + ' Attestera buttons in the queue, expected 2');
+			assert(m.buttons.length === 3, 'the bulk button (Attestera markerade) is missing');
+			for (const b of m.buttons) {
+				const r = b.box;
+				assert(r.width > 0 && r.left >= 0 && r.right <= m.cw, b.label + ': x ' + r.left.toFixed(1) + ' to ' + r.right.toFixed(1) + ', the viewport is ' + m.cw + ' px wide');
+				if (b.wrap) assert(r.left >= b.wrap.left - 0.5 && r.right <= b.wrap.right + 0.5, b.label + ': cut off by the table\'s box (' + r.left.toFixed(1) + '-' + r.right.toFixed(1) + ' in ' + b.wrap.left.toFixed(1) + '-' + b.wrap.right.toFixed(1) + ')');
+			}
+			await shot(bertil, 'attestko-1280');
+		} finally {
+			await bertil.setViewportSize({ width: 1366, height: 768 });
+		}
+	});
 	await check('the attestant attests the handläggare\'s payment', async () => {
 		await bertil.getByLabel('Attestdatum').fill('2021-02-16');
 		await bertil.getByRole('button', { name: /^Attestera 49\s472\s318,00\skr till Region Stockholm/ }).click();

@@ -1546,7 +1546,9 @@
 			foot[0] = 'Summa';
 			const amountIdx = cols.findIndex((c) => c.label === 'Belopp (kr)');
 			foot[amountIdx] = fmtOreNum(sum(list, (p) => p.amount));
-			clear(holder).appendChild(table(cols, list, { caption: list.length + (list.length === 1 ? ' betalning väntar' : ' betalningar väntar') + ' på attest', empty: 'Inga betalningar väntar på attest.', foot: list.length ? foot : null, rowAttrs: (p) => ({ 'data-payment': p.id }) }));
+			// cls queue: columns narrow enough that the whole queue, its
+			// Attestera buttons included, fits a 1 280 px screen (app.css).
+			clear(holder).appendChild(table(cols, list, { cls: 'queue', caption: list.length + (list.length === 1 ? ' betalning väntar' : ' betalningar väntar') + ' på attest', empty: 'Inga betalningar väntar på attest.', foot: list.length ? foot : null, rowAttrs: (p) => ({ 'data-payment': p.id }) }));
 		}
 		bulk.addEventListener('click', async () => {
 			if (!selected.size) return;
