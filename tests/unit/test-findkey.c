@@ -175,7 +175,7 @@ static void test_simplest(void)
 
 struct table {
 	size_t n;
-	char idbuf[MAXN][8];
+	char idbuf[MAXN][24];
 	const char *id[MAXN];
 	int64_t key[3][MAXN];
 	struct fk_key keys[3];
@@ -328,7 +328,7 @@ static void test_search_fixed(void)
 	/* The base interval of a table with base 500 000 holds 500 000 and is narrow. */
 	int64_t key[21];
 	const char *id[21];
-	char idb[21][4];
+	char idb[21][16];
 	for (int i = 0; i < 21; i++) {
 		key[i] = 50000 + 100000 * i + 7 * i * i;
 		snprintf(idb[i], sizeof(idb[i]), "%02d", i);
