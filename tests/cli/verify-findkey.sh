@@ -156,6 +156,19 @@ expect_out "20 regions: the 21-region datasets are tried over the table's recipi
 expect_out "20 regions: found by both the full and the partial dataset" '^  population@2018-12-31: största rest'
 expect_out "20 regions: the partial dataset too" '^  partial@2018: största rest'
 
+# ---- Kommuner: 290 rows, two kommun keys weighted 2/5 + 3/5 ---------------------
+GEO=$(dirname "$SEEDS")/data/geo/municipalities.csv
+awk -F, 'NR==1 {print "code,value"; next} {print $1 "," ($1 * 7919) % 1000003 + 1000}' "$GEO" >"$WORK/kom-a.csv"
+awk -F, 'NR==1 {print "code,value"; next} {print $1 "," ($1 * 104729) % 999983 + 5000}' "$GEO" >"$WORK/kom-b.csv"
+"$BIDRAG" datasets import "$WORK/kom-a.csv" --name kom-a >/dev/null
+"$BIDRAG" datasets import "$WORK/kom-b.csv" --name kom-b >/dev/null
+"$BIDRAG" allocate --total 1000000000 --key kom-a --weight 2/5 --key kom-b --weight 3/5 --format csv >"$WORK/kom.csv"
+two_cols "$WORK/kom.csv" 'Kommun,Belopp' >"$WORK/kom2.csv"
+run verify "$WORK/kom2.csv" --find-key
+expect_rc "290 kommuner by 2/5 + 3/5 of two kommun datasets: found" 0
+expect_out "kommuner: the weights found" '^  2/5 av kom-a \+ 3/5 av kom-b: största rest'
+expect_out "kommuner: the region datasets are skipped with a note" 'population@2019-11-01 \(regions\) prövas inte: värde saknas för 290 av tabellens 290 mottagare \(Upplands Väsby kommun'
+
 # ---- JSON --------------------------------------------------------------------
 run verify "$S"/001_*.txt --find-key --format json
 expect_rc "json: exit 0" 0
