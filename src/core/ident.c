@@ -351,6 +351,119 @@ static int ocr(const struct ctx *c, bool length_digit, char *canon)
 	return 0;
 }
 
+/* ---- IBAN and BIC ----------------------------------------------------------- */
+
+/* The most characters either accepts (an IBAN). */
+#define MAX_ALNUM 34
+
+/* The input with spaces removed, small letters made capitals. */
+struct alnum {
+	char d[MAX_ALNUM + 1]; /* the first MAX_ALNUM characters, NUL-terminated */
+	size_t pos[MAX_ALNUM]; /* each one's 1-based character position in the input */
+	size_t n;              /* all characters, stored or not */
+};
+
+static int scan_alnum(const struct ctx *c, struct alnum *s)
+{
+	const unsigned char *p = (const unsigned char *)c->text;
+	size_t pos = 0, len;
+	memset(s, 0, sizeof(*s));
+	while (*p) {
+		pos++;
+		bool digit = *p >= '0' && *p <= '9', upper = *p >= 'A' && *p <= 'Z', lower = *p >= 'a' && *p <= 'z';
+		if (digit || upper || lower) {
+			if (s->n < MAX_ALNUM) {
+				s->d[s->n] = (char)(lower ? *p - 'a' + 'A' : *p);
+				s->pos[s->n] = pos;
+			}
+			s->n++;
+			p++;
+		} else if ((len = space_len(p)) > 0) {
+			p += len;
+		} else {
+			char what[64];
+			describe_char(p, what, sizeof(what));
+			return reject(c, "unexpected %s at position %zu", what, pos);
+		}
+	}
+	if (s->n == 0)
+		return reject(c, "empty, expected %s", c->expect_empty);
+	return 0;
+}
+
+static bool is_letter(char ch)
+{
+	return ch >= 'A' && ch <= 'Z';
+}
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* iban_mod97: the IBAN's number mod 97: the characters after the first
+ * four, then those four (with check digits cd), letters as 10 to 35. */
+static unsigned iban_mod97(const char *d, size_t n, const char cd[2])
+{
+	unsigned m = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = (k + 4) % n;
+		char ch = i == 2 ? cd[0] : i == 3 ? cd[1] : d[i];
+		if (is_digit(ch))
+			m = (m * 10 + (unsigned)(ch - '0')) % 97;
+		else
+			m = (m * 100 + (unsigned)(ch - 'A' + 10)) % 97;
+	}
+	return m;
+}
+
+static int iban(const struct ctx *c, char *canon)
+{
+	struct alnum s;
+	if (scan_alnum(c, &s) != 0)
+		return -1;
+	if (s.n < 15 || s.n > MAX_ALNUM)
+		return reject(c, "wrong length: %zu characters, expected %s", s.n, c->expect_len);
+	if (!is_letter(s.d[0]) || !is_letter(s.d[1]))
+		return reject(c, "it starts with the country's two letters, not '%.2s'", s.d);
+	if (!is_digit(s.d[2]) || !is_digit(s.d[3]))
+		return reject(c, "characters 3-4 are the check digits, not '%.2s'", s.d + 2);
+	if (memcmp(s.d, "SE", 2) == 0) {
+		if (s.n != 24)
+			return reject(c,
+				      "wrong length: %zu characters, a Swedish IBAN has 24 (SE, 2 check digits, a "
+				      "3-digit bank code and a 17-digit account)",
+				      s.n);
+		for (size_t i = 4; i < s.n; i++)
+			if (!is_digit(s.d[i]))
+				return reject(c, "a Swedish IBAN has only digits after SE and its check digits: '%c' at "
+						 "position %zu",
+					      s.d[i], s.pos[i]);
+	}
+	if (iban_mod97(s.d, s.n, s.d + 2) != 1) {
+		unsigned want = 98 - iban_mod97(s.d, s.n, "00");
+		return reject(c, "wrong check digits (expected %02u)", want);
+	}
+	memcpy(canon, s.d, s.n + 1);
+	return 0;
+}
+
+static int bic(const struct ctx *c, char *canon)
+{
+	struct alnum s;
+	if (scan_alnum(c, &s) != 0)
+		return -1;
+	if (s.n != 8 && s.n != 11)
+		return reject(c, "wrong length: %zu characters, expected %s", s.n, c->expect_len);
+	for (size_t i = 0; i < 6; i++)
+		if (!is_letter(s.d[i]))
+			return reject(c, "'%c' at position %zu: the first 4 characters (the bank) and the next 2 (the "
+					 "country) are letters",
+				      s.d[i], s.pos[i]);
+	memcpy(canon, s.d, s.n + 1);
+	return 0;
+}
+
 /* ---- entry points --------------------------------------------------------- */
 
 /* finish: copy a successful canonical form out, or clear out on failure so
@@ -397,6 +510,16 @@ int ident_normalise(enum ident_kind kind, const char *text, char *out, size_t ou
 		c.expect_empty = "2 to 25 digits";
 		rc = ocr(&c, false, canon);
 		break;
+	case IDENT_IBAN:
+		c.expect_len = "15 to 34 (24 for a Swedish IBAN)";
+		c.expect_empty = "an IBAN (SE and 22 digits for a Swedish account)";
+		rc = iban(&c, canon);
+		break;
+	case IDENT_BIC:
+		c.expect_len = "8 or 11";
+		c.expect_empty = "a BIC of 8 or 11 letters and digits";
+		rc = bic(&c, canon);
+		break;
 	default:
 		rc = bd_fail(err, "ident: unknown identifier kind %d, expected one of enum ident_kind", (int)kind);
 		break;
@@ -422,6 +545,10 @@ const char *ident_kind_name(enum ident_kind kind)
 		return "plusgiro";
 	case IDENT_OCR:
 		return "OCR reference";
+	case IDENT_IBAN:
+		return "IBAN";
+	case IDENT_BIC:
+		return "BIC";
 	}
 	return "identifier";
 }

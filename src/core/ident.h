@@ -22,6 +22,20 @@
  * Organisation numbers must also have digits 3-4 >= 20, which is what tells
  * them apart from personnummer (whose digits 3-4 are a month).
  *
+ * Two international kinds have letters and no Luhn digit:
+ *
+ *   kind      characters                                  check            canonical
+ *   IBAN      2 letters (country), 2 check digits, then   mod 97 = 1       SE4550000000058398257466
+ *             11-30 letters or digits; 15-34 in all;                        (no spaces, capitals)
+ *             a Swedish (SE) one is 24: SE, the check
+ *             digits, a 3-digit bank code, a 17-digit account
+ *   BIC       4 letters (bank), 2 letters (country),      its form only    ESSESESS, NDEASESSXXX
+ *             2 letters or digits (place), and optionally
+ *             3 letters or digits (branch): 8 or 11
+ *
+ * Both take spaces anywhere (an IBAN is printed in groups of four) and small
+ * letters, which are made capitals.
+ *
  * Errors read "invalid <kind name> '<input>': <reason>", for example
  *   invalid bankgiro '5728-3904': wrong check digit (expected 5)
  *   invalid organisationsnummer '23210-0016': wrong length: 9 digits, expected 10 (or 12 with the prefix 16)
@@ -38,10 +52,10 @@
 
 #include "util.h"
 
-enum ident_kind { IDENT_ORGNR, IDENT_BANKGIRO, IDENT_PLUSGIRO, IDENT_OCR };
+enum ident_kind { IDENT_ORGNR, IDENT_BANKGIRO, IDENT_PLUSGIRO, IDENT_OCR, IDENT_IBAN, IDENT_BIC };
 
-/* Enough for every canonical form (the longest is a 25-digit OCR). */
-#define IDENT_BUFSZ 32
+/* Enough for every canonical form (the longest is a 34-character IBAN). */
+#define IDENT_BUFSZ 40
 
 /* luhn_valid: true if digits[0..n) passes the Luhn (mod 10) check.  False
  * when n is 0 or any of the n bytes is not '0'-'9'. */
@@ -62,7 +76,7 @@ int ident_normalise(enum ident_kind kind, const char *text, char *out, size_t ou
 int ident_check_ocr_length(const char *text, char *out, size_t outsz, struct bd_error *err);
 
 /* ident_kind_name: "organisationsnummer", "bankgiro", "plusgiro",
- * "OCR reference"; "identifier" for a value outside the enum. */
+ * "OCR reference", "IBAN", "BIC"; "identifier" for a value outside the enum. */
 const char *ident_kind_name(enum ident_kind kind);
 
 /* orgnr_form: the legal form that the first digit of a canonical

@@ -186,6 +186,14 @@ struct payment_row {
 	const char *registered_by;
 	const char *exec_date; /* executed payments: the day the file was made */
 	const char *override;  /* the reason recorded to pay outside the rules (the window, the decided amount), or NULL */
+	/* The payee's account by IBAN (bankgiro and plusgiro NULL): the IBAN
+	 * and its bank's BIC; else NULL. */
+	const char *iban, *bic;
+	/* The day the payee's account took effect by an approved change
+	 * ('bidrag payee approve'), or NULL; and whether that is within 30 days
+	 * before the payment or after it: flagged for the attestant. */
+	const char *account_changed;
+	bool account_recent;
 };
 
 

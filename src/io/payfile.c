@@ -29,10 +29,10 @@ static void xml_amount(int64_t ore, char *buf, size_t n)
 static int check_accounts(const struct payment_row *p, size_t n, struct bd_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!p[i].bankgiro && !p[i].plusgiro)
+		if (!p[i].bankgiro && !p[i].plusgiro && !(p[i].iban && p[i].bic))
 			return bd_fail(err,
-				       "payment %s to %s (%s, part %s) has no bankgiro or plusgiro: give the payee's "
-				       "account in the decision, or the organisation's with 'bidrag org set'",
+				       "payment %s to %s (%s, part %s) has no account: register the payee's with "
+				       "'bidrag payee import' (or the organisation's with 'bidrag org set')",
 				       p[i].id, p[i].payee_name, p[i].dnr, p[i].part);
 		if (p[i].amount <= 0)
 			return bd_fail(err, "payment %s has no amount", p[i].id);
@@ -96,6 +96,23 @@ static int clearing(xmlTextWriterPtr w, const char *agent, const char *member)
 	    xmlTextWriterStartElement(w, BAD_CAST "ClrSysMmbId") < 0 || xmlTextWriterStartElement(w, BAD_CAST "ClrSysId") < 0 ||
 	    elem(w, "Cd", "SESBA") < 0 || xmlTextWriterEndElement(w) < 0 || elem(w, "MmbId", member) < 0 ||
 	    xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndElement(w) < 0)
+		return -1;
+	return 0;
+}
+
+/* An IBAN account's bank, by its BIC. */
+static int bic_agent(xmlTextWriterPtr w, const char *bic)
+{
+	if (xmlTextWriterStartElement(w, BAD_CAST "CdtrAgt") < 0 || xmlTextWriterStartElement(w, BAD_CAST "FinInstnId") < 0 ||
+	    elem(w, "BIC", bic) < 0 || xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndElement(w) < 0)
+		return -1;
+	return 0;
+}
+
+static int iban_account(xmlTextWriterPtr w, const char *iban)
+{
+	if (xmlTextWriterStartElement(w, BAD_CAST "CdtrAcct") < 0 || xmlTextWriterStartElement(w, BAD_CAST "Id") < 0 ||
+	    elem(w, "IBAN", iban) < 0 || xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndElement(w) < 0)
 		return -1;
 	return 0;
 }
@@ -186,7 +203,7 @@ int pain001_write(const struct payfile_header *h, const struct payment_row *p, s
 		char e2e[64], amt[64], acct[32], pname[300], rmt[600];
 		snprintf(e2e, sizeof(e2e), "%s-%zu", h->batch, i + 1);
 		xml_amount(r->amount, amt, sizeof(amt));
-		bool bg = r->bankgiro != NULL;
+		bool bg = r->bankgiro != NULL, iban = !bg && !r->plusgiro;
 		digits(bg ? r->bankgiro : r->plusgiro, acct, sizeof(acct));
 		utf8_prefix(r->payee_name, 70, pname, sizeof(pname));
 		W(xmlTextWriterStartElement(w, BAD_CAST "CdtTrfTxInf"));
@@ -199,11 +216,19 @@ int pain001_write(const struct payfile_header *h, const struct payment_row *p, s
 		W(xmlTextWriterWriteString(w, BAD_CAST amt));
 		W(xmlTextWriterEndElement(w));
 		W(xmlTextWriterEndElement(w));
-		W(clearing(w, "CdtrAgt", bg ? "9900" : "9960"));
+		/* The account paid: a bankgiro or plusgiro through Bankgirot's
+		 * clearing, an IBAN through its bank's BIC. */
+		if (iban)
+			W(bic_agent(w, r->bic));
+		else
+			W(clearing(w, "CdtrAgt", bg ? "9900" : "9960"));
 		W(xmlTextWriterStartElement(w, BAD_CAST "Cdtr"));
 		W(elem(w, "Nm", pname));
 		W(xmlTextWriterEndElement(w));
-		W(account(w, "CdtrAcct", acct, bg ? "BGNR" : "PGNR"));
+		if (iban)
+			W(iban_account(w, r->iban));
+		else
+			W(account(w, "CdtrAcct", acct, bg ? "BGNR" : "PGNR"));
 		W(xmlTextWriterStartElement(w, BAD_CAST "RmtInf"));
 		if (is_ocr(r->reference)) {
 			W(xmlTextWriterStartElement(w, BAD_CAST "Strd"));
@@ -371,6 +396,12 @@ int lb_write(const struct payfile_header *h, const struct payment_row *p, size_t
 	lb_text(out, "", 18);
 	buf_adds(out, "\r\n");
 	int64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!p[i].bankgiro && !p[i].plusgiro)
+			return bd_fail(err,
+				       "payment %s to %s goes to an IBAN (%s): a Bankgirot LB file pays only to bankgiro and "
+				       "plusgiro; export the batch as pain.001",
+				       p[i].id, p[i].payee_name, p[i].iban);
 	for (size_t i = 0; i < n; i++) {
 		const struct payment_row *r = &p[i];
 		bool bg = r->bankgiro != NULL;

@@ -526,6 +526,45 @@ static void test_kinds_property(void)
 	   total, bad);
 }
 
+/* ---- IBAN and BIC --------------------------------------------------------- */
+
+static void test_iban_bic(void)
+{
+	/* The Swedish example IBAN of the banks' guides, as printed and as
+	 * typed; other countries by their own structure. */
+	norm_ok(IDENT_IBAN, "SE45 5000 0000 0583 9825 7466", "SE4550000000058398257466");
+	norm_ok(IDENT_IBAN, "se4550000000058398257466", "SE4550000000058398257466");
+	norm_ok(IDENT_IBAN, " SE35 5000 0000 0549 1000 0003" NBSP, "SE3550000000054910000003");
+	norm_ok(IDENT_IBAN, "GB82 WEST 1234 5698 7654 32", "GB82WEST12345698765432");
+	norm_ok(IDENT_IBAN, "DE89 3704 0044 0532 0130 00", "DE89370400440532013000");
+	norm_msg(IDENT_IBAN, "SE45 5000 0000 0583 9825 7467",
+		 "invalid IBAN 'SE45 5000 0000 0583 9825 7467': wrong check digits (expected 18)");
+	norm_fails(IDENT_IBAN, "SE54 5000 0000 0583 9825 7466", "wrong check digits (expected 45)");
+	norm_fails(IDENT_IBAN, "SE45 5000 0000 0583 9825 746",
+		   "wrong length: 23 characters, a Swedish IBAN has 24 (SE, 2 check digits, a 3-digit bank code and a "
+		   "17-digit account)");
+	norm_fails(IDENT_IBAN, "SE45 5000 0000 0583 9825 74X6",
+		   "a Swedish IBAN has only digits after SE and its check digits: 'X' at position 28");
+	norm_fails(IDENT_IBAN, "4550 0000 0005 8398 2574 66", "it starts with the country's two letters, not '45'");
+	norm_fails(IDENT_IBAN, "SEX5 5000 0000 0583 9825 7466", "characters 3-4 are the check digits, not 'X5'");
+	norm_fails(IDENT_IBAN, "SE45-5000", "unexpected character '-' at position 5");
+	norm_fails(IDENT_IBAN, "SE45 5000", "wrong length: 8 characters, expected 15 to 34 (24 for a Swedish IBAN)");
+	norm_fails(IDENT_IBAN, "   ", "empty, expected an IBAN");
+	norm_fails(IDENT_IBAN, "5728-3905", "unexpected character '-'");
+
+	norm_ok(IDENT_BIC, "ESSESESS", "ESSESESS");
+	norm_ok(IDENT_BIC, "ndeasess xxx", "NDEASESSXXX");
+	norm_ok(IDENT_BIC, "SWEDSESS", "SWEDSESS");
+	norm_msg(IDENT_BIC, "ESSESES", "invalid BIC 'ESSESES': wrong length: 7 characters, expected 8 or 11");
+	norm_fails(IDENT_BIC, "ESSESESSX", "wrong length: 9 characters, expected 8 or 11");
+	norm_fails(IDENT_BIC, "ESS1SESS",
+		   "'1' at position 4: the first 4 characters (the bank) and the next 2 (the country) are letters");
+	norm_fails(IDENT_BIC, "ESSES.SS", "unexpected character '.' at position 6");
+	norm_fails(IDENT_BIC, "", "empty, expected a BIC");
+	ok(strcmp(ident_kind_name(IDENT_IBAN), "IBAN") == 0 && strcmp(ident_kind_name(IDENT_BIC), "BIC") == 0,
+	   "ident_kind_name IBAN, BIC");
+}
+
 int main(void)
 {
 	test_seed_values();
@@ -539,5 +578,6 @@ int main(void)
 	test_luhn_property();
 	test_luhn_errors_caught();
 	test_kinds_property();
+	test_iban_bic();
 	return tap_done();
 }
