@@ -139,7 +139,9 @@ __attribute__((format(printf, 2, 3))) static int fail_at(struct rd *d, const cha
 	return bd_fail(d->err, "%s:%ld: record %02d (%s): %s", d->origin, d->line, d->tk, tk_name(d->tk), msg);
 }
 
-/* digits: columns from..to must be digits; their value in *v (NULL: not needed). */
+/* digits: columns from..to must be digits; their value in *v (NULL: not
+ * needed, as for the 20-digit timestamp; a value is at most 18 digits,
+ * the widest amount, which int64 holds). */
 static int digits(struct rd *d, int from, int to, const char *what, int64_t *v)
 {
 	int64_t x = 0;
@@ -147,7 +149,8 @@ static int digits(struct rd *d, int from, int to, const char *what, int64_t *v)
 		char c = d->rec[i - 1];
 		if (c < '0' || c > '9')
 			return bad(d, from, to, what, "digits");
-		x = x * 10 + (c - '0');
+		if (v)
+			x = x * 10 + (c - '0');
 	}
 	if (v)
 		*v = x;
@@ -338,7 +341,8 @@ static int rec_payment(struct rd *d, struct state *st)
 	else
 		st->n21++;
 	st->sec_count++;
-	st->sec_total += bgmax_net(p);
+	if (__builtin_add_overflow(st->sec_total, bgmax_net(p), &st->sec_total))
+		return fail_at(d, "the section's payments add up to more than any amount bidrag can hold");
 	return 0;
 }
 
@@ -494,9 +498,17 @@ static int load(struct rd *d, const char *s, size_t n)
 			d->rec[col] = (char)c;
 		col++;
 	}
-	if (col > COLS)
-		return bd_fail(d->err, "%s:%ld: the record is %zu columns long, expected at most %d", d->origin, d->line, col,
-			       COLS);
+	if (col > COLS) {
+		/* Ã¥ for å: an editor saved the file as UTF-8. */
+		bool utf8 = false;
+		for (size_t i = 0; i + 1 < n && !utf8; i++)
+			utf8 = ((unsigned char)s[i] & 0xE0) == 0xC0 && ((unsigned char)s[i + 1] & 0xC0) == 0x80;
+		return bd_fail(d->err, "%s:%ld: the record is %zu columns long, expected at most %d%s", d->origin, d->line,
+			       col, COLS,
+			       utf8 ? " (the line holds UTF-8 characters: a BgMax file is ISO 8859-1; was it saved by an "
+				      "editor?)"
+				    : "");
+	}
 	memset(d->rec + col, ' ', COLS - col);
 	d->rec[COLS] = '\0';
 	return 0;

@@ -798,6 +798,12 @@ static void test_errors(void)
 	read_fails(variant(fab, "long.txt", "Storgatan 2                        12345", "Storgatan 2                        12345                                          X"),
 		   "a record longer than 80 columns", "long.txt:5: the record is 123 columns long, expected at most 80",
 		   NULL);
+	/* The example saved as UTF-8 by an editor: "Kalles PlÃ¥t AB". */
+	read_fails(variant(fab, "utf8.txt", "26Kalles Pl\xE5t AB", "26Kalles Pl\xC3\xA5t AB"),
+		   "a BgMax file saved as UTF-8",
+		   "utf8.txt:4: the record is 81 columns long, expected at most 80 (the line holds UTF-8 characters: a "
+		   "BgMax file is ISO 8859-1",
+		   NULL);
 	read_fails(variant(fab, "order.txt", "050009912346          SEK", "200009912346          SEK"),
 		   "a payment before its section opens", "order.txt:2: record 20 (payment): a payment outside a section",
 		   NULL);
@@ -816,6 +822,58 @@ static void test_errors(void)
 		   "other.xml: not a bank file bidrag reads: an XML document whose root is <Invoice> in the namespace urn:x",
 		   NULL);
 	read_fails(tmp("does-not-exist.xml"), "a file that is not there", "cannot open", "does-not-exist.xml", NULL);
+}
+
+/* Every prefix of every real file: read whole or refused with the file's
+ * name, never a crash or a partial result (run under ASan in make check). */
+static void test_prefixes(void)
+{
+	static const char *const real[] = {
+		"pain002/iso20022js_nordea_pain_002_v3_txn_reject.xml",
+		"pain002/iso20022js_nordea_pain_002_v3_group_reject.xml",
+		"pain002/iso20022js_goldman_sachs_pain_002_v3_accepted.xml",
+		"pain002/iso20022js_goldman_sachs_pain_002_v3_group_accepted.xml",
+		"pain002/iso20022js_cross_river_pain_002_transaction_rejected.xml",
+		"camt/genkgo_camt053.v2.minimal.xml",
+		"camt/genkgo_camt054.v2.xml",
+		"camt/nordea-dk_camt.053.001.02_example.xml",
+		"bgmax/fabhed_bankgiroinbetalningar_exempelfil_ocr.txt",
+		"bgmax/zimpler_BgMaxfil4.txt",
+	};
+	for (size_t i = 0; i < BD_ARRAY_LEN(real); i++) {
+		size_t len;
+		char *d = slurp(bank(real[i]), &len);
+		if (!d)
+			continue;
+		int read = 0, refused = 0, wrong = 0;
+		for (size_t cut = 0; cut < len; cut += 1 + cut % 61) {
+			struct bankfile f;
+			struct bd_error err = {0};
+			/* A copy of exactly cut bytes, so that ASan sees a read past it. */
+			char *part = xmalloc(cut ? cut : 1);
+			memcpy(part, d, cut);
+			int rc = bankfile_parse(part, cut, "part", &f, &err);
+			free(part);
+			if (rc == 0) {
+				/* Only a cut in the blanks after the end record's counts
+				 * leaves the whole file: the same sections and payments. */
+				read++;
+				if (f.kind != BANKFILE_BGMAX || cut + 50 < len || f.bgmax.n_payments < 6) {
+					wrong++;
+					diag("%s cut at %zu of %zu reads", real[i], cut, len);
+				}
+				bankfile_free(&f);
+			} else if (strncmp(err.msg, "part", 4) == 0 && f.size == 0) {
+				refused++;
+			} else {
+				wrong++;
+				diag("%s cut at %zu: %s", real[i], cut, err.msg);
+			}
+		}
+		ok(wrong == 0 && refused > 20, "%s: %d prefixes refused with the file named, %d read whole", real[i],
+		   refused, read);
+		free(d);
+	}
 }
 
 /* ---- SIE 4 -------------------------------------------------------------- */
@@ -1084,6 +1142,7 @@ int main(void)
 	test_bgmax_real();
 	test_generated();
 	test_errors();
+	test_prefixes();
 	test_sie();
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
