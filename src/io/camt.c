@@ -160,6 +160,12 @@ static int tx(struct rd *d, xmlNodePtr n, struct camt_tx *t)
 	}
 	t->debtor = bankxml_path_text(n, "RltdPties/Dbtr/Nm", pool(d));
 	t->creditor = bankxml_path_text(n, "RltdPties/Cdtr/Nm", pool(d));
+	t->debtor_account = bankxml_path_text(n, "RltdPties/DbtrAcct/Id/IBAN", pool(d));
+	if (!t->debtor_account)
+		t->debtor_account = bankxml_path_text(n, "RltdPties/DbtrAcct/Id/Othr/Id", pool(d));
+	t->creditor_account = bankxml_path_text(n, "RltdPties/CdtrAcct/Id/IBAN", pool(d));
+	if (!t->creditor_account)
+		t->creditor_account = bankxml_path_text(n, "RltdPties/CdtrAcct/Id/Othr/Id", pool(d));
 	xmlNodePtr rtr = bankxml_child(n, "RtrInf");
 	if (rtr) {
 		t->returned = true;
@@ -223,6 +229,11 @@ static int entry(struct rd *d, xmlNodePtr n, struct camt_entry *e)
 				return -1;
 		}
 		d->tx = 0;
+	}
+	if (e->ntx == 1 && !e->txs[0].has_amount) {
+		e->txs[0].has_amount = e->txs[0].amount_from_entry = true;
+		e->txs[0].amount = e->amount;
+		memcpy(e->txs[0].currency, e->currency, sizeof(e->currency));
 	}
 	return 0;
 }

@@ -46,7 +46,9 @@ struct camt_ref {
 /* One TxDtls: one transaction of an entry. */
 struct camt_tx {
 	const char *msg_id, *acct_svcr_ref, *pmt_inf_id, *instr_id, *end_to_end_id, *tx_id; /* Refs/..., or NULL */
-	bool has_amount;           /* AmtDtls/TxAmt/Amt or, failing that, AmtDtls/InstdAmt/Amt */
+	bool has_amount;           /* AmtDtls/TxAmt/Amt or, failing that, AmtDtls/InstdAmt/Amt; or the
+				    * entry's own amount when it is the entry's only transaction */
+	bool amount_from_entry;    /* the amount is the entry's (the file gave none for the transaction) */
 	int64_t amount;            /* hundredths */
 	char currency[4];
 	struct camt_ref *refs;     /* every Strd/CdtrRefInf */
@@ -54,6 +56,7 @@ struct camt_tx {
 	const char **ustrd;        /* every RmtInf/Ustrd line */
 	size_t nustrd;
 	const char *debtor, *creditor; /* RltdPties/Dbtr/Nm, Cdtr/Nm, or NULL */
+	const char *debtor_account, *creditor_account; /* RltdPties/DbtrAcct, CdtrAcct: Id/IBAN or Id/Othr/Id, or NULL */
 	bool returned;             /* RtrInf is present: a payment coming back */
 	const char *return_code;   /* RtrInf/Rsn/Cd (AC01, AC04, AM04, MS03, ...), or NULL */
 	const char *return_prtry;  /* RtrInf/Rsn/Prtry, or NULL */
@@ -77,7 +80,9 @@ struct camt_entry {
 	long batch_nb_of_txs;      /* NtryDtls/Btch/NbOfTxs, -1 when absent */
 	bool has_batch_amount;
 	int64_t batch_amount;      /* NtryDtls/Btch/TtlAmt in hundredths */
-	struct camt_tx *txs;       /* every NtryDtls/TxDtls, in file order */
+	struct camt_tx *txs;       /* every NtryDtls/TxDtls, in file order (the reader does not
+				    * require a batch's amounts to add up to the entry's: the
+				    * matcher compares what it matches) */
 	size_t ntx;
 	const char *addtl_info;    /* AddtlNtryInf, or NULL */
 	long line;

@@ -348,8 +348,9 @@ static void test_camt_real(void)
 		ok(t && !t->end_to_end_id && t->nrefs == 1 && streq(t->refs[0].ref, "4654654654654654") &&
 			   streq(t->refs[0].type, "SCOR") && t->refs[0].type_is_code && streq(t->refs[0].issuer, "BBA") &&
 			   streq(t->debtor, "NAME NAME") && streq(t->creditor, "Company Name") && !t->returned &&
-			   !t->has_amount,
-		   "its transaction: SCOR reference, parties");
+			   t->has_amount && t->amount_from_entry && t->amount == 885 && streq(t->currency, "EUR") &&
+			   streq(t->debtor_account, "NL56AGDH9619008421") && streq(t->creditor_account, "NL56AGDH9619008421"),
+		   "its transaction: SCOR reference, parties and their IBANs, the entry's amount (none of its own)");
 		bankfile_free(&f);
 	}
 	if (read_ok(bank("camt/nordea-dk_camt.053.001.02_example.xml"), &f, "Nordea's sample camt.053")) {
@@ -372,7 +373,8 @@ static void test_camt_real(void)
 			   streq(e[0].bank_tx_code, "PMNT/RCDT/DMCT") && streq(e[0].txs[0].acct_svcr_ref, "6110273894"),
 		   "entry 1: 100.00, ten unstructured lines, line 84");
 		ok(e && e[1].txs[0].nrefs == 1 && streq(e[1].txs[0].refs[0].ref, "71/000000020211041") &&
-			   streq(e[1].txs[0].refs[0].type, "SCOR"),
+			   streq(e[1].txs[0].refs[0].type, "SCOR") && streq(e[1].txs[0].creditor_account, "82424016") &&
+			   !e[1].txs[0].amount_from_entry,
 		   "entry 2: an OCR (71) creditor reference");
 		ok(e && streq(e[2].txs[0].end_to_end_id, "DK_DOM_DK_to_DK-12_3") &&
 			   streq(e[2].txs[0].refs[0].ref, "RF12510007547061") && streq(e[2].txs[0].refs[0].issuer, "ISO"),
