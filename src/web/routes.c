@@ -15,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <microhttpd.h>
 #include <sodium.h>
 
 /* Session. */
@@ -66,7 +65,7 @@ static const struct body_field users_fields[] = {
 };
 
 static const struct body_field batches_fields[] = {
-	{"batch", true}, {"date", true}, {"format", true}, {"from", true}, {"override", true}, {NULL, false},
+	{"batch", true}, {"date", true}, {"format", true}, {"from", true}, {"override", true}, {"force", false}, {NULL, false},
 };
 
 static const struct body_field allocate_fields[] = {
@@ -146,7 +145,7 @@ int api_dispatch(struct web_req *r)
 		bool write = strcmp(r->method, "GET") != 0;
 		if (write) {
 			/* A JSON body only: a cross-site form cannot send one. */
-			const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
+			const char *ct = web_header(r, "Content-Type");
 			if (!ct || strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
 				return web_error(r, 415, NULL, "expected Content-Type: application/json");
 		}
@@ -154,7 +153,7 @@ int api_dispatch(struct web_req *r)
 			if (!r->user)
 				return web_error(r, 401, NULL, "not logged in (POST /api/login)");
 			if (write) {
-				const char *t = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
+				const char *t = web_header(r, "X-CSRF-Token");
 				if (!t || strlen(t) != 64 || sodium_memcmp(t, r->user->csrf, 64) != 0)
 					return web_error(r, 403, NULL,
 							 "missing or wrong X-CSRF-Token (it comes with the login and GET /api/me)");

@@ -1,6 +1,9 @@
 /* server.c: the HTTP server: libmicrohttpd with a thread pool, bounded
- * requests, one database connection per thread, static assets compiled
- * in, and a graceful stop on SIGTERM.  See web.h. */
+ * requests, limits on connections (in all and per address) and on idle
+ * ones, one database connection per thread, static assets compiled in, and
+ * a graceful stop on SIGTERM.  A request is answered by web_handle from what
+ * was received (struct web_input), with no connection: the server reads
+ * that from libmicrohttpd, the fuzz harness builds it.  See web.h. */
 #include "web.h"
 
 #include <arpa/inet.h>
@@ -12,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -65,13 +69,34 @@ static __thread unsigned long cache_clock;
 static struct cached **caches; /* every thread's, for freeing at the end (under stores_lock) */
 static size_t ncaches;
 
-static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static void cache_free(struct cached *c)
 {
-	(void)kind;
-	/* Lengths first: "a=1&b=2" and "a=1%26b%3D2" are different keys. */
-	const char *v = value ? value : "";
-	buf_addf(cls, "&%zu:%s=%zu:%s", strlen(key), key, strlen(v), v);
-	return MHD_YES;
+	for (size_t k = 0; c && k < CACHE_SLOTS; k++) {
+		free(c[k].key);
+		free(c[k].data);
+	}
+	free(c);
+}
+
+void web_thread_reset(void)
+{
+	pthread_mutex_lock(&stores_lock);
+	for (size_t i = 0; tls_store && i < nstores; i++)
+		if (stores[i] == tls_store) {
+			stores[i] = stores[--nstores];
+			break;
+		}
+	for (size_t i = 0; cache && i < ncaches; i++)
+		if (caches[i] == cache) {
+			caches[i] = caches[--ncaches];
+			break;
+		}
+	pthread_mutex_unlock(&stores_lock);
+	if (tls_store)
+		store_close(tls_store);
+	tls_store = NULL;
+	cache_free(cache);
+	cache = NULL;
 }
 
 /* cache_key: NULL when the answer is not to be cached. */
@@ -87,8 +112,17 @@ static char *cache_key(struct web_req *r)
 	struct buf b;
 	buf_init(&b, 16384);
 	buf_addf(&b, "%d|%s|%s|%s?", (int)r->user->role, r->user->org, today, r->path);
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &b);
-	if (b.failed) {
+	bool odd = false;
+	for (size_t i = 0; i < r->in->nargs; i++) {
+		/* Lengths first: "a=1&b=2" and "a=1%26b%3D2" are different keys.
+		 * A name with a NUL in it ("a%00b") is none a handler reads,
+		 * but would end the key early: such a request is not cached. */
+		const struct web_kv *a = &r->in->args[i];
+		const char *v = a->value ? a->value : "";
+		odd |= memchr(a->key, '\0', a->key_len) != NULL;
+		buf_addf(&b, "&%zu:%s=%zu:%s", a->key_len, a->key, strlen(v), v);
+	}
+	if (b.failed || odd) {
 		buf_release(&b);
 		return NULL;
 	}
@@ -182,9 +216,25 @@ int web_bytes(struct web_req *r, int status, const char *type, char *data, size_
 	return 0;
 }
 
+/* kv_find: as MHD_lookup_connection_value finds a name: the first whose
+ * name, as received, is name in any case. */
+static const char *kv_find(const struct web_kv *v, size_t n, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].key_len == len && strncasecmp(v[i].key, name, len) == 0)
+			return v[i].value;
+	return NULL;
+}
+
 const char *web_arg(struct web_req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+	return kv_find(r->in->args, r->in->nargs, name);
+}
+
+const char *web_header(struct web_req *r, const char *name)
+{
+	return kv_find(r->in->headers, r->in->nheaders, name);
 }
 
 json_t *web_body_json(struct web_req *r, bool array)
@@ -230,7 +280,7 @@ static bool serve_asset(struct web_req *r)
 	return false;
 }
 
-static enum MHD_Result respond(struct web_req *r)
+static enum MHD_Result respond(struct MHD_Connection *conn, struct web_req *r)
 {
 	struct MHD_Response *resp = r->data ? MHD_create_response_from_buffer(r->dlen, r->data, MHD_RESPMEM_MUST_FREE)
 					    : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -251,7 +301,7 @@ static enum MHD_Result respond(struct web_req *r)
 		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
 	if (r->retry_after[0])
 		MHD_add_response_header(resp, "Retry-After", r->retry_after);
-	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -266,6 +316,73 @@ static void client_address(struct MHD_Connection *c, char *out, size_t len)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, (socklen_t)len);
 	else if (ci->client_addr->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out, (socklen_t)len);
+}
+
+void web_handle(struct web_req *r, const struct web_input *in, const struct web_config *cfg)
+{
+	*r = (struct web_req){.in = in, .method = in->method, .path = in->path, .body = in->body, .len = in->len,
+			      .client = in->client, .cfg = cfg, .status = 500};
+	struct web_session sess;
+	if (in->session && strlen(in->session) == 64)
+		snprintf(r->token, sizeof(r->token), "%s", in->session);
+	struct bd_error err;
+	if (in->too_large) {
+		web_error(r, 413, NULL, "the request body is larger than %zu bytes", cfg->max_body);
+	} else if (strncmp(in->path, "/api/", 5) != 0) {
+		if (strcmp(in->method, "GET") != 0 && strcmp(in->method, "HEAD") != 0)
+			web_error(r, 405, NULL, "only GET here");
+		else if (!serve_asset(r))
+			web_error(r, 404, NULL, "no page '%s'", in->path);
+	} else if (!(r->store = thread_store(cfg, &err))) {
+		web_error(r, 503, NULL, "the database cannot be opened: %s", err.msg);
+	} else {
+		/* The session is in the database: any server's over it. */
+		if (r->token[0] && auth_session(r->store, r->token, &sess))
+			r->user = &sess;
+		/* Every change this request makes is the session's user's (the
+		 * thread's store outlives the request: never leave the last one's). */
+		store_set_actor(r->store, r->user ? r->user->name : "anonymous");
+		uint64_t gen = 0;
+		char *key = cache_key(r);
+		struct cached *hit = NULL;
+		if (key && store_generation(r->store, &gen, &err) == 0 && (hit = cache_find(key, gen))) {
+			r->answered = true;
+			r->status = hit->status;
+			r->type = hit->type;
+			r->data = xmalloc(hit->len + 1);
+			memcpy(r->data, hit->data, hit->len);
+			r->dlen = hit->len;
+			snprintf(r->disposition, sizeof(r->disposition), "%s", hit->disposition);
+			free(key);
+		} else {
+			api_dispatch(r);
+			/* Cache only what was read at the generation checked before. */
+			uint64_t after;
+			if (key && r->status == 200 && r->data && r->dlen <= CACHE_MAX_BODY &&
+			    store_generation(r->store, &after, &err) == 0 && after == gen)
+				cache_put(key, gen, r);
+			else
+				free(key);
+		}
+	}
+	r->user = NULL; /* sess ends here */
+}
+
+/* What libmicrohttpd received, as a web_input's arguments or headers. */
+struct kv_list {
+	struct web_kv *v;
+	size_t n;
+};
+
+static enum MHD_Result add_kv(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size, const char *value,
+			      size_t value_size)
+{
+	(void)kind;
+	(void)value_size;
+	struct kv_list *l = cls;
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = (struct web_kv){.key = key, .key_len = key_size, .value = value};
+	return MHD_YES;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -290,53 +407,27 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	}
 	char client[64];
 	client_address(conn, client, sizeof(client));
-	struct web_req r = {.conn = conn, .method = method, .path = url, .body = p->body.data, .len = p->body.len,
-			    .client = client, .cfg = cfg, .status = 500};
-	struct web_session sess;
-	const char *cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "bidrag_session");
-	if (cookie && strlen(cookie) == 64)
-		snprintf(r.token, sizeof(r.token), "%s", cookie);
-	struct bd_error err;
-	if (p->too_large) {
-		web_error(&r, 413, NULL, "the request body is larger than %zu bytes", cfg->max_body);
-	} else if (strncmp(url, "/api/", 5) != 0) {
-		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			web_error(&r, 405, NULL, "only GET here");
-		else if (!serve_asset(&r))
-			web_error(&r, 404, NULL, "no page '%s'", url);
-	} else if (!(r.store = thread_store(cfg, &err))) {
-		web_error(&r, 503, NULL, "the database cannot be opened: %s", err.msg);
-	} else {
-		/* The session is in the database: any server's over it. */
-		if (r.token[0] && auth_session(r.store, r.token, &sess))
-			r.user = &sess;
-		/* Every change this request makes is the session's user's (the
-		 * thread's store outlives the request: never leave the last one's). */
-		store_set_actor(r.store, r.user ? r.user->name : "anonymous");
-		uint64_t gen = 0;
-		char *key = cache_key(&r);
-		struct cached *hit = NULL;
-		if (key && store_generation(r.store, &gen, &err) == 0 && (hit = cache_find(key, gen))) {
-			r.answered = true;
-			r.status = hit->status;
-			r.type = hit->type;
-			r.data = xmalloc(hit->len + 1);
-			memcpy(r.data, hit->data, hit->len);
-			r.dlen = hit->len;
-			snprintf(r.disposition, sizeof(r.disposition), "%s", hit->disposition);
-			free(key);
-		} else {
-			api_dispatch(&r);
-			/* Cache only what was read at the generation checked before. */
-			uint64_t after;
-			if (key && r.status == 200 && r.data && r.dlen <= CACHE_MAX_BODY &&
-			    store_generation(r.store, &after, &err) == 0 && after == gen)
-				cache_put(key, gen, &r);
-			else
-				free(key);
-		}
-	}
-	enum MHD_Result ret = respond(&r);
+	struct kv_list args = {0}, headers = {0};
+	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, add_kv, &args);
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, add_kv, &headers);
+	struct web_input in = {
+		.method = method,
+		.path = url,
+		.args = args.v,
+		.nargs = args.n,
+		.headers = headers.v,
+		.nheaders = headers.n,
+		.session = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "bidrag_session"),
+		.body = p->body.data,
+		.len = p->body.len,
+		.too_large = p->too_large,
+		.client = client,
+	};
+	struct web_req r;
+	web_handle(&r, &in, cfg);
+	free(args.v);
+	free(headers.v);
+	enum MHD_Result ret = respond(conn, &r);
 	free(r.data);
 	return ret;
 }
@@ -386,11 +477,17 @@ int web_serve(const struct web_config *cfg)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Slow and many clients (web.h): the pool shares max_connections out
+	 * among its threads; one address gets per_ip of them at most, so that
+	 * connections held open from one address (slowloris) cannot take the
+	 * others' turn; and an idle one is closed after timeout seconds.  A
+	 * connection over a limit is closed as soon as it is accepted. */
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, (void *)cfg,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-		MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "error: cannot listen on %s:%d: %s\n", cfg->host, cfg->port, strerror(errno));
 		auth_free();
@@ -421,13 +518,8 @@ int web_serve(const struct web_config *cfg)
 	free(stores);
 	stores = NULL;
 	nstores = 0;
-	for (size_t i = 0; i < ncaches; i++) {
-		for (size_t k = 0; k < CACHE_SLOTS; k++) {
-			free(caches[i][k].key);
-			free(caches[i][k].data);
-		}
-		free(caches[i]);
-	}
+	for (size_t i = 0; i < ncaches; i++)
+		cache_free(caches[i]);
 	free(caches);
 	caches = NULL;
 	ncaches = 0;

@@ -19,7 +19,6 @@
 #include "util.h"
 
 struct store;
-struct MHD_Connection;
 
 enum web_role {
 	ROLE_HANDLAGGARE = 1 << 0,
@@ -47,10 +46,40 @@ struct web_config {
 	bool secure_cookies;  /* add Secure (behind TLS) */
 	size_t max_body;      /* bytes */
 	const char *ready_file; /* write "http://HOST:PORT/\n" here when listening */
+	/* Slow and many clients: at most max_connections open at once, at
+	 * most per_ip of them from one address (0: no limit per address), and
+	 * a connection on which nothing arrives for timeout seconds (a
+	 * request's headers or body, or a kept-alive connection's next
+	 * request) is closed. */
+	unsigned max_connections;
+	unsigned per_ip;
+	unsigned timeout;
+};
+
+/* A request as it was received, apart from its connection: what the server
+ * reads from libmicrohttpd and hands to web_handle, and what the fuzz
+ * harness (tests/fuzz/fuzz-http.c) builds from its input.  A name is looked
+ * up as libmicrohttpd looks it up: the first of that name, in any case. */
+struct web_kv {
+	const char *key;
+	size_t key_len;    /* as received: a decoded name may hold a NUL */
+	const char *value; /* NULL: an argument without '=' */
+};
+struct web_input {
+	const char *method, *path; /* the path decoded */
+	const struct web_kv *args; /* the query string's arguments, decoded, in their order */
+	size_t nargs;
+	const struct web_kv *headers;
+	size_t nheaders;
+	const char *session; /* the bidrag_session cookie's value, or NULL */
+	const char *body;
+	size_t len;
+	bool too_large; /* the body was longer than max_body (and was not kept) */
+	const char *client; /* the client's address */
 };
 
 struct web_req {
-	struct MHD_Connection *conn;
+	const struct web_input *in;
 	const char *method, *path;
 	const char *body;
 	size_t len;
@@ -83,8 +112,9 @@ int web_error(struct web_req *r, int status, const char *field, const char *fmt,
 	__attribute__((format(printf, 4, 5)));
 int web_bytes(struct web_req *r, int status, const char *type, char *data, size_t len, const char *filename);
 
-/* Request input. */
+/* Request input: a query argument, a header. */
 const char *web_arg(struct web_req *r, const char *name);
+const char *web_header(struct web_req *r, const char *name);
 /* web_body_json: the body as a JSON object (or array when array is true);
  * NULL after a 400 was set. */
 json_t *web_body_json(struct web_req *r, bool array);
@@ -101,6 +131,15 @@ enum web_role role_parse(const char *name);
 
 /* The routes (routes.c, handlers in api-*.c). */
 int api_dispatch(struct web_req *r);
+
+/* web_handle: answer one request, as the server does, into *r (status,
+ * type, data, headers); free(r->data) after.  Runs on the calling thread's
+ * database connection to cfg->db, opened on first use. */
+void web_handle(struct web_req *r, const struct web_input *in, const struct web_config *cfg);
+/* web_thread_reset: close the calling thread's database connection and
+ * empty its GET cache (for a caller that replaces the database under it:
+ * the fuzz harness). */
+void web_thread_reset(void);
 
 /* web_serve: run until SIGTERM or SIGINT.  Returns an exit status. */
 int web_serve(const struct web_config *cfg);
