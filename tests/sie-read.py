@@ -23,7 +23,8 @@ of a file of type 4 and, above all, that every verifikation balances:
   - numbered verifikationer rise within a series (§11 #VER 7);
   - with --strict (for files bidrag wrote): every account a row uses is
     declared with #KONTO, every object with #OBJEKT, every dimension with
-    #DIM or #UNDERDIM, and every verifikation lies within #RAR 0.
+    #DIM or #UNDERDIM, #RAR 0 is there and every verifikation lies within
+    a #RAR year.
 
 Prints one line "FILE: N verifikationer, M rader, balanserar" per file, or
 with --json the whole file as JSON (amounts in öre as integers).  Exit 1
@@ -267,13 +268,12 @@ def strict(sie):
     if sie['warnings']:
         raise SieError(sie['warnings'][0])
     dims = set(sie['dim']) | set(sie['underdim'])
-    year = sie['rar'].get('0')
-    if not year:
+    if '0' not in sie['rar']:
         raise SieError('%s: no #RAR 0' % sie['file'])
     for v in sie['ver']:
         where = '%s:%d: verifikation %s %s' % (sie['file'], v['line'], v['series'], v['number'])
-        if not (year[0] <= v['date'] <= year[1]):
-            raise SieError('%s: dated %s, outside #RAR 0 (%s-%s)' % (where, v['date'], year[0], year[1]))
+        if not any(y[0] <= v['date'] <= y[1] for y in sie['rar'].values()):
+            raise SieError('%s: dated %s, outside every #RAR year' % (where, v['date']))
         for t in v['trans']:
             if t['account'] not in sie['konto']:
                 raise SieError('%s: account %s has no #KONTO' % (where, t['account']))

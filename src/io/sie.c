@@ -210,7 +210,7 @@ static bool alnum(const char *s)
 static const struct sie_account *find_account(const struct sie_file *f, const char *number)
 {
 	for (size_t i = 0; i < f->naccounts; i++)
-		if (strcmp(f->accounts[i].number, number) == 0)
+		if (f->accounts[i].number && strcmp(f->accounts[i].number, number) == 0)
 			return &f->accounts[i];
 	return NULL;
 }
@@ -226,7 +226,7 @@ static const struct sie_dim *find_dim(const struct sie_file *f, int number)
 static const struct sie_object *find_object(const struct sie_file *f, int dim, const char *id)
 {
 	for (size_t i = 0; i < f->nobjects; i++)
-		if (f->objects[i].dim == dim && strcmp(f->objects[i].id, id) == 0)
+		if (f->objects[i].dim == dim && f->objects[i].id && strcmp(f->objects[i].id, id) == 0)
 			return &f->objects[i];
 	return NULL;
 }

@@ -935,6 +935,13 @@ static void test_sie(void)
 	   "a verifikation made not to balance is refused by the reader: %s", why);
 	json_decref(j);
 
+	/* --strict, what bidrag's own files must pass, is stricter: the real
+	 * file's non-numeric account DIFF is refused. */
+	j = sie_read(bank("sie/jsisie_Sie4.se"), true, why, sizeof(why));
+	ok(!j && strstr(why, "jsisie_Sie4.se:592: account 'DIFF' is not numeric"),
+	   "sie-read.py --strict refuses the real file's account DIFF: %s", why);
+	json_decref(j);
+
 	/* What bidrag writes. */
 	static const struct sie_account accounts[] = {
 		{"1930", "Bankgiro"}, {"2890", "Övriga kortfristiga skulder"}, {"4650", "Lämnade bidrag – regioner"},
