@@ -548,7 +548,7 @@ static void test_generated(void)
 		{.id = "p3", .dnr = "S2024/00001", .part = "1", .recipient = "04", .recipient_name = "Region Sörmland",
 		 .payee_name = "Region Sörmland", .orgnr = "232100-0032", .plusgiro = "3 70 20-5", .amount = 99},
 		{.id = "p4", .dnr = "S2024/00001", .part = "1", .recipient = "05", .recipient_name = "Region Östergötland",
-		 .payee_name = "Region Östergötland", .orgnr = "232100-0040", .bankgiro = "5052-5781", .amount = 1},
+		 .payee_name = "Region Östergötland", .orgnr = "232100-0040", .bankgiro = "9990-0011", .amount = 1},
 	};
 	struct payfile_header h = {"BATCH-7", "2024-03-15", "Kammarkollegiet", "202100-0829", "5052-5781"};
 	struct buf out;
