@@ -5,15 +5,31 @@
 #include <jansson.h>
 
 #include "dataset.h"
+#include "refload.h"
+#include "statfile.h"
+#include "statseries.h"
 #include "store.h"
 #include "cmd.h"
 
 struct datasets_opts {
 	const char *format, *name, *column, *date, *label, *unit, *source, *db;
+	/* datasets read */
+	char **select;
+	size_t nselect;
+	const char *period, *region_dim, *level, *ref_date, *language, *encoding;
+	bool skip_unknown;
 };
 
+static int set_select(void *ctx, const char *text)
+{
+	struct datasets_opts *o = ctx;
+	o->select = xreallocarray(o->select, o->nselect + 1, sizeof(*o->select));
+	o->select[o->nselect++] = xstrdup(text);
+	return 0;
+}
+
 static const struct cmd_opt datasets_options[] = {
-	OPT_STR("format", 0, struct datasets_opts, format, "F", "table (default), csv (show only) or json"),
+	OPT_STR("format", 0, struct datasets_opts, format, "F", "table (default), csv (show, read) or json (list, show)"),
 	OPT_STR("name", 0, struct datasets_opts, name, "NAME",
 		 "the name to import the dataset under (a new name for a correction)"),
 	OPT_STR("column", 0, struct datasets_opts, column, "C",
@@ -23,6 +39,21 @@ static const struct cmd_opt datasets_options[] = {
 	OPT_STR("unit", 0, struct datasets_opts, unit, "UNIT", "the values' unit"),
 	OPT_STR("source", 0, struct datasets_opts, source, "TEXT", "where the values come from"),
 	OPT_STR("db", 0, struct datasets_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_CALL("select", 0, "DIM=VALUE", set_select,
+		 "read: what to take from a dimension, by code or label ('Kön=kvinnor', 'Ålder=15-44',\n"
+		 "'Ålder=65+', several summed: 'Ålder=0-9,10-19'); repeat for each dimension"),
+	OPT_STR("period", 0, struct datasets_opts, period, "P", "read: the period (2023, 2026M01)"),
+	OPT_STR("region-dim", 0, struct datasets_opts, region_dim, "NAME",
+		"read: the dimension of the regions (default: the one called region)"),
+	OPT_STR("level", 0, struct datasets_opts, level, "L", "read: the rows' level, lan or kommun (default: the one the rows have)"),
+	OPT_BOOL("skip-unknown", 0, struct datasets_opts, skip_unknown,
+		 "read: leave out rows the register does not know (Riket, a län in a table of kommuner,\n"
+		 "a former kommun) instead of failing"),
+	OPT_STR("ref-date", 0, struct datasets_opts, ref_date, "DATE",
+		"read: the reference date (YYYY-MM-DD), when the file does not say it or says another"),
+	OPT_STR("language", 0, struct datasets_opts, language, "LANG", "read: a PC-Axis file's language (en)"),
+	OPT_STR("encoding", 0, struct datasets_opts, encoding, "ENC",
+		"read: the file's encoding (windows-1252, iso-8859-1, utf-8), whatever it declares"),
 	OPT_END,
 };
 
@@ -33,12 +64,18 @@ const struct cmd_entry cmd_datasets_entry = {
 		 "       bidrag datasets show NAME [--format=table|csv|json]\n"
 		 "       bidrag datasets import FILE --name [--column] [--date] [--label]\n"
 		 "                              [--unit] [--source]\n"
-		 "       bidrag datasets registered [NAME] [--db]",
+		 "       bidrag datasets registered [NAME] [--db]\n"
+		 "       bidrag datasets read FILE [--select] ... [--period] [--region-dim]\n"
+		 "                            [--level] [--skip-unknown] [--ref-date] [--language]\n"
+		 "                            [--encoding] [--format=table|csv]",
 	.about = "Compiled-in datasets carry the keys of the seed decisions.  Imported datasets are kept in\n"
 		 "$BIDRAG_DATASETS (default ~/.local/share/bidrag/datasets) and are immutable: a correction\n"
 		 "is imported under a new name.  'registered' lists the versions the register holds (a dataset\n"
 		 "is registered when a decision first uses it; changed values become a new version) and the\n"
-		 "decision parts that used each version.",
+		 "decision parts that used each version.  'read' reads an SCB statistics file (PC-Axis,\n"
+		 "JSON-stat 2.0 or a CSV download) and prints the series a selection names: one exact value per\n"
+		 "län or kommun, the sum of exactly the cells selected, with its source, table, selection and\n"
+		 "reference date.",
 	.exec = cmd_datasets,
 	.options = datasets_options,
 };
@@ -169,6 +206,103 @@ static int registered(const char *db, const char *name)
 	return rc;
 }
 
+/* datasets read: the series of a statistics file, resolved to the
+ * register's regions or kommuner. */
+static int read_series(const char *path, const struct datasets_opts *o)
+{
+	struct bd_error err;
+	unsigned kinds = 0;
+	if (o->level) {
+		if (!strcmp(o->level, "lan") || !strcmp(o->level, "län") || !strcmp(o->level, "region"))
+			kinds = RK_REGION;
+		else if (!strcmp(o->level, "kommun"))
+			kinds = RK_KOMMUN;
+		else
+			return error("unknown level '%s' (expected lan or kommun)", o->level);
+	}
+	bool csv = o->format && strcmp(o->format, "csv") == 0;
+	if (o->format && !csv && strcmp(o->format, "table") != 0)
+		return error("unknown format '%s' (expected table or csv)", o->format);
+	if (refdata_load(&err))
+		return error("%s", err.msg);
+	struct stat_pick *pick = xcalloc(o->nselect + 1, sizeof(*pick));
+	for (size_t i = 0; i < o->nselect; i++)
+		if (stat_pick_parse(o->select[i], &pick[i], &err)) {
+			free(pick);
+			return error("%s", err.msg);
+		}
+	struct statfile_opts fo = {.encoding = o->encoding, .language = o->language};
+	struct stat_cube cube;
+	statcube_init(&cube);
+	struct stat_series s;
+	struct stat_rows rows;
+	struct stat_series_opts so = {pick, o->nselect, o->period, o->region_dim, o->ref_date};
+	int rc = 0;
+	if (statfile_read(path, &fo, &cube, &err) || stat_series_select(&cube, &so, &s, &err)) {
+		rc = error("%s", err.msg);
+	} else {
+		if (stat_series_resolve(&s, kinds, o->skip_unknown, &rows, &err)) {
+			rc = error("%s", err.msg);
+		} else {
+			const char *level = rows.kind == RK_REGION ? "län (regions)" : "kommuner";
+			size_t n = 0;
+			for (size_t i = 0; i < s.n; i++)
+				n += rows.rec[i] != NULL;
+			const char *pre = csv ? "# " : "";
+			printf("%sfile: %s (%s, %s)\n", pre, s.origin, s.format, s.encoding);
+			printf("%ssource: %s%s%s\n", pre, *s.source ? s.source : "(the file does not say)",
+			       *s.table_id ? ", table " : "", s.table_id);
+			printf("%stitle: %s\n", pre, s.title);
+			if (*s.updated)
+				printf("%supdated: %s\n", pre, s.updated);
+			printf("%sselection: %s\n", pre, *s.selection ? s.selection : "(nothing to choose)");
+			if (*s.period)
+				printf("%speriod: %s\n", pre, s.period);
+			printf("%s%s: %s\n", pre, csv ? "date" : "reference date", *s.ref_date ? s.ref_date : "unknown");
+			printf("%sreference date basis: %s\n", pre, s.ref_basis);
+			printf("%sunit: %s\n", pre, *s.unit ? s.unit : "(the file does not say)");
+			printf("%srows: %zu %s, %zu cell%s summed per row\n", pre, n, level, s.cells, s.cells == 1 ? "" : "s");
+			if (rows.nskipped)
+				printf("%sskipped: %zu row%s the register does not know: %s\n", pre, rows.nskipped,
+				       rows.nskipped == 1 ? "" : "s", rows.skipped);
+			if (s.noise)
+				printf("%snote: the file says its figures carry deliberate noise: parts need not add up to "
+				       "the totals, and are summed as published\n", pre);
+			if (csv)
+				printf("code,recipient,value\n");
+			else
+				putchar('\n');
+			mpz_t sum;
+			mpz_init(sum);
+			for (size_t i = 0; i < s.n; i++) {
+				if (!rows.rec[i])
+					continue;
+				char *v = stat_decimal_text(s.value[i], s.scale, !csv);
+				mpz_add(sum, sum, s.value[i]);
+				if (csv) {
+					printf("%s,\"%s\",%s\n", rows.rec[i]->code, rows.rec[i]->name, v);
+				} else {
+					printf("%-6s ", rows.rec[i]->code);
+					print_padded(stdout, rows.rec[i]->name, 34);
+					printf(" %16s\n", v);
+				}
+				free(v);
+			}
+			if (!csv) {
+				char *v = stat_decimal_text(sum, s.scale, true);
+				printf("%-6s %-34s %16s\n", "", "Summa", v);
+				free(v);
+			}
+			mpz_clear(sum);
+			stat_rows_release(&rows);
+		}
+		stat_series_release(&s);
+	}
+	statcube_release(&cube);
+	free(pick);
+	return rc;
+}
+
 int cmd_datasets(int argc, char **argv)
 {
 	struct datasets_opts o = {0};
@@ -211,6 +345,15 @@ int cmd_datasets(int argc, char **argv)
 			return usage_error(&cmd_datasets_entry, "datasets registered takes at most one dataset name");
 		return registered(db, nargs ? argv[next + 1] : NULL);
 	}
-	return usage_error(&cmd_datasets_entry, "unknown subcommand '%s' (expected list, show, import or registered)",
-			   verb);
+	if (strcmp(verb, "read") == 0) {
+		if (nargs != 1)
+			return usage_error(&cmd_datasets_entry, "datasets read takes one file");
+		rc = read_series(argv[next + 1], &o);
+		for (size_t i = 0; i < o.nselect; i++)
+			free(o.select[i]);
+		free(o.select);
+		return rc;
+	}
+	return usage_error(&cmd_datasets_entry,
+			   "unknown subcommand '%s' (expected list, show, import, registered or read)", verb);
 }

@@ -57,7 +57,15 @@ void statcube_set_cat(struct stat_cube *c, size_t d, size_t i, const char *code,
 {
 	struct stat_category *k = &c->dim[d].cat[i];
 	k->label = statcube_str(c, label ? label : code, -1);
-	k->code = code ? statcube_str(c, code, -1) : k->label;
+	/* A code is an identifier: the spaces some files pad it with ("42001 ")
+	 * are not part of it. */
+	const char *s = code ? code : k->label;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	k->code = statcube_str(c, s, (ptrdiff_t)n);
 }
 
 int statcube_finish(struct stat_cube *c, bool with_values, struct bd_error *err)

@@ -139,7 +139,8 @@ const char *statcube_str(struct stat_cube *c, const char *s, ptrdiff_t len);
 /* Building a cube (the readers):
  *   statcube_add_dim: a dimension with ncat categories (filled by
  *     statcube_set_cat), appended; returns its index.
- *   statcube_set_cat: category i of dimension d (code NULL: the label).
+ *   statcube_set_cat: category i of dimension d (code NULL: the label);
+ *     the code without the spaces around it, the label as written.
  *   statcube_finish: every dimension is complete: checks that codes are
  *     unique and not empty within each dimension, indexes them, and, when
  *     with_values, allocates the cells (all STAT_MISSING until set).

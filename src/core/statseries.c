@@ -502,7 +502,7 @@ static int unpicked(const struct stat_cube *c, const struct stat_dim *d, struct 
 		return -1;
 	}
 	int64_t take = d->elim;
-	const char *why = "the table's total (its elimination value)";
+	const char *why = "the table's total, its elimination value";
 	if (take < 0) {
 		size_t ntot = 0;
 		for (size_t i = 0; i < d->ncat; i++)
@@ -678,7 +678,7 @@ void stat_ref_date(const struct stat_cube *c, const char *period, const struct s
 	buf_init(&b, SIZE_MAX);
 	const char *measure = content && content->measure ? content->measure : c->all.measure;
 	if (measure && strcmp(measure, "flow") == 0) {
-		buf_addf(&b, "the figures are a flow over the period %s, not a count on a day: give the reference date",
+		buf_addf(&b, "the figures are a flow over the period %s, not a count on a day",
 			 period && *period ? period : "(none)");
 		*basis = buf_take(&b);
 		return;
@@ -697,7 +697,7 @@ void stat_ref_date(const struct stat_cube *c, const char *period, const struct s
 		}
 	}
 	if (!kind) {
-		buf_addf(&b, "the period '%s' is neither a year nor a month (YYYY, YYYYMmm): give the reference date",
+		buf_addf(&b, "the period '%s' is neither a year nor a month (YYYY, YYYYMmm)",
 			 period && *period ? period : "(none)");
 		*basis = buf_take(&b);
 		return;
@@ -722,10 +722,10 @@ void stat_ref_date(const struct stat_cube *c, const char *period, const struct s
 		bd_strf(out, 11, "%04d-%02d-%02d", y, m, days_in_month(y, m));
 		buf_addf(&b, "the last day of %s, by %s", period, wm);
 	} else if (kind == 'M') {
-		buf_addf(&b, "the file does not say which day of the month %s its figures count: give the reference date",
+		buf_addf(&b, "the file does not say which day of the month %s its figures count",
 			 period);
 	} else if (id >= 0 && in >= 0) {
-		buf_addf(&b, "the file says both 31 December (%s) and 1 November (%s): give the reference date", wd, wn);
+		buf_addf(&b, "the file says both 31 December (%s) and 1 November (%s)", wd, wn);
 	} else if (id >= 0) {
 		bd_strf(out, 11, "%04d-12-31", y);
 		buf_addf(&b, "31 December %d, by %s", y, wd);
@@ -734,7 +734,7 @@ void stat_ref_date(const struct stat_cube *c, const char *period, const struct s
 		buf_addf(&b, "1 November %d, by %s", y, wn);
 	} else {
 		buf_addf(&b, "the file does not say which day of %d its figures count (no 31 December or 1 November in its "
-			     "reference period, title or notes): give the reference date", y);
+			     "reference period, title or notes)", y);
 	}
 	free(wd);
 	free(wn);
@@ -924,6 +924,10 @@ int stat_series_select(const struct stat_cube *c, const struct stat_series_opts 
 			free(basis);
 			basis = given;
 			memcpy(date, o->ref_date, 11);
+		} else if (!date[0]) {
+			char *ask = xasprintf("%s: give the reference date", basis);
+			free(basis);
+			basis = ask;
 		}
 		memcpy(s->ref_date, date, 11);
 		s->ref_basis = pstr(s, basis);

@@ -700,6 +700,60 @@ static void test_csv(void)
 	statcube_release(&c);
 }
 
+/* ---- PC-Axis files of other statistics offices (../shared/data/px-samples) ---- */
+
+static void test_px_samples(void)
+{
+	struct stat_cube c;
+	struct bd_error err;
+	struct stat_series s;
+	/* INE Spain, Soria: ages " 0-4", " 05-09", " 10-14 ", " 85 y mas"; codes
+	 * with a trailing space ("42001 "); ELIMINATION by value. */
+	read_real("../px-samples/inst_extdata_example.px", NULL, &c);
+	ok(c.ncell == 3 * 184 * 19 && c.dim[1].role == STAT_ROLE_GEO && c.dim[0].elim == 0,
+	   "px-samples Soria: 3 x 184 x 19 cells, MAP makes municipios the regions, ELIMINATION=\"Ambos sexos\"");
+	int rc = select_series(&c, NULL, NULL, &s, &err, "edad=0-84", NULL);
+	ok(rc == 0 && value_is(&s, "000", "90711"), "px-samples Soria: ages ' 0-4' .. ' 80-84' of all: 90 711 (%s)",
+	   rc ? err.msg : "ok");
+	if (!rc)
+		stat_series_release(&s);
+	rc = select_series(&c, NULL, NULL, &s, &err, "edad=85 y mas", "sexo=Mujeres", NULL);
+	ok(rc == 0 && value_is(&s, "000", "2924"), "px-samples Soria: women '85 y mas' by label: 2 924");
+	if (!rc)
+		stat_series_release(&s);
+	rc = select_series(&c, NULL, NULL, &s, &err, "edad=0-84", "sexo=Mujeres", NULL);
+	ok(rc == 0 && value_is(&s, "42001", "157"), "px-samples Soria: Abejar (code '42001 ') women 0-84: 157");
+	if (!rc)
+		stat_series_release(&s);
+	rc = select_series(&c, NULL, NULL, &s, &err, NULL);
+	ok(rc == 0 && value_is(&s, "000", "95258"), "px-samples Soria: every dimension by its ELIMINATION value: 95 258");
+	if (!rc)
+		stat_series_release(&s);
+	SELECT_FAILS("px-samples Soria: '85 y mas' is no age bidrag reads: 85+ is not covered", &c, NULL, NULL,
+		     PICKS("edad=80+"), "no value of 'edad' covers the ages 85+");
+	statcube_release(&c);
+	/* INE Spain, EPA: one decimal, values split over lines after '='. */
+	read_real("../px-samples/inst_extdata_EPA_es_1.px", NULL, &c);
+	ok(c.ncell == 2340 && cell_is(&c.cell[0], 361876, 1) && cell_is(&c.cell[2339], 58978, 1),
+	   "px-samples EPA: 2 340 cells, the first 36187.6 and the last 5897.8 exactly");
+	rc = select_series(&c, NULL, "Periodo", &s, &err, "Sexo=Varones,Mujeres", NULL);
+	ok(rc == 0 && value_is(&s, "2005TI", "36187.6") && value_is(&s, "2011TII", "38481.2") &&
+		   strstr(s.selection, "Edad=Total (the table's total)"),
+	   "px-samples EPA: men + women = 'Ambos sexos' (36 187.6 thousand), decimals exact; 'Total' taken alone (%s)",
+	   rc ? err.msg : s.selection);
+	if (!rc)
+		stat_series_release(&s);
+	statcube_release(&c);
+	/* Files with KEYS are refused, naming the line. */
+	statcube_init(&c);
+	char *p = path_of("../px-samples/tests_review_example4.px");
+	rc = statfile_read(p, NULL, &c, &err);
+	free(p);
+	ok(rc != 0 && strstr(err.msg, "tests_review_example4.px:23: KEYS") && strstr(err.msg, "not supported"),
+	   "px-samples: KEYS refused: %s", err.msg);
+	statcube_release(&c);
+}
+
 /* ---- Made-up files: features and errors ------------------------------------------ */
 
 #define PX_HEAD                                                                                                        \
@@ -1284,6 +1338,7 @@ int main(void)
 	test_px_tab638();
 	test_jsonstat();
 	test_csv();
+	test_px_samples();
 	test_px_made_up();
 	test_json_made_up();
 	test_csv_made_up();
