@@ -905,6 +905,7 @@ int stat_series_select(const struct stat_cube *c, const struct stat_series_opts 
 		s->title = pstr(s, c->title);
 		s->contents = pstr(s, c->contents);
 		s->updated = pstr(s, c->updated);
+		s->created = pstr(s, c->created);
 		s->region_dim = pstr(s, c->dim[rdim].label);
 		const struct stat_category *content = NULL;
 		for (size_t d = 0; d < c->ndim; d++)

@@ -18,6 +18,8 @@
  *     never added to its own parts: choosing it with its parts, or a
  *     category with one above it in a hierarchy, is an error.
  *   - The time dimension and the content dimension take exactly one value.
+ *   - A selection in the region dimension keeps those rows (never sums
+ *     them): "region=01,03".
  * A dimension not named is taken whole when it can be without guessing: its
  * only value; else its elimination value or its one total; else, when the
  * file allows leaving it out (PC-Axis ELIMINATION=YES), the sum of all its
@@ -75,7 +77,8 @@ struct stat_series {
 	size_t cells;        /* cells summed per row */
 	/* Provenance (never NULL; "" when the file does not say). */
 	const char *origin, *format, *encoding;
-	const char *source, *table_id, *title, *contents, *unit, *updated;
+	const char *source, *table_id, *title, *contents, *unit;
+	const char *updated, *created; /* LAST-UPDATED (of the content chosen), CREATION-DATE */
 	const char *region_dim; /* the label of the rows' dimension */
 	const char *period;     /* the period's code, "" when the table has no time dimension */
 	const char *selection;  /* what was taken from each other dimension, "; "-separated */

@@ -895,7 +895,7 @@ static int read_data(struct px *px)
 		int64_t mant;
 		int scale;
 		const char *why;
-		if (quoted || stat_decimal_parse(px->s + t0, tl, &mant, &scale, &why)) {
+		if (stat_decimal_parse(px->s + t0, tl, &mant, &scale, &why)) { /* a quoted number is a number too */
 			struct buf b;
 			buf_init(&b, SIZE_MAX);
 			for (size_t i = 0; i < sy.nmissing; i++)
@@ -941,11 +941,14 @@ static const char *declared(struct px *px, const char *kw)
 	return st->item[0].text;
 }
 
+/* choose_encoding: the encoding to read the file in (*enc, malloc'd) and
+ * why (*why, malloc'd). */
 static int choose_encoding(const char *data, size_t len, const char *origin, const struct statfile_opts *o,
-			   const char **enc, char **why, struct bd_error *err)
+			   char **enc, char **why, struct bd_error *err)
 {
+	*enc = NULL;
 	if (o && o->encoding) {
-		*enc = text_encoding(o->encoding);
+		*enc = xstrdup(text_encoding(o->encoding));
 		*why = xstrdup("given");
 		return 0;
 	}
@@ -956,13 +959,13 @@ static int choose_encoding(const char *data, size_t len, const char *origin, con
 	const char *charset = rc ? NULL : declared(&px, "CHARSET");
 	if (!rc) {
 		if (codepage) {
-			*enc = text_encoding(codepage);
+			*enc = xstrdup(text_encoding(codepage));
 			*why = xasprintf("CODEPAGE=\"%s\"", codepage);
 		} else if (charset && strcmp(charset, "ANSI") == 0) {
-			*enc = "WINDOWS-1252";
+			*enc = xstrdup("WINDOWS-1252");
 			*why = xstrdup("CHARSET=\"ANSI\"");
 		} else {
-			*enc = "CP437";
+			*enc = xstrdup("CP437");
 			*why = xstrdup(charset ? "CHARSET is not \"ANSI\": PC-Axis's DOS code page 437"
 					       : "no CHARSET or CODEPAGE: PC-Axis's DOS code page 437");
 		}
@@ -982,6 +985,8 @@ static int choose_encoding(const char *data, size_t len, const char *origin, con
 				     text_line_of(data, off), *enc, *why, (int)l, data + off);
 			free(*why);
 			*why = NULL;
+			free(*enc);
+			*enc = NULL;
 		}
 	}
 	strpool_release(&px.pool);
@@ -992,14 +997,14 @@ static int choose_encoding(const char *data, size_t len, const char *origin, con
 int px_parse(const char *data, size_t len, const char *origin, const struct statfile_opts *o, struct stat_cube *c,
 	     struct bd_error *err)
 {
-	const char *enc;
-	char *why = NULL;
+	char *enc = NULL, *why = NULL;
 	if (choose_encoding(data, len, origin, o, &enc, &why, err))
 		return -1;
 	char *text;
 	size_t tlen;
 	int rc = text_to_utf8(data, len, enc, origin, why, &text, &tlen, err);
 	if (rc) {
+		free(enc);
 		free(why);
 		return rc;
 	}
@@ -1008,6 +1013,7 @@ int px_parse(const char *data, size_t len, const char *origin, const struct stat
 	char *e = xasprintf("%s (%s)", enc, why);
 	c->encoding = statcube_str(c, e, -1);
 	free(e);
+	free(enc);
 	free(why);
 	struct px px = {.origin = origin, .err = err, .s = text, .len = tlen, .c = c};
 	strpool_init(&px.pool);

@@ -24,7 +24,8 @@
  * ended by ';' (or by the end of the file when exactly every cell is
  * there, as in files PxWeb keeps as examples).  A quoted or bare missing-
  * value symbol (".", "..", ... "......", ":" and the file's DATASYMBOLn)
- * is a missing cell; the nil symbol ("-", DATASYMBOLNIL) is zero.  KEYS
+ * is a missing cell; the nil symbol ("-", DATASYMBOLNIL) is zero; a quoted
+ * number ("12") is a number.  KEYS
  * (sparse DATA) is refused. */
 #ifndef BIDRAG_PX_H
 #define BIDRAG_PX_H

@@ -783,6 +783,12 @@ static void test_px_made_up(void)
 			     "region=03 Uppsala, \xc3\xa5r=2023", "has no value ('..')");
 	}
 	statcube_release(&c);
+	rc = parse_text(PX_HEAD "DATA=\n\"7\" 1.50 -2 \":\"\n", "t.px", NULL, &c, &err);
+	ok(rc == 0 && cell_is(&c.cell[0], 7, 0) && cell_is(&c.cell[1], 150, 2) && cell_is(&c.cell[2], -2, 0) &&
+		   c.cell[3].status == STAT_MISSING,
+	   "made-up px: a quoted number, '1.50' keeps its decimals, ':' is missing, DATA ended by the file (%s)",
+	   rc ? err.msg : "ok");
+	statcube_release(&c);
 	/* A language suffix and strings over several lines. */
 	rc = parse_text("CHARSET=\"ANSI\";\nLANGUAGE=\"sv\";\nLANGUAGES=\"sv\",\"en\";\nTITLE=\"Folkm\xe4ngd\";\n"
 			"TITLE[en]=\"Popu\"\n\"lation\";\nSTUB=\"region\";\nSTUB[en]=\"region\";\nHEADING=\"k\xf6n\";\n"
