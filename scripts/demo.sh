@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # demo.sh BIDRAG: the main job: recompute the seed decisions' allocation
-# tables, verify the published ones, register the four seed decisions in a
-# fresh register, pay seed 000, import seed 002's recipient register, and
+# tables, verify the published ones, register the four seed decisions and
+# the payees' accounts in a fresh register, pay seed 000, import seed 002's
+# recipient register, and
 # start the web application on it with demo users (BIDRAG_LISTEN, default
 # 127.0.0.1:8080; BIDRAG_DEMO_NO_SERVE=1 stops before the server).
 set -u
@@ -37,16 +38,19 @@ say "The register's decisions" "$b" decision list
 say "Seed 000 as registered: parts, terms, deadlines, payees and bilaga tables" "$b" decision show S2020/09797
 say "What each anslagspost carries, by decision" "$b" appropriation list --year 2024
 say "Recompute every locked allocation and check its fingerprint" "$b" decision verify --all
+# The payees' accounts: a file of their own (examples/payees.csv: the
+# accounts seed 000 prints, fictitious ones with valid check digits for the
+# rest), never the paying agency's own bankgiro.
+say "Register the payees' accounts (check digits checked; a change of account later needs two persons)" \
+	"$b" payee import "$examples"/payees.csv --user anna
 # The ledger: seed 000 paid as decided.
 dir=$(dirname "$db")
-for c in 01 03 04 05 06 07 08 09 10 12 13 14 17 18 19 20 21 22 23 24 25 SKR; do
-	"$b" org set "$c" --bankgiro 5052-5781 >/dev/null # a demo account: real ones come from the regions
-done
 say "Register the payments of seed 000 due in the window 15 Feb - 15 Mar 2021" "$b" pay plan S2020/09797 --date 2021-02-15 --by anna
 ids=$("$b" pay list --format csv | tail -n +2 | cut -d, -f1)
 say "The registrar cannot attest her own payments (four eyes)" "$b" pay attest $(echo "$ids" | head -1) --date 2021-02-15 --by anna
 "$b" pay attest $ids --date 2021-02-15 --by bertil >/dev/null && echo "bertil attested $(echo "$ids" | wc -l) payments"
-say "Export them as an ISO 20022 pain.001 file" "$b" pay export --batch 2021-02-16 --format pain001 --date 2021-02-16 --output "$dir/2021-02-16.xml"
+say "Export them as an ISO 20022 pain.001 file (the default format), each to its payee's approved account" \
+	"$b" pay export --batch 2021-02-16 --date 2021-02-16 --output "$dir/2021-02-16.xml"
 say "SKR's requisition of 15 000 000 kr, received in time" "$b" requisition add S2020/09797 --part skr --recipient SKR \
 	--amount "15 000 000" --received 2021-11-30 --signed-by "Anders Knape" --by anna
 say "Status at the end of 2021" "$b" status S2020/09797 --as-of 2021-12-31

@@ -7,6 +7,7 @@
 
 #include "ledger.h"
 #include "payfile.h"
+#include "store-payee.h"
 
 int payment_rows_collect(void *ctx, const struct payment_row *p)
 {
@@ -29,6 +30,10 @@ int payment_rows_collect(void *ctx, const struct payment_row *p)
 		.registered_by = strpool_strdup(pool, p->registered_by),
 		.exec_date = strpool_strdup(pool, p->exec_date),
 		.override = strpool_strdup(pool, p->override),
+		.iban = strpool_strdup(pool, p->iban),
+		.bic = strpool_strdup(pool, p->bic),
+		.account_changed = strpool_strdup(pool, p->account_changed),
+		.account_recent = p->account_recent,
 	};
 	return 0;
 }
@@ -78,6 +83,40 @@ static int record_executed(struct store *s, const struct pay_export *in, const s
 	return rc;
 }
 
+static const char *account_of(const struct payment_row *r)
+{
+	return r->bankgiro ? r->bankgiro : r->plusgiro ? r->plusgiro : r->iban ? r->iban : "";
+}
+
+/* note_changed: the payments paid to another account than they were
+ * registered (and attested) with. */
+static void note_changed(const struct payment_rows *paid, const struct payment_rows *registered,
+			 struct pay_export_result *out)
+{
+	size_t used = 0;
+	for (size_t i = 0, k = 0; i < paid->n; i++) {
+		const struct payment_row *p = &paid->v[i];
+		while (k < registered->n && strcmp(registered->v[k].id, p->id) != 0)
+			k++;
+		if (k == registered->n)
+			break;
+		const struct payment_row *r = &registered->v[k];
+		/* (An IBAN it was registered with is not among the registered
+		 * row's fields: such a payment is compared by its change date.) */
+		if (strcmp(account_of(p), account_of(r)) == 0 || (!*account_of(r) && !payee_change_recent(p->account_changed, r->date)))
+			continue;
+		int w = snprintf(out->notes + used, sizeof(out->notes) - used,
+				 "payment %s to %s goes to %s %s, approved on %s, not to %s as registered\n", p->id,
+				 p->payee_name, p->bankgiro ? "bankgiro" : p->plusgiro ? "plusgiro" : "IBAN", account_of(p),
+				 p->account_changed ? p->account_changed : "?", *account_of(r) ? account_of(r) : "no account");
+		if (w < 0 || (size_t)w >= sizeof(out->notes) - used) {
+			snprintf(out->notes + (used < sizeof(out->notes) - 5 ? used : sizeof(out->notes) - 5), 5, "...\n");
+			break;
+		}
+		used += (size_t)w;
+	}
+}
+
 struct export_tx {
 	const struct pay_export *in;
 	struct pay_export_result *out;
@@ -92,8 +131,9 @@ static int export_tx(struct store *s, void *vctx, struct bd_error *err)
 	struct pay_export_result *out = ((struct export_tx *)vctx)->out;
 	free(out->file);
 	memset(out, 0, sizeof(*out));
-	struct payment_rows rows = {0};
+	struct payment_rows rows = {0}, registered = {0};
 	strpool_init(&rows.pool);
+	strpool_init(&registered.pool);
 	int rc = -1;
 	int have = store_batch_file(s, in->batch, in->format, &out->file, &out->len, err);
 	if (have < 0)
@@ -104,12 +144,32 @@ static int export_tx(struct store *s, void *vctx, struct bd_error *err)
 		rc = 0;
 		goto done;
 	}
+	/* A batch is paid by one file: a second in the other format could be
+	 * sent too, and pay every payment twice. */
+	const char *other = strcmp(in->format, "pain001") == 0 ? "lb" : "pain001";
+	char *other_file = NULL;
+	size_t other_len;
+	int had_other = store_batch_file(s, in->batch, other, &other_file, &other_len, err);
+	free(other_file);
+	if (had_other < 0)
+		goto done;
+	if (had_other == 0 && !in->force) {
+		rc = 1;
+		bd_fail(err,
+			"batch %s was exported as %s already: %s file of the same payments could be sent too and pay "
+			"them twice (export it again as %s for the same file, or force a second format with --force)",
+			in->batch, strcmp(other, "lb") == 0 ? "an LB file" : "pain.001",
+			strcmp(in->format, "lb") == 0 ? "an LB" : "a pain.001", other);
+		goto done;
+	}
 	/* The batch's payments: those executed in it already (exported in the
-	 * other format), else every attested unpaid payment. */
-	if (store_payments(s, PAYMENT_EXECUTED, in->batch, payment_rows_collect, &rows, err))
+	 * other format, with the accounts it paid), else every attested unpaid
+	 * payment, to its payee's account as approved now. */
+	if (store_payment_queue(s, PAYMENT_EXECUTED, in->batch, payment_rows_collect, &rows, err))
 		goto done;
 	bool fresh = rows.n == 0;
-	if (fresh && store_payments(s, PAYMENT_ATTESTED, NULL, payment_rows_collect, &rows, err))
+	if (fresh && (store_payment_queue(s, PAYMENT_ATTESTED, NULL, payment_rows_collect, &rows, err) ||
+		      store_payments(s, PAYMENT_ATTESTED, NULL, payment_rows_collect, &registered, err)))
 		goto done;
 	rc = 1;
 	if (rows.n == 0) {
@@ -144,9 +204,20 @@ static int export_tx(struct store *s, void *vctx, struct bd_error *err)
 	for (size_t i = 0; i < rows.n; i++)
 		out->total += rows.v[i].amount;
 	out->payments = (int)rows.n;
-	if (fresh && record_executed(s, in, &rows, err)) {
+	if (fresh)
+		note_changed(&rows, &registered, out);
+	if (fresh && (record_executed(s, in, &rows, err) || store_batch_accounts_put(s, in->batch, rows.v, rows.n, err))) {
 		buf_release(&file);
 		goto done;
+	}
+	if (!fresh) {
+		/* The second format of a batch, forced: in the audit log. */
+		char after[128];
+		snprintf(after, sizeof(after), "{\"format\":\"%s\",\"forced\":true,\"exported_as\":\"%s\"}", in->format, other);
+		if (store_audit_append(s, "payment-file.second-format", in->batch, NULL, after, err)) {
+			buf_release(&file);
+			goto done;
+		}
 	}
 	if (store_batch_file_put(s, in->batch, in->format, (int)rows.n, out->total, file.data, file.len, err)) {
 		buf_release(&file);
@@ -158,6 +229,7 @@ static int export_tx(struct store *s, void *vctx, struct bd_error *err)
 	rc = 0;
 done:
 	payment_rows_release(&rows);
+	payment_rows_release(&registered);
 	if (rc) {
 		free(out->file);
 		out->file = NULL;

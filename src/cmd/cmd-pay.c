@@ -10,11 +10,13 @@
 #include "table.h"
 #include "payexport.h"
 #include "store.h"
+#include "store-payee.h"
 #include "cmd.h"
 
 struct pay_opts {
 	const char *db, *id, *by, *part, *recipient, *amount, *date, *override, *batch, *format, *output, *from,
 		*state;
+	bool force;
 	int next; /* the first positional argument */
 };
 
@@ -36,32 +38,43 @@ static const struct cmd_opt pay_options[] = {
 	OPT_STR("from", 0, struct pay_opts, from, "ORG",
 		 "the paying organisation (default KAMK, Kammarkollegiet) and its bankgiro"),
 	OPT_STR("state", 0, struct pay_opts, state, "STATE", "registered (default), attested or executed"),
+	OPT_BOOL("force", 0, struct pay_opts, force,
+		 "export a batch exported before in the other format too\n"
+		 "(both files could be sent, and pay the same payments twice)"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_pay_entry = {
 	.name = "pay",
-	.summary = "register, plan, attest, list and export payments (pain.001, Bankgirot LB)",
+	.summary = "register, plan, attest, list and export payments (pain.001; Bankgirot LB, legacy)",
 	.usage = "pay add DNR --part --recipient --amount --date [--override] [--id]\n"
 		 "                      [--by]\n"
 		 "       bidrag pay plan DNR [--part] --date [--by]\n"
 		 "       bidrag pay attest PAYMENT-ID... --date --by\n"
 		 "       bidrag pay list [--state=registered|attested|executed] [--batch] [--format=table|csv|json]\n"
-		 "       bidrag pay export --batch --format=pain001|lb --date [--output] [--from]\n"
-		 "                         [--override]\n"
+		 "       bidrag pay export --batch [--format=pain001|lb] --date [--output] [--from]\n"
+		 "                         [--override] [--force]\n"
 		 "       (each also takes --db)",
 	.about = "add     registers a payment; it must be attested by another person before it is paid.\n"
 		 "plan    registers, for every recipient of the decision (or one part), what can be paid now:\n"
 		 "        the allocation of a part paid without requisition, the requisitioned amount of one\n"
 		 "        paid after requisition.  Ids are derived from the decision, part, recipient and the\n"
 		 "        account's state, so planning twice registers nothing twice; --id ID makes them\n"
-		 "        ID:PART:RECIPIENT.\n"
+		 "        ID:PART:RECIPIENT.  A payment whose payee has no valid account (see 'bidrag payee'),\n"
+		 "        or that would go beyond its part's decided amount, is held, with the reason.\n"
 		 "attest  a second person's approval (four eyes): whoever registered cannot attest.\n"
+		 "list    the payments in a state, each with the account it goes to: its payee's account as\n"
+		 "        approved now (executed ones: the account their batch paid).  A payment whose payee's\n"
+		 "        account was changed within 30 days before it (or after it was registered) is\n"
+		 "        flagged in the column Kontobyte: changing a payee's account is the classic fraud.\n"
 		 "export  writes every attested, unpaid payment into batch B as an ISO 20022 pain.001.001.03\n"
-		 "        file or a Bankgirot Leverantörsbetalningar file, and marks them executed.  Exporting\n"
-		 "        the same batch again gives the same file and pays nothing twice.  A payment\n"
-		 "        executed after its part's window needs --override REASON (recorded) unless it was\n"
-		 "        registered with one.",
+		 "        file (the default) and marks them executed; each goes to its payee's account as\n"
+		 "        approved at export time, which the file names.  --format lb writes Bankgirot's\n"
+		 "        Leverantörsbetalningar instead: legacy, for a bank that still takes it (Bankgirot is\n"
+		 "        retiring LB; it pays no IBAN).  Exporting the same batch again gives the same file\n"
+		 "        and pays nothing twice; exporting it in the other format is refused unless --force,\n"
+		 "        since both files could be sent and pay twice.  A payment executed after its part's\n"
+		 "        window needs --override REASON (recorded) unless it was registered with one.",
 	.exec = cmd_pay,
 	.options = pay_options,
 };
@@ -130,7 +143,7 @@ struct plan {
 	size_t nparts;
 	struct strpool pool;
 	const char *date, *actor, *id;
-	size_t skipped_window;
+	size_t skipped_window, held_account;
 };
 
 /* plan_part_of: the running sums of the account's part. */
@@ -185,13 +198,16 @@ static int plan_account(void *ctx, const struct ledger_account *a)
 	return 0;
 }
 
-/* hold_beyond_decided: a part whose table adds up to more than its
- * decision (a published table rounded up) cannot pay every row in full;
- * the payments that would go beyond it are held back and named, since
- * paying them needs an officer's recorded override and a second person's
- * attestation.  The ledger refuses them anyway; holding them lets the
- * rest of the plan through. */
-static void hold_beyond_decided(struct plan *p)
+/* hold_unpayable: the payments the plan cannot register as payable are
+ * held back and named, with the reason, and the rest of the plan goes
+ * through:
+ *  - one whose payee has no valid account (store_payee_of: the account an
+ *    export would pay): attested, it could not be paid;
+ *  - one beyond its part's decided amount: a part whose table adds up to
+ *    more than its decision (a published table rounded up) cannot pay every
+ *    row in full, and paying beyond it needs an officer's recorded override
+ *    and a second person's attestation (the ledger refuses it anyway). */
+static int hold_unpayable(struct store *s, struct plan *p)
 {
 	size_t kept = 0;
 	for (size_t i = 0; i < p->n; i++) {
@@ -200,10 +216,20 @@ static void hold_beyond_decided(struct plan *p)
 			if (p->parts[k].part_id == p->v_part[i])
 				pp = &p->parts[k];
 		const struct ledger_input *e = &p->v[i];
-		/* The ledger's own rule, without an override. */
+		char a[NUM_BUFSZ];
+		struct payee_now to;
 		struct bd_error why;
+		if (store_payee_of(s, p->v_part[i], e->recipient, &to, &why))
+			return store_error(&why, EXIT_IO);
+		if (to.account.kind == ACCT_NONE) {
+			fprintf(stderr, "warning: %s part %s: the payment of %s kr to %s is held: %s\n", e->dnr, e->part,
+				fmt_ore(e->amount, a), e->recipient, to.problem);
+			p->held_account++;
+			continue;
+		}
+		/* The ledger's own rule, without an override. */
 		if (pp && ledger_check_decided(pp->decided_kr, pp->committed + e->amount, e->amount, NULL, e->part, &why)) {
-			char a[NUM_BUFSZ], b[NUM_BUFSZ];
+			char b[NUM_BUFSZ];
 			fprintf(stderr,
 				"warning: %s part %s: the payment of %s kr to %s is held: it would bring the part's "
 				"payments %s kr beyond its decided amount (pay it with 'bidrag pay add ... --override "
@@ -218,6 +244,7 @@ static void hold_beyond_decided(struct plan *p)
 		p->v_part[kept++] = p->v_part[i];
 	}
 	p->n = kept;
+	return 0;
 }
 
 static int do_plan(struct pay_opts *o, int n, char **args)
@@ -244,7 +271,8 @@ static int do_plan(struct pay_opts *o, int n, char **args)
 			     : error("no decision '%s' in the register (see 'bidrag decision list')", args[0]);
 		goto done;
 	}
-	hold_beyond_decided(&p);
+	if ((rc = hold_unpayable(s, &p)) != 0)
+		goto done;
 	if (p.n == 0)
 		printf("nothing to plan for %s on %s%s\n", args[0], date,
 		       p.skipped_window ? " (some parts are outside their payment window)" : "");
@@ -253,6 +281,9 @@ static int do_plan(struct pay_opts *o, int n, char **args)
 	if (!rc && p.skipped_window)
 		printf("%zu account%s outside the payment window on %s: not planned\n", p.skipped_window,
 		       p.skipped_window == 1 ? "" : "s", date);
+	if (!rc && p.held_account)
+		printf("%zu payment%s held: the payee has no valid account (see 'bidrag payee')\n", p.held_account,
+		       p.held_account == 1 ? "" : "s");
 done:
 	store_close(s);
 	free(p.v);
@@ -313,8 +344,12 @@ static int do_export(struct pay_opts *o, int n)
 		return usage_error(&cmd_pay_entry, "pay export takes no arguments (give --batch and --format)");
 	if (!o->batch || !*o->batch)
 		return usage_error(&cmd_pay_entry, "pay export needs --batch B (a name for the batch, like 2021-02-15)");
-	if (!o->format || (strcmp(o->format, "pain001") && strcmp(o->format, "lb")))
-		return usage_error(&cmd_pay_entry, "pay export needs --format pain001 or --format lb");
+	/* pain.001 is what banks take; LB is legacy. */
+	const char *format = o->format ? o->format : "pain001";
+	if (strcmp(format, "pain001") && strcmp(format, "lb"))
+		return usage_error(&cmd_pay_entry, "unknown --format '%s' for pay export (expected pain001, the default, "
+						   "or lb, Bankgirot's legacy LB file)",
+				   format);
 	char date[DATE_LEN];
 	if (need_date(o->date, date))
 		return EXIT_USAGE;
@@ -332,7 +367,7 @@ static int do_export(struct pay_opts *o, int n)
 		store_close(s);
 		return EXIT_IO;
 	}
-	struct pay_export in = {o->batch, o->format, date, o->from, ledger_actor(o->by), o->override};
+	struct pay_export in = {o->batch, format, date, o->from, ledger_actor(o->by), o->override, o->force};
 	struct pay_export_result res;
 	struct bd_error err;
 	int xrc = pay_export_run(s, &in, &res, &err);
@@ -355,8 +390,9 @@ static int do_export(struct pay_opts *o, int n)
 		if (strcmp(res.exec_date, date) != 0)
 			fprintf(stderr, "batch %s was executed on %s: the file has that date, not %s\n", o->batch,
 				res.exec_date, date);
+		fputs(res.notes, stderr);
 		fprintf(stderr, "batch %s: %d payment%s, %s kr, exported as %s\n", o->batch, res.payments,
-			res.payments == 1 ? "" : "s", fmt_ore(res.total, a), o->format);
+			res.payments == 1 ? "" : "s", fmt_ore(res.total, a), format);
 	}
 	fwrite(res.file, 1, res.len, f);
 	free(res.file);
@@ -368,20 +404,55 @@ static int do_export(struct pay_opts *o, int n)
 	return rc;
 }
 
+/* The queue's columns; the last three only when a payment listed needs
+ * them, so the usual list keeps its columns. */
+enum list_col {
+	LC_ID, LC_DATE, LC_DNR, LC_PART, LC_RECIPIENT, LC_AMOUNT, LC_PAYEE, LC_ACCOUNT, LC_KIND, LC_REFERENCE,
+	LC_REGISTERED_BY, LC_BIC, LC_CHANGED, LC_OVERRIDE, LC_COUNT
+};
+
+struct list_view {
+	struct payment_rows rows;
+	int sel[LC_COUNT];
+	struct tcol cols[LC_COUNT];
+	bool people; /* a format for people: the flag says what it is */
+};
+
 static void list_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *scratch)
 {
-	(void)scratch;
-	const struct payment_row *p = &((struct payment_rows *)ctx)->v[r];
-	const char *acct = p->bankgiro ? p->bankgiro : p->plusgiro;
-	const char *v[] = {p->id, p->date, p->dnr, p->part, p->recipient_name, NULL, p->payee_name, acct,
-			   p->bankgiro ? "bankgiro" : p->plusgiro ? "plusgiro" : NULL, p->reference, p->registered_by,
-			   p->override};
-	if (c == 5) {
+	const struct list_view *lv = ctx;
+	const struct payment_row *p = &lv->rows.v[r];
+	const char *acct = p->bankgiro ? p->bankgiro : p->plusgiro ? p->plusgiro : p->iban;
+	const char *kind = p->bankgiro ? "bankgiro" : p->plusgiro ? "plusgiro" : p->iban ? "IBAN" : NULL;
+	const char *v = NULL;
+	switch ((enum list_col)lv->sel[c]) {
+	case LC_AMOUNT:
 		out->num = p->amount;
 		return;
+	case LC_ID: v = p->id; break;
+	case LC_DATE: v = p->date; break;
+	case LC_DNR: v = p->dnr; break;
+	case LC_PART: v = p->part; break;
+	case LC_RECIPIENT: v = p->recipient_name; break;
+	case LC_PAYEE: v = p->payee_name; break;
+	case LC_ACCOUNT: v = acct; break;
+	case LC_KIND: v = kind; break;
+	case LC_REFERENCE: v = p->reference; break;
+	case LC_REGISTERED_BY: v = p->registered_by; break;
+	case LC_BIC: v = p->bic; break;
+	case LC_CHANGED:
+		if (p->account_recent && lv->people) {
+			snprintf(scratch, NUM_BUFSZ, "ändrat %s", p->account_changed);
+			v = scratch;
+		} else if (p->account_recent) {
+			v = p->account_changed;
+		}
+		break;
+	case LC_OVERRIDE: v = p->override; break;
+	case LC_COUNT: break;
 	}
-	out->text = v[c];
-	out->empty = !v[c];
+	out->text = v;
+	out->empty = !v;
 }
 
 static int do_list(struct pay_opts *o, int n, char **args)
@@ -401,41 +472,62 @@ static int do_list(struct pay_opts *o, int n, char **args)
 	int rc = open_register(o->db, false, &s);
 	if (rc)
 		return rc;
-	struct payment_rows rows = {0};
-	strpool_init(&rows.pool);
-	if (store_payments(s, (enum payment_state)st, o->batch, payment_rows_collect, &rows, &err))
+	struct list_view lv = {0};
+	strpool_init(&lv.rows.pool);
+	/* Each payment with the account it goes to (the queue): what the
+	 * attestant approves. */
+	if (store_payment_queue(s, (enum payment_state)st, o->batch, payment_rows_collect, &lv.rows, &err))
 		rc = store_error(&err, EXIT_IO);
 	store_close(s);
-	static const struct tcol cols[] = {
-		{"Id", "id", COL_TEXT, false, -1},
-		{"Datum", "date", COL_TEXT, false, -1},
-		{"Beslut", "dnr", COL_TEXT, false, -1},
-		{"Del", "part", COL_TEXT, false, -1},
-		{"Mottagare", "recipient", COL_TEXT, false, -1},
-		{"Belopp", "amount", COL_ORE, true, -1},
-		{"Betalningsmottagare", "payee", COL_TEXT, false, -1},
-		{"Konto", "account", COL_TEXT, false, -1},
-		{"Kontoslag", "account_kind", COL_TEXT, false, -1},
-		{"Referens", "reference", COL_TEXT, false, -1},
-		{"Registrerad av", "registered_by", COL_TEXT, false, -1},
-		/* What the attestant weighs: a payment outside the window or beyond
-		 * the decided amount, with its registrar's reason.  Shown only when
-		 * a payment listed has one, so the usual list keeps its columns. */
-		{"Undantag", "override", COL_TEXT, false, -1},
+	static const struct tcol cols[LC_COUNT] = {
+		[LC_ID] = {"Id", "id", COL_TEXT, false, -1},
+		[LC_DATE] = {"Datum", "date", COL_TEXT, false, -1},
+		[LC_DNR] = {"Beslut", "dnr", COL_TEXT, false, -1},
+		[LC_PART] = {"Del", "part", COL_TEXT, false, -1},
+		[LC_RECIPIENT] = {"Mottagare", "recipient", COL_TEXT, false, -1},
+		[LC_AMOUNT] = {"Belopp", "amount", COL_ORE, true, -1},
+		[LC_PAYEE] = {"Betalningsmottagare", "payee", COL_TEXT, false, -1},
+		[LC_ACCOUNT] = {"Konto", "account", COL_TEXT, false, -1},
+		[LC_KIND] = {"Kontoslag", "account_kind", COL_TEXT, false, -1},
+		[LC_REFERENCE] = {"Referens", "reference", COL_TEXT, false, -1},
+		[LC_REGISTERED_BY] = {"Registrerad av", "registered_by", COL_TEXT, false, -1},
+		[LC_BIC] = {"BIC", "bic", COL_TEXT, false, -1},
+		/* A payee's account changed within 30 days of the payment (or
+		 * after it was registered): the classic fraud, for the attestant
+		 * to check with the payee. */
+		[LC_CHANGED] = {"Kontobyte", "account_changed", COL_TEXT, false, -1},
+		/* What the attestant weighs: a payment outside the window or
+		 * beyond the decided amount, with its registrar's reason. */
+		[LC_OVERRIDE] = {"Undantag", "override", COL_TEXT, false, -1},
 	};
-	bool any_override = false;
-	for (size_t i = 0; i < rows.n; i++)
-		any_override |= rows.v[i].override != NULL;
-	struct table t = {.ncols = BD_ARRAY_LEN(cols) - !any_override, .cols = cols, .nrows = rows.n, .cell = list_cell, .ctx = &rows,
-			  .total_label = fmt == FMT_TABLE && rows.n ? "Summa" : NULL};
+	bool any_iban = false, any_changed = false, any_override = false;
+	for (size_t i = 0; i < lv.rows.n; i++) {
+		any_iban |= lv.rows.v[i].iban != NULL;
+		any_changed |= lv.rows.v[i].account_recent;
+		any_override |= lv.rows.v[i].override != NULL;
+	}
+	size_t ncols = 0;
+	for (int c = 0; c < LC_COUNT; c++) {
+		if ((c == LC_BIC && !any_iban) || (c == LC_CHANGED && !any_changed) || (c == LC_OVERRIDE && !any_override))
+			continue;
+		lv.sel[ncols] = c;
+		lv.cols[ncols++] = cols[c];
+	}
+	lv.people = fmt == FMT_TABLE || fmt == FMT_TSV;
+	struct table t = {.ncols = ncols, .cols = lv.cols, .nrows = lv.rows.n, .cell = list_cell, .ctx = &lv,
+			  .total_label = fmt == FMT_TABLE && lv.rows.n ? "Summa" : NULL};
 	if (!rc) {
-		if (fmt == FMT_TABLE && rows.n == 0)
+		if (fmt == FMT_TABLE && lv.rows.n == 0)
 			printf("no %s payments\n", state);
 		else if (table_write(&t, fmt, stdout, NULL, &err))
 			rc = store_error(&err, EXIT_IO);
 	}
-	free(rows.v);
-	strpool_release(&rows.pool);
+	if (!rc && fmt == FMT_TABLE && any_changed)
+		fprintf(stderr, "warning: a payment is flagged in the column Kontobyte: its payee's account was changed "
+				"within %d days of it; check the change with the payee before attesting ('bidrag payee show')\n",
+			PAYEE_CHANGE_DAYS);
+	free(lv.rows.v);
+	strpool_release(&lv.rows.pool);
 	return rc;
 }
 

@@ -166,6 +166,8 @@ int cmd_user(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 extern const struct cmd_entry cmd_db_entry;
+int cmd_payee(int argc, char **argv);
+extern const struct cmd_entry cmd_payee_entry;
 extern const struct cmd_entry cmd_requisition_entry, cmd_pay_entry, cmd_repay_entry, cmd_report_entry,
 	cmd_correct_entry, cmd_events_entry, cmd_status_entry, cmd_deadlines_entry, cmd_ledger_entry,
 	cmd_register_entry, cmd_audit_entry, cmd_user_entry, cmd_serve_entry;

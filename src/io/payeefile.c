@@ -18,15 +18,15 @@
 enum col { C_ORGNR, C_NAME, C_BANKGIRO, C_PLUSGIRO, C_IBAN, C_BIC, C_REFERENCE, C_BANK, C_COUNT };
 
 /* What each column is called in messages (the first of its names), and the
- * names a header may give it. */
-static const char *const col_names[C_COUNT][7] = {
-	[C_ORGNR] = {"organisationsnummer", "orgnr", "org.nr", "org nr", "organisationsnr", "organisation number"},
-	[C_NAME] = {"namn", "name", "betalningsmottagare", "payee"},
-	[C_BANKGIRO] = {"bankgiro", "bg", "bankgironummer"},
-	[C_PLUSGIRO] = {"plusgiro", "pg", "plusgironummer"},
+ * names a header may give it, as header_key makes them comparable. */
+static const char *const col_names[C_COUNT][8] = {
+	[C_ORGNR] = {"organisationsnummer", "orgnr", "organisationsnr", "organisationnumber", "orgno"},
+	[C_NAME] = {"namn", "name", "betalningsmottagare", "payee", "mottagare"},
+	[C_BANKGIRO] = {"bankgiro", "bg", "bankgironummer", "bankgironr"},
+	[C_PLUSGIRO] = {"plusgiro", "pg", "plusgironummer", "plusgironr"},
 	[C_IBAN] = {"iban"},
-	[C_BIC] = {"bic", "swift", "bic/swift", "swift/bic", "swift-adress"},
-	[C_REFERENCE] = {"betalningsreferens", "referens", "reference", "payment reference"},
+	[C_BIC] = {"bic", "swift", "bicswift", "swiftbic", "swiftadress", "bickod"},
+	[C_REFERENCE] = {"betalningsreferens", "referens", "reference", "paymentreference"},
 	[C_BANK] = {"bank"},
 };
 
@@ -47,25 +47,19 @@ static void column(const struct reader *r, enum col c, char *out, size_t n)
 	snprintf(out, n, "column %s (%s)", letter, r->heading[c]);
 }
 
-/* header_key: the header made comparable: ASCII lowercase, inner spaces
- * single, no trailing ':'. */
+/* header_key: the header made comparable: ASCII letters small, without
+ * spaces, dots, dashes, slashes and a trailing ':' ("Org. nr" is "orgnr",
+ * "BIC/SWIFT" "bicswift"); other characters (å, ä, ö) as they are. */
 static void header_key(const char *s, char *out, size_t n)
 {
 	size_t k = 0;
-	bool space = false;
-	for (; *s && k + 2 < n; s++) {
+	for (; *s && k + 1 < n; s++) {
 		char c = *s;
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			space = k > 0;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '.' || c == '-' || c == '/' || c == ':' ||
+		    c == '_')
 			continue;
-		}
-		if (space)
-			out[k++] = ' ';
-		space = false;
 		out[k++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 	}
-	while (k && out[k - 1] == ':')
-		k--;
 	out[k] = '\0';
 }
 

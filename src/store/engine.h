@@ -295,9 +295,12 @@ struct store_ops {
 	int (*table_load)(struct store *s, const struct copy_table *t, const struct copy_value *row,
 			  struct bd_error *err);
 	int (*table_loaded)(struct store *s, const struct copy_table *t, struct bd_error *err);
+	/* Payees' accounts (engine-payee.h; the rules in payee.c). */
+	const struct store_payee_ops *payee;
 };
 
 struct ledger_state;
+struct store_payee_ops;
 
 /* Every engine's struct begins with this. */
 struct store {
@@ -317,6 +320,9 @@ void ledger_cache_free(struct store *s);
 int register_seed(struct store *s, int *added, struct bd_error *err);
 int register_appropriation(struct store *s, const struct appropriation *a, struct bd_error *err);
 int register_decision(struct store *s, const struct decision *d, const char *document, struct bd_error *err);
+/* register_payee_org: who a payee is (its organisation's id; 0 if one
+ * named by code is not registered): a decision's payee or a file's. */
+int64_t register_payee_org(struct store *s, const struct payee *py, const char *path, struct bd_error *err);
 
 /* migrate.c: the numbered migrations, written once
  * (src/store/migrations/README.md).  Migration v (0-based) is

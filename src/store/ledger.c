@@ -16,9 +16,11 @@
 #include <jansson.h>
 
 #include "engine.h"
+#include "engine-payee.h"
 #include "ledger-internal.h"
 #include "ledger.h"
 #include "refdata.h"
+#include "store-payee.h"
 
 /* A small map from a 64-bit key or a string to a slot index. */
 
@@ -310,39 +312,29 @@ static struct account *find_account(struct store *s, struct ledger_state *c, siz
 	return &c->accounts[c->naccounts++];
 }
 
-/* The payee of a payment, fixed when it is registered: the attestation
- * covers it, and the payment file pays exactly it, whatever changes later. */
+/* The payee of a payment when it is registered, as the attestant sees it:
+ * whose account and which is payee.c's rule (payee_resolve), the one the
+ * attestation queue and the export follow; the export pays the account
+ * approved at export time and its batch keeps which. */
 static int account_payee(struct store *s, struct account *a, struct bd_error *err)
 {
 	if (a->payee)
 		return 0;
-	struct engine_payee py[PAYEE_CANDIDATES];
-	if (s->ops->payee_get(s, a->part_id, a->org_id, py, err))
+	struct payee_now p;
+	if (payee_resolve(s, a->part_id, a->org_id, &p, err))
 		return -1;
-	/* The first of: the row's payee, the part's, the recipient.  Name and
-	 * account come from the same one. */
-	const struct engine_payee *p = py[PAYEE_OF_ROW].present ? &py[PAYEE_OF_ROW]
-				       : py[PAYEE_OF_PART].present ? &py[PAYEE_OF_PART]
-								   : &py[PAYEE_RECIPIENT];
-	const char *bg = p->bankgiro, *pg = p->plusgiro, *ref = p->reference;
-	if (p != &py[PAYEE_RECIPIENT]) {
-		if (!bg && !pg) { /* the payee's organisation's own account */
-			bg = p->org_bankgiro;
-			pg = p->org_plusgiro;
-		}
-		if (!ref)
-			ref = p->org_reference;
-	}
+	const struct payee_account *acct = &p.account;
 	json_t *o = json_object();
-	json_object_set_new(o, "name", json_string(p->name ? p->name : ""));
-	if (p->orgnr)
-		json_object_set_new(o, "orgnr", json_string(p->orgnr));
-	if (bg)
-		json_object_set_new(o, "bankgiro", json_string(bg));
-	else if (pg)
-		json_object_set_new(o, "plusgiro", json_string(pg));
-	if (ref && *ref)
-		json_object_set_new(o, "reference", json_string(ref));
+	json_object_set_new(o, "name", json_string(p.name));
+	if (p.orgnr[0])
+		json_object_set_new(o, "orgnr", json_string(p.orgnr));
+	if (acct->kind != ACCT_NONE)
+		json_object_set_new(o, acct->kind == ACCT_IBAN ? "iban" : account_kind_name(acct->kind),
+				    json_string(acct->number));
+	if (acct->kind == ACCT_IBAN)
+		json_object_set_new(o, "bic", json_string(acct->bic));
+	if (p.reference[0])
+		json_object_set_new(o, "reference", json_string(p.reference));
 	a->payee = o;
 	json_t *d = json_pack("{s:O}", "payee", o);
 	a->payment_detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);

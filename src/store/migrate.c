@@ -27,6 +27,7 @@ static const char *const migrations[] = {
 	"0004-audit",
 	"0005-decision-warning",
 	"0006-web-session",
+	"0007-payee-account",
 };
 
 int migration_count(void)

@@ -236,12 +236,13 @@ static int take_org(void *ctx, const struct org *o)
 	return 0;
 }
 
-/* payee_org: a payee's organisation: named by code (or by a name the
- * reference data knows); or matched by orgnr and name; or by name alone when
- * the registered organisation has no orgnr yet (it learns it); else a new
- * payee organisation under the first free code the ledger's rule gives.
- * 0 if the organisation named is not registered. */
-static int64_t payee_org(struct store *s, const struct payee *py, const char *path, struct bd_error *err)
+/* register_payee_org: a payee's organisation: named by code (or by a name
+ * the reference data knows); or matched by orgnr and name; or by name alone
+ * when the registered organisation has no orgnr yet (it learns it); else a
+ * new payee organisation under the first free code the ledger's rule gives.
+ * 0 if the organisation named is not registered.  Also who a payee of a
+ * file of payees is (payee.c). */
+int64_t register_payee_org(struct store *s, const struct payee *py, const char *path, struct bd_error *err)
 {
 	if (py->org && !py->name) {
 		struct found_org f = {{0}};
@@ -287,7 +288,7 @@ static int64_t payee_org(struct store *s, const struct payee *py, const char *pa
 
 static int64_t add_payee(struct store *s, const struct payee *py, const char *path, struct bd_error *err)
 {
-	int64_t org = payee_org(s, py, path, err);
+	int64_t org = register_payee_org(s, py, path, err);
 	if (org <= 0)
 		return org == 0 ? bd_fail(err, "%s: the payee's organisation is not registered", path)
 				: -1;

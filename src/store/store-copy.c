@@ -89,6 +89,16 @@ static const struct copy_table tables[] = {
 	 COLS(T("token_sha256"), T("name"), T("role"), T("org"), T("csrf"), I("created"), I("seen"))},
 	{"login_throttle", "failed login counts", "key", NULL,
 	 COLS(T("key"), I("failures"), I("first"), I("until"))},
+	{"payee_change", "proposed changes of payees' accounts", "id", "id",
+	 COLS(I("id"), I("org_id"), T("bankgiro"), T("plusgiro"), T("iban"), T("bic"), T("reference"), T("evidence"),
+	      T("evidence_sha256"), B("evidence_file"), T("proposed_by"), T("proposed_on"), T("source"), T("state"),
+	      T("decided_by"), T("decided_on"), T("recorded"))},
+	{"payee_account", "payees' accounts", "id", "id",
+	 COLS(I("id"), I("org_id"), I("version"), T("bankgiro"), T("plusgiro"), T("iban"), T("bic"), T("reference"),
+	      T("since"), T("how"), T("changed_on"), I("change_id"), T("by_user"), T("source"), T("recorded"))},
+	{"pay_batch_account", "the accounts batches paid", "payment_id", NULL,
+	 COLS(T("payment_id"), T("batch"), T("payee_name"), T("orgnr"), T("bankgiro"), T("plusgiro"), T("iban"),
+	      T("bic"), T("reference"), I("account_id"))},
 };
 
 static const struct copy_table *table_named(const char *name)

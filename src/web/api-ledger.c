@@ -10,6 +10,7 @@
 
 #include "deadlines.h"
 #include "payexport.h"
+#include "store-payee.h"
 
 #include "statusload.h"
 
@@ -52,12 +53,19 @@ int h_status(struct web_req *r)
 
 static int add_payment(void *ctx, const struct payment_row *p)
 {
-	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:I, s:s, s:s, s:s?}", "id",
-					     p->id, "dnr", p->dnr, "part", p->part, "recipient", p->recipient,
-					     "recipient_name", p->recipient_name, "payee", p->payee_name, "bankgiro",
-					     p->bankgiro, "plusgiro", p->plusgiro, "amount", (json_int_t)p->amount,
-					     "date", p->date, "registered_by", p->registered_by, "executed",
-					     p->exec_date));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:I, s:s, s:s, s:s?}", "id", p->id, "dnr",
+			      p->dnr, "part", p->part, "recipient", p->recipient, "recipient_name", p->recipient_name,
+			      "payee", p->payee_name, "bankgiro", p->bankgiro, "plusgiro", p->plusgiro, "amount",
+			      (json_int_t)p->amount, "date", p->date, "registered_by", p->registered_by, "executed",
+			      p->exec_date);
+	/* The account it goes to (store_payment_queue), and whether the
+	 * payee's account was changed within 30 days of the payment: flagged
+	 * for the attestant. */
+	json_object_set_new(o, "iban", p->iban ? json_string(p->iban) : json_null());
+	json_object_set_new(o, "bic", p->bic ? json_string(p->bic) : json_null());
+	json_object_set_new(o, "account_changed", p->account_changed ? json_string(p->account_changed) : json_null());
+	json_object_set_new(o, "account_recent", json_boolean(p->account_recent));
+	json_array_append_new(ctx, o);
 	return 0;
 }
 
@@ -71,7 +79,7 @@ int h_payments(struct web_req *r)
 		return web_error(r, 400, "state", "state: '%s' (expected registered, attested or executed)", state);
 	json_t *arr = json_array();
 	struct bd_error err;
-	if (store_payments(r->store, (enum payment_state)st, web_arg(r, "batch"), add_payment, arr, &err) < 0) {
+	if (store_payment_queue(r->store, (enum payment_state)st, web_arg(r, "batch"), add_payment, arr, &err) < 0) {
 		json_decref(arr);
 		return web_error(r, 500, NULL, "%s", err.msg);
 	}
@@ -231,19 +239,24 @@ int h_batches_post(struct web_req *r)
 	const char *batch = json_string_value(json_object_get(b, "batch"));
 	const char *date = json_string_value(json_object_get(b, "date"));
 	const char *format = json_string_value(json_object_get(b, "format"));
+	json_t *force = json_object_get(b, "force");
+	if (!format)
+		format = "pain001"; /* LB is legacy */
 	int rc = 0;
 	if (!batch || !*batch || strlen(batch) > 35)
 		rc = web_error(r, 400, "batch", "batch: expected a name for the batch (1 to 35 characters), like 2021-02-16");
 	else if (!date || !date_valid(date))
 		rc = web_error(r, 400, "date", "date: expected the execution date, YYYY-MM-DD");
-	else if (!format || (strcmp(format, "pain001") != 0 && strcmp(format, "lb") != 0))
-		rc = web_error(r, 400, "format", "format: expected pain001 or lb");
+	else if (strcmp(format, "pain001") != 0 && strcmp(format, "lb") != 0)
+		rc = web_error(r, 400, "format", "format: expected pain001 (the default) or lb (legacy)");
+	else if (force && !json_is_boolean(force))
+		rc = web_error(r, 400, "force", "force: expected true or false");
 	if (rc || r->answered) {
 		json_decref(b);
 		return 0;
 	}
 	struct pay_export in = {batch, format, date, json_string_value(json_object_get(b, "from")), r->user->name,
-				json_string_value(json_object_get(b, "override"))};
+				json_string_value(json_object_get(b, "override")), json_is_true(force)};
 	struct pay_export_result res;
 	struct bd_error err;
 	int xrc = pay_export_run(r->store, &in, &res, &err);

@@ -709,7 +709,10 @@ def check_ledger(C):
             lambda r: any(p["id"] == "api-pay-23" and p["registered_by"] == "anna" and p["amount"] == 272299300
                           and p["bankgiro"] == bankgiro("5123000") for p in r.json["payments"])),
            ("cli-pay-03 registered by bertil", lambda r: any(p["id"] == "cli-pay-03" and p["registered_by"] == "bertil"
-                                                           for p in r.json["payments"])))
+                                                           for p in r.json["payments"])),
+           ("each with its account's change flag: none flagged",
+            lambda r: all(p["account_recent"] is False and p["account_changed"] is None and p["iban"] is None
+                          for p in r.json["payments"])))
     r = anna.get("/api/payments", params={"state": "paid"})
     expect("an unknown payment state is 400 (field state)", r, 400, *is_error(r, field="state"))
 
@@ -802,7 +805,12 @@ def check_batches(C):
     r = anna.post("/api/batches", body)
     expect("the batch again: 200, again, nothing paid twice", r, 200, ("again", lambda r: r.json["again"] is True))
     r = anna.post("/api/batches", dict(body, format="lb"))
-    expect("the batch in the other format (LB): the same payments", r, (200, 201),
+    expect("the batch in the other format (LB) is refused: both files could be sent and pay twice", r, 400,
+           *is_error(r, pattern="exported as pain.001 already: an LB file of the same payments could be sent too"))
+    r = anna.post("/api/batches", dict(body, format="lb", force="yes"))
+    expect("force: a boolean", r, 400, *is_error(r, field="force"))
+    r = anna.post("/api/batches", dict(body, format="lb", force=True))
+    expect("the batch in the other format (LB), forced: the same payments", r, (200, 201),
            ("3 payments, the same total", lambda r: r.json["payments"] == 3 and r.json["total"] == total))
     f = rut.get("/api/batch/file", params={"batch": "2021-02-16", "format": "pain001"})
     expect("GET /api/batch/file: the pain.001 XML (a revisor may read it)", f, 200,

@@ -89,9 +89,7 @@ setup() {
 	cp "$BIDRAG_SRC"/examples/register/* "$WORK/reg01/"
 	sed -i 's/"org": "Region Jämtland Härjedalen"/"org": "Region Stockholm"/' "$WORK/reg01/jamtland-2020.json"
 	"$BIDRAG" register import "$WORK/reg01/jamtland-2020.json" --by ekonom >/dev/null 2>&1 || return 1
-	for c in 01 03 04 05 06 07 08 09 10 12 13 14 17 18 19 20 21 22 23 24 25 SKR; do
-		"$BIDRAG" org set "$c" --bankgiro 5052-5781 >/dev/null || return 1
-	done
+	"$BIDRAG" payee import "$BIDRAG_SRC/examples/payees.csv" --user anna >/dev/null 2>&1 || return 1
 }
 if setup 2>"$WORK/setup.err"; then
 	pass "a register with a user per role, the seed 002 register and bankgiro accounts"

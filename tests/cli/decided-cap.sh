@@ -10,6 +10,8 @@ DRE="S2017/07321/FS \\(delvis\\)" # D in a regular expression
 export BIDRAG_DB=$(fresh_db cap)
 "$BIDRAG" init >/dev/null
 "$BIDRAG" decision import "$EX/S2017-07321-FS.json" >/dev/null 2>&1
+# The regions' accounts (pay plan holds a payment to a payee without one).
+"$BIDRAG" payee import "$EX/../payees.csv" >/dev/null 2>&1
 ids() { "$BIDRAG" pay list --state "$1" --format csv | python3 -c 'import csv,sys; [print(r["id"]) for r in csv.DictReader(sys.stdin)]'; }
 registered=() # the plan's ids hold the DNR, spaces included
 

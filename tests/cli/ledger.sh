@@ -194,8 +194,12 @@ expect_err "... and says so" "^batch 2021-02-16 was exported before: the same fi
 expect_eq "... byte-identical file" "$(sha256sum <"$WORK/b1-again.xml")" "$(sha256sum <"$WORK/b1.xml")"
 expect_eq "... nothing written" "$(dbsum)" "$before"
 expect_eq "... status unchanged" "$(totals $D0 --as-of 2021-02-16)" "$status_after"
-run pay export --batch 2021-02-16 --format lb --date 2021-02-16 --output "$WORK/b1.lb"
-expect_rc "the same batch as a Bankgirot LB file" 0
+expect_refused "the same batch as a Bankgirot LB file is refused: both files could be sent and pay twice" \
+	"batch 2021-02-16 was exported as pain.001 already: an LB file of the same payments could be sent too and pay them twice" \
+	pay export --batch 2021-02-16 --format lb --date 2021-02-16 --output "$WORK/b1.lb"
+expect_eq "... no file written" "$(ls "$WORK/b1.lb" 2>/dev/null)" ""
+run pay export --batch 2021-02-16 --format lb --date 2021-02-16 --output "$WORK/b1.lb" --force
+expect_rc "the same batch as a Bankgirot LB file, forced" 0
 expect_err "... with the same 27 payments" "^batch 2021-02-16: 27 payments, 275 000 000,00 kr, exported as lb$"
 expect_eq "... and no new payments" "$(totals $D0 --as-of 2021-02-16)" "$status_after"
 # lb FILE: the file's facts.

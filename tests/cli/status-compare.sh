@@ -24,7 +24,7 @@ setup() {
 	"$BIDRAG" init >/dev/null || return 1
 	"$BIDRAG" decision import "$BIDRAG_SRC"/examples/decisions/*.json >/dev/null 2>&1 || return 1
 	printf '%s\n' "$PW" | "$BIDRAG" user add rut --role revisor >/dev/null || return 1
-	"$BIDRAG" org set 03 --bankgiro 5052-5781 >/dev/null || return 1
+	"$BIDRAG" payee import "$BIDRAG_SRC/examples/payees.csv" --user anna >/dev/null 2>&1 || return 1
 	# paid inside the window: a figure besides allocated and lapsed
 	"$BIDRAG" pay add $D0 --part regioner --recipient 03 --amount "7 980 491" --date 2021-02-15 --id sc-pay \
 		--by anna >/dev/null || return 1

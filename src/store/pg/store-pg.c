@@ -39,6 +39,7 @@
 
 #include "embedded.h"
 #include "pg-internal.h"
+#include "engine-payee.h"
 #include "store.h"
 
 /* What the neutral migrations' tokens are in PostgreSQL
@@ -572,4 +573,5 @@ const struct store_ops store_pg_ops = {
 	.table_clear = pq_table_clear,
 	.table_load = pq_table_load,
 	.table_loaded = pq_table_loaded,
+	.payee = &store_pg_payee_ops,
 };

@@ -19,6 +19,7 @@
 
 #include "embedded.h"
 #include "sqlite-internal.h"
+#include "engine-payee.h"
 #include "store.h"
 
 /* What the neutral migrations' tokens are in SQLite (src/store/migrations/README.md). */
@@ -465,4 +466,5 @@ const struct store_ops store_sqlite_ops = {
 	.table_clear = sq_table_clear,
 	.table_load = sq_table_load,
 	.table_loaded = sq_table_loaded,
+	.payee = &store_sqlite_payee_ops,
 };
