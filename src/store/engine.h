@@ -297,10 +297,14 @@ struct store_ops {
 	int (*table_loaded)(struct store *s, const struct copy_table *t, struct bd_error *err);
 	/* Payees' accounts (engine-payee.h; the rules in payee.c). */
 	const struct store_payee_ops *payee;
+	/* Key datasets kept in the register (engine-dataset.h; the rules in
+	 * dataset.c). */
+	const struct store_dataset_ops *datasets;
 };
 
 struct ledger_state;
 struct store_payee_ops;
+struct store_dataset_ops;
 
 /* Every engine's struct begins with this. */
 struct store {

@@ -28,6 +28,7 @@ static const char *const migrations[] = {
 	"0005-decision-warning",
 	"0006-web-session",
 	"0007-payee-account",
+	"0008-dataset-origin",
 };
 
 int migration_count(void)

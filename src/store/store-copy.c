@@ -41,6 +41,10 @@ static const struct copy_table tables[] = {
 	      T("sha256"), T("registered"))},
 	{"dataset_value", "key dataset values", "dataset_id, recipient", NULL,
 	 COLS(I("dataset_id"), T("recipient"), I("value"))},
+	{"dataset_origin", "key datasets' origins", "dataset_id", NULL,
+	 COLS(I("dataset_id"), T("kind"), T("format"), T("file_name"), T("file_sha256"), T("table_id"), T("title"),
+	      T("selection"), T("period"), T("ref_basis"), T("downloaded"), I("corrects"), T("reason"),
+	      T("imported_by"))},
 	{"appropriation", "appropriation posts", "id", "id",
 	 COLS(I("id"), I("budget_year"), I("uo"), T("uo_name"), T("anslag"), T("anslag_name"), I("post"),
 	      T("post_name"), I("available"))},
@@ -135,8 +139,10 @@ static int check_tables(struct store *s, const char *side, struct bd_error *err)
 }
 
 /* What `bidrag init` writes, and only that, may be in an empty target: the
- * built-in organisations, their groups and members, and the audit entry of
- * that seeding. */
+ * built-in organisations, their groups and members, the seed datasets (a
+ * dataset's rows are init's when its origin is; any other dataset comes
+ * with a decision, or an origin of its own, which are not), and the audit
+ * entries of that seeding. */
 struct leftover {
 	const struct copy_table *t;
 	int64_t rows, foreign; /* all rows; those init does not write */
@@ -150,9 +156,13 @@ static int count_row(void *ctx, const struct copy_value *row)
 		if (row[10].null || row[10].num == 0) /* builtin */
 			l->foreign++;
 	} else if (strcmp(l->t->name, "audit_log") == 0) {
-		if (strcmp(row[3].text, "reference.seed") != 0) /* action */
+		if (strcmp(row[3].text, "reference.seed") != 0 && strcmp(row[3].text, "dataset.seed") != 0) /* action */
 			l->foreign++;
-	} else if (strcmp(l->t->name, "org_group") != 0 && strcmp(l->t->name, "org_group_member") != 0) {
+	} else if (strcmp(l->t->name, "dataset_origin") == 0) {
+		if (row[1].null || strcmp(row[1].text, "seed") != 0) /* kind */
+			l->foreign++;
+	} else if (strcmp(l->t->name, "org_group") != 0 && strcmp(l->t->name, "org_group_member") != 0 &&
+		   strcmp(l->t->name, "dataset") != 0 && strcmp(l->t->name, "dataset_value") != 0) {
 		l->foreign++;
 	}
 	return 0;

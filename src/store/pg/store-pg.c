@@ -40,6 +40,7 @@
 #include "embedded.h"
 #include "pg-internal.h"
 #include "engine-payee.h"
+#include "engine-dataset.h"
 #include "store.h"
 
 /* What the neutral migrations' tokens are in PostgreSQL
@@ -574,4 +575,5 @@ const struct store_ops store_pg_ops = {
 	.table_load = pq_table_load,
 	.table_loaded = pq_table_loaded,
 	.payee = &store_pg_payee_ops,
+	.datasets = &pg_dataset_ops,
 };

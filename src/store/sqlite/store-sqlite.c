@@ -20,6 +20,7 @@
 #include "embedded.h"
 #include "sqlite-internal.h"
 #include "engine-payee.h"
+#include "engine-dataset.h"
 #include "store.h"
 
 /* What the neutral migrations' tokens are in SQLite (src/store/migrations/README.md). */
@@ -467,4 +468,5 @@ const struct store_ops store_sqlite_ops = {
 	.table_load = sq_table_load,
 	.table_loaded = sq_table_loaded,
 	.payee = &store_sqlite_payee_ops,
+	.datasets = &sqlite_dataset_ops,
 };
