@@ -179,27 +179,84 @@ struct pending {
 
 int web_json(struct web_req *r, int status, json_t *body)
 {
-	char *s = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(body);
+	if (!s) { /* text that is not UTF-8 has no JSON: say so rather than answer nothing */
+		status = 500;
+		s = xstrdup("{\"error\":\"the answer could not be written as JSON (text that is not UTF-8)\"}");
+	}
 	r->answered = true;
 	r->status = status;
 	r->type = "application/json; charset=utf-8";
 	free(r->data);
 	r->data = s;
-	r->dlen = s ? strlen(s) : 0;
+	r->dlen = strlen(s);
 	return 0;
+}
+
+/* utf8_seq: the length of the well-formed UTF-8 sequence at p (as jansson
+ * checks it: no overlong forms, no surrogates, nothing above U+10FFFF), 0
+ * for a byte that begins none. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t n;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+/* utf8_clean: s in place with each byte that begins no UTF-8 sequence (a
+ * path or argument quoted in a message, a message cut short) as '?', so
+ * that it can be a JSON string. */
+static void utf8_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	while (*p) {
+		size_t n = utf8_seq(p);
+		if (n == 0)
+			*p++ = '?';
+		else
+			p += n;
+	}
 }
 
 int web_error(struct web_req *r, int status, const char *field, const char *fmt, ...)
 {
-	char msg[1200];
+	char msg[1200], f[200];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_clean(msg);
 	json_t *o = json_pack("{s:s}", "error", msg);
-	if (field)
-		json_object_set_new(o, "field", json_string(field));
+	if (field) {
+		snprintf(f, sizeof(f), "%s", field);
+		utf8_clean(f);
+		json_object_set_new(o, "field", json_string(f));
+	}
 	return web_json(r, status, o);
 }
 
@@ -448,16 +505,27 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls, en
 int web_serve(const struct web_config *cfg)
 {
 	struct bd_error err;
-	/* Reference data and key datasets load once, before the threads. */
-	if (refdata_load(&err) || datasets_load(&err)) {
+	/* Reference data loads once, before the threads. */
+	if (refdata_load(&err)) {
 		fprintf(stderr, "error: %s\n", err.msg);
 		return 3;
 	}
-	/* The database must exist and be current before the first request. */
+	/* The database must exist and be current before the first request,
+	 * with the seed key datasets (a register made before they were kept
+	 * gets them, as 'bidrag init' would add them). */
 	struct store *s;
 	if (store_open(&s, cfg->db, STORE_EXISTING, &err)) {
 		fprintf(stderr, "error: %s\n", err.msg);
 		return 2;
+	}
+	bool seeded;
+	int added;
+	if (datasets_seeded(s, &seeded, &err) ||
+	    (!seeded && (store_begin(s, &err) || datasets_seed(s, &added, &err) || store_commit(s, &err)))) {
+		store_rollback(s);
+		store_close(s);
+		fprintf(stderr, "error: %s\n", err.msg);
+		return 3;
 	}
 	store_close(s);
 	auth_init();
