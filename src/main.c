@@ -16,6 +16,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_requisition_entry,
 	&cmd_pay_entry,
 	&cmd_payee_entry,
+	&cmd_bank_entry,
 	&cmd_repay_entry,
 	&cmd_report_entry,
 	&cmd_correct_entry,

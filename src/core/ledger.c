@@ -14,6 +14,8 @@ static const char *const kind_names[EV_COUNT] = {
 	[EV_REQUISITION] = "requisition", [EV_LAPSE] = "lapse",           [EV_PAYMENT] = "payment",
 	[EV_ATTEST] = "attest",           [EV_EXECUTE] = "execute",       [EV_REPAY_CLAIM] = "repay-claim",
 	[EV_REPAY_RECEIVE] = "repay-receive", [EV_REPORT] = "report",     [EV_CORRECTION] = "correction",
+	[EV_BANK_ACCEPT] = "bank-accept", [EV_BANK_BOOK] = "bank-book",   [EV_BANK_REJECT] = "bank-reject",
+	[EV_BANK_RETURN] = "bank-return",
 };
 
 static const char *const bucket_names[B_COUNT] = {
@@ -33,6 +35,16 @@ int event_kind_parse(const char *s)
 		if (strcmp(kind_names[k], s) == 0)
 			return k;
 	return -1;
+}
+
+bool ledger_kind_bank(enum event_kind k)
+{
+	return k == EV_BANK_ACCEPT || k == EV_BANK_BOOK || k == EV_BANK_REJECT || k == EV_BANK_RETURN;
+}
+
+bool ledger_kind_refers(enum event_kind k)
+{
+	return k == EV_ATTEST || k == EV_EXECUTE || k == EV_CORRECTION || ledger_kind_bank(k);
 }
 
 const char *bucket_name(enum bucket b)
@@ -121,6 +133,58 @@ static int check_window(const struct ledger_terms *t, const struct ledger_event 
 static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
 		 const struct ledger_ref *ref, struct bd_error *err);
 
+/* apply_bank: the bank's answer about an executed payment.  An acceptance
+ * or a booking moves nothing (the money left the account when the payment
+ * was executed); a rejection or a return gives the payment's amount back to
+ * where it was paid from (requisitioned, or avail for a part paid without
+ * requisition), so that it can be planned, attested and paid again. */
+static int apply_bank(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
+		      const struct ledger_ref *ref, struct bd_error *err)
+{
+	char x[NUM_BUFSZ], y[NUM_BUFSZ];
+	if (e->amount != 0)
+		return bd_fail(err, "%s takes no amount: it concerns the whole payment", event_kind_name(e->kind));
+	if (ref->kind != EV_PAYMENT)
+		return bd_fail(err, "the bank answers about a payment (the event is %s %s)", article(event_kind_name(ref->kind)),
+			       event_kind_name(ref->kind));
+	if (ref->corrected)
+		return bd_fail(err, "the payment was corrected (withdrawn): it was never sent to the bank");
+	if (!ref->executed)
+		return bd_fail(err, "the payment has not been exported in a payment file: the bank has nothing of it");
+	if (ref->rejected)
+		return bd_fail(err, "the bank has rejected or returned the payment already: it is void, and its money "
+				    "payable again");
+	switch (e->kind) {
+	case EV_BANK_ACCEPT:
+		if (ref->accepted)
+			return bd_fail(err, "the bank has accepted the payment already");
+		if (ref->booked)
+			return bd_fail(err, "the payment is booked on the account already: an acceptance says nothing new");
+		return 0;
+	case EV_BANK_BOOK:
+		if (ref->booked)
+			return bd_fail(err, "the payment is booked on the account already");
+		return 0;
+	case EV_BANK_REJECT:
+		if (ref->booked)
+			return bd_fail(err, "the payment is booked on the account: a booked payment comes back as a return, "
+					    "not a rejection");
+		break;
+	case EV_BANK_RETURN:
+		break;
+	default:
+		return bd_fail(err, "internal: not a bank event");
+	}
+	enum bucket to = t->mode == PAY_REQUISITION ? B_REQUISITIONED : B_AVAIL;
+	if (b->b[B_PAID] < ref->amount)
+		return bd_fail(err,
+			       "only %s of the payment's %s is still paid out on the account (a repayment was claimed of "
+			       "it): correct that claim first",
+			       kr(b->b[B_PAID], x), kr(ref->amount, y));
+	move(b, e, B_PAID, to, ref->amount);
+	return 0;
+}
+
 int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
 		 const struct ledger_ref *ref, struct bd_error *err)
 {
@@ -140,7 +204,7 @@ int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 			    e->kind == EV_REPAY_RECEIVE;
 	if (needs_amount && e->amount == 0)
 		return bd_fail(err, "amount is zero (a %s moves money)", event_kind_name(e->kind));
-	bool needs_ref = e->kind == EV_ATTEST || e->kind == EV_EXECUTE || e->kind == EV_CORRECTION;
+	bool needs_ref = ledger_kind_refers(e->kind);
 	if (needs_ref && !ref)
 		return bd_fail(err, "%s %s refers to an earlier event", article(event_kind_name(e->kind)),
 			       event_kind_name(e->kind));
@@ -289,9 +353,20 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 				       kr(e->amount, x), kr(b->b[B_CLAIMED], y));
 		move(b, e, B_CLAIMED, B_REPAID, e->amount);
 		return 0;
+	case EV_BANK_ACCEPT:
+	case EV_BANK_BOOK:
+	case EV_BANK_REJECT:
+	case EV_BANK_RETURN:
+		return apply_bank(b, t, e, ref, err);
 	case EV_CORRECTION: {
 		if (ref->ref_corrected)
 			return bd_fail(err, "the event is corrected already");
+		if (ledger_kind_bank(ref->kind))
+			return bd_fail(err, "%s is the bank's answer, recorded from its file: it cannot be corrected",
+				       event_kind_name(ref->kind));
+		if (ref->kind == EV_PAYMENT && ref->rejected)
+			return bd_fail(err, "the bank rejected or returned the payment: it is void already, and its money "
+					    "payable again");
 		if (ref->kind == EV_CORRECTION)
 			return bd_fail(err, "a correction cannot be corrected: record the event again");
 		if (ref->kind == EV_EXECUTE || (ref->kind == EV_PAYMENT && ref->executed) ||
@@ -429,6 +504,30 @@ enum payment_state payment_state_of(bool attested, bool executed)
 	if (executed)
 		return PAYMENT_EXECUTED;
 	return attested ? PAYMENT_ATTESTED : PAYMENT_REGISTERED;
+}
+
+const char *bank_state_name(enum bank_state st)
+{
+	static const char *const names[BANK_STATE_COUNT] = {"sent", "accepted", "booked", "rejected", "returned"};
+	return (unsigned)st < BANK_STATE_COUNT ? names[st] : "?";
+}
+
+const char *bank_state_sv(enum bank_state st)
+{
+	static const char *const names[BANK_STATE_COUNT] = {"skickad", "godkänd av banken", "bokförd", "avvisad",
+							    "returnerad"};
+	return (unsigned)st < BANK_STATE_COUNT ? names[st] : "?";
+}
+
+enum bank_state bank_state_of(bool accepted, bool booked, bool rejected, bool returned)
+{
+	if (returned)
+		return BANK_RETURNED;
+	if (rejected)
+		return BANK_REJECTED;
+	if (booked)
+		return BANK_BOOKED;
+	return accepted ? BANK_ACCEPTED : BANK_SENT;
 }
 
 void ledger_payee_org_code(char *buf, size_t len, const char *orgnr, int64_t n)

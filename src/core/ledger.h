@@ -52,6 +52,14 @@ enum event_kind {
 	EV_REPAY_RECEIVE,
 	EV_REPORT,
 	EV_CORRECTION,
+	/* The bank's answers about an executed payment (bidrag bank import):
+	 * accepted (pain.002), booked on the agency's account (camt), rejected
+	 * (pain.002) or returned (camt).  A rejection or a return gives the
+	 * payment's money back to be paid again: the payment is void. */
+	EV_BANK_ACCEPT,
+	EV_BANK_BOOK,
+	EV_BANK_REJECT,
+	EV_BANK_RETURN,
 	EV_COUNT,
 };
 
@@ -76,6 +84,8 @@ struct ledger_ref {
 	bool attested, executed, corrected; /* for a payment: its state now */
 	bool ref_corrected;                  /* the event itself was corrected */
 	bool overridden;                     /* the payment was registered with an override of its window */
+	/* For a payment: what the bank said of it (bank events referring to it). */
+	bool accepted, booked, rejected;     /* rejected: rejected or returned */
 };
 
 struct ledger_event {
@@ -93,6 +103,12 @@ struct ledger_event {
 const char *event_kind_name(enum event_kind k);
 /* event_kind_parse: -1 if unknown. */
 int event_kind_parse(const char *s);
+/* ledger_kind_refers: an event of kind k refers to an earlier event (attest,
+ * execute, correction and the bank's answers) rather than naming its
+ * account. */
+bool ledger_kind_refers(enum event_kind k);
+/* ledger_kind_bank: one of the bank's answers (EV_BANK_*). */
+bool ledger_kind_bank(enum event_kind k);
 const char *bucket_name(enum bucket b);
 int bucket_parse(const char *s);
 
@@ -171,6 +187,15 @@ int payment_state_parse(const char *name);
 /* payment_state_of: a payment's state from what refers to it: an
  * attestation that stands (not corrected), an execution. */
 enum payment_state payment_state_of(bool attested, bool executed);
+
+/* What the bank has said of an executed payment: nothing yet (sent), accepted
+ * (pain.002), booked (camt), rejected (pain.002) or returned (camt).  A
+ * rejected or returned payment is void: its money is payable again. */
+enum bank_state { BANK_SENT, BANK_ACCEPTED, BANK_BOOKED, BANK_REJECTED, BANK_RETURNED, BANK_STATE_COUNT };
+const char *bank_state_name(enum bank_state st); /* "sent", "accepted", ... */
+const char *bank_state_sv(enum bank_state st);   /* "skickad", "godkänd", ... */
+/* bank_state_of: from the bank events referring to a payment. */
+enum bank_state bank_state_of(bool accepted, bool booked, bool rejected, bool returned);
 
 /* ledger_payee_org_code: the code of a new payee organisation, by its
  * orgnr ("ORG-2220001651"; "ORG-X" without one), with "-2", "-3" after it

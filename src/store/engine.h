@@ -300,11 +300,15 @@ struct store_ops {
 	/* Key datasets kept in the register (engine-dataset.h; the rules in
 	 * dataset.c). */
 	const struct store_dataset_ops *datasets;
+	/* The bank's files and repayment claims' numbers (engine-bank.h; the
+	 * rules in bank.c). */
+	const struct store_bank_ops *bank;
 };
 
 struct ledger_state;
 struct store_payee_ops;
 struct store_dataset_ops;
+struct store_bank_ops;
 
 /* Every engine's struct begins with this. */
 struct store {

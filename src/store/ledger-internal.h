@@ -28,4 +28,13 @@ size_t *slot_map_insert_new(struct slot_map *m, uint64_t h);
 int ledger_audit_batch(struct store *s, const struct ledger_input *ev, size_t n, const enum ledger_outcome *out,
 		       struct bd_error *err);
 
+/* bank.c: a claim number and OCR reference for each event of a recorded
+ * batch that claimed money (repay-claim, a report's claim); called by
+ * store_ledger_record in the batch's transaction. */
+int bank_claims_number(struct store *s, const struct ledger_input *ev, size_t n, const enum ledger_outcome *out,
+		       struct bd_error *err);
+/* bank.c: ledger verify's checks of the bank's entries and the claims
+ * against the events (problem_fn as store_ledger_verify's). */
+int bank_verify(struct store *s, problem_fn fn, void *ctx, int *problems, struct bd_error *err);
+
 #endif

@@ -331,6 +331,66 @@ static const struct seen_event *seen_find(const struct replay *r, int64_t seq)
 	return lo < r->nseen && r->seen[lo].seq == seq ? &r->seen[lo] : NULL;
 }
 
+/* verify_bank_states: the bank's answers replayed in journal order, per
+ * payment: each refers to a payment executed before it; a payment is
+ * accepted and booked at most once, rejected or returned at most once, and
+ * nothing of the bank follows a rejection or a return (the payment is void);
+ * an acceptance never follows a booking, a rejection never a booking (a
+ * booked payment comes back as a return). */
+static void verify_bank_states(struct verify_ctx *v)
+{
+	const struct replay *r = v->replay;
+	size_t n = r->nseen;
+	/* Per payment: bit 1 accepted, 2 booked, 4 rejected or returned. */
+	unsigned char *st = xcalloc(n ? n : 1, 1);
+	int *exec_seen = xcalloc(n ? n : 1, sizeof(int));
+	for (size_t i = 0; i < n; i++) {
+		const struct seen_event *e = &r->seen[i];
+		const struct seen_event *p = e->ref_seq ? seen_find(r, e->ref_seq) : NULL;
+		if (!p)
+			continue;
+		size_t pi = (size_t)(p - r->seen);
+		if (e->kind == EV_EXECUTE)
+			exec_seen[pi]++;
+		if (!ledger_kind_bank(e->kind))
+			continue;
+		const char *kind = event_kind_name(e->kind);
+		if (p->kind != EV_PAYMENT) {
+			problem(v, "event %s: %s refers to %s, not a payment", e->id, kind, p->id);
+			continue;
+		}
+		if (!exec_seen[pi])
+			problem(v, "event %s: %s of payment %s, which was not executed before it", e->id, kind, p->id);
+		if (st[pi] & 4)
+			problem(v, "event %s: %s of payment %s, which the bank had rejected or returned already", e->id, kind,
+				p->id);
+		switch (e->kind) {
+		case EV_BANK_ACCEPT:
+			if (st[pi] & 1)
+				problem(v, "event %s: payment %s accepted by the bank twice", e->id, p->id);
+			if (st[pi] & 2)
+				problem(v, "event %s: payment %s accepted after it was booked", e->id, p->id);
+			st[pi] |= 1;
+			break;
+		case EV_BANK_BOOK:
+			if (st[pi] & 2)
+				problem(v, "event %s: payment %s booked twice", e->id, p->id);
+			st[pi] |= 2;
+			break;
+		case EV_BANK_REJECT:
+			if (st[pi] & 2)
+				problem(v, "event %s: payment %s rejected after it was booked", e->id, p->id);
+			st[pi] |= 4;
+			break;
+		default:
+			st[pi] |= 4;
+			break;
+		}
+	}
+	free(st);
+	free(exec_seen);
+}
+
 /* verify_pairs: the rules that concern pairs of events: four eyes (no one
  * attests a payment they registered), a payment is executed once and only
  * after an attestation, and what must refer to an event does. */
@@ -372,9 +432,10 @@ static void verify_pairs(struct verify_ctx *v)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct seen_event *e = &r->seen[i];
-		if ((e->kind == EV_ATTEST || e->kind == EV_EXECUTE || e->kind == EV_CORRECTION) && !e->ref_seq)
+		if (ledger_kind_refers(e->kind) && !e->ref_seq)
 			problem(v, "event %s: %s", e->id, "refers to no event");
 	}
+	verify_bank_states(v);
 	free(executions);
 	free(first_attest);
 }
@@ -405,7 +466,8 @@ static int ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events
 		problem(&v, "%ld events belong to no allocation row", all - v.matched);
 	verify_pairs(&v);
 	replay_release(&replay);
-	return 0;
+	/* The bank's entries and the repayment claims, against the events. */
+	return bank_verify(s, fn, ctx, problems, err);
 }
 
 /* Verify reads the replay and the balances in one snapshot: a batch

@@ -391,6 +391,9 @@ static int take_ref_state(void *ctx, const struct engine_event *e)
 		rs->ref->executed = true;
 	if (e->kind == EV_CORRECTION)
 		rs->ref->corrected = true;
+	rs->ref->accepted |= e->kind == EV_BANK_ACCEPT;
+	rs->ref->booked |= e->kind == EV_BANK_BOOK;
+	rs->ref->rejected |= e->kind == EV_BANK_REJECT || e->kind == EV_BANK_RETURN;
 	return 0;
 }
 
@@ -534,7 +537,7 @@ static int record_one(struct store *s, struct ledger_state *c, const struct ledg
 {
 	char digest[65];
 	ledger_input_digest(e, false, digest);
-	bool has_ref = e->kind == EV_ATTEST || e->kind == EV_EXECUTE || e->kind == EV_CORRECTION;
+	bool has_ref = ledger_kind_refers(e->kind);
 	struct ref_row ref;
 	size_t part = 0;
 	struct account *acct = event_account(s, c, e, has_ref, &ref, &part, err);
@@ -659,7 +662,7 @@ static int ledger_record(struct store *s, const struct ledger_input *ev, size_t 
 int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
 			size_t *failed_at, struct bd_error *err)
 {
-	if (ledger_record(s, ev, n, out, failed_at, err))
+	if (ledger_record(s, ev, n, out, failed_at, err) || bank_claims_number(s, ev, n, out, err))
 		return -1;
 	return ledger_audit_batch(s, ev, n, out, err);
 }

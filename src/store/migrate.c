@@ -29,6 +29,7 @@ static const char *const migrations[] = {
 	"0006-web-session",
 	"0007-payee-account",
 	"0008-dataset-origin",
+	"0009-bank",
 };
 
 int migration_count(void)

@@ -103,6 +103,18 @@ static const struct copy_table tables[] = {
 	{"pay_batch_account", "the accounts batches paid", "payment_id", NULL,
 	 COLS(T("payment_id"), T("batch"), T("payee_name"), T("orgnr"), T("bankgiro"), T("plusgiro"), T("iban"),
 	      T("bic"), T("reference"), I("account_id"))},
+	{"repay_claim", "repayment claims' numbers", "number", NULL,
+	 COLS(I("number"), T("event_id"), T("ocr"), I("amount"), T("recorded"))},
+	{"bank_file", "bank files imported", "id", "id",
+	 COLS(I("id"), T("sha256"), T("kind"), T("name"), T("msg_id"), I("size"), I("entries"), T("imported_by"),
+	      T("imported"))},
+	{"bank_entry", "bank files' entries", "id", "id",
+	 COLS(I("id"), I("file_id"), T("ident"), T("what"), I("credit"), T("date"), I("amount"), T("currency"),
+	      T("reference"), T("reason"), T("text"), T("batch"), T("payment_id"), I("claim"), T("event_id"), T("note"),
+	      T("place"))},
+	{"bank_match", "bank entries matched by hand", "id", "id",
+	 COLS(I("id"), I("entry_id"), I("claim"), T("payment_id"), T("note"), T("proposed_by"), T("proposed_on"),
+	      T("state"), T("decided_by"), T("decided_on"), T("event_id"), T("recorded"))},
 };
 
 static const struct copy_table *table_named(const char *name)

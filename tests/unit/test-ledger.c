@@ -642,6 +642,85 @@ static void test_attest_execute(void)
 	refuse(&a, &e, &p3a, "an execution of a corrected payment", "the payment was corrected (withdrawn)", NULL);
 }
 
+/* ---- 7b. the bank's answers about an executed payment ------------------ */
+
+static void test_bank(void)
+{
+	struct ledger_event e;
+	struct acct a = mk_acct(&T_REQ, ALLOC);
+	e = ev(EV_REQUISITION, "2021-03-01", "anna", KR(5000));
+	accept(&a, &e, NULL, B_AVAIL, B_REQUISITIONED, KR(5000), "bank: a requisition of 5 000 kr");
+	e = ev(EV_PAYMENT, "2021-03-02", "anna", KR(3000));
+	accept(&a, &e, NULL, B_REQUISITIONED, B_REGISTERED, KR(3000), "bank: payment p of 3 000 kr");
+	struct ledger_ref p = ref_of(&e);
+	e = ev(EV_BANK_ACCEPT, "2021-03-02", "bank", 0);
+	refuse(&a, &e, &p, "bank: an acceptance of a payment not exported", "has not been exported", NULL);
+	e = ev(EV_ATTEST, "2021-03-02", "bertil", 0);
+	accept(&a, &e, &p, B_REGISTERED, B_ATTESTED, KR(3000), "bank: p attested");
+	p.attested = true;
+	e = ev(EV_EXECUTE, "2021-03-03", "system", 0);
+	accept(&a, &e, &p, B_ATTESTED, B_PAID, KR(3000), "bank: p executed");
+	p.executed = true;
+	struct ledger_ref notpay = p;
+	notpay.kind = EV_ATTEST;
+	e = ev(EV_BANK_BOOK, "2021-03-04", "bank", 0);
+	refuse(&a, &e, &notpay, "bank: a booking of an attestation", "the bank answers about a payment", NULL);
+	e = ev(EV_BANK_ACCEPT, "2021-03-04", "bank", KR(1));
+	refuse(&a, &e, &p, "bank: an acceptance with an amount", "takes no amount", NULL);
+	e = ev(EV_BANK_ACCEPT, "2021-03-04", "bank", 0);
+	accept(&a, &e, &p, B_NONE, B_NONE, 0, "bank: p accepted: nothing moves");
+	p.accepted = true;
+	e = ev(EV_BANK_ACCEPT, "2021-03-04", "bank", 0);
+	refuse(&a, &e, &p, "bank: a second acceptance", "accepted the payment already", NULL);
+	e = ev(EV_BANK_BOOK, "2021-03-05", "bank", 0);
+	accept(&a, &e, &p, B_NONE, B_NONE, 0, "bank: p booked: nothing moves");
+	p.booked = true;
+	e = ev(EV_BANK_BOOK, "2021-03-05", "bank", 0);
+	refuse(&a, &e, &p, "bank: a second booking", "booked on the account already", NULL);
+	e = ev(EV_BANK_REJECT, "2021-03-05", "bank", 0);
+	refuse(&a, &e, &p, "bank: a rejection of a booked payment", "comes back as a return", NULL);
+	/* A claim of part of it: the return cannot take back what is claimed. */
+	e = ev(EV_REPAY_CLAIM, "2021-03-06", "anna", KR(2500));
+	accept(&a, &e, NULL, B_PAID, B_CLAIMED, KR(2500), "bank: a claim of 2 500 kr of p");
+	e = ev(EV_BANK_RETURN, "2021-03-07", "bank", 0);
+	refuse(&a, &e, &p, "bank: a return of a payment mostly claimed", "only 500 kr of the payment's 3 000 kr",
+	       "correct that claim first", NULL);
+	e = ev(EV_REPAY_RECEIVE, "2021-03-07", "anna", KR(2500));
+	accept(&a, &e, NULL, B_CLAIMED, B_REPAID, KR(2500), "bank: the claim repaid");
+
+	/* A payment rejected: its money is requisitioned again, payable. */
+	struct acct w = mk_acct(&T_WIN, ALLOC);
+	e = ev(EV_PAYMENT, "2021-02-01", "anna", KR(1000));
+	accept(&w, &e, NULL, B_AVAIL, B_REGISTERED, KR(1000), "bank: payment q of 1 000 kr (no requisition)");
+	struct ledger_ref q = ref_of(&e);
+	e = ev(EV_ATTEST, "2021-02-01", "bertil", 0);
+	accept(&w, &e, &q, B_REGISTERED, B_ATTESTED, KR(1000), "bank: q attested");
+	q.attested = true;
+	e = ev(EV_EXECUTE, "2021-02-02", "system", 0);
+	accept(&w, &e, &q, B_ATTESTED, B_PAID, KR(1000), "bank: q executed");
+	q.executed = true;
+	e = ev(EV_BANK_REJECT, "2021-02-03", "bank", 0);
+	accept(&w, &e, &q, B_PAID, B_AVAIL, KR(1000), "bank: q rejected: back to avail, payable again");
+	struct ledger_ref rj = ref_of(&e);
+	q.rejected = true;
+	e = ev(EV_BANK_BOOK, "2021-02-03", "bank", 0);
+	refuse(&w, &e, &q, "bank: a booking of a rejected payment", "rejected or returned the payment already", NULL);
+	e = ev(EV_BANK_RETURN, "2021-02-03", "bank", 0);
+	refuse(&w, &e, &q, "bank: a return of a rejected payment", "rejected or returned the payment already", NULL);
+	e = ev(EV_CORRECTION, "2021-02-03", "anna", 0);
+	refuse(&w, &e, &rj, "bank: a correction of the rejection", "the bank's answer", "cannot be corrected", NULL);
+	e = ev(EV_CORRECTION, "2021-02-03", "anna", 0);
+	refuse(&w, &e, &q, "bank: a correction of the rejected payment", "void already", NULL);
+	e = ev(EV_PAYMENT, "2021-02-04", "anna", KR(1000));
+	accept(&w, &e, NULL, B_AVAIL, B_REGISTERED, KR(1000), "bank: the rejected amount planned again");
+	ok(ledger_kind_refers(EV_BANK_RETURN) && ledger_kind_refers(EV_ATTEST) && !ledger_kind_refers(EV_PAYMENT) &&
+		   ledger_kind_bank(EV_BANK_ACCEPT) && !ledger_kind_bank(EV_EXECUTE),
+	   "bank: the bank's kinds refer to an event, as attest does");
+	ok(bank_state_of(true, true, false, false) == BANK_BOOKED && bank_state_of(true, false, true, false) == BANK_REJECTED &&
+		   bank_state_of(false, false, false, false) == BANK_SENT && strcmp(bank_state_name(BANK_RETURNED), "returned") == 0,
+	   "bank: a payment's state from its bank events");
+}
+
 /* ---- 8. repay-claim, report, repay-receive ----------------------------- */
 
 static void test_repayment(void)
@@ -979,6 +1058,7 @@ struct rev {
 	const char *actor;
 	int pay;                          /* attest/execute: the payment (index); -1 */
 	bool attested, executed, corrected; /* for a payment: its state now */
+	bool accepted, booked, rejected;  /* for a payment: what the bank said */
 	bool ref_corrected;               /* the event itself was corrected */
 };
 
@@ -1033,11 +1113,16 @@ static struct ledger_ref ref_to(const struct racct *a, int i)
 	ref.from = r->from;
 	ref.to = r->to;
 	snprintf(ref.actor, sizeof(ref.actor), "%s", r->actor);
-	int p = r->kind == EV_PAYMENT ? i : r->kind == EV_ATTEST || r->kind == EV_EXECUTE ? r->pay : -1;
+	int p = r->kind == EV_PAYMENT ? i
+		: r->kind == EV_ATTEST || r->kind == EV_EXECUTE || ledger_kind_bank(r->kind) ? r->pay
+											     : -1;
 	if (p >= 0) {
 		ref.attested = a->ev[p].attested;
 		ref.executed = a->ev[p].executed;
 		ref.corrected = a->ev[p].corrected;
+		ref.accepted = a->ev[p].accepted;
+		ref.booked = a->ev[p].booked;
+		ref.rejected = a->ev[p].rejected;
 	}
 	ref.ref_corrected = r->corrected;
 	return ref;
@@ -1079,7 +1164,8 @@ static void test_conservation(void)
 		EV_REQUISITION, EV_REQUISITION, EV_REQUISITION, EV_LAPSE,          EV_PAYMENT,   EV_PAYMENT,
 		EV_PAYMENT,     EV_ATTEST,      EV_ATTEST,      EV_ATTEST,         EV_EXECUTE,   EV_EXECUTE,
 		EV_EXECUTE,     EV_REPAY_CLAIM, EV_REPORT,      EV_REPAY_RECEIVE,  EV_CORRECTION, EV_CORRECTION,
-		EV_CORRECTION,  EV_COUNT, /* a kind ledger_apply does not know */
+		EV_CORRECTION,  EV_BANK_ACCEPT, EV_BANK_BOOK,   EV_BANK_REJECT,    EV_BANK_RETURN,
+		EV_COUNT, /* a kind ledger_apply does not know */
 	};
 	static const char *const bad_dates[] = {"2021-02-30", "2021-1-01", "", "2021-13-13"};
 	static struct racct accts[RACCTS];
@@ -1129,7 +1215,8 @@ static void test_conservation(void)
 		struct ledger_event e = ev(kind, date, actor, some_amount(room, b->allocated));
 		if (kind == EV_REPORT && rng_below(3) == 0)
 			e.amount = (int64_t)rng_below((uint64_t)room + 1);
-		if (kind == EV_LAPSE || kind == EV_ATTEST || kind == EV_EXECUTE || kind == EV_CORRECTION)
+		if (kind == EV_LAPSE || kind == EV_ATTEST || kind == EV_EXECUTE || kind == EV_CORRECTION ||
+		    ledger_kind_bank(kind))
 			e.amount = rng_below(8) == 0 ? some_amount(room, b->allocated) : 0;
 		uint64_t orr = rng_below(8);
 		e.override = orr == 0 ? "beslut om undantag" : orr == 1 ? "" : NULL;
@@ -1139,7 +1226,7 @@ static void test_conservation(void)
 		struct ledger_ref ref;
 		memset(&ref, 0, sizeof(ref));
 		const struct ledger_ref *refp = NULL;
-		if (kind == EV_ATTEST || kind == EV_EXECUTE || kind == EV_CORRECTION) {
+		if (ledger_kind_refers(kind)) {
 			target = rng_below(40) == 0 ? -1 : pick_event(a, kind != EV_CORRECTION);
 			if (target >= 0) {
 				ref = ref_to(a, target);
@@ -1173,7 +1260,10 @@ static void test_conservation(void)
 			     kind == EV_REPAY_RECEIVE) &&
 			    e.moved != e.amount)
 				right = false;
-			if ((kind == EV_ATTEST || kind == EV_EXECUTE) && e.moved != ref.amount)
+			if ((kind == EV_ATTEST || kind == EV_EXECUTE || kind == EV_BANK_REJECT || kind == EV_BANK_RETURN) &&
+			    e.moved != ref.amount)
+				right = false;
+			if ((kind == EV_BANK_ACCEPT || kind == EV_BANK_BOOK) && e.moved != 0)
 				right = false;
 			if (kind == EV_LAPSE && (e.moved != before.b[B_AVAIL] || b->b[B_AVAIL] != 0))
 				right = false;
@@ -1216,13 +1306,20 @@ static void test_conservation(void)
 			r->to = e.to;
 			r->actor = actor;
 			r->pay = -1;
-			if (kind == EV_ATTEST || kind == EV_EXECUTE) {
+			if (kind == EV_ATTEST || kind == EV_EXECUTE || ledger_kind_bank(kind)) {
 				const struct rev *t = &a->ev[target];
 				r->pay = t->kind == EV_PAYMENT ? target : t->pay;
+				struct rev *py = &a->ev[r->pay];
 				if (kind == EV_ATTEST)
-					a->ev[r->pay].attested = true;
+					py->attested = true;
+				else if (kind == EV_EXECUTE)
+					py->executed = true;
+				else if (kind == EV_BANK_ACCEPT)
+					py->accepted = true;
+				else if (kind == EV_BANK_BOOK)
+					py->booked = true;
 				else
-					a->ev[r->pay].executed = true;
+					py->rejected = true;
 			}
 			if (kind == EV_CORRECTION) {
 				struct rev *t = &a->ev[target];
@@ -1268,6 +1365,7 @@ int main(void)
 	test_lapse();
 	test_payment();
 	test_attest_execute();
+	test_bank();
 	test_repayment();
 	test_report_corrections();
 	test_corrections();

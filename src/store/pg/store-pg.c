@@ -39,6 +39,7 @@
 
 #include "embedded.h"
 #include "pg-internal.h"
+#include "engine-bank.h"
 #include "engine-payee.h"
 #include "engine-dataset.h"
 #include "store.h"
@@ -575,5 +576,6 @@ const struct store_ops store_pg_ops = {
 	.table_load = pq_table_load,
 	.table_loaded = pq_table_loaded,
 	.payee = &store_pg_payee_ops,
+	.bank = &store_pg_bank_ops,
 	.datasets = &pg_dataset_ops,
 };

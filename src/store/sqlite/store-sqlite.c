@@ -19,6 +19,7 @@
 
 #include "embedded.h"
 #include "sqlite-internal.h"
+#include "engine-bank.h"
 #include "engine-payee.h"
 #include "engine-dataset.h"
 #include "store.h"
@@ -468,5 +469,6 @@ const struct store_ops store_sqlite_ops = {
 	.table_load = sq_table_load,
 	.table_loaded = sq_table_loaded,
 	.payee = &store_sqlite_payee_ops,
+	.bank = &store_sqlite_bank_ops,
 	.datasets = &sqlite_dataset_ops,
 };
