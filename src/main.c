@@ -17,6 +17,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_pay_entry,
 	&cmd_payee_entry,
 	&cmd_bank_entry,
+	&cmd_export_entry,
 	&cmd_repay_entry,
 	&cmd_report_entry,
 	&cmd_correct_entry,

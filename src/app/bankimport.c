@@ -100,6 +100,22 @@ static void set_reason(struct entries *x, struct bank_entry_in *e, const struct 
 	e->reason_text = S(x, why->info);
 }
 
+/* file_status: what a group's or block's status says of all its payments:
+ * accepted, rejected, or nothing yet (pending, received, partly: a partial
+ * status names its transactions). */
+static enum bank_tx_status file_status(const char *st)
+{
+	switch (pain002_outcome(st)) {
+	case PAIN002_ACCEPTED:
+	case PAIN002_SETTLED:
+		return BANK_TX_ACCEPTED;
+	case PAIN002_REJECTED:
+		return BANK_TX_REJECTED;
+	default:
+		return BANK_TX_PENDING;
+	}
+}
+
 static int from_pain002(const struct pain002 *r, struct entries *x, struct bd_error *err)
 {
 	if (!r->created || strlen(r->created) < 10)
@@ -113,28 +129,35 @@ static int from_pain002(const struct pain002 *r, struct entries *x, struct bd_er
 	size_t txs = 0;
 	for (size_t i = 0; i < r->npmtinf; i++)
 		txs += r->pmtinfs[i].ntx;
-	bool group_rejected = pain002_outcome(r->group_status) == PAIN002_REJECTED;
-	if (group_rejected && txs == 0) {
+	if (txs == 0 && r->npmtinf == 0) {
 		struct bank_entry_in *e = add(x);
-		e->type = BANK_FILE_REJECT;
-		e->ident = F(x, "pain.002/%s/%s/file", msg, r->orig_msg_id ? r->orig_msg_id : "");
-		e->place = F(x, "the group status (line %ld)", r->group_line);
+		e->type = BANK_FILE_STATUS;
+		e->ident = F(x, "pain.002/%s/%s/file/%s", msg, r->orig_msg_id ? r->orig_msg_id : "", r->group_status);
+		e->place = F(x, "the group status %s (line %ld)", r->group_status[0] ? r->group_status : "(none)",
+			     r->group_line);
 		e->batch = S(x, r->orig_msg_id);
 		set_date(e, day);
-		set_reason(x, e, first_reason(r, NULL, NULL));
+		e->status = file_status(r->group_status);
+		if (e->status == BANK_TX_REJECTED)
+			set_reason(x, e, first_reason(r, NULL, NULL));
 		return 0;
 	}
 	for (size_t i = 0; i < r->npmtinf; i++) {
 		const struct pain002_pmtinf *p = &r->pmtinfs[i];
 		const char *pst = p->status[0] ? p->status : r->group_status;
-		if (p->ntx == 0 && pain002_outcome(pst) == PAIN002_REJECTED) {
+		if (p->ntx == 0) {
+			/* bidrag's pain.001 has one block per batch: its status is
+			 * the whole file's. */
 			struct bank_entry_in *e = add(x);
-			e->type = BANK_FILE_REJECT;
-			e->ident = F(x, "pain.002/%s/%s/%s", msg, r->orig_msg_id ? r->orig_msg_id : "", p->id ? p->id : "");
+			e->type = BANK_FILE_STATUS;
+			e->ident = F(x, "pain.002/%s/%s/%s/%s", msg, r->orig_msg_id ? r->orig_msg_id : "", p->id ? p->id : "",
+				     pst);
 			e->place = F(x, "payment information %s (line %ld)", p->id ? p->id : "", p->line);
 			e->batch = S(x, r->orig_msg_id);
 			set_date(e, day);
-			set_reason(x, e, first_reason(r, p, NULL));
+			e->status = file_status(pst);
+			if (e->status == BANK_TX_REJECTED)
+				set_reason(x, e, first_reason(r, p, NULL));
 			continue;
 		}
 		for (size_t j = 0; j < p->ntx; j++) {
@@ -151,19 +174,9 @@ static int from_pain002(const struct pain002 *r, struct entries *x, struct bd_er
 			e->has_amount = t->has_amount;
 			e->amount = t->amount;
 			set_currency(e, t->has_amount ? t->currency : "");
-			switch (pain002_outcome(st)) {
-			case PAIN002_ACCEPTED:
-			case PAIN002_SETTLED:
-				e->status = BANK_TX_ACCEPTED;
-				break;
-			case PAIN002_REJECTED:
-				e->status = BANK_TX_REJECTED;
+			e->status = file_status(st);
+			if (e->status == BANK_TX_REJECTED)
 				set_reason(x, e, first_reason(r, p, t));
-				break;
-			default:
-				e->status = BANK_TX_PENDING;
-				break;
-			}
 		}
 	}
 	return 0;

@@ -1,5 +1,6 @@
 /* The ledger's event commands: requisition, repay, report, correct, and
  * events (a batch from a file).  Payments are in cmd-pay.c. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,13 +12,16 @@
 #include "table.h"
 #include "store.h"
 #include "eventfile.h"
+#include "claims.h"
+#include "statusload.h"
+#include "store-bank.h"
 #include "cmd.h"
 #include "readfile.h"
 
 struct ev_opts {
 	const char *db, *id, *by, *part, *recipient, *amount, *date, *received, *signed_by, *override, *reason,
-		*unused, *format;
-	bool quiet;
+		*unused, *format, *output;
+	bool quiet, open;
 	int next; /* the first positional argument */
 };
 
@@ -39,6 +43,8 @@ static const struct cmd_opt ev_options[] = {
 	OPT_STR("format", 0, struct ev_opts, format, "F",
 		 "the file's or the list's format; what each verb takes is in the usage"),
 	OPT_BOOL("quiet", 0, struct ev_opts, quiet, "print only errors"),
+	OPT_STR("output", 'o', struct ev_opts, output, "FILE", "write the letter to FILE (a PDF)"),
+	OPT_BOOL("open", 0, struct ev_opts, open, "list: only the claims not yet paid in full"),
 	OPT_END,
 };
 
@@ -61,7 +67,17 @@ const struct cmd_entry cmd_repay_entry = {
 	.summary = "claim a repayment of unused money, or record one received",
 	.usage = "repay claim DNR --part --recipient --amount --date\n"
 		 "       bidrag repay receive DNR --part --recipient --amount --date\n"
-		 "       (each also takes --id, --by, --reason, --db)",
+		 "       (each also takes --id, --by, --reason, --db)\n"
+		 "       bidrag repay list [--open] [--format=table|tsv|csv|json] [--db]\n"
+		 "       bidrag repay letter CLAIM --output [--date] [--db]",
+	.about = "claim    claims a repayment of money paid out; the claim gets a number and an OCR reference\n"
+		 "         (the number, a length digit and a check digit), printed here: the recipient pays to\n"
+		 "         the agency's bankgiro with it, and 'bidrag bank import' of the bank's file (BgMax,\n"
+		 "         camt) records the repayment by it.  A report that declares money unused claims it\n"
+		 "         too, with a number of its own.\n"
+		 "receive  records a repayment received by hand (the bank's files record theirs).\n"
+		 "list     every claim: number, OCR reference, amount, what the bank's files have paid of it.\n"
+		 "letter   the claim as a one-page letter (PDF) with the agency's bankgiro and the OCR reference.",
 	.exec = cmd_repay,
 	.options = ev_options,
 };
@@ -131,6 +147,26 @@ static int parse_amount(const char *opt, const char *s, int64_t *ore)
 	return 0;
 }
 
+/* print_claim: the claim number and OCR reference of what an event
+ * claimed (a repay-claim, a report), if it claimed anything. */
+struct claim_print {
+	const char *id;
+	int n;
+};
+
+static int print_claim(void *ctx, const struct repay_claim_row *c)
+{
+	struct claim_print *p = ctx;
+	if (strcmp(c->event_id, p->id) != 0)
+		return 0;
+	char a[NUM_BUFSZ];
+	printf("repayment claim %" PRId64 " of %s kr: OCR reference %s\n", c->number, fmt_ore(c->amount, a), c->ocr);
+	p->n++;
+	return 0;
+}
+
+
+
 /* One event on an account, from the command line, recorded. */
 static int record_one(struct ev_opts *o, struct ledger_input *in, const struct cmd_entry *e)
 {
@@ -151,6 +187,12 @@ static int record_one(struct ev_opts *o, struct ledger_input *in, const struct c
 	if (rc)
 		return rc;
 	rc = ledger_record_batch(s, in, 1, false);
+	if (rc == 0 && (in->kind == EV_REPAY_CLAIM || in->kind == EV_REPORT)) {
+		struct claim_print p = {in->id, 0};
+		struct bd_error err;
+		if (store_repay_claims(s, 0, print_claim, &p, &err))
+			rc = store_error(&err, EXIT_IO);
+	}
 	store_close(s);
 	return rc;
 }
@@ -205,6 +247,129 @@ int cmd_requisition(int argc, char **argv)
 	return record_one(&o, &in, e);
 }
 
+enum { CC_NUMBER, CC_OCR, CC_DATE, CC_DNR, CC_PART, CC_RECIPIENT, CC_AMOUNT, CC_PAID, CC_OUTSTANDING, CC_STATE,
+       CC_COUNT };
+
+struct claim_rows {
+	struct repay_claim_row *v;
+	size_t n;
+	struct strpool pool;
+	bool open;
+};
+
+static int collect_claim(void *ctx, const struct repay_claim_row *c)
+{
+	struct claim_rows *r = ctx;
+	if (r->open && (c->corrected || c->matched >= c->amount))
+		return 0;
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	struct strpool *p = &r->pool;
+	r->v[r->n++] = (struct repay_claim_row){
+		.number = c->number, .ocr = strpool_strdup(p, c->ocr), .event_id = strpool_strdup(p, c->event_id),
+		.kind = strpool_strdup(p, c->kind), .dnr = strpool_strdup(p, c->dnr), .part = strpool_strdup(p, c->part),
+		.recipient = strpool_strdup(p, c->recipient), .recipient_name = strpool_strdup(p, c->recipient_name),
+		.date = strpool_strdup(p, c->date), .recorded = strpool_strdup(p, c->recorded), .amount = c->amount,
+		.matched = c->matched, .corrected = c->corrected,
+	};
+	return 0;
+}
+
+static void claim_cell(void *ctx, size_t row, size_t col, struct tcell *out, char *scratch)
+{
+	const struct repay_claim_row *c = &((struct claim_rows *)ctx)->v[row];
+	switch (col) {
+	case CC_NUMBER:
+		snprintf(scratch, NUM_BUFSZ, "%" PRId64, c->number);
+		out->text = scratch;
+		break;
+	case CC_AMOUNT: out->num = c->amount; return;
+	case CC_PAID: out->num = c->matched; return;
+	case CC_OUTSTANDING: out->num = c->corrected ? 0 : c->amount - c->matched; return;
+	case CC_OCR: out->text = c->ocr; break;
+	case CC_DATE: out->text = c->date; break;
+	case CC_DNR: out->text = c->dnr; break;
+	case CC_PART: out->text = c->part; break;
+	case CC_RECIPIENT: out->text = c->recipient_name ? c->recipient_name : c->recipient; break;
+	case CC_STATE:
+		out->text = c->corrected ? "corrected" : c->matched >= c->amount ? "paid" : c->matched ? "part paid" : "open";
+		break;
+	}
+	out->empty = !out->text;
+}
+
+static int list_claims(struct ev_opts *o, int n)
+{
+	const struct cmd_entry *e = &cmd_repay_entry;
+	if (n)
+		return usage_error(e, "repay list takes no arguments");
+	enum table_format fmt = FMT_TABLE;
+	struct bd_error err;
+	if (o->format && (table_format_parse(o->format, &fmt, &err) || fmt == FMT_XLSX))
+		return error("unknown format '%s' for repay list (expected table, tsv, csv or json)", o->format);
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
+	struct claim_rows r = {.open = o->open};
+	strpool_init(&r.pool);
+	if (store_repay_claims(s, 0, collect_claim, &r, &err))
+		rc = store_error(&err, EXIT_IO);
+	store_close(s);
+	static const struct tcol cols[CC_COUNT] = {
+		[CC_NUMBER] = {"Krav", "number", COL_TEXT, false, -1},
+		[CC_OCR] = {"OCR-nummer", "ocr", COL_TEXT, false, -1},
+		[CC_DATE] = {"Datum", "date", COL_TEXT, false, -1},
+		[CC_DNR] = {"Beslut", "dnr", COL_TEXT, false, -1},
+		[CC_PART] = {"Del", "part", COL_TEXT, false, -1},
+		[CC_RECIPIENT] = {"Mottagare", "recipient", COL_TEXT, false, -1},
+		[CC_AMOUNT] = {"Återkrävt", "amount", COL_ORE, true, -1},
+		[CC_PAID] = {"Inbetalt", "paid", COL_ORE, true, -1},
+		[CC_OUTSTANDING] = {"Kvar", "outstanding", COL_ORE, true, -1},
+		[CC_STATE] = {"Läge", "state", COL_TEXT, false, -1},
+	};
+	struct table t = {.ncols = CC_COUNT, .cols = cols, .nrows = r.n, .cell = claim_cell, .ctx = &r,
+			  .total_label = fmt == FMT_TABLE && r.n ? "Summa" : NULL};
+	if (!rc) {
+		if (fmt == FMT_TABLE && r.n == 0)
+			printf(o->open ? "no open repayment claims\n" : "no repayment claims\n");
+		else if (table_write(&t, fmt, stdout, NULL, &err))
+			rc = store_error(&err, EXIT_IO);
+	}
+	free(r.v);
+	strpool_release(&r.pool);
+	return rc;
+}
+
+static int claim_letter(struct ev_opts *o, int n, char **args)
+{
+	const struct cmd_entry *e = &cmd_repay_entry;
+	if (n != 1)
+		return usage_error(e, "repay letter takes one CLAIM (its number in 'bidrag repay list')");
+	char *end;
+	long long number = strtoll(args[0], &end, 10);
+	if (!*args[0] || *end || number <= 0)
+		return error("invalid CLAIM '%s' (expected a claim number, see 'bidrag repay list')", args[0]);
+	if (!o->output)
+		return usage_error(e, "repay letter needs --output FILE (a PDF)");
+	char date[DATE_LEN];
+	if (o->date) {
+		if (parse_date("--date", o->date, date))
+			return EXIT_USAGE;
+	} else {
+		date_today(date);
+	}
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
+	struct bd_error err;
+	int xrc = claim_letter_make(s, number, date, o->output, &err);
+	store_close(s);
+	if (xrc)
+		return xrc > 0 ? error("%s", err.msg) : store_error(&err, EXIT_IO);
+	return 0;
+}
+
 int cmd_repay(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_repay_entry;
@@ -215,15 +380,19 @@ int cmd_repay(int argc, char **argv)
 	int rc = parse(argc - 1, argv + 1, &o, e);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	if (strcmp(argv[1], "list") == 0)
+		return list_claims(&o, argc - 1 - o.next);
+	if (strcmp(argv[1], "letter") == 0)
+		return claim_letter(&o, argc - 1 - o.next, argv + 1 + o.next);
 	struct ledger_input in = {0};
-	if ((rc = account_args(argc - 1 - o.next, argv + 1 + o.next, &o, &in, e)))
-		return rc;
 	if (strcmp(argv[1], "claim") == 0)
 		in.kind = EV_REPAY_CLAIM;
 	else if (strcmp(argv[1], "receive") == 0)
 		in.kind = EV_REPAY_RECEIVE;
 	else
-		return usage_error(e, "unknown subcommand 'repay %s' (expected claim or receive)", argv[1]);
+		return usage_error(e, "unknown subcommand 'repay %s' (expected claim, receive, list or letter)", argv[1]);
+	if ((rc = account_args(argc - 1 - o.next, argv + 1 + o.next, &o, &in, e)))
+		return rc;
 	if (parse_amount("--amount", o.amount, &in.amount) || parse_date("--date", o.date, in.date))
 		return EXIT_USAGE;
 	return record_one(&o, &in, e);

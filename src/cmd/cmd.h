@@ -167,6 +167,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_bank(int argc, char **argv);
 extern const struct cmd_entry cmd_bank_entry;
+int cmd_export(int argc, char **argv);
+extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_db_entry;
 int cmd_payee(int argc, char **argv);
 extern const struct cmd_entry cmd_payee_entry;

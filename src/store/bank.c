@@ -644,7 +644,7 @@ static int do_tx_status(struct run *r, const struct bank_entry_in *e, struct bd_
 	return 0;
 }
 
-static int do_file_reject(struct run *r, const struct bank_entry_in *e, struct bd_error *err)
+static int do_file_status(struct run *r, const struct bank_entry_in *e, struct bd_error *err)
 {
 	if (!e->batch)
 		return fail_at(r, e, err, "the report names no payment file (OrgnlMsgId)");
@@ -652,37 +652,49 @@ static int do_file_reject(struct run *r, const struct bank_entry_in *e, struct b
 	if (!b)
 		return -1;
 	if (!b->n)
-		return fail_at(r, e, err, "it rejects payment file '%s', which bidrag did not export (see 'bidrag bank "
+		return fail_at(r, e, err, "it answers payment file '%s', which bidrag did not export (see 'bidrag bank "
 					  "batches')",
 			       e->batch);
-	char *why = reason_text(r, e);
+	bool reject = e->status == BANK_TX_REJECTED;
+	enum bank_what what = reject ? BW_REJECTED : e->status == BANK_TX_ACCEPTED ? BW_ACCEPTED : BW_PENDING;
+	char *why = reject ? reason_text(r, e) : NULL;
 	int64_t total = 0;
 	int recorded = 0;
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->n && what != BW_PENDING; i++) {
 		struct pay *p = &b->v[i];
-		if (p->booked) {
+		if (reject && p->booked) {
 			free(why);
 			return fail_at(r, e, err, "the bank rejects payment file %s, but its payment %s (EndToEndId %s) is "
 						  "booked on the account",
 				       b->name, p->id, p->e2e);
 		}
-		if (p->rejected || p->returned)
+		/* What the bank said of a payment already stands. */
+		if (p->rejected || p->returned || (!reject && (p->accepted || p->booked)))
 			continue;
 		bool queued;
-		if (queue_event(r, EV_BANK_REJECT, p, e, why, &queued, err)) {
+		if (queue_event(r, reject ? EV_BANK_REJECT : EV_BANK_ACCEPT, p, e, why, &queued, err)) {
 			free(why);
 			return -1;
 		}
-		p->rejected = true;
+		if (reject)
+			p->rejected = true;
+		else
+			p->accepted = true;
 		total += p->amount;
 		recorded += queued;
 	}
-	struct engine_bank_entry *row = new_row(r, e, BW_REJECTED, false);
+	struct engine_bank_entry *row = new_row(r, e, what, false);
 	row->batch = P(r, b->name);
 	row->amount = total;
 	char note[600];
-	snprintf(note, sizeof(note), "the whole file: %zu payments reopened; %s", b->n, why);
-	add_line(r, e, BW_REJECTED, false, recorded > 0, total, NULL, 0, note);
+	if (reject)
+		snprintf(note, sizeof(note), "the whole file rejected: %d of its %zu payments reopened; %s", recorded, b->n,
+			 why);
+	else if (what == BW_ACCEPTED)
+		snprintf(note, sizeof(note), "the whole file accepted: %d of its %zu payments", recorded, b->n);
+	else
+		snprintf(note, sizeof(note), "the whole file received or pending: nothing recorded");
+	add_line(r, e, what, false, recorded > 0, total, NULL, 0, note);
 	free(why);
 	return 0;
 }
@@ -938,7 +950,7 @@ static int import_entries(struct run *r, struct bd_error *err)
 		}
 		switch (e->type) {
 		case BANK_TX_STATUS: rc = do_tx_status(r, e, err); break;
-		case BANK_FILE_REJECT: rc = do_file_reject(r, e, err); break;
+		case BANK_FILE_STATUS: rc = do_file_status(r, e, err); break;
 		case BANK_DEBIT: rc = do_debit(r, e, err); break;
 		case BANK_RETURN: rc = do_return(r, e, err); break;
 		case BANK_CREDIT: rc = do_credit(r, e, err); break;

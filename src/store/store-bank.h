@@ -9,8 +9,9 @@
  *                            (bank-accept); rejected: the payment is void
  *                            and its money payable again (bank-reject, with
  *                            the reason); pending: noted, nothing recorded
- *   pain.002, a whole file   rejected: every payment of the batch is
- *                            rejected, as above
+ *   pain.002, a whole file   (a status without transactions) accepted or
+ *                            rejected: every payment of the batch is, as
+ *                            above
  *   camt, a booked debit     a payment bidrag exported (its EndToEndId):
  *                            booked on the booking date (bank-book)
  *   camt, a booked return    a payment coming back: void, its money payable
@@ -51,7 +52,7 @@
 
 enum bank_entry_type {
 	BANK_TX_STATUS,   /* pain.002: a transaction's status */
-	BANK_FILE_REJECT, /* pain.002: the whole payment file rejected */
+	BANK_FILE_STATUS, /* pain.002: the whole payment file's status (no transactions given) */
 	BANK_DEBIT,       /* camt: money out, booked */
 	BANK_RETURN,      /* camt: a payment coming back, booked */
 	BANK_CREDIT,      /* camt, BgMax: money in */
@@ -82,8 +83,8 @@ struct bank_entry_in {
 	int64_t amount;             /* öre, >= 0 */
 	char currency[4];           /* "" when the file gives none (pain.002 without an amount) */
 	const char *end_to_end_id;  /* BANK_TX_STATUS, BANK_DEBIT, BANK_RETURN; or NULL */
-	const char *batch;          /* BANK_TX_STATUS, BANK_FILE_REJECT: the payment file answered (its MsgId) */
-	enum bank_tx_status status; /* BANK_TX_STATUS */
+	const char *batch;          /* BANK_TX_STATUS, BANK_FILE_STATUS: the payment file answered (its MsgId) */
+	enum bank_tx_status status; /* BANK_TX_STATUS, BANK_FILE_STATUS */
 	const char *reason;         /* the status or return reason code, or NULL */
 	const char *reason_sv;      /* what it means, in Swedish, or NULL */
 	const char *reason_text;    /* the bank's own words (AddtlInf), or NULL */
