@@ -53,9 +53,9 @@ static int resolve_recipient(void *vctx, const char *text, unsigned kinds, const
 	return -1; /* err holds the reference data's suggestions */
 }
 
-/* Key lookup for a new decision: the dataset as bidrag knows it (compiled
- * in or imported) is registered (a new version if its values changed), else
- * the latest registered version is used. */
+/* Key lookup for a new decision: the latest version of the dataset in the
+ * register (a seed a register made before datasets were kept lacks is
+ * seeded first, in the import's transaction). */
 struct key_ctx {
 	struct store *s;
 	const struct decision *d;
@@ -90,30 +90,26 @@ static const struct key_values *lookup_key(void *vctx, const char *name, struct 
 	if (hit)
 		return hit;
 	int version = k->pinned ? recorded_version(k->d, name) : 0;
-	if (k->register_new) {
-		const struct dataset *ds;
-		struct bd_error e2;
-		if (datasets_load(&e2) == 0 && dataset_find(name, &ds, &e2) == 0) {
-			struct dataset_in in = {
-				.name = ds->name, .date = ds->date, .label = ds->label, .unit = ds->unit,
-				.source = ds->source, .n = ds->kf.nrows, .code = ds->kf.id,
-				.value = ds->kf.value[0], .scale = ds->kf.scale[0],
-			};
-			char sha[65];
-			bool is_new;
-			if (store_dataset_register(k->s, &in, &version, sha, &is_new, err))
-				return NULL;
-		}
-	}
 	struct key_values *kv = strpool_alloc(&k->pool, sizeof(*kv));
 	int rc = store_dataset_values(k->s, name, version, &k->pool, kv, err);
+	if (rc == 1 && k->register_new) {
+		int added;
+		bool seeded;
+		if (datasets_seeded(k->s, &seeded, err) || (!seeded && datasets_seed(k->s, &added, err)))
+			return NULL;
+		rc = store_dataset_values(k->s, name, version, &k->pool, kv, err);
+	}
 	if (rc < 0)
 		return NULL;
 	if (rc == 1) {
-		/* Neither bidrag nor the register knows it: say what is known. */
+		/* Say what the register has. */
+		struct dataset_set set;
 		const struct dataset *ds;
-		if (datasets_load(err) == 0 && dataset_find(name, &ds, err) == 0)
-			bd_fail(err, "dataset '%s' version %d is not in the register", name, version);
+		if (dataset_set_load(&set, k->s, err) == 0) {
+			if (dataset_set_find(&set, name, &ds, err) == 0)
+				bd_fail(err, "dataset '%s' version %d is not in the register", name, version);
+			dataset_set_release(&set);
+		}
 		return NULL;
 	}
 	/* The register's copy must still be what was registered. */

@@ -54,7 +54,7 @@ struct file_cache {
 struct alloc {
 	struct component comp[MAX_COMPONENTS];
 	size_t ncomp;
-	const char *recipients, *exclude, *sort, *title;
+	const char *recipients, *exclude, *sort, *title, *db;
 	enum apportion_method method;
 	int64_t unit;
 	enum table_format format;
@@ -255,9 +255,17 @@ static int set_title(void *ctx, const char *text)
 	return 0;
 }
 
+static int set_db(void *ctx, const char *text)
+{
+	((struct alloc_parse *)ctx)->a->db = text;
+	return 0;
+}
+
 static const struct cmd_opt allocate_options[] = {
 	OPT_CALL("total", 0, "AMOUNT", set_total, "the amount to share, in kronor ('215 000 000', '71,8 mkr')"),
-	OPT_CALL("key", 0, "DATASET", set_key, "a key dataset (see 'bidrag datasets'), e.g. population@2019-11-01"),
+	OPT_CALL("key", 0, "DATASET", set_key,
+		 "a key dataset (see 'bidrag datasets'), e.g. population@2019-11-01, or\n"
+		 "NAME@VERSION for a version before the latest"),
 	OPT_CALL("weights", 0, "FILE", set_weights,
 		 "key values from a CSV/TSV file (header row; recipient by code or name)"),
 	OPT_CALL("column", 0, "C", set_column,
@@ -286,6 +294,9 @@ static const struct cmd_opt allocate_options[] = {
 		 "table (the seeds' bilaga layout, default), tsv, csv (code,recipient,...,\n"
 		 "amount), json (an array of objects, integer amounts) or xlsx"),
 	OPT_CALL("output", 0, "FILE", set_output, "write to FILE (a .xlsx, .csv or .json name sets the format)"),
+	OPT_CALL("db", 0, "PATH", set_db,
+		 "the register whose datasets --key names (default $BIDRAG_DB, else ./bidrag.db\n"
+		 "when it exists; without one, the compiled-in seed datasets)"),
 	OPT_END,
 };
 
@@ -297,7 +308,7 @@ const struct cmd_entry cmd_allocate_entry = {
 		 "                       [--component ...] [--recipients=SET|any] [--exclude]\n"
 		 "                       [--method=largest-remainder|half-up] [--unit]\n"
 		 "                       [--sort=input|code|name|amount|key] [--title]\n"
-		 "                       [--format=table|tsv|csv|json|xlsx] [--output]",
+		 "                       [--format=table|tsv|csv|json|xlsx] [--output] [--db]",
 	.exec = cmd_allocate,
 	.options = allocate_options,
 	.in_order = true,
@@ -475,13 +486,26 @@ static int align(struct alloc *a, struct keyfile *kf, size_t col, const char *wh
 		return 0;
 	}
 	int64_t *v = xmalloc((a->n ? a->n : 1) * sizeof(int64_t));
+	/* A recipient the file has no row for may still have a value: an RSS
+	 * by its län's, a län (region or RSS) by the sum of its kommuner
+	 * (decision.h: key_value_of, the one rule). */
+	struct key_values kv = {what, kf->nrows, kf->id, kf->value[col], kf->scale[col], 0, NULL};
 	for (size_t i = 0; i < a->n; i++) {
 		int64_t r = keyfile_row(kf, a->id[i]);
-		if (r < 0) {
-			free(v);
-			return bd_fail(err, "%s has no value for %s (%s)", what, a->label[i], a->id[i]);
+		if (r >= 0) {
+			v[i] = kf->value[col][r];
+			continue;
 		}
-		v[i] = kf->value[col][r];
+		if (!a->opaque && key_value_of(&kv, a->id[i], &v[i]))
+			continue;
+		const struct recipient *first;
+		size_t gap = a->opaque ? 0 : key_lan_gap(&kv, a->id[i], &first);
+		free(v);
+		if (gap)
+			return bd_fail(err, "%s has no value for %s (%s), nor for every kommun of its län: it lacks %zu, "
+					    "the first %s (%s)",
+				       what, a->label[i], a->id[i], gap, first->name, first->code);
+		return bd_fail(err, "%s has no value for %s (%s)", what, a->label[i], a->id[i]);
 	}
 	if (strict_extra && kf->nrows != a->n) {
 		struct strmap m;
@@ -849,6 +873,14 @@ int cmd_allocate(int argc, char **argv)
 	if (parse_args(a, argc, argv)) {
 		free(a);
 		return EXIT_USAGE;
+	}
+	bool datasets = false;
+	for (size_t k = 0; k < a->ncomp; k++)
+		for (size_t j = 0; j < a->comp[k].nkeys; j++)
+			datasets = datasets || a->comp[k].key[j].dataset;
+	if (datasets && (rc = load_datasets(a->db)) != 0) {
+		free(a);
+		return rc;
 	}
 	if (choose_recipients(a, &err) || apply_exclusions(a, &err)) {
 		rc = error("%s", err.msg);

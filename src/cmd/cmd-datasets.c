@@ -1,11 +1,16 @@
-/* bidrag datasets: list, show and import key datasets. */
+/* bidrag datasets: the key datasets of the register (list, show, import a
+ * key file or an SCB statistics file as a new version, what a corrected
+ * version changes for the decisions that used an earlier one), and reading
+ * a statistics file without the register. */
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "dataset.h"
+#include "impact.h"
 #include "refload.h"
+#include "statusload.h"
 #include "statfile.h"
 #include "statseries.h"
 #include "store.h"
@@ -13,11 +18,15 @@
 
 struct datasets_opts {
 	const char *format, *name, *column, *date, *label, *unit, *source, *db;
-	/* datasets read */
+	/* datasets read and import */
 	char **select;
 	size_t nselect;
 	const char *period, *region_dim, *level, *ref_date, *language, *encoding;
 	bool skip_unknown;
+	/* datasets import */
+	const char *corrects, *reason, *downloaded, *by;
+	/* datasets impact */
+	bool apply;
 };
 
 static int set_select(void *ctx, const char *text)
@@ -31,51 +40,84 @@ static int set_select(void *ctx, const char *text)
 static const struct cmd_opt datasets_options[] = {
 	OPT_STR("format", 0, struct datasets_opts, format, "F", "table (default), csv (show, read) or json (list, show)"),
 	OPT_STR("name", 0, struct datasets_opts, name, "NAME",
-		 "the name to import the dataset under (a new name for a correction)"),
+		 "import: the dataset's name (an existing name: a new version, with --corrects)"),
+	OPT_STR("corrects", 0, struct datasets_opts, corrects, "NAME@VERSION",
+		"import: the version the new one corrects: the name's latest (needs --reason)"),
+	OPT_STR("reason", 0, struct datasets_opts, reason, "TEXT", "import: why the correction is made"),
 	OPT_STR("column", 0, struct datasets_opts, column, "C",
-		 "the value column of FILE (default: the only numeric one)"),
-	OPT_STR("date", 0, struct datasets_opts, date, "DATE", "the date the values refer to (YYYY-MM-DD)"),
-	OPT_STR("label", 0, struct datasets_opts, label, "TEXT", "what the values are, in a few words"),
-	OPT_STR("unit", 0, struct datasets_opts, unit, "UNIT", "the values' unit"),
-	OPT_STR("source", 0, struct datasets_opts, source, "TEXT", "where the values come from"),
-	OPT_STR("db", 0, struct datasets_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+		 "import: the value column of a key file (default: the only numeric one)"),
+	OPT_STR("date", 0, struct datasets_opts, date, "DATE",
+		"import: the date the values refer to (YYYY-MM-DD; a statistics file's by default);\n"
+		"impact --apply: the events' date (default today)"),
+	OPT_STR("label", 0, struct datasets_opts, label, "TEXT", "import: what the values are, in a few words"),
+	OPT_STR("unit", 0, struct datasets_opts, unit, "UNIT", "import: the values' unit"),
+	OPT_STR("source", 0, struct datasets_opts, source, "TEXT", "import: where the values come from"),
+	OPT_STR("downloaded", 0, struct datasets_opts, downloaded, "DATE",
+		"import: the day the file was downloaded (YYYY-MM-DD), kept with its origin"),
+	OPT_STR("by", 0, struct datasets_opts, by, "NAME",
+		"import, impact --apply: who imports it, who records the events (default\n"
+		"$BIDRAG_USER, else $USER)"),
+	OPT_STR("user", 0, struct datasets_opts, by, "NAME", "impact --apply: the same as --by"),
+	OPT_BOOL("apply", 0, struct datasets_opts, apply,
+		 "impact: record the proposal in the ledger: allocations raised and reduced, payments\n"
+		 "registered (for a second person to attest), repayments claimed; done once, whatever\n"
+		 "the number of runs"),
+	OPT_STR("db", 0, struct datasets_opts, db, "PATH",
+		"the register (default $BIDRAG_DB, else ./bidrag.db when it exists;\n"
+		"without one, list and show see the compiled-in seed datasets only)"),
 	OPT_CALL("select", 0, "DIM=VALUE", set_select,
-		 "read: what to take from a dimension, by code or label ('Kön=kvinnor', 'Ålder=15-44',\n"
-		 "'Ålder=65+', several summed: 'Ålder=0-9,10-19'); repeat for each dimension"),
-	OPT_STR("period", 0, struct datasets_opts, period, "P", "read: the period (2023, 2026M01)"),
+		 "read, import: what to take from a dimension, by code or label ('Kön=kvinnor',\n"
+		 "'Ålder=15-44', 'Ålder=65+', several summed: 'Ålder=0-9,10-19'); repeat for each dimension"),
+	OPT_STR("period", 0, struct datasets_opts, period, "P", "read, import: the period (2023, 2026M01)"),
 	OPT_STR("region-dim", 0, struct datasets_opts, region_dim, "NAME",
-		"read: the dimension of the regions (default: the one called region)"),
-	OPT_STR("level", 0, struct datasets_opts, level, "L", "read: the rows' level, lan or kommun (default: the one the rows have)"),
+		"read, import: the dimension of the regions (default: the one called region)"),
+	OPT_STR("level", 0, struct datasets_opts, level, "L",
+		"read, import: the rows' level, lan or kommun (default: the one the rows have)"),
 	OPT_BOOL("skip-unknown", 0, struct datasets_opts, skip_unknown,
-		 "read: leave out rows the register does not know (Riket, a län in a table of kommuner,\n"
-		 "a former kommun) instead of failing"),
+		 "read, import: leave out rows the register does not know (Riket, a län in a table of\n"
+		 "kommuner, a former kommun) instead of failing; they are named"),
 	OPT_STR("ref-date", 0, struct datasets_opts, ref_date, "DATE",
 		"read: the reference date (YYYY-MM-DD), when the file does not say it or says another"),
-	OPT_STR("language", 0, struct datasets_opts, language, "LANG", "read: a PC-Axis file's language (en)"),
+	OPT_STR("language", 0, struct datasets_opts, language, "LANG", "read, import: a PC-Axis file's language (en)"),
 	OPT_STR("encoding", 0, struct datasets_opts, encoding, "ENC",
-		"read: the file's encoding (windows-1252, iso-8859-1, utf-8), whatever it declares"),
+		"read, import: the file's encoding (windows-1252, iso-8859-1, utf-8), whatever it declares"),
 	OPT_END,
 };
 
 const struct cmd_entry cmd_datasets_entry = {
 	.name = "datasets",
-	.summary = "list, show and import key datasets (population, insatser, ...)",
-	.usage = "datasets [list] [--format=table|json]\n"
-		 "       bidrag datasets show NAME [--format=table|csv|json]\n"
-		 "       bidrag datasets import FILE --name [--column] [--date] [--label]\n"
-		 "                              [--unit] [--source]\n"
+	.summary = "key datasets in the register: list, show, import (SCB files too), corrections",
+	.usage = "datasets [list] [--format=table|json] [--db]\n"
+		 "       bidrag datasets show NAME[@VERSION] [--format=table|csv|json] [--db]\n"
+		 "       bidrag datasets import FILE --name [--corrects --reason] [--select] ... [--period]\n"
+		 "                              [--region-dim] [--level] [--skip-unknown] [--language]\n"
+		 "                              [--encoding] [--column] [--date] [--label] [--unit]\n"
+		 "                              [--source] [--downloaded] [--by] [--db]\n"
+		 "       bidrag datasets impact NAME[@VERSION] [--apply [--by] [--date]] [--format=table|json]\n"
+		 "                              [--db]\n"
 		 "       bidrag datasets registered [NAME] [--db]\n"
 		 "       bidrag datasets read FILE [--select] ... [--period] [--region-dim]\n"
 		 "                            [--level] [--skip-unknown] [--ref-date] [--language]\n"
 		 "                            [--encoding] [--format=table|csv]",
-	.about = "Compiled-in datasets carry the keys of the seed decisions.  Imported datasets are kept in\n"
-		 "$BIDRAG_DATASETS (default ~/.local/share/bidrag/datasets) and are immutable: a correction\n"
-		 "is imported under a new name.  'registered' lists the versions the register holds (a dataset\n"
-		 "is registered when a decision first uses it; changed values become a new version) and the\n"
-		 "decision parts that used each version.  'read' reads an SCB statistics file (PC-Axis,\n"
-		 "JSON-stat 2.0 or a CSV download) and prints the series a selection names: one exact value per\n"
-		 "län or kommun, the sum of exactly the cells selected, with its source, table, selection and\n"
-		 "reference date.",
+	.about = "Key datasets live in the register (--db, $BIDRAG_DB or ./bidrag.db), in versions that are never\n"
+		 "changed: version 1 of a name is an import, or one of the compiled-in seed datasets that 'bidrag\n"
+		 "init' puts in every register; a later version corrects the one before it and says why\n"
+		 "(--corrects NAME@VERSION --reason TEXT).  A dataset is named by its name (its latest version) or\n"
+		 "NAME@VERSION.  'list' shows the latest versions, 'show' one version with its origin (file,\n"
+		 "SHA-256, table, selection, reference date, download date, who imported it) and its corrections.\n"
+		 "'import' reads a key file (CSV/TSV: a recipient column and one value column) or a statistics\n"
+		 "file as SCB publishes it (PC-Axis, JSON-stat 2.0, a CSV download), taking the series --select\n"
+		 "and --period name, and stores it as a new version, in the audit log.  Without a register,\n"
+		 "'list' and 'show' (and allocate, verify) see the compiled-in seed datasets only.\n"
+		 "'impact' shows, for every registered decision part allocated by an earlier version than\n"
+		 "NAME@VERSION (default the latest), each recipient whose allocation changes: then (as locked)\n"
+		 "and now (the part's own rule and amount with the corrected values, exactly), the difference,\n"
+		 "what has been paid and the adjustment proposed (an allocation raised, and paid at once when\n"
+		 "the part's payments have started; reduced by what is unpaid, and what was paid beyond it\n"
+		 "claimed back); --apply records it in the ledger (payments wait for a second person's\n"
+		 "attestation).\n"
+		 "'registered' lists the versions with the decision parts that used each.  'read' reads a\n"
+		 "statistics file and prints the series a selection names, without the register.",
 	.exec = cmd_datasets,
 	.options = datasets_options,
 };
@@ -97,6 +139,18 @@ static char *value_text(const struct dataset *d, i128 v, char *buf)
 	return fmt_rat_decimal(v, den, scale, true, buf);
 }
 
+/* origin_text: one line on where a version came from. */
+static char *origin_text(const struct dataset *d)
+{
+	const struct dataset_origin *o = &d->origin;
+	if (!d->has_origin)
+		return xstrdup("registered with a decision");
+	if (d->builtin)
+		return xasprintf("seed (compiled in%s%s)", o->file_name ? ", " : "", o->file_name ? o->file_name : "");
+	return xasprintf("imported%s%s%s%s", o->file_name ? " from " : "", o->file_name ? o->file_name : "",
+			 o->format ? " " : "", o->format ? o->format : "");
+}
+
 static int list(bool json)
 {
 	size_t n;
@@ -104,59 +158,66 @@ static int list(bool json)
 	char buf[NUM_BUFSZ];
 	if (json) {
 		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++) {
-			json_t *o = json_object();
-			json_object_set_new(o, "name", json_string(v[i]->name));
-			json_object_set_new(o, "date", json_string(v[i]->date));
-			json_object_set_new(o, "label", json_string(v[i]->label));
-			json_object_set_new(o, "unit", json_string(v[i]->unit));
-			json_object_set_new(o, "domain", json_string(v[i]->domain));
-			json_object_set_new(o, "recipients", json_integer((json_int_t)v[i]->kf.nrows));
-			json_object_set_new(o, "sum", json_string(value_text(v[i], dataset_sum(v[i]), buf)));
-			json_object_set_new(o, "source", json_string(v[i]->source));
-			json_object_set_new(o, "origin", json_string(v[i]->builtin ? "compiled in" : v[i]->path));
-			json_array_append_new(arr, o);
-		}
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, dataset_to_json(v[i], false));
 		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(arr);
 		return 0;
 	}
-	printf("%-26s %-11s %-10s %4s %16s  %s\n", "NAME", "DATE", "DOMAIN", "N", "SUM", "SOURCE");
-	for (size_t i = 0; i < n; i++)
-		printf("%-26s %-11s %-10s %4zu %16s  %s%s\n", v[i]->name, v[i]->date, v[i]->domain, v[i]->kf.nrows,
-		       value_text(v[i], dataset_sum(v[i]), buf), v[i]->builtin ? "" : "[imported] ", v[i]->source);
+	printf("%-26s %7s %-11s %-9s %4s %16s  %s\n", "NAME", "VERSION", "DATE", "DOMAIN", "N", "SUM", "SOURCE");
+	for (size_t i = 0; i < n; i++) {
+		char *origin = origin_text(v[i]);
+		printf("%-26s %7d %-11s %-9s %4zu %16s  %s%s%s%s\n", v[i]->name, v[i]->version, v[i]->date, v[i]->domain,
+		       v[i]->kf.nrows, value_text(v[i], dataset_sum(v[i]), buf), v[i]->builtin ? "" : "[",
+		       v[i]->builtin ? "" : origin, v[i]->builtin ? "" : "] ", v[i]->source);
+		free(origin);
+	}
 	return 0;
 }
 
-static int show(const char *name, const char *format)
+static void show_origin(const struct dataset *d, size_t nversions)
+{
+	const struct dataset_origin *o = &d->origin;
+	char *origin = origin_text(d);
+	printf("origin: %s\n", origin);
+	free(origin);
+	if (d->registered)
+		printf("registered: %s%s%s\n", d->registered, d->has_origin && o->imported_by ? " by " : "",
+		       d->has_origin && o->imported_by ? o->imported_by : "");
+	if (o->file_sha256)
+		printf("file SHA-256: %s\n", o->file_sha256);
+	if (o->table_id || o->title)
+		printf("table: %s%s%s\n", o->table_id ? o->table_id : "", o->table_id && o->title ? ": " : "",
+		       o->title ? o->title : "");
+	if (o->selection)
+		printf("selection: %s\n", o->selection);
+	if (o->period)
+		printf("period: %s\n", o->period);
+	if (o->ref_basis)
+		printf("reference date basis: %s\n", o->ref_basis);
+	if (d->has_origin && !d->builtin)
+		printf("downloaded: %s\n", o->downloaded ? o->downloaded : "(not given)");
+	if (o->corrects)
+		printf("corrects: %s@%d: %s\n", d->name, o->corrects, o->reason ? o->reason : "");
+	if (d->corrected_by)
+		printf("corrected by: %s@%d\n", d->name, d->corrected_by);
+	else if (!d->latest)
+		printf("superseded by: %s@%zu\n", d->name, nversions);
+}
+
+static int show(const char *ref, const char *format)
 {
 	struct bd_error err;
 	const struct dataset *d;
-	if (dataset_find(name, &d, &err))
-		return error("%s", err.msg);
-	char buf[NUM_BUFSZ];
 	bool csv = format && strcmp(format, "csv") == 0, json = format && strcmp(format, "json") == 0;
 	if (format && !csv && !json && strcmp(format, "table") != 0)
 		return error("unknown format '%s' (expected table, csv or json)", format);
+	if (dataset_find(ref, &d, &err))
+		return error("%s", err.msg);
+	char buf[NUM_BUFSZ];
 	if (json) {
-		json_t *o = json_object(), *rows = json_array();
-		json_object_set_new(o, "name", json_string(d->name));
-		json_object_set_new(o, "date", json_string(d->date));
-		json_object_set_new(o, "label", json_string(d->label));
-		json_object_set_new(o, "unit", json_string(d->unit));
-		json_object_set_new(o, "source", json_string(d->source));
-		for (size_t r = 0; r < d->kf.nrows; r++) {
-			json_t *row = json_object();
-			json_object_set_new(row, "code", json_string(d->kf.id[r]));
-			json_object_set_new(row, "recipient", json_string(d->kf.label[r]));
-			if (d->kf.scale[0] == 0)
-				json_object_set_new(row, "value", json_integer(d->kf.value[0][r]));
-			else
-				json_object_set_new(row, "value", json_string(value_text(d, d->kf.value[0][r], buf)));
-			json_array_append_new(rows, row);
-		}
-		json_object_set_new(o, "values", rows);
+		json_t *o = dataset_to_json(d, true);
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(o);
@@ -173,9 +234,17 @@ static int show(const char *name, const char *format)
 		}
 		return 0;
 	}
-	printf("%s: %s\ndate: %s\nunit: %s\nsource: %s\n\n", d->name, d->label, d->date, d->unit, d->source);
-	for (size_t r = 0; r < d->kf.nrows; r++)
-	{
+	size_t nall;
+	struct dataset *const *all = datasets_all(&nall);
+	int latest = 0;
+	for (size_t i = 0; i < nall; i++)
+		if (strcmp(all[i]->name, d->name) == 0)
+			latest = all[i]->version;
+	printf("%s@%d: %s\nversion: %d of %d%s\ndate: %s\nunit: %s\nsource: %s\n", d->name, d->version, d->label,
+	       d->version, latest, d->latest ? " (the latest)" : "", d->date, d->unit, d->source);
+	show_origin(d, (size_t)latest);
+	putchar('\n');
+	for (size_t r = 0; r < d->kf.nrows; r++) {
 		printf("%-6s ", d->kf.id[r]);
 		print_padded(stdout, d->kf.label[r], 30);
 		printf(" %14s\n", value_text(d, d->kf.value[0][r], buf));
@@ -202,6 +271,231 @@ static int registered(const char *db, const char *name)
 	printf("%-26s %7s  %-10s  %-12s  %s\n", "NAME", "VERSION", "DATE", "SHA-256", "USED BY");
 	if (store_dataset_uses(s, name, print_use, NULL, &err))
 		rc = store_error(&err, EXIT_IO);
+	store_close(s);
+	return rc;
+}
+
+static int parse_level(const char *level, unsigned *kinds)
+{
+	*kinds = 0;
+	if (!level)
+		return 0;
+	if (!strcmp(level, "lan") || !strcmp(level, "län") || !strcmp(level, "region"))
+		*kinds = RK_REGION;
+	else if (!strcmp(level, "kommun"))
+		*kinds = RK_KOMMUN;
+	else
+		return error("unknown level '%s' (expected lan or kommun)", level);
+	return 0;
+}
+
+/* datasets import: a new version in the register. */
+static int import(const char *path, const struct datasets_opts *o)
+{
+	struct bd_error err;
+	if (!o->name)
+		return usage_error(&cmd_datasets_entry, "datasets import needs --name NAME (like kommunpop@2023-12-31)");
+	if (o->date && o->ref_date && strcmp(o->date, o->ref_date) != 0)
+		return error("--date %s and --ref-date %s disagree: give one", o->date, o->ref_date);
+	if (o->ref_date && !o->date && !date_valid(o->ref_date))
+		return error("--ref-date '%s' is not a date (expected YYYY-MM-DD)", o->ref_date);
+	if (o->date && !date_valid(o->date) && !(strlen(o->date) == 4 && strspn(o->date, "0123456789") == 4))
+		return error("--date '%s' is not a date (expected YYYY-MM-DD)", o->date);
+	if (o->reason && !o->corrects)
+		return error("--reason goes with --corrects NAME@VERSION (the version the import corrects)");
+	int corrects = 0;
+	if (o->corrects) {
+		const char *at = strrchr(o->corrects, '@');
+		char *end = NULL;
+		long v = at ? strtol(at + 1, &end, 10) : 0;
+		if (!at || !at[1] || *end || v < 1 || v > 1000000)
+			return error("--corrects '%s': expected NAME@VERSION, the version corrected (like %s@1)", o->corrects,
+				     o->name);
+		if ((size_t)(at - o->corrects) != strlen(o->name) || strncmp(o->corrects, o->name, strlen(o->name)) != 0)
+			return error("--corrects %s names another dataset than --name %s: a correction is a new version of "
+				     "the dataset it corrects",
+				     o->corrects, o->name);
+		if (!o->reason || !*o->reason)
+			return error("--corrects %s needs --reason TEXT: a correction says why", o->corrects);
+		corrects = (int)v;
+	}
+	unsigned kinds;
+	if (parse_level(o->level, &kinds))
+		return EXIT_USAGE;
+	struct stat_pick *pick = xcalloc(o->nselect + 1, sizeof(*pick));
+	for (size_t i = 0; i < o->nselect; i++)
+		if (stat_pick_parse(o->select[i], &pick[i], &err)) {
+			free(pick);
+			return error("%s", err.msg);
+		}
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc) {
+		free(pick);
+		return rc;
+	}
+	bool seeded;
+	int added;
+	if (datasets_seeded(s, &seeded, &err) || (!seeded && (store_begin(s, &err) || datasets_seed(s, &added, &err) ||
+							       store_commit(s, &err)))) {
+		store_rollback(s);
+		store_close(s);
+		free(pick);
+		return store_error(&err, EXIT_IO);
+	}
+	struct dataset_import in = {
+		.path = path, .name = o->name, .corrects = corrects, .reason = o->reason, .by = ledger_actor(o->by),
+		.date = o->date ? o->date : o->ref_date, .label = o->label, .unit = o->unit, .source = o->source,
+		.downloaded = o->downloaded, .column = o->column, .pick = pick, .npick = o->nselect,
+		.period = o->period, .region_dim = o->region_dim, .encoding = o->encoding, .language = o->language,
+		.kinds = kinds, .skip_unknown = o->skip_unknown,
+	};
+	store_set_actor(s, in.by);
+	struct dataset_imported out;
+	if (dataset_import(s, &in, &out, &err)) {
+		rc = err.code == BD_INVALID || err.code == BD_NOT_FOUND ? error("%s; nothing was imported", err.msg)
+								       : store_error(&err, EXIT_IO);
+	} else {
+		printf("imported %s@%d: %zu %s from %s (%s)%s%s\n", o->name, out.version, out.nvalues, out.domain, path,
+		       out.format, out.ref_date ? ", reference date " : "", out.ref_date ? out.ref_date : "");
+		if (corrects)
+			printf("corrects %s@%d: %s\n", o->name, corrects, o->reason);
+		if (out.nskipped)
+			printf("skipped %zu row%s the register does not know: %s\n", out.nskipped,
+			       out.nskipped == 1 ? "" : "s", out.skipped);
+		if (out.ref_basis)
+			printf("reference date basis: %s\n", out.ref_basis);
+		printf("values SHA-256 %s\n", out.sha256);
+		dataset_imported_release(&out);
+	}
+	store_close(s);
+	free(pick);
+	return rc;
+}
+
+/* ore_text: öre as kronor, with öre when there are any ("1 234" or
+ * "1 234,50"). */
+static char *ore_text(int64_t ore, char *buf)
+{
+	if (ore % 100 == 0)
+		return fmt_kr(ore / 100, buf);
+	return fmt_ore(ore, buf);
+}
+
+static void impact_text(const struct impact *im)
+{
+	char a[NUM_BUFSZ], b[NUM_BUFSZ], c[NUM_BUFSZ], d[NUM_BUFSZ];
+	printf("%s@%d", im->name, im->version);
+	if (im->corrects)
+		printf(" corrects %s@%d: %s\n", im->name, im->corrects, im->reason ? im->reason : "");
+	else
+		printf(" (it corrects no earlier version)\n");
+	if (!im->nparts) {
+		printf("no registered decision part allocated by an earlier version changes%s\n",
+		       im->unaffected ? "" : " (none was allocated by one)");
+		if (im->unaffected)
+			printf("%zu part%s allocated by an earlier version: the correction changes no one's amount\n",
+			       im->unaffected, im->unaffected == 1 ? "" : "s");
+		return;
+	}
+	for (size_t i = 0; i < im->nparts; i++) {
+		const struct impact_part *p = &im->parts[i];
+		printf("\n%s part %s (%s): %s kr by %s, allocated by version %d; %zu of %zu recipients change\n", p->dnr,
+		       p->part, p->title, fmt_kr(p->amount, a), p->rule, p->from_version, p->nrows, p->nrecipients);
+		printf("%-6s %-30s %13s %13s %11s %13s  %s\n", "CODE", "RECIPIENT", "THEN", "NOW", "DIFFERENCE", "PAID",
+		       "ADJUSTMENT");
+		for (size_t r = 0; r < p->nrows; r++) {
+			const struct impact_row *w = &p->rows[r];
+			char *text = impact_proposal_text(&w->prop);
+			printf("%-6s ", w->code);
+			print_padded(stdout, w->name, 30);
+			printf(" %13s %13s %11s %13s  %s\n", fmt_kr(w->then, a), fmt_kr(w->now, b),
+			       fmt_kr_signed(w->now - w->then, c), ore_text(w->paid, d), text);
+			free(text);
+		}
+		printf("%-6s %-30s %13s %13s %11s\n", "", "Summa", fmt_kr(p->changed_then, a), fmt_kr(p->changed_now, b),
+		       fmt_kr_signed(p->changed_now - p->changed_then, c));
+	}
+	if (im->unaffected)
+		printf("\n%zu other part%s allocated by an earlier version: the correction changes no one's amount\n",
+		       im->unaffected, im->unaffected == 1 ? "" : "s");
+}
+
+/* datasets impact: what a corrected version changes, and --apply. */
+static int impact(const char *ref, const struct datasets_opts *o)
+{
+	struct bd_error err;
+	bool json = o->format && strcmp(o->format, "json") == 0;
+	if (o->format && !json && strcmp(o->format, "table") != 0)
+		return error("unknown format '%s' (expected table or json)", o->format);
+	char today[DATE_LEN];
+	date_today(today);
+	const char *date = o->date ? o->date : today;
+	if (!date_valid(date))
+		return error("--date '%s' is not a date (expected YYYY-MM-DD)", date);
+	if (!o->apply && (o->date || o->by))
+		return error("--date and --by go with --apply (the events' date and who records them)");
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
+	bool seeded;
+	int added;
+	if (datasets_seeded(s, &seeded, &err) || (!seeded && (store_begin(s, &err) || datasets_seed(s, &added, &err) ||
+							       store_commit(s, &err)))) {
+		store_rollback(s);
+		store_close(s);
+		return store_error(&err, EXIT_IO);
+	}
+	struct impact im;
+	if (impact_compute(s, ref, &im, &err)) {
+		store_close(s);
+		return err.code == BD_INVALID || err.code == BD_NOT_FOUND ? error("%s", err.msg) : store_error(&err, EXIT_IO);
+	}
+	if (!o->apply) {
+		if (json) {
+			json_t *j = impact_to_json(&im);
+			json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+			json_decref(j);
+		} else {
+			impact_text(&im);
+		}
+	} else {
+		struct ledger_input *ev;
+		size_t n;
+		const char *actor = ledger_actor(o->by);
+		if (impact_events(&im, date, actor, &ev, &n, &err)) {
+			rc = error("%s", err.msg);
+		} else if (n == 0) {
+			printf("nothing to record: %s@%d's proposal is carried out already (or changes no one)\n", im.name,
+			       im.version);
+		} else {
+			rc = ledger_record_batch(s, ev, n, json);
+			if (!rc && !json) {
+				size_t pays = 0;
+				for (size_t i = 0; i < n; i++)
+					pays += ev[i].kind == EV_PAYMENT;
+				if (pays)
+					printf("%zu payment%s registered by %s: another person attests %s ('bidrag pay attest')\n",
+					       pays, pays == 1 ? "" : "s", actor, pays == 1 ? "it" : "them");
+			}
+		}
+		if (!rc && json) {
+			json_t *j = json_object(), *ids = json_array();
+			for (size_t i = 0; i < n; i++)
+				json_array_append_new(ids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "id", ev[i].id, "kind",
+								     event_kind_name(ev[i].kind), "dnr", ev[i].dnr, "part",
+								     ev[i].part, "recipient", ev[i].recipient, "amount_ore",
+								     (json_int_t)ev[i].amount));
+			json_object_set_new(j, "events", ids);
+			json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+			json_decref(j);
+		}
+		free(ev);
+	}
+	impact_release(&im);
 	store_close(s);
 	return rc;
 }
@@ -309,51 +603,46 @@ int cmd_datasets(int argc, char **argv)
 	int next, rc = cmd_parse(&cmd_datasets_entry, argc, argv, &o, &next);
 	if (rc >= 0)
 		return rc;
-	const char *db = o.db, *format = o.format, *name = o.name, *column = o.column, *date = o.date,
-		   *label = o.label, *unit = o.unit, *source = o.source;
-	struct bd_error err;
-	if (datasets_load(&err))
-		return error("%s", err.msg);
 	const char *verb = next < argc ? argv[next] : "list";
 	int nargs = argc - next - (next < argc);
 	if (strcmp(verb, "list") == 0) {
 		if (nargs)
-			return usage_error(&cmd_datasets_entry, "unexpected argument '%s'", argv[next + 1]);
-		if (format && strcmp(format, "json") && strcmp(format, "table"))
-			return error("unknown format '%s' (expected table or json)", format);
-		return list(format && strcmp(format, "json") == 0);
-	}
-	if (strcmp(verb, "show") == 0) {
+			rc = usage_error(&cmd_datasets_entry, "unexpected argument '%s'", argv[next + 1]);
+		else if (o.format && strcmp(o.format, "json") && strcmp(o.format, "table"))
+			rc = error("unknown format '%s' (expected table or json)", o.format);
+		else if (!(rc = load_datasets(o.db)))
+			rc = list(o.format && strcmp(o.format, "json") == 0);
+	} else if (strcmp(verb, "show") == 0) {
 		if (nargs != 1)
-			return usage_error(&cmd_datasets_entry, "datasets show takes one dataset name");
-		return show(argv[next + 1], format);
-	}
-	if (strcmp(verb, "import") == 0) {
+			rc = usage_error(&cmd_datasets_entry, "datasets show takes one dataset name");
+		else if (!(rc = load_datasets(o.db)))
+			rc = show(argv[next + 1], o.format);
+	} else if (strcmp(verb, "import") == 0) {
 		if (nargs != 1)
-			return usage_error(&cmd_datasets_entry, "datasets import takes one file");
-		if (!name)
-			return usage_error(&cmd_datasets_entry, "datasets import needs --name NAME (like population@2024-11-01)");
-		if (dataset_import(argv[next + 1], column, name, date, label, unit, source, &err))
-			return error("%s", err.msg);
-		char *dir = dataset_dir();
-		printf("imported dataset '%s' into %s\n", name, dir);
-		free(dir);
-		return 0;
-	}
-	if (strcmp(verb, "registered") == 0) {
+			rc = usage_error(&cmd_datasets_entry, "datasets import takes one file");
+		else
+			rc = import(argv[next + 1], &o);
+	} else if (strcmp(verb, "impact") == 0) {
+		if (nargs != 1)
+			rc = usage_error(&cmd_datasets_entry, "datasets impact takes one dataset (NAME or NAME@VERSION)");
+		else
+			rc = impact(argv[next + 1], &o);
+	} else if (strcmp(verb, "registered") == 0) {
 		if (nargs > 1)
-			return usage_error(&cmd_datasets_entry, "datasets registered takes at most one dataset name");
-		return registered(db, nargs ? argv[next + 1] : NULL);
-	}
-	if (strcmp(verb, "read") == 0) {
+			rc = usage_error(&cmd_datasets_entry, "datasets registered takes at most one dataset name");
+		else
+			rc = registered(o.db, nargs ? argv[next + 1] : NULL);
+	} else if (strcmp(verb, "read") == 0) {
 		if (nargs != 1)
-			return usage_error(&cmd_datasets_entry, "datasets read takes one file");
-		rc = read_series(argv[next + 1], &o);
-		for (size_t i = 0; i < o.nselect; i++)
-			free(o.select[i]);
-		free(o.select);
-		return rc;
+			rc = usage_error(&cmd_datasets_entry, "datasets read takes one file");
+		else
+			rc = read_series(argv[next + 1], &o);
+	} else {
+		rc = usage_error(&cmd_datasets_entry,
+				 "unknown subcommand '%s' (expected list, show, import, impact, registered or read)", verb);
 	}
-	return usage_error(&cmd_datasets_entry,
-			   "unknown subcommand '%s' (expected list, show, import, registered or read)", verb);
+	for (size_t i = 0; i < o.nselect; i++)
+		free(o.select[i]);
+	free(o.select);
+	return rc;
 }

@@ -1,7 +1,8 @@
 /* bidrag init: create (or upgrade) the register's database and load the
- * reference organisations and groups. */
+ * reference organisations and groups, and the seed key datasets. */
 #include <string.h>
 
+#include "dataset.h"
 #include "store.h"
 #include "cmd.h"
 
@@ -20,8 +21,9 @@ const struct cmd_entry cmd_init_entry = {
 	.usage = "init [--db]",
 	.about = "Creates the database (default ./bidrag.db, or $BIDRAG_DB), brings its schema up to date, and\n"
 		 "adds the reference organisations: the 21 regions, 290 kommuner, 21 RSS, the six\n"
-		 "samverkansregioner with their payees, the six RCC, SKR and Kammarkollegiet.  Running it again\n"
-		 "is safe: it adds only what is missing and changes nothing else.",
+		 "samverkansregioner with their payees, the six RCC, SKR and Kammarkollegiet, and the compiled-in\n"
+		 "seed key datasets as the first versions of theirs ('bidrag datasets').  Running it again is\n"
+		 "safe: it adds only what is missing and changes nothing else.",
 	.exec = cmd_init,
 	.options = init_options,
 };
@@ -40,8 +42,9 @@ int cmd_init(int argc, char **argv)
 	if (rc)
 		return rc;
 	struct bd_error err;
-	int added = 0, version, applied;
-	if (store_begin(s, &err) || store_seed_reference(s, &added, &err) || store_commit(s, &err)) {
+	int added = 0, datasets = 0, version, applied;
+	if (store_begin(s, &err) || store_seed_reference(s, &added, &err) || datasets_seed(s, &datasets, &err) ||
+	    store_commit(s, &err)) {
 		store_rollback(s);
 		store_close(s);
 		error("%s", err.msg);
@@ -51,10 +54,12 @@ int cmd_init(int argc, char **argv)
 	store_close(s);
 	const char *path = store_path(db);
 	if (applied)
-		printf("%s: schema version %d (%d migration%s applied), %d reference organisations and groups added\n",
-		       path, version, applied, applied == 1 ? "" : "s", added);
+		printf("%s: schema version %d (%d migration%s applied), %d reference organisations and groups added, "
+		       "%d seed key datasets\n",
+		       path, version, applied, applied == 1 ? "" : "s", added, datasets);
 	else
-		printf("%s: already at schema version %d; %d reference organisations and groups added\n", path, version,
-		       added);
+		printf("%s: already at schema version %d; %d reference organisations and groups added, %d seed key "
+		       "datasets\n",
+		       path, version, added, datasets);
 	return 0;
 }

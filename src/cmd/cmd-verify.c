@@ -24,7 +24,7 @@ struct vkey {
 };
 
 struct verify {
-	const char *file, *amount_column, *recipients, *format;
+	const char *file, *amount_column, *recipients, *format, *db;
 	bool has_total, has_base, equal, list, find_key;
 	int64_t total, base, unit;
 	struct vkey key[MAX_KEYS];
@@ -107,6 +107,9 @@ static const struct cmd_opt verify_options[] = {
 		 "find the key: try every known dataset and the table's key columns, alone,\n"
 		 "as base + key and as two keys weighted, under each rounding rule"),
 	OPT_CALL("format", 0, "F", set_format, "text (default) or json"),
+	OPT_STR("db", 0, struct verify, db, "PATH",
+		"the register whose datasets --key and --find-key use (default $BIDRAG_DB, else\n"
+		"./bidrag.db when it exists; without one, the compiled-in seed datasets)"),
 	OPT_END,
 };
 
@@ -115,12 +118,13 @@ const struct cmd_entry cmd_verify_entry = {
 	.summary = "check a published allocation table: quotas, sums, shares and key totals",
 	.usage = "verify FILE [--total] [--key [--weight] ...] [--key-column [--weight] ...]\n"
 		 "                     [--base] [--equal | --list] [--unit] [--amount-column]\n"
-		 "                     [--recipients] [--format=text|json]\n"
+		 "                     [--recipients] [--format=text|json] [--db]\n"
 		 "       bidrag verify FILE --find-key [--total] [--unit] [--amount-column] [--recipients]\n"
-		 "                     [--format=text|json]",
+		 "                     [--format=text|json] [--db]",
 	.about = "FILE is a table as published (tab-separated as in the decision texts, or CSV): a header\n"
 		 "row, one row per recipient, optionally a total row (Summa/Totalt).  Key values come from\n"
-		 "--key DATASET or from the table's own key column (--key-column, or the only one).\n"
+		 "--key DATASET (NAME or NAME@VERSION, from the register) or from the table's own key\n"
+		 "column (--key-column, or the only one).\n"
 		 "A table may have only a recipient and an amount column.  The summary says, for each\n"
 		 "rounding rule (largest remainder; half-up; half-up with the residual put on the largest\n"
 		 "recipient), which rows differ from the rule and by how much.\n"
@@ -620,6 +624,12 @@ int cmd_verify(int argc, char **argv)
 	int rc = EXIT_USAGE;
 	if (parse_args(v, argc, argv))
 		goto cleanup;
+	bool datasets = v->find_key;
+	for (size_t k = 0; k < v->nkeys; k++)
+		datasets = datasets || v->key[k].dataset;
+	if (datasets && (rc = load_datasets(v->db)) != 0)
+		goto cleanup;
+	rc = EXIT_USAGE;
 	if (v->find_key) {
 		rc = run_find_key(v);
 		goto cleanup;

@@ -136,6 +136,13 @@ struct decision_warnings;
 /* open_register: the database of --db (or BIDRAG_DB, or ./bidrag.db);
  * create it when asked.  Prints the error and returns an exit status. */
 int open_register(const char *db, bool create, struct store **s);
+/* load_datasets: the key datasets the commands use (dataset.h): the
+ * register's when there is one (--db, else $BIDRAG_DB, else ./bidrag.db
+ * when it exists), every version; else the compiled-in seeds only.  A
+ * register that lacks the seeds (made before datasets were kept) gets them
+ * first, as 'bidrag init' would add them.  Prints the error and returns an
+ * exit status. */
+int load_datasets(const char *db);
 /* print_warnings: "warning: ORIGIN: ..." for each, to stderr. */
 void print_warnings(const char *origin, struct decision_warnings *w);
 

@@ -27,6 +27,30 @@ int open_register(const char *db, bool create, struct store **s)
 	return 0;
 }
 
+static int seed_tx(struct store *s, void *ctx, struct bd_error *err)
+{
+	return datasets_seed(s, (int *)ctx, err);
+}
+
+int load_datasets(const char *db)
+{
+	struct bd_error err;
+	const char *path = datasets_register_path(db);
+	if (!path)
+		return datasets_load(&err) ? error("%s", err.msg) : 0;
+	struct store *s;
+	int rc = open_register(path, false, &s);
+	if (rc)
+		return rc;
+	bool seeded;
+	int added = 0;
+	if (datasets_seeded(s, &seeded, &err) || (!seeded && store_tx_retry(s, seed_tx, &added, &err)) ||
+	    datasets_use_store(s, &err))
+		rc = store_error(&err, EXIT_IO);
+	store_close(s);
+	return rc;
+}
+
 void print_warnings(const char *origin, struct decision_warnings *w)
 {
 	for (size_t i = 0; i < w->n; i++)

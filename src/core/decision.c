@@ -386,21 +386,80 @@ int decision_resolve(struct decision *d, recipient_resolve_fn resolve, void *ctx
 	return 0;
 }
 
+static bool key_has(const struct key_values *k, const char *code, int64_t *out)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (strcmp(k->code[i], code) == 0) {
+			*out = k->value[i];
+			return true;
+		}
+	return false;
+}
+
+/* The län a region or an RSS stands for, when it has one. */
+static const char *lan_of(const char *code)
+{
+	const struct recipient *r = refdata_by_code(code);
+	return r && (r->kind == RK_RSS || r->kind == RK_REGION) ? r->lan : NULL;
+}
+
+/* lan_sum: the sum of the kommuner of län `lan` in k, when k has every one
+ * of them (*have counts those it has, *nmissing those it lacks, *first the
+ * first of them). */
+static bool lan_sum(const struct key_values *k, const char *lan, int64_t *out, size_t *have, size_t *nmissing,
+		    const struct recipient **first)
+{
+	size_t n;
+	const struct recipient *all = refdata_all(&n);
+	int64_t sum = 0;
+	*have = *nmissing = 0;
+	*first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].kind != RK_KOMMUN || !all[i].lan || strcmp(all[i].lan, lan) != 0)
+			continue;
+		int64_t v;
+		if (key_has(k, all[i].code, &v)) {
+			(*have)++;
+			if (__builtin_add_overflow(sum, v, &sum))
+				return false;
+		} else if ((*nmissing)++ == 0) {
+			*first = &all[i];
+		}
+	}
+	if (*have == 0 || *nmissing)
+		return false;
+	*out = sum; /* only a value found is given */
+	return true;
+}
+
 bool key_value_of(const struct key_values *k, const char *code, int64_t *out)
 {
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < k->n; i++)
-			if (strcmp(k->code[i], code) == 0) {
-				*out = k->value[i];
-				return true;
-			}
-		/* An RSS is keyed by its län. */
-		const struct recipient *r = refdata_by_code(code);
-		if (!r || r->kind != RK_RSS)
-			break;
-		code = r->lan;
-	}
-	return false;
+	if (key_has(k, code, out))
+		return true;
+	const char *lan = lan_of(code);
+	if (!lan)
+		return false;
+	/* An RSS is keyed by its län; a län (region or RSS) by the sum of its
+	 * kommuner when the key is per kommun. */
+	if (strcmp(lan, code) != 0 && key_has(k, lan, out))
+		return true;
+	size_t have, nmissing;
+	const struct recipient *first;
+	return lan_sum(k, lan, out, &have, &nmissing, &first);
+}
+
+size_t key_lan_gap(const struct key_values *k, const char *code, const struct recipient **first)
+{
+	const char *lan = lan_of(code);
+	*first = NULL;
+	if (!lan)
+		return 0;
+	int64_t v;
+	size_t have, nmissing;
+	lan_sum(k, lan, &v, &have, &nmissing, first);
+	if (!have)
+		*first = NULL;
+	return have ? nmissing : 0;
 }
 
 /* The key columns of a part's rule over its recipients (none for equal

@@ -226,10 +226,17 @@ int decision_resolve(struct decision *d, recipient_resolve_fn resolve, void *ctx
 int decision_allocate(struct decision *d, key_lookup_fn lookup, void *ctx, struct decision_warnings *w,
 		      struct bd_error *err);
 
-/* key_value_of: the value of a recipient in a key (an RSS or a region's
- * value is looked up by its län code when the key is per län).  Returns
- * false when the key has no value for it. */
+/* key_value_of: the value of a recipient in a key.  An RSS's value is looked
+ * up by its län code when the key is per län; a region's or an RSS's, when
+ * the key has none for the län, is the sum of the län's kommuner when the
+ * key has a value for every one of them (a kommun key allocated länsvis).
+ * Returns false when the key has no value for it. */
 bool key_value_of(const struct key_values *k, const char *code, int64_t *out);
+/* key_lan_gap: after key_value_of failed for a region or an RSS: how many
+ * of its län's kommuner k lacks while it has some (0: none of them, or not
+ * a län), the first of them into *first. */
+struct recipient;
+size_t key_lan_gap(const struct key_values *k, const char *code, const struct recipient **first);
 
 /* key_values_digest: SHA-256 (hex, 65 bytes) of a key's values and scale,
  * independent of the order of the rows. */

@@ -15,7 +15,7 @@ static const char *const kind_names[EV_COUNT] = {
 	[EV_ATTEST] = "attest",           [EV_EXECUTE] = "execute",       [EV_REPAY_CLAIM] = "repay-claim",
 	[EV_REPAY_RECEIVE] = "repay-receive", [EV_REPORT] = "report",     [EV_CORRECTION] = "correction",
 	[EV_BANK_ACCEPT] = "bank-accept", [EV_BANK_BOOK] = "bank-book",   [EV_BANK_REJECT] = "bank-reject",
-	[EV_BANK_RETURN] = "bank-return",
+	[EV_BANK_RETURN] = "bank-return",  [EV_ALLOC_RAISE] = "allocation-raise", [EV_ALLOC_REDUCE] = "allocation-reduce",
 };
 
 static const char *const bucket_names[B_COUNT] = {
@@ -93,14 +93,22 @@ static char *kr(int64_t ore, char *buf)
 	return buf;
 }
 
+/* move: amount from one bucket to another; from B_NONE it enters the
+ * account (the allocation grows), to B_NONE it leaves it. */
 static void move(struct ledger_balance *b, struct ledger_event *e, enum bucket from, enum bucket to, int64_t amount)
 {
 	e->from = from;
 	e->to = to;
 	e->moved = amount;
 	if (amount > 0) {
-		b->b[from] -= amount;
-		b->b[to] += amount;
+		if (from == B_NONE)
+			b->allocated += amount;
+		else
+			b->b[from] -= amount;
+		if (to == B_NONE)
+			b->allocated -= amount;
+		else
+			b->b[to] += amount;
 	}
 }
 
@@ -201,7 +209,7 @@ int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 	if (e->amount < 0)
 		return bd_fail(err, "amount %s is negative", kr(e->amount, x));
 	bool needs_amount = e->kind == EV_REQUISITION || e->kind == EV_PAYMENT || e->kind == EV_REPAY_CLAIM ||
-			    e->kind == EV_REPAY_RECEIVE;
+			    e->kind == EV_REPAY_RECEIVE || e->kind == EV_ALLOC_RAISE || e->kind == EV_ALLOC_REDUCE;
 	if (needs_amount && e->amount == 0)
 		return bd_fail(err, "amount is zero (a %s moves money)", event_kind_name(e->kind));
 	bool needs_ref = ledger_kind_refers(e->kind);
@@ -358,6 +366,27 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 	case EV_BANK_REJECT:
 	case EV_BANK_RETURN:
 		return apply_bank(b, t, e, ref, err);
+	case EV_ALLOC_RAISE:
+		if (strcmp(e->date, t->decision_date) < 0)
+			return bd_fail(err, "dated %s, before the decision (%s)", date_swedish(e->date, d1, sizeof(d1)),
+				       date_swedish(t->decision_date, d2, sizeof(d2)));
+		if (e->amount > INT64_MAX / 4 - b->allocated)
+			return bd_fail(err, "an allocation raised by %s is out of range", kr(e->amount, x));
+		move(b, e, B_NONE, B_AVAIL, e->amount);
+		return 0;
+	case EV_ALLOC_REDUCE: {
+		if (strcmp(e->date, t->decision_date) < 0)
+			return bd_fail(err, "dated %s, before the decision (%s)", date_swedish(e->date, d1, sizeof(d1)),
+				       date_swedish(t->decision_date, d2, sizeof(d2)));
+		enum bucket src = b->b[B_AVAIL] > 0 ? B_AVAIL : B_REQUISITIONED;
+		if (e->amount > b->b[src])
+			return bd_fail(err,
+				       "the allocation cannot be reduced by %s: only %s of it is unpaid and in no payment "
+				       "(%s available, %s requisitioned); claim a repayment for the rest",
+				       kr(e->amount, x), kr(b->b[src], y), kr(b->b[B_AVAIL], z), kr(b->b[B_REQUISITIONED], d1));
+		move(b, e, src, B_NONE, e->amount);
+		return 0;
+	}
 	case EV_CORRECTION: {
 		if (ref->ref_corrected)
 			return bd_fail(err, "the event is corrected already");
@@ -380,7 +409,7 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 		int64_t amount = ref->amount;
 		if (ref->kind == EV_PAYMENT && ref->attested)
 			from = B_ATTESTED; /* the attestation falls with the payment */
-		if (amount > 0 && b->b[from] < amount)
+		if (amount > 0 && from != B_NONE && b->b[from] < amount)
 			return bd_fail(err,
 				       "only %s of the %s it moved is still %s (later events have used it): correct "
 				       "those first",

@@ -5,6 +5,8 @@
  *   avail ──requisition──> requisitioned ──payment──> registered ──attest──>
  *   attested ──execute──> paid ──repay-claim/report──> claimed ──repay-receive──> repaid
  *   avail ──lapse──> lapsed            (a part paid without requisition pays from avail)
+ *   ──allocation-raise──> avail ──allocation-reduce──>   (a corrected key: the allocation itself
+ *                                                        grows or shrinks, bidrag datasets impact)
  *
  * Every event moves an amount (öre) from one bucket to another, so the
  * buckets always add up to the allocation and none can go below zero: that
@@ -60,6 +62,13 @@ enum event_kind {
 	EV_BANK_BOOK,
 	EV_BANK_REJECT,
 	EV_BANK_RETURN,
+	/* The allocation itself changes: a key dataset was corrected and the
+	 * recipient's share recomputed ('bidrag datasets impact --apply').
+	 * raise: money enters avail from outside the account (allocated
+	 * grows); reduce: unpaid money leaves it, from avail, else from
+	 * requisitioned when avail is empty (allocated shrinks). */
+	EV_ALLOC_RAISE,
+	EV_ALLOC_REDUCE,
 	EV_COUNT,
 };
 

@@ -62,10 +62,12 @@ static int event_from_fields(struct event_batch *b, const char *const *name, con
 	if (!kind)
 		return bd_fail(err, "%s: kind is missing", where);
 	int k = event_kind_parse(kind);
-	if (k < 0 || k == EV_EXECUTE || ledger_kind_bank((enum event_kind)k))
+	if (k < 0 || k == EV_EXECUTE || ledger_kind_bank((enum event_kind)k) || k == EV_ALLOC_RAISE ||
+	    k == EV_ALLOC_REDUCE)
 		return bd_fail(err, "%s: unknown kind '%s' (expected requisition, lapse, payment, attest, repay-claim, "
-			     "repay-receive, report or correction; payments are executed by 'bidrag pay export', and the "
-			     "bank's answers come from its files by 'bidrag bank import')",
+			     "repay-receive, report or correction; payments are executed by 'bidrag pay export', the "
+			     "bank's answers come from its files by 'bidrag bank import', and an allocation changes only "
+			     "by a corrected key, 'bidrag datasets impact --apply')",
 			     where, kind);
 	in.kind = k;
 	if (!in.id)

@@ -172,6 +172,12 @@ int store_dataset_add(struct store *s, const struct dataset_in *in, const struct
 	if (OPS(s)->version_scan(s, in->name, see, &seen, err))
 		return -1;
 	bool seed = strcmp(o->kind, "seed") == 0;
+	if (!seed && seen.latest && !o->corrects) {
+		ref(r1, sizeof(r1), in->name, seen.latest);
+		return bd_fail(err, "dataset '%s' is in the register already (its latest version is %s); a new version "
+				    "corrects it: --corrects %s --reason TEXT",
+			       in->name, r1, r1);
+	}
 	if (seen.same) {
 		ref(r1, sizeof(r1), in->name, seen.same);
 		if (seed && !seen.same_has_origin && seen.same == 1 && !o->corrects) {
@@ -195,16 +201,10 @@ int store_dataset_add(struct store *s, const struct dataset_in *in, const struct
 		return bd_fail(err, "dataset '%s' is not in the register: there is nothing to correct (import it without "
 				    "--corrects)",
 			       in->name);
-	if (seen.latest && !o->corrects) {
-		if (seed)
-			return bd_fail(err, "dataset '%s' is in the register with other values than the compiled-in "
-					    "seed's (version %d is its latest); the seed is left out",
-				       in->name, seen.latest);
-		ref(r1, sizeof(r1), in->name, seen.latest);
-		return bd_fail(err, "dataset '%s' is in the register already (its latest version is %s); a new version "
-				    "corrects it: --corrects %s --reason TEXT",
-			       in->name, r1, r1);
-	}
+	if (seen.latest && !o->corrects) /* a seed's name with other values */
+		return bd_fail(err, "dataset '%s' is in the register with other values than the compiled-in seed's "
+				    "(version %d is its latest); the seed is left out",
+			       in->name, seen.latest);
 	if (o->corrects && o->corrects != seen.latest) {
 		ref(r1, sizeof(r1), in->name, o->corrects);
 		ref(r2, sizeof(r2), in->name, seen.latest);

@@ -73,10 +73,17 @@ static int replay_one(void *ctx, const struct engine_event *e)
 {
 	struct replay *r = ctx;
 	struct replay_acct *a = replay_find(r, e->part_id, e->org_id, true);
-	if (e->from != B_NONE && e->to != B_NONE) {
+	/* A movement between buckets; one from (or to) no bucket enters (or
+	 * leaves) the account: its allocation changes (allocation-raise,
+	 * allocation-reduce and their corrections). */
+	if (e->from != B_NONE)
 		a->delta.b[e->from] -= e->amount;
+	else if (e->to != B_NONE)
+		a->delta.allocated += e->amount;
+	if (e->to != B_NONE)
 		a->delta.b[e->to] += e->amount;
-	}
+	else if (e->from != B_NONE)
+		a->delta.allocated -= e->amount;
 	if (e->kind == EV_REPORT)
 		a->delta.reports++;
 	else if (e->kind == EV_CORRECTION && e->ref_kind == EV_REPORT)
@@ -111,6 +118,7 @@ static void replay_apply(struct ledger_balance *bal, const struct replay_acct *a
 		return;
 	for (int b = 0; b < B_COUNT; b++)
 		bal->b[b] += a->delta.b[b];
+	bal->allocated += a->delta.allocated;
 	bal->reports += a->delta.reports;
 	memcpy(bal->last_date, a->last, DATE_LEN);
 }
@@ -134,6 +142,7 @@ static int account_out(void *ctx, const struct engine_account *ea)
 	if (c->as_of) {
 		replay_apply(&bal, replay_find(c->replay, ea->part_id, ea->org_id, false));
 	} else if (ea->has_balance) {
+		bal.allocated = ea->balance->allocated; /* a corrected key may have changed it */
 		memcpy(bal.b, ea->balance->b, sizeof(bal.b));
 		bal.reports = ea->balance->reports;
 		memcpy(bal.last_date, ea->balance->last_date, DATE_LEN);
@@ -303,7 +312,9 @@ static int verify_account(void *ctx, const struct engine_account *a)
 	(*v->accounts)++;
 	const struct ledger_balance *b = a->balance;
 	if (b->allocated != expect.allocated)
-		problem(v, "%s part %s, %s: the balance's allocation differs from the locked one", dnr, part, who);
+		problem(v, "%s part %s, %s: the balance's allocation differs from the locked one and the changes its "
+			   "events made",
+			dnr, part, who);
 	for (int i = 0; i < B_COUNT; i++)
 		if (b->b[i] != expect.b[i])
 			problem(v, "%s part %s, %s: %s is %lld öre in the balance, %lld öre by the events", dnr, part, who,

@@ -30,6 +30,7 @@ static const char *const migrations[] = {
 	"0007-payee-account",
 	"0008-dataset-origin",
 	"0009-bank",
+	"0010-allocation-change",
 };
 
 int migration_count(void)

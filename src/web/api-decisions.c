@@ -275,19 +275,7 @@ int h_decision_import(struct web_req *r)
 	return 0;
 }
 
-/* Key datasets and the allocation preview. */
-
-int h_datasets(struct web_req *r)
-{
-	size_t n;
-	struct dataset *const *all = datasets_all(&n);
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s?, s:s?, s:s?, s:I, s:b}", "name", all[i]->name, "date",
-						     all[i]->date, "label", all[i]->label, "unit", all[i]->unit, "values",
-						     (json_int_t)all[i]->kf.nrows, "builtin", all[i]->builtin));
-	return web_json(r, 200, json_pack("{s:o}", "datasets", arr));
-}
+/* The allocation preview (the datasets themselves: api-datasets.c). */
 
 static int body_amount(struct web_req *r, json_t *b, const char *key, bool required, int64_t *out)
 {
@@ -319,6 +307,7 @@ int h_allocate(struct web_req *r)
 	const char *rounding = json_string_value(json_object_get(b, "rounding"));
 	struct bd_error err;
 	const struct dataset *ds = NULL;
+	struct dataset_set keys = {0};
 	if (body_amount(r, b, "total", true, &total) || body_amount(r, b, "base", false, &base) ||
 	    body_amount(r, b, "unit", false, &unit))
 		goto out;
@@ -336,7 +325,11 @@ int h_allocate(struct web_req *r)
 		web_error(r, 400, "recipients", "recipients: %s", err.msg);
 		goto out;
 	}
-	if (strcmp(method, "key") == 0 && (!keyname || dataset_find(keyname, &ds, &err))) {
+	if (strcmp(method, "key") == 0 && keyname && dataset_set_load(&keys, r->store, &err)) {
+		web_error(r, 500, NULL, "%s", err.msg);
+		goto out;
+	}
+	if (strcmp(method, "key") == 0 && (!keyname || dataset_set_find(&keys, keyname, &ds, &err))) {
 		web_error(r, 400, "key", "key: %s", keyname ? err.msg : "missing (a dataset, see GET /api/datasets)");
 		goto out;
 	}
@@ -382,6 +375,7 @@ int h_allocate(struct web_req *r)
 	free(amounts);
 	free(ids);
 out:
+	dataset_set_release(&keys);
 	free(rec);
 	json_decref(b);
 	return 0;

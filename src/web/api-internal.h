@@ -46,6 +46,8 @@ int h_decision(struct web_req *r);
 int h_annex(struct web_req *r);
 int h_decision_import(struct web_req *r);
 int h_datasets(struct web_req *r);
+int h_dataset(struct web_req *r);
+int h_dataset_impact(struct web_req *r);
 int h_allocate(struct web_req *r); /* r->json: the route's fields */
 
 int h_status(struct web_req *r);

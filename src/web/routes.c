@@ -121,6 +121,8 @@ static const struct route routes[] = {
 	{"POST", "/api/batches", ROLE_HANDLAGGARE, h_batches_post, batches_fields},
 	{"GET", "/api/batch/file", ROLE_STAFF, h_batch_file, NULL},
 	{"GET", "/api/datasets", ROLE_STAFF, h_datasets, NULL},
+	{"GET", "/api/dataset", ROLE_STAFF, h_dataset, NULL},
+	{"GET", "/api/dataset/impact", ROLE_STAFF, h_dataset_impact, NULL},
 	{"POST", "/api/allocate", ROLE_STAFF, h_allocate, allocate_fields},
 	{"GET", "/api/register", ROLE_ANY, h_register, NULL},
 	{"POST", "/api/register", ROLE_HANDLAGGARE | ROLE_MOTTAGARE, h_register_post, BODY_DOCUMENT},

@@ -505,16 +505,27 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls, en
 int web_serve(const struct web_config *cfg)
 {
 	struct bd_error err;
-	/* Reference data and key datasets load once, before the threads. */
-	if (refdata_load(&err) || datasets_load(&err)) {
+	/* Reference data loads once, before the threads. */
+	if (refdata_load(&err)) {
 		fprintf(stderr, "error: %s\n", err.msg);
 		return 3;
 	}
-	/* The database must exist and be current before the first request. */
+	/* The database must exist and be current before the first request,
+	 * with the seed key datasets (a register made before they were kept
+	 * gets them, as 'bidrag init' would add them). */
 	struct store *s;
 	if (store_open(&s, cfg->db, STORE_EXISTING, &err)) {
 		fprintf(stderr, "error: %s\n", err.msg);
 		return 2;
+	}
+	bool seeded;
+	int added;
+	if (datasets_seeded(s, &seeded, &err) ||
+	    (!seeded && (store_begin(s, &err) || datasets_seed(s, &added, &err) || store_commit(s, &err)))) {
+		store_rollback(s);
+		store_close(s);
+		fprintf(stderr, "error: %s\n", err.msg);
+		return 3;
 	}
 	store_close(s);
 	auth_init();

@@ -442,6 +442,8 @@ def probe(method, path):
         "/api/register/chart": {"org": "23", "year": "2020", "format": "svg"},
         "/api/batch/file": {"batch": "no-such-batch", "format": "lb"},
         "/api/deadlines": {"as_of": "2021-02-01"},
+        "/api/dataset": {"name": "population@2019-11-01"},
+        "/api/dataset/impact": {"name": "population@2019-11-01"},
     }.get(path)
     body = [] if path == "/api/events" else {}
     return params, (body if method == "POST" else None)
@@ -1011,10 +1013,28 @@ def check_new_endpoints(C):
     if not_found_route(r):
         T.skip("GET /api/datasets")
     else:
-        expect("GET /api/datasets: the compiled-in keys", r, 200,
+        expect("GET /api/datasets: the register's keys, the seeds as their first versions", r, 200,
                ("population@2019-11-01 with 21 values", lambda r: any(
                    d["name"] == "population@2019-11-01" and d["values"] == 21 and d["builtin"] for d in r.json["datasets"])),
-               ("insatser@2023", lambda r: any(d["name"] == "insatser@2023" for d in r.json["datasets"])))
+               ("insatser@2023", lambda r: any(d["name"] == "insatser@2023" for d in r.json["datasets"])),
+               ("each with its origin: a seed, compiled in, version 1", lambda r: all(
+                   d["origin"]["kind"] == "seed" and d["origin"]["format"] == "compiled-in" and d["version"] == 1
+                   for d in r.json["datasets"] if d["builtin"])))
+        r = rut.get("/api/dataset", params={"name": "population@2019-11-01"})
+        expect("GET /api/dataset: a version with its values and versions", r, 200,
+               ("21 values, Jämtland 130 697", lambda r: len(r.json["values"]) == 21 and any(
+                   v["code"] == "23" and v["value"] == 130697 for v in r.json["values"])),
+               ("its one version, the latest", lambda r: r.json["latest"] and [v["version"] for v in r.json["versions"]] == [1]))
+        r = anna.get("/api/dataset", params={"name": "population@2019-11-01@2"})
+        expect("GET /api/dataset of a version there is not: 404 naming the versions", r, 404,
+               *is_error(r, pattern="has no version 2 \\(its versions: 1\\)"))
+        r = anna.get("/api/dataset", params={"name": "nope"})
+        expect("GET /api/dataset of an unknown name: 404", r, 404, *is_error(r, pattern="unknown dataset 'nope'"))
+        r = anna.get("/api/dataset/impact", params={"name": "population@2019-11-01"})
+        expect("GET /api/dataset/impact of a first version: nothing before it", r, 200,
+               ("no parts", lambda r: r.json["parts"] == [] and r.json["corrects"] is None and r.json["version"] == 1))
+        r = eva.get("/api/dataset/impact", params={"name": "population@2019-11-01"})
+        expect("a mottagare may not see a dataset's impact (403)", r, 403, *is_error(r))
 
 
 def check_register_post(C):
@@ -1334,8 +1354,7 @@ def main():
     work = tempfile.mkdtemp(prefix="bidrag-api-")
     # tests/cli/api.sh names the database on the engine under test.
     db = os.environ.get("BIDRAG_TEST_DB") or os.path.join(work, "api.db")
-    env = dict(os.environ, BIDRAG_DB=db, BIDRAG_USER="setup", BIDRAG_DATASETS=os.path.join(work, "datasets"),
-               LC_ALL="C.UTF-8")
+    env = dict(os.environ, BIDRAG_DB=db, BIDRAG_USER="setup", LC_ALL="C.UTF-8")
     server = None
     try:
         routes = route_table()

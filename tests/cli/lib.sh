@@ -52,7 +52,6 @@ cleanup_work() {
 	rm -rf "$WORK"
 }
 trap cleanup_work EXIT
-export BIDRAG_DATASETS="$WORK/datasets"
 
 # pgc CMD...: a PostgreSQL client tool on the test server, as the tests' role.
 pgc() { PGHOST=$BIDRAG_TEST_PG_HOST PGUSER=bidrag_test PGDATABASE=postgres "$@"; }

@@ -329,21 +329,22 @@ expect_eq "concurrent imports: every part has its rows" \
 run decision verify --all
 expect_rc "after concurrent imports everything verifies" 0
 
-# Key datasets are versioned in the register: changed values under the same
-# name become version 2, and the decisions that used version 1 keep it.
+# Key datasets are versioned in the register: a correction is version 2, and
+# the decisions that used version 1 keep it; a decision registered after the
+# correction is allocated by version 2.
 "$BIDRAG" datasets show population@2019-11-01 --format csv | sed 's/^\([0-9]*\),"[^"]*",/\1,/' | sed '1s/.*/kod,värde/' >"$WORK/k1.csv"
-BIDRAG_DATASETS="$WORK/dsA" "$BIDRAG" datasets import "$WORK/k1.csv" --name test-key@1 >/dev/null
+"$BIDRAG" datasets import "$WORK/k1.csv" --name test-key >/dev/null
 sed 's/^01,2374550$/01,2474550/' "$WORK/k1.csv" >"$WORK/k2.csv"
-BIDRAG_DATASETS="$WORK/dsB" "$BIDRAG" datasets import "$WORK/k2.csv" --name test-key@1 >/dev/null
-mutate "$S004" "$WORK/v1.json" 'd["dnr"]="V/1"; p=d["parts"][0]; p["rule"]={"method":"key","key":"test-key@1"}; p.pop("allocation"); d["annexes"]=[]'
-mutate "$S004" "$WORK/v2.json" 'd["dnr"]="V/2"; p=d["parts"][0]; p["rule"]={"method":"key","key":"test-key@1"}; p.pop("allocation"); d["annexes"]=[]'
-BIDRAG_DATASETS="$WORK/dsA" run decision import "$WORK/v1.json"
+mutate "$S004" "$WORK/v1.json" 'd["dnr"]="V/1"; p=d["parts"][0]; p["rule"]={"method":"key","key":"test-key"}; p.pop("allocation"); d["annexes"]=[]'
+mutate "$S004" "$WORK/v2.json" 'd["dnr"]="V/2"; p=d["parts"][0]; p["rule"]={"method":"key","key":"test-key"}; p.pop("allocation"); d["annexes"]=[]'
+run decision import "$WORK/v1.json"
 expect_rc "a decision on an imported dataset" 0
-BIDRAG_DATASETS="$WORK/dsB" run decision import "$WORK/v2.json"
-expect_rc "a decision on corrected values of the same dataset" 0
-run datasets registered test-key@1
-expect_out "version 1 and the part that used it" "^test-key@1 +1 .* V/1 part regioner$"
-expect_out "version 2 and the part that used it" "^test-key@1 +2 .* V/2 part regioner$"
+"$BIDRAG" datasets import "$WORK/k2.csv" --name test-key --corrects test-key@1 --reason "Stockholm's population was misprinted" >/dev/null
+run decision import "$WORK/v2.json"
+expect_rc "a decision on the corrected version of the same dataset" 0
+run datasets registered test-key
+expect_out "version 1 and the part that used it" "^test-key +1 .* V/1 part regioner$"
+expect_out "version 2 and the part that used it" "^test-key +2 .* V/2 part regioner$"
 run decision verify V/1 V/2
 expect_rc "each decision verifies against the version it used" 0
 run decision show V/1 --format json

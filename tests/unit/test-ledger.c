@@ -1165,6 +1165,7 @@ static void test_conservation(void)
 		EV_PAYMENT,     EV_ATTEST,      EV_ATTEST,      EV_ATTEST,         EV_EXECUTE,   EV_EXECUTE,
 		EV_EXECUTE,     EV_REPAY_CLAIM, EV_REPORT,      EV_REPAY_RECEIVE,  EV_CORRECTION, EV_CORRECTION,
 		EV_CORRECTION,  EV_BANK_ACCEPT, EV_BANK_BOOK,   EV_BANK_REJECT,    EV_BANK_RETURN,
+		EV_ALLOC_RAISE, EV_ALLOC_REDUCE,
 		EV_COUNT, /* a kind ledger_apply does not know */
 	};
 	static const char *const bad_dates[] = {"2021-02-30", "2021-1-01", "", "2021-13-13"};
@@ -1210,6 +1211,8 @@ static void test_conservation(void)
 		case EV_REPAY_CLAIM: room = b->b[B_PAID]; break;
 		case EV_REPAY_RECEIVE: room = b->b[B_CLAIMED]; break;
 		case EV_REPORT: room = b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID]; break;
+		case EV_ALLOC_RAISE: room = b->allocated; break;
+		case EV_ALLOC_REDUCE: room = b->b[B_AVAIL] > 0 ? b->b[B_AVAIL] : b->b[B_REQUISITIONED]; break;
 		default: room = 0; break;
 		}
 		struct ledger_event e = ev(kind, date, actor, some_amount(room, b->allocated));
@@ -1249,7 +1252,16 @@ static void test_conservation(void)
 			accepted[slot]++;
 			/* Exactly e.moved from e.from to e.to, nothing else. */
 			bool right = e.moved >= 0 && strcmp(b->last_date, e.date) == 0;
-			if (e.moved > 0 && (e.from < 0 || e.from >= B_COUNT || e.to < 0 || e.to >= B_COUNT || e.from == e.to))
+			/* An allocation raised or reduced (or such a change corrected)
+			 * moves from or to no bucket, and the allocation with it. */
+			bool outside = kind == EV_ALLOC_RAISE || kind == EV_ALLOC_REDUCE ||
+				       (kind == EV_CORRECTION && (ref.kind == EV_ALLOC_RAISE || ref.kind == EV_ALLOC_REDUCE));
+			bool from_ok = e.from >= 0 && e.from < B_COUNT, to_ok = e.to >= 0 && e.to < B_COUNT;
+			if (e.moved > 0 && (outside ? from_ok == to_ok || (!from_ok && e.from != B_NONE) ||
+							  (!to_ok && e.to != B_NONE)
+						    : !from_ok || !to_ok || e.from == e.to))
+				right = false;
+			if (b->allocated != before.allocated + (e.from == B_NONE ? e.moved : 0) - (e.to == B_NONE ? e.moved : 0))
 				right = false;
 			for (int i = 0; right && i < B_COUNT; i++) {
 				int64_t want = before.b[i] - (i == (int)e.from ? e.moved : 0) + (i == (int)e.to ? e.moved : 0);
@@ -1257,7 +1269,7 @@ static void test_conservation(void)
 					right = false;
 			}
 			if ((kind == EV_REQUISITION || kind == EV_PAYMENT || kind == EV_REPAY_CLAIM ||
-			     kind == EV_REPAY_RECEIVE) &&
+			     kind == EV_REPAY_RECEIVE || kind == EV_ALLOC_RAISE || kind == EV_ALLOC_REDUCE) &&
 			    e.moved != e.amount)
 				right = false;
 			if ((kind == EV_ATTEST || kind == EV_EXECUTE || kind == EV_BANK_REJECT || kind == EV_BANK_RETURN) &&

@@ -66,14 +66,12 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	char path[512], datasets[512];
+	char path[512];
 	snprintf(path, sizeof(path), "%s/store.db", dir);
 	/* tests/run's second pass: an empty PostgreSQL database instead. */
 	const char *engine_db = getenv("BIDRAG_TEST_DB");
 	if (engine_db && *engine_db)
 		snprintf(path, sizeof(path), "%s", engine_db);
-	snprintf(datasets, sizeof(datasets), "%s/datasets", dir);
-	setenv("BIDRAG_DATASETS", datasets, 1);
 	struct store *s;
 	struct bd_error err = {0};
 	if (!ok(refdata_load(&err) == 0 && datasets_load(&err) == 0, "reference data loaded: %s", err.msg))
@@ -150,7 +148,6 @@ int main(void)
 	unlink(wal);
 	snprintf(wal, sizeof(wal), "%s-shm", path);
 	unlink(wal);
-	rmdir(datasets);
 	rmdir(dir);
 	return tap_done();
 }

@@ -272,6 +272,7 @@
 		{ key: 'beslut', label: 'Beslut', roles: ALL, render: pageDecisions },
 		{ key: 'registrera-beslut', label: 'Registrera beslut', roles: ['handlaggare'], render: pageImport },
 		{ key: 'fordelning', label: 'Fördelning', roles: STAFF, render: pageAllocate },
+		{ key: 'nyckeldata', label: 'Nyckeldata', roles: STAFF, render: pageDatasets },
 		{ key: 'handelse', label: 'Rekvisition/utbetalning', navLabel: null, roles: ['handlaggare', 'mottagare'], render: pageEvent },
 		{ key: 'attest', label: 'Attestkö', roles: STAFF, render: pageAttest },
 		{ key: 'utbetalningsfiler', label: 'Utbetalningsfiler', roles: STAFF, render: pageBatches },
@@ -1277,6 +1278,164 @@
 		out.appendChild(grid);
 	}
 
+	/* ---------- Nyckeldata: the register's key datasets ---------- */
+
+	const ORIGIN_NAMES = { seed: 'inbyggd (fröbeslut)', import: 'importerad', decision: 'registrerad med ett beslut' };
+	const DOMAIN_NAMES = { regions: 'regioner', kommuner: 'kommuner', groups: 'grupper', other: 'övriga' };
+
+	function datasetLink(name, version) {
+		const ref = version ? name + '@' + version : name;
+		return h('a', { href: '#/nyckeldata/' + encodeURIComponent(ref) }, ref);
+	}
+
+	function originText(d) {
+		const o = d.origin || {};
+		let t = ORIGIN_NAMES[o.kind] || o.kind || '';
+		if (o.kind === 'import' && o.file) t += ' från ' + o.file + (o.format ? ' (' + o.format + ')' : '');
+		return t;
+	}
+
+	async function pageDatasets(root, segs) {
+		if (segs.length) return pageDataset(root, segs.join('/'));
+		pageHeader(root, 'Nyckeldata', 'Registrets fördelningsnycklar: varje version med sitt ursprung. En rättelse är en ny version som anger vad den rättar och varför.');
+		const box = loadingBox();
+		root.appendChild(box);
+		const r = await api('GET', '/api/datasets');
+		const list = r.datasets || [];
+		box.replaceWith(
+			table(
+				[
+					{ label: 'Nyckel', cls: 'nowrap', render: (d) => datasetLink(d.name) },
+					{ label: 'Version', num: true, render: (d) => String(d.version) },
+					{ label: 'Referensdatum', cls: 'nowrap', render: (d) => d.date || '–' },
+					{ label: 'Avser', render: (d) => DOMAIN_NAMES[d.domain] || d.domain },
+					{ label: 'Antal', num: true, render: (d) => String(d.recipients) },
+					{ label: 'Summa', num: true, render: (d) => d.sum },
+					{ label: 'Ursprung', render: (d) => originText(d) },
+					{ label: 'Källa', cls: 'wide', render: (d) => d.source || '' },
+				],
+				list,
+				{ caption: 'Nyckeldata', captionHidden: true, empty: 'Registret har inga nyckeldata.' },
+			),
+		);
+		root.appendChild(h('p', { class: 'hint' }, 'Nya nycklar och rättelser importeras med ', h('code', null, 'bidrag datasets import'), ' (SCB:s PC-Axis-, JSON-stat- och CSV-filer eller en egen CSV-fil).'));
+	}
+
+	async function pageDataset(root, ref) {
+		const head = pageHeader(root, 'Nyckel ' + ref);
+		const box = loadingBox();
+		root.appendChild(box);
+		const d = await api('GET', '/api/dataset' + q({ name: ref }));
+		box.remove();
+		head.textContent = d.name + '@' + d.version + ': ' + d.label;
+		document.title = d.name + '@' + d.version + ' – bidrag';
+		head.parentNode.insertBefore(h('p', { class: 'eyebrow' }, h('a', { href: '#/nyckeldata' }, 'Nyckeldata'), ' / ', d.name), head);
+		const o = d.origin || {};
+		const fact = (label, value) => (value === null || value === undefined || value === '' ? null : h('div', null, h('dt', null, label), h('dd', null, value)));
+		root.appendChild(h('dl', { class: 'facts' },
+			fact('Version', d.version + ' av ' + d.versions.length + (d.latest ? ' (den senaste)' : '')),
+			fact('Referensdatum', d.date || '–'),
+			fact('Enhet', d.unit),
+			fact('Avser', (DOMAIN_NAMES[d.domain] || d.domain) + ', ' + d.recipients + ' st'),
+			fact('Summa', d.sum),
+			fact('Källa', d.source),
+			fact('Ursprung', originText(d)),
+			fact('Fil (SHA-256)', o.file_sha256),
+			fact('Tabell', o.table ? o.table + (o.title ? ': ' + o.title : '') : o.title),
+			fact('Urval', o.selection),
+			fact('Period', o.period),
+			fact('Referensdatum enligt', o.ref_date_basis),
+			fact('Hämtad', o.downloaded),
+			fact('Registrerad', d.registered ? d.registered + (o.imported_by ? ' av ' + o.imported_by : '') : null),
+			fact('Rättar', o.corrects ? h('span', null, datasetLink(d.name, o.corrects), ': ' + (o.reason || '')) : null),
+			fact('Rättad av', d.corrected_by ? datasetLink(d.name, d.corrected_by) : null),
+			fact('Värdenas SHA-256', d.sha256),
+		));
+		const sec = (id, title) => {
+			const s = h('section', { class: 'section', id, 'aria-labelledby': id + '-h' }, h('h2', { id: id + '-h' }, title));
+			root.appendChild(s);
+			return s;
+		};
+		const vs = sec('sec-versions', 'Versioner');
+		vs.appendChild(table(
+			[
+				{ label: 'Version', render: (v) => datasetLink(v.name, v.version) },
+				{ label: 'Registrerad', cls: 'nowrap', render: (v) => v.registered || '–' },
+				{ label: 'Ursprung', render: (v) => originText(v) },
+				{ label: 'Rättar', render: (v) => (v.origin && v.origin.corrects ? 'version ' + v.origin.corrects + ': ' + (v.origin.reason || '') : '') },
+				{ label: 'Summa', num: true, render: (v) => v.sum },
+			],
+			d.versions,
+			{ caption: 'Versioner', captionHidden: true },
+		));
+
+		// What this version changes for the decisions allocated by an earlier one.
+		const im = sec('sec-impact', 'Påverkan på registrerade beslut');
+		if (!o.corrects) {
+			im.appendChild(h('p', null, 'Versionen rättar ingen tidigare version.'));
+		} else {
+			const ibox = loadingBox('Räknar om besluten…');
+			im.appendChild(ibox);
+			try {
+				const r = await api('GET', '/api/dataset/impact' + q({ name: d.name + '@' + d.version }));
+				ibox.remove();
+				renderImpact(im, r);
+			} catch (e) {
+				ibox.replaceWith(errorBox(e, 'Påverkan kunde inte räknas'));
+			}
+		}
+
+		const vals = sec('sec-values', 'Värden');
+		vals.appendChild(table(
+			[
+				{ label: 'Kod', render: (x) => x.code },
+				{ label: 'Mottagare', cls: 'name', render: (x) => x.recipient },
+				{ label: 'Värde', num: true, render: (x) => fmtCell(x.value) },
+			],
+			d.values,
+			{ caption: 'Värden', captionHidden: true, cls: 'compact', foot: ['', 'Summa', d.sum] },
+		));
+	}
+
+	function proposalText(p) {
+		const parts = [];
+		if (p.lapsed) parts.push('inget: rätten har förfallit');
+		if (toBig(p.raise_ore)) parts.push('höj tilldelningen med ' + fmtOre(p.raise_ore));
+		if (toBig(p.pay_ore)) parts.push('betala ut ' + fmtOre(p.pay_ore) + ' (attesteras)');
+		else if (p.later) parts.push('betalas med delens utbetalningar');
+		const red = toBig(p.reduce_ore);
+		if (red) parts.push('sänk tilldelningen med ' + fmtOre(p.reduce_ore) + ' (ej utbetalt)');
+		if (toBig(p.claim_ore)) parts.push('återkräv ' + fmtOre(p.claim_ore));
+		if (toBig(p.excess_pending_ore)) parts.push(fmtOre(p.excess_pending_ore) + ' i ej utförda utbetalningar överstiger den nya tilldelningen');
+		return parts.length ? parts.join(', ') : 'inget (genomfört)';
+	}
+
+	function renderImpact(out, r) {
+		if (!r.parts.length) {
+			out.appendChild(h('p', null, r.unaffected_parts ? r.unaffected_parts + ' beslutsdelar fördelades efter en tidigare version, men rättelsen ändrar ingen mottagares belopp.' : 'Inget registrerat beslut fördelades efter en tidigare version.'));
+			return;
+		}
+		out.appendChild(h('p', null, 'Varje mottagare vars tilldelning ändras: då (som låst), nu (delens egen regel och belopp med de rättade värdena, exakt), utbetalt och förslaget. Förslaget genomförs med ', h('code', null, 'bidrag datasets impact ' + r.dataset + '@' + r.version + ' --apply'), '; utbetalningar attesteras av en andra person som vanligt.'));
+		for (const p of r.parts) {
+			out.appendChild(h('h3', null, h('a', { href: '#/beslut/' + encodeURIComponent(p.dnr) }, p.dnr), ' del ' + p.part + ': ' + p.title));
+			out.appendChild(h('p', { class: 'hint' }, fmtKr(p.amount) + ', fördelad efter version ' + p.from_version + '; ' + p.rows.length + ' av ' + p.recipients + ' mottagare berörs.'));
+			out.appendChild(table(
+				[
+					{ label: 'Mottagare', cls: 'name', render: (x) => x.recipient },
+					{ label: 'Då (kr)', num: true, render: (x) => fmtInt(x.then) },
+					{ label: 'Nu (kr)', num: true, render: (x) => fmtInt(x.now) },
+					{ label: 'Skillnad (kr)', num: true, render: (x) => (x.difference > 0 ? '+' : '') + fmtInt(x.difference) },
+					{ label: 'Utbetalt', num: true, render: (x) => fmtOre(x.paid_ore) },
+					{ label: 'Förslag', cls: 'wide', render: (x) => proposalText(x.proposal) },
+				],
+				p.rows,
+				{ caption: p.dnr + ' ' + p.part, captionHidden: true, cls: 'compact',
+				  foot: ['Summa', fmtInt(sum(p.rows, (x) => x.then)), fmtInt(sum(p.rows, (x) => x.now)), fmtInt(sum(p.rows, (x) => x.difference)), '', ''] },
+			));
+		}
+		if (r.unaffected_parts) out.appendChild(h('p', { class: 'hint' }, r.unaffected_parts + ' andra beslutsdelar fördelades efter en tidigare version utan att någon mottagares belopp ändras.'));
+	}
+
 	/* ---------- Registrera rekvisition eller utbetalning ---------- */
 
 	async function pageEvent(root, segs, query) {
@@ -1833,15 +1992,8 @@
 
 	/* ---------- Granskningslogg ---------- */
 
-	/* The revisor's audit log: a selection by date, user, object and action
-	 * made by the server (GET /api/audit), the entries in Swedish with
-	 * people's and organisations' names, and the same selection as CSV and
-	 * XLSX.  The selection lives in the address (#/granskning?from=...), so a
-	 * selection can be kept and sent on. */
-	const AUDIT_PARAMS = ['from', 'to', 'user', 'object', 'action'];
-
-	async function pageAudit(root, segs, query) {
-		pageHeader(root, 'Granskningslogg', 'Varje ändring med vem, vad, före och efter, i svensk tid. Posterna är kedjade med SHA-256; verifieringen räknar om hela kedjan, oavsett urval.');
+	async function pageAudit(root) {
+		pageHeader(root, 'Granskningslogg', 'Varje ändring med vem, vad, före och efter. Posterna är kedjade med SHA-256; verifieringen räknar om kedjan.');
 		const btn = h('button', { type: 'button', class: 'btn btn-primary', id: 'verify' }, 'Verifiera');
 		const result = h('div', { class: 'verify-result', 'aria-live': 'polite' });
 		root.appendChild(h('div', { class: 'card toolbar' }, h('div', null, h('p', { class: 'nomargin' }, 'Kontrollera att ingen post har ändrats, tagits bort eller flyttats.')), h('div', { class: 'actions' }, btn)));
@@ -1856,7 +2008,7 @@
 				else
 					result.appendChild(
 						h('div', { class: 'alert alert-error', role: 'alert', 'data-verify': 'problems' },
-							h('strong', null, 'Loggen har ' + v.problems.length + ' problem (' + v.entries + ' poster kontrollerade):'),
+							h('strong', null, 'Loggen har ' + v.problems.length + (v.problems.length === 1 ? ' problem' : ' problem') + ' (' + v.entries + ' poster kontrollerade):'),
 							h('ul', null, v.problems.map((p) => h('li', null, 'Post ' + p.seq + ': ' + p.message))),
 						),
 					);
@@ -1866,104 +2018,42 @@
 				busy(btn, false);
 			}
 		});
-
-		// The selection asked for, as the address gives it.
-		const asked = {};
-		for (const k of AUDIT_PARAMS) asked[k] = (query.get(k) || '').trim();
-		const objType = asked.object.match(/^([a-z]+):(.*)$/) || (/^[a-z]+$/.test(asked.object) ? [null, asked.object, ''] : null);
-
-		const from = h('input', { type: 'date', name: 'from', value: /^\d{4}-\d{2}-\d{2}$/.test(asked.from) ? asked.from : '' });
-		const to = h('input', { type: 'date', name: 'to', value: /^\d{4}-\d{2}-\d{2}$/.test(asked.to) ? asked.to : '' });
-		const user = h('input', { type: 'text', name: 'user', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', value: asked.user, list: 'audit-actors' });
-		const actors = h('datalist', { id: 'audit-actors' });
-		const type = h('select', { name: 'object-type' }, h('option', { value: '' }, 'Alla typer'));
-		const objectId = h('input', { type: 'text', name: 'object', autocomplete: 'off', spellcheck: 'false', value: objType ? objType[2] : asked.object });
-		const action = h('select', { name: 'action' }, h('option', { value: '' }, 'Alla åtgärder'));
-		const show = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Visa urvalet');
-		const reset = h('a', { href: '#/granskning', class: 'btn btn-secondary' }, 'Hela loggen');
-		const form = h('form', { class: 'card form audit-filter', novalidate: true, 'aria-label': 'Urval ur granskningsloggen' },
-			h('h2', null, 'Urval'),
-			h('div', { class: 'row' }, field('Från och med', from, 'Dag i svensk tid.'), field('Till och med', to, 'Dag i svensk tid.'), field('Användare', user, 'Vem som gjorde ändringen, t.ex. anna.'), actors),
-			h('div', { class: 'row' }, field('Objekttyp', type), field('Objekt', objectId, 'Diarienummer, organisationskod eller namn, användare, batch …'), field('Åtgärd', action)),
-			h('div', { class: 'actions' }, show, reset),
-		);
-		const st = formStatus(form);
-		root.appendChild(form);
-		form.addEventListener('submit', (ev) => {
-			ev.preventDefault();
-			const id = objectId.value.trim();
-			const params = {
-				from: from.value,
-				to: to.value,
-				user: user.value.trim(),
-				object: type.value ? type.value + (id ? ':' + id : '') : id,
-				action: action.value,
-			};
-			const target = href('granskning', params);
-			if (target === location.hash) route();
-			else location.hash = target;
-		});
-
+		const filter = h('input', { type: 'search', name: 'filter', placeholder: 'vem, åtgärd eller objekt' });
+		root.appendChild(h('div', { class: 'filter' }, field('Filtrera', filter)));
 		const box = loadingBox();
 		root.appendChild(box);
-		const sel = {};
-		for (const k of AUDIT_PARAMS) if (asked[k]) sel[k] = asked[k];
-		function choices(v) {
-			for (const t of v.object_types || []) type.appendChild(h('option', { value: t.key, selected: objType && objType[1] === t.key }, t.text));
-			for (const a of v.actions || []) action.appendChild(h('option', { value: a.action, selected: asked.action === a.action }, a.text));
-		}
-		let d;
-		try {
-			d = await api('GET', '/api/audit' + q(sel));
-		} catch (e) {
-			box.remove();
-			if (e.status !== 400) throw e;
-			// A refused selection: the choices come with any answer, the
-			// smallest is the first entry's.
-			try {
-				choices(await api('GET', '/api/audit?to=1'));
-			} catch (e2) {
-				/* the form still works by typing */
-			}
-			st.error(e, 'Urvalet kunde inte göras');
-			return;
-		}
-		choices(d);
+		const d = await api('GET', '/api/audit');
 		const all = (d.entries || []).slice().reverse();
-		for (const name of [...new Set(all.map((e) => e.actor))].sort()) actors.appendChild(h('option', { value: name }));
-		const holder = h('div', { class: 'audit-result' });
+		const holder = h('div');
 		box.replaceWith(holder);
-		const qs = q(Object.assign({}, sel, { format: 'csv' }));
-		holder.appendChild(
-			h('p', { class: 'downloads' }, d.selection ? 'Urvalet (' + d.selection + ') ' : 'Hela loggen ', 'att ladda ner: ',
-				h('a', { href: '/api/audit' + qs, download: 'granskningslogg.csv', 'data-format': 'csv' }, 'CSV'), ' · ',
-				h('a', { href: '/api/audit' + q(Object.assign({}, sel, { format: 'xlsx' })), download: 'granskningslogg.xlsx', 'data-format': 'xlsx' }, 'Excel (XLSX)'),
-				'. Filerna har alla fält, med före, efter och kedjans hashar.'),
-		);
-		const list = h('div');
-		holder.appendChild(list);
 		let limit = 100;
-		function render() {
-			clear(list);
-			list.appendChild(
+		function show() {
+			const f = filter.value.trim().toLowerCase();
+			const list = f ? all.filter((e) => [e.actor, e.action, e.object].some((x) => String(x || '').toLowerCase().includes(f))) : all;
+			clear(holder);
+			holder.appendChild(
 				table(
 					[
 						{ label: 'Nr', num: true, render: (e) => String(e.seq) },
-						{ label: 'Tid', cls: 'nowrap', render: (e) => h('time', { datetime: e.at, title: e.at + ' (UTC)' }, e.at_local.slice(0, 16)) },
-						{ label: 'Vem', cls: 'actor', render: (e) => (e.actor_known ? e.actor_text : h('span', { class: 'unknown-actor', title: e.actor + ' är ingen användare i registret' }, e.actor_text)) },
-						{ label: 'Åtgärd', render: (e) => h('span', { title: e.action, 'data-action': e.action }, e.action_text) },
-						{ label: 'Objekt', cls: 'name', render: (e) => e.object_text },
+						{ label: 'Tid', cls: 'nowrap', render: (e) => fmtTimestamp(e.at) },
+						{ label: 'Vem', render: (e) => e.actor },
+						{ label: 'Åtgärd', render: (e) => h('code', null, e.action) },
+						{ label: 'Objekt', cls: 'name', render: (e) => e.object },
 						{ label: 'Ändring', cls: 'change', render: (e) => changeDetails(e) },
-						{ label: 'SHA-256', render: (e) => h('code', { class: 'hash', title: e.sha256 }, e.sha256.slice(0, 8) + '…') },
+						{ label: 'SHA-256', render: (e) => h('code', { class: 'hash', title: e.sha256 }, e.sha256.slice(0, 12) + '…') },
 					],
-					all.slice(0, limit),
-					{ caption: all.length + (all.length === 1 ? ' post' : ' poster') + (d.selection ? ' i urvalet' : '') + ', senaste först', empty: d.selection ? 'Inga poster i urvalet.' : 'Inga poster.' },
+					list.slice(0, limit),
+					{ caption: list.length + ' poster' + (f ? ' som matchar' : '') + ', senaste först', empty: 'Inga poster.' },
 				),
 			);
-			if (all.length > limit)
-				list.appendChild(h('p', null, h('button', { type: 'button', class: 'btn btn-secondary', on: { click: () => { limit += 200; render(); } } }, 'Visa fler (' + (all.length - limit) + ' kvar)')));
+			if (list.length > limit)
+				holder.appendChild(h('p', null, h('button', { type: 'button', class: 'btn btn-secondary', on: { click: () => { limit += 200; show(); } } }, 'Visa fler (' + (list.length - limit) + ' kvar)')));
 		}
-		render();
+		filter.addEventListener('input', () => {
+			limit = 100;
+			show();
+		});
+		show();
 	}
 
 	function changeDetails(e) {

@@ -1,0 +1,10 @@
+-- 0010-allocation-change.sql: a corrected key dataset changes allocations
+-- already registered (bidrag datasets impact --apply): the ledger's event
+-- kinds allocation-raise (money enters an account's available bucket from
+-- outside it: the allocation grows) and allocation-reduce (unpaid money
+-- leaves it: the allocation shrinks), in core's ledger.h.  Such an event
+-- moves from or to no bucket, which ledger_event allows already (its
+-- from_bucket and to_bucket may be NULL); only the kind's CHECK is widened,
+-- by the engines' companions of this migration.  Nothing else changes: the
+-- balances' own CHECK (the buckets add up to the allocation) holds as the
+-- allocation moves with them.
