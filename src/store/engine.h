@@ -254,7 +254,8 @@ struct store_ops {
 	int (*generation)(struct store *s, uint64_t *gen, struct bd_error *err);
 	int (*audit_append)(struct store *s, const char *actor, const char *action, const char *object,
 			    const char *before, const char *after, struct bd_error *err);
-	int (*audit_list)(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);
+	/* audit_list: the entries of the selection f (store.h), in seq order. */
+	int (*audit_list)(struct store *s, const struct audit_filter *f, audit_fn fn, void *ctx, struct bd_error *err);
 	int (*decision_warning_add)(struct store *s, const struct decision_warning *w, struct bd_error *err);
 	int (*decision_warnings)(struct store *s, const char *dnr, decision_warning_fn fn, void *ctx,
 				 struct bd_error *err);

@@ -131,7 +131,13 @@ static json_t *org_now(struct store *s, const char *code, struct bd_error *err)
 
 int store_audit_list(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err)
 {
-	return s->ops->audit_list(s, from, fn, ctx, err);
+	struct audit_filter f = {.seq_from = from};
+	return s->ops->audit_list(s, &f, fn, ctx, err);
+}
+
+int store_audit_query(struct store *s, const struct audit_filter *f, audit_fn fn, void *ctx, struct bd_error *err)
+{
+	return s->ops->audit_list(s, f, fn, ctx, err);
 }
 
 static int audit_user(struct store *s, const char *action, const struct user *u, struct bd_error *err)

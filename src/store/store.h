@@ -307,6 +307,20 @@ int store_audit_append(struct store *s, const char *action, const char *object, 
 typedef int (*audit_fn)(void *ctx, const struct audit_entry *e);
 /* store_audit_list: entries in sequence order from seq `from` (0: all). */
 int store_audit_list(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);
+/* A selection of the audit log, for reading it (display only: the chain is
+ * verified over every entry, store_audit_list).  Each field that is set
+ * narrows the selection; an entry must pass all of them. */
+struct audit_filter {
+	int64_t seq_from, seq_to;    /* seq_from <= seq <= seq_to; 0: open */
+	const char *at_from, *at_to; /* at_from <= at < at_to, UTC stamps as stored; NULL: open */
+	const char *actor;           /* who, exactly; NULL: anyone */
+	const char *const *actions;  /* one of these nactions; nactions 0: any action */
+	size_t nactions;
+	const char *object;          /* the object, exactly; NULL: any */
+	bool object_prefix;          /* also an object that begins with object and a space */
+};
+/* store_audit_query: the entries of the selection, in sequence order. */
+int store_audit_query(struct store *s, const struct audit_filter *f, audit_fn fn, void *ctx, struct bd_error *err);
 
 /* Users of the web application; the password is stored as an Argon2id hash. */
 struct user {

@@ -6,32 +6,59 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "auditlog.h"
 
 #include "store.h"
 
-/* The audit log. */
+/* The audit log, as a revisor reads it (app/auditlog.h): a selection by
+ * from, to, user, object and action; JSON, or a file as CSV or XLSX. */
 
-static int add_audit(void *ctx, const struct audit_entry *e)
+struct audit_file {
+	const struct auditlog *l;
+};
+
+static int audit_csv(void *ctx, FILE *out, struct bd_error *err)
 {
-	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s}", "seq", (json_int_t)e->seq,
-					     "at", e->at, "actor", e->actor, "action", e->action, "object", e->object,
-					     "before", e->before, "after", e->after, "prev_sha256", e->prev, "sha256",
-					     e->sha256));
-	return 0;
+	const struct audit_file *f = ctx;
+	return auditlog_write(f->l, FMT_CSV, out, NULL, err);
+}
+
+static int audit_xlsx(void *ctx, const char *path, struct bd_error *err)
+{
+	const struct audit_file *f = ctx;
+	return auditlog_write(f->l, FMT_XLSX, NULL, path, err);
 }
 
 int h_audit(struct web_req *r)
 {
-	int from = 1;
-	if (web_arg(r, "from") && parse_int_arg(r, "from", 1, 2000000000, &from))
-		return 0;
-	json_t *arr = json_array();
+	const char *format = web_arg(r, "format");
+	enum table_format fmt = FMT_JSON;
 	struct bd_error err;
-	if (store_audit_list(r->store, from, add_audit, arr, &err) < 0) {
-		json_decref(arr);
-		return web_error(r, 500, NULL, "%s", err.msg);
+	if (format && *format && strcmp(format, "json") != 0) {
+		if (auditlog_format(format, &fmt, &err) || (fmt != FMT_CSV && fmt != FMT_XLSX))
+			return web_error(r, 400, "format", "format '%s': expected json (the default), csv or xlsx", format);
 	}
-	return web_json(r, 200, json_pack("{s:o}", "entries", arr));
+	struct auditlog_query q = {web_arg(r, "from"), web_arg(r, "to"), web_arg(r, "user"), web_arg(r, "object"),
+				   web_arg(r, "action")};
+	struct auditlog l;
+	const char *field;
+	if (auditlog_load(r->store, &q, &l, &field, &err))
+		return field ? web_error(r, 400, field, "%s", err.msg) : web_error(r, 500, NULL, "%s", err.msg);
+	struct audit_file f = {&l};
+	if (fmt == FMT_CSV)
+		send_written(r, "text/csv; charset=utf-8", "granskningslogg.csv", audit_csv, &f);
+	else if (fmt == FMT_XLSX)
+		send_path(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "granskningslogg.xlsx",
+			  audit_xlsx, &f);
+	else {
+		json_t *body = auditlog_vocabulary();
+		json_object_set_new(body, "entries", auditlog_json(&l));
+		json_object_set_new(body, "selection", json_string(l.selection));
+		json_object_set_new(body, "object", l.object ? json_string(l.object) : json_null());
+		web_json(r, 200, body);
+	}
+	auditlog_free(&l);
+	return 0;
 }
 
 struct verify_ctx {

@@ -453,17 +453,61 @@ async function flows(browser) {
 
 	/* ---------- Revisor ---------- */
 	const rut = await login(browser, 'rut');
-	await check('the revisor verifies the audit log and sees it whole', async () => {
+	await check('the revisor verifies the audit log and reads it in Swedish, people and organisations by name', async () => {
 		const nav = await navTexts(rut);
 		assert(nav.includes('Granskningslogg') && !nav.includes('Användare'), nav.join(', '));
 		await rut.locator('#nav a', { hasText: 'Granskningslogg' }).click();
 		await ready(rut, '#/granskning');
-		assert((await rut.locator('tbody tr', { hasText: 'ledger.record' }).count()) >= 1, 'no ledger entries in the log');
+		const ledger = rut.locator('tbody [data-action="ledger.record"]');
+		assert((await ledger.count()) >= 1, 'no ledger entries in the log');
+		assert(norm(await ledger.first().textContent()) === 'Händelser registrerade i reskontran', 'ledger.record reads: ' + (await ledger.first().textContent()));
+		const text = norm(await rut.locator('#main table').textContent());
+		for (const raw of ['ledger.record', 'session.login', 'user.add', 'recipient-register.import']) assert(!text.includes(raw), 'the code ' + raw + ' is shown');
+		assert(text.includes('Region Jämtland Härjedalen (23), år 2020'), 'the recipient register is not named by its organisation');
+		assert(!/\borg 23\b/.test(text), 'an organisation shown as "org 23"');
+		const unknown = norm(await rut.locator('tbody .unknown-actor').first().textContent());
+		assert(unknown === 'ekonom (ingen användare)', 'a name that is no user is not marked: ' + unknown);
+		assert(text.includes('anna, handläggare') && text.includes('bertil, attestant'), 'users are not named with their roles');
 		await rut.getByRole('button', { name: 'Verifiera' }).click();
 		const ok = rut.locator('[data-verify=ok]');
 		await ok.waitFor();
 		assert(/Loggen är obruten\. \d+ poster kontrollerade, inga problem/.test(norm(await ok.textContent())), norm(await ok.textContent()));
 		await shot(rut, 'granskningslogg');
+	});
+	await check('the revisor selects the log by user: only her entries, the selection in the address, CSV and XLSX to download', async () => {
+		await rut.getByLabel('Användare').fill('anna');
+		await rut.getByRole('button', { name: 'Visa urvalet' }).click();
+		await ready(rut, '#/granskning?user=anna');
+		const want = JSON.parse(bidrag('audit', 'list', '--user', 'anna', '--format', 'json')).length;
+		const who = (await rut.locator('#main tbody tr td:nth-child(3)').allTextContents()).map(norm);
+		assert(want > 1 && who.length === Math.min(want, 100), who.length + ' rows, the log has ' + want + ' entries by anna');
+		assert(who.every((w) => w === 'anna, handläggare'), 'an entry by another: ' + who.filter((w) => w !== 'anna, handläggare').join(', '));
+		assert(norm(await rut.locator('#main caption').textContent()) === want + ' poster i urvalet, senaste först', 'caption: ' + (await rut.locator('#main caption').textContent()));
+		assert((await rut.getByLabel('Användare').inputValue()) === 'anna', 'the form forgot the selection');
+		const csv = rut.getByRole('link', { name: 'CSV' });
+		const xlsx = rut.getByRole('link', { name: 'Excel (XLSX)' });
+		assert((await csv.getAttribute('href')) === '/api/audit?user=anna&format=csv', 'CSV link: ' + (await csv.getAttribute('href')));
+		assert((await xlsx.getAttribute('href')) === '/api/audit?user=anna&format=xlsx', 'XLSX link: ' + (await xlsx.getAttribute('href')));
+		const [dl] = await Promise.all([rut.waitForEvent('download'), csv.click()]);
+		const file = await dl.path();
+		const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+		assert(dl.suggestedFilename() === 'granskningslogg.csv', 'the file is named ' + dl.suggestedFilename());
+		assert(lines[0].startsWith('seq,at_local,at,actor_text,actor,') && lines.length === want + 1, lines.length + ' lines: ' + lines[0]);
+		const got = await rut.evaluate(async (u) => { const r = await fetch(u); const b = new Uint8Array(await r.arrayBuffer()); return { status: r.status, type: r.headers.get('content-type'), pk: b[0] === 0x50 && b[1] === 0x4b }; }, '/api/audit?user=anna&format=xlsx');
+		assert(got.status === 200 && got.pk && /spreadsheetml/.test(got.type), JSON.stringify(got));
+		await shot(rut, 'granskningslogg-urval');
+	});
+	await check('a selection from a later day than its end is refused next to the field, in the server\'s words', async () => {
+		await rut.getByLabel('Från och med').fill('2021-02-01');
+		await rut.getByLabel('Till och med').fill('2021-01-01');
+		await rut.getByRole('button', { name: 'Visa urvalet' }).click();
+		await ready(rut, '#/granskning?from=2021-02-01&to=2021-01-01&user=anna');
+		const err = norm(await rut.locator('form .alert-error').textContent());
+		assert(/Urvalet kunde inte göras\. to '2021-01-01' is before from '2021-02-01'/.test(err), err);
+		assert((await rut.locator('input[name=to]').getAttribute('aria-invalid')) === 'true', 'the field Till och med is not marked');
+		assert((await rut.locator('select[name=action] option', { hasText: 'Händelser registrerade i reskontran' }).count()) === 1, 'the actions to choose from are gone');
+		assert((await rut.getByLabel('Användare').inputValue()) === 'anna', 'the form forgot the user');
+		await shot(rut, 'granskningslogg-fel');
 	});
 	await check('the revisor sees the attestation queue without attest buttons', async () => {
 		await go(rut, '#/attest');

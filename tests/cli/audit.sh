@@ -58,7 +58,10 @@ BIDRAG_USER=mallory42 "$BIDRAG" org set 23 --reference "RJH-2020" >/dev/null
 "$BIDRAG" org set 01 --bankgiro 5052-5781 >/dev/null
 "$BIDRAG" requisition add S2020/09797 --part skr --recipient SKR --amount "15 000 000" --received 2021-11-30 --by anna >/dev/null 2>&1
 "$BIDRAG" register import "$BIDRAG_SRC/examples/register/jamtland-2020.json" --by ekonom >/dev/null 2>&1
-run audit list
+# The log as stored (the Swedish view of it: audit-view.sh): seq, actor,
+# action and object of each entry.
+run audit list --format json
+OUT=$(printf '%s' "$OUT" | python3 -c 'import json,sys; [print(e["seq"], e["actor"], e["action"], e["object"]) for e in json.load(sys.stdin)]')
 expect_out "the seeding of reference data" "^1 .* reference.seed +org$"
 expect_out "users added, with who added them" "root +user.add +anna$"
 expect_out "a password change" "root +user.passwd +anna$"

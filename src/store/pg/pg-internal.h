@@ -217,7 +217,7 @@ int pq_decision_link(struct store *s, const char *dnr, const char *org, struct d
 int pq_generation(struct store *s, uint64_t *gen, struct bd_error *err);
 int pq_audit_append(struct store *s, const char *actor, const char *action, const char *object, const char *before,
 		    const char *after, struct bd_error *err);
-int pq_audit_list(struct store *s, int64_t from, audit_fn fn, void *ctx, struct bd_error *err);
+int pq_audit_list(struct store *s, const struct audit_filter *f, audit_fn fn, void *ctx, struct bd_error *err);
 int pq_decision_warning_add(struct store *s, const struct decision_warning *w, struct bd_error *err);
 int pq_decision_warnings(struct store *s, const char *dnr, decision_warning_fn fn, void *ctx,
 			 struct bd_error *err);

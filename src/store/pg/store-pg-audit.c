@@ -1,5 +1,8 @@
 /* store-pg-audit.c: the audit log and the users in PostgreSQL (0004-audit.sql). */
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "audit.h"
 #include "pg-internal.h"
@@ -45,21 +48,73 @@ int pq_audit_append(struct store *base, const char *actor, const char *action, c
 		       : 0;
 }
 
-int pq_audit_list(struct store *base, int64_t from, audit_fn fn, void *ctx, struct bd_error *err)
+/* actions_json: the actions of a selection as a JSON array. */
+static char *actions_json(const struct audit_filter *f)
 {
-	struct pq_stmt q;
-	if (pq_query(&q, P(base),
-		     "SELECT seq, at, actor, action, object, before, after, prev_sha256, sha256 FROM audit_log "
-		     "WHERE seq >= $1 ORDER BY seq",
-		     "reading the audit log", err, PQ_I(from)))
-		return -1;
-	int rc;
-	while ((rc = pq_row(&q)) > 0) {
-		struct audit_entry e = {pq_i64(&q, 0),	pq_text(&q, 1), pq_text(&q, 2), pq_text(&q, 3), pq_text(&q, 4),
-					pq_text(&q, 5), pq_text(&q, 6), pq_text(&q, 7), pq_text(&q, 8)};
-		if (fn(ctx, &e))
-			return pq_stop(&q, 1);
+	json_t *a = json_array();
+	for (size_t i = 0; i < f->nactions; i++)
+		json_array_append_new(a, json_string(f->actions[i]));
+	char *text = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return text;
+}
+
+int pq_audit_list(struct store *base, const struct audit_filter *f, audit_fn fn, void *ctx, struct bd_error *err)
+{
+	/* The selection as WHERE clauses: a clause for each field given, so
+	 * there are at most 2^6 statements to prepare whatever is asked. */
+	struct buf sql;
+	buf_init(&sql, 4096);
+	buf_adds(&sql, "SELECT seq, at, actor, action, object, before, after, prev_sha256, sha256 FROM audit_log "
+		       "WHERE seq >= $1");
+	struct pq_arg args[8];
+	size_t n = 0;
+	args[n++] = PQ_I(f->seq_from);
+	if (f->seq_to > 0) {
+		args[n++] = PQ_I(f->seq_to);
+		buf_addf(&sql, " AND seq <= $%zu", n);
 	}
+	if (f->at_from) {
+		args[n++] = PQ_T(f->at_from);
+		buf_addf(&sql, " AND at >= $%zu", n);
+	}
+	if (f->at_to) {
+		args[n++] = PQ_T(f->at_to);
+		buf_addf(&sql, " AND at < $%zu", n);
+	}
+	if (f->actor) {
+		args[n++] = PQ_T(f->actor);
+		buf_addf(&sql, " AND actor = $%zu", n);
+	}
+	char *actions = f->nactions ? actions_json(f) : NULL;
+	if (actions) {
+		args[n++] = PQ_T(actions);
+		buf_addf(&sql, " AND action IN (SELECT jsonb_array_elements_text($%zu::jsonb))", n);
+	}
+	if (f->object) {
+		args[n++] = PQ_T(f->object);
+		if (f->object_prefix)
+			buf_addf(&sql, " AND (object = $%zu OR substr(object, 1, length($%zu) + 1) = $%zu || ' ')", n, n, n);
+		else
+			buf_addf(&sql, " AND object = $%zu", n);
+	}
+	buf_adds(&sql, " ORDER BY seq");
+	struct pq_stmt q;
+	int rc = pq_query_(&q, P(base), sql.data, "reading the audit log", err, args, n);
+	if (!rc) {
+		while ((rc = pq_row(&q)) > 0) {
+			struct audit_entry e = {pq_i64(&q, 0),	pq_text(&q, 1), pq_text(&q, 2), pq_text(&q, 3),
+						pq_text(&q, 4), pq_text(&q, 5), pq_text(&q, 6), pq_text(&q, 7),
+						pq_text(&q, 8)};
+			if (fn(ctx, &e)) {
+				rc = pq_stop(&q, 1);
+				break;
+			}
+		}
+	} else
+		rc = -1;
+	free(actions);
+	buf_release(&sql);
 	return rc;
 }
 

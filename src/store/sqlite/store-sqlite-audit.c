@@ -1,5 +1,8 @@
 /* store-sqlite-audit.c: the audit log and the users in SQLite (0004-audit.sql). */
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "audit.h"
 #include "sqlite-internal.h"
@@ -52,21 +55,73 @@ int sq_audit_append(struct store *base, const char *actor, const char *action, c
 		       : 0;
 }
 
-int sq_audit_list(struct store *base, int64_t from, audit_fn fn, void *ctx, struct bd_error *err)
+/* actions_json: the actions of a selection as a JSON array, for json_each. */
+static char *actions_json(const struct audit_filter *f)
 {
-	struct sq_stmt q;
-	if (sq_query(&q, S(base),
-		     "SELECT seq, at, actor, action, object, before, after, prev_sha256, sha256 FROM audit_log "
-		     "WHERE seq >= ?1 ORDER BY seq",
-		     "reading the audit log", err, SQ_I(from)))
-		return -1;
-	int rc;
-	while ((rc = sq_row(&q)) > 0) {
-		struct audit_entry e = {sq_i64(&q, 0),	sq_text(&q, 1), sq_text(&q, 2), sq_text(&q, 3), sq_text(&q, 4),
-					sq_text(&q, 5), sq_text(&q, 6), sq_text(&q, 7), sq_text(&q, 8)};
-		if (fn(ctx, &e))
-			return sq_stop(&q, 1);
+	json_t *a = json_array();
+	for (size_t i = 0; i < f->nactions; i++)
+		json_array_append_new(a, json_string(f->actions[i]));
+	char *text = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return text;
+}
+
+int sq_audit_list(struct store *base, const struct audit_filter *f, audit_fn fn, void *ctx, struct bd_error *err)
+{
+	/* The selection as WHERE clauses: a clause for each field given, so
+	 * there are at most 2^6 statements whatever is asked. */
+	struct buf sql;
+	buf_init(&sql, 4096);
+	buf_adds(&sql, "SELECT seq, at, actor, action, object, before, after, prev_sha256, sha256 FROM audit_log "
+		       "WHERE seq >= ?1");
+	struct sq_arg args[8];
+	size_t n = 0;
+	args[n++] = SQ_I(f->seq_from);
+	if (f->seq_to > 0) {
+		args[n++] = SQ_I(f->seq_to);
+		buf_addf(&sql, " AND seq <= ?%zu", n);
 	}
+	if (f->at_from) {
+		args[n++] = SQ_T(f->at_from);
+		buf_addf(&sql, " AND at >= ?%zu", n);
+	}
+	if (f->at_to) {
+		args[n++] = SQ_T(f->at_to);
+		buf_addf(&sql, " AND at < ?%zu", n);
+	}
+	if (f->actor) {
+		args[n++] = SQ_T(f->actor);
+		buf_addf(&sql, " AND actor = ?%zu", n);
+	}
+	char *actions = f->nactions ? actions_json(f) : NULL;
+	if (actions) {
+		args[n++] = SQ_T(actions);
+		buf_addf(&sql, " AND action IN (SELECT value FROM json_each(?%zu))", n);
+	}
+	if (f->object) {
+		args[n++] = SQ_T(f->object);
+		if (f->object_prefix)
+			buf_addf(&sql, " AND (object = ?%zu OR substr(object, 1, length(?%zu) + 1) = ?%zu || ' ')", n, n, n);
+		else
+			buf_addf(&sql, " AND object = ?%zu", n);
+	}
+	buf_adds(&sql, " ORDER BY seq");
+	struct sq_stmt q;
+	int rc = sq_query_(&q, S(base), sql.data, "reading the audit log", err, args, n);
+	if (!rc) {
+		while ((rc = sq_row(&q)) > 0) {
+			struct audit_entry e = {sq_i64(&q, 0),	sq_text(&q, 1), sq_text(&q, 2), sq_text(&q, 3),
+						sq_text(&q, 4), sq_text(&q, 5), sq_text(&q, 6), sq_text(&q, 7),
+						sq_text(&q, 8)};
+			if (fn(ctx, &e)) {
+				rc = sq_stop(&q, 1);
+				break;
+			}
+		}
+	} else
+		rc = -1;
+	free(actions);
+	buf_release(&sql);
 	return rc;
 }
 

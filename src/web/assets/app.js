@@ -1992,8 +1992,15 @@
 
 	/* ---------- Granskningslogg ---------- */
 
-	async function pageAudit(root) {
-		pageHeader(root, 'Granskningslogg', 'Varje ändring med vem, vad, före och efter. Posterna är kedjade med SHA-256; verifieringen räknar om kedjan.');
+	/* The revisor's audit log: a selection by date, user, object and action
+	 * made by the server (GET /api/audit), the entries in Swedish with
+	 * people's and organisations' names, and the same selection as CSV and
+	 * XLSX.  The selection lives in the address (#/granskning?from=...), so a
+	 * selection can be kept and sent on. */
+	const AUDIT_PARAMS = ['from', 'to', 'user', 'object', 'action'];
+
+	async function pageAudit(root, segs, query) {
+		pageHeader(root, 'Granskningslogg', 'Varje ändring med vem, vad, före och efter, i svensk tid. Posterna är kedjade med SHA-256; verifieringen räknar om hela kedjan, oavsett urval.');
 		const btn = h('button', { type: 'button', class: 'btn btn-primary', id: 'verify' }, 'Verifiera');
 		const result = h('div', { class: 'verify-result', 'aria-live': 'polite' });
 		root.appendChild(h('div', { class: 'card toolbar' }, h('div', null, h('p', { class: 'nomargin' }, 'Kontrollera att ingen post har ändrats, tagits bort eller flyttats.')), h('div', { class: 'actions' }, btn)));
@@ -2008,7 +2015,7 @@
 				else
 					result.appendChild(
 						h('div', { class: 'alert alert-error', role: 'alert', 'data-verify': 'problems' },
-							h('strong', null, 'Loggen har ' + v.problems.length + (v.problems.length === 1 ? ' problem' : ' problem') + ' (' + v.entries + ' poster kontrollerade):'),
+							h('strong', null, 'Loggen har ' + v.problems.length + ' problem (' + v.entries + ' poster kontrollerade):'),
 							h('ul', null, v.problems.map((p) => h('li', null, 'Post ' + p.seq + ': ' + p.message))),
 						),
 					);
@@ -2018,42 +2025,104 @@
 				busy(btn, false);
 			}
 		});
-		const filter = h('input', { type: 'search', name: 'filter', placeholder: 'vem, åtgärd eller objekt' });
-		root.appendChild(h('div', { class: 'filter' }, field('Filtrera', filter)));
+
+		// The selection asked for, as the address gives it.
+		const asked = {};
+		for (const k of AUDIT_PARAMS) asked[k] = (query.get(k) || '').trim();
+		const objType = asked.object.match(/^([a-z]+):(.*)$/) || (/^[a-z]+$/.test(asked.object) ? [null, asked.object, ''] : null);
+
+		const from = h('input', { type: 'date', name: 'from', value: /^\d{4}-\d{2}-\d{2}$/.test(asked.from) ? asked.from : '' });
+		const to = h('input', { type: 'date', name: 'to', value: /^\d{4}-\d{2}-\d{2}$/.test(asked.to) ? asked.to : '' });
+		const user = h('input', { type: 'text', name: 'user', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', value: asked.user, list: 'audit-actors' });
+		const actors = h('datalist', { id: 'audit-actors' });
+		const type = h('select', { name: 'object-type' }, h('option', { value: '' }, 'Alla typer'));
+		const objectId = h('input', { type: 'text', name: 'object', autocomplete: 'off', spellcheck: 'false', value: objType ? objType[2] : asked.object });
+		const action = h('select', { name: 'action' }, h('option', { value: '' }, 'Alla åtgärder'));
+		const show = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Visa urvalet');
+		const reset = h('a', { href: '#/granskning', class: 'btn btn-secondary' }, 'Hela loggen');
+		const form = h('form', { class: 'card form audit-filter', novalidate: true, 'aria-label': 'Urval ur granskningsloggen' },
+			h('h2', null, 'Urval'),
+			h('div', { class: 'row' }, field('Från och med', from, 'Dag i svensk tid.'), field('Till och med', to, 'Dag i svensk tid.'), field('Användare', user, 'Vem som gjorde ändringen, t.ex. anna.'), actors),
+			h('div', { class: 'row' }, field('Objekttyp', type), field('Objekt', objectId, 'Diarienummer, organisationskod eller namn, användare, batch …'), field('Åtgärd', action)),
+			h('div', { class: 'actions' }, show, reset),
+		);
+		const st = formStatus(form);
+		root.appendChild(form);
+		form.addEventListener('submit', (ev) => {
+			ev.preventDefault();
+			const id = objectId.value.trim();
+			const params = {
+				from: from.value,
+				to: to.value,
+				user: user.value.trim(),
+				object: type.value ? type.value + (id ? ':' + id : '') : id,
+				action: action.value,
+			};
+			const target = href('granskning', params);
+			if (target === location.hash) route();
+			else location.hash = target;
+		});
+
 		const box = loadingBox();
 		root.appendChild(box);
-		const d = await api('GET', '/api/audit');
+		const sel = {};
+		for (const k of AUDIT_PARAMS) if (asked[k]) sel[k] = asked[k];
+		function choices(v) {
+			for (const t of v.object_types || []) type.appendChild(h('option', { value: t.key, selected: objType && objType[1] === t.key }, t.text));
+			for (const a of v.actions || []) action.appendChild(h('option', { value: a.action, selected: asked.action === a.action }, a.text));
+		}
+		let d;
+		try {
+			d = await api('GET', '/api/audit' + q(sel));
+		} catch (e) {
+			box.remove();
+			if (e.status !== 400) throw e;
+			// A refused selection: the choices come with any answer, the
+			// smallest is the first entry's.
+			try {
+				choices(await api('GET', '/api/audit?to=1'));
+			} catch (e2) {
+				/* the form still works by typing */
+			}
+			st.error(e, 'Urvalet kunde inte göras');
+			return;
+		}
+		choices(d);
 		const all = (d.entries || []).slice().reverse();
-		const holder = h('div');
+		for (const name of [...new Set(all.map((e) => e.actor))].sort()) actors.appendChild(h('option', { value: name }));
+		const holder = h('div', { class: 'audit-result' });
 		box.replaceWith(holder);
+		const qs = q(Object.assign({}, sel, { format: 'csv' }));
+		holder.appendChild(
+			h('p', { class: 'downloads' }, d.selection ? 'Urvalet (' + d.selection + ') ' : 'Hela loggen ', 'att ladda ner: ',
+				h('a', { href: '/api/audit' + qs, download: 'granskningslogg.csv', 'data-format': 'csv' }, 'CSV'), ' · ',
+				h('a', { href: '/api/audit' + q(Object.assign({}, sel, { format: 'xlsx' })), download: 'granskningslogg.xlsx', 'data-format': 'xlsx' }, 'Excel (XLSX)'),
+				'. Filerna har alla fält, med före, efter och kedjans hashar.'),
+		);
+		const list = h('div');
+		holder.appendChild(list);
 		let limit = 100;
-		function show() {
-			const f = filter.value.trim().toLowerCase();
-			const list = f ? all.filter((e) => [e.actor, e.action, e.object].some((x) => String(x || '').toLowerCase().includes(f))) : all;
-			clear(holder);
-			holder.appendChild(
+		function render() {
+			clear(list);
+			list.appendChild(
 				table(
 					[
 						{ label: 'Nr', num: true, render: (e) => String(e.seq) },
-						{ label: 'Tid', cls: 'nowrap', render: (e) => fmtTimestamp(e.at) },
-						{ label: 'Vem', render: (e) => e.actor },
-						{ label: 'Åtgärd', render: (e) => h('code', null, e.action) },
-						{ label: 'Objekt', cls: 'name', render: (e) => e.object },
+						{ label: 'Tid', cls: 'nowrap', render: (e) => h('time', { datetime: e.at, title: e.at + ' (UTC)' }, e.at_local.slice(0, 16)) },
+						{ label: 'Vem', cls: 'actor', render: (e) => (e.actor_known ? e.actor_text : h('span', { class: 'unknown-actor', title: e.actor + ' är ingen användare i registret' }, e.actor_text)) },
+						{ label: 'Åtgärd', render: (e) => h('span', { title: e.action, 'data-action': e.action }, e.action_text) },
+						{ label: 'Objekt', cls: 'name', render: (e) => e.object_text },
 						{ label: 'Ändring', cls: 'change', render: (e) => changeDetails(e) },
-						{ label: 'SHA-256', render: (e) => h('code', { class: 'hash', title: e.sha256 }, e.sha256.slice(0, 12) + '…') },
+						{ label: 'SHA-256', render: (e) => h('code', { class: 'hash', title: e.sha256 }, e.sha256.slice(0, 8) + '…') },
 					],
-					list.slice(0, limit),
-					{ caption: list.length + ' poster' + (f ? ' som matchar' : '') + ', senaste först', empty: 'Inga poster.' },
+					all.slice(0, limit),
+					{ caption: all.length + (all.length === 1 ? ' post' : ' poster') + (d.selection ? ' i urvalet' : '') + ', senaste först', empty: d.selection ? 'Inga poster i urvalet.' : 'Inga poster.' },
 				),
 			);
-			if (list.length > limit)
-				holder.appendChild(h('p', null, h('button', { type: 'button', class: 'btn btn-secondary', on: { click: () => { limit += 200; show(); } } }, 'Visa fler (' + (list.length - limit) + ' kvar)')));
+			if (all.length > limit)
+				list.appendChild(h('p', null, h('button', { type: 'button', class: 'btn btn-secondary', on: { click: () => { limit += 200; render(); } } }, 'Visa fler (' + (all.length - limit) + ' kvar)')));
 		}
-		filter.addEventListener('input', () => {
-			limit = 100;
-			show();
-		});
-		show();
+		render();
 	}
 
 	function changeDetails(e) {
