@@ -2,6 +2,7 @@
 #include "deadlines.h"
 #include "statusload.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "ledger.h"
 #include "money.h"
 #include "ics.h"
+#include "store-bank.h"
 
 const char *const dl_name[] = {
 	[DL_WINDOW_OPENS] = "Utbetalningsperioden börjar",
@@ -18,11 +20,13 @@ const char *const dl_name[] = {
 	[DL_REQUISITION] = "Sista dag för rekvisition",
 	[DL_REPAYMENT] = "Återbetalning av medel som inte förbrukats",
 	[DL_REPORT] = "Ekonomisk redovisning",
+	[DL_BANK_UNMATCHED] = "Omatchad bankpost",
 };
 
 const char *const dl_key[] = {
 	[DL_WINDOW_OPENS] = "window-opens", [DL_WINDOW_CLOSES] = "window-closes", [DL_PAY_BY] = "pay-by",
 	[DL_REQUISITION] = "requisition",    [DL_REPAYMENT] = "repayment",         [DL_REPORT] = "report",
+	[DL_BANK_UNMATCHED] = "bank-unmatched",
 };
 
 struct deadlines {
@@ -84,9 +88,52 @@ static int collect_deadline(void *ctx, const struct ledger_account *a)
 	return 0;
 }
 
+/* add_days: date + n days, by the civil calendar. */
+static void add_days(const char *date, long n, char out[DATE_LEN])
+{
+	struct tm t = {0};
+	t.tm_year = (int)strtol(date, NULL, 10) - 1900;
+	t.tm_mon = (int)strtol(date + 5, NULL, 10) - 1;
+	t.tm_mday = (int)strtol(date + 8, NULL, 10) + (int)n;
+	t.tm_hour = 12;
+	time_t x = timegm(&t);
+	gmtime_r(&x, &t);
+	strftime(out, DATE_LEN, "%Y-%m-%d", &t);
+}
+
+struct unmatched_ctx {
+	struct deadlines *d;
+	long days;
+};
+
+/* An entry of the bank's files nothing matched: due to be matched by hand
+ * `days` after its date. */
+static int collect_unmatched(void *ctx, const struct bank_entry_row *e)
+{
+	struct unmatched_ctx *u = ctx;
+	struct deadlines *d = u->d;
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+	struct deadline *x = &d->v[d->n++];
+	memset(x, 0, sizeof(*x));
+	x->kind = DL_BANK_UNMATCHED;
+	add_days(e->date, u->days, x->date);
+	x->dnr = xstrdup("");
+	x->part = xasprintf("bankpost %" PRId64, e->id);
+	x->title = xasprintf("Bankpost %" PRId64 " (%s, %s)", e->id, e->file_name, e->place);
+	x->outstanding = e->amount;
+	x->recipients = 0;
+	char a[NUM_BUFSZ];
+	x->what = xasprintf("bankpost %" PRId64 ": %s %s %s %s den %s (%s, %s)%s%s; %s", e->id, e->credit ? "in" : "ut",
+			    fmt_ore(e->amount, a), e->currency, e->credit ? "till kontot" : "från kontot", e->date,
+			    e->file_name, e->place, e->note ? ": " : "", e->note ? e->note : "",
+			    e->open_id ? "en matchning väntar på godkännande ('bidrag bank approve')"
+				       : "matcha den för hand ('bidrag bank match')");
+	return 0;
+}
+
 static bool dl_open(const struct deadline *x)
 {
-	return x->kind == DL_REPORT ? x->recipients > 0 : x->outstanding > 0;
+	return x->kind == DL_REPORT ? x->recipients > 0 : x->kind == DL_BANK_UNMATCHED ? true : x->outstanding > 0;
 }
 
 static int cmp_deadline(const void *pa, const void *pb)
@@ -142,7 +189,7 @@ static int attach_warning(void *ctx, const struct decision_warning *w)
 }
 
 int deadlines_collect(struct store *s, const char *as_of, long within, bool all, const char *recipient,
-		      struct deadline_list *out, struct bd_error *err)
+		      long unmatched_days, struct deadline_list *out, struct bd_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (as_of)
@@ -153,6 +200,10 @@ int deadlines_collect(struct store *s, const char *as_of, long within, bool all,
 	int rc = store_ledger_accounts(s, NULL, NULL, recipient, as_of, collect_deadline, &d, err);
 	if (!rc)
 		rc = store_decision_warnings(s, NULL, attach_warning, &d, err);
+	if (!rc && unmatched_days >= 0 && !recipient) {
+		struct unmatched_ctx u = {&d, unmatched_days};
+		rc = store_bank_entries(s, true, collect_unmatched, &u, err);
+	}
 	out->all = d.v;
 	out->nall = d.n;
 	if (rc)
@@ -191,7 +242,9 @@ int deadlines_collect(struct store *s, const char *as_of, long within, bool all,
 			x->state = xstrdup("i dag");
 		else
 			x->state = xasprintf(days > 0 ? "om %ld d" : "%ld d sedan", days > 0 ? days : -days);
-		if (x->kind == DL_REPORT)
+		if (x->kind == DL_BANK_UNMATCHED)
+			; /* said when collected */
+		else if (x->kind == DL_REPORT)
 			x->what = xasprintf("%d mottagare har inte redovisat", x->recipients);
 		else if (x->kind == DL_REPAYMENT)
 			x->what = xasprintf("%s kr återkrävt och inte återbetalt (%d mottagare)", fmt_ore(x->outstanding, a),

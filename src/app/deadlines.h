@@ -10,7 +10,7 @@
 #include "decision.h"
 #include "store.h"
 
-enum dl_kind { DL_WINDOW_OPENS, DL_WINDOW_CLOSES, DL_PAY_BY, DL_REQUISITION, DL_REPAYMENT, DL_REPORT };
+enum dl_kind { DL_WINDOW_OPENS, DL_WINDOW_CLOSES, DL_PAY_BY, DL_REQUISITION, DL_REPAYMENT, DL_REPORT, DL_BANK_UNMATCHED };
 extern const char *const dl_name[]; /* Swedish: "Sista dag för rekvisition" */
 extern const char *const dl_key[];  /* for machines: "requisition" */
 
@@ -34,11 +34,20 @@ struct deadline_list {
 	char as_of[DATE_LEN];
 };
 
+/* How long an entry of the bank's files may stay unmatched before it is
+ * overdue (days after its date): 'bidrag bank unmatched'. */
+#define DEADLINES_UNMATCHED_DAYS 5
+
 /* deadlines_collect: as of a date (NULL: today, with the balances as
  * recorded now); without all, only what is overdue or falls due within
- * `within` days with something still open; recipient (a code) or NULL. */
+ * `within` days with something still open; recipient (a code) or NULL.
+ * Each entry of the bank's files that nothing matched is due to be
+ * matched by hand unmatched_days after its date (DL_BANK_UNMATCHED: its
+ * dnr is "", its part "bankpost N", its title says which entry and where
+ * it is; open until matched); unmatched_days < 0, or
+ * a recipient given, leaves them out. */
 int deadlines_collect(struct store *s, const char *as_of, long within, bool all, const char *recipient,
-		      struct deadline_list *out, struct bd_error *err);
+		      long unmatched_days, struct deadline_list *out, struct bd_error *err);
 json_t *deadlines_json(const struct deadline_list *l);
 /* deadlines_ics: an iCalendar (RFC 5545) of the list; free() it. */
 char *deadlines_ics(const struct deadline_list *l, struct bd_error *err);

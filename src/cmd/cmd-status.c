@@ -16,7 +16,7 @@
 #include "cmd.h"
 
 struct st_opts {
-	const char *db, *part, *recipient, *as_of, *by, *format, *output, *within;
+	const char *db, *part, *recipient, *as_of, *by, *format, *output, *within, *unmatched;
 	bool all;
 	int next; /* the first positional argument */
 };
@@ -32,6 +32,8 @@ static const struct cmd_opt st_options[] = {
 	OPT_STR("output", 'o', struct st_opts, output, "FILE", "write to FILE instead of standard output"),
 	OPT_STR("within", 0, struct st_opts, within, "DAYS", "the days ahead of --as-of to list (default 60)"),
 	OPT_BOOL("all", 0, struct st_opts, all, "every deadline, done or not"),
+	OPT_STR("unmatched-days", 0, struct st_opts, unmatched, "DAYS",
+		 "an entry of the bank's files still unmatched DAYS after its date is\noverdue (default 5)"),
 	OPT_END,
 };
 
@@ -52,11 +54,12 @@ const struct cmd_entry cmd_status_entry = {
 const struct cmd_entry cmd_deadlines_entry = {
 	.name = "deadlines",
 	.summary = "payment windows, requisition, repayment and report deadlines, with what is outstanding",
-	.usage = "deadlines [--as-of] [--within] [--all] [--format=table|json|ics] [--output]\n"
-		 "                        [--db]",
+	.usage = "deadlines [--as-of] [--within] [--all] [--unmatched-days] [--format=table|json|ics]\n"
+		 "                        [--output] [--db]",
 	.about = "Overdue items first (a deadline passed with something still outstanding), then those falling\n"
-		 "within DAYS of --as-of with something still open.  The ics format is an iCalendar file for\n"
-		 "Outlook and Thunderbird.",
+		 "within DAYS of --as-of with something still open.  An entry of the bank's files that nothing\n"
+		 "matched is due to be matched by hand --unmatched-days after its date ('bidrag bank\n"
+		 "unmatched').  The ics format is an iCalendar file for Outlook and Thunderbird.",
 	.exec = cmd_deadlines,
 	.options = st_options,
 };
@@ -311,6 +314,13 @@ int cmd_deadlines(int argc, char **argv)
 		if (!*o.within || *end || within < 0 || within > 36500)
 			return error("invalid --within '%s' (expected a number of days)", o.within);
 	}
+	long unmatched = DEADLINES_UNMATCHED_DAYS;
+	if (o.unmatched) {
+		char *end;
+		unmatched = strtol(o.unmatched, &end, 10);
+		if (!*o.unmatched || *end || unmatched < 0 || unmatched > 36500)
+			return error("invalid --unmatched-days '%s' (expected a number of days)", o.unmatched);
+	}
 	const char *format = o.format ? o.format : "table";
 	bool ics = strcmp(format, "ics") == 0, json = strcmp(format, "json") == 0;
 	if (!ics && !json && strcmp(format, "table") != 0)
@@ -324,7 +334,7 @@ int cmd_deadlines(int argc, char **argv)
 		return rc;
 	struct deadline_list d;
 	struct bd_error err;
-	if (deadlines_collect(s, o.as_of, within, o.all, NULL, &d, &err))
+	if (deadlines_collect(s, o.as_of, within, o.all, NULL, unmatched, &d, &err))
 		rc = store_error(&err, EXIT_IO);
 	store_close(s);
 	if (!rc) {

@@ -63,6 +63,16 @@ int h_register_report_doc(struct web_req *r);
 int h_register_chart(struct web_req *r);
 int h_register_post(struct web_req *r);
 
+int h_bank_import(struct web_req *r); /* r->json: the route's fields */
+int h_bank_entries(struct web_req *r);
+int h_bank_batches(struct web_req *r);
+int h_bank_payments(struct web_req *r);
+int h_bank_days(struct web_req *r);
+int h_bank_match(struct web_req *r);   /* r->json: the route's fields */
+int h_bank_approve(struct web_req *r); /* r->json: the route's fields */
+int h_bank_reject(struct web_req *r);  /* r->json: the route's fields */
+int h_claims(struct web_req *r);
+
 int h_audit(struct web_req *r);
 int h_audit_verify(struct web_req *r);
 int h_users(struct web_req *r);

@@ -212,7 +212,7 @@ int h_deadlines(struct web_req *r)
 	bool all = web_arg(r, "all") && strcmp(web_arg(r, "all"), "true") == 0;
 	struct deadline_list d;
 	struct bd_error err;
-	if (deadlines_collect(r->store, as_of, within, all, r->scope_org, &d, &err)) {
+	if (deadlines_collect(r->store, as_of, within, all, r->scope_org, DEADLINES_UNMATCHED_DAYS, &d, &err)) {
 		deadlines_release(&d);
 		return web_error(r, 500, NULL, "%s", err.msg);
 	}

@@ -68,6 +68,13 @@ static const struct body_field batches_fields[] = {
 	{"batch", true}, {"date", true}, {"format", true}, {"from", true}, {"override", true}, {"force", false}, {NULL, false},
 };
 
+/* The bank's file: its name and its bytes in base64. */
+static const struct body_field bank_import_fields[] = {{"name", true}, {"data", true}, {NULL, false}};
+static const struct body_field bank_match_fields[] = {
+	{"entry", false}, {"claim", false}, {"payment", true}, {"note", true}, {NULL, false},
+};
+static const struct body_field bank_entry_fields[] = {{"entry", false}, {NULL, false}};
+
 static const struct body_field allocate_fields[] = {
 	{"total", false}, {"recipients", false}, {"method", false}, {"key", false},
 	{"base", false},  {"unit", false},       {"rounding", false}, {NULL, false},
@@ -120,6 +127,15 @@ static const struct route routes[] = {
 	{"GET", "/api/deadlines", ROLE_ANY, h_deadlines, NULL},
 	{"POST", "/api/batches", ROLE_HANDLAGGARE, h_batches_post, batches_fields},
 	{"GET", "/api/batch/file", ROLE_STAFF, h_batch_file, NULL},
+	{"POST", "/api/bank/import", ROLE_HANDLAGGARE | ROLE_ATTESTANT, h_bank_import, bank_import_fields},
+	{"GET", "/api/bank/entries", ROLE_STAFF, h_bank_entries, NULL},
+	{"GET", "/api/bank/batches", ROLE_STAFF, h_bank_batches, NULL},
+	{"GET", "/api/bank/payments", ROLE_STAFF, h_bank_payments, NULL},
+	{"GET", "/api/bank/days", ROLE_STAFF, h_bank_days, NULL},
+	{"POST", "/api/bank/match", ROLE_HANDLAGGARE | ROLE_ATTESTANT, h_bank_match, bank_match_fields},
+	{"POST", "/api/bank/approve", ROLE_HANDLAGGARE | ROLE_ATTESTANT, h_bank_approve, bank_entry_fields},
+	{"POST", "/api/bank/reject", ROLE_HANDLAGGARE | ROLE_ATTESTANT, h_bank_reject, bank_entry_fields},
+	{"GET", "/api/claims", ROLE_ANY, h_claims, NULL},
 	{"GET", "/api/datasets", ROLE_STAFF, h_datasets, NULL},
 	{"GET", "/api/dataset", ROLE_STAFF, h_dataset, NULL},
 	{"GET", "/api/dataset/impact", ROLE_STAFF, h_dataset_impact, NULL},

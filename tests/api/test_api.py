@@ -857,6 +857,90 @@ def check_batches(C):
     return True
 
 
+def check_bank(C, exported):
+    """The bank's files through the API: a pain.002 answering the exported batch, a claim's OCR reference,
+    a BgMax file paying it, a match by hand under four eyes, the reconciliation views."""
+    import base64
+    anna, bertil, rut, eva, olle = C["anna"], C["bertil"], C["rut"], C["eva"], C["olle"]
+    if not exported:
+        T.skip("the bank's files", "no batch was exported")
+        return
+    f = anna.get("/api/batch/file", params={"batch": "2021-02-16", "format": "pain001"})
+    work = tempfile.mkdtemp(prefix="bidrag-api-bank-")
+    pain001 = os.path.join(work, "b.xml")
+    with open(pain001, "wb") as out:
+        out.write(f.raw)
+    r = anna.get("/api/bank/payments", params={"batch": "2021-02-16"})
+    expect("GET /api/bank/payments: the batch's three payments, sent, with their EndToEndIds", r, 200,
+           ("three sent", lambda r: len(r.json["payments"]) == 3 and all(p["state"] == "sent" for p in r.json["payments"])),
+           ("EndToEndIds 2021-02-16-1..3", lambda r: sorted(p["end_to_end_id"] for p in r.json["payments"]) ==
+            ["2021-02-16-1", "2021-02-16-2", "2021-02-16-3"]))
+    e2e03 = [p["end_to_end_id"] for p in r.json["payments"] if p["recipient"] == "03"][0]
+
+    def answer(*args):
+        p = subprocess.run([sys.executable, os.path.join(SRC, "tests", "bank-answer.py")] + list(args),
+                           capture_output=True, check=True)
+        return base64.b64encode(p.stdout).decode()
+    pain002 = answer("pain002", pain001, "--reject", e2e03 + ":AC04")
+    r = eva.post("/api/bank/import", {"name": "b.pain002.xml", "data": pain002})
+    expect("a mottagare may not import a bank file (403)", r, 403, *is_error(r))
+    r = anna.post("/api/bank/import", {"name": "b.pain002.xml", "data": "not base64!"})
+    expect("bank import: data that is not base64: 400 (field data)", r, 400, *is_error(r, field="data"))
+    r = anna.post("/api/bank/import", {"name": "junk.txt", "data": base64.b64encode(b"hello\n").decode()})
+    expect("bank import: a file that is no bank file: 400 naming it", r, 400, *is_error(r, pattern="junk.txt: not a bank file"))
+    r = anna.post("/api/bank/import", {"name": "b.pain002.xml", "data": pain002})
+    expect("POST /api/bank/import: the pain.002, 2 accepted and Uppsala's payment rejected (AC04)", r, 201,
+           ("pain.002", lambda r: r.json["kind"] == "pain.002.001.03" and r.json["again"] is False),
+           ("3 events", lambda r: r.json["events"] == 3),
+           ("2 accepted, 1 rejected", lambda r: r.json["entries_by_outcome"]["accepted"]["count"] == 2 and
+            r.json["entries_by_outcome"]["rejected"]["count"] == 1),
+           ("the reason in Swedish", lambda r: any("AC04 kontot är avslutat" in (l.get("note") or "") for l in r.json["entries"])))
+    r = bertil.post("/api/bank/import", {"name": "again.xml", "data": pain002})
+    expect("the same file again (by another name): 200, again, nothing recorded", r, 200,
+           ("again", lambda r: r.json["again"] is True and r.json["imported_before"]["by"] == "anna"))
+    r = rut.get("/api/bank/batches")
+    expect("GET /api/bank/batches: 2 accepted, 1 rejected", r, 200,
+           ("one batch", lambda r: [b["batch"] for b in r.json["batches"]] == ["2021-02-16"]),
+           ("counts", lambda r: r.json["batches"][0]["accepted"]["count"] == 2 and r.json["batches"][0]["rejected"]["count"] == 1
+            and r.json["batches"][0]["rejected"]["amount"] == 798049100))
+    r = anna.post("/api/events", [event("claim-23", "repay-claim", "2021-03-01", dnr=D0, part="regioner", recipient="23",
+                                        amount="10 000")])
+    expect("a repayment claim through the API: 201", r, 201)
+    r = eva.get("/api/claims")
+    expect("GET /api/claims: Jämtland's mottagare sees its claim with the OCR reference and the bankgiro to pay to", r, 200,
+           ("claim 1001, OCR 100164", lambda r: [(c["number"], c["ocr"]) for c in r.json["claims"]] == [(1001, "100164")]),
+           ("open, 10 000 kr", lambda r: r.json["claims"][0]["state"] == "open" and r.json["claims"][0]["outstanding"] == 1000000),
+           ("the agency's bankgiro", lambda r: r.json["bankgiro"] is not None))
+    r = olle.get("/api/claims")
+    expect("... Stockholm's mottagare sees none of Jämtland's", r, 200, ("none", lambda r: r.json["claims"] == []))
+    bgmax = answer("bgmax", "--bankgiro", "5052-5781", "--date", "2021-03-10", "--pay", "100164:9000", "--pay", "999:1000")
+    r = bertil.post("/api/bank/import", {"name": "mars.bgmax", "data": bgmax})
+    expect("POST /api/bank/import: a BgMax file: 9 000 kr repaid by the OCR reference, 1 000 kr unmatched", r, 201,
+           ("BgMax", lambda r: r.json["kind"] == "BgMax"),
+           ("repaid and unmatched", lambda r: r.json["entries_by_outcome"]["repaid"]["amount"] == 900000 and
+            r.json["entries_by_outcome"]["unmatched"]["amount"] == 100000))
+    r = rut.get("/api/bank/entries", params={"unmatched": "1"})
+    expect("GET /api/bank/entries?unmatched=1: the one unmatched", r, 200,
+           ("one, 1 000 kr in", lambda r: [(e["amount"], e["direction"]) for e in r.json["entries"]] == [(100000, "in")]))
+    entry = r.json["entries"][0]["id"]
+    r = anna.post("/api/bank/match", {"entry": entry, "claim": 1001, "note": "Jämtland, rest"})
+    expect("POST /api/bank/match: anna proposes it for claim 1001", r, 201, ("proposed", lambda r: r.json["state"] == "proposed"))
+    r = anna.post("/api/bank/approve", {"entry": entry})
+    expect("... anna may not approve her own proposal (400, four eyes)", r, 400, *is_error(r, pattern="four eyes"))
+    r = bertil.post("/api/bank/approve", {"entry": entry})
+    expect("... bertil approves it: the repayment is recorded", r, 200,
+           ("approved, an event", lambda r: r.json["state"] == "approved" and r.json["event"].startswith("bank-hand:1001:")))
+    r = eva.get("/api/claims")
+    expect("the claim is paid in full", r, 200, ("paid", lambda r: r.json["claims"][0]["state"] == "paid"))
+    r = rut.get("/api/bank/days", params={"from": "2021-02-01", "to": "2021-03-31"})
+    expect("GET /api/bank/days: the 10th of March's 10 000 kr in, beside the ledger's repayments", r, 200,
+           ("in and repaid", lambda r: any(d["date"] == "2021-03-10" and d["bank_in"] == 1000000 and d["ledger_repaid"] == 1000000
+                                          for d in r.json["days"])))
+    r = rut.get("/api/bank/days", params={"from": "2021-02-30"})
+    expect("GET /api/bank/days: a date that does not exist: 400 (field from)", r, 400, *is_error(r, field="from"))
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def check_status(C, exported):
     anna, eva, olle = C["anna"], C["eva"], C["olle"]
     # SKR's requisition and payment, after the window's batch
@@ -1383,6 +1467,7 @@ def main():
                     ("the ledger", lambda: check_ledger(C)),
                     ("the batches", lambda: state.update(exported=check_batches(C))),
                     ("the status", lambda: check_status(C, state.get("exported"))),
+                    ("the bank", lambda: check_bank(C, state.get("exported"))),
                     ("the register", lambda: check_register(C)),
                     ("POST /api/register", lambda: state.update(register_post=check_register_post(C))),
                     ("deadlines, allocate, datasets", lambda: check_new_endpoints(C)),

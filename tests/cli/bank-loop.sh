@@ -175,6 +175,16 @@ expect_out "repay list: claim 1001 paid" '"number":"1001".*"paid":"100000.00","o
 again "BgMax" "$WORK/june.bgmax"
 run bank unmatched --format json
 expect_out "bank unmatched lists the unknown payment" '"what":"unmatched","direction":"in","amount":"250.00","currency":"SEK","reference":"12345"'
+unmatched_deadline() {
+	"$BIDRAG" deadlines "$@" --format json | python3 -c '
+import json, sys
+print(" ".join("%s:%s:%s" % (d["date"], d["overdue"], d["part"]) for d in json.load(sys.stdin) if d["kind"] == "bank-unmatched"))'
+}
+entry250=$("$BIDRAG" bank unmatched --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+expect_eq "deadlines: the unmatched entry is overdue 5 days after its date" \
+	"$(unmatched_deadline --as-of 2021-06-16)" "2021-06-15:True:bankpost $entry250"
+expect_eq "... --unmatched-days 10: due on the 20th, not yet overdue" \
+	"$(unmatched_deadline --as-of 2021-06-16 --unmatched-days 10)" "2021-06-20:False:bankpost $entry250"
 
 # 6. SIE 4 for the period, read back.
 run export sie --from 2021-01-01 --to 2021-12-31 --output "$WORK/2021.se"
