@@ -276,6 +276,7 @@
 		{ key: 'handelse', label: 'Rekvisition/utbetalning', navLabel: null, roles: ['handlaggare', 'mottagare'], render: pageEvent },
 		{ key: 'attest', label: 'Attestkö', roles: STAFF, render: pageAttest },
 		{ key: 'utbetalningsfiler', label: 'Utbetalningsfiler', roles: STAFF, render: pageBatches },
+		{ key: 'bank', label: 'Bankfiler', roles: STAFF, render: pageBank },
 		{ key: 'mottagare', label: 'Mottagare', roles: ALL, render: pageRecipient },
 		{ key: 'register', label: 'Mottagarregistret', roles: ALL, render: pageRegister },
 		{ key: 'granskning', label: 'Granskningslogg', roles: ['revisor', 'admin'], render: pageAudit },
@@ -1811,6 +1812,171 @@
 		await Promise.all([loadAttested().catch((e) => clear(attBox).appendChild(errorBox(e))), loadExecuted().catch((e) => clear(exBox).appendChild(errorBox(e)))]);
 	}
 
+	/* ---------- Bankfiler: the bank's answers, matched to the ledger ---------- */
+
+	const BANK_WHAT = { accepted: 'godkänd', rejected: 'avvisad', pending: 'väntande', booked: 'bokförd', returned: 'returnerad', repaid: 'återbetalning', unmatched: 'omatchad', known: 'redan inläst', 'matched by hand': 'matchad för hand' };
+
+	function bytesToBase64(buf) {
+		const bytes = new Uint8Array(buf);
+		let s = '';
+		for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+		return btoa(s);
+	}
+
+	async function pageBank(root) {
+		pageHeader(root, 'Bankfiler', 'Bankens svar läses in och stäms av mot reskontran: statusrapporter (pain.002), kontoutdrag och avisering (camt.053/054) och Bankgirots inbetalningar (BgMax). Filen känns igen på sitt innehåll, och allt i den registreras eller inget.');
+		const canImport = S.me.role === 'handlaggare' || S.me.role === 'attestant';
+		const resultBox = h('div');
+		if (canImport) {
+			const file = h('input', { type: 'file', name: 'data', id: uid('f'), required: true });
+			const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Läs in filen');
+			const form = h('form', { class: 'card form', novalidate: true, 'data-form': 'bank-import' },
+				h('h2', null, 'Läs in en fil från banken'),
+				field('Fil', file, 'pain.002, camt.053, camt.054 eller BgMax. En fil som lästs in förut registrerar ingenting på nytt.'),
+				h('div', { class: 'actions' }, btn));
+			const st = formStatus(form);
+			root.appendChild(form);
+			root.appendChild(resultBox);
+			form.addEventListener('submit', async (ev) => {
+				ev.preventDefault();
+				const f = file.files && file.files[0];
+				if (!f) {
+					st.error(new ApiError(400, 'Välj en fil.', 'data'), 'Ingen fil lästes in');
+					return;
+				}
+				busy(btn, true, 'Läser in…');
+				try {
+					const data = bytesToBase64(await f.arrayBuffer());
+					const r = await api('POST', '/api/bank/import', { name: f.name, data });
+					const counts = Object.entries(r.entries_by_outcome || {}).map(([k, v]) => v.count + ' ' + (BANK_WHAT[k] || k)).join(', ');
+					st.ok(h('strong', null, r.again ? f.name + ' har lästs in förut (' + r.imported_before.by + ', ' + fmtTimestamp(r.imported_before.at) + '): inget registrerades. ' : f.name + ' (' + r.kind + ') lästes in: '),
+						r.again ? '' : (counts || 'inga poster') + '; ' + r.events + (Number(r.events) === 1 ? ' händelse registrerad.' : ' händelser registrerade.'));
+					clear(resultBox);
+					if (!r.again)
+						resultBox.appendChild(table([
+							{ label: 'Post', cls: 'nowrap', render: (l) => l.place },
+							{ label: 'Utfall', render: (l) => BANK_WHAT[l.what] || l.what },
+							{ label: 'Belopp (kr)', num: true, render: (l) => fmtOreNum(l.amount) },
+							{ label: 'Avser', cls: 'name', render: (l) => (l.payment ? 'betalning ' + l.payment : l.claim ? 'krav ' + l.claim : '') },
+							{ label: 'Anmärkning', cls: 'name', render: (l) => l.note || '' },
+						], r.entries || [], { label: 'Filens poster', caption: 'Filens poster' }));
+					await loadAll();
+				} catch (e) {
+					st.error(e, 'Ingenting ur filen registrerades');
+				} finally {
+					busy(btn, false);
+				}
+			});
+		}
+		const sections = {};
+		for (const [key, title] of [['batches', 'Per utbetalningsfil'], ['unmatched', 'Omatchade poster'], ['days', 'Per dag: banken och reskontran']]) {
+			const box = h('div');
+			root.appendChild(h('section', { class: 'section', 'aria-labelledby': 'h-bank-' + key }, h('h2', { id: 'h-bank-' + key }, title), box));
+			sections[key] = box;
+		}
+		const cnt = (c) => (Number(c.count) ? String(c.count) + ' · ' + fmtOreNum(c.amount) : '–');
+		async function loadBatches() {
+			const d = await api('GET', '/api/bank/batches');
+			clear(sections.batches).appendChild(table([
+				{ label: 'Fil', cls: 'nowrap', render: (b) => b.batch },
+				{ label: 'Utförd', cls: 'nowrap', render: (b) => b.executed || '' },
+				{ label: 'Skickade', num: true, render: (b) => cnt(b.all) },
+				{ label: 'Utan svar', num: true, render: (b) => cnt(b.sent) },
+				{ label: 'Godkända', num: true, render: (b) => cnt(b.accepted) },
+				{ label: 'Bokförda', num: true, render: (b) => cnt(b.booked) },
+				{ label: 'Avvisade', num: true, render: (b) => cnt(b.rejected) },
+				{ label: 'Returnerade', num: true, render: (b) => cnt(b.returned) },
+			], d.batches || [], { label: 'Per utbetalningsfil', empty: 'Inga utbetalningsfiler har skapats.' }));
+		}
+		async function loadUnmatched() {
+			const d = await api('GET', '/api/bank/entries?unmatched=1');
+			const list = d.entries || [];
+			const box = clear(sections.unmatched);
+			box.appendChild(h('p', { class: 'muted' }, 'En post som inget matchade ska matchas för hand mot ett återbetalningskrav eller en betalning: en handläggare föreslår, en annan person godkänner. Efter ' + d.overdue_after_days + ' dagar står den som försenad bland tidsgränserna.'));
+			box.appendChild(table([
+				{ label: 'Nr', num: true, render: (e) => String(e.id) },
+				{ label: 'Datum', cls: 'nowrap', render: (e) => e.date },
+				{ label: 'Fil och post', cls: 'name', render: (e) => [e.file, h('br'), h('span', { class: 'muted' }, e.place)] },
+				{ label: 'In/ut', render: (e) => (e.direction === 'in' ? 'in' : 'ut') },
+				{ label: 'Belopp', num: true, render: (e) => fmtOreNum(e.amount) + (e.currency !== 'SEK' ? ' ' + e.currency : '') },
+				{ label: 'Referens', cls: 'name', render: (e) => e.reference || e.text || '' },
+				{ label: 'Anmärkning', cls: 'name', render: (e) => e.note || '' },
+				{ label: 'Matchning', cls: 'name', render: (e) => matchCell(e) },
+			], list, { label: 'Omatchade poster', empty: 'Inga omatchade poster.' }));
+		}
+		function matchCell(e) {
+			if (!canImport) return e.proposed ? 'föreslagen av ' + e.proposed.by : '';
+			const st = h('span', { class: 'match-status', 'aria-live': 'polite' });
+			const run = async (path, body, btn) => {
+				busy(btn, true, '…');
+				try {
+					await api('POST', path, body);
+					await loadAll();
+				} catch (err) {
+					clear(st).appendChild(h('span', { class: 'field-error' }, errorText(err)));
+					busy(btn, false);
+				}
+			};
+			if (e.proposed) {
+				const no = h('button', { type: 'button', class: 'btn btn-ghost', on: { click: () => run('/api/bank/reject', { entry: Number(e.id) }, no) } }, 'Avslå');
+				/* Four eyes: the proposer cannot approve, only withdraw. */
+				if (samePerson(e.proposed.by, S.me.name)) return [h('span', { class: 'muted' }, 'föreslagen av dig, väntar på en annan persons godkännande '), no, st];
+				const ok = h('button', { type: 'button', class: 'btn btn-secondary', on: { click: () => run('/api/bank/approve', { entry: Number(e.id) }, ok) } }, 'Godkänn');
+				return [h('span', { class: 'muted' }, 'föreslagen av ' + e.proposed.by + ' '), ok, ' ', no, st];
+			}
+			const what = h('select', { 'aria-label': 'Matcha mot' }, h('option', { value: 'claim' }, 'krav nr'), h('option', { value: 'payment' }, 'betalning'));
+			const ref = h('input', { type: 'text', size: '10', 'aria-label': 'Kravets nummer eller betalningens id' });
+			const go = h('button', { type: 'button', class: 'btn btn-secondary', on: {
+				click: () => {
+					const body = { entry: Number(e.id) };
+					if (what.value === 'claim') body.claim = Number(ref.value.trim());
+					else body.payment = ref.value.trim();
+					run('/api/bank/match', body, go);
+				},
+			} }, 'Föreslå');
+			return [what, ' ', ref, ' ', go, st];
+		}
+		async function loadDays() {
+			const d = await api('GET', '/api/bank/days');
+			const list = d.days || [];
+			clear(sections.days).appendChild(table([
+				{ label: 'Datum', cls: 'nowrap', render: (x) => x.date },
+				{ label: 'Banken ut', num: true, render: (x) => fmtOreNum(x.bank_out) },
+				{ label: 'Utfört', num: true, render: (x) => fmtOreNum(x.ledger_paid) },
+				{ label: 'Avvisat/returnerat', num: true, render: (x) => fmtOreNum(x.ledger_back) },
+				{ label: 'Banken in', num: true, render: (x) => fmtOreNum(x.bank_in) },
+				{ label: 'Återbetalt', num: true, render: (x) => fmtOreNum(x.ledger_repaid) },
+			], list, { label: 'Per dag', empty: 'Inga rörelser.' }));
+		}
+		async function loadAll() {
+			await Promise.all([
+				loadBatches().catch((e) => clear(sections.batches).appendChild(errorBox(e))),
+				loadUnmatched().catch((e) => clear(sections.unmatched).appendChild(errorBox(e))),
+				loadDays().catch((e) => clear(sections.days).appendChild(errorBox(e))),
+			]);
+		}
+		await loadAll();
+	}
+
+	/* Återbetalningskrav with their OCR references, on a recipient's page. */
+	async function recipientClaims(root, code) {
+		const d = await api('GET', '/api/claims');
+		const list = (d.claims || []).filter((c) => c.recipient === code);
+		if (!list.length) return;
+		root.appendChild(h('h2', null, 'Återbetalningskrav'));
+		root.appendChild(h('p', null, 'Betala till bankgiro ', h('strong', null, d.bankgiro || '–'), ' och ange kravets OCR-nummer som referens, så kopplas betalningen till kravet.'));
+		root.appendChild(table([
+			{ label: 'Krav', render: (c) => String(c.number) },
+			{ label: 'OCR-nummer', cls: 'nowrap', render: (c) => h('strong', { class: 'ocr' }, c.ocr) },
+			{ label: 'Datum', cls: 'nowrap', render: (c) => c.date },
+			{ label: 'Beslut', cls: 'nowrap', render: (c) => decisionLink(c.dnr) },
+			{ label: 'Återkrävt (kr)', num: true, render: (c) => fmtOreNum(c.amount) },
+			{ label: 'Inbetalt (kr)', num: true, render: (c) => fmtOreNum(c.paid) },
+			{ label: 'Kvar (kr)', num: true, render: (c) => fmtOreNum(c.outstanding) },
+			{ label: 'Läge', render: (c) => ({ open: 'obetalt', 'part paid': 'delvis betalt', paid: 'betalt', corrected: 'rättat' })[c.state] || c.state },
+		], list, { label: 'Återbetalningskrav' }));
+	}
+
 	/* ---------- Mottagare ---------- */
 
 	async function pageRecipient(root, segs) {
@@ -1847,6 +2013,7 @@
 		].concat(ledgerCols());
 		root.appendChild(h('h2', null, 'Per beslut och del'));
 		root.appendChild(table(cols, acc, { label: 'Status per beslut och del', cls: 'ledger', empty: 'Inga beslut fördelar medel till ' + name + '.', foot: acc.length ? ledgerFoot(['Summa', ''], acc) : null }));
+		await recipientClaims(root, code).catch((e) => root.appendChild(errorBox(e, 'Återbetalningskraven kunde inte visas')));
 		root.appendChild(h('p', null, h('a', { href: '#/register' }, 'Mottagarregistret'), ' – organisationens egen sammanställning av statsbidrag.'));
 	}
 
