@@ -65,7 +65,7 @@ enum engine_account_order { ACCOUNTS_BY_DECISION, ACCOUNTS_BY_ID };
 struct engine_payment {
 	struct payment_row row;
 	bool attested;          /* an attestation refers to it that is not corrected */
-	bool corrected;
+	bool corrected;         /* corrected, or rejected or returned by the bank: void */
 	const char *exec_batch; /* the batch that executed it; NULL: not executed */
 };
 typedef int (*engine_payment_fn)(void *ctx, const struct engine_payment *p);

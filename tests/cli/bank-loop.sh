@@ -98,6 +98,12 @@ expect_eq "the rejected payment's state and reason" \
 	"rejected avvisad AC01 felaktigt kontonummer: Kontot finns inte (pain.002.001.03 STS-B1)"
 expect_eq "nothing is attested or registered: the rejected payment is void" "$(ids attested; ids registered)" ""
 again "pain.002" "$WORK/b1.pain002.xml"
+expect_eq "pay list: the rejected payment is no longer among B1's executed ones" \
+	"$("$BIDRAG" pay list --state executed --batch B1 --format csv | tail -n +2 | wc -l)" "26"
+run pay export --batch B1 --format lb --force --date 2021-02-16 --output "$WORK/b1.lb"
+expect_err "B1 exported again as LB (forced): its export of the rejected payment is void, 26 payments" \
+	"batch B1: 26 payments, 246 318 140,00 kr, exported as lb"
+check_books "after the LB file" 246318140.00
 expect_eq "the import is in the audit log" "$("$BIDRAG" audit list --format json | python3 -c '
 import json, sys
 for e in json.load(sys.stdin):

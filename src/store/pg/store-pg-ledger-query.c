@@ -170,7 +170,9 @@ int pq_payment_scan(struct store *base, engine_payment_fn fn, void *ctx, struct 
 		     "   (SELECT 1 FROM ledger_event c WHERE c.ref_seq = a.seq AND c.kind = 'correction')) AS attested, "
 		     "  (SELECT x.batch FROM ledger_event x WHERE x.ref_seq = e.seq AND x.kind = 'execute') AS exec_batch, "
 		     "  (SELECT x.date FROM ledger_event x WHERE x.ref_seq = e.seq AND x.kind = 'execute') AS exec_date, "
-		     "  EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = e.seq AND c.kind = 'correction') AS corrected "
+		     /* A payment the bank rejected or returned is void as a corrected one is. */
+		     "  EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = e.seq AND (c.kind = 'correction' "
+		     "   OR c.kind = 'bank-reject' OR c.kind = 'bank-return')) AS corrected "
 		     " FROM ledger_event e WHERE e.kind = 'payment') "
 		     "SELECT e.id, d.dnr, p.code, o.code, o.name, e.detail::json -> 'payee' ->> 'name', "
 		     " e.detail::json -> 'payee' ->> 'orgnr', e.amount, e.date, e.detail::json -> 'payee' ->> 'bankgiro', "
