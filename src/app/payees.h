@@ -1,6 +1,7 @@
 /* payees.h: importing a file of payees' accounts into the register: the
  * file read and checked (io's payeefile.h), then matched and registered as
- * one act, all or nothing (store-payee.h); used by 'bidrag payee import'. */
+ * one act, all or nothing (store-payee.h); used by 'bidrag payee import' and
+ * POST /api/payees/import. */
 #ifndef BIDRAG_PAYEES_H
 #define BIDRAG_PAYEES_H
 
@@ -18,6 +19,11 @@ struct payee_import {
  * registered; -1 a failure of the store. */
 int payee_import_run(struct store *s, const char *path, const char *date, struct payee_import *r,
 		     struct bd_error *err);
+/* payee_import_data: the same for a file's bytes data[0..len) (a file
+ * uploaded through the web), named origin in messages and the audit log.
+ * Both faces go through here: one reading, one rule. */
+int payee_import_data(struct store *s, const char *data, size_t len, const char *origin, const char *date,
+		      struct payee_import *r, struct bd_error *err);
 void payee_import_release(struct payee_import *r);
 
 #endif

@@ -165,19 +165,23 @@ int cmd_org(int argc, char **argv)
 			return error("--plusgiro: %s", err.msg);
 		if (add.plusgiro)
 			add.plusgiro = pg;
-		const char *code = args[0];
-		const struct recipient *r;
-		if (refdata_resolve(code, RK_ALL, &r, &err) == 0)
-			code = r->code;
 		struct store *s;
 		int rc = open_register(db, false, &s);
 		if (rc)
 			return rc;
-		int found = 0;
+		/* The organisation as a person names it: code, name or orgnr. */
+		char code[64];
+		int found = store_org_find(s, args[0], code, NULL, &err);
+		if (found) {
+			store_close(s);
+			return found < 0 ? store_error(&err, EXIT_IO)
+					 : error("no organisation '%s' in the register (see 'bidrag org list')", args[0]);
+		}
 		if (store_begin(s, &err) || (found = store_org_set(s, code, &add, &err)) < 0 || store_commit(s, &err)) {
 			store_rollback(s);
 			store_close(s);
-			return store_error(&err, EXIT_IO);
+			/* Refused (an account of the payee register): bad input. */
+			return err.code == BD_INVALID ? error("%s", err.msg) : store_error(&err, EXIT_IO);
 		}
 		store_close(s);
 		if (found == 1)

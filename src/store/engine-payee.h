@@ -75,6 +75,11 @@ struct store_payee_ops {
 	int (*change_add)(struct store *s, const struct engine_payee_change *c, int64_t *id, struct bd_error *err);
 	/* change_get: 1 if there is no such change. */
 	int (*change_get)(struct store *s, int64_t id, engine_payee_change_fn fn, void *ctx, struct bd_error *err);
+	/* change_evidence: the file a change was proposed with: its name and
+	 * bytes (both malloc'd, *data NUL-terminated past *len); 1 if there is
+	 * no such change or it was proposed with a text. */
+	int (*change_evidence)(struct store *s, int64_t id, char **name, char **data, size_t *len,
+			       struct bd_error *err);
 	/* change_decide: a proposed change becomes state ("approved",
 	 * "rejected"); 1 if it is not proposed (any more). */
 	int (*change_decide)(struct store *s, int64_t id, const char *state, const char *by, const char *on,
@@ -96,5 +101,11 @@ extern const struct store_payee_ops store_sqlite_payee_ops, store_pg_payee_ops;
  * queue): payee_resolve in store-payee.h's terms. */
 struct payee_now;
 int payee_resolve(struct store *s, int64_t part_id, int64_t org_id, struct payee_now *out, struct bd_error *err);
+
+/* payee_org_account_check: refused (BD_INVALID) when the organisation of
+ * code has its account in the payee register, where an account set on the
+ * organisation itself ('org set --bankgiro', store_org_set) would change
+ * nothing a payment goes to; 0 otherwise (no such organisation included). */
+int payee_org_account_check(struct store *s, const char *code, struct bd_error *err);
 
 #endif

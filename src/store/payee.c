@@ -585,6 +585,35 @@ int store_payee_reject(struct store *s, int64_t id, const char *date, struct bd_
 	return audit(s, "payee.reject", object, NULL, after, err);
 }
 
+int store_payee_evidence(struct store *s, int64_t id, char **name, char **data, size_t *len, struct bd_error *err)
+{
+	*name = *data = NULL;
+	*len = 0;
+	return OPS(s)->change_evidence(s, id, name, data, len, err);
+}
+
+int payee_org_account_check(struct store *s, const char *code, struct bd_error *err)
+{
+	int64_t org_id = org_id_of(s, code, err);
+	if (org_id <= 0)
+		return org_id < 0 ? -1 : 0;
+	struct current c;
+	if (current_of(s, org_id, &c, err))
+		return -1;
+	if (!c.found)
+		return 0;
+	char t[128];
+	payee_account_text(&c.account, t, sizeof(t));
+	/* Its payments go to the payee register's account: an account set on
+	 * the organisation would be recorded and never paid to. */
+	return bd_fail(err,
+		       "%s's account is in the payee register (%s), which its payments go to: 'org set --bankgiro/--plusgiro' "
+		       "would not change that; propose the new account with 'bidrag payee propose %s --bankgiro N "
+		       "--evidence TEXT|FILE --user NAME' (or --plusgiro, or --iban with --bic), for another person to "
+		       "approve; nothing was changed",
+		       code, t, code);
+}
+
 /* Listings. */
 
 struct version_out {
@@ -647,6 +676,12 @@ int store_payee_changes(struct store *s, bool open_only, payee_change_fn fn, voi
 {
 	struct version_out o = {NULL, fn, ctx};
 	return OPS(s)->change_scan(s, 0, open_only, emit_change, &o, err);
+}
+
+int store_payee_change(struct store *s, int64_t id, payee_change_fn fn, void *ctx, struct bd_error *err)
+{
+	struct version_out o = {NULL, fn, ctx};
+	return OPS(s)->change_get(s, id, emit_change, &o, err);
 }
 
 int store_payee_history(struct store *s, const char *org, char *code, payee_version_fn fn, payee_change_fn cfn,

@@ -94,10 +94,17 @@ int store_payee_approve(struct store *s, int64_t id, const char *date, struct bd
 /* store_payee_reject: the change is dropped.  1 if there is no such change. */
 int store_payee_reject(struct store *s, int64_t id, const char *date, struct bd_error *err);
 
+/* store_payee_evidence: the file change id was proposed with (the payee's
+ * signed letter): its name and bytes, malloc'd (*data NUL-terminated past
+ * *len).  1 if there is no such change, or it was proposed with a text. */
+int store_payee_evidence(struct store *s, int64_t id, char **name, char **data, size_t *len, struct bd_error *err);
+
 /* store_payee_list: every registered payee's account now, by code. */
 int store_payee_list(struct store *s, payee_version_fn fn, void *ctx, struct bd_error *err);
 /* store_payee_changes: the changes proposed (open_only: not yet decided). */
 int store_payee_changes(struct store *s, bool open_only, payee_change_fn fn, void *ctx, struct bd_error *err);
+/* store_payee_change: change id as it stands; 1 if there is no such change. */
+int store_payee_change(struct store *s, int64_t id, payee_change_fn fn, void *ctx, struct bd_error *err);
 /* store_payee_history: one payee's versions, oldest first, then its changes;
  * 1 if there is no such organisation.  *code gets its code (64 bytes). */
 int store_payee_history(struct store *s, const char *org, char *code, payee_version_fn fn, payee_change_fn cfn,

@@ -15,6 +15,7 @@
 
 #include "audit.h"
 #include "engine.h"
+#include "engine-payee.h"
 #include "ledger-internal.h"
 #include "decision.h"
 #include "ident.h"
@@ -312,6 +313,9 @@ int store_org_add(struct store *s, const struct org *o, struct bd_error *err)
 
 int store_org_set(struct store *s, const char *code, const struct org *o, struct bd_error *err)
 {
+	/* An account of the payee register is changed under four eyes only. */
+	if ((o->bankgiro || o->plusgiro) && payee_org_account_check(s, code, err))
+		return -1;
 	json_t *before = org_now(s, code, err);
 	if (!before)
 		return -1;

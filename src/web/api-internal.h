@@ -1,6 +1,7 @@
 /* api-internal.h: what the API's files share: the handlers the route table
  * (routes.c) names, and the helpers of api-common.c.  The handlers live by
- * job: api-decisions.c, api-ledger.c, api-register.c, api-admin.c.  Not for
+ * job: api-decisions.c, api-ledger.c, api-register.c, api-admin.c,
+ * api-payee.c.  Not for
  * use outside src/web. */
 #ifndef BIDRAG_API_INTERNAL_H
 #define BIDRAG_API_INTERNAL_H
@@ -72,6 +73,14 @@ int h_bank_match(struct web_req *r);   /* r->json: the route's fields */
 int h_bank_approve(struct web_req *r); /* r->json: the route's fields */
 int h_bank_reject(struct web_req *r);  /* r->json: the route's fields */
 int h_claims(struct web_req *r);
+
+int h_payees(struct web_req *r);
+int h_payee(struct web_req *r);
+int h_payee_evidence(struct web_req *r);
+int h_payees_import(struct web_req *r);  /* r->json: the route's fields */
+int h_payee_propose(struct web_req *r);  /* r->json: the route's fields */
+int h_payee_approve(struct web_req *r);  /* r->json: the route's fields */
+int h_payee_reject(struct web_req *r);   /* r->json: the route's fields */
 
 int h_audit(struct web_req *r);
 int h_audit_verify(struct web_req *r);

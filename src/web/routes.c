@@ -80,6 +80,17 @@ static const struct body_field allocate_fields[] = {
 	{"base", false},  {"unit", false},       {"rounding", false}, {NULL, false},
 };
 
+/* Payees' accounts (api-payee.c): a file as the bank's, its name and bytes in base64. */
+static const struct body_field payees_import_fields[] = {{"name", true}, {"data", true}, {NULL, false}};
+
+static const struct body_field payee_propose_fields[] = {
+	{"org", true},      {"bankgiro", true}, {"plusgiro", true},           {"iban", true},
+	{"bic", true},      {"reference", true}, {"evidence", true},          {"evidence_name", true},
+	{"evidence_data", true}, {NULL, false},
+};
+
+static const struct body_field payee_decide_fields[] = {{"change", false}, {NULL, false}};
+
 /* check_fields: b has only the route's fields, of their types; else answers
  * 400 naming the field. */
 static bool check_fields(struct web_req *r, const struct body_field *fields, json_t *b)
@@ -144,6 +155,13 @@ static const struct route routes[] = {
 	{"POST", "/api/register", ROLE_HANDLAGGARE | ROLE_MOTTAGARE, h_register_post, BODY_DOCUMENT},
 	{"GET", "/api/register/report", ROLE_ANY, h_register_report_doc, NULL},
 	{"GET", "/api/register/chart", ROLE_ANY, h_register_chart, NULL},
+	{"GET", "/api/payees", ROLE_STAFF, h_payees, NULL},
+	{"GET", "/api/payee", ROLE_STAFF, h_payee, NULL},
+	{"POST", "/api/payees/import", ROLE_HANDLAGGARE, h_payees_import, payees_import_fields},
+	{"POST", "/api/payee-changes", ROLE_HANDLAGGARE, h_payee_propose, payee_propose_fields},
+	{"GET", "/api/payee-changes/evidence", ROLE_STAFF, h_payee_evidence, NULL},
+	{"POST", "/api/payee-changes/approve", ROLE_ATTESTANT, h_payee_approve, payee_decide_fields},
+	{"POST", "/api/payee-changes/reject", ROLE_HANDLAGGARE | ROLE_ATTESTANT, h_payee_reject, payee_decide_fields},
 	{"GET", "/api/audit", ROLE_REVISOR | ROLE_ADMIN, h_audit, NULL},
 	{"POST", "/api/audit/verify", ROLE_REVISOR | ROLE_ADMIN, h_audit_verify, no_fields},
 	{"GET", "/api/users", ROLE_ADMIN, h_users, NULL},

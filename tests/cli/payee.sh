@@ -248,6 +248,25 @@ expect_eq "payee show --format json: version 2 by the change, approved by bertil
 	"$(printf '%s\n' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); v=d["versions"]; c=d["changes"][0]; print(d["account"]["number"], len(v), v[1]["how"], v[1]["change"], v[1]["by"], v[1]["account_changed"] == v[1]["since"], c["state"], c["proposed_by"], c["decided_by"])')" \
 	"5728-3905 2 change 1 bertil True approved anna bertil"
 
+# An organisation whose account is in the payee register: its payments go
+# there, so an account set on the organisation itself ('org set') would be
+# recorded and never paid to.  Refused, pointing to the four-eyes change.
+before=$(db_sum "$BIDRAG_DB")
+expect_error "org set --bankgiro on a payee of the payee register is refused, pointing to 'payee propose'" \
+	"^error: 01's account is in the payee register \(bankgiro 5728-3905\), which its payments go to: 'org set --bankgiro/--plusgiro' would not change that; propose the new account with 'bidrag payee propose 01 --bankgiro N --evidence TEXT\|FILE --user NAME' .*; nothing was changed$" \
+	org set 01 --bankgiro 5050-1055
+expect_error "... --plusgiro too, by name, and with another field beside it" "^error: 01's account is in the payee register" \
+	org set "Region Stockholm" --plusgiro "3 70 20-5" --reference "Ref 01"
+expect_eq "... neither changed anything, not even the other field" "$(db_sum "$BIDRAG_DB")" "$before"
+run org show 01 --format json
+expect_eq "... the organisation has no bankgiro of its own and no reference" \
+	"$(printf '%s\n' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("bankgiro"), d.get("plusgiro"), d.get("payment_reference"))')" "None None None"
+run org set 01 --reference "Ref 01"
+expect_rc "org set of anything but the account still works on such a payee" 0
+run org set 0114 --bankgiro 5050-1055
+expect_rc "org set --bankgiro of an organisation outside the payee register works as before" 0
+expect_out "... updated" "^updated 0114$"
+
 # 6. The attestation queue flags a payment whose payee's account was
 # changed within 30 days before it, or after it was registered.
 run pay list

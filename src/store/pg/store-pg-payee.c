@@ -2,6 +2,8 @@
  * the primitives of engine-payee.h, SQL only; the rules are in payee.c. */
 #include "pg-internal.h"
 
+#include <string.h>
+
 #include "engine-payee.h"
 
 /* A NULL of type bytea. */
@@ -193,6 +195,29 @@ static int pq_payee_change_get(struct store *base, int64_t id, engine_payee_chan
 	return pq_stop(&q, fn(ctx, &c) ? -1 : 0);
 }
 
+static int pq_payee_change_evidence(struct store *base, int64_t id, char **name, char **data, size_t *len,
+				    struct bd_error *err)
+{
+	struct pq_stmt q;
+	int rc = pq_first(&q, P(base),
+			  "SELECT evidence, evidence_file FROM payee_change WHERE id = $1 AND evidence_file IS NOT NULL",
+			  "reading the evidence of a change of account", err, PQ_I(id));
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	size_t n = 0;
+	unsigned char *bytes = PQunescapeBytea((const unsigned char *)pq_text(&q, 1), &n);
+	if (!bytes)
+		return pq_stop(&q, bd_failc(err, BD_IO, "database: reading the evidence of a change of account: out of memory"));
+	*name = xstrdup(pq_text(&q, 0));
+	*len = n;
+	*data = xmalloc(n + 1);
+	if (n)
+		memcpy(*data, bytes, n);
+	(*data)[n] = '\0';
+	PQfreemem(bytes);
+	return pq_stop(&q, 0);
+}
+
 static int pq_payee_change_decide(struct store *base, int64_t id, const char *state, const char *by, const char *on,
 			    struct bd_error *err)
 {
@@ -256,6 +281,7 @@ const struct store_payee_ops store_pg_payee_ops = {
 	.account_scan = pq_payee_account_scan,
 	.change_add = pq_payee_change_add,
 	.change_get = pq_payee_change_get,
+	.change_evidence = pq_payee_change_evidence,
 	.change_decide = pq_payee_change_decide,
 	.change_scan = pq_payee_change_scan,
 	.batch_account_put = pq_payee_batch_account_put,

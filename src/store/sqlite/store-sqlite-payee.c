@@ -2,6 +2,8 @@
  * the primitives of engine-payee.h, SQL only; the rules are in payee.c. */
 #include "sqlite-internal.h"
 
+#include <string.h>
+
 #include "engine-payee.h"
 
 static int sq_payee_orgs(struct store *base, int64_t part_id, int64_t org_id, int64_t ids[PAYEE_CANDIDATES],
@@ -206,6 +208,24 @@ static int sq_payee_change_get(struct store *base, int64_t id, engine_payee_chan
 	return sq_stop(&q, fn(ctx, &c) ? -1 : 0);
 }
 
+static int sq_payee_change_evidence(struct store *base, int64_t id, char **name, char **data, size_t *len,
+				    struct bd_error *err)
+{
+	struct sq_stmt q;
+	int rc = sq_first(&q, S(base),
+			  "SELECT evidence, evidence_file FROM payee_change WHERE id = ?1 AND evidence_file IS NOT NULL",
+			  "reading the evidence of a change of account", err, SQ_I(id));
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	*name = xstrdup(sq_text(&q, 0));
+	*len = (size_t)sqlite3_column_bytes(q.st, 1);
+	*data = xmalloc(*len + 1);
+	if (*len)
+		memcpy(*data, sqlite3_column_blob(q.st, 1), *len);
+	(*data)[*len] = '\0';
+	return sq_stop(&q, 0);
+}
+
 static int sq_payee_change_decide(struct store *base, int64_t id, const char *state, const char *by, const char *on,
 			    struct bd_error *err)
 {
@@ -269,6 +289,7 @@ const struct store_payee_ops store_sqlite_payee_ops = {
 	.account_scan = sq_payee_account_scan,
 	.change_add = sq_payee_change_add,
 	.change_get = sq_payee_change_get,
+	.change_evidence = sq_payee_change_evidence,
 	.change_decide = sq_payee_change_decide,
 	.change_scan = sq_payee_change_scan,
 	.batch_account_put = sq_payee_batch_account_put,
