@@ -347,6 +347,8 @@ const char *audit_event_sv(const char *kind, bool plural)
 		{"repay-receive", "mottagen återbetalning", "mottagna återbetalningar"},
 		{"report", "ekonomisk redovisning", "ekonomiska redovisningar"},
 		{"correction", "rättelse", "rättelser"},
+		{"allocation-raise", "höjd tilldelning", "höjda tilldelningar"},
+		{"allocation-reduce", "sänkt tilldelning", "sänkta tilldelningar"},
 	};
 	for (size_t i = 0; kind && i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(names[i][0], kind) == 0)

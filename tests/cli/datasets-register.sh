@@ -40,8 +40,14 @@ expect_eq "the seeds: version 1 each, origin seed, compiled in" \
 run datasets show population@2019-11-01
 expect_out "show: the version and that it is the latest" "^version: 1 of 1 \(the latest\)$"
 expect_out "show: a seed's origin is the file compiled in" "^origin: seed \(compiled in, data/datasets/population@2019-11-01.csv\)$"
-run audit list
-expect_eq "each seed in the audit log" "$(printf '%s\n' "$OUT" | grep -c ' dataset.seed .* v1$')" 4
+# audit_has ACTION OBJECT: the audit log has an entry of the action on the
+# object, and who made it.
+audit_has() {
+	"$BIDRAG" audit list --format json | python3 -c 'import json,sys; print(" ".join(e["actor"] for e in json.load(sys.stdin) if e["action"] == sys.argv[1] and e["object"] == sys.argv[2]))' "$1" "$2"
+}
+expect_eq "each seed in the audit log" \
+	"$(audit_has dataset.seed population@2017-11-01\ v1) $(audit_has dataset.seed population@2019-11-01\ v1) $(audit_has dataset.seed population@2023-11-01\ v1) $(audit_has dataset.seed insatser@2023\ v1)" \
+	"ida ida ida ida"
 
 # ---- SCB's files, with their provenance ------------------------------------
 # PC-Axis: riket, 21 län and the 290 kommuner of 2004.  Today's register knows
@@ -90,8 +96,7 @@ expect_rc "PX by age and sex: a selection" 0
 run datasets show kvinnor15-44@2005 --format json
 expect_eq "PX: Stockholms län 2005, women 15-44 = 399 992 (SCB)" "$(json 'print([v["value"] for v in d["values"] if v["code"] == "01"][0])')" "399992"
 
-run audit list
-expect_out "an import is in the audit log, by who imported it" "ida +dataset.import +kommunpop@2004 v1$"
+expect_eq "an import is in the audit log, by who imported it" "$(audit_has dataset.import "kommunpop@2004 v1")" "ida"
 
 # ---- Versions never change -------------------------------------------------
 # Every statement below is refused by the tables' locking triggers.
@@ -183,8 +188,7 @@ expect_out "version 2 says what and why it corrects" "^corrects: kommunpop@2004@
 expect_out "version 2 keeps version 1's label and unit" "^kommunpop@2004@2: Population by region, marital status, sex and period$"
 run datasets
 expect_out "the list shows the latest version" "^kommunpop@2004 +2 2004-12-31 +kommuner +289 "
-run audit list
-expect_out "the correction is in the audit log" "ida +dataset.import +kommunpop@2004 v2$"
+expect_eq "the correction is in the audit log" "$(audit_has dataset.import "kommunpop@2004 v2")" "ida"
 run datasets registered kommunpop@2004
 expect_out "registered: version 1 used by the decision" "^kommunpop@2004 +1 .* K/2024/1 part kommuner$"
 
