@@ -451,6 +451,31 @@ async function flows(browser) {
 		await shot(anna, 'utbetalningsfiler');
 	});
 
+	/* ---------- Handläggare: the bank's answer ---------- */
+	await check("the handläggare reads the bank's answer on Bankfiler: one payment rejected (AC01), one accepted", async () => {
+		const xml = await anna.evaluate(async () => (await fetch('/api/batch/file?batch=2021-02-17&format=pain001')).text());
+		const dir = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'bank-'));
+		fs.writeFileSync(path.join(dir, 'b.xml'), xml);
+		const answer = execFileSync('python3', [path.join(SRC, 'tests/bank-answer.py'), 'pain002', path.join(dir, 'b.xml'), '--reject', '2021-02-17-1:AC01']);
+		fs.writeFileSync(path.join(dir, 'svar.xml'), answer);
+		await go(anna, '#/bank');
+		await anna.getByLabel('Fil', { exact: true }).setInputFiles(path.join(dir, 'svar.xml'));
+		await anna.getByRole('button', { name: 'Läs in filen' }).click();
+		const ok = anna.locator('form .alert-ok');
+		await ok.waitFor();
+		assert(/svar\.xml \(pain\.002\.001\.03\) lästes in: 1 godkänd, 1 avvisad; 2 händelser registrerade/.test(norm(await ok.textContent())), norm(await ok.textContent()));
+		const entries = norm(await anna.locator('table', { hasText: 'Anmärkning' }).first().textContent());
+		assert(entries.includes('AC01 felaktigt kontonummer'), 'the reason in Swedish: ' + entries);
+		const batch = anna.locator('section', { hasText: 'Per utbetalningsfil' }).locator('tbody tr', { hasText: '2021-02-17' });
+		await batch.waitFor();
+		assert(/2021-02-17 2021-02-17 2 · 57 452 809,00 – 1 · .* – 1 · .* –/.test(await cells(batch)), await cells(batch));
+		await shot(anna, 'bankfiler');
+		await anna.getByLabel('Fil', { exact: true }).setInputFiles(path.join(dir, 'svar.xml'));
+		await anna.getByRole('button', { name: 'Läs in filen' }).click();
+		await anna.locator('form .alert-ok', { hasText: 'har lästs in förut' }).waitFor();
+		fs.rmSync(dir, { recursive: true, force: true });
+	});
+
 	/* ---------- Revisor ---------- */
 	const rut = await login(browser, 'rut');
 	await check('the revisor verifies the audit log and reads it in Swedish, people and organisations by name', async () => {
