@@ -712,9 +712,9 @@ int dataset_import(struct store *s, const struct dataset_import *in, struct data
 	struct dataset_set set;
 	if (dataset_set_load(&set, s, err))
 		return -1;
-	/* A correction says what the version it corrects said, unless told
-	 * otherwise or its file says. */
-	const char *was_label = NULL, *was_unit = NULL, *was_source = NULL;
+	/* A correction says what the version it corrects said (label, unit,
+	 * source, reference date), unless told otherwise or its file says. */
+	const char *was_label = NULL, *was_unit = NULL, *was_source = NULL, *was_date = NULL;
 	struct strpool was;
 	strpool_init(&was);
 	for (size_t i = 0; i < set.n; i++)
@@ -722,6 +722,7 @@ int dataset_import(struct store *s, const struct dataset_import *in, struct data
 			was_label = strpool_strdup(&was, set.v[i]->label);
 			was_unit = strpool_strdup(&was, set.v[i]->unit);
 			was_source = strpool_strdup(&was, set.v[i]->source);
+			was_date = *set.v[i]->date ? strpool_strdup(&was, set.v[i]->date) : NULL;
 		}
 	size_t namelen;
 	int v = version_suffix(in->name, &namelen);
@@ -792,7 +793,7 @@ int dataset_import(struct store *s, const struct dataset_import *in, struct data
 
 	char file_sha[65];
 	digest_hex(data, len, file_sha);
-	const char *date = in->date ? in->date : p.date;
+	const char *date = in->date ? in->date : p.date ? p.date : was_date;
 	if (date && *date && !date_valid(date) && !(strlen(date) == 4 && strspn(date, "0123456789") == 4)) {
 		rc = bd_fail(err, "the reference date '%s' is not a date (expected YYYY-MM-DD)", date);
 		goto done;

@@ -147,8 +147,8 @@ static char *origin_text(const struct dataset *d)
 		return xstrdup("registered with a decision");
 	if (d->builtin)
 		return xasprintf("seed (compiled in%s%s)", o->file_name ? ", " : "", o->file_name ? o->file_name : "");
-	return xasprintf("imported%s%s%s%s", o->file_name ? " from " : "", o->file_name ? o->file_name : "",
-			 o->format ? " " : "", o->format ? o->format : "");
+	return xasprintf("imported%s%s%s%s%s", o->file_name ? " from " : "", o->file_name ? o->file_name : "",
+			 o->format ? " (" : "", o->format ? o->format : "", o->format ? ")" : "");
 }
 
 static int list(bool json)
