@@ -172,7 +172,7 @@ async function flows(browser) {
 	});
 	await check('the handläggare sees the pages of the role only', async () => {
 		const nav = await navTexts(anna);
-		for (const t of ['Startsida', 'Beslut', 'Registrera beslut', 'Fördelning', 'Registrera utbetalning', 'Attestkö', 'Utbetalningsfiler', 'Mottagare', 'Mottagarregistret'])
+		for (const t of ['Startsida', 'Beslut', 'Registrera beslut', 'Fördelning', 'Registrera utbetalning', 'Attestkö', 'Utbetalningsfiler', 'Betalningsmottagare', 'Mottagare', 'Mottagarregistret'])
 			assert(nav.includes(t), 'missing ' + t + ' in ' + nav.join(', '));
 		for (const t of ['Granskningslogg', 'Användare']) assert(!nav.includes(t), t + ' shown to a handläggare');
 	});
@@ -330,6 +330,96 @@ async function flows(browser) {
 		await shot(anna, 'mottagare-oversikt');
 	});
 
+	/* ---------- Handläggare: payees' accounts ---------- */
+	// A file of payees through the page Betalningsmottagare (a bad one
+	// refused with its row and column, nothing imported), another account
+	// for Region Uppsala proposed by the import, and a change for Region
+	// Stockholm proposed with the payee's letter: until an attestant
+	// approves them, payments go to the old accounts.
+	const payeeDir = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'payees-'));
+	const IBAN = 'SE45 5000 0000 0583 9825 7466';
+	const LETTER = '%PDF-1.4\n% Region Stockholm: vi har bytt bankgiro, underskrivet av ekonomichefen\n%%EOF\n';
+	const pendingRows = (page) => page.locator('table.payee-changes tbody tr[data-change]');
+	await check('the handläggare finds the payee register in the menu: 25 payees, no change waiting', async () => {
+		await anna.locator('#nav a', { hasText: 'Betalningsmottagare' }).click();
+		await ready(anna, '#/betalningsmottagare');
+		const n = await anna.locator('section[aria-labelledby=h-pay-reg] tbody tr[data-org]').count();
+		assert(n === 25, n + ' payees');
+		const row = await cells(anna.locator('tr[data-org="03"]'));
+		assert(row.startsWith('03 Region Uppsala 232100-0024 Bg 9000-0035'), row);
+		const skr = await cells(anna.locator('tr[data-org="SKR"]'));
+		assert(skr.includes('IBAN SE62 5000 0000 0000 0000 0315 BIC ESSESESS'), 'an IBAN in groups of four, with its BIC: ' + skr);
+		assert(/Inga kontoändringar väntar/.test(norm(await anna.locator('section[aria-labelledby=h-pay-pending]').textContent())), 'a change waiting');
+		await shot(anna, 'betalningsmottagare');
+	});
+	await check('a file of payees with an error is refused, naming its row and column, and nothing is imported', async () => {
+		fs.writeFileSync(path.join(payeeDir, 'fel.csv'), 'organisationsnummer,namn,bankgiro,IBAN,BIC\n232100-0024,Region Uppsala,,' + IBAN + ',ESSESESS\n212000-0142,Testmottagare AB,5050-1054,,\n');
+		await anna.getByLabel('Fil (CSV eller Excel)').setInputFiles(path.join(payeeDir, 'fel.csv'));
+		await anna.getByRole('button', { name: 'Importera', exact: true }).click();
+		const err = anna.locator('form.payee-import .alert-error');
+		await err.waitFor();
+		const t = norm(await err.textContent());
+		assert(/fel\.csv, row 3, column C \(bankgiro\): invalid bankgiro '5050-1054': wrong check digit \(expected 5\); nothing was imported/.test(t), t);
+		assert((await anna.locator('form.payee-import input[name=data][aria-invalid=true]').count()) === 1, 'the file field is not marked');
+		const d = await anna.evaluate(async () => (await (await fetch('/api/payees')).json()));
+		assert(d.payees.length === 25 && d.changes.length === 0, d.payees.length + ' payees, ' + d.changes.length + ' changes after the refused file');
+		await shot(anna, 'betalningsmottagare-importfel');
+	});
+	await check('the handläggare imports payees: a new one is registered, another account for one is proposed, not made', async () => {
+		fs.writeFileSync(path.join(payeeDir, 'betalningsmottagare.csv'), 'organisationsnummer,namn,bankgiro,IBAN,BIC\n232100-0024,Region Uppsala,,' + IBAN + ',ESSESESS\n212000-0142,Testmottagare AB,5050-1055,,\n');
+		await anna.getByLabel('Fil (CSV eller Excel)').setInputFiles(path.join(payeeDir, 'betalningsmottagare.csv'));
+		await anna.getByRole('button', { name: 'Importera', exact: true }).click();
+		const ok = anna.locator('form.payee-import .alert-ok');
+		await ok.waitFor();
+		const t = norm(await ok.textContent());
+		assert(/betalningsmottagare\.csv: 2 betalningsmottagare\. 1 registrerade, 0 oförändrade, 0 med ny betalningsreferens, 1 kontoändringar föreslagna\./.test(t), t);
+		assert(/betalningsmottagare\.csv, row 2: Region Uppsala – kontoändring föreslagen \(ändring \d+\); betalningarna går till bankgiro 9000-0035 tills en annan person godkänner den/.test(t), t);
+		await anna.waitForFunction(() => document.querySelectorAll('section[aria-labelledby=h-pay-reg] tbody tr[data-org]').length === 26);
+		const row = await cells(pendingRows(anna).first());
+		assert((await pendingRows(anna).count()) === 1, 'one change waiting');
+		assert(row.includes('Region Uppsala') && row.includes('Bg 9000-0035') && row.includes('IBAN ' + IBAN + ' BIC ESSESESS') && row.includes('betalningsmottagare.csv, row 2') && row.includes('anna'), row);
+		assert((await anna.locator('.approve-btn').count()) === 0, 'an approve button for a handläggare');
+		assert(/Föreslagen av dig – en annan person måste godkänna\./.test(row), 'no four-eyes note for the proposer: ' + row);
+		assert((await cells(anna.locator('tr[data-org="03"]'))).includes('Bg 9000-0035'), 'Region Uppsala\'s account changed before approval');
+		await shot(anna, 'betalningsmottagare-import');
+	});
+	let letterChange = null;
+	await check('the handläggare proposes a change of account: without evidence refused next to its field, then with the signed letter', async () => {
+		fs.writeFileSync(path.join(payeeDir, 'brev-region-stockholm.pdf'), LETTER);
+		await anna.getByLabel('Betalningsmottagare', { exact: true }).fill('01');
+		await anna.getByLabel('Kontoslag').selectOption('bankgiro');
+		await anna.getByLabel('Nytt kontonummer').fill('5728-3905');
+		await anna.getByRole('button', { name: 'Föreslå kontoändring' }).click();
+		await anna.locator('form.payee-propose textarea[name=evidence][aria-invalid=true]').waitFor();
+		assert(/evidence: missing/.test(norm(await anna.locator('form.payee-propose .alert-error').textContent())), 'no error about the evidence');
+		await anna.getByLabel('… eller bifoga underlaget').setInputFiles(path.join(payeeDir, 'brev-region-stockholm.pdf'));
+		await anna.getByRole('button', { name: 'Föreslå kontoändring' }).click();
+		const ok = anna.locator('form.payee-propose .alert-ok');
+		await ok.waitFor();
+		const t = norm(await ok.textContent());
+		const m = /Ändring (\d+) föreslogs för Region Stockholm\. Betalningarna går till det gamla kontot tills en annan person godkänner ändringen\./.exec(t);
+		assert(m, t);
+		letterChange = Number(m[1]);
+		const sent = JSON.parse(seen.posts.filter((p) => p.url.endsWith('/api/payee-changes')).pop().body);
+		assert(sent.org === '01' && sent.bankgiro === '5728-3905' && sent.evidence_name === 'brev-region-stockholm.pdf' && !('evidence' in sent) && Buffer.from(sent.evidence_data, 'base64').toString() === LETTER, JSON.stringify({ ...sent, evidence_data: '…' }));
+		await anna.waitForFunction(() => document.querySelectorAll('table.payee-changes tbody tr[data-change]').length === 2);
+		const link = pendingRows(anna).filter({ hasText: 'Region Stockholm' }).getByRole('link', { name: 'brev-region-stockholm.pdf' });
+		const url = await link.getAttribute('href');
+		assert(url === '/api/payee-changes/evidence?change=' + letterChange, url);
+		const got = await anna.evaluate(async (u) => { const r = await fetch(u); return { status: r.status, type: r.headers.get('content-type'), body: await r.text() }; }, url);
+		assert(got.status === 200 && got.type === 'application/octet-stream' && got.body === LETTER, JSON.stringify(got));
+		await shot(anna, 'betalningsmottagare-forslag');
+	});
+	// A change proposed on the command line under the attestant's name: he
+	// must not approve it himself (four eyes by user name, wherever proposed).
+	let ownChange = null;
+	await check('the attestant proposes a change from the command line', async () => {
+		const out = bidrag('payee', 'propose', '25', '--bankgiro', '5050-1055', '--evidence', 'telefonsamtal med regionens ekonomichef', '--user', 'bertil');
+		const m = /proposed change (\d+)/.exec(out);
+		assert(m, 'output: ' + out);
+		ownChange = Number(m[1]);
+	});
+
 	// The attestant registered a payment too: from the command line, as the
 	// finance office may, so the four-eyes rule applies to bertil.
 	let ownId = null;
@@ -349,6 +439,38 @@ async function flows(browser) {
 		assert(nav.includes('Attestkö') && !nav.includes('Registrera beslut') && !nav.includes('Registrera utbetalning'), nav.join(', '));
 		await shot(bertil, 'attestant-startsida');
 	});
+	await check('the attestant sees the changes waiting: approve buttons for others\' proposals, none for his own', async () => {
+		await bertil.locator('#nav a', { hasText: 'Betalningsmottagare' }).click();
+		await ready(bertil, '#/betalningsmottagare');
+		await pendingRows(bertil).first().waitFor();
+		assert((await pendingRows(bertil).count()) === 3, (await pendingRows(bertil).count()) + ' changes waiting');
+		const own = pendingRows(bertil).filter({ hasText: 'Region Norrbotten' });
+		assert((await own.locator('.approve-btn').count()) === 0, 'an approve button for his own proposal');
+		assert(/Föreslagen av dig – en annan person måste godkänna\./.test(await own.textContent()), 'no four-eyes note');
+		assert((await bertil.locator('.approve-btn').count()) === 2, 'approve buttons for anna\'s two proposals');
+		assert((await pendingRows(bertil).filter({ hasText: 'Region Stockholm' }).getByRole('link', { name: 'brev-region-stockholm.pdf' }).count()) === 1, 'the letter is not offered to the approver');
+		assert((await bertil.locator('form.payee-import, form.payee-propose').count()) === 0, 'import or propose forms for an attestant');
+		await shot(bertil, 'betalningsmottagare-attestant');
+	});
+	await check('a forged approval of his own proposal is refused by the server (four eyes)', async () => {
+		const r = await bertil.evaluate(async (change) => {
+			const me = await (await fetch('/api/me')).json();
+			const res = await fetch('/api/payee-changes/approve', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf }, body: JSON.stringify({ change }) });
+			return { status: res.status, body: await res.json() };
+		}, ownChange);
+		assert(r.status === 400 && r.body.field === 'change', 'status ' + r.status);
+		assert(/four eyes: bertil proposed change \d+ of 25's account and cannot also approve it/.test(r.body.error), r.body.error);
+	});
+	await check('the attestant approves the change of Region Uppsala\'s account: the IBAN takes effect, flagged Kontobyte', async () => {
+		await bertil.getByRole('button', { name: /^Godkänn ändring \d+ av kontot för Region Uppsala$/ }).click();
+		const ok = bertil.locator('.form-status .alert-ok');
+		await ok.waitFor();
+		assert(/Ändring \d+ godkändes: betalningar till Region Uppsala går från och med nu till det nya kontot\./.test(norm(await ok.textContent())), norm(await ok.textContent()));
+		await bertil.waitForFunction(() => document.querySelectorAll('table.payee-changes tbody tr[data-change]').length === 2);
+		const reg = await cells(bertil.locator('tr[data-org="03"]'));
+		assert(reg.includes('IBAN ' + IBAN + ' BIC ESSESESS') && reg.includes('Kontobyte'), reg);
+		await shot(bertil, 'betalningsmottagare-godkand');
+	});
 	await check('the queue offers no attest button for a payment the attestant registered', async () => {
 		await bertil.locator('#nav a', { hasText: 'Attestkö' }).click();
 		await ready(bertil, '#/attest');
@@ -359,6 +481,21 @@ async function flows(browser) {
 		assert(/Registrerad av dig/.test(await own.textContent()), 'no note');
 		assert((await bertil.locator('.attest-btn').count()) === 2, 'buttons for the other two');
 		await shot(bertil, 'attestko');
+	});
+	await check('the queue shows the account each payment goes to (an IBAN with its BIC) and flags the changed one: Kontobyte', async () => {
+		const upp = bertil.locator('tr[data-payment]', { hasText: 'Region Uppsala' });
+		const t = await cells(upp);
+		assert(t.includes('IBAN ' + IBAN) && t.includes('BIC ESSESESS') && !t.includes('Bg 9000-0035'), t);
+		const badge = upp.locator('.badge.kontobyte');
+		assert((await badge.count()) === 1, 'no Kontobyte badge');
+		assert(norm(await badge.evaluate((b) => b.firstChild.textContent)) === 'Kontobyte', await badge.textContent());
+		const d = new Date();
+		const today = d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
+		const title = await badge.getAttribute('title');
+		assert(title.includes('konto ändrades ' + today + ', inom 30 dagar före betalningsdagen eller efter den') && /kontrollera ändringen/.test(title), title);
+		const sth = bertil.locator('tr[data-payment]', { hasText: 'Region Stockholm' });
+		assert((await cells(sth)).includes('Bg 9000-0019') && (await sth.locator('.kontobyte').count()) === 0, 'Region Stockholm (its change not approved): ' + (await cells(sth)));
+		await shot(bertil, 'attestko-kontobyte');
 	});
 	// Issue 14: at 1 280 px the queue scrolled sideways and hid the Attestera
 	// buttons.  An attestant's screen of 1 280 x 800: the page does not
@@ -436,6 +573,14 @@ async function flows(browser) {
 	});
 
 	/* ---------- Handläggare: the payment file ---------- */
+	await check('the payment file form offers pain.001 as the default and marks LB as the older format', async () => {
+		await go(anna, '#/utbetalningsfiler');
+		const sel = anna.getByLabel('Format');
+		assert((await sel.inputValue()) === 'pain001', 'the default: ' + (await sel.inputValue()));
+		const opts = (await sel.locator('option').allTextContents()).map(norm);
+		assert(opts.join(' | ') === 'ISO 20022 pain.001 (XML, standard) | Bankgirot Leverantörsbetalningar (LB, äldre format)', opts.join(' | '));
+		assert(/LB är Bankgirots äldre format/.test(norm(await anna.locator('form').first().textContent())), 'no hint about LB');
+	});
 	await check('the handläggare creates the payment file of the attested payments', async () => {
 		await go(anna, '#/utbetalningsfiler');
 		await anna.getByLabel('Batch').fill('2021-02-17');
@@ -545,7 +690,7 @@ async function flows(browser) {
 		const own = norm(await eva.locator('section[aria-labelledby=own-h]').textContent());
 		assert(own.includes('Region Jämtland Härjedalen') && own.includes('2 722 993,00 kr'), own);
 		const nav = await navTexts(eva);
-		for (const t of ['Attestkö', 'Granskningslogg', 'Användare', 'Registrera beslut', 'Fördelning', 'Utbetalningsfiler']) assert(!nav.includes(t), t + ' shown to a mottagare');
+		for (const t of ['Attestkö', 'Granskningslogg', 'Användare', 'Registrera beslut', 'Fördelning', 'Utbetalningsfiler', 'Betalningsmottagare']) assert(!nav.includes(t), t + ' shown to a mottagare');
 		await shot(eva, 'mottagare-startsida');
 	});
 	await check('the recipient register shows only Region Jämtland Härjedalen', async () => {

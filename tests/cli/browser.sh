@@ -136,7 +136,8 @@ echo "# $nshots screenshots in $SHOTS"
 # A screenshot of each page of the UI (issue 6's list), by the names flows.mjs gives them.
 nopage=
 for page in startsida beslut beslutssida registrera-beslut fordelning registrera-utbetalning attestko \
-	utbetalningsfiler mottagare-status mottagarregistret mottagarregistret-jamforelse granskningslogg anvandare; do
+	utbetalningsfiler mottagare-status mottagarregistret mottagarregistret-jamforelse granskningslogg anvandare \
+	betalningsmottagare attestko-kontobyte; do
 	ls "$SHOTS"/[0-9][0-9]-*"$page".png >/dev/null 2>&1 || nopage="$nopage $page"
 done
 expect_eq "a screenshot of every page was saved" "${nopage:-none missing}" "none missing"

@@ -277,6 +277,7 @@
 		{ key: 'attest', label: 'Attestkö', roles: STAFF, render: pageAttest },
 		{ key: 'utbetalningsfiler', label: 'Utbetalningsfiler', roles: STAFF, render: pageBatches },
 		{ key: 'bank', label: 'Bankfiler', roles: STAFF, render: pageBank },
+		{ key: 'betalningsmottagare', label: 'Betalningsmottagare', roles: STAFF, render: pagePayees },
 		{ key: 'mottagare', label: 'Mottagare', roles: ALL, render: pageRecipient },
 		{ key: 'register', label: 'Mottagarregistret', roles: ALL, render: pageRegister },
 		{ key: 'granskning', label: 'Granskningslogg', roles: ['revisor', 'admin'], render: pageAudit },
@@ -1680,7 +1681,9 @@
 			cols.push(
 				{ label: 'Beslut och del', cls: 'nowrap', render: (p) => [decisionLink(p.dnr), h('br'), h('span', { class: 'muted' }, p.part)] },
 				{ label: 'Mottagare', cls: 'name', render: (p) => recipientLink(p.recipient, p.recipient_name || p.recipient) },
-				{ label: 'Betalas till', cls: 'name', render: (p) => [p.payee || '', h('br'), h('span', { class: 'muted nowrap' }, p.bankgiro ? 'Bg ' + p.bankgiro : p.plusgiro ? 'Pg ' + p.plusgiro : 'konto saknas')] },
+				// The account it goes to (IBAN with BIC), flagged when the
+				// payee's account changed within 30 days of the payment.
+				{ label: 'Betalas till', cls: 'name payee-account', render: (p) => [p.payee || '', ' ', h('br'), h('span', { class: 'muted' }, accountNodes(p)), p.account_recent ? [' ', h('br'), kontobyteBadge(p.account_changed, true)] : null] },
 				{ label: 'Belopp (kr)', num: true, render: (p) => fmtOreNum(p.amount) },
 				{ label: 'Betaldag', cls: 'nowrap', render: (p) => p.date },
 				{ label: 'Registrerad av', render: (p) => p.registered_by },
@@ -1723,7 +1726,7 @@
 	/* ---------- Utbetalningsfiler ---------- */
 
 	async function pageBatches(root) {
-		pageHeader(root, 'Utbetalningsfiler', 'Attesterade betalningar samlas i en betalfil till banken (ISO 20022 pain.001 eller Bankgirots Leverantörsbetalningar). Att skapa filen registrerar betalningarna som utförda.');
+		pageHeader(root, 'Utbetalningsfiler', 'Attesterade betalningar samlas i en betalfil till banken (ISO 20022 pain.001, eller Bankgirots Leverantörsbetalningar i det äldre LB-formatet). Att skapa filen registrerar betalningarna som utförda.');
 		const canCreate = S.me.role === 'handlaggare';
 		const attSec = h('section', { class: 'section', 'aria-labelledby': 'h-att' }, h('h2', { id: 'h-att' }, 'Attesterade, ej utbetalda'));
 		root.appendChild(attSec);
@@ -1733,7 +1736,7 @@
 			[
 				{ label: 'Beslut och del', cls: 'nowrap', render: (p) => [decisionLink(p.dnr), h('br'), h('span', { class: 'muted' }, p.part)] },
 				{ label: 'Mottagare', cls: 'name', render: (p) => p.recipient_name || p.recipient },
-				{ label: 'Betalas till', cls: 'name', render: (p) => [p.payee || '', ' ', h('span', { class: 'muted nowrap' }, p.bankgiro ? 'Bg ' + p.bankgiro : p.plusgiro ? 'Pg ' + p.plusgiro : '')] },
+				{ label: 'Betalas till', cls: 'name payee-account', render: (p) => [p.payee || '', ' ', h('br'), h('span', { class: 'muted' }, accountNodes(p)), p.account_recent && !withExec ? [' ', h('br'), kontobyteBadge(p.account_changed, true)] : null] },
 				{ label: 'Belopp (kr)', num: true, render: (p) => fmtOreNum(p.amount) },
 				{ label: 'Betaldag', cls: 'nowrap', render: (p) => p.date },
 				{ label: 'Registrerad av', render: (p) => p.registered_by },
@@ -1754,7 +1757,7 @@
 		if (canCreate) {
 			const batch = h('input', { type: 'text', name: 'batch', value: today(), required: true });
 			const date = h('input', { type: 'date', name: 'date', value: today(), required: true });
-			const format = h('select', { name: 'format' }, h('option', { value: 'pain001' }, 'ISO 20022 pain.001 (XML)'), h('option', { value: 'lb' }, 'Bankgirot Leverantörsbetalningar (LB)'));
+			const format = h('select', { name: 'format' }, h('option', { value: 'pain001', selected: true }, 'ISO 20022 pain.001 (XML, standard)'), h('option', { value: 'lb' }, 'Bankgirot Leverantörsbetalningar (LB, äldre format)'));
 			const override = h('input', { type: 'text', name: 'override', autocomplete: 'off', id: uid('f') });
 			const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Skapa utbetalningsfil');
 			const form = h('form', { class: 'card form', novalidate: true },
@@ -1762,7 +1765,7 @@
 				h('div', { class: 'row' },
 					field('Batch', batch, 'Ett namn för filen (högst 35 tecken), t.ex. dagens datum. Samma batch igen ger samma fil.'),
 					field('Utbetalningsdag', date),
-					field('Format', format),
+					field('Format', format, 'pain.001 tas emot av alla banker. LB är Bankgirots äldre format som bankerna fasar ut; det kan inte betala till IBAN. Samma batch skapas inte i båda formaten (båda filerna skulle kunna betalas).'),
 				),
 				h('details', { class: 'field override' },
 					h('summary', null, 'Utbetalning efter utbetalningsperioden'),
@@ -2304,6 +2307,332 @@
 		return h('details', null, h('summary', null, e.before && e.after ? 'Före och efter' : e.after ? 'Efter' : 'Före'),
 			e.before ? [h('p', { class: 'label' }, 'Före'), h('pre', null, pretty(e.before))] : null,
 			e.after ? [h('p', { class: 'label' }, 'Efter'), h('pre', null, pretty(e.after))] : null,
+		);
+	}
+
+	/* ---------- Betalningsmottagare: payees' accounts under four eyes ---------- */
+
+	const ACCOUNT_KINDS = [
+		['bankgiro', 'Bankgiro'],
+		['plusgiro', 'Plusgiro'],
+		['iban', 'IBAN (utländskt eller svenskt kontonummer med BIC)'],
+	];
+	const PAYEE_OUTCOMES = {
+		added: 'registrerad',
+		unchanged: 'oförändrad',
+		reference: 'ny betalningsreferens',
+		proposed: 'kontoändring föreslagen',
+		pending: 'kontoändringen är redan föreslagen',
+	};
+
+	/* An IBAN as people read it: groups of four. */
+	function fmtIban(s) {
+		return String(s || '').replace(/(.{4})(?=.)/g, '$1 ');
+	}
+
+	/* accountNodes: an account ({kind, number, bic} of the payee register, or
+	 * a payment's bankgiro/plusgiro/iban/bic) as lines of text. */
+	function accountNodes(a) {
+		if (!a) return [h('span', { class: 'muted' }, 'konto saknas')];
+		const kind = a.kind ? a.kind.toLowerCase() : a.iban ? 'iban' : a.bankgiro ? 'bankgiro' : a.plusgiro ? 'plusgiro' : null;
+		const number = a.number || a.iban || a.bankgiro || a.plusgiro;
+		if (!kind || !number) return [h('span', { class: 'muted' }, 'konto saknas')];
+		if (kind === 'iban')
+			return [h('span', { class: 'account iban' }, 'IBAN ', fmtIban(number)), ' ', h('br'), h('span', { class: 'account nowrap' }, 'BIC ' + (a.bic || '–'))];
+		return [h('span', { class: 'account nowrap' }, (kind === 'bankgiro' ? 'Bg ' : 'Pg ') + number)];
+	}
+
+	/* kontobyteBadge: the flag of an account changed within 30 days of a
+	 * payment (or, on the payee page, of today), with what it means. */
+	function kontobyteBadge(changed, onPayment) {
+		const why = 'Betalningsmottagarens konto ändrades ' + changed + (onPayment ? ', inom 30 dagar före betalningsdagen eller efter den' : ', för mindre än 30 dagar sedan') + '. Att byta en mottagares konto är det klassiska bidragsbedrägeriet: kontrollera ändringen (underlaget och vem som godkände den) innan du attesterar.';
+		return h('span', { class: 'badge badge-warn kontobyte', title: why, 'data-changed': changed }, 'Kontobyte', h('span', { class: 'visually-hidden' }, ': ' + why));
+	}
+
+	function payeeLink(code, name) {
+		return h('a', { href: href('betalningsmottagare', code) }, name || code);
+	}
+
+	/* A file as base64, for a JSON body. */
+	async function fileBase64(f) {
+		const bytes = new Uint8Array(await f.arrayBuffer());
+		let bin = '';
+		for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+		return btoa(bin);
+	}
+
+	async function pagePayees(root, segs) {
+		if (segs.length) return pagePayee(root, segs[0]);
+		const role = S.me.role;
+		pageHeader(root, 'Betalningsmottagare', 'Kontona som betalningarna går till. Ett nytt konto för en betalningsmottagare föreslås av en person med underlag (t.ex. mottagarens undertecknade brev) och börjar gälla först när en annan person har godkänt det; till dess går betalningarna till det gamla kontot.');
+		const status = h('div', { class: 'form-status', 'aria-live': 'polite' });
+		root.appendChild(status);
+		const pendSec = h('section', { class: 'section', 'aria-labelledby': 'h-pay-pending' }, h('h2', { id: 'h-pay-pending' }, 'Kontoändringar som väntar på godkännande'));
+		const pendBox = h('div');
+		pendSec.appendChild(pendBox);
+		root.appendChild(pendSec);
+		const regSec = h('section', { class: 'section', 'aria-labelledby': 'h-pay-reg' }, h('h2', { id: 'h-pay-reg' }, 'Registret'));
+		const filter = h('input', { type: 'search', name: 'filter', placeholder: 'namn, kod, organisationsnummer eller konto' });
+		const regBox = h('div');
+		append(regSec, [h('div', { class: 'filter' }, field('Filtrera', filter)), regBox]);
+		let data = { payees: [], changes: [] };
+		let limit = 200;
+
+		async function decide(c, approve, msg, btn) {
+			busy(btn, true, approve ? 'Godkänner…' : 'Avslår…');
+			clear(status);
+			try {
+				const r = await api('POST', approve ? '/api/payee-changes/approve' : '/api/payee-changes/reject', { change: c.change });
+				status.appendChild(h('div', { class: 'alert alert-ok', role: 'status' }, approve ? 'Ändring ' + r.change + ' godkändes: betalningar till ' + r.name + ' går från och med nu till det nya kontot.' : 'Ändring ' + r.change + ' avslogs: kontot är oförändrat.'));
+				await load();
+			} catch (e) {
+				clear(msg).appendChild(h('div', { class: 'alert alert-error', role: 'alert' }, h('strong', null, approve ? 'Inte godkänd. ' : 'Inte avslagen. '), errorText(e)));
+				if (btn.isConnected) busy(btn, false);
+			}
+		}
+
+		function showPending() {
+			const byOrg = new Map(data.payees.map((p) => [p.org, p]));
+			const cols = [
+				{ label: 'Nr', num: true, render: (c) => String(c.change) },
+				{ label: 'Betalnings\u00admottagare', cls: 'name', render: (c) => [payeeLink(c.org, c.name), ' ', h('br'), h('span', { class: 'muted nowrap' }, c.orgnr || c.org)] },
+				{ label: 'Nuvarande konto', cls: 'account-cell', render: (c) => (byOrg.has(c.org) ? accountNodes(byOrg.get(c.org).account) : h('span', { class: 'muted' }, 'inget i registret')) },
+				{ label: 'Föreslaget konto', cls: 'account-cell', render: (c) => [accountNodes(c.account), c.reference ? [' ', h('br'), h('span', { class: 'muted' }, 'Referens ' + c.reference)] : null] },
+				{ label: 'Underlag', cls: 'evidence', render: (c) => (c.evidence_file ? h('a', { href: c.evidence_file, download: '' }, c.evidence) : c.evidence) },
+				{ label: 'Föreslagen av', render: (c) => [c.proposed_by, ' ', h('br'), h('span', { class: 'muted nowrap' }, c.proposed_on)] },
+			];
+			if (role === 'attestant' || role === 'handlaggare')
+				cols.push({
+					label: 'Beslut',
+					cls: 'action',
+					render: (c) => {
+						const msg = h('div', { class: 'row-msg', 'aria-live': 'polite' });
+						const own = samePerson(c.proposed_by, S.me.name);
+						const out = [];
+						if (own) out.push(h('span', { class: 'own-note' }, 'Föreslagen av dig – en annan person måste godkänna.'), ' ');
+						else if (role === 'handlaggare') out.push(h('span', { class: 'own-note' }, 'Godkänns av en attestant.'), ' ');
+						if (role === 'attestant' && !own) {
+							const ok = h('button', { type: 'button', class: 'btn btn-small approve-btn', 'data-change': String(c.change), 'aria-label': 'Godkänn ändring ' + c.change + ' av kontot för ' + c.name }, 'Godkänn');
+							ok.addEventListener('click', () => decide(c, true, msg, ok));
+							out.push(ok, ' ');
+						}
+						const no = h('button', { type: 'button', class: 'btn btn-small btn-secondary reject-btn', 'data-change': String(c.change), 'aria-label': 'Avslå ändring ' + c.change + ' av kontot för ' + c.name }, 'Avslå');
+						no.addEventListener('click', () => decide(c, false, msg, no));
+						out.push(no, msg);
+						return out;
+					},
+				});
+			clear(pendBox).appendChild(table(cols, data.changes, { cls: 'payee-changes', caption: data.changes.length === 1 ? '1 kontoändring väntar' : data.changes.length + ' kontoändringar väntar', captionHidden: true, empty: 'Inga kontoändringar väntar på godkännande.', rowAttrs: (c) => ({ 'data-change': String(c.change) }) }));
+		}
+
+		function showRegister() {
+			const f = filter.value.trim().toLowerCase();
+			const text = (p) => [p.org, p.name, p.orgnr, p.account && p.account.number, p.account && fmtIban(p.account.number), p.reference].join(' ').toLowerCase();
+			const list = f ? data.payees.filter((p) => text(p).includes(f)) : data.payees;
+			clear(regBox).appendChild(
+				table(
+					[
+						{ label: 'Kod', cls: 'nowrap', render: (p) => payeeLink(p.org, p.org) },
+						{ label: 'Namn och organisationsnummer', cls: 'name', render: (p) => [p.name, ' ', h('br'), h('span', { class: 'muted nowrap' }, p.orgnr || '')] },
+						{ label: 'Konto', cls: 'account-cell', render: (p) => accountNodes(p.account) },
+						{ label: 'Betalningsreferens', cls: 'evidence', render: (p) => p.reference || '' },
+						{
+							label: 'Gäller från',
+							cls: 'nowrap',
+							render: (p) => [
+								p.since,
+								p.account_recent ? [' ', h('br'), kontobyteBadge(p.account_changed, false)] : null,
+								p.pending_changes ? [' ', h('br'), h('span', { class: 'badge badge-info', title: 'En kontoändring väntar på godkännande av en annan person.' }, 'ändring föreslagen')] : null,
+							],
+						},
+					],
+					list.slice(0, limit),
+					{ cls: 'payee-register', caption: list.length + (list.length === 1 ? ' betalningsmottagare' : ' betalningsmottagare') + (f ? ' som matchar' : ' i registret'), empty: f ? 'Ingen betalningsmottagare matchar.' : 'Registret är tomt: importera en fil med betalningsmottagare.', rowAttrs: (p) => ({ 'data-org': p.org }) },
+				),
+			);
+			if (list.length > limit)
+				regBox.appendChild(h('p', null, h('button', { type: 'button', class: 'btn btn-secondary', on: { click: () => { limit += 500; showRegister(); } } }, 'Visa fler (' + (list.length - limit) + ' kvar)')));
+		}
+
+		async function load() {
+			data = await api('GET', '/api/payees');
+			showPending();
+			showRegister();
+			if (datalist) {
+				clear(datalist);
+				for (const p of data.payees) datalist.appendChild(h('option', { value: p.org }, p.name + (p.orgnr ? ' (' + p.orgnr + ')' : '')));
+			}
+		}
+		filter.addEventListener('input', () => {
+			limit = 200;
+			showRegister();
+		});
+
+		let datalist = null;
+		if (role === 'handlaggare') {
+			/* Import: a CSV or Excel file, all or nothing. */
+			const file = h('input', { type: 'file', name: 'data', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+			const ibtn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Importera');
+			const iform = h('form', { class: 'card form payee-import', novalidate: true },
+				h('h2', null, 'Importera betalningsmottagare'),
+				field('Fil (CSV eller Excel)', file, 'Första raden namnger kolumnerna: organisationsnummer, namn, bankgiro, plusgiro, IBAN, BIC och betalningsreferens. Allt eller inget: ett fel anges med rad och kolumn, och då importeras ingenting. Ett annat konto än det registrerade blir ett förslag som en annan person godkänner.'),
+				h('div', { class: 'actions' }, ibtn),
+			);
+			const ist = formStatus(iform);
+			iform.addEventListener('submit', async (ev) => {
+				ev.preventDefault();
+				const f = file.files && file.files[0];
+				if (!f) {
+					ist.error(new ApiError(400, 'Välj en fil först.', 'data'), 'Inget importerades');
+					return;
+				}
+				if (f.size > 12 * 1024 * 1024) {
+					ist.error(new ApiError(400, 'Filen är större än 12 MB.', 'data'), 'Inget importerades');
+					return;
+				}
+				busy(ibtn, true, 'Importerar…');
+				try {
+					const r = await api('POST', '/api/payees/import', { name: f.name, data: await fileBase64(f) });
+					const notable = (r.rows || []).filter((x) => x.outcome === 'proposed' || x.outcome === 'pending' || x.outcome === 'reference');
+					ist.ok(
+						h('strong', null, r.file + ': ' + r.payees + (r.payees === 1 ? ' betalningsmottagare. ' : ' betalningsmottagare. ')),
+						r.added + ' registrerade, ' + r.unchanged + ' oförändrade, ' + r.reference + ' med ny betalningsreferens, ' + r.proposed + ' kontoändringar föreslagna' + (r.pending ? ', ' + r.pending + ' redan föreslagna' : '') + '.',
+						notable.length ? h('ul', { class: 'warnings' }, notable.map((x) => h('li', null, x.where + ': ' + x.name + ' – ' + PAYEE_OUTCOMES[x.outcome] + (x.change ? ' (ändring ' + x.change + ')' : '') + (x.was ? '; betalningarna går till ' + x.was + ' tills en annan person godkänner den' : '')))) : null,
+					);
+					file.value = '';
+					await load();
+				} catch (e) {
+					ist.error(e, 'Inget importerades');
+				} finally {
+					busy(ibtn, false);
+				}
+			});
+
+			/* A change of one payee's account, with the evidence. */
+			datalist = h('datalist', { id: uid('payees') });
+			const org = h('input', { type: 'text', name: 'org', list: datalist.id, autocomplete: 'off', required: true });
+			const kind = h('select', { name: 'kind' }, ACCOUNT_KINDS.map(([v, l]) => h('option', { value: v }, l)));
+			const number = h('input', { type: 'text', name: 'bankgiro', autocomplete: 'off', spellcheck: 'false', required: true });
+			const bic = h('input', { type: 'text', name: 'bic', autocomplete: 'off', spellcheck: 'false' });
+			const bicField = field('BIC', bic, 'Bankens BIC (8 eller 11 tecken), i samma land som IBAN.');
+			const reference = h('input', { type: 'text', name: 'reference', autocomplete: 'off' });
+			const evidence = h('textarea', { name: 'evidence', rows: '2' });
+			const evFile = h('input', { type: 'file', name: 'evidence_data' });
+			const pbtn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Föreslå kontoändring');
+			const pform = h('form', { class: 'card form payee-propose', novalidate: true },
+				h('h2', null, 'Föreslå ett nytt konto'),
+				datalist,
+				h('div', { class: 'row' },
+					field('Betalningsmottagare', org, 'Kod, namn eller organisationsnummer.'),
+					field('Kontoslag', kind),
+				),
+				h('div', { class: 'row' }, field('Nytt kontonummer', number), bicField, field('Betalningsreferens (valfri)', reference, 'Lämna tomt för att behålla den nuvarande.')),
+				h('div', { class: 'row' },
+					field('Underlag', evidence, 'Vad visar att mottagaren har begärt ändringen, t.ex. ”Brev från ekonomichefen 2026-11-30, dnr 2026/123”.'),
+					field('… eller bifoga underlaget', evFile, 'Mottagarens undertecknade brev (PDF eller bild). Filen sparas med ändringen.'),
+				),
+				h('div', { class: 'actions' }, pbtn),
+			);
+			const pst = formStatus(pform);
+			const sync = () => {
+				number.name = kind.value;
+				bicField.hidden = kind.value !== 'iban';
+			};
+			kind.addEventListener('change', sync);
+			sync();
+			pform.addEventListener('submit', async (ev) => {
+				ev.preventDefault();
+				const body = { org: org.value.trim() };
+				body[kind.value] = number.value.trim();
+				if (kind.value === 'iban') body.bic = bic.value.trim();
+				if (reference.value.trim()) body.reference = reference.value.trim();
+				const f = evFile.files && evFile.files[0];
+				if (f && evidence.value.trim()) {
+					pst.error(new ApiError(400, 'Ange underlaget som text eller som fil, inte båda.', 'evidence'), 'Inget föreslogs');
+					return;
+				}
+				if (f && f.size > 12 * 1024 * 1024) {
+					pst.error(new ApiError(400, 'Filen är större än 12 MB.', 'evidence_data'), 'Inget föreslogs');
+					return;
+				}
+				busy(pbtn, true, 'Föreslår…');
+				try {
+					if (f) {
+						body.evidence_name = f.name;
+						body.evidence_data = await fileBase64(f);
+					} else body.evidence = evidence.value.trim();
+					const r = await api('POST', '/api/payee-changes', body);
+					pst.ok(h('strong', null, 'Ändring ' + r.change + ' föreslogs'), ' för ' + r.name + '. Betalningarna går till det gamla kontot tills en annan person godkänner ändringen.');
+					for (const el of [org, number, bic, reference, evidence]) el.value = '';
+					evFile.value = '';
+					await load();
+				} catch (e) {
+					pst.error(e, 'Inget föreslogs');
+				} finally {
+					busy(pbtn, false);
+				}
+			});
+			append(root, [h('div', { class: 'payee-forms' }, iform, pform)]);
+		}
+		root.appendChild(regSec);
+		pendBox.appendChild(loadingBox());
+		regBox.appendChild(loadingBox());
+		await load();
+	}
+
+	async function pagePayee(root, code) {
+		const head = pageHeader(root, 'Betalningsmottagare ' + code);
+		root.insertBefore(h('p', { class: 'eyebrow' }, h('a', { href: '#/betalningsmottagare' }, 'Betalningsmottagare'), ' / ', code), root.querySelector('.page-head'));
+		const box = loadingBox();
+		root.appendChild(box);
+		const d = await api('GET', '/api/payee' + q({ org: code }));
+		box.remove();
+		head.textContent = d.name;
+		document.title = d.name + ' – bidrag';
+		const fact = (label, ...v) => h('div', null, h('dt', null, label), h('dd', null, ...v));
+		root.appendChild(
+			d.registered
+				? h('dl', { class: 'facts' },
+						fact('Kod', d.org),
+						fact('Organisationsnummer', d.orgnr || '–'),
+						fact('Konto', accountNodes(d.account)),
+						fact('Betalningsreferens', d.reference || '–'),
+						fact('Gäller från', d.since, d.account_recent ? [' ', kontobyteBadge(d.account_changed, false)] : null),
+						d.account_changed ? fact('Kontot senast ändrat', d.account_changed) : null,
+					)
+				: h('p', { class: 'alert alert-info' }, d.name + ' har inget konto i registret över betalningsmottagare. Betalningar går till beslutets eller organisationens eget konto.'),
+		);
+		const HOW = { import: 'importerat', change: 'ändring godkänd', reference: 'ny referens' };
+		const STATE = { proposed: 'föreslagen', approved: 'godkänd', rejected: 'avslagen' };
+		root.appendChild(h('h2', null, 'Versioner'));
+		root.appendChild(
+			table(
+				[
+					{ label: 'Version', num: true, render: (v) => String(v.version) },
+					{ label: 'Gäller från', cls: 'nowrap', render: (v) => v.since },
+					{ label: 'Konto', cls: 'account-cell', render: (v) => accountNodes(v.account) },
+					{ label: 'Referens', render: (v) => v.reference || '' },
+					{ label: 'Hur', render: (v) => HOW[v.how] || v.how },
+					{ label: 'Av', render: (v) => v.by },
+					{ label: 'Källa', cls: 'name', render: (v) => v.source },
+				],
+				d.versions,
+				{ caption: 'Kontots versioner', captionHidden: true, empty: 'Inga versioner.' },
+			),
+		);
+		root.appendChild(h('h2', null, 'Kontoändringar'));
+		root.appendChild(
+			table(
+				[
+					{ label: 'Nr', num: true, render: (c) => String(c.change) },
+					{ label: 'Föreslaget konto', cls: 'account-cell', render: (c) => accountNodes(c.account) },
+					{ label: 'Underlag', cls: 'evidence', render: (c) => (c.evidence_file ? h('a', { href: c.evidence_file, download: '' }, c.evidence) : c.evidence) },
+					{ label: 'Föreslagen', render: (c) => [c.proposed_by, ' ', h('br'), h('span', { class: 'muted nowrap' }, c.proposed_on)] },
+					{ label: 'Beslut', render: (c) => [h('span', { class: ['badge', c.state === 'approved' ? 'badge-ok' : c.state === 'rejected' ? 'badge-error' : 'badge-info'] }, STATE[c.state] || c.state), c.decided_by ? [' ', h('br'), c.decided_by + ' ' + c.decided_on] : null] },
+				],
+				d.changes,
+				{ caption: 'Kontoändringar', captionHidden: true, empty: 'Inga kontoändringar har föreslagits.' },
+			),
 		);
 	}
 
