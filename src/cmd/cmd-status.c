@@ -1,4 +1,5 @@
 /* bidrag status and bidrag deadlines: the ledger's balances and what is due. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 #include "table.h"
 #include "deadlines.h"
 #include "statusload.h"
+#include "store-bank.h"
 #include "store.h"
 #include "cmd.h"
 
@@ -152,6 +154,28 @@ struct status_notes {
 	struct buf b;
 };
 
+/* The open repayment claims of the accounts shown, with their OCR
+ * references: what the recipients are to pay, and how. */
+struct claim_notes {
+	struct buf *b;
+	const char *dnr, *part, *recipient;
+	int n;
+};
+
+static int add_claim_note(void *ctx, const struct repay_claim_row *k)
+{
+	struct claim_notes *c = ctx;
+	if (k->corrected || k->matched >= k->amount || (c->dnr && strcmp(c->dnr, k->dnr) != 0) ||
+	    (c->part && strcmp(c->part, k->part) != 0) || (c->recipient && strcmp(c->recipient, k->recipient) != 0))
+		return 0;
+	char a[NUM_BUFSZ];
+	if (c->n++ == 0)
+		buf_addf(c->b, "Återbetalningskrav att betala (bidrag repay list):\n");
+	buf_addf(c->b, "  krav %" PRId64 ", OCR-nummer %s: %s del %s, %s, %s kr kvar\n", k->number, k->ocr, k->dnr, k->part,
+		 k->recipient_name ? k->recipient_name : k->recipient, fmt_ore(k->amount - k->matched, a));
+	return 0;
+}
+
 static int add_status_note(void *ctx, const struct decision_warning *w)
 {
 	struct status_notes *n = ctx;
@@ -225,6 +249,9 @@ int cmd_status(int argc, char **argv)
 	struct status_notes notes = {&rows, {0}};
 	buf_init(&notes.b, 1 << 20);
 	if (!rc && fmt == FMT_TABLE && store_decision_warnings(s, dnr, add_status_note, &notes, &err))
+		rc = store_error(&err, EXIT_IO);
+	struct claim_notes cn = {&notes.b, dnr, o.part, recipient, 0};
+	if (!rc && fmt == FMT_TABLE && !by_post && store_repay_claims(s, 0, add_claim_note, &cn, &err))
 		rc = store_error(&err, EXIT_IO);
 	store_close(s);
 	if (!rc && fmt == FMT_TABLE)

@@ -164,6 +164,8 @@ ocr=$(printf '%s\n' "$OUT" | sed -n 's/.*OCR reference \([0-9]*\)$/\1/p')
 expect_eq "... the OCR reference is the number, its length digit and a Luhn digit" "$ocr" "100164"
 run repay list --format json
 expect_out "repay list shows it open" '"number":"1001","ocr":"100164",.*"state":"open"'
+run status $D0
+expect_out "status lists the open claim with its OCR reference" "krav 1001, OCR-nummer 100164: $D0 del regioner, Region Stockholm, 100 000,00 kr kvar"
 run repay letter 1001 --output "$WORK/claim.pdf" --date 2021-06-01
 expect_rc "repay letter writes the claim's letter" 0
 expect_eq "... a PDF with the bankgiro and the OCR reference" \
