@@ -21,7 +21,7 @@ struct fake_part {
 	struct part p;
 	struct rule_key key;
 	const char *codes[400];
-	char names[400][8];
+	char names[400][24];
 };
 
 static void fake_part(struct fake_part *f, size_t n, int64_t amount, int64_t base, int64_t unit)
