@@ -343,6 +343,16 @@ def build_register(work, env):
     # seed 003 is left for POST /api/decisions
     cli(env, "decision", "import", *[f for f in files if "god-och-nara-vard" not in f])
     cli(env, "register", "import", os.path.join(SRC, "examples", "register", "jamtland-2020.json"))
+    # A correction of the key S2017/07321/FS was allocated by: Sörmland's and
+    # Östergötland's populations swapped (GET /api/dataset/impact).
+    rows = cli(env, "datasets", "show", "population@2017-11-01", "--format", "csv").splitlines()
+    val = {r.split(",")[0]: r.rsplit(",", 1)[1] for r in rows[1:]}
+    swap = {"04": val["05"], "05": val["04"]}
+    with open(os.path.join(work, "pop2017.csv"), "w") as f:
+        f.write("\n".join([rows[0]] + [r.rsplit(",", 1)[0] + "," + swap.get(r.split(",")[0], r.rsplit(",", 1)[1])
+                                        for r in rows[1:]]) + "\n")
+    cli(env, "datasets", "import", os.path.join(work, "pop2017.csv"), "--name", "population@2017-11-01",
+        "--corrects", "population@2017-11-01@1", "--reason", "Sörmland and Östergötland swapped")
     for code in REGIONS:
         cli(env, "org", "set", code, "--bankgiro", bankgiro("51" + code + "000"))
     cli(env, "org", "set", "SKR", "--bankgiro", bankgiro("5300000"))
@@ -1117,6 +1127,20 @@ def check_new_endpoints(C):
         r = anna.get("/api/dataset/impact", params={"name": "population@2019-11-01"})
         expect("GET /api/dataset/impact of a first version: nothing before it", r, 200,
                ("no parts", lambda r: r.json["parts"] == [] and r.json["corrects"] is None and r.json["version"] == 1))
+        r = rut.get("/api/dataset/impact", params={"name": "population@2017-11-01"})
+        def swapped(r):
+            rows = {x["code"]: x for p in r.json["parts"] for x in p["rows"]}
+            up = [x for x in rows.values() if x["difference"] > 0]
+            down = [x for x in rows.values() if x["difference"] < 0]
+            return (sum(x["difference"] for x in rows.values()) == 0 and {"04", "05"} <= set(rows) and
+                    all(x["proposal"]["raise_ore"] == 100 * x["difference"] and x["proposal"]["later"] for x in up) and
+                    all(x["proposal"]["reduce_ore"] == -100 * x["difference"] for x in down))
+        expect("GET /api/dataset/impact of a correction: S2017/07321/FS, Sörmland and Östergötland swapped", r, 200,
+               ("version 2 corrects 1, with the reason", lambda r: r.json["version"] == 2 and r.json["corrects"] == 1
+                and r.json["reason"] == "Sörmland and Östergötland swapped"),
+               ("one part, allocated by version 1", lambda r: [(p["dnr"], p["part"], p["from_version"]) for p in r.json["parts"]]
+                == [("S2017/07321/FS (delvis)", "landsting", 1)]),
+               ("then and now add up alike; nothing paid: raised and reduced, the rise paid with the part", swapped))
         r = eva.get("/api/dataset/impact", params={"name": "population@2019-11-01"})
         expect("a mottagare may not see a dataset's impact (403)", r, 403, *is_error(r))
 
