@@ -61,6 +61,17 @@ struct engine_account {
 typedef int (*engine_account_fn)(void *ctx, const struct engine_account *a);
 enum engine_account_order { ACCOUNTS_BY_DECISION, ACCOUNTS_BY_ID };
 
+/* An account's balance as recording reads and writes it (accounts_get,
+ * balances_put). */
+enum account_state { ACCOUNT_KEPT, ACCOUNT_NEW, ACCOUNT_NONE };
+struct engine_account_row {
+	int64_t part_id, org_id;
+	enum account_state state; /* accounts_get's answer */
+	struct ledger_balance bal; /* ACCOUNT_KEPT; what balances_put writes */
+	int64_t kronor;            /* ACCOUNT_NEW: the allocation locked */
+	int64_t last_seq;          /* balances_put: the last event on it */
+};
+
 /* A payment event with the facts its state follows from. */
 struct engine_payment {
 	struct payment_row row;
@@ -208,13 +219,27 @@ struct store_ops {
 	int (*event_scan)(struct store *s, const char *as_of, engine_event_fn fn, void *ctx, struct bd_error *err);
 	/* event_refs: the events that refer to seq, in seq order. */
 	int (*event_refs)(struct store *s, int64_t seq, engine_event_fn fn, void *ctx, struct bd_error *err);
-	/* balance_get: the balance kept for an account; 1 if none. */
-	int (*balance_get)(struct store *s, int64_t part_id, int64_t org_id, struct ledger_balance *out,
-			   struct bd_error *err);
-	int (*balance_put)(struct store *s, int64_t part_id, int64_t org_id, const struct ledger_balance *b,
-			   int64_t last_seq, struct bd_error *err);
-	/* allocation_get: the kronor locked for an account; 1 if none. */
-	int (*allocation_get)(struct store *s, int64_t part_id, int64_t org_id, int64_t *kronor, struct bd_error *err);
+	/* The batch-level primitives of recording: what a batch of events
+	 * needs, asked for in one call, so that an engine that pays a round
+	 * trip per statement (PostgreSQL) pays one per batch, not one per
+	 * event or account; SQLite runs a statement per row as before.
+	 * accounts_get: n accounts (a[i].part_id, a[i].org_id) at once:
+	 *   a[i].state ACCOUNT_KEPT with its balance kept (a[i].bal),
+	 *   ACCOUNT_NEW without one yet but with an allocation row
+	 *   (a[i].kronor locked), or ACCOUNT_NONE with neither.
+	 * balances_put: n balances written (inserted or replaced), each
+	 *   account at most once.
+	 * events_expect: the ids of the events a batch is about to append in
+	 *   this write transaction.  A hint, nothing is written: an engine may
+	 *   look them up together and then append the ones not recorded
+	 *   without a statement each (PostgreSQL: one multi-row INSERT before
+	 *   the next statement of any kind; event_append's answers stay
+	 *   exactly what they would be without it); SQLite ignores it. */
+	int (*accounts_get)(struct store *s, struct engine_account_row *a, size_t n, struct bd_error *err);
+	int (*balances_put)(struct store *s, const struct engine_account_row *a, size_t n, struct bd_error *err);
+	int (*events_expect)(struct store *s, const char *const *ids, size_t n, struct bd_error *err);
+	/* org_ids: the ids of n organisations by their codes (0: no such code). */
+	int (*org_ids)(struct store *s, const char *const *codes, size_t n, int64_t *ids, struct bd_error *err);
 	/* part_find: a decision's part by dnr and code; 1 if none.
 	 * part_get: by id; 1 if none. */
 	int (*part_find)(struct store *s, const char *dnr, const char *code, int64_t *id, struct ledger_terms *terms,

@@ -123,6 +123,9 @@ struct account {
 	char *payment_detail; /* {"payee": ...}: the detail of a payment with nothing else to record */
 };
 
+/* An account index that names none (prefetch). */
+#define NO_ACCOUNT ((size_t)-1)
+
 struct ledger_state {
 	/* Parts and organisations never change once registered: their lookups
 	 * are kept.  Account balances are kept between batches while this
@@ -278,12 +281,9 @@ static int find_org(struct store *s, struct ledger_state *c, const char *text, i
 	return -1;
 }
 
-static struct account *find_account(struct store *s, struct ledger_state *c, size_t part, int64_t org_id,
-				    const char *recipient, struct bd_error *err)
+/* account_slot: the kept account of (part_id, org_id); NULL if none. */
+static struct account *account_slot(struct ledger_state *c, int64_t part_id, int64_t org_id, uint64_t h)
 {
-	int64_t part_id = c->parts[part].id;
-	int64_t ids[2] = {part_id, org_id};
-	uint64_t h = slot_hash(ids, sizeof(ids));
 	/* Two ids can share a hash: the account's own ids decide. */
 	size_t i = c->account_by_ids.cap ? h & (c->account_by_ids.cap - 1) : 0;
 	for (; c->account_by_ids.cap && c->account_by_ids.hash[i]; i = (i + 1) & (c->account_by_ids.cap - 1)) {
@@ -291,25 +291,46 @@ static struct account *find_account(struct store *s, struct ledger_state *c, siz
 		if (c->account_by_ids.hash[i] == h && a->part_id == part_id && a->org_id == org_id)
 			return a;
 	}
-	struct account a = {.part_id = part_id, .org_id = org_id, .part = part};
-	int rc = s->ops->balance_get(s, part_id, org_id, &a.bal, err);
-	if (rc < 0)
+	return NULL;
+}
+
+static uint64_t account_hash(int64_t part_id, int64_t org_id)
+{
+	int64_t ids[2] = {part_id, org_id};
+	return slot_hash(ids, sizeof(ids));
+}
+
+/* account_add: an account as the engine gave it; NULL (nothing kept) when
+ * it has no allocation row. */
+static struct account *account_add(struct ledger_state *c, size_t part, const struct engine_account_row *r)
+{
+	struct account a = {.part_id = r->part_id, .org_id = r->org_id, .part = part};
+	if (r->state == ACCOUNT_NONE)
 		return NULL;
-	if (rc == 1) {
-		/* The account opens with the locked allocation. */
-		int64_t kronor;
-		rc = s->ops->allocation_get(s, part_id, org_id, &kronor, err);
-		if (rc) {
-			if (rc == 1)
-				bd_failc(err, BD_NOT_FOUND, "'%s' has no allocation in this part", recipient);
-			return NULL;
-		}
-		ledger_open(&a.bal, kronor * 100);
-	}
+	if (r->state == ACCOUNT_KEPT)
+		a.bal = r->bal;
+	else /* the account opens with the locked allocation */
+		ledger_open(&a.bal, r->kronor * 100);
 	c->accounts = xreallocarray(c->accounts, c->naccounts + 1, sizeof(*c->accounts));
 	c->accounts[c->naccounts] = a;
-	*slot_map_insert_new(&c->account_by_ids, h) = c->naccounts;
+	*slot_map_insert_new(&c->account_by_ids, account_hash(r->part_id, r->org_id)) = c->naccounts;
 	return &c->accounts[c->naccounts++];
+}
+
+static struct account *find_account(struct store *s, struct ledger_state *c, size_t part, int64_t org_id,
+				    const char *recipient, struct bd_error *err)
+{
+	int64_t part_id = c->parts[part].id;
+	struct account *a = account_slot(c, part_id, org_id, account_hash(part_id, org_id));
+	if (a)
+		return a;
+	struct engine_account_row r = {.part_id = part_id, .org_id = org_id};
+	if (s->ops->accounts_get(s, &r, 1, err))
+		return NULL;
+	a = account_add(c, part, &r);
+	if (!a)
+		bd_failc(err, BD_NOT_FOUND, "'%s' has no allocation in this part", recipient);
+	return a;
 }
 
 /* The payee of a payment when it is registered, as the attestant sees it:
@@ -427,14 +448,25 @@ static int load_ref(struct store *s, const char *id, struct ref_row *out, struct
 
 static int write_balances(struct store *s, struct ledger_state *c, struct bd_error *err)
 {
+	size_t n = 0;
+	for (size_t i = 0; i < c->naccounts; i++)
+		n += c->accounts[i].dirty;
+	if (!n)
+		return 0;
+	struct engine_account_row *rows = xreallocarray(NULL, n, sizeof(*rows));
+	n = 0;
 	for (size_t i = 0; i < c->naccounts; i++) {
 		struct account *a = &c->accounts[i];
-		if (!a->dirty)
-			continue;
-		if (s->ops->balance_put(s, a->part_id, a->org_id, &a->bal, a->last_seq, err))
-			return -1;
-		a->dirty = false;
+		if (a->dirty)
+			rows[n++] = (struct engine_account_row){.part_id = a->part_id, .org_id = a->org_id,
+								.bal = a->bal, .last_seq = a->last_seq};
 	}
+	int rc = s->ops->balances_put(s, rows, n, err);
+	free(rows);
+	if (rc)
+		return -1;
+	for (size_t i = 0; i < c->naccounts; i++)
+		c->accounts[i].dirty = false;
 	return 0;
 }
 
@@ -474,8 +506,12 @@ static int id_known(struct store *s, const struct ledger_input *e, const char *d
 /* The account an event is on: its own (dnr, part, recipient), or the one of
  * the event it refers to. */
 static struct account *event_account(struct store *s, struct ledger_state *c, const struct ledger_input *e,
-				     bool has_ref, struct ref_row *ref, size_t *part, struct bd_error *err)
+				     bool has_ref, struct ref_row *ref, size_t *part, size_t found, struct bd_error *err)
 {
+	if (found != NO_ACCOUNT) { /* by prefetch */
+		*part = c->accounts[found].part;
+		return &c->accounts[found];
+	}
 	if (has_ref) {
 		if (!e->ref || !*e->ref) {
 			bd_fail(err, "%s %s names the event it refers to: its 'ref' is empty (give that event's id)",
@@ -532,15 +568,14 @@ static int within_decided(struct store *s, struct ledger_state *c, size_t part, 
 
 /* record_one: check and append one event; 1 when it is a retry of one
  * recorded (nothing done). */
-static int record_one(struct store *s, struct ledger_state *c, const struct ledger_input *e, const char *now,
-		      struct bd_error *err)
+static int record_one(struct store *s, struct ledger_state *c, const struct ledger_input *e, size_t found,
+		      const char *now, char digest[65], struct bd_error *err)
 {
-	char digest[65];
 	ledger_input_digest(e, false, digest);
 	bool has_ref = ledger_kind_refers(e->kind);
 	struct ref_row ref;
 	size_t part = 0;
-	struct account *acct = event_account(s, c, e, has_ref, &ref, &part, err);
+	struct account *acct = event_account(s, c, e, has_ref, &ref, &part, found, err);
 	struct ledger_event le = {
 		.kind = e->kind,
 		.actor = e->actor,
@@ -608,8 +643,178 @@ static int record_one(struct store *s, struct ledger_state *c, const struct ledg
 	return 0;
 }
 
+static bool names_account(const struct ledger_input *e)
+{
+	bool has_ref = ledger_kind_refers(e->kind);
+	return !has_ref && e->dnr && e->part && e->recipient;
+}
+
+/* prefetch_orgs: the organisations the batch names that are not known yet
+ * (texts[0..m)), looked up together: first as codes, then the names and
+ * aliases of the reference data by their codes (find_org's two ways, in
+ * two calls). */
+static int prefetch_orgs(struct store *s, struct ledger_state *c, const char **text, size_t m, struct bd_error *err)
+{
+	const char **code = xreallocarray(NULL, m, sizeof(*code));
+	int64_t *ids = xcalloc(m, sizeof(*ids));
+	memcpy(code, text, m * sizeof(*code));
+	int rc = 0;
+	for (int pass = 0; pass < 2 && m && rc == 0; pass++) {
+		size_t k = 0;
+		for (size_t j = 0; j < m; j++) {
+			if (pass == 1) {
+				const struct recipient *r;
+				struct bd_error ignored;
+				if (ids[j] || refdata_resolve(text[j], RK_ALL, &r, &ignored))
+					continue;
+				code[j] = r->code;
+			}
+			code[k] = code[j];
+			text[k++] = text[j];
+		}
+		m = k;
+		if (!m || (rc = s->ops->org_ids(s, code, m, ids, err)) != 0)
+			break;
+		for (size_t j = 0; j < m; j++) {
+			if (!ids[j])
+				continue;
+			c->org_ids = xreallocarray(c->org_ids, c->norgs + 1, sizeof(int64_t));
+			c->org_ids[c->norgs] = ids[j];
+			*map_slot(&c->org_by_text, slot_hash(text[j], strlen(text[j])), text[j], true) = c->norgs++;
+		}
+	}
+	free(code);
+	free(ids);
+	return rc;
+}
+
+/* prefetch: what recording the batch's events one by one would look up
+ * one at a time, looked up together first: the organisations and the
+ * accounts (balances, or the allocations of accounts not opened yet) of
+ * the events that name their decision, part and recipient, and the ids the
+ * events will be appended under (events_expect).  acct_of[i]: the account
+ * of event i when found, else NO_ACCOUNT.  Only lookups: what is not
+ * found here is looked up again, and reported, by the event that needs
+ * it, and every rule is applied to each event in record_one as before. */
+static int prefetch(struct store *s, struct ledger_state *c, const struct ledger_input *ev, size_t n,
+		    size_t *acct_of, struct bd_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		acct_of[i] = NO_ACCOUNT;
+	if (n < 2)
+		return 0;
+	/* The organisations not known yet.  org[i]: event i's in org_ids, or
+	 * NO_ACCOUNT. */
+	size_t *org = xreallocarray(NULL, n, sizeof(*org));
+	const char **text = NULL;
+	size_t m = 0, cap = 0;
+	struct slot_map seen = {0};
+	for (size_t i = 0; i < n; i++) {
+		const char *r = ev[i].recipient;
+		org[i] = NO_ACCOUNT;
+		if (!names_account(&ev[i]))
+			continue;
+		uint64_t h = slot_hash(r, strlen(r));
+		size_t *v = map_slot(&c->org_by_text, h, r, false);
+		if (v) {
+			org[i] = *v;
+			continue;
+		}
+		if (map_slot(&seen, h, r, false))
+			continue;
+		*map_slot(&seen, h, r, true) = m;
+		if (m == cap)
+			text = xreallocarray(text, cap = cap ? 2 * cap : 64, sizeof(*text));
+		text[m++] = r;
+	}
+	slot_map_release(&seen);
+	int rc = m ? prefetch_orgs(s, c, text, m, err) : 0;
+	free(text);
+	for (size_t i = 0; m && i < n; i++) {
+		size_t *v = org[i] == NO_ACCOUNT && names_account(&ev[i])
+				    ? map_slot(&c->org_by_text, slot_hash(ev[i].recipient, strlen(ev[i].recipient)),
+					       ev[i].recipient, false)
+				    : NULL;
+		if (v)
+			org[i] = *v;
+	}
+	/* The accounts not kept yet, each once. */
+	struct engine_account_row *rows = NULL;
+	size_t *row_part = NULL, *wants = NULL; /* wants[i]: the row event i waits for */
+	m = cap = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct ledger_input *e = &ev[i];
+		if (!names_account(e))
+			continue;
+		size_t part;
+		if (org[i] == NO_ACCOUNT)
+			continue;
+		if (find_part(s, c, e->dnr, e->part, &part, err)) {
+			if (err->code != BD_NOT_FOUND) /* a part not found is the event's to report */
+				rc = -1;
+			continue;
+		}
+		int64_t part_id = c->parts[part].id, org_id = c->org_ids[org[i]];
+		uint64_t ah = account_hash(part_id, org_id);
+		struct account *a = account_slot(c, part_id, org_id, ah);
+		if (a) {
+			acct_of[i] = (size_t)(a - c->accounts);
+			continue;
+		}
+		if (!wants)
+			wants = xreallocarray(NULL, n, sizeof(*wants));
+		size_t *v = NULL;
+		for (size_t k = seen.cap ? ah & (seen.cap - 1) : 0; seen.cap && seen.hash[k]; k = (k + 1) & (seen.cap - 1))
+			if (seen.hash[k] == ah && rows[seen.val[k]].part_id == part_id && rows[seen.val[k]].org_id == org_id) {
+				v = &seen.val[k];
+				break;
+			}
+		if (!v) {
+			if (m == cap) {
+				cap = cap ? 2 * cap : 64;
+				rows = xreallocarray(rows, cap, sizeof(*rows));
+				row_part = xreallocarray(row_part, cap, sizeof(*row_part));
+			}
+			rows[m] = (struct engine_account_row){.part_id = part_id, .org_id = org_id};
+			row_part[m] = part;
+			v = slot_map_insert_new(&seen, ah);
+			*v = m++;
+		}
+		wants[i] = *v;
+		acct_of[i] = NO_ACCOUNT - 1; /* waits for its row */
+	}
+	slot_map_release(&seen);
+	if (rc == 0 && m)
+		rc = s->ops->accounts_get(s, rows, m, err);
+	size_t *got = m ? xreallocarray(NULL, m, sizeof(*got)) : NULL;
+	for (size_t j = 0; rc == 0 && j < m; j++) {
+		struct account *a = account_add(c, row_part[j], &rows[j]);
+		got[j] = a ? (size_t)(a - c->accounts) : NO_ACCOUNT;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (acct_of[i] == NO_ACCOUNT - 1)
+			acct_of[i] = rc == 0 ? got[wants[i]] : NO_ACCOUNT;
+	free(got);
+	free(wants);
+	free(rows);
+	free(row_part);
+	free(org);
+	if (rc)
+		return -1;
+	const char **ids = xreallocarray(NULL, n, sizeof(*ids));
+	size_t nids = 0;
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].id && *ev[i].id)
+			ids[nids++] = ev[i].id;
+	rc = nids ? s->ops->events_expect(s, ids, nids, err) : 0;
+	free(ids);
+	return rc;
+}
+
+/* ledger_record: digest[i] gets event i's content digest (for the audit
+ * entry). */
 static int ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
-			 size_t *failed_at, struct bd_error *err)
+			 size_t *failed_at, char (*digest)[65], struct bd_error *err)
 {
 	struct ledger_state *c = state(s);
 	*failed_at = 0;
@@ -621,6 +826,12 @@ static int ledger_record(struct store *s, const struct ledger_input *ev, size_t 
 	if (!c->accounts_valid || version != c->data_version)
 		accounts_reset(c);
 	c->data_version = version;
+	size_t *acct_of = xreallocarray(NULL, n ? n : 1, sizeof(*acct_of));
+	if (prefetch(s, c, ev, n, acct_of, err)) {
+		free(acct_of);
+		accounts_reset(c);
+		return -1;
+	}
 	char now[32];
 	now_iso(now, sizeof(now));
 	/* A date more than a year ahead is a typo, and would freeze its account
@@ -631,25 +842,23 @@ static int ledger_record(struct store *s, const struct ledger_input *ev, size_t 
 		const struct ledger_input *e = &ev[i];
 		*failed_at = i;
 		if (!e->id || !*e->id) {
-			accounts_reset(c);
-			return bd_fail(err, "no id: every event carries the client's id, so that a retry is recognised");
+			bd_fail(err, "no id: every event carries the client's id, so that a retry is recognised");
+			goto fail;
 		}
 		if (strcmp(e->date, limit) > 0) {
-			accounts_reset(c);
-			return bd_fail(err, "dated %s, more than a year from today (events are recorded as they happen)",
-				       e->date);
+			bd_fail(err, "dated %s, more than a year from today (events are recorded as they happen)", e->date);
+			goto fail;
 		}
 		if ((unsigned)e->kind >= EV_COUNT) {
-			accounts_reset(c);
-			return bd_fail(err, "unknown event kind");
+			bd_fail(err, "unknown event kind");
+			goto fail;
 		}
-		int rc = record_one(s, c, e, now, err);
-		if (rc < 0) {
-			accounts_reset(c);
-			return -1;
-		}
+		int rc = record_one(s, c, e, acct_of[i], now, digest[i], err);
+		if (rc < 0)
+			goto fail;
 		out[i] = rc == 1 ? LEDGER_ALREADY : LEDGER_RECORDED;
 	}
+	free(acct_of);
 	if (write_balances(s, c, err)) {
 		accounts_reset(c);
 		return -1;
@@ -657,12 +866,20 @@ static int ledger_record(struct store *s, const struct ledger_input *ev, size_t 
 	/* Valid once committed; a rollback forgets them (ledger_cache_forget). */
 	c->accounts_valid = true;
 	return 0;
+fail:
+	free(acct_of);
+	accounts_reset(c);
+	return -1;
 }
 
 int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
 			size_t *failed_at, struct bd_error *err)
 {
-	if (ledger_record(s, ev, n, out, failed_at, err) || bank_claims_number(s, ev, n, out, err))
-		return -1;
-	return ledger_audit_batch(s, ev, n, out, err);
+	char (*digest)[65] = xreallocarray(NULL, n ? n : 1, sizeof(*digest));
+	int rc = ledger_record(s, ev, n, out, failed_at, digest, err) || bank_claims_number(s, ev, n, out, err) ||
+			 ledger_audit_batch(s, ev, n, out, (const char(*)[65])digest, err)
+		 ? -1
+		 : 0;
+	free(digest);
+	return rc;
 }

@@ -413,7 +413,7 @@ int store_appropriation_put(struct store *s, const struct appropriation *a, stru
 }
 
 int ledger_audit_batch(struct store *s, const struct ledger_input *ev, size_t n, const enum ledger_outcome *out,
-		       struct bd_error *err)
+		       const char (*digest)[65], struct bd_error *err)
 {
 	/* One entry per batch: the events are immutable rows of their own; the
 	 * entry names them and binds their content by a digest. */
@@ -425,9 +425,7 @@ int ledger_audit_batch(struct store *s, const struct ledger_input *ev, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		if (out[i] != LEDGER_RECORDED)
 			continue;
-		char d[65];
-		ledger_input_digest(&ev[i], false, d);
-		crypto_hash_sha256_update(&h, (const unsigned char *)d, 64);
+		crypto_hash_sha256_update(&h, (const unsigned char *)digest[i], 64);
 		if (recorded < 100)
 			json_array_append_new(ids, json_string(ev[i].id));
 		if (!first)

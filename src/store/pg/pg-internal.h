@@ -13,6 +13,7 @@
 #include "engine.h"
 
 struct pq_prepared;
+struct pq_batch;
 
 struct pg_store {
 	struct store base;
@@ -23,6 +24,7 @@ struct pg_store {
 	struct pq_prepared *prep;  /* the statements prepared on this connection (pq-stmt.c) */
 	size_t nprep, capprep;
 	struct strpool *pool;      /* the strings of the last event_find or payee_get */
+	struct pq_batch *batch;    /* a batch's events not sent yet (store-pg-ledger.c) */
 	char *kept[4];             /* strings handed out by agreement_get and appropriation_get (pq_keep) */
 };
 
@@ -43,10 +45,11 @@ static inline void now_iso(char *buf, size_t len)
  *
  * - Arguments bind to $1, $2, ... in order: PQ_T text (NULL binds NULL),
  *   PQ_I an int8, PQ_ID a row id (0 or less binds NULL), PQ_OPT(has, v) an
- *   int8 or NULL, PQ_B(data, len) bytea, PQ_NULL.  Each statement is
- *   prepared once per connection (PQprepare, named by its place in the
- *   connection's list) with the arguments' types, and run by
- *   PQexecPrepared; amounts travel as int8 text, never floating point.
+ *   int8 or NULL, PQ_B(data, len) bytea, PQ_NULL.  A statement's first
+ *   run on a connection sends it unnamed (PQexecParams: one round trip);
+ *   its second prepares it (PQprepare, named by its place in the
+ *   connection's list) with the arguments' types, and later runs name it
+ *   (PQexecPrepared); amounts travel as int8 text, never floating point.
  * - A failure returns -1 and fills err with "database: WHAT: <server's
  *   message>" and a code from its SQLSTATE: 40001 and 40P01 (serialisation
  *   failure, deadlock) -> BD_BUSY (retry the transaction); class 23
@@ -181,11 +184,15 @@ int pq_event_find(struct store *s, const char *id, struct engine_event *out, str
 int pq_event_append(struct store *s, const struct engine_event *e, int64_t *seq, struct bd_error *err);
 int pq_event_scan(struct store *s, const char *as_of, engine_event_fn fn, void *ctx, struct bd_error *err);
 int pq_event_refs(struct store *s, int64_t seq, engine_event_fn fn, void *ctx, struct bd_error *err);
-int pq_balance_get(struct store *s, int64_t part_id, int64_t org_id, struct ledger_balance *out,
-		   struct bd_error *err);
-int pq_balance_put(struct store *s, int64_t part_id, int64_t org_id, const struct ledger_balance *b,
-		   int64_t last_seq, struct bd_error *err);
-int pq_allocation_get(struct store *s, int64_t part_id, int64_t org_id, int64_t *kronor, struct bd_error *err);
+int pq_accounts_get(struct store *s, struct engine_account_row *a, size_t n, struct bd_error *err);
+int pq_balances_put(struct store *s, const struct engine_account_row *a, size_t n, struct bd_error *err);
+int pq_events_expect(struct store *s, const char *const *ids, size_t n, struct bd_error *err);
+int pq_org_ids(struct store *s, const char *const *codes, size_t n, int64_t *ids, struct bd_error *err);
+/* pq_batch_flush: the events appended without a statement (events_expect)
+ * sent, before any other statement runs (pq-stmt.c) and before COMMIT.
+ * pq_batch_end: the batch forgotten (a transaction's end). */
+int pq_batch_flush(struct pg_store *s, struct bd_error *err);
+void pq_batch_end(struct pg_store *s);
 int pq_part_find(struct store *s, const char *dnr, const char *code, int64_t *id, struct ledger_terms *terms,
 		 struct bd_error *err);
 int pq_part_get(struct store *s, int64_t id, struct ledger_terms *terms, struct bd_error *err);

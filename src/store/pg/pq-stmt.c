@@ -6,13 +6,18 @@
 
 #include "pg-internal.h"
 
-/* A statement prepared on this connection: its SQL and the types it was
- * prepared with (a statement is the same SQL with the same types). */
+/* A statement run on this connection: its SQL and the types of its
+ * arguments (a statement is the same SQL with the same types).  The first
+ * run sends it unnamed, parsed and run in one round trip (PQexecParams: a
+ * command's many statements each run once, and a round trip for the
+ * PREPARE of each would be wasted); the second prepares it (PQprepare),
+ * and every later run names it. */
 struct pq_prepared {
 	char *sql;
 	uint64_t hash;
 	unsigned types[32];
 	size_t ntypes;
+	bool named; /* prepared on the server as "bd<index>" */
 };
 
 static uint64_t hash_sql(const char *s)
@@ -115,6 +120,8 @@ static void alive(struct pg_store *s)
 
 int pq_exec_sql(struct pg_store *s, const char *sql, const char *what, struct bd_error *err)
 {
+	if (pq_batch_flush(s, err)) /* every statement sees the events appended before it */
+		return -1;
 	alive(s);
 	PGresult *res = PQexec(s->conn, sql);
 	ExecStatusType rs = PQresultStatus(res);
@@ -125,36 +132,45 @@ int pq_exec_sql(struct pg_store *s, const char *sql, const char *what, struct bd
 	return rc;
 }
 
-/* statement: the name of sql prepared with these argument types on this
- * connection, preparing it on first use. */
+/* statement: how to run sql with these argument types on this connection:
+ * its name (prepared now on its second run), or "" on its first run (sent
+ * unnamed, with the types in types[]). */
 static int statement(struct pg_store *s, const char *sql, const struct pq_arg *args, size_t n, char *name,
-		     size_t namelen, const char *what, struct bd_error *err)
+		     size_t namelen, Oid *types, const char *what, struct bd_error *err)
 {
+	if (n > 32)
+		return bd_failc(err, BD_IO, "internal: %s: more than 32 arguments", what);
 	uint64_t h = hash_sql(sql);
-	for (size_t i = 0; i < s->nprep; i++) {
-		struct pq_prepared *p = &s->prep[i];
-		if (p->hash != h || p->ntypes != n || strcmp(p->sql, sql) != 0)
+	struct pq_prepared *p = NULL;
+	size_t i = 0;
+	for (; i < s->nprep && !p; i++) {
+		struct pq_prepared *c = &s->prep[i];
+		if (c->hash != h || c->ntypes != n || strcmp(c->sql, sql) != 0)
 			continue;
 		bool same = true;
 		for (size_t k = 0; k < n && same; k++)
-			same = p->types[k] == args[k].oid || !args[k].oid;
-		if (!same)
-			continue;
-		snprintf(name, namelen, "bd%zu", i);
+			same = c->types[k] == args[k].oid || !args[k].oid;
+		if (same)
+			p = c;
+	}
+	if (!p) { /* its first run */
+		if (s->nprep == s->capprep) {
+			s->capprep = s->capprep ? 2 * s->capprep : 64;
+			s->prep = xreallocarray(s->prep, s->capprep, sizeof(*s->prep));
+		}
+		p = &s->prep[s->nprep++];
+		*p = (struct pq_prepared){.sql = xstrdup(sql), .hash = h, .ntypes = n};
+		for (size_t k = 0; k < n; k++)
+			types[k] = p->types[k] = args[k].oid;
+		name[0] = '\0';
 		return 0;
 	}
-	if (n > 32)
-		return bd_failc(err, BD_IO, "internal: %s: more than 32 arguments", what);
-	if (s->nprep == s->capprep) {
-		s->capprep = s->capprep ? 2 * s->capprep : 64;
-		s->prep = xreallocarray(s->prep, s->capprep, sizeof(*s->prep));
-	}
-	struct pq_prepared *p = &s->prep[s->nprep];
-	*p = (struct pq_prepared){.sql = NULL, .hash = h, .ntypes = n};
-	Oid types[32];
+	i = (size_t)(p - s->prep);
+	snprintf(name, namelen, "bd%zu", i);
+	if (p->named)
+		return 0;
 	for (size_t k = 0; k < n; k++)
-		types[k] = p->types[k] = args[k].oid;
-	snprintf(name, namelen, "bd%zu", s->nprep);
+		types[k] = p->types[k];
 	PGresult *res = PQprepare(s->conn, name, sql, (int)n, types);
 	int rc = 0;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -162,8 +178,7 @@ static int statement(struct pg_store *s, const char *sql, const struct pq_arg *a
 	PQclear(res);
 	if (rc)
 		return -1;
-	p->sql = xstrdup(sql);
-	s->nprep++;
+	p->named = true;
 	return 0;
 }
 
@@ -175,8 +190,11 @@ static int run(struct pq_stmt *q, const struct pq_arg *args, size_t n)
 	q->nrows = 0;
 	q->changed = 0;
 	char name[32];
+	if (pq_batch_flush(q->s, q->err)) /* every statement sees the events appended before it */
+		return -1;
 	alive(q->s);
-	if (statement(q->s, q->sql, args, n, name, sizeof(name), q->what, q->err))
+	Oid types[32];
+	if (statement(q->s, q->sql, args, n, name, sizeof(name), types, q->what, q->err))
 		return -1;
 	char nums[32][24];
 	const char *values[32];
@@ -202,7 +220,8 @@ static int run(struct pq_stmt *q, const struct pq_arg *args, size_t n)
 			break;
 		}
 	}
-	PGresult *res = PQexecPrepared(q->s->conn, name, (int)n, values, lengths, formats, 0);
+	PGresult *res = name[0] ? PQexecPrepared(q->s->conn, name, (int)n, values, lengths, formats, 0)
+				: PQexecParams(q->s->conn, q->sql, (int)n, types, values, lengths, formats, 0);
 	ExecStatusType rs = PQresultStatus(res);
 	if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
 		pq_fail_res(q->s, res, q->what, q->err, q->state);

@@ -137,10 +137,12 @@ static int migrate_in_tx(struct pg_store *s, int known, struct bd_error *err)
 	return pq_exec_sql(s, attach_changed, "attaching the change counter", err);
 }
 
-static int migrate(struct pg_store *s, struct bd_error *err)
+/* migrate: version is the schema version read already, or -1. */
+static int migrate(struct pg_store *s, int version, struct bd_error *err)
 {
 	int known = migration_count();
-	int version = schema_version(s, NULL, err);
+	if (version < 0)
+		version = schema_version(s, NULL, err);
 	if (version < 0)
 		return -1;
 	s->applied = 0;
@@ -238,9 +240,10 @@ static int pq_open(struct store **out, const char *path, enum store_open_mode mo
 	s->conn = conn;
 	if (pq_session_setup(s, err))
 		goto fail;
+	int v = -1; /* the schema version, when read */
 	if (mode == STORE_EXISTING) {
 		int tables = 0;
-		int v = schema_version(s, &tables, err);
+		v = schema_version(s, &tables, err);
 		if (v < 0)
 			goto fail;
 		if (v == 0) {
@@ -252,7 +255,7 @@ static int pq_open(struct store **out, const char *path, enum store_open_mode mo
 			goto fail;
 		}
 	}
-	if (migrate(s, err))
+	if (migrate(s, v, err))
 		goto fail;
 	*out = &s->base;
 	return 0;
@@ -266,6 +269,7 @@ fail:
 static void pq_close(struct store *base)
 {
 	struct pg_store *s = P(base);
+	pq_batch_end(s);
 	if (s->in_tx)
 		pq_exec_sql(s, "ROLLBACK", "rolling back", NULL);
 	pq_ledger_pool_free(s);
@@ -285,6 +289,7 @@ static void pq_schema_info(struct store *base, int *version, int *applied)
 static int pq_begin(struct store *base, struct bd_error *err)
 {
 	struct pg_store *s = P(base);
+	pq_batch_end(s);
 	/* Writers take turns on the change counter's table before their
 	 * snapshot is taken (LOCK TABLE takes none): see the top of the file. */
 	if (pq_exec_sql(s, "BEGIN ISOLATION LEVEL SERIALIZABLE; LOCK TABLE bd_generation IN EXCLUSIVE MODE",
@@ -297,6 +302,13 @@ static int pq_begin(struct store *base, struct bd_error *err)
 static int pq_commit(struct store *base, struct bd_error *err)
 {
 	struct pg_store *s = P(base);
+	if (pq_batch_flush(s, err)) {
+		pq_batch_end(s);
+		pq_exec_sql(s, "ROLLBACK", "rolling back", NULL);
+		s->in_tx = false;
+		return -1;
+	}
+	pq_batch_end(s);
 	PGresult *res = PQexec(s->conn, "COMMIT");
 	int rc = 0;
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -313,6 +325,7 @@ static int pq_commit(struct store *base, struct bd_error *err)
 static void pq_rollback(struct store *base)
 {
 	struct pg_store *s = P(base);
+	pq_batch_end(s);
 	if (s->in_tx || PQtransactionStatus(s->conn) != PQTRANS_IDLE)
 		pq_exec_sql(s, "ROLLBACK", "rolling back", NULL);
 	s->in_tx = false;
@@ -536,13 +549,14 @@ const struct store_ops store_pg_ops = {
 	.event_append = pq_event_append,
 	.event_scan = pq_event_scan,
 	.event_refs = pq_event_refs,
-	.balance_get = pq_balance_get,
-	.balance_put = pq_balance_put,
-	.allocation_get = pq_allocation_get,
+	.accounts_get = pq_accounts_get,
+	.balances_put = pq_balances_put,
+	.events_expect = pq_events_expect,
 	.part_find = pq_part_find,
 	.part_get = pq_part_get,
 	.part_amounts = pq_part_amounts,
 	.org_id = pq_org_id,
+	.org_ids = pq_org_ids,
 	.payee_get = pq_payee_get,
 	.account_scan = pq_account_scan,
 	.payment_scan = pq_payment_scan,

@@ -243,11 +243,10 @@ int sq_event_find(struct store *s, const char *id, struct engine_event *out, str
 int sq_event_append(struct store *s, const struct engine_event *e, int64_t *seq, struct bd_error *err);
 int sq_event_scan(struct store *s, const char *as_of, engine_event_fn fn, void *ctx, struct bd_error *err);
 int sq_event_refs(struct store *s, int64_t seq, engine_event_fn fn, void *ctx, struct bd_error *err);
-int sq_balance_get(struct store *s, int64_t part_id, int64_t org_id, struct ledger_balance *out,
-		   struct bd_error *err);
-int sq_balance_put(struct store *s, int64_t part_id, int64_t org_id, const struct ledger_balance *b,
-		   int64_t last_seq, struct bd_error *err);
-int sq_allocation_get(struct store *s, int64_t part_id, int64_t org_id, int64_t *kronor, struct bd_error *err);
+int sq_accounts_get(struct store *s, struct engine_account_row *a, size_t n, struct bd_error *err);
+int sq_balances_put(struct store *s, const struct engine_account_row *a, size_t n, struct bd_error *err);
+int sq_events_expect(struct store *s, const char *const *ids, size_t n, struct bd_error *err);
+int sq_org_ids(struct store *s, const char *const *codes, size_t n, int64_t *ids, struct bd_error *err);
 int sq_part_find(struct store *s, const char *dnr, const char *code, int64_t *id, struct ledger_terms *terms,
 		 struct bd_error *err);
 int sq_part_get(struct store *s, int64_t id, struct ledger_terms *terms, struct bd_error *err);
