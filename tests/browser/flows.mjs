@@ -312,6 +312,19 @@ async function flows(browser) {
 		assert(norm(await anna.locator('#main .section tfoot').textContent()).endsWith('215 000 000'), 'the sum');
 		await shot(anna, 'fordelning');
 	});
+	await check('the key datasets: the seeds with their origin, and a dataset page with its versions and values', async () => {
+		await go(anna, '#/nyckeldata');
+		const row = await cells(anna.locator('tbody tr', { hasText: 'population@2019-11-01' }).first());
+		assert(row.startsWith('population@2019-11-01 1 2019-11-01 regioner 21 10 319 473 inbyggd'), 'row: ' + row);
+		await shot(anna, 'nyckeldata');
+		await anna.getByRole('link', { name: 'population@2019-11-01' }).click();
+		await ready(anna, '#/nyckeldata/population%402019-11-01');
+		assert(norm(await anna.locator('h1').textContent()) === 'population@2019-11-01@1: Befolkning 1 november 2019', 'heading');
+		assert(norm(await anna.locator('#sec-impact').textContent()).includes('rättar ingen tidigare version'), 'no impact');
+		const v = await cells(anna.locator('#sec-values tbody tr', { hasText: 'Region Jämtland Härjedalen' }).first());
+		assert(v === '23 Region Jämtland Härjedalen 130 697', 'Jämtland: ' + v);
+		await shot(anna, 'nyckeldata-population');
+	});
 	await check('the staff see every organisation in the recipient register', async () => {
 		await go(anna, '#/register');
 		const orgs = await anna.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.org));

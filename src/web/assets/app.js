@@ -1282,7 +1282,7 @@
 
 	/* ---------- Nyckeldata: the register's key datasets ---------- */
 
-	const ORIGIN_NAMES = { seed: 'inbyggd (fröbeslut)', import: 'importerad', decision: 'registrerad med ett beslut' };
+	const ORIGIN_NAMES = { seed: 'inbyggd', import: 'importerad', decision: 'registrerad med ett beslut' };
 	const DOMAIN_NAMES = { regions: 'regioner', kommuner: 'kommuner', groups: 'grupper', other: 'övriga' };
 
 	function datasetLink(name, version) {
