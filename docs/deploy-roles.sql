@@ -92,8 +92,8 @@ DO $$
 DECLARE t text;
 BEGIN
 	FOREACH t IN ARRAY ARRAY['ledger_event', 'audit_log', 'decision', 'part', 'allocation',
-				 'decision_warning', 'dataset_value', 'payee_account', 'pay_batch_account', 'bank_file',
-				 'bank_entry', 'repay_claim'] LOOP
+				 'decision_warning', 'dataset', 'dataset_value', 'dataset_origin', 'payee_account',
+				 'pay_batch_account', 'bank_file', 'bank_entry', 'repay_claim'] LOOP
 		IF to_regclass('bidrag.' || t) IS NOT NULL THEN
 			EXECUTE format('REVOKE UPDATE ON bidrag.%I FROM bidrag_app', t);
 		END IF;
