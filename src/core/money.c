@@ -261,10 +261,11 @@ int num_parse(const char *s, unsigned flags, struct rat *out, char *why, size_t 
 			scale *= 10;
 			p++;
 		}
-		i128 n;
-		if (__builtin_mul_overflow(ip, scale, &n) || __builtin_add_overflow(n, frac, &n))
+		/* ip + frac/scale, reduced as it is built: a value whose
+		 * reduced form fits is read, as it is when written as a
+		 * fraction (what fmt_rat_decimal writes reads back). */
+		if (!rat_add((struct rat){ip, 1}, rat_make(frac, scale), &v))
 			return whyf(why, whylen, "number is too large");
-		v = rat_make(n, scale);
 	}
 	p = skip_spaces(p);
 	if (*p) {

@@ -185,12 +185,16 @@ static int parse_header(struct px *px)
 			px->pos++;
 			for (;;) {
 				skip_ws(px);
-				if (cur(px) != '"')
+				if (cur(px) != '"') {
+					free(st.arg);
 					return fail(px, px->line, "%s(: expected a quoted name, such as (\"region\"); found '%s'",
 						    st.kw, here(px, h, sizeof(h)));
+				}
 				const char *arg;
-				if (read_string(px, &arg))
+				if (read_string(px, &arg)) {
+					free(st.arg);
 					return -1;
+				}
 				st.arg = xreallocarray(st.arg, st.narg + 1, sizeof(*st.arg));
 				st.arg[st.narg++] = arg;
 				skip_ws(px);

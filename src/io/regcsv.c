@@ -124,6 +124,23 @@ static int csv_amount(const struct csvctx *c, const struct csv_row *row, int i, 
 	return 0;
 }
 
+/* plain_text: the row's text columns (all but the amounts) hold no control
+ * character, as jf_text asks of the same texts in the JSON document (a
+ * breakdown read from CSV is stored as JSON, so it must read back). */
+static int plain_text(const struct csvctx *c, const struct csv_row *row, const char *const *names, size_t n,
+		      const int *text_cols, struct bd_error *err)
+{
+	for (size_t k = 0; k < n; k++) {
+		const char *s = field(c, row, text_cols[k]);
+		for (const char *p = s; *p; p++)
+			if ((unsigned char)*p < 0x20)
+				return bd_fail(err, "%s:%zu: column '%s': a control character (0x%02x) at position %zu "
+						    "(expected plain text)",
+					       c->origin, row->line, names[text_cols[k]], (unsigned char)*p, (size_t)(p - s) + 1);
+	}
+	return 0;
+}
+
 static bool is_sum_label(const char *s)
 {
 	return strcasecmp(s, "TOTALT") == 0 || strcasecmp(s, "TOTALT:") == 0 || strcasecmp(s, "SUMMA") == 0 ||
@@ -157,6 +174,9 @@ static int lines_row(const struct csv_row *row, void *ctx, struct bd_error *err)
 	static const char *const names[] = {"område", "delområde", "belopp", "landet", "nyckel"};
 	if (!c->header)
 		return csv_header(c, row, names, 5, 3, err);
+	static const int text_cols[] = {LC_AREA, LC_SUB, LC_KEY};
+	if (plain_text(c, row, names, BD_ARRAY_LEN(text_cols), text_cols, err))
+		return -1;
 	const char *area = field(c, row, LC_AREA), *subarea = field(c, row, LC_SUB);
 	const char *amt = field(c, row, LC_AMOUNT), *key = field(c, row, LC_KEY);
 	if (is_sum_label(area)) {
@@ -281,6 +301,9 @@ static int usage_row(const struct csv_row *row, void *ctx, struct bd_error *err)
 	static const char *const names[] = {"ändamål", "kostnadsgrupp", "belopp", "kommentar"};
 	if (!c->header)
 		return csv_header(c, row, names, 4, 3, err);
+	static const int text_cols[] = {UC_PURPOSE, UC_GROUP, UC_COMMENT};
+	if (plain_text(c, row, names, BD_ARRAY_LEN(text_cols), text_cols, err))
+		return -1;
 	const char *purpose = field(c, row, UC_PURPOSE), *group = field(c, row, UC_GROUP);
 	const char *amt = field(c, row, UC_AMOUNT);
 	if (dashes(purpose))

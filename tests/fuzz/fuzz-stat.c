@@ -120,14 +120,17 @@ static char *as_jsonstat(const struct stat_cube *c, size_t *len)
 	json_object_set_new(root, "id", id);
 	json_object_set_new(root, "size", size);
 	json_object_set_new(root, "dimension", dims);
-	json_object_set_new(root, "value", json_string("@VALUES@"));
+	/* The cells last, as the exact decimals they are (jansson would write
+	 * a double): the object's text without its closing brace, then them. */
 	char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	PROP(text, "jansson cannot write the cube");
-	char *at = strstr(text, "\"@VALUES@\"");
+	size_t tl = strlen(text);
+	PROP(tl > 2 && text[tl - 1] == '}', "jansson wrote '%s'", text);
 	struct buf b;
 	buf_init(&b, SIZE_MAX / 2);
-	buf_add(&b, text, (size_t)(at - text));
+	buf_add(&b, text, tl - 1);
+	buf_adds(&b, ",\"value\":");
 	buf_add(&b, "[", 1);
 	for (size_t i = 0; c->has_values && i < c->ncell; i++) {
 		if (i)
@@ -137,8 +140,7 @@ static char *as_jsonstat(const struct stat_cube *c, size_t *len)
 		else
 			decimal(&b, c->cell[i].mant, c->cell[i].scale);
 	}
-	buf_add(&b, "]", 1);
-	buf_adds(&b, at + strlen("\"@VALUES@\""));
+	buf_adds(&b, "]}");
 	free(text);
 	*len = b.len;
 	return b.data;
