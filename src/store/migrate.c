@@ -31,6 +31,7 @@ static const char *const migrations[] = {
 	"0008-dataset-origin",
 	"0009-bank",
 	"0010-allocation-change",
+	"0011-org-name-index",
 };
 
 int migration_count(void)

@@ -37,7 +37,7 @@ int sq_org_insert(struct store *base, const struct org *o, bool builtin, int *ad
 
 int sq_org_find_name(struct store *base, const char *name, int64_t *id, struct bd_error *err)
 {
-	*id = sq_id(S(base), "SELECT id FROM org WHERE name = ?1 COLLATE NOCASE ORDER BY builtin DESC",
+	*id = sq_id(S(base), "SELECT id FROM org WHERE lower(name) = lower(?1) ORDER BY builtin DESC",
 		    "looking up a payee", err, SQ_T(name));
 	return *id < 0 ? -1 : *id ? 0 : 1;
 }
@@ -47,7 +47,7 @@ int sq_org_find_payee(struct store *base, const char *name, const char *orgnr, i
 {
 	struct sq_stmt q;
 	int rc = sq_first(&q, S(base),
-			  "SELECT id, orgnr FROM org WHERE name = ?1 COLLATE NOCASE AND (orgnr IS NULL OR orgnr = ?2 "
+			  "SELECT id, orgnr FROM org WHERE lower(name) = lower(?1) AND (orgnr IS NULL OR orgnr = ?2 "
 			  "OR ?2 IS NULL) ORDER BY (orgnr IS NOT NULL) DESC, builtin DESC LIMIT 1",
 			  "looking up a payee", err, SQ_T(name), SQ_T(orgnr));
 	if (rc <= 0)
@@ -116,7 +116,7 @@ int sq_org_get(struct store *base, const char *text, org_fn fn, void *ctx, struc
 	static const char *const queries[] = {
 		"SELECT " ORG_COLS " FROM org o WHERE o.code = ?1",
 		"SELECT " ORG_COLS " FROM org o WHERE o.code = ?1 COLLATE NOCASE",
-		"SELECT " ORG_COLS " FROM org o WHERE o.name = ?1 COLLATE NOCASE ORDER BY o.builtin DESC, o.code LIMIT 1",
+		"SELECT " ORG_COLS " FROM org o WHERE lower(o.name) = lower(?1) ORDER BY o.builtin DESC, o.code LIMIT 1",
 		"SELECT " ORG_COLS " FROM org o WHERE o.orgnr = ?1 ORDER BY o.builtin DESC, o.code LIMIT 1",
 	};
 	for (size_t i = 0; i < BD_ARRAY_LEN(queries); i++) {
