@@ -347,6 +347,10 @@ const char *audit_event_sv(const char *kind, bool plural)
 		{"repay-receive", "mottagen återbetalning", "mottagna återbetalningar"},
 		{"report", "ekonomisk redovisning", "ekonomiska redovisningar"},
 		{"correction", "rättelse", "rättelser"},
+		{"bank-accept", "betalning godkänd av banken", "betalningar godkända av banken"},
+		{"bank-book", "betalning bokförd av banken", "betalningar bokförda av banken"},
+		{"bank-reject", "betalning avvisad av banken", "betalningar avvisade av banken"},
+		{"bank-return", "betalning returnerad av banken", "betalningar returnerade av banken"},
 		{"allocation-raise", "höjd tilldelning", "höjda tilldelningar"},
 		{"allocation-reduce", "sänkt tilldelning", "sänkta tilldelningar"},
 	};
