@@ -40,15 +40,15 @@ static int set_select(void *ctx, const char *text)
 static const struct cmd_opt datasets_options[] = {
 	OPT_STR("format", 0, struct datasets_opts, format, "F", "table (default), csv (show, read) or json (list, show)"),
 	OPT_STR("name", 0, struct datasets_opts, name, "NAME",
-		 "import: the dataset's name (an existing name: a new version, with --corrects)"),
-	OPT_STR("corrects", 0, struct datasets_opts, corrects, "NAME@VERSION",
-		"import: the version the new one corrects: the name's latest (needs --reason)"),
+		 "import: the dataset's name (one the register has: a new version, --corrects)"),
+	OPT_STR("corrects", 0, struct datasets_opts, corrects, "NAME@V",
+		"import: the version the new one corrects, the name's latest (needs --reason)"),
 	OPT_STR("reason", 0, struct datasets_opts, reason, "TEXT", "import: why the correction is made"),
 	OPT_STR("column", 0, struct datasets_opts, column, "C",
 		 "import: the value column of a key file (default: the only numeric one)"),
 	OPT_STR("date", 0, struct datasets_opts, date, "DATE",
-		"import: the date the values refer to (YYYY-MM-DD; a statistics file's by default);\n"
-		"impact --apply: the events' date (default today)"),
+		"import: the date the values refer to (YYYY-MM-DD; by default the\n"
+		"statistics file's); impact --apply: the events' date (default today)"),
 	OPT_STR("label", 0, struct datasets_opts, label, "TEXT", "import: what the values are, in a few words"),
 	OPT_STR("unit", 0, struct datasets_opts, unit, "UNIT", "import: the values' unit"),
 	OPT_STR("source", 0, struct datasets_opts, source, "TEXT", "import: where the values come from"),
@@ -59,28 +59,30 @@ static const struct cmd_opt datasets_options[] = {
 		"$BIDRAG_USER, else $USER)"),
 	OPT_STR("user", 0, struct datasets_opts, by, "NAME", "impact --apply: the same as --by"),
 	OPT_BOOL("apply", 0, struct datasets_opts, apply,
-		 "impact: record the proposal in the ledger: allocations raised and reduced, payments\n"
-		 "registered (for a second person to attest), repayments claimed; done once, whatever\n"
-		 "the number of runs"),
+		 "impact: record the proposal in the ledger: allocations raised and reduced,\n"
+		 "payments registered (for a second person to attest), repayments claimed;\n"
+		 "done once, however often run"),
 	OPT_STR("db", 0, struct datasets_opts, db, "PATH",
 		"the register (default $BIDRAG_DB, else ./bidrag.db when it exists;\n"
 		"without one, list and show see the compiled-in seed datasets only)"),
 	OPT_CALL("select", 0, "DIM=VALUE", set_select,
-		 "read, import: what to take from a dimension, by code or label ('Kön=kvinnor',\n"
-		 "'Ålder=15-44', 'Ålder=65+', several summed: 'Ålder=0-9,10-19'); repeat for each dimension"),
+		 "read, import: what to take from a dimension, by code or label\n"
+		 "('Kön=kvinnor', 'Ålder=15-44', 'Ålder=65+', several summed:\n"
+		 "'Ålder=0-9,10-19'); repeat for each dimension"),
 	OPT_STR("period", 0, struct datasets_opts, period, "P", "read, import: the period (2023, 2026M01)"),
 	OPT_STR("region-dim", 0, struct datasets_opts, region_dim, "NAME",
 		"read, import: the dimension of the regions (default: the one called region)"),
 	OPT_STR("level", 0, struct datasets_opts, level, "L",
 		"read, import: the rows' level, lan or kommun (default: the one the rows have)"),
 	OPT_BOOL("skip-unknown", 0, struct datasets_opts, skip_unknown,
-		 "read, import: leave out rows the register does not know (Riket, a län in a table of\n"
-		 "kommuner, a former kommun) instead of failing; they are named"),
+		 "read, import: leave out rows the register does not know (Riket, a län in\n"
+		 "a table of kommuner, a former kommun) instead of failing; they are named"),
 	OPT_STR("ref-date", 0, struct datasets_opts, ref_date, "DATE",
 		"read: the reference date (YYYY-MM-DD), when the file does not say it or says another"),
 	OPT_STR("language", 0, struct datasets_opts, language, "LANG", "read, import: a PC-Axis file's language (en)"),
 	OPT_STR("encoding", 0, struct datasets_opts, encoding, "ENC",
-		"read, import: the file's encoding (windows-1252, iso-8859-1, utf-8), whatever it declares"),
+		"read, import: the file's encoding (windows-1252, iso-8859-1, utf-8),\n"
+		"whatever it declares"),
 	OPT_END,
 };
 
@@ -89,12 +91,13 @@ const struct cmd_entry cmd_datasets_entry = {
 	.summary = "key datasets in the register: list, show, import (SCB files too), corrections",
 	.usage = "datasets [list] [--format=table|json] [--db]\n"
 		 "       bidrag datasets show NAME[@VERSION] [--format=table|csv|json] [--db]\n"
-		 "       bidrag datasets import FILE --name [--corrects --reason] [--select] ... [--period]\n"
-		 "                              [--region-dim] [--level] [--skip-unknown] [--language]\n"
-		 "                              [--encoding] [--column] [--date] [--label] [--unit]\n"
-		 "                              [--source] [--downloaded] [--by] [--db]\n"
-		 "       bidrag datasets impact NAME[@VERSION] [--apply [--by] [--date]] [--format=table|json]\n"
-		 "                              [--db]\n"
+		 "       bidrag datasets import FILE --name [--corrects --reason] [--select] ...\n"
+		 "                              [--period] [--region-dim] [--level] [--skip-unknown]\n"
+		 "                              [--language] [--encoding] [--column] [--date]\n"
+		 "                              [--label] [--unit] [--source] [--downloaded]\n"
+		 "                              [--by] [--db]\n"
+		 "       bidrag datasets impact NAME[@VERSION] [--apply [--by] [--date]]\n"
+		 "                              [--format=table|json] [--db]\n"
 		 "       bidrag datasets registered [NAME] [--db]\n"
 		 "       bidrag datasets read FILE [--select] ... [--period] [--region-dim]\n"
 		 "                            [--level] [--skip-unknown] [--ref-date] [--language]\n"
