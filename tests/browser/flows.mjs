@@ -448,6 +448,8 @@ async function flows(browser) {
 		const att = norm(await bertil.locator('section[aria-labelledby=att-h]').textContent());
 		assert(/3 betalningar/.test(att), att);
 		assert(/1 av dem registrerade du själv/.test(att), att);
+		const chg = norm(await bertil.locator('section[aria-labelledby=chg-h]').textContent());
+		assert(/3 ändringar av betalningsmottagares konton väntar på godkännande\.\s*1 av dem föreslog du själv/.test(chg), 'the changes of account waiting: ' + chg);
 		const nav = await navTexts(bertil);
 		assert(nav.includes('Attestkö') && !nav.includes('Registrera beslut') && !nav.includes('Registrera utbetalning'), nav.join(', '));
 		await shot(bertil, 'attestant-startsida');

@@ -724,6 +724,13 @@
 			pay = h('section', { class: 'card', 'aria-labelledby': 'att-h' }, h('h2', { id: 'att-h' }, 'Väntar på attest'));
 			grid.appendChild(pay);
 		}
+		// Changes of payees' accounts waiting for a second person (shown
+		// when there are some): an attestant approves them.
+		let changes = null;
+		if (me.role === 'attestant' || me.role === 'handlaggare') {
+			changes = h('section', { class: 'card', 'aria-labelledby': 'chg-h', hidden: true }, h('h2', { id: 'chg-h' }, 'Kontoändringar'));
+			grid.appendChild(changes);
+		}
 		let own = null;
 		if (me.role === 'mottagare') {
 			own = h('section', { class: 'card', 'aria-labelledby': 'own-h' }, h('h2', { id: 'own-h' }, 'Er organisation'));
@@ -753,6 +760,23 @@
 				),
 			);
 		}
+		if (changes)
+			jobs.push(
+				api('GET', '/api/payees').then(
+					(d) => {
+						const list = d.changes || [];
+						const others = list.filter((c) => !samePerson(c.proposed_by, me.name));
+						if (!list.length) return;
+						changes.hidden = false;
+						append(changes, [
+							h('p', { class: 'big-figure' }, h('span', { class: 'count' }, String(list.length)), list.length === 1 ? ' ändring av en betalningsmottagares konto väntar på godkännande.' : ' ändringar av betalningsmottagares konton väntar på godkännande.'),
+							me.role === 'attestant' && others.length < list.length ? h('p', { class: 'muted' }, list.length - others.length + ' av dem föreslog du själv; de måste godkännas av någon annan.') : null,
+							h('p', null, h('a', { href: '#/betalningsmottagare', class: 'btn btn-secondary' }, me.role === 'attestant' ? 'Granska och godkänn' : 'Visa kontoändringarna')),
+						]);
+					},
+					() => {}, // the page Betalningsmottagare says what failed
+				),
+			);
 		if (own) {
 			const body = loadingBox();
 			own.appendChild(body);
@@ -841,7 +865,7 @@
 		wrap.appendChild(
 			table(
 				[
-					{ label: 'Mottagare', render: (p) => p.recipient_name || p.recipient },
+					{ label: 'Mottagare', render: (p) => [p.recipient_name || p.recipient, p.account_recent ? [' ', kontobyteBadge(p.account_changed, true)] : null] },
 					{ label: 'Beslut', cls: 'nowrap', render: (p) => decisionLink(p.dnr) },
 					{ label: 'Belopp', num: true, render: (p) => fmtOreNum(p.amount) },
 				],
