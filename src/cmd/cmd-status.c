@@ -56,8 +56,8 @@ const struct cmd_entry cmd_status_entry = {
 const struct cmd_entry cmd_deadlines_entry = {
 	.name = "deadlines",
 	.summary = "payment windows, requisition, repayment and report deadlines, with what is outstanding",
-	.usage = "deadlines [--as-of] [--within] [--all] [--unmatched-days] [--format=table|json|ics]\n"
-		 "                        [--output] [--db]",
+	.usage = "deadlines [--as-of] [--within] [--all] [--unmatched-days]\n"
+		 "                        [--format=table|json|ics] [--output] [--db]",
 	.about = "Overdue items first (a deadline passed with something still outstanding), then those falling\n"
 		 "within DAYS of --as-of with something still open.  An entry of the bank's files that nothing\n"
 		 "matched is due to be matched by hand --unmatched-days after its date ('bidrag bank\n"

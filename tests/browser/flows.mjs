@@ -172,7 +172,7 @@ async function flows(browser) {
 	});
 	await check('the handläggare sees the pages of the role only', async () => {
 		const nav = await navTexts(anna);
-		for (const t of ['Startsida', 'Beslut', 'Registrera beslut', 'Fördelning', 'Registrera utbetalning', 'Attestkö', 'Utbetalningsfiler', 'Betalningsmottagare', 'Mottagare', 'Mottagarregistret'])
+		for (const t of ['Startsida', 'Beslut', 'Registrera beslut', 'Fördelning', 'Registrera utbetalning', 'Attestkö', 'Utbetalningsfiler', 'Betalningsmottagare', 'Bankfiler', 'Mottagare', 'Mottagarregistret'])
 			assert(nav.includes(t), 'missing ' + t + ' in ' + nav.join(', '));
 		for (const t of ['Granskningslogg', 'Användare']) assert(!nav.includes(t), t + ' shown to a handläggare');
 	});
@@ -705,7 +705,7 @@ async function flows(browser) {
 		const own = norm(await eva.locator('section[aria-labelledby=own-h]').textContent());
 		assert(own.includes('Region Jämtland Härjedalen') && own.includes('2 722 993,00 kr'), own);
 		const nav = await navTexts(eva);
-		for (const t of ['Attestkö', 'Granskningslogg', 'Användare', 'Registrera beslut', 'Fördelning', 'Utbetalningsfiler', 'Betalningsmottagare']) assert(!nav.includes(t), t + ' shown to a mottagare');
+		for (const t of ['Attestkö', 'Granskningslogg', 'Användare', 'Registrera beslut', 'Fördelning', 'Utbetalningsfiler', 'Betalningsmottagare', 'Bankfiler']) assert(!nav.includes(t), t + ' shown to a mottagare');
 		await shot(eva, 'mottagare-startsida');
 	});
 	await check('the recipient register shows only Region Jämtland Härjedalen', async () => {
