@@ -143,7 +143,6 @@ int h_users_post(struct web_req *r)
 	else if (!pw || strlen(pw) < 12 || strlen(pw) > 1024)
 		rc = web_error(r, 400, "password", "password: at least 12 characters");
 	if (r->answered || rc) {
-		json_decref(b);
 		return 0;
 	}
 	char code[64] = "";
@@ -151,19 +150,16 @@ int h_users_post(struct web_req *r)
 	int found = org ? store_org_find(r->store, org, code, NULL, &err) : 0;
 	if (found) {
 		web_error(r, found < 0 ? 500 : 400, found < 0 ? NULL : "org", "%s%s", found < 0 ? "" : "org: ", err.msg);
-		json_decref(b);
 		return 0;
 	}
 	char hash[crypto_pwhash_STRBYTES];
 	if (crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		json_decref(b);
 		return web_error(r, 503, NULL, "hashing the password failed (out of memory)");
 	}
 	struct user_ctx c = {{name, role, org ? code : NULL, hash, NULL, NULL}};
 	in_transaction(r, do_user, &c, 400);
 	if (!r->answered)
 		web_json(r, 201, json_pack("{s:s, s:s, s:s?}", "name", name, "role", role, "org", org ? code : NULL));
-	json_decref(b);
 	return 0;
 }

@@ -377,6 +377,5 @@ int h_allocate(struct web_req *r)
 out:
 	dataset_set_release(&keys);
 	free(rec);
-	json_decref(b);
 	return 0;
 }

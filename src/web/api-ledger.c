@@ -252,7 +252,6 @@ int h_batches_post(struct web_req *r)
 	else if (force && !json_is_boolean(force))
 		rc = web_error(r, 400, "force", "force: expected true or false");
 	if (rc || r->answered) {
-		json_decref(b);
 		return 0;
 	}
 	struct pay_export in = {batch, format, date, json_string_value(json_object_get(b, "from")), r->user->name,
@@ -271,7 +270,6 @@ int h_batches_post(struct web_req *r)
 		free(file);
 		free(res.file);
 	}
-	json_decref(b);
 	return 0;
 }
 

@@ -255,7 +255,6 @@ int h_payees_import(struct web_req *r)
 	else if (!given)
 		web_error(r, 400, "name", "name: missing (the file's name, for messages and the audit log)");
 	if (r->answered || file_name(r, "name", given, name) || base64_body(r, "data", b64, &data, &len)) {
-		json_decref(b);
 		return 0;
 	}
 	char today[DATE_LEN];
@@ -270,7 +269,6 @@ int h_payees_import(struct web_req *r)
 		else
 			web_error(r, err.code == BD_BUSY ? 503 : 500, NULL, "%s; nothing was imported", err.msg);
 		payee_import_release(&res);
-		json_decref(b);
 		return 0;
 	}
 	int count[PAYEE_PENDING + 1] = {0};
@@ -293,7 +291,6 @@ int h_payees_import(struct web_req *r)
 			   count[PAYEE_UNCHANGED], "reference", count[PAYEE_REFERENCE], "proposed",
 			   count[PAYEE_PROPOSED], "pending", count[PAYEE_PENDING], "rows", rows));
 	payee_import_release(&res);
-	json_decref(b);
 	return 0;
 }
 
@@ -372,7 +369,6 @@ int h_payee_propose(struct web_req *r)
 	}
 	if (r->answered) {
 		free(data);
-		json_decref(b);
 		return 0;
 	}
 	c.code = code;
@@ -385,7 +381,6 @@ int h_payee_propose(struct web_req *r)
 				   org_name, "account", account_json(&c.account), "reference", c.reference, "state",
 				   "proposed", "proposed_by", r->user->name));
 	free(data);
-	json_decref(b);
 	return 0;
 }
 
@@ -436,7 +431,6 @@ static int decide(struct web_req *r, bool approve)
 			web_error(r, 500, NULL, "change %" PRId64 " was decided but cannot be read back", d.id);
 	}
 	json_decref(d.change);
-	json_decref(b);
 	return 0;
 }
 

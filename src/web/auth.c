@@ -162,6 +162,7 @@ static int take_user(void *ctx, const struct user *u)
 int auth_login(struct web_req *r)
 {
 	json_t *body = r->json; /* only name and password: the route's fields */
+	r->json = NULL; /* taken: released as soon as the password is copied out */
 	const char *jname = json_string_value(json_object_get(body, "name"));
 	const char *jpw = json_string_value(json_object_get(body, "password"));
 	if (!jname || !*jname || strlen(jname) > 64) {

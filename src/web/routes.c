@@ -210,10 +210,8 @@ int api_dispatch(struct web_req *r)
 			}
 		}
 		int rc = rt->fn(r);
-		if (rt->fields == no_fields) {
-			json_decref(r->json); /* read by no handler */
-			r->json = NULL;
-		}
+		json_decref(r->json); /* the dispatcher's, whatever the handler answered */
+		r->json = NULL;
 		return rc;
 	}
 	if (path_known)

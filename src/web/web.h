@@ -90,7 +90,9 @@ struct web_req {
 	 * every organisation. */
 	const char *scope_org;
 	/* The JSON body of a route that declares its fields, parsed and checked
-	 * by the dispatcher; the handler owns it.  NULL on other routes. */
+	 * by the dispatcher, which releases it after the handler (a handler
+	 * that wants it gone sooner takes it and sets this NULL).  NULL on
+	 * other routes. */
 	json_t *json;
 	char token[65];                 /* the session cookie's value, if any */
 	const char *client;             /* the client's address */
