@@ -369,7 +369,7 @@ static int do_match(struct bank_opts *o, int n, char **args)
 		return EXIT_USAGE;
 	if (!o->claim == !o->payment)
 		return usage_error(&cmd_bank_entry, "bank match needs --claim N or --payment ID, one of them");
-	int64_t entry, claim = 0;
+	int64_t entry = 0, claim = 0;
 	char date[DATE_LEN];
 	if (parse_id("ENTRY", args[0], &entry) || (o->claim && parse_id("--claim", o->claim, &claim)) ||
 	    the_date(o, date))
@@ -403,7 +403,7 @@ static int decide(struct bank_opts *o, int n, char **args, bool approve)
 		return EXIT_USAGE;
 	if (o->user && !*o->user)
 		return usage_error(&cmd_bank_entry, "--user: empty");
-	int64_t entry;
+	int64_t entry = 0;
 	char date[DATE_LEN];
 	if (parse_id("ENTRY", args[0], &entry) || the_date(o, date))
 		return EXIT_USAGE;

@@ -564,7 +564,7 @@ static int values(struct js *j, const json_t *root)
 		json_t *v;
 		json_object_foreach(value, key, v)
 		{
-			size_t i;
+			size_t i = 0;
 			if (position(j, key, "value", c->ncell, &i))
 				return -1;
 			bd_strf(p, sizeof(p), "value.%s", key);
@@ -595,7 +595,7 @@ static int values(struct js *j, const json_t *root)
 		json_t *v;
 		json_object_foreach(status, key, v)
 		{
-			size_t i;
+			size_t i = 0;
 			if (position(j, key, "status", c->ncell, &i))
 				return -1;
 			bd_strf(p, sizeof(p), "status.%s", key);
