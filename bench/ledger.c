@@ -25,6 +25,7 @@
  *
  * Built by bench/run against build-release/libbidrag.a. */
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +36,12 @@
 
 #include <sqlite3.h>
 
-#include "core/ledger.h"
-#include "core/refdata.h"
-#include "io/decisionfile.h"
-#include "store/register.h"
-#include "store/store.h"
+#include "ledger.h"
+#include "refdata.h"
+#include "refload.h"
+#include "decisionfile.h"
+#include "register.h"
+#include "store.h"
 
 #define NKOMMUNER 290
 #define DNR "B2021/00001"
@@ -82,11 +84,14 @@ static void cpu(double *user, double *sys)
 
 static char tmpdir[4096]; /* the databases' directory, once made */
 
-static void die(const char *fmt, const char *msg) __attribute__((noreturn));
-static void die(const char *fmt, const char *msg)
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fprintf(stderr, "bench/ledger: ");
-	fprintf(stderr, fmt, msg);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	if (tmpdir[0])
 		fprintf(stderr, "bench/ledger: the databases are left in %s\n", tmpdir);
