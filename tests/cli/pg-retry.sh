@@ -36,7 +36,9 @@ export BIDRAG_DB="postgresql://bidrag_test@/retry?host=$dir/run"
 "$BIDRAG" init >/dev/null && "$BIDRAG" decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" >/dev/null ||
 	fail "a register on the test's server"
 
-NB=10 PER=2000 # batches, and payments of 1 kr in each
+# Enough batches that the poll below finds one inside its transaction on a
+# busy machine too (a batch of 2 000 events is recorded in about 0.2 s).
+NB=30 PER=2000 # batches, and payments of 1 kr in each
 regions="01 03 04 05 06 07 08 09 10 12 13 14 17 18 19 20 21 22 23 24 25"
 for b in $(seq 1 $NB); do
 	{
