@@ -338,21 +338,6 @@ int store_org_groups(struct store *s, const char *code, group_fn fn, void *ctx, 
 	return s->ops->org_groups(s, code, fn, ctx, err);
 }
 
-int store_dataset_register(struct store *s, const struct dataset_in *in, int *version, char *sha256, bool *is_new,
-			   struct bd_error *err)
-{
-	if (s->ops->dataset_register(s, in, version, sha256, is_new, err))
-		return -1;
-	if (!*is_new)
-		return 0;
-	char object[256];
-	snprintf(object, sizeof(object), "%s v%d", in->name, *version);
-	return audit_json(s, "dataset.register", object, NULL,
-			  json_pack("{s:s, s:i, s:s?, s:I, s:s}", "name", in->name, "version", *version, "date",
-				    in->date, "values", (json_int_t)in->n, "sha256", sha256),
-			  err);
-}
-
 int store_dataset_values(struct store *s, const char *name, int version, struct strpool *pool,
 			 struct key_values *out, struct bd_error *err)
 {

@@ -89,11 +89,6 @@ struct dataset_in {
 	const int64_t *value;
 	int scale;
 };
-/* store_dataset_register: the version of `in` in the register: an existing
- * version with the same values, else a new version.  sha256 gets the values'
- * digest (65 bytes). */
-int store_dataset_register(struct store *s, const struct dataset_in *in, int *version, char *sha256,
-			   bool *is_new, struct bd_error *err);
 /* store_dataset_values: a registered version (0 = the latest), filled into a
  * struct key_values whose arrays live in pool.  1 if not registered. */
 int store_dataset_values(struct store *s, const char *name, int version, struct strpool *pool,
