@@ -14,6 +14,40 @@
 /* need_arg: the query parameter name, non-empty; else answers 400 and
  * returns -1. */
 int need_arg(struct web_req *r, const char *name, const char **out);
+
+/* The routes (routes.c holds the dispatcher and the core table; a file of
+ * handlers may keep its own table, ended by a route with a NULL method, that
+ * routes.c lists). */
+
+/* A field a JSON body may have; any other is refused by the dispatcher. */
+struct body_field {
+	const char *name;
+	bool string; /* it must be a string */
+};
+
+/* A route: who may use it, its handler and the body it takes.  Its scope
+ * follows from its roles: on a route open to ROLE_MOTTAGARE, a mottagare is
+ * held to its own organisation (r->scope_org); staff see every
+ * organisation. */
+struct route {
+	const char *method, *path;
+	unsigned roles; /* 0: no login needed */
+	int (*fn)(struct web_req *r);
+	/* A JSON object with only these fields (ended by a NULL name): the
+	 * dispatcher parses and checks the body and hands it over in r->json.
+	 * NULL on a GET, and on a route whose body is a document its reader
+	 * checks whole, refusing an unknown field itself (a decision file, an
+	 * event batch, a register). */
+	const struct body_field *fields;
+};
+
+/* A body that is a document, checked whole by its reader. */
+#define BODY_DOCUMENT NULL
+
+/* The tables kept beside their handlers: the recipient's side (api-portal.c)
+ * and the handläggare's records and reviews (api-officer.c). */
+extern const struct route api_portal_routes[];
+extern const struct route api_officer_routes[];
 /* parse_int_arg: the query parameter name, a whole number from min to max;
  * else answers 400 and returns -1. */
 int parse_int_arg(struct web_req *r, const char *name, int min, int max, int *out);

@@ -29,31 +29,6 @@ static int h_me(struct web_req *r)
 
 /* The routes. */
 
-/* A field a JSON body may have; any other is refused by the dispatcher. */
-struct body_field {
-	const char *name;
-	bool string; /* it must be a string */
-};
-
-/* A route: who may use it, its handler and the body it takes.  Its scope
- * follows from its roles: on a route open to ROLE_MOTTAGARE, a mottagare is
- * held to its own organisation (r->scope_org); staff see every
- * organisation. */
-struct route {
-	const char *method, *path;
-	unsigned roles; /* 0: no login needed */
-	int (*fn)(struct web_req *r);
-	/* A JSON object with only these fields (ended by a NULL name): the
-	 * dispatcher parses and checks the body and hands it over in r->json.
-	 * NULL on a GET, and on a route whose body is a document its reader
-	 * checks whole, refusing an unknown field itself (a decision file, an
-	 * event batch, a register). */
-	const struct body_field *fields;
-};
-
-/* A body that is a document, checked whole by its reader. */
-#define BODY_DOCUMENT NULL
-
 /* POST /api/logout and /api/audit/verify: an empty object. */
 static const struct body_field no_fields[] = {{NULL, false}};
 
@@ -166,13 +141,16 @@ static const struct route routes[] = {
 	{"POST", "/api/audit/verify", ROLE_REVISOR | ROLE_ADMIN, h_audit_verify, no_fields},
 	{"GET", "/api/users", ROLE_ADMIN, h_users, NULL},
 	{"POST", "/api/users", ROLE_ADMIN, h_users_post, users_fields},
+	{NULL, NULL, 0, NULL, NULL},
 };
+
+static const struct route *const tables[] = {routes, api_portal_routes, api_officer_routes};
 
 int api_dispatch(struct web_req *r)
 {
 	bool path_known = false;
-	for (size_t i = 0; i < BD_ARRAY_LEN(routes); i++) {
-		const struct route *rt = &routes[i];
+	for (size_t ti = 0; ti < BD_ARRAY_LEN(tables); ti++)
+	for (const struct route *rt = tables[ti]; rt->method; rt++) {
 		if (strcmp(rt->path, r->path) != 0)
 			continue;
 		path_known = true;

@@ -318,6 +318,10 @@ static const struct {
 	{"/", "web/index.html", "text/html; charset=utf-8"},
 	{"/app.js", "web/app.js", "text/javascript; charset=utf-8"},
 	{"/app.css", "web/app.css", "text/css; charset=utf-8"},
+	{"/datasets.js", "web/datasets.js", "text/javascript; charset=utf-8"},
+	{"/register.js", "web/register.js", "text/javascript; charset=utf-8"},
+	{"/portal.js", "web/portal.js", "text/javascript; charset=utf-8"},
+	{"/officer.js", "web/officer.js", "text/javascript; charset=utf-8"},
 };
 
 static bool serve_asset(struct web_req *r)

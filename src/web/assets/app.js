@@ -272,14 +272,14 @@
 		{ key: 'beslut', label: 'Beslut', roles: ALL, render: pageDecisions },
 		{ key: 'registrera-beslut', label: 'Registrera beslut', roles: ['handlaggare'], render: pageImport },
 		{ key: 'fordelning', label: 'Fördelning', roles: STAFF, render: pageAllocate },
-		{ key: 'nyckeldata', label: 'Nyckeldata', roles: STAFF, render: pageDatasets },
+		{ key: 'nyckeldata', label: 'Nyckeldata', roles: STAFF, render: 'pageDatasets' },
 		{ key: 'handelse', label: 'Rekvisition/utbetalning', navLabel: null, roles: ['handlaggare', 'mottagare'], render: pageEvent },
 		{ key: 'attest', label: 'Attestkö', roles: STAFF, render: pageAttest },
 		{ key: 'utbetalningsfiler', label: 'Utbetalningsfiler', roles: STAFF, render: pageBatches },
 		{ key: 'bank', label: 'Bankfiler', roles: STAFF, render: pageBank },
 		{ key: 'betalningsmottagare', label: 'Betalningsmottagare', roles: STAFF, render: pagePayees },
 		{ key: 'mottagare', label: 'Mottagare', roles: ALL, render: pageRecipient },
-		{ key: 'register', label: 'Mottagarregistret', roles: ALL, render: pageRegister },
+		{ key: 'register', label: 'Mottagarregistret', roles: ALL, render: 'pageRegister' },
 		{ key: 'granskning', label: 'Granskningslogg', roles: ['revisor', 'admin'], render: pageAudit },
 		{ key: 'anvandare', label: 'Användare', roles: ['admin'], render: pageUsers },
 	];
@@ -336,7 +336,8 @@
 		}
 		let key = segs[0] || 'start';
 		if (key === 'inloggning') key = 'start';
-		const page = PAGES.find((p) => p.key === key);
+		// A key may have a page per role (a module can add one for a role).
+		const page = PAGES.find((p) => p.key === key && allowed(p)) || PAGES.find((p) => p.key === key);
 		renderSession();
 		renderNav(page ? page.key : null);
 		const root = h('div', { class: 'page', 'data-page': key, 'data-hash': location.hash || '#/' });
@@ -355,7 +356,9 @@
 			root.appendChild(h('p', { class: 'alert alert-error' }, 'Din roll (' + (ROLE_NAMES[S.me.role] || S.me.role) + ') har inte tillgång till den här sidan.'));
 		} else {
 			try {
-				await page.render(root, segs.slice(1), query, () => gen === S.gen);
+				const render = typeof page.render === 'string' ? window.bidragUI.pages[page.render] : page.render;
+				if (!render) throw new Error('sidan ' + page.key + ' saknas i gränssnittet (' + page.render + ')');
+				await render(root, segs.slice(1), query, () => gen === S.gen);
 			} catch (e) {
 				if (gen !== S.gen) return;
 				root.appendChild(errorBox(e, 'Sidan kunde inte visas'));
@@ -1304,164 +1307,6 @@
 		out.appendChild(grid);
 	}
 
-	/* ---------- Nyckeldata: the register's key datasets ---------- */
-
-	const ORIGIN_NAMES = { seed: 'inbyggd', import: 'importerad', decision: 'registrerad med ett beslut' };
-	const DOMAIN_NAMES = { regions: 'regioner', kommuner: 'kommuner', groups: 'grupper', other: 'övriga' };
-
-	function datasetLink(name, version) {
-		const ref = version ? name + '@' + version : name;
-		return h('a', { href: '#/nyckeldata/' + encodeURIComponent(ref) }, ref);
-	}
-
-	function originText(d) {
-		const o = d.origin || {};
-		let t = ORIGIN_NAMES[o.kind] || o.kind || '';
-		if (o.kind === 'import' && o.file) t += ' från ' + o.file + (o.format ? ' (' + o.format + ')' : '');
-		return t;
-	}
-
-	async function pageDatasets(root, segs) {
-		if (segs.length) return pageDataset(root, segs.join('/'));
-		pageHeader(root, 'Nyckeldata', 'Registrets fördelningsnycklar: varje version med sitt ursprung. En rättelse är en ny version som anger vad den rättar och varför.');
-		const box = loadingBox();
-		root.appendChild(box);
-		const r = await api('GET', '/api/datasets');
-		const list = r.datasets || [];
-		box.replaceWith(
-			table(
-				[
-					{ label: 'Nyckel', cls: 'nowrap', render: (d) => datasetLink(d.name) },
-					{ label: 'Version', num: true, render: (d) => String(d.version) },
-					{ label: 'Referensdatum', cls: 'nowrap', render: (d) => d.date || '–' },
-					{ label: 'Avser', render: (d) => DOMAIN_NAMES[d.domain] || d.domain },
-					{ label: 'Antal', num: true, render: (d) => String(d.recipients) },
-					{ label: 'Summa', num: true, render: (d) => d.sum },
-					{ label: 'Ursprung', render: (d) => originText(d) },
-					{ label: 'Källa', cls: 'wide', render: (d) => d.source || '' },
-				],
-				list,
-				{ caption: 'Nyckeldata', captionHidden: true, empty: 'Registret har inga nyckeldata.' },
-			),
-		);
-		root.appendChild(h('p', { class: 'hint' }, 'Nya nycklar och rättelser importeras med ', h('code', null, 'bidrag datasets import'), ' (SCB:s PC-Axis-, JSON-stat- och CSV-filer eller en egen CSV-fil).'));
-	}
-
-	async function pageDataset(root, ref) {
-		const head = pageHeader(root, 'Nyckel ' + ref);
-		const box = loadingBox();
-		root.appendChild(box);
-		const d = await api('GET', '/api/dataset' + q({ name: ref }));
-		box.remove();
-		head.textContent = d.name + '@' + d.version + ': ' + d.label;
-		document.title = d.name + '@' + d.version + ' – bidrag';
-		head.parentNode.insertBefore(h('p', { class: 'eyebrow' }, h('a', { href: '#/nyckeldata' }, 'Nyckeldata'), ' / ', d.name), head);
-		const o = d.origin || {};
-		const fact = (label, value) => (value === null || value === undefined || value === '' ? null : h('div', null, h('dt', null, label), h('dd', null, value)));
-		root.appendChild(h('dl', { class: 'facts' },
-			fact('Version', d.version + ' av ' + d.versions.length + (d.latest ? ' (den senaste)' : '')),
-			fact('Referensdatum', d.date || '–'),
-			fact('Enhet', d.unit),
-			fact('Avser', (DOMAIN_NAMES[d.domain] || d.domain) + ', ' + d.recipients + ' st'),
-			fact('Summa', d.sum),
-			fact('Källa', d.source),
-			fact('Ursprung', originText(d)),
-			fact('Fil (SHA-256)', o.file_sha256),
-			fact('Tabell', o.table ? o.table + (o.title ? ': ' + o.title : '') : o.title),
-			fact('Urval', o.selection),
-			fact('Period', o.period),
-			fact('Referensdatum enligt', o.ref_date_basis),
-			fact('Hämtad', o.downloaded),
-			fact('Registrerad', d.registered ? d.registered + (o.imported_by ? ' av ' + o.imported_by : '') : null),
-			fact('Rättar', o.corrects ? h('span', null, datasetLink(d.name, o.corrects), ': ' + (o.reason || '')) : null),
-			fact('Rättad av', d.corrected_by ? datasetLink(d.name, d.corrected_by) : null),
-			fact('Värdenas SHA-256', d.sha256),
-		));
-		const sec = (id, title) => {
-			const s = h('section', { class: 'section', id, 'aria-labelledby': id + '-h' }, h('h2', { id: id + '-h' }, title));
-			root.appendChild(s);
-			return s;
-		};
-		const vs = sec('sec-versions', 'Versioner');
-		vs.appendChild(table(
-			[
-				{ label: 'Version', render: (v) => datasetLink(v.name, v.version) },
-				{ label: 'Registrerad', cls: 'nowrap', render: (v) => v.registered || '–' },
-				{ label: 'Ursprung', render: (v) => originText(v) },
-				{ label: 'Rättar', render: (v) => (v.origin && v.origin.corrects ? 'version ' + v.origin.corrects + ': ' + (v.origin.reason || '') : '') },
-				{ label: 'Summa', num: true, render: (v) => v.sum },
-			],
-			d.versions,
-			{ caption: 'Versioner', captionHidden: true },
-		));
-
-		// What this version changes for the decisions allocated by an earlier one.
-		const im = sec('sec-impact', 'Påverkan på registrerade beslut');
-		if (!o.corrects) {
-			im.appendChild(h('p', null, 'Versionen rättar ingen tidigare version.'));
-		} else {
-			const ibox = loadingBox('Räknar om besluten…');
-			im.appendChild(ibox);
-			try {
-				const r = await api('GET', '/api/dataset/impact' + q({ name: d.name + '@' + d.version }));
-				ibox.remove();
-				renderImpact(im, r);
-			} catch (e) {
-				ibox.replaceWith(errorBox(e, 'Påverkan kunde inte räknas'));
-			}
-		}
-
-		const vals = sec('sec-values', 'Värden');
-		vals.appendChild(table(
-			[
-				{ label: 'Kod', render: (x) => x.code },
-				{ label: 'Mottagare', cls: 'name', render: (x) => x.recipient },
-				{ label: 'Värde', num: true, render: (x) => fmtCell(x.value) },
-			],
-			d.values,
-			{ caption: 'Värden', captionHidden: true, cls: 'compact', foot: ['', 'Summa', d.sum] },
-		));
-	}
-
-	function proposalText(p) {
-		const parts = [];
-		if (p.lapsed) parts.push('inget: rätten har förfallit');
-		if (toBig(p.raise_ore)) parts.push('höj tilldelningen med ' + fmtOre(p.raise_ore));
-		if (toBig(p.pay_ore)) parts.push('betala ut ' + fmtOre(p.pay_ore) + ' (attesteras)');
-		else if (p.later) parts.push('betalas med delens utbetalningar');
-		const red = toBig(p.reduce_ore);
-		if (red) parts.push('sänk tilldelningen med ' + fmtOre(p.reduce_ore) + ' (ej utbetalt)');
-		if (toBig(p.claim_ore)) parts.push('återkräv ' + fmtOre(p.claim_ore));
-		if (toBig(p.excess_pending_ore)) parts.push(fmtOre(p.excess_pending_ore) + ' i ej utförda utbetalningar överstiger den nya tilldelningen');
-		return parts.length ? parts.join(', ') : 'inget (genomfört)';
-	}
-
-	function renderImpact(out, r) {
-		if (!r.parts.length) {
-			out.appendChild(h('p', null, r.unaffected_parts ? r.unaffected_parts + ' beslutsdelar fördelades efter en tidigare version, men rättelsen ändrar ingen mottagares belopp.' : 'Inget registrerat beslut fördelades efter en tidigare version.'));
-			return;
-		}
-		out.appendChild(h('p', null, 'Varje mottagare vars tilldelning ändras: då (som låst), nu (delens egen regel och belopp med de rättade värdena, exakt), utbetalt och förslaget. Förslaget genomförs med ', h('code', null, 'bidrag datasets impact ' + r.dataset + '@' + r.version + ' --apply'), '; utbetalningar attesteras av en andra person som vanligt.'));
-		for (const p of r.parts) {
-			out.appendChild(h('h3', null, h('a', { href: '#/beslut/' + encodeURIComponent(p.dnr) }, p.dnr), ' del ' + p.part + ': ' + p.title));
-			out.appendChild(h('p', { class: 'hint' }, fmtKr(p.amount) + ', fördelad efter version ' + p.from_version + '; ' + p.rows.length + ' av ' + p.recipients + ' mottagare berörs.'));
-			out.appendChild(table(
-				[
-					{ label: 'Mottagare', cls: 'name', render: (x) => x.recipient },
-					{ label: 'Då (kr)', num: true, render: (x) => fmtInt(x.then) },
-					{ label: 'Nu (kr)', num: true, render: (x) => fmtInt(x.now) },
-					{ label: 'Skillnad (kr)', num: true, render: (x) => (x.difference > 0 ? '+' : '') + fmtInt(x.difference) },
-					{ label: 'Utbetalt', num: true, render: (x) => fmtOre(x.paid_ore) },
-					{ label: 'Förslag', cls: 'wide', render: (x) => proposalText(x.proposal) },
-				],
-				p.rows,
-				{ caption: p.dnr + ' ' + p.part, captionHidden: true, cls: 'compact',
-				  foot: ['Summa', fmtInt(sum(p.rows, (x) => x.then)), fmtInt(sum(p.rows, (x) => x.now)), fmtInt(sum(p.rows, (x) => x.difference)), '', ''] },
-			));
-		}
-		if (r.unaffected_parts) out.appendChild(h('p', { class: 'hint' }, r.unaffected_parts + ' andra beslutsdelar fördelades efter en tidigare version utan att någon mottagares belopp ändras.'));
-	}
-
 	/* ---------- Registrera rekvisition eller utbetalning ---------- */
 
 	async function pageEvent(root, segs, query) {
@@ -2079,111 +1924,6 @@
 		);
 	}
 
-	/* ---------- Mottagarregistret ---------- */
-
-	const REPORT_FORMATS = [
-		['pdf', 'PDF'],
-		['xlsx', 'Excel'],
-		['md', 'Markdown'],
-		['csv', 'CSV'],
-	];
-
-	function reportLinks(org, year) {
-		const out = [];
-		REPORT_FORMATS.forEach(([f, label], i) => {
-			if (i) out.push(' · ');
-			out.push(h('a', { href: '/api/register/report' + q({ org, year, format: f }), download: '', 'aria-label': label + ': sammanställning ' + year + ' för ' + org }, label));
-		});
-		return out;
-	}
-
-	async function pageRegister(root, segs) {
-		if (segs.length >= 2) return pageRegisterYear(root, segs[0], segs[1]);
-		pageHeader(root, 'Mottagarregistret', 'Mottagarnas egna sammanställningar av riktade statsbidrag per år, med rapporter och jämförelse mellan åren.');
-		const box = loadingBox();
-		root.appendChild(box);
-		const d = await api('GET', '/api/register');
-		const list = d.registers || [];
-		if (S.me.role === 'handlaggare' || S.me.role === 'mottagare') root.insertBefore(registerUpload(), box);
-		box.replaceWith(
-			table(
-				[
-					{ label: 'Organisation', cls: 'name', render: (r) => r.org_name },
-					{ label: 'Kod', render: (r) => r.org },
-					{ label: 'År', render: (r) => h('a', { href: href('register', r.org, String(r.year)) }, String(r.year)) },
-					{ label: 'Version', num: true, render: (r) => String(r.version) },
-					{ label: 'Bidrag', num: true, render: (r) => String(r.grants) },
-					{ label: 'Belopp (kr)', num: true, render: (r) => fmtInt(r.amount) },
-					{ label: 'Registrerad', cls: 'nowrap', render: (r) => [fmtTimestamp(r.recorded_at), h('br'), h('span', { class: 'muted' }, r.recorded_by)] },
-					{ label: 'Rapport', cls: 'nowrap', render: (r) => reportLinks(r.org, r.year) },
-					{ label: 'Jämförelse', cls: 'nowrap', render: (r) => h('a', { href: href('register', r.org, String(r.year)), 'aria-label': 'Jämförelsediagram ' + r.year + ', ' + r.org_name }, 'Diagram') },
-				],
-				list,
-				{ caption: 'Registrerade sammanställningar', captionHidden: true, empty: 'Registret är tomt.', rowAttrs: (r) => ({ 'data-org': r.org }) },
-			),
-		);
-	}
-
-	/* Filing a register (bidrag-register/1) as a JSON file. */
-	function registerUpload() {
-		const file = h('input', { type: 'file', name: 'file', accept: '.json,application/json' });
-		const btn = h('button', { type: 'submit', class: 'btn btn-secondary' }, 'Lämna in');
-		const form = h('form', { class: 'card form inline-form register-upload', novalidate: true },
-			field(S.me.role === 'mottagare' ? 'Lämna in er sammanställning (JSON)' : 'Lämna in en sammanställning (JSON)', file, 'En fil i formatet bidrag-register/1; varje år lagras som en ny version.'),
-			h('div', { class: 'actions' }, btn),
-		);
-		const st = formStatus(form);
-		form.addEventListener('submit', async (ev) => {
-			ev.preventDefault();
-			const f = file.files && file.files[0];
-			if (!f) {
-				st.error(new ApiError(400, 'Välj en fil först.', 'file'), 'Inget lämnades in');
-				return;
-			}
-			busy(btn, true, 'Lämnar in…');
-			try {
-				const r = await api('POST', '/api/register', await f.text());
-				S.flash = 'Sammanställningen för ' + r.org + ' lämnades in: ' + (r.stored || []).map((y) => y.year + (y.unchanged ? ' oförändrad (version ' + y.version + ')' : ' version ' + y.version)).join(', ') + '.';
-				route();
-			} catch (e) {
-				st.error(e, 'Inget lämnades in');
-				busy(btn, false);
-			}
-		});
-		return form;
-	}
-
-	async function pageRegisterYear(root, org, year) {
-		const head = pageHeader(root, 'Statsbidrag ' + year + ' – ' + org);
-		root.insertBefore(h('p', { class: 'eyebrow' }, h('a', { href: '#/register' }, 'Mottagarregistret'), ' / ', org, ' / ', year), root.querySelector('.page-head'));
-		const d = await api('GET', '/api/register');
-		const r = (d.registers || []).find((x) => x.org === org && String(x.year) === String(year));
-		if (r) {
-			head.textContent = 'Statsbidrag ' + year + ' – ' + r.org_name;
-			document.title = head.textContent + ' – bidrag';
-			root.appendChild(
-				h('dl', { class: 'facts' },
-					h('div', null, h('dt', null, 'Bidrag'), h('dd', null, String(r.grants))),
-					h('div', null, h('dt', null, 'Belopp'), h('dd', null, fmtKr(r.amount))),
-					h('div', null, h('dt', null, 'Version'), h('dd', null, String(r.version))),
-					h('div', null, h('dt', null, 'Registrerad'), h('dd', null, fmtTimestamp(r.recorded_at) + ' av ' + r.recorded_by)),
-				),
-			);
-		}
-		root.appendChild(h('p', { class: 'downloads' }, 'Sammanställningen: ', reportLinks(org, year)));
-		root.appendChild(h('h2', null, 'Jämförelse med föregående år'));
-		const src = '/api/register/chart' + q({ org, year, format: 'svg' });
-		const img = h('img', { src, class: 'register-chart', alt: 'Diagram: statsbidrag ' + year + ' jämfört med föregående år' + (r ? ' för ' + r.org_name : '') + ', per område i miljoner kronor.' });
-		const fig = h('figure', { class: 'chart-figure image' }, img, h('figcaption', null, h('a', { href: src, download: '' }, 'Diagrammet som SVG'), ' · ', h('a', { href: '/api/register/chart' + q({ org, year, format: 'png' }), download: '' }, 'PNG')));
-		img.addEventListener('error', () => fig.replaceWith(h('p', { class: 'alert alert-error', role: 'alert' }, 'Diagrammet kunde inte hämtas.')));
-		root.appendChild(fig);
-		await new Promise((resolve) => {
-			if (img.complete) resolve();
-			img.addEventListener('load', resolve);
-			img.addEventListener('error', resolve);
-		});
-	}
-
 	/* ---------- Granskningslogg ---------- */
 
 	/* The revisor's audit log: a selection by date, user, object and action
@@ -2723,6 +2463,22 @@
 		await load();
 	}
 
+	/* ---------- Modules ---------- */
+
+	/* The helpers, for the pages kept in their own files (datasets.js,
+	 * register.js, portal.js, officer.js): each takes what it uses from
+	 * window.bidragUI and puts its pages in bidragUI.pages, which PAGES names;
+	 * a module adds a page of its own with bidragUI.addPage. */
+	window.bidragUI = {
+		ACCOUNT_KINDS, ALL, AUDIT_PARAMS, BANK_WHAT, DEADLINE_KINDS, LEDGER_COLS, NBSP, PAGES, PART_MODES, PAYEE_OUTCOMES, PROPS, RECIPIENT_SETS, ROLE_NAMES, S, STAFF, SVGNS, accountNodes, allowed, api, append, barChart, busy, bytesToBase64, changeDetails, clear, dayDiff, daysText, decisionLink, errorBox, errorText, field, fileBase64, fmtCell, fmtDecimalText, fmtIban, fmtInt, fmtKr, fmtMoney, fmtOre, fmtOreNum, fmtTimestamp, formStatus, getDecisions, group, h, href, isNumericCell, kontobyteBadge, ledgerCols, ledgerFoot, loadingBox, logout, navLabel, oreInput, pad2, pageAllocate, pageAttest, pageAudit, pageBank, pageBatches, pageDecision, pageDecisions, pageEvent, pageHeader, pageImport, pagePayee, pagePayees, pageRecipient, pageRecipientIndex, pageStart, pageUsers, parseAnnexTsv, parseHash, parseJSON, partTerms, payeeLink, q, recipientClaims, recipientLink, renderAllocation, renderAnnex, renderAwaiting, renderDeadlines, renderLogin, renderNav, renderSession, renderStatusByPart, route, samePerson, sessionLost, setAttrs, shorten, sum, svg, table, tickLabel, toBig, today, trimDec, uid, uuid,
+		pages: {},
+		addPage(p, before) {
+			const i = before ? PAGES.findIndex((x) => x.key === before) : -1;
+			if (i >= 0) PAGES.splice(i, 0, p);
+			else PAGES.push(p);
+		},
+	};
+
 	/* ---------- Start ---------- */
 
 	function inPageLinks(ev) {
@@ -2754,6 +2510,8 @@
 		await route();
 	}
 
-	if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+	// After DOMContentLoaded: the modules (deferred scripts after this one)
+	// have put their pages in by then.
+	if (document.readyState !== 'complete') document.addEventListener('DOMContentLoaded', boot);
 	else boot();
 })();
