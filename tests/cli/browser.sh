@@ -116,21 +116,26 @@ esac
 # (--user-data-dir) in a fresh directory under TMPDIR.
 mkdir -p "$SHOTS" "$WORK/tmp"
 rm -f "$SHOTS"/*.png # this run's pages only
+# Every flows file of tests/browser (lib.mjs is what they share), flows.mjs
+# first, each in its own node process against the same server and register.
+for flows in "$BIDRAG_SRC/tests/browser/flows.mjs" $(ls "$BIDRAG_SRC"/tests/browser/*.mjs | grep -v -e '/lib\.mjs$' -e '/flows\.mjs$'); do
+fname=$(basename "$flows")
 while IFS= read -r line; do
 	case "$line" in
 	"ok - "*) pass "${line#ok - }" ;;
 	"not ok - "*) fail "${line#not ok - }" ;;
 	"flows-exit 0" | "flows-exit 1") ;; # 1: a check failed, reported above
-	"flows-exit "*) fail "tests/browser/flows.mjs runs to its end" "exit status ${line#flows-exit }" ;;
+	"flows-exit "*) fail "tests/browser/$fname runs to its end" "exit status ${line#flows-exit }" ;;
 	"#"*) echo "$line" ;;
 	*) echo "# $line" ;;
 	esac
 done < <(
 	TMPDIR="$WORK/tmp" BASE_URL="$URL" BIDRAG="$BIDRAG" BIDRAG_DB="$BIDRAG_DB" BIDRAG_SRC="$BIDRAG_SRC" \
 		SCREENSHOTS="$SHOTS" PASSWORD="$PW" CHROMIUM="$CHROMIUM" NODE_CACHE="$NODE_CACHE" \
-		node "$BIDRAG_SRC/tests/browser/flows.mjs" 2>&1
+		node "$flows" 2>&1
 	echo "flows-exit $?"
 )
+done
 nshots=$(find "$SHOTS" -name '*.png' | wc -l)
 echo "# $nshots screenshots in $SHOTS"
 # A screenshot of each page of the UI (issue 6's list), by the names flows.mjs gives them.
