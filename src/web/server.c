@@ -322,6 +322,7 @@ static const struct {
 	{"/register.js", "web/register.js", "text/javascript; charset=utf-8"},
 	{"/portal.js", "web/portal.js", "text/javascript; charset=utf-8"},
 	{"/officer.js", "web/officer.js", "text/javascript; charset=utf-8"},
+	{"/recipient.js", "web/recipient.js", "text/javascript; charset=utf-8"},
 };
 
 static bool serve_asset(struct web_req *r)
