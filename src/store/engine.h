@@ -329,12 +329,16 @@ struct store_ops {
 	/* The bank's files and repayment claims' numbers (engine-bank.h; the
 	 * rules in bank.c). */
 	const struct store_bank_ops *bank;
+	/* Personal calendar feeds' tokens (engine-calendar.h; the rules in
+	 * calendar.c). */
+	const struct store_calendar_ops *calendar;
 };
 
 struct ledger_state;
 struct store_payee_ops;
 struct store_dataset_ops;
 struct store_bank_ops;
+struct store_calendar_ops;
 
 /* Every engine's struct begins with this. */
 struct store {

@@ -115,6 +115,8 @@ static const struct copy_table tables[] = {
 	{"bank_match", "bank entries matched by hand", "id", "id",
 	 COLS(I("id"), I("entry_id"), I("claim"), T("payment_id"), T("note"), T("proposed_by"), T("proposed_on"),
 	      T("state"), T("decided_by"), T("decided_on"), T("event_id"), T("recorded"))},
+	{"calendar_feed", "calendar feeds' tokens", "id", "id",
+	 COLS(I("id"), T("user_name"), T("token_sha256"), I("created"), I("revoked"))},
 };
 
 static const struct copy_table *table_named(const char *name)

@@ -42,6 +42,7 @@
 #include "engine-bank.h"
 #include "engine-payee.h"
 #include "engine-dataset.h"
+#include "engine-calendar.h"
 #include "store.h"
 
 /* What the neutral migrations' tokens are in PostgreSQL
@@ -592,4 +593,5 @@ const struct store_ops store_pg_ops = {
 	.payee = &store_pg_payee_ops,
 	.bank = &store_pg_bank_ops,
 	.datasets = &pg_dataset_ops,
+	.calendar = &store_pg_calendar_ops,
 };

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "embedded.h"
+#include "engine-calendar.h"
 #include "sqlite-internal.h"
 #include "engine-bank.h"
 #include "engine-payee.h"
@@ -472,4 +473,5 @@ const struct store_ops store_sqlite_ops = {
 	.payee = &store_sqlite_payee_ops,
 	.bank = &store_sqlite_bank_ops,
 	.datasets = &sqlite_dataset_ops,
+	.calendar = &store_sqlite_calendar_ops,
 };
