@@ -32,7 +32,8 @@ static const char *const migrations[] = {
 	"0009-bank",
 	"0010-allocation-change",
 	"0011-org-name-index",
-	"0012-portal",
+	"0012-calendar-feed",
+	"0013-portal",
 };
 
 int migration_count(void)

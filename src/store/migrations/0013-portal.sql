@@ -1,4 +1,4 @@
--- 0012-portal.sql: the recipient's filing (src/store/portal.c): who may sign
+-- 0013-portal.sql: the recipient's filing (src/store/portal.c): who may sign
 -- for an organisation, and the requisitions and reports its users draft,
 -- sign and submit, with the signed documents.
 --
