@@ -38,9 +38,13 @@ static const char *kinds_label(unsigned kinds)
 	return "recipient";
 }
 
-/* Fold one UTF-8 code point to lower case for the letters that occur in
- * Swedish names (ASCII and Latin-1 supplement). */
-char *name_normalise(const char *s)
+/* Fold text to the form names are compared in: the letters that occur in
+ * Swedish and English names to lower case (ASCII and the Latin-1
+ * supplement, À..Þ to à..þ but not ×), runs of white space (NBSP too)
+ * collapsed to one space and trimmed, and with strip_tags HTML tags such
+ * as <b> removed.  The one folding of names: the register's recipients
+ * (name_normalise) and the statistics files' labels (statcube, statseries). */
+char *name_fold(const char *s, bool strip_tags)
 {
 	size_t n = strlen(s);
 	char *out = xmalloc(n + 1);
@@ -53,7 +57,7 @@ char *name_normalise(const char *s)
 				tag = false;
 			continue;
 		}
-		if (c == '<' && strchr(s + i, '>')) {
+		if (strip_tags && c == '<' && strchr(s + i, '>')) {
 			tag = true;
 			continue;
 		}
@@ -85,6 +89,11 @@ char *name_normalise(const char *s)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+char *name_normalise(const char *s)
+{
+	return name_fold(s, true);
 }
 
 static struct recipient *add_recipient(void)

@@ -72,7 +72,12 @@ int refdata_set(const char *set, const struct recipient ***out, size_t *n, struc
 /* kind_name: "region", "kommun", ... ; kinds_name: "region or kommun". */
 const char *kind_name(enum recipient_kind k);
 
-/* name_normalise: the form names are compared in (malloc'd). */
+/* name_fold: text case-folded (Swedish letters too) with runs of white
+ * space collapsed, and with strip_tags HTML tags removed (malloc'd): the
+ * one folding every comparison of names uses. */
+char *name_fold(const char *s, bool strip_tags);
+/* name_normalise: the form names are compared in (malloc'd):
+ * name_fold(s, true). */
 char *name_normalise(const char *s);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "money.h"
+#include "refdata.h"
 
 void statcube_init(struct stat_cube *c)
 {
@@ -226,44 +227,11 @@ const char *statcube_dim_name(const struct stat_dim *d, char *buf, size_t n)
 	return buf;
 }
 
-/* Fold the letters that occur in Swedish and English names to lower case:
- * ASCII and the Latin-1 supplement (À..Þ to à..þ, but not ×). */
+/* Names in a statistics file are compared as the register's are (core's
+ * name_fold), with tags kept: a label such as "<1 år" is text. */
 char *stat_text_fold(const char *s)
 {
-	size_t n = strlen(s);
-	char *out = xmalloc(n + 1);
-	size_t o = 0;
-	bool space = false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		bool is_space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
-		if (ch == 0xC2 && (unsigned char)s[i + 1] == 0xA0) { /* NBSP */
-			is_space = true;
-			i++;
-		}
-		if (is_space) {
-			space = o > 0;
-			continue;
-		}
-		if (space) {
-			out[o++] = ' ';
-			space = false;
-		}
-		if (ch >= 'A' && ch <= 'Z') {
-			out[o++] = (char)(ch + 32);
-		} else if (ch == 0xC3 && i + 1 < n) {
-			unsigned char d = (unsigned char)s[i + 1];
-			if (d >= 0x80 && d <= 0x9E && d != 0x97)
-				d += 0x20;
-			out[o++] = (char)ch;
-			out[o++] = (char)d;
-			i++;
-		} else {
-			out[o++] = (char)ch;
-		}
-	}
-	out[o] = '\0';
-	return out;
+	return name_fold(s, false);
 }
 
 int statcube_find_dim(const struct stat_cube *c, const char *name, size_t *out, struct bd_error *err)

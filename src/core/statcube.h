@@ -192,7 +192,7 @@ char *stat_decimal_text(const mpz_t mant, int scale, bool group);
  * too (statcube users check d->elim themselves). */
 bool stat_is_total(const struct stat_category *cat);
 
-/* stat_text_fold: text case-folded (Swedish letters too) with runs of
+/* stat_text_fold: name_fold(s, false) (refdata.h): text case-folded (Swedish letters too) with runs of
  * white space collapsed, for comparing names (malloc'd). */
 char *stat_text_fold(const char *s);
 

@@ -618,6 +618,24 @@ static int dataset(struct js *j, const json_t *root)
 	if (cls && strcmp(cls, "dataset") != 0)
 		return fail(j->origin, j->err, "class", "'%s': bidrag reads one JSON-stat dataset (\"class\": \"dataset\"); "
 							"download one table", cls);
+	/* JSON-stat 1.x (PxWeb API v1's "json-stat"): a bundle, an object of
+	 * datasets without "class" and "version", or "version": "1.x". */
+	bool v1 = version && version[0] == '1';
+	if (!cls && !version) {
+		v1 = json_object_get(root, "dimension") != NULL;
+		for (void *it = json_object_iter((json_t *)root); it && !v1; it = json_object_iter_next((json_t *)root, it)) {
+			json_t *member = json_object_iter_value(it);
+			v1 = json_is_object(member) && json_object_get(member, "dimension");
+		}
+	}
+	if (v1)
+		return fail(j->origin, j->err, version ? "version" : "",
+			    "%s: JSON-stat 1.x, which bidrag does not read; fetch the table as JSON-stat 2.0: from "
+			    "PxWebApi v2 (.../api/v2/tables/TABLE/data?outputFormat=json-stat2), or from PxWeb API v1 "
+			    "with \"response\": {\"format\": \"json-stat2\"} instead of \"json-stat\"",
+			    version			      ? "\"version\" is 1.x"
+			    : json_object_get(root, "dimension") ? "a dataset without \"class\" and \"version\""
+							       : "a bundle of datasets without \"class\" and \"version\"");
 	if (!cls || (version && strncmp(version, "2", 1) != 0))
 		return fail(j->origin, j->err, cls ? "version" : "class",
 			    "not a JSON-stat 2.0 dataset (expected \"version\": \"2.0\" and \"class\": \"dataset\"; "

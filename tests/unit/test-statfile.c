@@ -908,6 +908,21 @@ static void test_json_made_up(void)
 		free(doc);
 		statcube_release(&c);
 	}
+	/* JSON-stat 1.x: a bundle (PxWeb API v1's "json-stat"), a lone 1.x
+	 * dataset, "version": "1.02": refused, saying what to fetch instead. */
+	const char *v1[] = {
+		"{\"TAB638\":{\"label\":\"x\",\"dimension\":{\"id\":[\"r\"],\"size\":[1],\"r\":{\"category\":"
+		"{\"index\":{\"01\":0}}}},\"value\":[1]}}",
+		"{\"label\":\"x\",\"dimension\":{\"id\":[\"r\"],\"size\":[1]},\"value\":[1]}",
+		"{\"version\":\"1.02\",\"class\":\"dataset\",\"id\":[\"r\"],\"size\":[1],\"value\":[1]}",
+	};
+	for (size_t i = 0; i < BD_ARRAY_LEN(v1); i++) {
+		rc = parse_text(v1[i], "t.json", NULL, &c, &err);
+		ok(rc != 0 && strstr(err.msg, "JSON-stat 1.x") && strstr(err.msg, "json-stat2") &&
+			   strstr(err.msg, "t.json: "),
+		   "json: JSON-stat 1.x (%zu) is refused, saying what to fetch: %s", i, err.msg);
+		statcube_release(&c);
+	}
 	rc = parse_text("{\"version\":\"2.0\",\"class\":\"collection\"}", "t.json", NULL, &c, &err);
 	ok(rc != 0 && strstr(err.msg, "class: 'collection'"), "json: a collection is refused: %s", err.msg);
 	statcube_release(&c);
