@@ -192,7 +192,16 @@ int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char
 	size_t pos = 0, record_line = 0;
 	int rc = 0;
 	while (pos < len && !r.failed) {
+		/* A line ends at a newline, or at a carriage return not followed
+		 * by one (old Mac files): libcsv ends a row at either, so the
+		 * line numbers count both, and no two rows share one. */
 		const char *nl = memchr(data + pos, '\n', len - pos);
+		size_t stop = nl ? (size_t)(nl - data) : len;
+		const char *cr = memchr(data + pos, '\r', stop - pos);
+		if (cr && (size_t)(cr - data) + 1 < stop)
+			nl = cr; /* a lone carriage return before the newline */
+		else if (cr && !nl && (size_t)(cr - data) + 1 == len)
+			nl = cr; /* the last byte */
 		size_t end = nl ? (size_t)(nl - data) + 1 : len;
 		const char *line = data + pos;
 		size_t ll = end - pos;

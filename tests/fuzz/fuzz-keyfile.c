@@ -70,9 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		PROP(kf.id[r] && kf.label[r], "row %zu has no id or label", r);
 		PROP(keyfile_row(&kf, kf.id[r]) == (int64_t)r, "'%s' of row %zu is found at row %lld", kf.id[r], r,
 		     (long long)keyfile_row(&kf, kf.id[r]));
-		/* Not strictly after: a lone carriage return ends a row (old Mac
-		 * files) but not a line, so two rows may share a line number. */
-		PROP(r == 0 || kf.line[r] >= kf.line[r - 1], "row %zu is on line %u, before line %u", r, kf.line[r],
+		/* Strictly after: a lone carriage return (old Mac files) ends a
+		 * row and a line alike, so no two rows share a line number. */
+		PROP(r == 0 || kf.line[r] > kf.line[r - 1], "row %zu is on line %u, after line %u", r, kf.line[r],
 		     kf.line[r - 1]);
 	}
 	size_t good = 0;

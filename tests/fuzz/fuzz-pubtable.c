@@ -51,14 +51,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < t.ncols; i++)
 		PROP(t.header[i] && pcol_role_name(t.role[i])[0], "column %zu", i);
 	for (size_t r = 0; r < t.nrows; r++) {
-		/* (not strictly: a lone carriage return ends a row, not a line) */
-		PROP(t.line[r] >= (r ? t.line[r - 1] : t.header_line), "row %zu on line %zu", r, t.line[r]);
+		/* strictly: a lone carriage return ends a row and a line alike */
+		PROP(t.line[r] > (r ? t.line[r - 1] : t.header_line), "row %zu on line %zu", r, t.line[r]);
 		for (size_t i = 0; i < t.ncols; i++)
 			PROP(t.cell[r][i] != NULL, "row %zu column %zu", r, i);
 		last_cells &= t.cell[r][t.ncols - 1][0] != '\0';
 	}
 	if (t.has_total) {
-		PROP(t.total && t.total_line >= t.line[t.nrows - 1], "the total row on line %zu", t.total_line);
+		PROP(t.total && t.total_line > t.line[t.nrows - 1], "the total row on line %zu", t.total_line);
 		last_cells &= t.total[t.ncols - 1][0] != '\0';
 	}
 

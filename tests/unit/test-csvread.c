@@ -24,6 +24,15 @@ static int collect(const struct csv_row *row, void *ctx, struct bd_error *err)
 	return 0;
 }
 
+/* collect_line: the rows' line numbers, "1 2 4". */
+static int collect_line(const struct csv_row *row, void *ctx, struct bd_error *err)
+{
+	struct rows *r = ctx;
+	(void)err;
+	buf_addf(&r->text, "%s%zu", r->text.len ? " " : "", row->line);
+	return 0;
+}
+
 static void oracle_field(void *s, size_t len, void *ctx)
 {
 	struct buf *b = ctx;
@@ -127,6 +136,24 @@ int main(void)
 		   strcmp(got.text.data, "[a]|[b]\n[1]|[2]\n[3]|[4]\n") == 0,
 	   "a bare carriage return ends a record");
 	buf_release(&got.text);
+	/* ... and a line: each row its own line number, CRLF one line end, a
+	 * lone carriage return last in the file or in a quoted field too. */
+	static const struct {
+		const char *data, *lines;
+	} crs[] = {
+		{"a,b\r1,2\r3,4", "1 2 3"},
+		{"a,b\r\n1,2\r\r3,4\r\n5,6\r", "1 2 4 5"},
+		{"a,b\n\"x\ry\",2\r3,4\n", "1 3 4"},
+		{"a,b\r\"q\",1\r\n\r\"z\",2\n", "1 2 4"},
+	};
+	for (size_t i = 0; i < BD_ARRAY_LEN(crs); i++) {
+		buf_init(&got.text, 1 << 16);
+		int rc = csv_read_buffer(crs[i].data, strlen(crs[i].data), "t", collect_line, NULL, &got, &err);
+		ok(rc == 0 && got.text.data && strcmp(got.text.data, crs[i].lines) == 0,
+		   "carriage returns, case %zu: rows on lines %s (got %s)", i + 1, crs[i].lines,
+		   rc ? err.msg : got.text.data ? got.text.data : "none");
+		buf_release(&got.text);
+	}
 
 	/* A NUL byte would end its cell as a C string ("1\0 00" read as 1):
 	 * refused wherever it is, plain or quoted, with line and column. */
