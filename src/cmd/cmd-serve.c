@@ -67,6 +67,11 @@ static int set_timeout(void *ctx, const char *text)
 	return whole("timeout", text, 1, 86400, &((struct serve_opts *)ctx)->cfg.timeout);
 }
 
+static int set_header_timeout(void *ctx, const char *text)
+{
+	return whole("header-timeout", text, 0, 86400, &((struct serve_opts *)ctx)->cfg.header_timeout);
+}
+
 static const struct cmd_opt serve_options[] = {
 	OPT_STR("db", 0, struct serve_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
 	OPT_CALL("listen", 0, "HOST:PORT", set_listen, 
@@ -82,6 +87,8 @@ static const struct cmd_opt serve_options[] = {
 		 "connections open at once from one address (default 64; 0: no limit, behind a proxy)"),
 	OPT_CALL("timeout", 0, "SECONDS", set_timeout,
 		 "close a connection on which nothing arrives for SECONDS (default 30)"),
+	OPT_CALL("header-timeout", 0, "SECONDS", set_header_timeout,
+		 "close a connection whose request headers are not whole after SECONDS in all (default 30; 0: none)"),
 	OPT_END,
 };
 
@@ -89,7 +96,7 @@ const struct cmd_entry cmd_serve_entry = {
 	.name = "serve",
 	.summary = "the web application: JSON API and browser UI, with logins and roles",
 	.usage = "serve [--db] [--listen] [--threads] [--secure-cookies] [--ready-file]\n"
-		 "                    [--max-connections] [--per-ip] [--timeout]",
+		 "                    [--max-connections] [--per-ip] [--timeout] [--header-timeout]",
 	.about = "Serves the register on http://HOST:PORT/ with a pool of N threads.  Users come from\n"
 		 "'bidrag user add'.  Put a TLS proxy in front of it for anything but loopback, and give\n"
 		 "--secure-cookies there.  SIGTERM or Ctrl-C stops it after the requests under way.\n"
@@ -98,7 +105,9 @@ const struct cmd_entry cmd_serve_entry = {
 		 "of them from one address, so that one address holding connections open (slowly sending\n"
 		 "headers, or nothing) cannot keep the others out; a connection over a limit is closed at\n"
 		 "once.  A connection on which nothing arrives for --timeout seconds (a request's headers\n"
-		 "or body, or the next request on a kept-alive connection) is closed.  Behind a proxy every\n"
+		 "or body, or the next request on a kept-alive connection) is closed, and so is one whose\n"
+		 "request headers are not whole --header-timeout seconds after it opened (or after its\n"
+		 "previous request), however steadily they trickle in.  Behind a proxy every\n"
 		 "client has the proxy's address: give --per-ip 0 there and let the proxy limit each client.",
 	.exec = cmd_serve,
 	.options = serve_options,
@@ -109,7 +118,8 @@ int cmd_serve(int argc, char **argv)
 	/* static: the host name outlives this frame in the server's threads */
 	static struct serve_opts o;
 	o = (struct serve_opts){.cfg = {.host = "127.0.0.1", .port = 8080, .threads = 4, .max_body = 16u << 20,
-					.max_connections = 1000, .per_ip = 64, .timeout = 30}};
+					.max_connections = 1000, .per_ip = 64, .timeout = 30,
+					.header_timeout = 30}};
 	int next, rc = cmd_parse(&cmd_serve_entry, argc, argv, &o, &next);
 	if (rc >= 0)
 		return rc;

@@ -447,6 +447,8 @@ static enum MHD_Result add_kv(void *cls, enum MHD_ValueKind kind, const char *ke
 	return MHD_YES;
 }
 
+static void watch_request(struct MHD_Connection *conn, bool in_request);
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 			      const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -454,6 +456,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	(void)version;
 	struct pending *p = *con_cls;
 	if (!p) {
+		watch_request(conn, true); /* the headers are whole */
 		p = xcalloc(1, sizeof(*p));
 		buf_init(&p->body, cfg->max_body);
 		*con_cls = p;
@@ -494,11 +497,104 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	return ret;
 }
 
+/* The header deadline (web.h's header_timeout).  libmicrohttpd's timeout
+ * is one of idleness, which each byte starts again, and nothing of ours runs
+ * before a request's headers are whole: so every connection is watched
+ * (struct watch, its socket context, in a list) from its start, and a
+ * thread shuts down the socket of one whose headers are not whole by the
+ * deadline; libmicrohttpd then sees it closed and closes it.  The list is
+ * under watch_lock, and a connection leaves it (closed) before its socket is
+ * closed, so the thread never shuts a number that was given to another. */
+struct watch {
+	struct watch *prev, *next;
+	int fd;
+	int64_t since;  /* ms, CLOCK_MONOTONIC: the connection's start or its last request's end */
+	bool in_request; /* the headers are whole: no deadline until the request ends */
+};
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t watch_wake = PTHREAD_COND_INITIALIZER;
+static struct watch *watched;
+static bool watch_stop;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void watch_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			     enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	pthread_mutex_lock(&watch_lock);
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		struct watch *w = xcalloc(1, sizeof(*w));
+		w->fd = ci ? ci->connect_fd : -1;
+		w->since = now_ms();
+		w->next = watched;
+		if (watched)
+			watched->prev = w;
+		watched = w;
+		*socket_context = w;
+	} else if (*socket_context) {
+		struct watch *w = *socket_context;
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			watched = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		free(w);
+		*socket_context = NULL;
+	}
+	pthread_mutex_unlock(&watch_lock);
+}
+
+/* in_request: a request's headers are whole (true) or it ended (false). */
+static void watch_request(struct MHD_Connection *conn, bool in_request)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (!ci || !ci->socket_context)
+		return;
+	pthread_mutex_lock(&watch_lock);
+	struct watch *w = ci->socket_context;
+	w->in_request = in_request;
+	w->since = now_ms();
+	pthread_mutex_unlock(&watch_lock);
+}
+
+static void *watch_thread(void *arg)
+{
+	const struct web_config *cfg = arg;
+	int64_t limit = (int64_t)cfg->header_timeout * 1000;
+	pthread_mutex_lock(&watch_lock);
+	while (!watch_stop) {
+		int64_t now = now_ms();
+		for (struct watch *w = watched; w; w = w->next)
+			if (!w->in_request && w->fd >= 0 && now - w->since >= limit) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->fd = -1; /* once */
+			}
+		/* a tenth of a second late at most (and every second for long limits) */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		long step = limit >= 10000 ? 1000 : 100;
+		ts.tv_nsec += step * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&watch_wake, &watch_lock, &ts);
+	}
+	pthread_mutex_unlock(&watch_lock);
+	return NULL;
+}
+
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)conn;
 	(void)toe;
+	watch_request(conn, false);
 	struct pending *p = *con_cls;
 	if (p) {
 		buf_release(&p->body);
@@ -553,14 +649,28 @@ int web_serve(const struct web_config *cfg)
 	/* Slow and many clients (web.h): the pool shares max_connections out
 	 * among its threads; one address gets per_ip of them at most, so that
 	 * connections held open from one address (slowloris) cannot take the
-	 * others' turn; and an idle one is closed after timeout seconds.  A
+	 * others' turn; and an idle one is closed after timeout seconds, one
+	 * whose headers are not whole after header_timeout (watch_thread).  A
 	 * connection over a limit is closed as soon as it is accepted. */
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, (void *)cfg,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
 		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip,
-		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, watch_connection, NULL,
+		MHD_OPTION_END);
+	pthread_t watcher;
+	bool watching = false;
+	if (d && cfg->header_timeout) {
+		watch_stop = false;
+		watching = pthread_create(&watcher, NULL, watch_thread, (void *)cfg) == 0;
+		if (!watching) {
+			fprintf(stderr, "error: cannot start the thread that keeps --header-timeout\n");
+			MHD_stop_daemon(d);
+			auth_free();
+			return 3;
+		}
+	}
 	if (!d) {
 		fprintf(stderr, "error: cannot listen on %s:%d: %s\n", cfg->host, cfg->port, strerror(errno));
 		auth_free();
@@ -584,6 +694,13 @@ int web_serve(const struct web_config *cfg)
 	int sig = 0;
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "bidrag serve: %s, finishing the requests under way\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	if (watching) {
+		pthread_mutex_lock(&watch_lock);
+		watch_stop = true;
+		pthread_cond_signal(&watch_wake);
+		pthread_mutex_unlock(&watch_lock);
+		pthread_join(watcher, NULL);
+	}
 	MHD_stop_daemon(d);
 	pthread_mutex_lock(&stores_lock);
 	for (size_t i = 0; i < nstores; i++)

@@ -54,6 +54,11 @@ struct web_config {
 	unsigned max_connections;
 	unsigned per_ip;
 	unsigned timeout;
+	/* A request's headers must be whole within header_timeout seconds of
+	 * the connection's start (or of its previous request's end, on a
+	 * kept-alive one), however steadily they trickle in: a client sending
+	 * one byte at a time never lets timeout run out.  0: no such limit. */
+	unsigned header_timeout;
 };
 
 /* A request as it was received, apart from its connection: what the server

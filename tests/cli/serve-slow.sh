@@ -8,6 +8,8 @@
 # so a loaded machine does not fail it.  Without the per-address limit
 # (--per-ip 0) the same slow connections fill --max-connections and keep the
 # other client out: the check that the defence is what makes the difference.
+# A client trickling its headers a byte at a time is cut after
+# --header-timeout in all, though each byte comes within --timeout.
 . "$(dirname "$0")/lib.sh"
 export BIDRAG_DB=$(fresh_db slow)
 spid=
@@ -180,7 +182,7 @@ else
 fi
 
 # The same without the per-address limit: what the limit prevents.
-if start_server --per-ip 0 --max-connections 200 --timeout 60; then
+if start_server --per-ip 0 --max-connections 200 --timeout 60 --header-timeout 0; then
 	python3 "$WORK/slow.py" "$PORT" 300 60 unlimited >"$WORK/unlimited.out" 2>"$WORK/unlimited.err"
 	check <"$WORK/unlimited.out"
 	[ -s "$WORK/unlimited.err" ] && fail "the slow-client script ran without an error" "$(tail -3 "$WORK/unlimited.err")"
@@ -189,12 +191,89 @@ else
 	fail "bidrag serve --per-ip 0 starts" "$(tail -3 "$WORK/serve.err")"
 fi
 
+# The header deadline: a client that trickles its headers a byte every
+# 0.3 s never lets --timeout (5 s) run out, but is cut --header-timeout (3 s)
+# after it connected; one whose headers are whole may then send its body as
+# slowly (each byte within --timeout) and is answered; without the deadline
+# (--header-timeout 0) the trickler is still open after 7 s.
+cat >"$WORK/trickle.py" <<'PY'
+import socket, sys, time, select
+port, mode = int(sys.argv[1]), sys.argv[2]
+req = b"GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Slow: " + b"a" * 200 + b"\r\n\r\n"
+if mode in ("cut", "kept"):
+    s = socket.create_connection(("127.0.0.1", port))
+    t0 = time.monotonic()
+    end = t0 + (12 if mode == "cut" else 7)
+    closed_at = None
+    for b in req:
+        if time.monotonic() > end:
+            break
+        try:
+            s.sendall(bytes([b]))
+        except OSError:
+            closed_at = time.monotonic() - t0
+            break
+        r, _, _ = select.select([s], [], [], 0.3)
+        if r:
+            try:
+                data = s.recv(4096)
+            except OSError:
+                data = b""
+            if not data:
+                closed_at = time.monotonic() - t0
+                break
+    if mode == "cut":
+        ok = closed_at is not None and 2.5 <= closed_at <= 6
+        print(("PASS" if ok else "FAIL") + " a client trickling its headers a byte every 0.3 s is cut after --header-timeout 3 s in all (not by --timeout 5 s)\tclosed after %s s" % (None if closed_at is None else "%.1f" % closed_at))
+    else:
+        print(("PASS" if closed_at is None else "FAIL") + " with --header-timeout 0 the same trickling client is still open after 7 s\tclosed after %s s" % (None if closed_at is None else "%.1f" % closed_at))
+else:
+    body = b'{"name": "nobody", "password": "not the password"}'
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nConnection: close\r\n"
+              b"Content-Length: %d\r\n\r\n" % len(body))
+    t0 = time.monotonic()
+    try:
+        for i in range(0, len(body), 4):
+            s.sendall(body[i:i + 4])
+            time.sleep(0.4)
+        s.settimeout(10)
+        data = s.recv(4096)
+    except OSError as e:
+        data = b"(%s)" % str(e).encode()
+    status = data.split(b"\r\n", 1)[0].decode(errors="replace")
+    print(("PASS" if status.startswith("HTTP/1.1 4") and status[9:12] != "408" else "FAIL") +
+          " a client whose headers were whole in time may send its body slowly (%.1f s, past --header-timeout) and is answered\t%s" % (time.monotonic() - t0, status))
+PY
+if start_server --timeout 5 --header-timeout 3; then
+	python3 "$WORK/trickle.py" "$PORT" cut >"$WORK/cut.out" 2>&1 &
+	cut=$!
+	python3 "$WORK/trickle.py" "$PORT" body >"$WORK/body.out" 2>&1
+	wait "$cut"
+	check <"$WORK/cut.out"
+	check <"$WORK/body.out"
+	grep -q '^\(PASS\|FAIL\)' "$WORK/cut.out" "$WORK/body.out" || fail "the trickling clients ran" "$(cat "$WORK/cut.out" "$WORK/body.out")"
+	stop_server
+else
+	fail "bidrag serve --header-timeout 3 starts" "$(tail -3 "$WORK/serve.err")"
+fi
+if start_server --timeout 5 --header-timeout 0; then
+	python3 "$WORK/trickle.py" "$PORT" kept >"$WORK/kept.out" 2>&1
+	check <"$WORK/kept.out"
+	grep -q '^\(PASS\|FAIL\)' "$WORK/kept.out" || fail "the trickling client ran" "$(cat "$WORK/kept.out")"
+	stop_server
+else
+	fail "bidrag serve --header-timeout 0 starts" "$(tail -3 "$WORK/serve.err")"
+fi
+
 # The options refuse what they cannot use.
 expect_error "--max-connections below --threads is refused" "--max-connections 4: expected at least --threads" serve --threads 8 --max-connections 4
 expect_error "--per-ip that is not a number is refused" "--per-ip 'x': expected a whole number from 0 to 100000" serve --per-ip x
 expect_error "--timeout 0 is refused" "--timeout '0': expected a whole number from 1 to 86400" serve --timeout 0
+expect_error "--header-timeout that is not a number is refused" "--header-timeout '3s': expected a whole number from 0 to 86400" serve --header-timeout 3s
 run help serve
 expect_out "bidrag help serve documents --per-ip" "--per-ip N"
 expect_out "bidrag help serve documents --timeout" "--timeout SECONDS"
+expect_out "bidrag help serve documents --header-timeout" "--header-timeout SECONDS"
 expect_out "bidrag help serve documents --max-connections" "--max-connections N"
 done_testing
