@@ -170,9 +170,11 @@ static const struct suffix suffixes[] = {
 };
 
 /* Parse an unsigned integer with optional three-digit grouping.  Returns the
- * end pointer or NULL with why filled. */
-static const unsigned char *parse_grouped(const unsigned char *p, i128 *val, int *ndigits,
-					  bool allow_groups, char *why, size_t whylen)
+ * end pointer or NULL with why filled.  p is at a digit or at what is not a
+ * number: never at a space (callers skip them), so a group separator comes
+ * after one digit at least. */
+static const unsigned char *parse_grouped(const unsigned char *p, i128 *val, bool allow_groups, char *why,
+					  size_t whylen)
 {
 	i128 v = 0;
 	int first_group = 0, group = 0, groups = 0, digits = 0;
@@ -194,7 +196,7 @@ static const unsigned char *parse_grouped(const unsigned char *p, i128 *val, int
 				first_group = group;
 			else if (group != 3)
 				break;
-			if (groups == 0 && (first_group < 1 || first_group > 3)) {
+			if (groups == 0 && first_group > 3) {
 				whyf(why, whylen, "digit groups must be three digits, like '42 045 981'");
 				return NULL;
 			}
@@ -214,8 +216,6 @@ static const unsigned char *parse_grouped(const unsigned char *p, i128 *val, int
 		return NULL;
 	}
 	*val = v;
-	if (ndigits)
-		*ndigits = digits;
 	return p;
 }
 
@@ -237,7 +237,7 @@ int num_parse(const char *s, unsigned flags, struct rat *out, char *why, size_t 
 		return whyf(why, whylen, "expected a number, found nothing");
 
 	i128 ip = 0;
-	p = parse_grouped(p, &ip, NULL, true, why, whylen);
+	p = parse_grouped(p, &ip, true, why, whylen);
 	if (!p)
 		return -1;
 	struct rat v = {ip, 1};
@@ -245,7 +245,7 @@ int num_parse(const char *s, unsigned flags, struct rat *out, char *why, size_t 
 		if (!(flags & NUM_FRACTION))
 			return whyf(why, whylen, "a fraction is not allowed here");
 		i128 den = 0;
-		p = parse_grouped(p + 1, &den, NULL, false, why, whylen);
+		p = parse_grouped(p + 1, &den, false, why, whylen);
 		if (!p)
 			return -1;
 		if (den == 0)
@@ -254,8 +254,10 @@ int num_parse(const char *s, unsigned flags, struct rat *out, char *why, size_t 
 	} else if ((*p == ',' || *p == '.') && p[1] >= '0' && p[1] <= '9') {
 		p++;
 		i128 frac = 0, scale = 1;
+		/* frac < scale, so frac * 10 + 9 cannot overflow where scale * 10
+		 * does not. */
 		while (*p >= '0' && *p <= '9') {
-			if (scale > I128_MAX / 10 || frac > (I128_MAX - 9) / 10)
+			if (scale > I128_MAX / 10)
 				return whyf(why, whylen, "too many decimals");
 			frac = frac * 10 + (*p - '0');
 			scale *= 10;
@@ -270,8 +272,10 @@ int num_parse(const char *s, unsigned flags, struct rat *out, char *why, size_t 
 	p = skip_spaces(p);
 	if (*p) {
 		size_t rest = strlen((const char *)p);
-		for (;;) { /* trailing blanks, NBSP and narrow NBSP too */
-			if (rest >= 1 && space_len(p + rest - 1) == 1)
+		/* Trailing blanks, NBSP and narrow NBSP too.  p[0] starts no
+		 * space (skipped above), so rest stays at 1 at least. */
+		for (;;) {
+			if (space_len(p + rest - 1) == 1)
 				rest -= 1;
 			else if (rest >= 2 && space_len(p + rest - 2) == 2)
 				rest -= 2;
@@ -449,9 +453,7 @@ char *fmt_ore(int64_t ore, char *buf)
 char *fmt_ore_plain(int64_t ore, char *buf)
 {
 	fmt_rat_decimal(ore, 100, 2, false, buf);
-	char *comma = strchr(buf, ',');
-	if (comma)
-		*comma = '.';
+	buf[strlen(buf) - 3] = '.'; /* the comma, before the two decimals */
 	return buf;
 }
 

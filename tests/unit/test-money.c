@@ -689,6 +689,78 @@ static void test_round_trip(void)
 	ok(bad_big == 0, "num_parse(fmt_i128_grouped(y)) == y for 126-bit y (%d wrong)", bad_big);
 }
 
+/* ---- every branch (make coverage: 100 % of money.c) -------------------- */
+
+static void test_branches(void)
+{
+	/* whyf writes nothing where there is no room, and still refuses */
+	int64_t kr = 7;
+	char why[8] = "x";
+	ok(money_parse_kronor("nej", 0, &kr, why, 0) == -1 && why[0] == 'x' && kr == 7,
+	   "a refusal with no room for the reason writes none");
+	ok(money_parse_kronor("nej", 0, &kr, NULL, 0) == -1, "nor with no buffer at all");
+	/* gcd of negative numbers, both ways */
+	ok(i128_gcd(6, -4) == 2 && i128_gcd(-6, 4) == 2 && i128_gcd(-6, -4) == 2, "gcd of negative numbers is positive");
+	/* rat_mul with a zero denominator (no valid rat has one) divides by
+	 * nothing: gcd(0, 0) is taken as 1 */
+	struct rat r;
+	ok(rat_mul((struct rat){0, 1}, (struct rat){1, 0}, &r) && r.num == 0 && r.den == 0,
+	   "rat_mul 0/1 * 1/0: no division by zero");
+	ok(rat_mul((struct rat){1, 0}, (struct rat){0, 1}, &r) && r.num == 0 && r.den == 0,
+	   "rat_mul 1/0 * 0/1: no division by zero");
+	/* spaces: a tab, a byte 0xC2 or 0xE2 that starts no space */
+	kr_ok("\t42", 0, 42);
+	kr_ok("1\t000", 0, 1000);
+	kr_fails("42\xC2\xA9", 0, "unexpected");
+	kr_fails("42\xE2\x80\x94", 0, "unexpected");
+	kr_fails("42\xE2\x81\xAF", 0, "unexpected");
+	kr_fails("42\xE2" "A", 0, "unexpected");
+	/* a minus sign's first bytes without the rest */
+	kr_fails("\xE2\x88\x93" "5", NUM_NEGATIVE, "expected a number");
+	kr_fails("\xE2\x80\x93" "5", NUM_NEGATIVE, "expected a number");
+	kr_fails("\xE2" "5", NUM_NEGATIVE, "expected a number");
+	kr_ok("\xE2\x88\x92" "5", NUM_NEGATIVE, -5);
+	/* a fraction whose denominator is not a number */
+	ratio_fails("1/x", "expected a number");
+	ratio_fails("1/ 2", "expected a number");
+	/* a decimal point not followed by a digit */
+	kr_fails("1.a", 0, "unexpected '.a'");
+	kr_fails("1,", 0, "unexpected ','");
+	/* too many decimals: 38 are read, the 39th is refused */
+	num_ok("0,1000000000000000000000000000000000000", 0, 1, 10);
+	num_fails("0,123456789012345678901234567890123456789", 0, "too many decimals");
+	/* an integer part times the fraction's scale overflows */
+	num_fails("1000000000000000000000000000000,00000000000000000001", 0, "too large");
+	/* trailing spaces after a suffix: a blank, a tab, NBSP, narrow NBSP */
+	kr_ok("5 kr ", NUM_SUFFIX_MONEY, 5);
+	kr_ok("5 kr\t \t", NUM_SUFFIX_MONEY, 5);
+	kr_ok("5 kr" NBSP, NUM_SUFFIX_MONEY, 5);
+	kr_ok("5 kr" NNBSP " " NBSP, NUM_SUFFIX_MONEY, 5);
+	kr_fails("5 k" NBSP, NUM_SUFFIX_MONEY, "unexpected");
+	/* a suffix's multiple overflows */
+	kr_fails("100000000000000000000000000000000000 mdkr", 0, "too large");
+	/* öre: times 100 overflows; below -INT64_MAX */
+	ore_fails("10000000000000000000000000000000000000", 0, "with at most two decimals");
+	ore_fails("-100000000000000000", NUM_NEGATIVE, "too large");
+	ore_fails("100000000000000000", 0, "too large");
+	ore_ok("-92233720368547758,07", NUM_NEGATIVE, -INT64_MAX);
+	/* fmt_ore_plain: a point, not a comma; negative; below a krona */
+	char buf[NUM_BUFSZ];
+	str_is(fmt_ore_plain(123450, buf), "1234.50", "fmt_ore_plain(123450)");
+	str_is(fmt_ore_plain(-5, buf), "-0.05", "fmt_ore_plain(-5)");
+	str_is(fmt_ore_plain(0, buf), "0.00", "fmt_ore_plain(0)");
+	str_is(fmt_ore_plain(INT64_MAX, buf), "92233720368547758.07", "fmt_ore_plain(INT64_MAX)");
+	/* fmt_kr_signed: a plus sign before a gain, none before nothing */
+	str_is(fmt_kr_signed(1234, buf), "+1 234", "fmt_kr_signed(1234)");
+	str_is(fmt_kr_signed(-1234, buf), "-1 234", "fmt_kr_signed(-1234)");
+	str_is(fmt_kr_signed(0, buf), "0", "fmt_kr_signed(0)");
+	/* fmt_rat_decimal with more than 19 decimals: the scale is past 2^64 */
+	str_is(fmt_rat_decimal(1, 3, 25, false, buf), "0,3333333333333333333333333", "1/3 to 25 decimals");
+	str_is(fmt_rat_decimal(2, 3, 20, false, buf), "0,66666666666666666667", "2/3 to 20 decimals");
+	str_is(fmt_rat_decimal(1, 100000, 22, false, buf), "0,0000100000000000000000", "1/10^5 to 22 decimals (leading zeros)");
+	str_is(fmt_rat_decimal(-7, 2, 21, true, buf), "-3,500000000000000000000", "-7/2 to 21 decimals");
+}
+
 int main(void)
 {
 	test_kronor();
@@ -697,5 +769,6 @@ int main(void)
 	test_format();
 	test_rat();
 	test_round_trip();
+	test_branches();
 	return tap_done();
 }
