@@ -519,3 +519,157 @@ json_t *impact_to_json(const struct impact *im)
 	return o;
 }
 
+
+/* Carrying the proposal out: one transaction that computes the impact,
+ * makes its events and records them. */
+struct apply_tx {
+	const char *ref, *date, *actor, *want_plan;
+	bool dry_run;
+	struct impact_applied *a;
+	size_t failed_at;
+	bool refused; /* an event refused, or the plan changed: not a database failure */
+};
+
+static void applied_clear(struct impact_applied *a)
+{
+	free(a->ev);
+	free(a->out);
+	free(a->sum);
+	if (a->im.name || a->im.parts)
+		impact_release(&a->im);
+	memset(a, 0, sizeof(*a));
+}
+
+void impact_applied_release(struct impact_applied *a)
+{
+	applied_clear(a);
+}
+
+static void plan_digest(const struct ledger_input *ev, size_t n, char hex[65])
+{
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	for (size_t i = 0; i < n; i++) {
+		char line[512];
+		int len = snprintf(line, sizeof(line), "%s|%s|%lld|%s\n", ev[i].id, event_kind_name(ev[i].kind),
+				   (long long)ev[i].amount, ev[i].date);
+		crypto_hash_sha256_update(&st, (const unsigned char *)line, (unsigned long long)len);
+	}
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(hex, 65, h, sizeof(h));
+}
+
+static int apply_tx(struct store *s, void *ctx, struct bd_error *err)
+{
+	struct apply_tx *t = ctx;
+	struct impact_applied *a = t->a;
+	applied_clear(a); /* a retry starts again */
+	t->refused = false;
+	if (impact_compute(s, t->ref, &a->im, err)) {
+		t->refused = err->code != BD_BUSY && err->code != BD_IO;
+		return -1;
+	}
+	bd_strf(a->name, sizeof(a->name), "%s", a->im.name);
+	a->version = a->im.version;
+	if (impact_events(&a->im, t->date, t->actor, &a->ev, &a->n, err)) {
+		t->refused = true;
+		return -1;
+	}
+	plan_digest(a->ev, a->n, a->plan);
+	/* The summary, per decision in the order of the parts. */
+	a->sum = xcalloc(a->n + 1, sizeof(*a->sum));
+	for (size_t i = 0; i < a->n; i++) {
+		const struct ledger_input *e = &a->ev[i];
+		size_t k = 0;
+		while (k < a->nsum && strcmp(a->sum[k].dnr, e->dnr) != 0)
+			k++;
+		if (k == a->nsum)
+			a->sum[a->nsum++].dnr = e->dnr;
+		struct impact_sum *m = &a->sum[k];
+		m->events++;
+		if (e->kind == EV_ALLOC_RAISE)
+			m->raise += e->amount;
+		else if (e->kind == EV_PAYMENT)
+			m->pay += e->amount, a->payments++;
+		else if (e->kind == EV_ALLOC_REDUCE)
+			m->reduce += e->amount;
+		else if (e->kind == EV_REPAY_CLAIM)
+			m->claim += e->amount;
+	}
+	if (t->want_plan && strcmp(t->want_plan, a->plan) != 0) {
+		t->refused = true;
+		return bd_failc(err, BD_CONFLICT,
+				"the proposal of %s@%d has changed since it was shown (now %zu event%s): look at it again",
+				a->name, a->version, a->n, a->n == 1 ? "" : "s");
+	}
+	if (t->dry_run || a->n == 0)
+		return 0;
+	if (t->actor)
+		store_set_actor(s, t->actor); /* the audit log's entry for the batch */
+	a->out = xcalloc(a->n, sizeof(*a->out));
+	if (store_ledger_record(s, a->ev, a->n, a->out, &t->failed_at, err)) {
+		t->refused = err->code != BD_BUSY && err->code != BD_IO;
+		if (t->refused)
+			bd_prefix(err, "event %zu (id '%s')", t->failed_at + 1, a->ev[t->failed_at].id);
+		return -1;
+	}
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->out[i] == LEDGER_RECORDED)
+			a->recorded++;
+		else
+			a->already++;
+	}
+	return 0;
+}
+
+int impact_apply(struct store *s, const char *ref, const char *date, const char *actor, bool dry_run,
+		 const char *want_plan, struct impact_applied *out, struct bd_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (sodium_init() < 0)
+		return bd_failc(err, BD_IO, "libsodium could not be initialised");
+	if (!date_valid(date))
+		return bd_fail(err, "date '%s' is not a date (expected YYYY-MM-DD)", date);
+	struct apply_tx t = {ref, date, actor, want_plan, dry_run, out, 0, false};
+	int rc = dry_run ? apply_tx(s, &t, err) : store_tx_retry(s, apply_tx, &t, err);
+	if (rc) {
+		applied_clear(out);
+		return -1;
+	}
+	return 0;
+}
+
+json_t *impact_applied_to_json(const struct impact_applied *a)
+{
+	json_t *o = json_object(), *sums = json_array(), *evs = json_array();
+	json_object_set_new(o, "dataset", json_string(a->name));
+	json_object_set_new(o, "version", json_integer(a->version));
+	json_object_set_new(o, "plan", json_string(a->plan));
+	json_object_set_new(o, "count", json_integer((json_int_t)a->n));
+	json_object_set_new(o, "payments", json_integer((json_int_t)a->payments));
+	if (a->out) {
+		json_object_set_new(o, "recorded", json_integer((json_int_t)a->recorded));
+		json_object_set_new(o, "already", json_integer((json_int_t)a->already));
+	}
+	for (size_t i = 0; i < a->nsum; i++) {
+		const struct impact_sum *m = &a->sum[i];
+		json_array_append_new(sums, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "dnr", m->dnr, "events",
+						      (json_int_t)m->events, "raise_ore", (json_int_t)m->raise, "pay_ore",
+						      (json_int_t)m->pay, "reduce_ore", (json_int_t)m->reduce, "claim_ore",
+						      (json_int_t)m->claim));
+	}
+	json_object_set_new(o, "decisions", sums);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct ledger_input *e = &a->ev[i];
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "id", e->id, "kind",
+				      event_kind_name(e->kind), "dnr", e->dnr, "part", e->part, "recipient", e->recipient,
+				      "amount_ore", (json_int_t)e->amount, "date", e->date);
+		if (a->out)
+			json_object_set_new(j, "outcome",
+					    json_string(a->out[i] == LEDGER_RECORDED ? "recorded" : "already"));
+		json_array_append_new(evs, j);
+	}
+	json_object_set_new(o, "events", evs);
+	return o;
+}

@@ -71,6 +71,46 @@ void impact_release(struct impact *im);
 int impact_events(struct impact *im, const char *date, const char *actor, struct ledger_input **ev, size_t *n,
 		  struct bd_error *err);
 
+/* The proposal carried out (impact_apply): the events, each event's
+ * outcome, and a summary per decision.  What each kind does: an
+ * allocation-raise or -reduce and a repay-claim stand when recorded (the
+ * officer's decision, in the audit log); a payment is registered and waits
+ * in the attestation queue for a second person (the ledger refuses its
+ * attestation by the one who registered it). */
+struct impact_sum {
+	const char *dnr;
+	size_t events;
+	int64_t raise, pay, reduce, claim; /* öre */
+};
+struct impact_applied {
+	char name[256];
+	int version;
+	struct ledger_input *ev;
+	size_t n;
+	enum ledger_outcome *out; /* NULL in a dry run */
+	size_t recorded, already, payments;
+	struct impact_sum *sum;   /* one per decision, in the order of the parts */
+	size_t nsum;
+	char plan[65];            /* SHA-256 (hex) of the events: ids, kinds, amounts */
+	struct impact im;         /* what the events were made of */
+};
+
+/* impact_apply: the impact of ref on s, its proposal as events dated
+ * `date` by actor, and unless dry_run those events recorded in the ledger
+ * as one batch, all or nothing; read and recorded in one transaction
+ * (retried when the database could not serialise it), so the proposal
+ * recorded is the one computed.  With want_plan (not NULL) the plan must
+ * still be that digest: else BD_CONFLICT ("the proposal has changed")
+ * and nothing is recorded.  The one way the command line (datasets impact
+ * --apply) and the web (POST /api/dataset/impact/apply) carry a proposal
+ * out.  A refused event: err says which (*failed_at when not NULL). */
+int impact_apply(struct store *s, const char *ref, const char *date, const char *actor, bool dry_run,
+		 const char *want_plan, struct impact_applied *out, struct bd_error *err);
+void impact_applied_release(struct impact_applied *a);
+/* impact_applied_to_json: the summary and the events (with their outcome
+ * once recorded). */
+json_t *impact_applied_to_json(const struct impact_applied *a);
+
 /* impact_proposal_text: a row's proposal in a few words (malloc'd). */
 char *impact_proposal_text(const struct keyimpact_proposal *q);
 /* impact_to_json: the impact as bidrag datasets impact --format json and

@@ -424,6 +424,50 @@ static void impact_text(const struct impact *im)
 		       im->unaffected, im->unaffected == 1 ? "" : "s");
 }
 
+/* datasets impact --apply: the proposal recorded (app's impact_apply, as
+ * the web's POST /api/dataset/impact/apply), what was recorded and the
+ * summary per decision. */
+static int impact_apply_cmd(struct store *s, const char *ref, const char *date, const char *actor, bool json)
+{
+	struct impact_applied a;
+	struct bd_error err;
+	if (impact_apply(s, ref, date, actor, false, NULL, &a, &err))
+		return err.code == BD_INVALID || err.code == BD_NOT_FOUND || err.code == BD_CONFLICT
+			       ? error("%s; nothing was recorded", err.msg)
+			       : store_error(&err, EXIT_IO);
+	if (json) {
+		json_t *j = impact_applied_to_json(&a);
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(j);
+	} else if (a.n == 0) {
+		printf("nothing to record: %s@%d's proposal is carried out already (or changes no one)\n", a.name, a.version);
+	} else {
+		for (size_t i = 0; i < a.n && a.n <= 50; i++)
+			printf("%s %s\n", a.out[i] == LEDGER_RECORDED ? "recorded" : "already recorded:", a.ev[i].id);
+		printf("%zu event%s recorded, %zu already recorded\n", a.recorded, a.recorded == 1 ? "" : "s", a.already);
+		char x[NUM_BUFSZ];
+		for (size_t i = 0; i < a.nsum; i++) {
+			const struct impact_sum *m = &a.sum[i];
+			printf("%s: %zu event%s", m->dnr, m->events, m->events == 1 ? "" : "s");
+			if (m->raise)
+				printf(", raised %s kr", ore_text(m->raise, x));
+			if (m->pay)
+				printf(", to pay %s kr", ore_text(m->pay, x));
+			if (m->reduce)
+				printf(", reduced %s kr", ore_text(m->reduce, x));
+			if (m->claim)
+				printf(", claimed back %s kr", ore_text(m->claim, x));
+			putchar('\n');
+		}
+		if (a.payments)
+			printf("%zu payment%s registered by %s: another person attests %s ('bidrag pay attest')\n", a.payments,
+			       a.payments == 1 ? "" : "s", actor, a.payments == 1 ? "it" : "them");
+	}
+	impact_applied_release(&a);
+	return 0;
+}
+
 /* datasets impact: what a corrected version changes, and --apply. */
 static int impact(const char *ref, const struct datasets_opts *o)
 {
@@ -450,53 +494,23 @@ static int impact(const char *ref, const struct datasets_opts *o)
 		store_close(s);
 		return store_error(&err, EXIT_IO);
 	}
+	if (o->apply) {
+		rc = impact_apply_cmd(s, ref, date, ledger_actor(o->by), json);
+		store_close(s);
+		return rc;
+	}
 	struct impact im;
 	if (impact_compute(s, ref, &im, &err)) {
 		store_close(s);
 		return err.code == BD_INVALID || err.code == BD_NOT_FOUND ? error("%s", err.msg) : store_error(&err, EXIT_IO);
 	}
-	if (!o->apply) {
-		if (json) {
-			json_t *j = impact_to_json(&im);
-			json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			fputc('\n', stdout);
-			json_decref(j);
-		} else {
-			impact_text(&im);
-		}
+	if (json) {
+		json_t *j = impact_to_json(&im);
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(j);
 	} else {
-		struct ledger_input *ev;
-		size_t n;
-		const char *actor = ledger_actor(o->by);
-		if (impact_events(&im, date, actor, &ev, &n, &err)) {
-			rc = error("%s", err.msg);
-		} else if (n == 0) {
-			printf("nothing to record: %s@%d's proposal is carried out already (or changes no one)\n", im.name,
-			       im.version);
-		} else {
-			rc = ledger_record_batch(s, ev, n, json);
-			if (!rc && !json) {
-				size_t pays = 0;
-				for (size_t i = 0; i < n; i++)
-					pays += ev[i].kind == EV_PAYMENT;
-				if (pays)
-					printf("%zu payment%s registered by %s: another person attests %s ('bidrag pay attest')\n",
-					       pays, pays == 1 ? "" : "s", actor, pays == 1 ? "it" : "them");
-			}
-		}
-		if (!rc && json) {
-			json_t *j = json_object(), *ids = json_array();
-			for (size_t i = 0; i < n; i++)
-				json_array_append_new(ids, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "id", ev[i].id, "kind",
-								     event_kind_name(ev[i].kind), "dnr", ev[i].dnr, "part",
-								     ev[i].part, "recipient", ev[i].recipient, "amount_ore",
-								     (json_int_t)ev[i].amount));
-			json_object_set_new(j, "events", ids);
-			json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-			fputc('\n', stdout);
-			json_decref(j);
-		}
-		free(ev);
+		impact_text(&im);
 	}
 	impact_release(&im);
 	store_close(s);

@@ -7,6 +7,7 @@
 
 #include "dataset.h"
 #include "impact.h"
+#include "statusload.h"
 
 /* load_set: the register's datasets, every version; -1 after answering. */
 static int load_set(struct web_req *r, struct dataset_set *set)
@@ -80,3 +81,67 @@ int h_dataset_impact(struct web_req *r)
 	impact_release(&im);
 	return web_json(r, 200, o);
 }
+
+/* The impact carried out: GET /api/dataset/impact/plan shows the events the
+ * proposal would record (their count and totals per decision, and the
+ * plan's digest); POST /api/dataset/impact/apply {name, plan, date}
+ * records them as the session's user, when the proposal is still the plan
+ * shown.  Both through app's impact_apply, as `datasets impact --apply`.
+ * The payments wait in the attestation queue for another person. */
+static int impact_answer(struct web_req *r, const struct bd_error *err)
+{
+	int status = err->code == BD_NOT_FOUND ? 404
+		     : err->code == BD_CONFLICT ? 409
+		     : err->code == BD_INVALID	? 400
+		     : err->code == BD_BUSY	? 503
+						: 500;
+	return web_error(r, status, status == 409 ? "plan" : status == 400 || status == 404 ? "name" : NULL, "%s%s",
+			 err->msg, status == 500 || status == 503 ? "" : "; nothing was recorded");
+}
+
+static int h_impact_plan(struct web_req *r)
+{
+	const char *name, *date = web_arg(r, "date");
+	if (need_arg(r, "name", &name))
+		return 0;
+	char today[DATE_LEN];
+	date_today(today);
+	struct impact_applied a;
+	struct bd_error err;
+	if (impact_apply(r->store, name, date && *date ? date : today, r->user->name, true, NULL, &a, &err))
+		return impact_answer(r, &err);
+	json_t *o = impact_applied_to_json(&a);
+	json_object_set_new(o, "date", json_string(date && *date ? date : today));
+	impact_applied_release(&a);
+	return web_json(r, 200, o);
+}
+
+static int h_impact_apply(struct web_req *r)
+{
+	const char *name = json_string_value(json_object_get(r->json, "name"));
+	const char *plan = json_string_value(json_object_get(r->json, "plan"));
+	const char *date = json_string_value(json_object_get(r->json, "date"));
+	if (!name || !*name)
+		return web_error(r, 400, "name", "name: expected the dataset (NAME or NAME@VERSION)");
+	if (!plan || strlen(plan) != 64)
+		return web_error(r, 400, "plan",
+				 "plan: expected the digest GET /api/dataset/impact/plan gave (what you confirm)");
+	char today[DATE_LEN];
+	date_today(today);
+	struct impact_applied a;
+	struct bd_error err;
+	if (impact_apply(r->store, name, date && *date ? date : today, r->user->name, false, plan, &a, &err))
+		return impact_answer(r, &err);
+	json_t *o = impact_applied_to_json(&a);
+	int status = a.recorded ? 201 : 200;
+	impact_applied_release(&a);
+	return web_json(r, status, o);
+}
+
+static const struct body_field impact_apply_fields[] = {{"name", true}, {"plan", true}, {"date", true}, {NULL, false}};
+
+const struct route api_datasets_routes[] = {
+	{"GET", "/api/dataset/impact/plan", ROLE_HANDLAGGARE, h_impact_plan, NULL},
+	{"POST", "/api/dataset/impact/apply", ROLE_HANDLAGGARE, h_impact_apply, impact_apply_fields},
+	{NULL, NULL, 0, NULL, NULL},
+};

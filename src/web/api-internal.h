@@ -50,6 +50,8 @@ extern const struct route api_portal_routes[];
 extern const struct route api_officer_routes[];
 /* The recipient's overview: grants, what is due, the calendar (api-recipient.c). */
 extern const struct route api_recipient_routes[];
+/* The impact of a corrected dataset carried out (api-datasets.c). */
+extern const struct route api_datasets_routes[];
 /* parse_int_arg: the query parameter name, a whole number from min to max;
  * else answers 400 and returns -1. */
 int parse_int_arg(struct web_req *r, const char *name, int min, int max, int *out);

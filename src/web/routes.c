@@ -144,7 +144,8 @@ static const struct route routes[] = {
 	{NULL, NULL, 0, NULL, NULL},
 };
 
-static const struct route *const tables[] = {routes, api_portal_routes, api_officer_routes, api_recipient_routes};
+static const struct route *const tables[] = {routes, api_portal_routes, api_officer_routes, api_recipient_routes,
+						 api_datasets_routes};
 
 int api_dispatch(struct web_req *r)
 {

@@ -220,6 +220,7 @@ run datasets impact kommunpop@2004 --apply --by anna --date 2024-05-01
 expect_rc "apply" 0
 expect_out "apply: three events (raise, pay, claim)" "^3 events recorded, 0 already recorded$"
 expect_out "apply: the payment waits for another person's attestation" "^1 payment registered by anna: another person attests it"
+expect_out "apply: the summary per decision (count, totals per kind)" "^[^ ]+: 3 events, raised [0-9 ]+ kr, to pay [0-9 ]+ kr, claimed back [0-9 ]+ kr$"
 run pay list --format json
 expect_eq "the extra payment is registered, not attested, for Vallentuna, the rise" \
 	"$(json 'print([(p["recipient"], p["amount"], p["registered_by"]) for p in d])')" "[('Vallentuna kommun', '$rise.00', 'anna')]"
