@@ -33,16 +33,6 @@ static void mpz_set_u128(mpz_t z, u128 v)
 	mpz_add_ui(z, z, (unsigned long)(uint64_t)v);
 }
 
-static void mpz_set_i128(mpz_t z, i128 v)
-{
-	if (v < 0) {
-		mpz_set_u128(z, (u128)0 - (u128)v);
-		mpz_neg(z, z);
-	} else {
-		mpz_set_u128(z, (u128)v);
-	}
-}
-
 void apportion_weights_equal(struct apportion_weights *w, size_t n)
 {
 	apportion_weights_release(w);
@@ -69,8 +59,10 @@ static void mix_big(struct apportion_weights *w, size_t n, size_t nkeys,
 		mpz_init(A[j]);
 		mpz_t den;
 		mpz_init(den);
-		mpz_set_i128(A[j], keys[j].weight.num);
-		mpz_set_i128(den, keys[j].weight.den);
+		/* both positive: apportion_weights_mix refuses a weight that is
+		 * not, and a rat's denominator is */
+		mpz_set_u128(A[j], (u128)keys[j].weight.num);
+		mpz_set_u128(den, (u128)keys[j].weight.den);
 		mpz_mul(A[j], A[j], Q);
 		mpz_divexact(A[j], A[j], den);
 		mpz_mul(P[j], P[j], A[j]);
@@ -107,7 +99,7 @@ int apportion_weights_mix(struct apportion_weights *w, size_t n, size_t nkeys,
 	bool qbig = false;
 	for (size_t j = 0; j < nkeys; j++) {
 		struct rat a = keys[j].weight;
-		if (a.num <= 0)
+		if (a.num <= 0 || a.den <= 0)
 			return bd_fail(err, "the weight of key '%s' must be positive", keys[j].name);
 		if (!rat_add(wsum, a, &wsum))
 			return bd_fail(err, "the weights are too finely divided to add up");
@@ -185,7 +177,7 @@ int apportion_weights_mix(struct apportion_weights *w, size_t n, size_t nkeys,
 			mpz_set_u128(Sz[j], S[j]);
 		}
 		mpz_init(Qz);
-		mpz_set_i128(Qz, Q);
+		mpz_set_u128(Qz, (u128)Q); /* positive: a product of denominators */
 		mix_big(w, n, nkeys, keys, Sz, Qz);
 		for (size_t j = 0; j < nkeys; j++)
 			mpz_clear(Sz[j]);
@@ -206,8 +198,11 @@ typedef int (*rank_cmp)(uint32_t a, uint32_t b, const void *ctx);
  * three; cmp is a total order, so there are no equal keys to degrade it. */
 static void select_top(uint32_t *idx, size_t n, size_t k, rank_cmp cmp, const void *ctx)
 {
-	size_t lo = 0, hi = n; /* the k-th boundary lies in [lo, hi) */
-	while (hi - lo > 1 && k > lo && k < hi) {
+	/* The k-th boundary lies in [lo, hi).  0 < k < n (fewer units are
+	 * left over than there are recipients), and hi only comes down to a
+	 * pivot's place above k: k < hi throughout. */
+	size_t lo = 0, hi = n;
+	while (hi - lo > 1 && k > lo) {
 		size_t mid = lo + (hi - lo) / 2, pa = lo, pb = mid, pc = hi - 1, pp;
 		if (cmp(idx[pa], idx[pb], ctx) < 0)
 			pp = cmp(idx[pb], idx[pc], ctx) < 0 ? pb : (cmp(idx[pa], idx[pc], ctx) < 0 ? pc : pa);
@@ -307,7 +302,7 @@ static int check_spec(const struct apportion_spec *s, int64_t *rest, struct bd_e
 		return bd_fail(err, "the amount to share, %s kr, is not a multiple of the rounding unit %s kr "
 			       "(use --method half-up to round each amount and report the residual)",
 			       fmt_kr(*rest, a), fmt_kr(s->unit, b));
-	if (mpz_sgn(w->sum) == 0 && *rest > 0)
+	if (mpz_size(w->sum) == 0 && *rest > 0) /* (mpz_size: the sum is not negative) */
 		return bd_fail(err, "all recipients have weight zero: nothing to share by");
 	return 0;
 }
@@ -321,9 +316,9 @@ static bool apportion_small(const struct apportion_spec *s, int64_t rest, int64_
 	u128 D;
 	if (!w->small || __builtin_mul_overflow(w->small_sum, (u128)s->unit, &D))
 		return false;
-	if (D == 0) { /* rest is 0 here: everyone gets the base */
+	if (D == 0) { /* rest is 0 here: no units, everyone gets the base (added by apportion) */
 		for (size_t i = 0; i < n; i++)
-			amount[i] = s->base;
+			amount[i] = 0;
 		*distributed = 0;
 		return true;
 	}
@@ -385,7 +380,7 @@ static void apportion_big(const struct apportion_spec *s, int64_t rest, int64_t 
 	i128 units = 0; /* half-up may round the sum past INT64_MAX */
 	for (size_t i = 0; i < n; i++) {
 		mpz_init(rem[i]);
-		if (mpz_sgn(D) == 0) {
+		if (mpz_size(D) == 0) {
 			amount[i] = 0;
 			continue;
 		}
@@ -397,7 +392,7 @@ static void apportion_big(const struct apportion_spec *s, int64_t rest, int64_t 
 	if (s->method == APPORTION_HALF_UP) {
 		for (size_t i = 0; i < n; i++) {
 			mpz_mul_2exp(half, rem[i], 1);
-			if (mpz_sgn(D) && mpz_cmp(half, D) >= 0) {
+			if (mpz_size(D) && mpz_cmp(half, D) >= 0) {
 				amount[i]++;
 				units++;
 			}
@@ -490,7 +485,7 @@ void apportion_share(const struct apportion_weights *w, size_t i, mpq_t q)
 	weight_mpz(w, i, z);
 	mpq_set_num(q, z);
 	mpq_set_den(q, w->sum);
-	if (mpz_sgn(w->sum) == 0)
+	if (mpz_size(w->sum) == 0)
 		mpq_set_ui(q, 0, 1);
 	else
 		mpq_canonicalize(q);
@@ -528,6 +523,9 @@ char *apportion_share_decimal(const struct apportion_weights *w, size_t i, int d
 
 char *fmt_mpq_decimal(const mpq_t q, int decimals, bool group)
 {
+	/* mpz_size, not mpz_sgn, for values that are never negative: the
+	 * macro's branch for a negative one is one no input takes. */
+	int sign = mpq_sgn(q);
 	mpz_t scaled, num, r;
 	mpz_inits(scaled, num, r, NULL);
 	mpz_ui_pow_ui(scaled, 10, (unsigned long)decimals);
@@ -543,7 +541,7 @@ char *fmt_mpq_decimal(const mpq_t q, int decimals, bool group)
 	size_t il = strlen(ip), fl = strlen(fp);
 	char *out = xmalloc(il + il / 3 + (size_t)decimals + fl + 8);
 	size_t o = 0;
-	if (mpq_sgn(q) < 0 && (mpz_sgn(num) || mpz_sgn(r)))
+	if (sign < 0 && (mpz_size(num) || mpz_size(r)))
 		out[o++] = '-';
 	for (size_t i = 0; i < il; i++) {
 		if (group && i > 0 && (il - i) % 3 == 0)

@@ -1149,11 +1149,225 @@ out:
 	free(id);
 }
 
+/* ---- every branch (make coverage: 100 % of apportion.c) ---------------- */
+
+/* big_weights: GMP weights v[0..n-1] set by hand, as the struct allows. */
+static void big_weights(struct apportion_weights *w, size_t n, const unsigned long *v)
+{
+	apportion_weights_init(w);
+	w->n = n;
+	w->big = malloc((n ? n : 1) * sizeof(mpz_t));
+	for (size_t i = 0; i < n; i++) {
+		mpz_init_set_ui(w->big[i], v[i]);
+		mpz_add(w->sum, w->sum, w->big[i]);
+	}
+}
+
+static void small_weights(struct apportion_weights *w, size_t n, const u128 *v)
+{
+	apportion_weights_init(w);
+	w->n = n;
+	w->small = calloc(n ? n : 1, sizeof(u128));
+	for (size_t i = 0; i < n; i++) {
+		w->small[i] = v[i];
+		w->small_sum += v[i];
+	}
+	mpz_set_u128x(w->sum, w->small_sum);
+}
+
+static void test_branches(void)
+{
+	struct bd_error err;
+	struct apportion_weights w;
+	int64_t a3[] = {1, 2, 3};
+	/* weights whose sum needs a denominator past 2^127 */
+	{
+		i128 P = ((i128)1 << 64) - 59, R = ((i128)1 << 64) - 83;
+		struct apportion_key k[] = {{a3, {1, P}, "a"}, {a3, {1, R}, "b"}, {a3, {1, 2}, "c"}};
+		apportion_weights_init(&w);
+		int rc = apportion_weights_mix(&w, 3, 3, k, &err);
+		ok(rc == -1 && strstr(err.msg, "too finely divided"), "mix: weights 1/(2^64-59) + 1/(2^64-83): %s",
+		   rc ? err.msg : "accepted");
+		apportion_weights_release(&w);
+	}
+	/* weights that add up to 1 on the way (each partial sum fits) but
+	 * whose common denominator 4PR does not fit in 128 bits */
+	{
+		i128 P = ((i128)1 << 63) - 1, R = ((i128)1 << 63) - 25;
+		struct apportion_key k[] = {{a3, {1, P}, "a"},
+					    {a3, {P - 4, 4 * P}, "b"},
+					    {a3, {1, R}, "c"},
+					    {a3, {3 * R - 4, 4 * R}, "d"}};
+		apportion_weights_init(&w);
+		int rc = apportion_weights_mix(&w, 3, 4, k, &err);
+		ok(rc == -1 && strstr(err.msg, "denominators are too large"),
+		   "mix: 1/P + (P-4)/4P + 1/R + (3R-4)/4R = 1, but 4PR > 2^127: %s", rc ? err.msg : "accepted");
+		apportion_weights_release(&w);
+	}
+	/* a weight with a negative denominator is refused, as one below zero */
+	{
+		struct apportion_key k[] = {{a3, {-1, -1}, "a"}};
+		apportion_weights_init(&w);
+		ok(apportion_weights_mix(&w, 3, 1, k, &err) == -1 && strstr(err.msg, "'a' must be positive"),
+		   "mix: a weight -1/-1 is refused (%s)", err.msg);
+		k[0].weight = (struct rat){1, -1};
+		ok(apportion_weights_mix(&w, 3, 1, k, &err) == -1 && strstr(err.msg, "'a' must be positive"),
+		   "mix: a weight 1/-1 is refused (%s)", err.msg);
+		apportion_weights_release(&w);
+	}
+	/* without ids, ties go in input order (small and GMP paths) */
+	{
+		int64_t amount[3], residual;
+		ok(run_equal(3, NULL, 100, 0, 1, APPORTION_LARGEST_REMAINDER, amount, &residual, &err) == 0 &&
+			   amount[0] == 34 && amount[1] == 33 && amount[2] == 33 && residual == 0,
+		   "no ids: 100 among three equals is 34, 33, 33 (the first first)");
+		unsigned long one[] = {1, 1, 1, 1};
+		big_weights(&w, 4, one);
+		struct apportion_spec spec = {&w, NULL, 102, 0, 1, APPORTION_LARGEST_REMAINDER};
+		ok(apportion(&spec, amount, &residual, &err) == 0 && amount[0] == 26 && amount[1] == 26 &&
+			   amount[2] == 25 && residual == 0,
+		   "no ids, GMP weights: 102 among four equals is 26, 26, 25, 25");
+		apportion_weights_release(&w);
+	}
+	/* more recipients than 32 bits count: refused before any is read */
+	{
+		apportion_weights_init(&w);
+		w.n = (size_t)UINT32_MAX + 1;
+		mpz_set_ui(w.sum, 1);
+		struct apportion_spec spec = {&w, NULL, 100, 0, 1, APPORTION_LARGEST_REMAINDER};
+		int64_t amount[1] = {-7}, residual = -7;
+		ok(apportion(&spec, amount, &residual, &err) == -1 && strstr(err.msg, "too many recipients") &&
+			   amount[0] == -7,
+		   "2^32 recipients are refused (%s)", err.msg);
+		w.n = 0;
+		apportion_weights_release(&w);
+	}
+	/* all weights zero and nothing to share beyond the base: the base,
+	 * by either method, in 128 bits and in GMP */
+	for (int m = 0; m < 2; m++) {
+		enum apportion_method method = m ? APPORTION_HALF_UP : APPORTION_LARGEST_REMAINDER;
+		u128 z[] = {0, 0, 0};
+		unsigned long zl[] = {0, 0, 0};
+		for (int big = 0; big < 2; big++) {
+			if (big)
+				big_weights(&w, 3, zl);
+			else
+				small_weights(&w, 3, z);
+			struct apportion_spec spec = {&w, NULL, 300, 100, 100, method};
+			int64_t amount[3] = {-7, -7, -7}, residual = -7;
+			ok(apportion(&spec, amount, &residual, &err) == 0 && amount[0] == 100 && amount[1] == 100 &&
+				   amount[2] == 100 && residual == 0,
+			   "weights all zero, total 3 x base (%s, %s): the base each", big ? "GMP" : "128 bits",
+			   m ? "half-up" : "largest remainder");
+			mpq_t q;
+			mpq_init(q);
+			apportion_quota(&spec, 1, q);
+			ok(mpq_cmp_ui(q, 100, 1) == 0, "and the quota is the base");
+			mpq_clear(q);
+			apportion_weights_release(&w);
+		}
+	}
+	/* half-up in GMP: 2.5 rounds up, 5 stays */
+	{
+		unsigned long v[] = {1, 1, 2};
+		big_weights(&w, 3, v);
+		struct apportion_spec spec = {&w, NULL, 10, 0, 1, APPORTION_HALF_UP};
+		int64_t amount[3], residual;
+		ok(apportion(&spec, amount, &residual, &err) == 0 && amount[0] == 3 && amount[1] == 3 &&
+			   amount[2] == 5 && residual == -1,
+		   "half-up, GMP weights 1, 1, 2 of 10: 3, 3, 5, residual -1");
+		apportion_weights_release(&w);
+	}
+	/* the residual to the largest weight: none to put it on; a tie by id,
+	 * either way; a tie without ids; an overflow */
+	{
+		apportion_weights_init(&w);
+		struct apportion_spec spec = {&w, NULL, 10, 0, 1, APPORTION_HALF_UP};
+		int64_t amount[1] = {0}, residual = 1;
+		ok(apportion_residual_to_largest(&spec, amount, &residual, &err) == -1 &&
+			   strstr(err.msg, "no recipients") && residual == 1,
+		   "residual to the largest: no recipients (%s)", err.msg);
+		apportion_weights_release(&w);
+		u128 e[] = {1, 1, 1};
+		small_weights(&w, 3, e);
+		const char *id[] = {"c", "a", "b"};
+		spec = (struct apportion_spec){&w, id, 10, 0, 1, APPORTION_HALF_UP};
+		int64_t am[3] = {3, 3, 3};
+		residual = 1;
+		ok(apportion_residual_to_largest(&spec, am, &residual, &err) == 0 && am[1] == 4 && am[0] == 3 &&
+			   am[2] == 3 && residual == 0,
+		   "residual to the largest: among equal weights, the smallest id ('a', the second)");
+		spec.id = NULL;
+		int64_t an[3] = {3, 3, 3};
+		residual = 1;
+		ok(apportion_residual_to_largest(&spec, an, &residual, &err) == 0 && an[0] == 4 && residual == 0,
+		   "residual to the largest: without ids, the first");
+		int64_t ap[3] = {3, 3, 3};
+		residual = -5;
+		ok(apportion_residual_to_largest(&spec, ap, &residual, &err) == -1 && strstr(err.msg, "-5") &&
+			   ap[0] == 3 && residual == -5,
+		   "residual to the largest: below zero is refused (%s)", err.msg);
+		int64_t ao[3] = {INT64_MAX - 1, 0, 0};
+		residual = 5;
+		ok(apportion_residual_to_largest(&spec, ao, &residual, &err) == -1 && strstr(err.msg, "+5") &&
+			   ao[0] == INT64_MAX - 1 && residual == 5,
+		   "residual to the largest: past INT64_MAX is refused (%s)", err.msg);
+		apportion_weights_release(&w);
+	}
+	/* the largest of unequal weights, after a smaller one and before one */
+	{
+		u128 e[] = {1, 3, 2};
+		small_weights(&w, 3, e);
+		const char *id[] = {"a", "b", "c"};
+		struct apportion_spec spec = {&w, id, 10, 0, 1, APPORTION_HALF_UP};
+		int64_t am[3] = {2, 5, 3}, residual = -1;
+		ok(apportion_residual_to_largest(&spec, am, &residual, &err) == 0 && am[1] == 4 && am[0] == 2 &&
+			   am[2] == 3 && residual == 0,
+		   "residual to the largest: weights 1, 3, 2 put it on the second");
+		apportion_weights_release(&w);
+	}
+	/* a share of weights past 2^120 goes through GMP */
+	{
+		u128 h[] = {(u128)1 << 121, (u128)1 << 121, (u128)1 << 122};
+		small_weights(&w, 3, h);
+		char buf[NUM_BUFSZ];
+		ok(strcmp(apportion_share_decimal(&w, 0, 4, buf), "0,2500") == 0 &&
+			   strcmp(apportion_share_decimal(&w, 2, 2, buf), "0,50") == 0,
+		   "shares of weights 2^121, 2^121, 2^122: 0,2500 and 0,50 (%s)", buf);
+		apportion_weights_release(&w);
+	}
+	/* fmt_mpq_decimal of negative values: the sign only when something
+	 * other than zero is written */
+	{
+		static const struct {
+			long num;
+			unsigned long den;
+			int decimals;
+			const char *want;
+		} c[] = {
+			{-1, 3, 2, "-0,33"}, {-1, 1000, 2, "0,00"}, {-2, 1, 2, "-2,00"}, {-5, 2, 0, "-3"},
+			{-1234567, 1, 0, "-1 234 567"}, {1, 3, 2, "0,33"}, {0, 1, 2, "0,00"},
+		};
+		for (size_t i = 0; i < BD_ARRAY_LEN(c); i++) {
+			mpq_t q;
+			mpq_init(q);
+			mpq_set_si(q, c[i].num, c[i].den);
+			mpq_canonicalize(q);
+			char *got = fmt_mpq_decimal(q, c[i].decimals, true);
+			ok(strcmp(got, c[i].want) == 0, "fmt_mpq_decimal(%ld/%lu, %d) = '%s' (got '%s')", c[i].num,
+			   c[i].den, c[i].decimals, c[i].want, got);
+			free(got);
+			mpq_clear(q);
+		}
+	}
+}
+
 int main(void)
 {
 	double t0 = now();
 	test_fixed();
 	test_errors();
+	test_branches();
 	test_seed000();
 	test_mix();
 	test_overflowing_products();
