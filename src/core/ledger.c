@@ -99,17 +99,15 @@ static void move(struct ledger_balance *b, struct ledger_event *e, enum bucket f
 {
 	e->from = from;
 	e->to = to;
-	e->moved = amount;
-	if (amount > 0) {
-		if (from == B_NONE)
-			b->allocated += amount;
-		else
-			b->b[from] -= amount;
-		if (to == B_NONE)
-			b->allocated -= amount;
-		else
-			b->b[to] += amount;
-	}
+	e->moved = amount; /* positive: every rule moves something, or does not call move */
+	if (from == B_NONE)
+		b->allocated += amount;
+	else
+		b->b[from] -= amount;
+	if (to == B_NONE)
+		b->allocated -= amount;
+	else
+		b->b[to] += amount;
 }
 
 /* The payment window of a part: a payment dated outside it needs a
@@ -162,27 +160,23 @@ static int apply_bank(struct ledger_balance *b, const struct ledger_terms *t, st
 	if (ref->rejected)
 		return bd_fail(err, "the bank has rejected or returned the payment already: it is void, and its money "
 				    "payable again");
-	switch (e->kind) {
-	case EV_BANK_ACCEPT:
+	/* e is one of the four bank events (apply's switch): a return is
+	 * what is left. */
+	if (e->kind == EV_BANK_ACCEPT) {
 		if (ref->accepted)
 			return bd_fail(err, "the bank has accepted the payment already");
 		if (ref->booked)
 			return bd_fail(err, "the payment is booked on the account already: an acceptance says nothing new");
 		return 0;
-	case EV_BANK_BOOK:
+	}
+	if (e->kind == EV_BANK_BOOK) {
 		if (ref->booked)
 			return bd_fail(err, "the payment is booked on the account already");
 		return 0;
-	case EV_BANK_REJECT:
-		if (ref->booked)
-			return bd_fail(err, "the payment is booked on the account: a booked payment comes back as a return, "
-					    "not a rejection");
-		break;
-	case EV_BANK_RETURN:
-		break;
-	default:
-		return bd_fail(err, "internal: not a bank event");
 	}
+	if (e->kind == EV_BANK_REJECT && ref->booked)
+		return bd_fail(err, "the payment is booked on the account: a booked payment comes back as a return, "
+				    "not a rejection");
 	enum bucket to = t->mode == PAY_REQUISITION ? B_REQUISITIONED : B_AVAIL;
 	if (b->b[B_PAID] < ref->amount)
 		return bd_fail(err,
@@ -563,6 +557,6 @@ void ledger_payee_org_code(char *buf, size_t len, const char *orgnr, int64_t n)
 {
 	int used = orgnr ? snprintf(buf, len, "ORG-%.6s%.4s", orgnr, strlen(orgnr) > 7 ? orgnr + 7 : "")
 			 : snprintf(buf, len, "ORG-X");
-	if (n && used >= 0 && (size_t)used < len)
+	if (n && (size_t)used < len) /* (snprintf's -1, never here, would be past len) */
 		snprintf(buf + used, len - (size_t)used, "-%" PRId64, n + 1);
 }

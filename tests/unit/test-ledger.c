@@ -1367,6 +1367,124 @@ static void test_conservation(void)
 	ok(accepted[EV_COUNT] == 0, "conservation: an unknown event kind is always refused");
 }
 
+/* ---- every branch (make coverage: 100 % of ledger.c) ------------------- */
+
+static void test_branches(void)
+{
+	struct ledger_event e;
+	struct bd_error err;
+	/* an actor's name past LEDGER_ACTOR_MAX bytes is refused */
+	char longname[LEDGER_ACTOR_MAX + 2];
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	struct acct a = mk_acct(&T_WIN, ALLOC);
+	e = ev(EV_PAYMENT, "2021-02-01", longname, KR(1));
+	refuse(&a, &e, NULL, "an actor of 101 bytes", "longer than 100 bytes", NULL);
+	longname[LEDGER_ACTOR_MAX] = '\0';
+	e = ev(EV_PAYMENT, "2021-02-01", longname, KR(1));
+	accept(&a, &e, NULL, B_AVAIL, B_REGISTERED, KR(1), "an actor of 100 bytes");
+	/* a kind that is none */
+	e = ev(EV_COUNT, "2021-02-01", "anna", KR(1));
+	refuse(&a, &e, NULL, "the kind EV_COUNT", "unknown event kind", NULL);
+	e = ev((enum event_kind)99, "2021-02-01", "anna", KR(1));
+	refuse(&a, &e, NULL, "kind 99", "unknown event kind", NULL);
+	/* raised out of range */
+	e = ev(EV_ALLOC_RAISE, "2021-02-01", "anna", INT64_MAX / 4);
+	refuse(&a, &e, NULL, "an allocation raised past INT64_MAX / 4", "out of range", NULL);
+	/* a requisition after the right lapsed, under a deadline moved later
+	 * since (an amended decision): the lapse is named */
+	struct ledger_terms ext = T_REQ;
+	set_date(ext.deadline, "2021-12-31");
+	struct acct l = mk_acct(&T_REQ, ALLOC);
+	e = ev(EV_LAPSE, "2021-07-01", "anna", 0);
+	accept(&l, &e, NULL, B_AVAIL, B_LAPSED, ALLOC, "a lapse after the deadline");
+	l.t = &ext;
+	e = ev(EV_REQUISITION, "2021-07-02", "anna", KR(100));
+	refuse(&l, &e, NULL, "a requisition after a lapse, the deadline moved", "has lapsed", "10 000 kr lapsed",
+	       NULL);
+	/* an execution outside the window with the payment's override */
+	struct acct w = mk_acct(&T_WIN, ALLOC);
+	e = ev(EV_PAYMENT, "2021-03-01", "anna", KR(500));
+	accept(&w, &e, NULL, B_AVAIL, B_REGISTERED, KR(500), "a payment in the window");
+	struct ledger_ref p = ref_of(&e);
+	e = ev(EV_ATTEST, "2021-03-02", "bertil", 0);
+	accept(&w, &e, &p, B_REGISTERED, B_ATTESTED, KR(500), "attested");
+	p.attested = true;
+	e = ev(EV_EXECUTE, "2021-04-15", "system", 0);
+	refuse(&w, &e, &p, "executed after the window", "window", NULL);
+	p.overridden = true;
+	e = ev(EV_EXECUTE, "2021-04-15", "system", 0);
+	accept(&w, &e, &p, B_ATTESTED, B_PAID, KR(500), "executed after the window with an override");
+	ok(ledger_committed(&w.b) == KR(500), "committed: the 500 kr paid");
+
+	/* ledger_check_decided: within the decision, beyond it with and
+	 * without an override */
+	ok(ledger_check_decided(1000, KR(1000), KR(10), NULL, "1", &err) == 0, "decided: up to the decided amount");
+	ok(ledger_check_decided(1000, KR(1001), KR(10), "rättelse, beslut 2021-03-01", "1", &err) == 0,
+	   "decided: beyond it with an override");
+	ok(ledger_check_decided(1000, KR(1001), KR(10), "", "1", &err) == -1 &&
+		   has_all(err.msg, "part '1'", "1 001 kr", "1 kr beyond", "1 000 kr", "override", NULL),
+	   "decided: beyond it with an empty override is refused: %s", err.msg);
+	ok(ledger_check_decided(1000, KR(1001), KR(10), NULL, "1", &err) == -1, "decided: and without one");
+
+	/* ledger_input_digest: identity_only leaves out who and why; a long
+	 * field goes through the heap */
+	struct ledger_input in = {.kind = EV_PAYMENT, .dnr = "S2021/1", .part = "1", .recipient = "01",
+				  .date = "2021-02-01", .actor = "anna", .amount = KR(5), .reason = "x"};
+	char d1[65], d2[65], d3[65], d4[65];
+	ledger_input_digest(&in, false, d1);
+	ledger_input_digest(&in, true, d2);
+	in.actor = "bertil";
+	in.reason = NULL;
+	ledger_input_digest(&in, false, d3);
+	ledger_input_digest(&in, true, d4);
+	ok(strcmp(d1, d3) != 0 && strcmp(d2, d4) == 0 && strcmp(d1, d2) != 0 && strlen(d1) == 64,
+	   "digest: the actor and reason count, except for the identity");
+	char big[3000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	in.reason = big;
+	ledger_input_digest(&in, false, d1);
+	big[10] = 'y';
+	ledger_input_digest(&in, false, d2);
+	ok(strcmp(d1, d2) != 0 && strlen(d1) == 64, "digest: a reason of 3 000 bytes counts whole");
+
+	/* states */
+	ok(strcmp(payment_state_name(PAYMENT_REGISTERED), "registered") == 0 &&
+		   strcmp(payment_state_name(PAYMENT_EXECUTED), "executed") == 0 &&
+		   strcmp(payment_state_name((enum payment_state)7), "?") == 0,
+	   "payment state names, and '?' for none");
+	ok(payment_state_parse("attested") == PAYMENT_ATTESTED && payment_state_parse("executed") == PAYMENT_EXECUTED &&
+		   payment_state_parse("registered") == PAYMENT_REGISTERED && payment_state_parse("paid") == -1,
+	   "payment states parse, and 'paid' is none");
+	ok(payment_state_of(false, false) == PAYMENT_REGISTERED && payment_state_of(true, false) == PAYMENT_ATTESTED &&
+		   payment_state_of(false, true) == PAYMENT_EXECUTED && payment_state_of(true, true) == PAYMENT_EXECUTED,
+	   "a payment's state: executed wins");
+	ok(strcmp(bank_state_name(BANK_RETURNED), "returned") == 0 &&
+		   strcmp(bank_state_name((enum bank_state)BANK_STATE_COUNT), "?") == 0 &&
+		   strcmp(bank_state_sv(BANK_ACCEPTED), "godkänd av banken") == 0 &&
+		   strcmp(bank_state_sv((enum bank_state)9), "?") == 0,
+	   "bank state names, Swedish too, and '?' for none");
+	ok(bank_state_of(true, true, true, true) == BANK_RETURNED && bank_state_of(true, true, true, false) == BANK_REJECTED &&
+		   bank_state_of(true, true, false, false) == BANK_BOOKED &&
+		   bank_state_of(true, false, false, false) == BANK_ACCEPTED &&
+		   bank_state_of(false, false, false, false) == BANK_SENT,
+	   "a payment's bank state: returned, rejected, booked, accepted, sent, in that order");
+
+	/* payee organisation codes */
+	char code[32], tiny[8];
+	ledger_payee_org_code(code, sizeof(code), "222000-1651", 0);
+	ok(strcmp(code, "ORG-2220001651") == 0, "org code of 222000-1651: %s", code);
+	ledger_payee_org_code(code, sizeof(code), "222000-1651", 2);
+	ok(strcmp(code, "ORG-2220001651-3") == 0, "the third of that orgnr: %s", code);
+	ledger_payee_org_code(code, sizeof(code), NULL, 0);
+	ok(strcmp(code, "ORG-X") == 0, "org code without an orgnr: %s", code);
+	ledger_payee_org_code(code, sizeof(code), "2220", 1);
+	ok(strcmp(code, "ORG-2220-2") == 0, "a short orgnr: %s", code);
+	ledger_payee_org_code(tiny, sizeof(tiny), "222000-1651", 1);
+	ok(strcmp(tiny, "ORG-222") == 0, "cut to the buffer, with no number after: %s", tiny);
+}
+
 int main(void)
 {
 	terms_init();
@@ -1383,5 +1501,6 @@ int main(void)
 	test_corrections();
 	test_figures();
 	test_conservation();
+	test_branches();
 	return tap_done();
 }
