@@ -4,7 +4,7 @@
 'use strict';
 
 (function () {
-	const { api, errorBox, fmtCell, fmtInt, fmtKr, fmtOre, h, href, loadingBox, pageHeader, q, sum, table, toBig } = window.bidragUI;
+	const { S, api, busy, errorBox, field, fmtCell, fmtInt, fmtKr, fmtOre, formStatus, h, href, loadingBox, pageHeader, q, sum, table, toBig, today } = window.bidragUI;
 
 	/* ---------- Nyckeldata: the register's key datasets ---------- */
 
@@ -143,7 +143,7 @@
 			out.appendChild(h('p', null, r.unaffected_parts ? r.unaffected_parts + ' beslutsdelar fördelades efter en tidigare version, men rättelsen ändrar ingen mottagares belopp.' : 'Inget registrerat beslut fördelades efter en tidigare version.'));
 			return;
 		}
-		out.appendChild(h('p', null, 'Varje mottagare vars tilldelning ändras: då (som låst), nu (delens egen regel och belopp med de rättade värdena, exakt), utbetalt och förslaget. Förslaget genomförs med ', h('code', null, 'bidrag datasets impact ' + r.dataset + '@' + r.version + ' --apply'), '; utbetalningar attesteras av en andra person som vanligt.'));
+		out.appendChild(h('p', null, 'Varje mottagare vars tilldelning ändras: då (som låst), nu (delens egen regel och belopp med de rättade värdena, exakt), utbetalt och förslaget. Förslaget genomförs med ', h('code', null, 'bidrag datasets impact ' + r.dataset + '@' + r.version + ' --apply'), ' eller nedan; utbetalningar attesteras av en andra person som vanligt.'));
 		for (const p of r.parts) {
 			out.appendChild(h('h3', null, h('a', { href: '#/beslut/' + encodeURIComponent(p.dnr) }, p.dnr), ' del ' + p.part + ': ' + p.title));
 			out.appendChild(h('p', { class: 'hint' }, fmtKr(p.amount) + ', fördelad efter version ' + p.from_version + '; ' + p.rows.length + ' av ' + p.recipients + ' mottagare berörs.'));
@@ -162,6 +162,94 @@
 			));
 		}
 		if (r.unaffected_parts) out.appendChild(h('p', { class: 'hint' }, r.unaffected_parts + ' andra beslutsdelar fördelades efter en tidigare version utan att någon mottagares belopp ändras.'));
+		if (S.me && S.me.role === 'handlaggare') out.appendChild(applyForm(r.dataset + '@' + r.version));
+	}
+
+	/* Carrying the proposal out: the events it makes, summed per decision,
+	 * shown first (GET /api/dataset/impact/plan); confirmed, they are
+	 * recorded as the logged-in user (POST /api/dataset/impact/apply, with
+	 * the plan shown, so that a proposal changed meanwhile is refused). */
+	const KIND_NAMES = { 'allocation-raise': 'höjd tilldelning', 'allocation-reduce': 'sänkt tilldelning', payment: 'utbetalning (attesteras)', 'repay-claim': 'återkrav' };
+
+	function planSummary(p) {
+		const rows = p.decisions.map((m) => ({ ...m }));
+		return table(
+			[
+				{ label: 'Beslut', render: (m) => h('a', { href: '#/beslut/' + encodeURIComponent(m.dnr) }, m.dnr) },
+				{ label: 'Händelser', num: true, render: (m) => String(m.events) },
+				{ label: 'Höjd tilldelning', num: true, render: (m) => fmtOre(m.raise_ore) },
+				{ label: 'Utbetalas (attesteras)', num: true, render: (m) => fmtOre(m.pay_ore) },
+				{ label: 'Sänkt tilldelning', num: true, render: (m) => fmtOre(m.reduce_ore) },
+				{ label: 'Återkrävs', num: true, render: (m) => fmtOre(m.claim_ore) },
+			],
+			rows,
+			{ caption: 'Sammanfattning per beslut', captionHidden: true, cls: 'compact impact-plan',
+			  foot: ['Summa', String(p.count), fmtOre(sum(rows, (m) => m.raise_ore)), fmtOre(sum(rows, (m) => m.pay_ore)), fmtOre(sum(rows, (m) => m.reduce_ore)), fmtOre(sum(rows, (m) => m.claim_ore))] },
+		);
+	}
+
+	function planEvents(p) {
+		return table(
+			[
+				{ label: 'Händelse', cls: 'nowrap', render: (e) => e.id },
+				{ label: 'Slag', render: (e) => KIND_NAMES[e.kind] || e.kind },
+				{ label: 'Beslut', render: (e) => e.dnr + ' ' + e.part },
+				{ label: 'Mottagare', render: (e) => e.recipient },
+				{ label: 'Belopp', num: true, render: (e) => fmtOre(e.amount_ore) },
+				{ label: 'Utfall', render: (e) => (e.outcome === 'recorded' ? 'bokförd' : e.outcome === 'already' ? 'redan bokförd' : '') },
+			],
+			p.events,
+			{ caption: 'Händelserna', captionHidden: true, cls: 'compact' },
+		);
+	}
+
+	function applyForm(ref) {
+		const date = h('input', { type: 'date', name: 'date', value: today(), required: true });
+		const show = h('button', { type: 'submit', class: 'btn btn-secondary' }, 'Visa händelserna');
+		const form = h('form', { class: 'impact-apply', 'aria-labelledby': 'impact-apply-h' },
+			h('h3', { id: 'impact-apply-h' }, 'Genomför förslaget'),
+			h('p', { class: 'hint' }, 'Förslaget bokförs i huvudboken som händelser i ditt namn: höjd och sänkt tilldelning och återkrav gäller direkt, en utbetalning väntar i attestkön på en annan persons attest. Händelserna visas först; inget bokförs förrän du bekräftar.'),
+			field('Händelsernas datum', date),
+			show);
+		const st = formStatus(form);
+		const result = h('div', { class: 'impact-plan-box' });
+		form.appendChild(result);
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			result.replaceChildren();
+			busy(show, true, 'Räknar…');
+			let plan;
+			try {
+				plan = await api('GET', '/api/dataset/impact/plan' + q({ name: ref, date: date.value }));
+			} catch (e) {
+				st.error(e, 'Händelserna kunde inte räknas');
+				return;
+			} finally {
+				busy(show, false);
+			}
+			if (!plan.count) {
+				st.info('Inget att bokföra: förslaget är redan genomfört.');
+				return;
+			}
+			st.info(plan.count + (plan.count === 1 ? ' händelse' : ' händelser') + ' bokförs' + (plan.payments ? ', varav ' + plan.payments + (plan.payments === 1 ? ' utbetalning' : ' utbetalningar') + ' som en annan person attesterar' : '') + '. Kontrollera och bekräfta.');
+			const confirm = h('button', { type: 'button', class: 'btn btn-primary' }, 'Bokför ' + plan.count + (plan.count === 1 ? ' händelse' : ' händelser'));
+			const cancel = h('button', { type: 'button', class: 'btn btn-secondary' }, 'Avbryt');
+			result.append(planSummary(plan), h('details', null, h('summary', null, 'Alla händelser'), planEvents(plan)), h('p', { class: 'actions' }, confirm, ' ', cancel));
+			cancel.addEventListener('click', () => { result.replaceChildren(); st.reset(); });
+			confirm.addEventListener('click', async () => {
+				busy(confirm, true, 'Bokför…');
+				try {
+					const done = await api('POST', '/api/dataset/impact/apply', { name: ref, plan: plan.plan, date: plan.date });
+					result.replaceChildren(planSummary(done), h('details', null, h('summary', null, 'Alla händelser'), planEvents(done)));
+					st.ok(done.recorded + (done.recorded === 1 ? ' händelse bokförd' : ' händelser bokförda') + (done.already ? ', ' + done.already + ' var redan bokförda' : '') + '.',
+						done.payments ? h('span', null, ' ' + done.payments + (done.payments === 1 ? ' utbetalning väntar' : ' utbetalningar väntar') + ' på attest av en annan person i ', h('a', { href: '#/attest' }, 'Attestkön'), '.') : '');
+				} catch (e) {
+					busy(confirm, false);
+					st.error(e, 'Inget bokfördes');
+				}
+			});
+		});
+		return form;
 	}
 
 	Object.assign(window.bidragUI.pages, { pageDatasets });
