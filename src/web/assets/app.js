@@ -268,7 +268,8 @@
 	}
 
 	const PAGES = [
-		{ key: 'start', label: 'Startsida', roles: ALL, render: pageStart },
+		// A mottagare's start page is recipient.js's (its overview).
+		{ key: 'start', label: 'Startsida', roles: STAFF, render: pageStart },
 		{ key: 'beslut', label: 'Beslut', roles: ALL, render: pageDecisions },
 		{ key: 'registrera-beslut', label: 'Registrera beslut', roles: ['handlaggare'], render: pageImport },
 		{ key: 'fordelning', label: 'Fördelning', roles: STAFF, render: pageAllocate },
