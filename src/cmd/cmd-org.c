@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "ident.h"
+#include "payee.h"
 #include "refdata.h"
 #include "table.h"
 #include "store.h"
@@ -143,6 +144,11 @@ int cmd_org(int argc, char **argv)
 				   kind);
 	char orgnr[IDENT_BUFSZ], bg[IDENT_BUFSZ], pg[IDENT_BUFSZ];
 	struct bd_error err;
+	/* A name and a reference go into payment files: payee.h's rule. */
+	if (add.name && payee_text_check(add.name, &err))
+		return error("--name: %s", err.msg);
+	if (add.payment_ref && payee_text_check(add.payment_ref, &err))
+		return error("--reference: %s", err.msg);
 	if (setting) {
 		if (n != 1)
 			return usage_error(&cmd_org_entry, "org set takes one CODE or NAME");

@@ -9,6 +9,7 @@
 
 #include "allocation.h"
 #include "money.h"
+#include "payee.h"
 #include "refdata.h"
 
 void decision_init(struct decision *d)
@@ -147,6 +148,23 @@ void decision_deadline_notes(const struct decision *d, deadline_note_fn fn, void
 	}
 }
 
+/* A payee's texts go into payment files: payee_text_check's rule. */
+static int check_payee_text(const struct payee *py, const char *path, struct bd_error *err)
+{
+	const char *field[] = {"name", "reference"}, *text[] = {py->name, py->reference};
+	for (size_t k = 0; k < 2; k++)
+		if (text[k] && payee_text_check(text[k], err)) {
+			bd_prefix(err, "%s.%s", path, field[k]);
+			return -1;
+		}
+	for (size_t k = 0; k < py->naddress; k++)
+		if (payee_text_check(py->address[k], err)) {
+			bd_prefix(err, "%s.address[%zu]", path, k);
+			return -1;
+		}
+	return 0;
+}
+
 int decision_check(const struct decision *d, struct decision_warnings *w, struct bd_error *err)
 {
 	char a[NUM_BUFSZ], b[NUM_BUFSZ], path[128];
@@ -175,6 +193,14 @@ int decision_check(const struct decision *d, struct decision_warnings *w, struct
 				       "parts[%zu].funding: the appropriation amounts add up to %s kr, "
 				       "expected the part's amount %s kr",
 				       i, fmt_kr(funded, a), fmt_kr(p->amount, b));
+		snprintf(path, sizeof(path), "parts[%zu].payee", i);
+		if (p->payee && check_payee_text(p->payee, path, err))
+			return -1;
+		for (size_t r = 0; r < p->nrows; r++) {
+			snprintf(path, sizeof(path), "parts[%zu].allocation[%zu].payee", i, r);
+			if (p->rows[r].payee && check_payee_text(p->rows[r].payee, path, err))
+				return -1;
+		}
 		snprintf(path, sizeof(path), "parts[%zu].payment", i);
 		const struct payment_terms *t = &p->pay;
 		if (t->mode == PAY_REQUISITION && !t->deadline[0])

@@ -142,6 +142,54 @@ const char *payee_account_bic(const struct payee_account *a)
 	return a->kind == ACCT_IBAN ? a->bic : NULL;
 }
 
+int payee_text_check(const char *text, struct bd_error *err)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	for (size_t at = 1; *p; at++) {
+		uint32_t cp;
+		size_t k;
+		if (p[0] < 0x80) {
+			cp = p[0];
+			k = 0;
+		} else if ((p[0] & 0xE0) == 0xC0) {
+			cp = p[0] & 0x1Fu;
+			k = 1;
+		} else if ((p[0] & 0xF0) == 0xE0) {
+			cp = p[0] & 0x0Fu;
+			k = 2;
+		} else if ((p[0] & 0xF8) == 0xF0) {
+			cp = p[0] & 0x07u;
+			k = 3;
+		} else {
+			return bd_fail(err, "character %zu is not valid UTF-8 (save the text as UTF-8)", at);
+		}
+		for (size_t j = 1; j <= k; j++) {
+			if ((p[j] & 0xC0) != 0x80)
+				return bd_fail(err, "character %zu is not valid UTF-8 (save the text as UTF-8)", at);
+			cp = (cp << 6) | (p[j] & 0x3Fu);
+		}
+		if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return bd_fail(err, "character %zu is not valid UTF-8 (save the text as UTF-8)", at);
+		if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+			const char *what = cp == '\r' ? "a carriage return" : cp == '\n' ? "a line break" : cp == '\t' ? "a tab"
+															 : "a control character";
+			return bd_fail(err,
+				       "%s (U+%04X) at character %zu: payment files take one line of printable text (an LB "
+				       "file would carry it as a space or not at all, a pain.001 file (XML 1.0) as a "
+				       "character reference or not at all)",
+				       what, (unsigned)cp, at);
+		}
+		if (cp > 0xFF)
+			return bd_fail(err,
+				       "'%.*s' (U+%04X) at character %zu: an LB file (Bankgirot's leverantörsbetalningar) "
+				       "carries ISO 8859-1 (Latin-1) only, and a payment may go out as one",
+				       (int)(k + 1), (const char *)p, (unsigned)cp, at);
+		p += k + 1;
+	}
+	return 0;
+}
+
 /* Days from the civil date (proleptic Gregorian), by eras of 400 years. */
 int64_t date_day_number(const char *date)
 {

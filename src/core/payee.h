@@ -66,6 +66,18 @@ struct payee_entry {
 	const char *reference; /* the payment reference it wants; NULL: none */
 };
 
+/* payee_text_check: text that goes into a payment file (a payee's name,
+ * its payment reference, an organisation's name) as the payment files can
+ * carry it, one rule for every input: valid UTF-8, one line of printable
+ * text, so no control character (U+0000-U+001F, U+007F-U+009F: an LB file
+ * would carry a carriage return as a space, a pain.001 file as &#13;, and
+ * XML 1.0 cannot carry most of them at all), and only characters of ISO
+ * 8859-1, the character set of LB (Bankgirot's leverantörsbetalningar);
+ * pain.001's (XML 1.0 in UTF-8) holds all of those.  err says which
+ * character, where in the text (in characters, from 1) and which format
+ * cannot carry it; the caller prefixes the file, row and field. */
+int payee_text_check(const char *text, struct bd_error *err);
+
 /* How long a change of account is flagged, in days. */
 #define PAYEE_CHANGE_DAYS 30
 

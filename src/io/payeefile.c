@@ -176,6 +176,10 @@ static int read_entry(struct reader *r, size_t row, size_t n, char **cell, const
 		column(r, C_NAME, col, sizeof(col));
 		return bd_fail(err, "%s, %s: a name of %zu bytes; at most 200", where, col, strlen(e.name));
 	}
+	if (payee_text_check(e.name, &why)) {
+		column(r, C_NAME, col, sizeof(col));
+		return bd_fail(err, "%s, %s: the name: %s", where, col, why.msg);
+	}
 	static const enum col acct_col[AF_COUNT] = {C_BANKGIRO, C_PLUSGIRO, C_IBAN, C_BIC};
 	const char *text[AF_COUNT];
 	for (int f = 0; f < AF_COUNT; f++)
@@ -205,6 +209,10 @@ static int read_entry(struct reader *r, size_t row, size_t n, char **cell, const
 			column(r, C_REFERENCE, col, sizeof(col));
 			return bd_fail(err, "%s, %s: a reference of %zu characters; at most 70 reach the payee", where, col,
 				       chars);
+		}
+		if (payee_text_check(e.reference, &why)) {
+			column(r, C_REFERENCE, col, sizeof(col));
+			return bd_fail(err, "%s, %s: the reference: %s", where, col, why.msg);
 		}
 	}
 	struct payee_file *f = r->out;

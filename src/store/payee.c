@@ -461,6 +461,11 @@ static int org_of(struct store *s, const char *text, char code[64], int64_t *id,
 int store_payee_propose(struct store *s, const char *org, const struct payee_account *a, const char *reference,
 			const struct payee_evidence *ev, const char *date, int64_t *id, struct bd_error *err)
 {
+	/* The reference goes into payment files: payee.h's rule (BD_INVALID). */
+	if (reference && payee_text_check(reference, err)) {
+		bd_prefix(err, "reference");
+		return -1;
+	}
 	char code[64];
 	int64_t org_id;
 	int rc = org_of(s, org, code, &org_id, err);

@@ -108,10 +108,44 @@ static void test_recent(void)
 	   "never changed (or no date): not flagged");
 }
 
+/* payee_text_check: what every payment file can carry, and why not. */
+static void text_fails(const char *text, const char *want)
+{
+	struct bd_error err = {0};
+	int rc = payee_text_check(text, &err);
+	ok(rc == -1 && strstr(err.msg, want), "text refused: %s (%s)", want, rc ? err.msg : "accepted");
+}
+
+static void test_text(void)
+{
+	struct bd_error err;
+	ok(payee_text_check("", &err) == 0 && payee_text_check("Region Skåne", &err) == 0 &&
+		   payee_text_check("Ærø «ß» § ÿ ~ \xc2\xa0", &err) == 0,
+	   "text: printable Latin-1 (and NBSP) is taken");
+	text_fails("a\rb", "a carriage return (U+000D) at character 2: payment files take one line");
+	text_fails("ab\n", "a line break (U+000A) at character 3");
+	text_fails("\tab", "a tab (U+0009) at character 1");
+	text_fails("å\x01", "a control character (U+0001) at character 2");
+	text_fails("x\x7f", "a control character (U+007F) at character 2");
+	text_fails("x\xc2\x9f", "a control character (U+009F) at character 2");
+	text_fails("5 \xe2\x82\xac", "'€' (U+20AC) at character 3: an LB file (Bankgirot's leverantörsbetalningar) carries ISO 8859-1");
+	text_fails("\xf0\x9f\x98\x80", "(U+1F600) at character 1: an LB file");
+	text_fails("\xc5\x81\xc3\xb3" "d\xc5\xba", "'Ł' (U+0141) at character 1");
+	text_fails("a\xff", "character 2 is not valid UTF-8");
+	text_fails("a\xc3", "character 2 is not valid UTF-8");
+	text_fails("a\xc3x", "character 2 is not valid UTF-8");
+	text_fails("\xc0\x80", "character 1 is not valid UTF-8");
+	text_fails("\xe0\x80\x80", "character 1 is not valid UTF-8");
+	text_fails("\xed\xa0\x80", "character 1 is not valid UTF-8");
+	text_fails("\xf0\x80\x80\x80", "character 1 is not valid UTF-8");
+	text_fails("\xf4\x90\x80\x80", "character 1 is not valid UTF-8");
+}
+
 int main(void)
 {
 	test_parse();
 	test_days();
 	test_recent();
+	test_text();
 	return tap_done();
 }
