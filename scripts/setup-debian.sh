@@ -6,6 +6,7 @@ pkgs="gcc libc6-dev pkg-config meson ninja-build libgmp-dev libxlsxwriter-dev li
 if [ "${1:-}" = "--tests" ]; then
 	pkgs="$pkgs unzip sqlite3 postgresql python3 python3-jsonschema libxml2-utils poppler-utils tzdata"
 	pkgs="$pkgs clang libclang-rt-dev" # the fuzz harnesses: libFuzzer, ASan, UBSan (make fuzz)
+	pkgs="$pkgs gcovr" # make coverage
 fi
 missing=""
 for p in $pkgs; do
