@@ -32,6 +32,7 @@ static const char *const migrations[] = {
 	"0009-bank",
 	"0010-allocation-change",
 	"0011-org-name-index",
+	"0012-user-os-account",
 	"0012-calendar-feed",
 	"0013-portal",
 };
