@@ -32,9 +32,9 @@ static const char *const migrations[] = {
 	"0009-bank",
 	"0010-allocation-change",
 	"0011-org-name-index",
-	"0012-user-os-account",
 	"0012-calendar-feed",
 	"0013-portal",
+	"0014-user-os-account",
 };
 
 int migration_count(void)

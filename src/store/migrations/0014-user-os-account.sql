@@ -1,4 +1,4 @@
--- 0012-user-os-account.sql: the operating-system account a user works under
+-- 0014-user-os-account.sql: the operating-system account a user works under
 -- on the command line.
 --
 -- A change made from the command line is recorded as a bidrag user: the one
