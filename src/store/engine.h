@@ -332,6 +332,9 @@ struct store_ops {
 	/* Personal calendar feeds' tokens (engine-calendar.h; the rules in
 	 * calendar.c). */
 	const struct store_calendar_ops *calendar;
+	/* The recipient's filing: authorised representatives and submissions
+	 * (engine-portal.h; the rules in portal.c). */
+	const struct store_portal_ops *portal;
 };
 
 struct ledger_state;
@@ -339,6 +342,7 @@ struct store_payee_ops;
 struct store_dataset_ops;
 struct store_bank_ops;
 struct store_calendar_ops;
+struct store_portal_ops;
 
 /* Every engine's struct begins with this. */
 struct store {

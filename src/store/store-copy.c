@@ -117,6 +117,16 @@ static const struct copy_table tables[] = {
 	      T("state"), T("decided_by"), T("decided_on"), T("event_id"), T("recorded"))},
 	{"calendar_feed", "calendar feeds' tokens", "id", "id",
 	 COLS(I("id"), T("user_name"), T("token_sha256"), I("created"), I("revoked"))},
+	{"portal_file", "files kept with signatories and submissions", "id", "id",
+	 COLS(I("id"), T("name"), T("sha256"), B("data"), T("added_by"), T("recorded"))},
+	{"signatory", "authorised representatives", "id", "id",
+	 COLS(I("id"), I("org_id"), T("user_name"), T("kind"), T("valid_from"), T("valid_to"), I("evidence_id"),
+	      T("added_by"), T("added_on"), T("revoked_by"), T("revoked_on"), T("recorded"))},
+	{"submission", "requisitions and reports submitted", "id", "id",
+	 COLS(I("id"), I("org_id"), T("kind"), T("dnr"), T("part"), I("amount"), I("unused"), T("comments"),
+	      T("attachments"), T("state"), T("drafted_by"), T("drafted_on"), T("signed_by"), I("signatory_id"),
+	      T("signed_on"), T("sign_method"), I("doc_id"), T("doc_sha256"), I("late"), T("reviewed_by"),
+	      T("reviewed_on"), T("review_note"), T("event_id"), T("recorded"))},
 };
 
 static const struct copy_table *table_named(const char *name)

@@ -19,6 +19,7 @@
 
 #include "embedded.h"
 #include "engine-calendar.h"
+#include "engine-portal.h"
 #include "sqlite-internal.h"
 #include "engine-bank.h"
 #include "engine-payee.h"
@@ -474,4 +475,5 @@ const struct store_ops store_sqlite_ops = {
 	.bank = &store_sqlite_bank_ops,
 	.datasets = &sqlite_dataset_ops,
 	.calendar = &store_sqlite_calendar_ops,
+	.portal = &store_sqlite_portal_ops,
 };
