@@ -33,6 +33,7 @@ struct deadlines {
 	struct deadline *v;
 	size_t n;
 	const char *as_of;
+	bool reported; /* some account has a financial report */
 };
 
 static struct deadline *dl_get(struct deadlines *d, enum dl_kind k, const char *date, const struct ledger_account *a)
@@ -51,6 +52,17 @@ static struct deadline *dl_get(struct deadlines *d, enum dl_kind k, const char *
 	return x;
 }
 
+static struct dl_who *who_add(struct deadline *x, const struct ledger_account *a, int64_t out)
+{
+	x->who = xreallocarray(x->who, x->nwho + 1, sizeof(*x->who));
+	struct dl_who *w = &x->who[x->nwho++];
+	memset(w, 0, sizeof(*w));
+	w->recipient = xstrdup(a->recipient);
+	w->name = xstrdup(a->recipient_name ? a->recipient_name : a->recipient);
+	w->outstanding = out;
+	return w;
+}
+
 static void dl_add(struct deadlines *d, enum dl_kind k, const char *date, const struct ledger_account *a, int64_t out)
 {
 	if (!date || !date[0])
@@ -58,6 +70,8 @@ static void dl_add(struct deadlines *d, enum dl_kind k, const char *date, const 
 	struct deadline *x = dl_get(d, k, date, a);
 	x->outstanding += out;
 	x->recipients += out > 0;
+	if (out > 0)
+		who_add(x, a, out);
 }
 
 static int collect_deadline(void *ctx, const struct ledger_account *a)
@@ -82,9 +96,58 @@ static int collect_deadline(void *ctx, const struct ledger_account *a)
 	int64_t paid = b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];
 	if (a->report_deadline) {
 		struct deadline *x = dl_get(d, DL_REPORT, a->report_deadline, a);
-		if (paid > 0 && b->reports == 0)
+		if (paid > 0 && b->reports == 0) {
 			x->recipients++;
+			who_add(x, a, 0);
+		} else if (b->reports > 0) {
+			/* Its date decides whether it came late: looked up in
+			 * the journal once every account is seen. */
+			who_add(x, a, 0)->reported = true;
+			d->reported = true;
+		}
 	}
+	return 0;
+}
+
+/* mark_late: the reports' dates, and who reported after the deadline (the
+ * ledger's rule); those who reported in time leave the list. */
+static int mark_late(struct deadlines *d, const char *as_of, struct store *s, struct bd_error *err)
+{
+	struct report_dates r;
+	if (report_dates_load(s, NULL, as_of, &r, err)) {
+		report_dates_release(&r);
+		return -1;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		struct deadline *x = &d->v[i];
+		if (x->kind != DL_REPORT)
+			continue;
+		size_t kept = 0;
+		struct dl_who *late = xcalloc(x->nwho + 1, sizeof(*late));
+		size_t nlate = 0;
+		for (size_t j = 0; j < x->nwho; j++) {
+			struct dl_who *w = &x->who[j];
+			if (!w->reported) {
+				x->who[kept++] = *w;
+				continue;
+			}
+			const char *date = report_date_of(&r, x->dnr, x->part, w->recipient);
+			snprintf(w->report_date, DATE_LEN, "%s", date ? date : "");
+			w->late = ledger_report_late(w->report_date, x->date);
+			if (w->late) {
+				late[nlate++] = *w;
+			} else {
+				free(w->recipient);
+				free(w->name);
+			}
+		}
+		/* Those behind the count first, then the late. */
+		memcpy(x->who + kept, late, nlate * sizeof(*late));
+		x->nwho = kept + nlate;
+		x->late = (int)nlate;
+		free(late);
+	}
+	report_dates_release(&r);
 	return 0;
 }
 
@@ -198,6 +261,8 @@ int deadlines_collect(struct store *s, const char *as_of, long within, bool all,
 		date_today(out->as_of);
 	struct deadlines d = {.as_of = out->as_of};
 	int rc = store_ledger_accounts(s, NULL, NULL, recipient, as_of, collect_deadline, &d, err);
+	if (!rc && d.reported)
+		rc = mark_late(&d, as_of, s, err);
 	if (!rc)
 		rc = store_decision_warnings(s, NULL, attach_warning, &d, err);
 	if (!rc && unmatched_days >= 0 && !recipient) {
@@ -244,6 +309,9 @@ int deadlines_collect(struct store *s, const char *as_of, long within, bool all,
 			x->state = xasprintf(days > 0 ? "om %ld d" : "%ld d sedan", days > 0 ? days : -days);
 		if (x->kind == DL_BANK_UNMATCHED)
 			; /* said when collected */
+		else if (x->kind == DL_REPORT && x->late)
+			x->what = xasprintf("%d mottagare har inte redovisat; %d redovisade sent, efter tidsgränsen",
+					    x->recipients, x->late);
 		else if (x->kind == DL_REPORT)
 			x->what = xasprintf("%d mottagare har inte redovisat", x->recipients);
 		else if (x->kind == DL_REPAYMENT)
@@ -283,6 +351,23 @@ json_t *deadlines_json(const struct deadline_list *l)
 				      "state", x->state, "what", x->what);
 		if (x->warning)
 			json_object_set_new(o, "warning", json_string(x->warning));
+		/* Who is behind the count (recipients), then who reported late. */
+		json_t *who = json_array();
+		for (size_t j = 0; j < x->nwho; j++) {
+			const struct dl_who *w = &x->who[j];
+			json_t *wo = json_pack("{s:s, s:s}", "recipient", w->recipient, "name", w->name);
+			if (x->kind == DL_REPORT) {
+				json_object_set_new(wo, "reported", w->report_date[0] ? json_string(w->report_date) : json_null());
+			} else {
+				fmt_ore_plain(w->outstanding, amt);
+				json_object_set_new(wo, "outstanding", json_string(amt));
+			}
+			json_object_set_new(wo, "late", json_boolean(w->late));
+			json_array_append_new(who, wo);
+		}
+		json_object_set_new(o, "who", who);
+		json_object_set_new(o, "late", json_boolean(x->late > 0));
+		json_object_set_new(o, "late_recipients", json_integer(x->late));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -321,6 +406,11 @@ void deadlines_release(struct deadline_list *l)
 		free(l->all[i].state);
 		free(l->all[i].what);
 		free(l->all[i].warning);
+		for (size_t j = 0; j < l->all[i].nwho; j++) {
+			free(l->all[i].who[j].recipient);
+			free(l->all[i].who[j].name);
+		}
+		free(l->all[i].who);
 	}
 	free(l->all);
 	free(l->v);

@@ -14,6 +14,17 @@ enum dl_kind { DL_WINDOW_OPENS, DL_WINDOW_CLOSES, DL_PAY_BY, DL_REQUISITION, DL_
 extern const char *const dl_name[]; /* Swedish: "Sista dag för rekvisition" */
 extern const char *const dl_key[];  /* for machines: "requisition" */
 
+/* A recipient behind a deadline's count: one with something outstanding
+ * (for a report: paid and not reported), or one that reported after the
+ * report deadline (late: counted apart). */
+struct dl_who {
+	char *recipient, *name;
+	int64_t outstanding;       /* öre; 0 for a report */
+	char report_date[DATE_LEN]; /* a report: the date of the recipient's report, "" if none */
+	bool reported;             /* a report stands (while collecting) */
+	bool late;                 /* reported after the deadline (ledger_report_late) */
+};
+
 struct deadline {
 	enum dl_kind kind;
 	char date[DATE_LEN];
@@ -24,6 +35,9 @@ struct deadline {
 	char *state, *what;  /* "om 12 d", "15 000 000,00 kr inte rekvirerat (1 mottagare)" */
 	char *warning;       /* kept with the decision about this date (store_decision_warnings), or NULL;
 				what ends with it ("; OBS: ...") */
+	struct dl_who *who;  /* the `recipients` behind the count, then the late reporters */
+	size_t nwho;
+	int late;            /* a report: how many reported after the deadline */
 };
 
 struct deadline_list {

@@ -1,6 +1,7 @@
 /* The ledger's event commands: requisition, repay, report, correct, and
  * events (a batch from a file).  Payments are in cmd-pay.c. */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,6 +168,43 @@ static int print_claim(void *ctx, const struct repay_claim_row *c)
 
 
 
+/* warn_late_report: a financial report just recorded after its part's
+ * report deadline is accepted, and marked late (ledger_report_late): say
+ * so. */
+struct late_ctx {
+	const char *date, *part, *recipient;
+	bool found;
+	char deadline[DATE_LEN];
+};
+
+static int find_report_deadline(void *ctx, const struct ledger_account *a)
+{
+	struct late_ctx *c = ctx;
+	if (strcmp(a->part, c->part) == 0 && strcmp(a->recipient, c->recipient) == 0 && a->report_deadline) {
+		snprintf(c->deadline, DATE_LEN, "%s", a->report_deadline);
+		c->found = true;
+	}
+	return 0;
+}
+
+static void warn_late_report(struct store *s, const struct ledger_input *in)
+{
+	char code[64];
+	struct bd_error err;
+	if (store_org_find(s, in->recipient, code, NULL, &err) != 0)
+		return;
+	struct late_ctx c = {in->date, in->part, code, false, ""};
+	if (store_ledger_accounts(s, in->dnr, in->part, code, NULL, find_report_deadline, &c, &err) || !c.found)
+		return;
+	if (ledger_report_late(in->date, c.deadline)) {
+		char d1[32], d2[32];
+		fprintf(stderr,
+			"warning: the financial report is dated %s, after the report deadline %s of %s part %s: it is "
+			"recorded and marked late\n",
+			date_swedish(in->date, d1, sizeof(d1)), date_swedish(c.deadline, d2, sizeof(d2)), in->dnr, in->part);
+	}
+}
+
 /* One event on an account, from the command line, recorded. */
 static int record_one(struct ev_opts *o, struct ledger_input *in, const struct cmd_entry *e)
 {
@@ -187,6 +225,8 @@ static int record_one(struct ev_opts *o, struct ledger_input *in, const struct c
 	if (rc)
 		return rc;
 	rc = ledger_record_batch(s, in, 1, false);
+	if (rc == 0 && in->kind == EV_REPORT)
+		warn_late_report(s, in);
 	if (rc == 0 && (in->kind == EV_REPAY_CLAIM || in->kind == EV_REPORT)) {
 		struct claim_print p = {in->id, 0};
 		struct bd_error err;

@@ -59,9 +59,11 @@ const struct cmd_entry cmd_deadlines_entry = {
 	.usage = "deadlines [--as-of] [--within] [--all] [--unmatched-days]\n"
 		 "                        [--format=table|json|ics] [--output] [--db]",
 	.about = "Overdue items first (a deadline passed with something still outstanding), then those falling\n"
-		 "within DAYS of --as-of with something still open.  An entry of the bank's files that nothing\n"
-		 "matched is due to be matched by hand --unmatched-days after its date ('bidrag bank\n"
-		 "unmatched').  The ics format is an iCalendar file for Outlook and Thunderbird.",
+		 "within DAYS of --as-of with something still open; under the table, the recipients behind each\n"
+		 "count by name, and who reported after the deadline (a late report is recorded, marked late).\n"
+		 "An entry of the bank's files that nothing matched is due to be matched by hand\n"
+		 "--unmatched-days after its date ('bidrag bank unmatched').  The ics format is an iCalendar\n"
+		 "file for Outlook and Thunderbird.",
 	.exec = cmd_deadlines,
 	.options = st_options,
 };
@@ -143,7 +145,31 @@ static void status_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *
 		out->text = c == 0 ? x->k1 : c == 1 ? x->k2 : x->k3;
 		return;
 	}
+	if (c >= nkeys + ST_COUNT) {
+		/* The financial report (machine formats, by recipient): its date,
+		 * and "sen" when it came after the part's report deadline. */
+		out->text = c == nkeys + ST_COUNT ? x->report_date : x->report_late ? "sen" : "";
+		out->empty = !out->text[0];
+		return;
+	}
 	out->num = x->f[c - nkeys];
+}
+
+/* The reports that came after their deadline, under the table: marked late
+ * wherever the account is shown. */
+static void late_notes(const struct status_view *v, struct buf *b)
+{
+	int n = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct status_row *x = &v->v[i];
+		if (!x->report_late)
+			continue;
+		char d1[32], d2[32];
+		if (n++ == 0)
+			buf_addf(b, "Ekonomisk redovisning efter tidsgränsen (sen):\n");
+		buf_addf(b, "  %s del %s, %s: redovisad %s, tidsgränsen var %s\n", x->k1, x->k2, x->k3,
+			 date_swedish(x->report_date, d1, sizeof(d1)), date_swedish(x->report_deadline, d2, sizeof(d2)));
+	}
 }
 
 /* Warnings kept with the decisions shown (a last payment day before the
@@ -254,8 +280,10 @@ int cmd_status(int argc, char **argv)
 	if (!rc && fmt == FMT_TABLE && !by_post && store_repay_claims(s, 0, add_claim_note, &cn, &err))
 		rc = store_error(&err, EXIT_IO);
 	store_close(s);
-	if (!rc && fmt == FMT_TABLE)
+	if (!rc && fmt == FMT_TABLE) {
 		excess_notes(&rows, NULL, &notes.b);
+		late_notes(&rows, &notes.b);
+	}
 	if (!rc && rows.n == 0 && (dnr || o.part || recipient))
 		rc = error("nothing matches%s%s%s%s%s%s (see 'bidrag decision list')", dnr ? " decision " : "",
 			   dnr ? dnr : "", o.part ? ", part " : "", o.part ? o.part : "", recipient ? ", recipient " : "",
@@ -281,15 +309,23 @@ int cmd_status(int argc, char **argv)
 			{"Återbetalt", "repaid", COL_ORE, true, -1},
 			{"Återstår", "outstanding", COL_ORE, true, -1},
 		};
+		static const struct tcol report_cols[] = {
+			{"Redovisad", "report_date", COL_TEXT, false, -1},
+			{"Sen", "late", COL_TEXT, false, -1},
+		};
 		size_t nkeys = by_post ? BD_ARRAY_LEN(keys_post) : BD_ARRAY_LEN(keys_recipient);
-		struct tcol cols[BD_ARRAY_LEN(keys_recipient) + ST_COUNT];
+		struct tcol cols[BD_ARRAY_LEN(keys_recipient) + ST_COUNT + BD_ARRAY_LEN(report_cols)];
 		memcpy(cols, by_post ? keys_post : keys_recipient, nkeys * sizeof(struct tcol));
 		memcpy(cols + nkeys, figures, sizeof(figures));
+		/* The report's date and lateness: columns for machines (people
+		 * read the late ones under the table). */
+		size_t nreport = !by_post && fmt != FMT_TABLE && fmt != FMT_TSV ? BD_ARRAY_LEN(report_cols) : 0;
+		memcpy(cols + nkeys + ST_COUNT, report_cols, nreport * sizeof(struct tcol));
 		char title[128];
 		snprintf(title, sizeof(title), "Status %s%s", o.as_of ? "per " : "den ", rows.as_of);
 		struct table t = {
 			.title = fmt == FMT_TABLE || fmt == FMT_XLSX ? title : NULL,
-			.ncols = nkeys + ST_COUNT,
+			.ncols = nkeys + ST_COUNT + nreport,
 			.cols = cols,
 			.nrows = rows.n,
 			.cell = status_cell,
@@ -322,6 +358,73 @@ static void dl_cell(void *ctx, size_t r, size_t c, struct tcell *out, char *scra
 	case 3: out->text = x->dnr; break;
 	case 4: out->text = x->part; break;
 	case 5: out->text = x->what; break;
+	}
+}
+
+/* text_width: the columns a UTF-8 text takes. */
+static size_t text_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+/* wrap_names: "  LABEL (N): a, b, c" wrapped within 110 columns. */
+static void wrap_names(FILE *out, const char *label, const struct deadline *x, bool late)
+{
+	int n = 0;
+	for (size_t j = 0; j < x->nwho; j++)
+		n += x->who[j].late == late;
+	if (n == 0)
+		return;
+	char head[160];
+	snprintf(head, sizeof(head), "  %s (%d):", label, n);
+	int col = (int)text_width(head);
+	fputs(head, out);
+	for (size_t j = 0, k = 0; j < x->nwho; j++) {
+		const struct dl_who *w = &x->who[j];
+		if (w->late != late)
+			continue;
+		char item[400], a[NUM_BUFSZ];
+		if (late)
+			snprintf(item, sizeof(item), "%s %s", w->name, w->report_date);
+		else if (x->kind == DL_REPORT)
+			snprintf(item, sizeof(item), "%s", w->name);
+		else
+			snprintf(item, sizeof(item), "%s %s kr", w->name, fmt_ore(w->outstanding, a));
+		int width = (int)text_width(item) + (++k < (size_t)n ? 1 : 0);
+		if (col + 1 + width > 110) {
+			fputs("\n   ", out);
+			col = 3;
+		}
+		fprintf(out, " %s%s", item, k < (size_t)n ? "," : "");
+		col += 1 + width;
+	}
+	fputc('\n', out);
+}
+
+/* names_below: the recipients behind each count, under the table. */
+static void names_below(FILE *out, const struct deadline_list *d)
+{
+	bool any = false;
+	for (size_t i = 0; i < d->n && !any; i++)
+		any = d->v[i]->nwho > 0;
+	if (!any)
+		return;
+	fprintf(out, "\nMottagare bakom antalen:\n");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct deadline *x = d->v[i];
+		if (x->nwho == 0)
+			continue;
+		fprintf(out, "%s %s %s del %s\n", x->date, dl_name[x->kind], x->dnr, x->part);
+		wrap_names(out, x->kind == DL_REPORT ? "har inte redovisat"
+			       : x->kind == DL_REQUISITION ? "har inte rekvirerat"
+			       : x->kind == DL_REPAYMENT ? "har inte återbetalat"
+							 : "inte utbetalt till",
+			   x, false);
+		wrap_names(out, "redovisade sent, efter tidsgränsen", x, true);
 	}
 }
 
@@ -395,6 +498,8 @@ int cmd_deadlines(int argc, char **argv)
 				fprintf(out, "inga tidsgränser som är försenade eller inom %ld dagar från %s\n", within, as_of);
 			else if (table_write(&t, FMT_TABLE, out, NULL, &err))
 				rc = store_error(&err, EXIT_IO);
+			else
+				names_below(out, &d);
 		}
 		if (out && close_output(out, o.output))
 			rc = EXIT_IO;

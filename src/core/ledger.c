@@ -424,6 +424,11 @@ static int apply(struct ledger_balance *b, const struct ledger_terms *t, struct 
 	return bd_fail(err, "unknown event kind");
 }
 
+bool ledger_report_late(const char *date, const char *deadline)
+{
+	return date && date[0] && deadline && deadline[0] && strcmp(date, deadline) > 0;
+}
+
 int64_t ledger_committed(const struct ledger_balance *b)
 {
 	return b->b[B_REGISTERED] + b->b[B_ATTESTED] + b->b[B_PAID] + b->b[B_CLAIMED] + b->b[B_REPAID];

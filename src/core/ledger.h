@@ -131,6 +131,14 @@ void ledger_open(struct ledger_balance *b, int64_t allocated);
 int ledger_apply(struct ledger_balance *b, const struct ledger_terms *t, struct ledger_event *e,
 		 const struct ledger_ref *ref, struct bd_error *err);
 
+/* ledger_report_late: a financial report dated `date` is late when the
+ * part has a report deadline (`deadline`, "" or NULL when it has none) and
+ * the report is dated after it.  A late report is not refused: it is
+ * recorded, and marked late wherever it is shown (status, deadlines, the
+ * recipient's view).  An account's report is the first of its reports that
+ * stands (not corrected). */
+bool ledger_report_late(const char *date, const char *deadline);
+
 /* ledger_committed: what the account has committed to payment (öre):
  * registered, attested, paid, claimed or repaid.  The sum a part's decided
  * amount caps. */

@@ -79,6 +79,7 @@ int status_view_add(struct status_view *v, const struct status_account *a, struc
 		x->lapse_due = due;
 		x->part_title = a->part_title ? xstrdup(a->part_title) : NULL;
 		x->recipient = xstrdup(a->recipient);
+		snprintf(x->report_deadline, DATE_LEN, "%s", a->report_deadline ? a->report_deadline : "");
 		return 0;
 	}
 	size_t n = a->nposts;
@@ -156,6 +157,12 @@ void status_view_finish(struct status_view *v)
 		int64_t *f = v->v[i].f;
 		f[ST_OUTSTANDING] = f[ST_ALLOCATED] - f[ST_LAPSED] - f[ST_PAID];
 	}
+}
+
+void status_row_report(struct status_row *x, const char *date)
+{
+	snprintf(x->report_date, DATE_LEN, "%s", date ? date : "");
+	x->report_late = ledger_report_late(x->report_date, x->report_deadline);
 }
 
 void status_view_release(struct status_view *v)

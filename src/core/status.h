@@ -47,6 +47,7 @@ struct status_account {
 	int64_t part_decided; /* kronor: what the decision gives the part */
 	size_t nposts;
 	const struct status_post *posts;
+	const char *report_deadline; /* the part's, or NULL */
 };
 
 /* A part whose allocation rows add up to more than its decision (a
@@ -68,6 +69,11 @@ struct status_row {
 	/* Of f[ST_LAPSED], what is due to lapse (a requisition deadline
 	 * passed) but not yet recorded as lapsed. */
 	int64_t lapse_due;
+	/* By account: the part's report deadline ("" if none), the date of the
+	 * account's financial report ("" if none stands) and whether it came
+	 * after the deadline (ledger_report_late): set by status_row_report. */
+	char report_deadline[DATE_LEN], report_date[DATE_LEN];
+	bool report_late;
 };
 
 struct status_view {
@@ -94,6 +100,10 @@ int status_view_add(struct status_view *v, const struct status_account *a, struc
 /* status_view_finish: after the last add.  By post: rows in post order, and
  * each row's outstanding follows from its own figures, so each row adds up. */
 void status_view_finish(struct status_view *v);
+
+/* status_row_report: the account's financial report is dated `date`:
+ * kept, and marked late if it is after the row's report deadline. */
+void status_row_report(struct status_row *x, const char *date);
 
 void status_view_release(struct status_view *v);
 

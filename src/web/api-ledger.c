@@ -44,6 +44,11 @@ int h_status(struct web_req *r)
 		for (int f = 0; f < ST_COUNT; f++)
 			json_object_set_new(o, status_figure_key[f], json_integer((json_int_t)x->f[f]));
 		json_object_set_new(o, "lapse_due", json_integer((json_int_t)x->lapse_due));
+		/* The account's financial report: its date, and late when it came
+		 * after the part's report deadline (ledger_report_late). */
+		json_object_set_new(o, "report_deadline", x->report_deadline[0] ? json_string(x->report_deadline) : json_null());
+		json_object_set_new(o, "report_date", x->report_date[0] ? json_string(x->report_date) : json_null());
+		json_object_set_new(o, "late", json_boolean(x->report_late));
 		json_array_append_new(arr, o);
 	}
 	json_t *body = json_pack("{s:s, s:s, s:o}", "as_of", v.as_of, "amounts", "öre", "accounts", arr);

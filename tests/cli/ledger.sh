@@ -387,7 +387,7 @@ expect_out "ics: a SEQUENCE on every event, so newer files update entries" "^seq
 expect_out "ics: the same dates in the same order as json" "^dates True$"
 expect_out "ics: the repayment deadline, with a stable UID and what is outstanding" \
 	"^repay repayment-S2020-09797-skr@bidrag S2020/09797\\\\, del skr. 2 500 000\\\\,00 kr återkrävt och inte återbetalt"
-expect_out "json: the fields of a deadline" "^json-keys \['date', 'dnr', 'kind', 'label', 'outstanding', 'overdue', 'part', 'recipients', 'state', 'title', 'what'\]$"
+expect_out "json: the fields of a deadline" "^json-keys \['date', 'dnr', 'kind', 'label', 'late', 'late_recipients', 'outstanding', 'overdue', 'part', 'recipients', 'state', 'title', 'what', 'who'\]$"
 expect_out "json: the repayment deadline" "^json-repay 2022-03-31 $D0 skr False 1 2500000.00 om 11 d$"
 expect_out "json: overdue items first, then the others" "^json-overdue-first True$"
 expect_eq "json: overdue is a boolean, recipients a number" "$(printf '%s\n' "$OUT" | grep '^types')" "types bool int"

@@ -859,6 +859,37 @@ static void test_report_corrections(void)
 	accept(&a, &e, &c2, B_CLAIMED, B_PAID, KR(300), "then the claim's correction");
 }
 
+/* The lateness of a financial report: after the part's report deadline,
+ * not on it; a part without a deadline has no late reports.  Late is a
+ * mark, not a refusal: the ledger records a late report as any other. */
+static void test_report_late(void)
+{
+	ok(!ledger_report_late("2022-03-31", "2022-03-31"), "late: a report on the deadline is in time");
+	ok(!ledger_report_late("2022-03-01", "2022-03-31"), "late: a report before the deadline is in time");
+	ok(ledger_report_late("2022-04-01", "2022-03-31"), "late: the day after the deadline is late");
+	ok(ledger_report_late("2022-05-02", "2022-03-31"), "late: 2 May 2022 is after the deadline 31 March 2022");
+	ok(ledger_report_late("2023-01-01", "2022-12-31"), "late: across a year's end");
+	ok(!ledger_report_late("2030-01-01", ""), "late: a part without a report deadline has no late report");
+	ok(!ledger_report_late("2030-01-01", NULL), "late: nor with no deadline given");
+	ok(!ledger_report_late(NULL, "2022-03-31") && !ledger_report_late("", "2022-03-31"),
+	   "late: no report is not a late report (it is missing, which deadlines shows)");
+	struct ledger_event e;
+	struct acct a = mk_acct(&T_WIN, ALLOC);
+	e = ev(EV_PAYMENT, "2021-02-01", "anna", KR(1000));
+	accept(&a, &e, NULL, B_AVAIL, B_REGISTERED, KR(1000), "late: a payment");
+	struct ledger_ref p = ref_of(&e);
+	e = ev(EV_ATTEST, "2021-02-01", "bertil", 0);
+	accept(&a, &e, &p, B_REGISTERED, B_ATTESTED, KR(1000), "late: attested");
+	p.attested = true;
+	e = ev(EV_EXECUTE, "2021-02-01", "system", 0);
+	accept(&a, &e, &p, B_ATTESTED, B_PAID, KR(1000), "late: executed");
+	e = ev(EV_REPORT, "2022-05-02", "anna", KR(100));
+	accept(&a, &e, NULL, B_PAID, B_CLAIMED, KR(100), "late: a report dated after the deadline is recorded");
+	ok(a.b.reports == 1, "late: and counted as a report");
+	e = ev(EV_REPORT, "2022-05-03", "anna", -KR(1));
+	refuse(&a, &e, NULL, "late: a report with a negative unused amount", "is negative", NULL);
+}
+
 /* ---- 9. corrections of payments, attestations, requisitions ------------ */
 
 static void test_corrections(void)
@@ -1498,6 +1529,7 @@ int main(void)
 	test_bank();
 	test_repayment();
 	test_report_corrections();
+	test_report_late();
 	test_corrections();
 	test_figures();
 	test_conservation();
