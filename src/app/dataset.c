@@ -607,6 +607,9 @@ static int read_statistics(const struct dataset_import *in, const char *data, si
 	if (stat_series_select(&cube, &so, &s, err))
 		goto done;
 	have_series = true;
+	for (size_t i = 0; i < in->nrecode; i++)
+		if (stat_series_recode(&s, in->recode[i], err))
+			goto done;
 	if (stat_series_resolve(&s, in->kinds, in->skip_unknown, &rows, err))
 		goto done;
 	have_rows = true;
@@ -756,7 +759,7 @@ int dataset_import(struct store *s, const struct dataset_import *in, struct data
 	memset(&p, 0, sizeof(p));
 	strpool_init(&p.pool);
 	bool stat_opts = in->statistics || in->npick || in->period || in->region_dim || in->encoding || in->language ||
-			 in->kinds || in->skip_unknown;
+			 in->kinds || in->skip_unknown || in->nrecode;
 	if (stat_opts && in->column) {
 		rc = bd_fail(err, "--column is for a key file; a statistics file's series is chosen with --select and "
 				  "--period");

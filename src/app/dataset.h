@@ -106,6 +106,8 @@ struct dataset_import {
 	const char *period, *region_dim, *encoding, *language;
 	unsigned kinds;          /* RK_REGION, RK_KOMMUN, or 0: the one the rows have */
 	bool skip_unknown;       /* leave out rows the register does not know */
+	const char *const *recode; /* "FROM=TO": a row's code taken as another (stat_series_recode) */
+	size_t nrecode;
 	bool statistics;         /* read FILE as a statistics file (else: recognised) */
 };
 struct dataset_imported {

@@ -21,6 +21,8 @@ struct datasets_opts {
 	/* datasets read and import */
 	char **select;
 	size_t nselect;
+	char **recode;
+	size_t nrecode;
 	const char *period, *region_dim, *level, *ref_date, *language, *encoding;
 	bool skip_unknown;
 	/* datasets import */
@@ -34,6 +36,14 @@ static int set_select(void *ctx, const char *text)
 	struct datasets_opts *o = ctx;
 	o->select = xreallocarray(o->select, o->nselect + 1, sizeof(*o->select));
 	o->select[o->nselect++] = xstrdup(text);
+	return 0;
+}
+
+static int set_recode(void *ctx, const char *text)
+{
+	struct datasets_opts *o = ctx;
+	o->recode = xreallocarray(o->recode, o->nrecode + 1, sizeof(*o->recode));
+	o->recode[o->nrecode++] = xstrdup(text);
 	return 0;
 }
 
@@ -77,6 +87,9 @@ static const struct cmd_opt datasets_options[] = {
 	OPT_BOOL("skip-unknown", 0, struct datasets_opts, skip_unknown,
 		 "read, import: leave out rows the register does not know (Riket, a län in\n"
 		 "a table of kommuner, a former kommun) instead of failing; they are named"),
+	OPT_CALL("recode", 0, "FROM=TO", set_recode,
+		 "read, import: a row's code taken as the register's kommun or region TO\n"
+		 "(1917=0331: Heby, kommun 1917 in Västmanlands län until 2007); repeat"),
 	OPT_STR("ref-date", 0, struct datasets_opts, ref_date, "DATE",
 		"read: the reference date (YYYY-MM-DD), when the file does not say it or says another"),
 	OPT_STR("language", 0, struct datasets_opts, language, "LANG", "read, import: a PC-Axis file's language (en)"),
@@ -352,6 +365,7 @@ static int import(const char *path, const struct datasets_opts *o)
 		.downloaded = o->downloaded, .column = o->column, .pick = pick, .npick = o->nselect,
 		.period = o->period, .region_dim = o->region_dim, .encoding = o->encoding, .language = o->language,
 		.kinds = kinds, .skip_unknown = o->skip_unknown,
+		.recode = (const char *const *)o->recode, .nrecode = o->nrecode,
 	};
 	store_set_actor(s, in.by);
 	struct dataset_imported out;
@@ -552,7 +566,12 @@ static int read_series(const char *path, const struct datasets_opts *o)
 	if (statfile_read(path, &fo, &cube, &err) || stat_series_select(&cube, &so, &s, &err)) {
 		rc = error("%s", err.msg);
 	} else {
-		if (stat_series_resolve(&s, kinds, o->skip_unknown, &rows, &err)) {
+		for (size_t i = 0; i < o->nrecode && !rc; i++)
+			if (stat_series_recode(&s, o->recode[i], &err))
+				rc = error("%s", err.msg);
+		if (rc) {
+			/* said */
+		} else if (stat_series_resolve(&s, kinds, o->skip_unknown, &rows, &err)) {
 			rc = error("%s", err.msg);
 		} else {
 			const char *level = rows.kind == RK_REGION ? "län (regions)" : "kommuner";
@@ -661,5 +680,8 @@ int cmd_datasets(int argc, char **argv)
 	for (size_t i = 0; i < o.nselect; i++)
 		free(o.select[i]);
 	free(o.select);
+	for (size_t i = 0; i < o.nrecode; i++)
+		free(o.recode[i]);
+	free(o.recode);
 	return rc;
 }

@@ -1143,3 +1143,40 @@ int stat_series_resolve(const struct stat_series *s, unsigned kinds, bool skip_u
 	rows->skipped = what.data;
 	return 0;
 }
+
+int stat_series_recode(struct stat_series *s, const char *text, struct bd_error *err)
+{
+	const char *eq = strchr(text, '=');
+	if (!eq || eq == text || !eq[1] || strchr(eq + 1, '='))
+		return bd_fail(err, "%s: --recode '%s': expected FROM=TO, a code of the file and the register's code "
+				    "(1917=0331: Heby's code until 2007)", s->origin, text);
+	char *from = xstrndup(text, (size_t)(eq - text));
+	const char *to = eq + 1;
+	const struct recipient *r = refdata_by_code(to);
+	int rc = 0;
+	size_t at = SIZE_MAX;
+	if (!r || !(r->kind & (RK_REGION | RK_KOMMUN)))
+		rc = bd_fail(err, "%s: --recode %s: '%s' is not the code of a region or kommun of the register", s->origin,
+			     text, to);
+	for (size_t i = 0; i < s->n && !rc; i++) {
+		if (strcmp(s->code[i], to) == 0)
+			rc = bd_fail(err, "%s: --recode %s: the file has a row '%s' already (%s)", s->origin, text, to,
+				     s->label[i]);
+		else if (strcmp(s->code[i], from) == 0 && at != SIZE_MAX)
+			rc = bd_fail(err, "%s: --recode %s: the file has two rows of code '%s'", s->origin, text, from);
+		else if (strcmp(s->code[i], from) == 0)
+			at = i;
+	}
+	if (!rc && at == SIZE_MAX)
+		rc = bd_fail(err, "%s: --recode %s: no row of '%s' has the code '%s'", s->origin, text, s->region_dim,
+			     from);
+	if (!rc) {
+		char *note = xasprintf("%s%srow '%s' taken as %s %s (--recode %s)", s->selection ? s->selection : "",
+				       s->selection && *s->selection ? "; " : "", s->label[at], r->code, r->name, text);
+		s->selection = strpool_strdup(&s->pool, note);
+		free(note);
+		s->code[at] = strpool_strdup(&s->pool, to);
+	}
+	free(from);
+	return rc;
+}

@@ -122,6 +122,13 @@ struct stat_rows {
 };
 int stat_series_resolve(const struct stat_series *s, unsigned kinds, bool skip_unknown, struct stat_rows *rows,
 			struct bd_error *err);
+/* stat_series_recode: the row SCB wrote with code FROM taken as the
+ * register's recipient TO ("1917=0331": Heby was kommun 1917 in
+ * Västmanlands län until 2007, and is 0331 in Uppsala län), said in the
+ * selection.  Refused: a text that is not FROM=TO, no row or two rows of
+ * code FROM, TO not a region or kommun of the register, TO among the rows
+ * already.  Call before stat_series_resolve. */
+int stat_series_recode(struct stat_series *s, const char *text, struct bd_error *err);
 void stat_rows_release(struct stat_rows *rows);
 
 #endif
