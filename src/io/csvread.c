@@ -179,6 +179,8 @@ int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char
 {
 	struct reader r = {.on_row = on_row, .ctx = ctx, .origin = origin, .err = err};
 	struct csv_parser p;
+	/* (libcsv fails here only when it cannot allocate: no test reaches
+	 * it; tests/coverage.md) */
 	if (csv_init(&p, CSV_APPEND_NULL) != 0)
 		return bd_fail(err, "%s: cannot start the CSV parser", origin);
 	csv_set_space_func(&p, is_space);
@@ -243,7 +245,10 @@ int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char
 		if (!in_record)
 			record_line = r.line;
 		/* The last line is ended as if it had a newline, so that an open
-		 * quote shows below instead of being closed by csv_fini. */
+		 * quote shows below instead of being closed by csv_fini.  Not
+		 * strict (no CSV_STRICT), libcsv refuses nothing but what it cannot
+		 * allocate (a field past SIZE_MAX, or memory): the error below is
+		 * for that, and no test reaches it (tests/coverage.md). */
 		if (csv_parse(&p, line, ll, on_field, on_record, &r) != ll ||
 		    (!nl && csv_parse(&p, "\n", 1, on_field, on_record, &r) != 1)) {
 			rc = bd_fail(err, "%s:%zu: %s", origin, r.line, csv_strerror(csv_error(&p)));
@@ -256,6 +261,8 @@ int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char
 	if (!rc && !r.failed && in_record)
 		rc = bd_fail(err, "%s:%zu: unterminated quoted field (a '\"' opened on this line is never closed)",
 			     origin, record_line);
+	/* (csv_fini fails only with CSV_STRICT_FINI, not set: an open quote
+	 * is the message above; tests/coverage.md) */
 	if (!rc && !r.failed && csv_fini(&p, on_field, on_record, &r) != 0)
 		rc = bd_fail(err, "%s:%zu: unterminated quoted field", origin, r.line);
 	if (r.failed)
