@@ -826,93 +826,263 @@ static int symbols(struct px *px, struct symbols *sy)
 	return 0;
 }
 
+/* next_token: the next DATA value (t0, tl: its text without quotes);
+ * 1 at the end of DATA (';', or the end of the file: *ended says which). */
+static int next_token(struct px *px, size_t *t0, size_t *tl, bool *ended)
+{
+	while (px->pos < px->len) {
+		char ch = px->s[px->pos];
+		if (ch == '\n')
+			px->line++;
+		else if (ch != ' ' && ch != '\t' && ch != '\r' && ch != ',' && ch != '\f' && ch != '\v')
+			break;
+		px->pos++;
+	}
+	if (at_end(px))
+		return 1;
+	if (cur(px) == ';') {
+		px->pos++;
+		*ended = true;
+		return 1;
+	}
+	bool quoted = cur(px) == '"';
+	size_t a = px->pos + quoted, z;
+	if (quoted) {
+		px->pos++;
+		while (!at_end(px) && cur(px) != '"' && cur(px) != '\n')
+			px->pos++;
+		if (cur(px) != '"')
+			return fail(px, px->line, "DATA: a quoted symbol opened on this line is never closed");
+		z = px->pos++;
+	} else {
+		while (!at_end(px)) {
+			char ch = cur(px);
+			if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == ',' || ch == ';' || ch == '"')
+				break;
+			px->pos++;
+		}
+		z = px->pos;
+	}
+	*t0 = a;
+	*tl = z - a;
+	return 0;
+}
+
+/* put_value: the token as cell (value n of DATA, for messages). */
+static int put_value(struct px *px, const struct symbols *sy, struct stat_cell *cell, size_t t0, size_t tl, size_t n)
+{
+	struct stat_cube *c = px->c;
+	char tok[64];
+	if (tl < sizeof(tok) && !(tl && px->s[t0] >= '0' && px->s[t0] <= '9')) {
+		memcpy(tok, px->s + t0, tl);
+		tok[tl] = '\0';
+		for (size_t i = 0; i < sy->nmissing; i++)
+			if (strcmp(tok, sy->missing[i]) == 0) {
+				cell->status = STAT_MISSING;
+				cell->symbol = statcube_symbol(c, sy->missing[i]);
+				return 0;
+			}
+		if (strcmp(tok, sy->nil) == 0) {
+			cell->status = STAT_NIL;
+			cell->mant = 0;
+			cell->scale = 0;
+			cell->symbol = statcube_symbol(c, sy->nil);
+			return 0;
+		}
+	}
+	int64_t mant;
+	int scale;
+	const char *why;
+	if (stat_decimal_parse(px->s + t0, tl, &mant, &scale, &why)) { /* a quoted number is a number too */
+		struct buf b;
+		buf_init(&b, SIZE_MAX);
+		for (size_t i = 0; i < sy->nmissing; i++)
+			buf_addf(&b, "%s\"%s\"", i ? ", " : "", sy->missing[i]);
+		int rc = fail(px, px->line, "DATA value %zu, '%.*s', is not a number, nor a missing-value symbol (%s) "
+					    "nor the nil symbol \"%s\"", n, (int)(tl > 40 ? 40 : tl), px->s + t0, b.data,
+			      sy->nil);
+		buf_release(&b);
+		return rc;
+	}
+	cell->mant = mant;
+	cell->scale = (uint8_t)scale;
+	cell->status = STAT_VALUE;
+	return 0;
+}
+
+static int data_end(struct px *px, bool ended)
+{
+	if (ended) {
+		skip_ws(px);
+		if (!at_end(px)) {
+			char h[64];
+			return fail(px, px->line, "text after the end of DATA: '%s'", here(px, h, sizeof(h)));
+		}
+	}
+	return 0;
+}
+
+/* KEYS("var")=VALUES|CODES: DATA in sparse rows.  The variables with KEYS
+ * are the first of the STUB; each row starts with their keys (a value or a
+ * code, as KEYS says), then the row's cells: every combination of the
+ * other variables, in the dense order.  A row the file leaves out is zero,
+ * as the format defines it (its cells get the nil status, with the symbol
+ * "KEYS"); a row given twice, a key that is no value of its variable, or a
+ * row of the wrong length is an error naming the line. */
+struct keyvar {
+	size_t dim;
+	bool codes;
+};
+
+static int key_index(struct px *px, const struct keyvar *k, const char *text, int64_t *out)
+{
+	const struct stat_dim *d = &px->c->dim[k->dim];
+	*out = -1;
+	if (k->codes) {
+		for (size_t i = 0; i < d->ncat && *out < 0; i++)
+			if (strcmp(d->cat[i].code, text) == 0)
+				*out = (int64_t)i;
+	} else {
+		*out = value_index(px, k->dim, text, px->lang == NULL);
+		if (*out < 0 && px->lang)
+			*out = value_index(px, k->dim, text, true);
+	}
+	if (*out >= 0)
+		return 0;
+	char name[256];
+	return fail(px, px->line, "DATA: the key '%s' is not a %s of '%s' (KEYS(\"%s\")=%s)", text,
+		    k->codes ? "code" : "value", statcube_dim_name(d, name, sizeof(name)), px->var[k->dim].dname,
+		    k->codes ? "CODES" : "VALUES");
+}
+
+static int read_keys(struct px *px, const struct symbols *sy, const struct keyvar *kv, size_t nk)
+{
+	struct stat_cube *c = px->c;
+	size_t nrows = 1;
+	for (size_t i = 0; i < nk; i++)
+		nrows *= c->dim[i].ncat;
+	size_t rowlen = c->ncell / nrows;
+	bool *seen = xcalloc(nrows, sizeof(*seen));
+	uint16_t keysym = statcube_symbol(c, "KEYS");
+	for (size_t i = 0; i < c->ncell; i++) {
+		c->cell[i].status = STAT_NIL;
+		c->cell[i].mant = 0;
+		c->cell[i].scale = 0;
+		c->cell[i].symbol = keysym;
+	}
+	px->pos = px->data_pos;
+	px->line = px->data_line;
+	bool ended = false;
+	size_t n = 0, given = 0;
+	int rc = 0;
+	char key[256];
+	while (!rc) {
+		size_t t0 = 0, tl = 0, row = 0, line = 0, at[16];
+		int r = 0;
+		for (size_t k = 0; k < nk && !rc; k++) {
+			r = next_token(px, &t0, &tl, &ended);
+			if (r < 0) {
+				rc = -1;
+			} else if (r == 1) {
+				if (k)
+					rc = fail(px, px->line, "DATA %s inside a row, after %zu of its %zu keys",
+						  ended ? "ends with ';'" : "ends with the file", k, nk);
+				break;
+			} else {
+				if (!k)
+					line = px->line;
+				bd_strf(key, sizeof(key), "%.*s", (int)tl, px->s + t0);
+				int64_t ix;
+				if (key_index(px, &kv[k], key, &ix))
+					rc = -1;
+				at[kv[k].dim] = (size_t)ix;
+			}
+		}
+		if (rc || r == 1)
+			break;
+		for (size_t d = 0; d < nk; d++)
+			row = row * c->dim[d].ncat + at[d];
+		if (seen[row]) {
+			rc = fail(px, line, "DATA: the row of keys given here is given twice");
+			break;
+		}
+		seen[row] = true;
+		given++;
+		for (size_t j = 0; j < rowlen && !rc; j++) {
+			r = next_token(px, &t0, &tl, &ended);
+			if (r < 0)
+				rc = -1;
+			else if (r == 1)
+				rc = fail(px, px->line, "DATA %s after %zu of the row's %zu values (the row begun on line %zu)",
+					  ended ? "ends with ';'" : "ends with the file", j, rowlen, line);
+			else
+				rc = put_value(px, sy, &c->cell[row * rowlen + j], t0, tl, ++n);
+		}
+	}
+	free(seen);
+	if (!rc && given == 0)
+		rc = fail(px, px->line, "DATA with KEYS has no row");
+	return rc ? rc : data_end(px, ended);
+}
+
 static int read_data(struct px *px)
 {
 	struct stat_cube *c = px->c;
 	struct symbols sy;
 	if (symbols(px, &sy))
 		return -1;
+	/* KEYS: which variables, in the default language or the one read. */
+	struct keyvar kv[16];
+	size_t nk = 0;
+	for (size_t i = 0; i < px->nst; i++) {
+		const struct px_stmt *st = &px->st[i];
+		if (strcmp(st->kw, "KEYS") != 0 || (st->lang && (!px->lang || strcmp(st->lang, px->lang) != 0)))
+			continue;
+		if (st->narg != 1 || st->nitem != 1 ||
+		    (strcmp(st->item[0].text, "VALUES") != 0 && strcmp(st->item[0].text, "CODES") != 0))
+			return fail(px, st->line, "expected KEYS(\"variable\")=VALUES or =CODES");
+		int64_t v = var_by_name(px, st->arg[0], st->lang == NULL);
+		if (v < 0)
+			return fail(px, st->line, "KEYS(\"%s\"): no such variable in STUB or HEADING", st->arg[0]);
+		if (nk == BD_ARRAY_LEN(kv))
+			return fail(px, st->line, "more than %zu variables with KEYS", BD_ARRAY_LEN(kv));
+		for (size_t k = 0; k < nk; k++)
+			if (kv[k].dim == (size_t)v)
+				return fail(px, st->line, "KEYS(\"%s\") is given twice", st->arg[0]);
+		kv[nk++] = (struct keyvar){(size_t)v, strcmp(st->item[0].text, "CODES") == 0};
+	}
+	if (nk) {
+		for (size_t k = 0; k < nk; k++) {
+			if (kv[k].dim >= c->nstub)
+				return fail(px, 0, "KEYS(\"%s\"): only STUB variables have keys, and it is in HEADING",
+					    px->var[kv[k].dim].dname);
+		}
+		/* They are the first variables of the STUB (in any order: a row
+		 * gives its keys in the order of the KEYS statements). */
+		for (size_t k = 0; k < nk; k++)
+			if (kv[k].dim >= nk)
+				return fail(px, 0, "KEYS: the variables with keys must be the first of STUB ('%s' has keys, "
+						   "'%s' before it has none)",
+					    px->var[kv[k].dim].dname, px->var[nk - 1].dname);
+		return read_keys(px, &sy, kv, nk);
+	}
 	px->pos = px->data_pos;
 	px->line = px->data_line;
 	size_t n = 0;
 	bool ended = false;
-	char tok[64];
-	while (!ended) {
-		while (px->pos < px->len) {
-			char ch = px->s[px->pos];
-			if (ch == '\n')
-				px->line++;
-			else if (ch != ' ' && ch != '\t' && ch != '\r' && ch != ',' && ch != '\f' && ch != '\v')
-				break;
-			px->pos++;
-		}
-		if (at_end(px))
+	for (;;) {
+		size_t t0 = 0, tl = 0;
+		int r = next_token(px, &t0, &tl, &ended);
+		if (r < 0)
+			return -1;
+		if (r == 1)
 			break;
-		if (cur(px) == ';') {
-			px->pos++;
-			ended = true;
-			break;
-		}
-		bool quoted = cur(px) == '"';
-		size_t t0 = px->pos + quoted, t1;
-		if (quoted) {
-			px->pos++;
-			while (!at_end(px) && cur(px) != '"' && cur(px) != '\n')
-				px->pos++;
-			if (cur(px) != '"')
-				return fail(px, px->line, "DATA: a quoted symbol opened on this line is never closed");
-			t1 = px->pos++;
-		} else {
-			while (!at_end(px)) {
-				char ch = cur(px);
-				if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == ',' || ch == ';' || ch == '"')
-					break;
-				px->pos++;
-			}
-			t1 = px->pos;
-		}
-		size_t tl = t1 - t0;
 		if (n >= c->ncell)
 			return fail(px, px->line, "DATA has more values than the table's %zu cells (the product of the number "
 						  "of values of each variable)", c->ncell);
-		struct stat_cell *cell = &c->cell[n++];
-		const char *sym = NULL;
-		if (tl < sizeof(tok) && !(tl && px->s[t0] >= '0' && px->s[t0] <= '9')) {
-			memcpy(tok, px->s + t0, tl);
-			tok[tl] = '\0';
-			for (size_t i = 0; i < sy.nmissing && !sym; i++)
-				if (strcmp(tok, sy.missing[i]) == 0)
-					sym = sy.missing[i];
-			if (sym) {
-				cell->status = STAT_MISSING;
-				cell->symbol = statcube_symbol(c, sym);
-				continue;
-			}
-			if (strcmp(tok, sy.nil) == 0) {
-				cell->status = STAT_NIL;
-				cell->mant = 0;
-				cell->scale = 0;
-				cell->symbol = statcube_symbol(c, sy.nil);
-				continue;
-			}
-		}
-		int64_t mant;
-		int scale;
-		const char *why;
-		if (stat_decimal_parse(px->s + t0, tl, &mant, &scale, &why)) { /* a quoted number is a number too */
-			struct buf b;
-			buf_init(&b, SIZE_MAX);
-			for (size_t i = 0; i < sy.nmissing; i++)
-				buf_addf(&b, "%s\"%s\"", i ? ", " : "", sy.missing[i]);
-			int rc = fail(px, px->line, "DATA value %zu, '%.*s', is not a number, nor a missing-value symbol (%s) "
-						    "nor the nil symbol \"%s\"", n, (int)(tl > 40 ? 40 : tl), px->s + t0,
-				      b.data, sy.nil);
-			buf_release(&b);
-			return rc;
-		}
-		cell->mant = mant;
-		cell->scale = (uint8_t)scale;
-		cell->status = STAT_VALUE;
+		if (put_value(px, &sy, &c->cell[n], t0, tl, n + 1))
+			return -1;
+		n++;
 	}
 	if (n < c->ncell) {
 		struct buf b;
@@ -924,14 +1094,7 @@ static int read_data(struct px *px)
 		buf_release(&b);
 		return rc;
 	}
-	if (ended) {
-		skip_ws(px);
-		if (!at_end(px)) {
-			char h[64];
-			return fail(px, px->line, "text after the end of DATA: '%s'", here(px, h, sizeof(h)));
-		}
-	}
-	return 0;
+	return data_end(px, ended);
 }
 
 /* ---- The encoding -------------------------------------------------------- */
@@ -1042,12 +1205,6 @@ int px_parse(const char *data, size_t len, const char *origin, const struct stat
 				  langs ? langs : deflang ? deflang : "one, not named");
 		}
 		px.lang = o->language;
-	}
-	if (!rc) {
-		for (size_t i = 0; i < px.nst && !rc; i++)
-			if (strcmp(px.st[i].kw, "KEYS") == 0)
-				rc = fail(&px, px.st[i].line, "KEYS (DATA given as sparse rows) is not supported: save the table "
-							      "without KEYS");
 	}
 	if (!rc)
 		rc = variables(&px);

@@ -744,14 +744,35 @@ static void test_px_samples(void)
 	if (!rc)
 		stat_series_release(&s);
 	statcube_release(&c);
-	/* Files with KEYS are refused, naming the line. */
-	statcube_init(&c);
-	char *p = path_of("../px-samples/tests_review_example4.px");
-	rc = statfile_read(p, NULL, &c, &err);
-	free(p);
-	ok(rc != 0 && strstr(err.msg, "tests_review_example4.px:23: KEYS") && strstr(err.msg, "not supported"),
-	   "px-samples: KEYS refused: %s", err.msg);
+	/* KEYS (sparse rows): Eurostat's example 4, keys for every STUB
+	 * variable (codes and values): the dense cube, cell by cell (its
+	 * values are 1 + 2a + 16b + 8c + d by position). */
+	read_real("../px-samples/tests_review_example4.px", NULL, &c);
+	bool all = c.ncell == 48 && c.nstub == 3;
+	for (size_t a = 0; a < 4 && all; a++)
+		for (size_t b = 0; b < 3 && all; b++)
+			for (size_t k = 0; k < 2 && all; k++)
+				for (size_t d = 0; d < 2 && all; d++)
+					all = cell_is(&c.cell[((a * 3 + b) * 2 + k) * 2 + d], (int64_t)(1 + 2 * a + 16 * b + 8 * k + d), 0);
+	ok(all, "px-samples KEYS: example 4's 24 keyed rows are the dense 4 x 3 x 2 x 2 cube");
 	statcube_release(&c);
+	/* Keys in the order of the KEYS statements (C before B), and a row
+	 * left out (C2, B1): zero, as the format defines it. */
+	read_real("../px-samples/inst_extdata_example6.px", NULL, &c);
+	ok(c.ncell == 24 && cell_is(&c.cell[(1 * 2 + 0) * 4 + 0], 9, 0) && cell_is(&c.cell[(2 * 2 + 1) * 4 + 3], 24, 0) &&
+		   cell_is(&c.cell[(1 * 2 + 1) * 4 + 0], 13, 0) && c.cell[(0 * 2 + 1) * 4 + 2].status == STAT_NIL &&
+		   c.cell[(0 * 2 + 1) * 4 + 2].mant == 0,
+	   "px-samples KEYS: rows keyed C then B as KEYS lists them, the row left out is zero");
+	statcube_release(&c);
+	const char *keyed[] = {"../px-samples/tests_review_example5.px", "../px-samples/tests_review_example7.px"};
+	for (size_t i = 0; i < BD_ARRAY_LEN(keyed); i++) {
+		char *kp = path_of(keyed[i]);
+		statcube_init(&c);
+		rc = statfile_read(kp, NULL, &c, &err);
+		ok(rc == 0 && c.has_values, "px-samples KEYS: %s reads%s%s", keyed[i], rc ? ": " : "", rc ? err.msg : "");
+		free(kp);
+		statcube_release(&c);
+	}
 }
 
 /* ---- Made-up files: features and errors ------------------------------------------ */
@@ -832,7 +853,37 @@ static void test_px_made_up(void)
 		    "CODES(\"\xc3\xa5r\") has 1 codes", "2 values");
 	parse_fails("px: no VALUES for a variable", "CHARSET=\"ANSI\";\nSTUB=\"a\";\nHEADING=\"b\";\nVALUES(\"a\")=\"x\";\nDATA=\n1;\n",
 		    NULL, "no VALUES(\"b\")");
-	parse_fails("px: KEYS is refused", PX_HEAD "KEYS(\"region\")=CODES;\nDATA=\n\"01\",1 2;\n", NULL, "KEYS", "not supported");
+	/* One made-up table written dense and with KEYS: the same cube. */
+	{
+		struct stat_cube dense, keyed;
+		statcube_init(&dense);
+		statcube_init(&keyed);
+		int r1 = parse_text(PX_HEAD "DATA=\n1054 1060\n\"..\" 7;\n", "dense.px", NULL, &dense, &err);
+		int r2 = parse_text(PX_HEAD "KEYS(\"region\")=VALUES;\nDATA=\n\"Uppsala\" \"..\" 7\n\"Stockholm\",1054,1060;\n",
+				    "keys.px", NULL, &keyed, &err);
+		bool same = r1 == 0 && r2 == 0 && dense.ncell == keyed.ncell;
+		for (size_t i = 0; same && i < dense.ncell; i++)
+			same = dense.cell[i].status == keyed.cell[i].status && dense.cell[i].mant == keyed.cell[i].mant &&
+			       dense.cell[i].scale == keyed.cell[i].scale;
+		ok(same, "px: KEYS by value, rows in any order, a missing symbol kept: the dense file's cube%s%s",
+		   r1 || r2 ? ": " : "", r1 || r2 ? err.msg : "");
+		statcube_release(&dense);
+		statcube_release(&keyed);
+		r2 = parse_text(PX_HEAD "KEYS(\"region\")=CODES;\nDATA=\n\"03\",3 4;\n", "keys.px", NULL, &keyed, &err);
+		ok(r2 == 0 && keyed.cell[0].status == STAT_NIL && cell_is(&keyed.cell[2], 3, 0) && cell_is(&keyed.cell[3], 4, 0),
+		   "px: KEYS by code, Stockholm's row left out is zero");
+		statcube_release(&keyed);
+	}
+	parse_fails("px: KEYS: a key that is no code", PX_HEAD "KEYS(\"region\")=CODES;\nDATA=\n\"01\",1 2\n\"09\",3 4;\n", NULL,
+		    "t.px:15:", "the key '09' is not a code of 'region'", "KEYS(\"region\")=CODES");
+	parse_fails("px: KEYS: a row twice", PX_HEAD "KEYS(\"region\")=CODES;\nDATA=\n\"01\",1 2\n\"01\",3 4;\n", NULL,
+		    "t.px:15:", "given twice");
+	parse_fails("px: KEYS: a short row", PX_HEAD "KEYS(\"region\")=CODES;\nDATA=\n\"01\",1 2\n\"03\",3;\n", NULL,
+		    "ends with ';' after 1 of the row's 2 values");
+	parse_fails("px: KEYS on a HEADING variable", PX_HEAD "KEYS(\"\xe5r\")=CODES;\nDATA=\n1 2 3 4;\n", NULL,
+		    "only STUB variables have keys");
+	parse_fails("px: KEYS neither VALUES nor CODES", PX_HEAD "KEYS(\"region\")=\"x\";\nDATA=\n1 2 3 4;\n", NULL,
+		    "expected KEYS(\"variable\")=VALUES or =CODES");
 	parse_fails("px: ELIMINATION names no value", PX_HEAD "ELIMINATION(\"region\")=\"Riket\";\nDATA=\n1 2 3 4;\n", NULL,
 		    "ELIMINATION(\"region\")=\"Riket\"", "no such value");
 	parse_fails("px: a CELLNOTE with the wrong arity", PX_HEAD "CELLNOTE(\"*\")=\"n\";\nDATA=\n1 2 3 4;\n", NULL,
