@@ -84,11 +84,11 @@ static const struct cmd_opt serve_options[] = {
 	OPT_CALL("max-connections", 0, "N", set_max_connections,
 		 "connections open at once, in all (default 1000; at least --threads)"),
 	OPT_CALL("per-ip", 0, "N", set_per_ip,
-		 "connections open at once from one address (default 64; 0: no limit, behind a proxy)"),
+		 "connections at once from one address (default 64; 0: no limit, behind a proxy)"),
 	OPT_CALL("timeout", 0, "SECONDS", set_timeout,
 		 "close a connection on which nothing arrives for SECONDS (default 30)"),
 	OPT_CALL("header-timeout", 0, "SECONDS", set_header_timeout,
-		 "close a connection whose request headers are not whole after SECONDS in all (default 30; 0: none)"),
+		 "a request's headers must be whole within SECONDS in all (default 30; 0: no limit)"),
 	OPT_END,
 };
 
