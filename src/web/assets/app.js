@@ -274,7 +274,8 @@
 		{ key: 'registrera-beslut', label: 'Registrera beslut', roles: ['handlaggare'], render: pageImport },
 		{ key: 'fordelning', label: 'Fördelning', roles: STAFF, render: pageAllocate },
 		{ key: 'nyckeldata', label: 'Nyckeldata', roles: STAFF, render: 'pageDatasets' },
-		{ key: 'handelse', label: 'Rekvisition/utbetalning', navLabel: null, roles: ['handlaggare', 'mottagare'], render: pageEvent },
+		// A mottagare files a requisition on portal.js's page (handlingar), signed.
+		{ key: 'handelse', label: 'Rekvisition/utbetalning', navLabel: null, roles: ['handlaggare'], render: pageEvent },
 		{ key: 'attest', label: 'Attestkö', roles: STAFF, render: pageAttest },
 		{ key: 'utbetalningsfiler', label: 'Utbetalningsfiler', roles: STAFF, render: pageBatches },
 		{ key: 'bank', label: 'Bankfiler', roles: STAFF, render: pageBank },
@@ -931,7 +932,7 @@
 		root.appendChild(facts);
 		const actions = h('p', { class: 'actions' });
 		if (S.me.role === 'handlaggare') actions.appendChild(h('a', { class: 'btn btn-primary', href: href('handelse', { dnr: d.dnr, kind: 'payment' }) }, 'Registrera utbetalning'));
-		if (S.me.role === 'handlaggare' || mott) actions.appendChild(h('a', { class: 'btn btn-secondary', href: href('handelse', { dnr: d.dnr, kind: 'requisition' }) }, mott ? 'Skicka rekvisition' : 'Registrera rekvisition'));
+		if (S.me.role === 'handlaggare' || mott) actions.appendChild(h('a', { class: 'btn btn-secondary', href: mott ? href('handlingar', { kind: 'requisition' }) : href('handelse', { dnr: d.dnr, kind: 'requisition' }) }, mott ? 'Skicka rekvisition' : 'Registrera rekvisition'));
 		if (!mott) actions.appendChild(h('a', { class: 'btn btn-secondary', href: '/api/decision' + q({ dnr: d.dnr, format: 'xlsx' }), download: '' }, 'Hela beslutet som Excel'));
 		if (actions.firstChild) root.appendChild(actions);
 
