@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "bankfile.h"
 #include "bgmax.h"
 #include "camt.h"
@@ -202,9 +204,196 @@ static const struct rcase cases[] = {
 	C(R_PUBTABLE, "Regionen i fr\xc3\xa5ga\n", "in.txt: no table found (expected a header row of at least three"),
 	C(R_PUBTABLE, "Region;Andel;Belopp\n", "in.txt:1: the table has a header but no rows"),
 	C(R_PUBTABLE, "Region;Frukt\nA;1\nB;2\n", "in.txt:1: no table found: a table of two columns needs a header row naming the second"),
+	/* ---- payee files (payeefile.c; the rest in tests/cli/payee.sh) ---- */
+	C(R_PAYEES, "organisationsnummer,namn,namn,bankgiro\n232100-0016,A,B,5728-3905\n",
+	  "in.txt, row 1, column C: a second namn column (the first is column B)"),
+	C(R_PAYEES, "organisationsnummer,namn\n232100-0016,A\n",
+	  "in.txt, row 1: the header has no account column (bankgiro, plusgiro or IBAN)"),
+	C(R_PAYEES, "organisationsnummer,namn,IBAN\n232100-0016,A,SE4550000000058398257466\n",
+	  "in.txt, row 1: the header has an IBAN column without a BIC column"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro,BIC\n232100-0016,A,5728-3905,ESSESESS\n",
+	  "in.txt, row 1: the header has a BIC column without an IBAN column"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro\n232100-0016,NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN,5728-3905\n",
+	  "in.txt, row 2, column B (namn): a name of 201 bytes; at most 200"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro,referens\n232100-0016,A,5728-3905,RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR\n",
+	  "in.txt, row 2, column D (referens): a reference of 71 characters; at most 70 reach the payee"),
 	/* ---- statistics files (statfile.c) ---- */
 	{R_STAT, "x", 1, "unknown statistics format 'xml' (expected px, json or csv)", "xml"},
 };
+
+/* ---- documents changed at one place: the example decision and register,
+ * each with one value set (or removed), must be refused there ---- */
+
+/* src_path: rel in the source tree, found from this file's path as the
+ * compiler saw it, or from the build directory. */
+static const char *src_path(const char *rel, char *out, size_t n)
+{
+	const char *self = __FILE__, *cut = strstr(self, "tests/unit/test-readers.c");
+	if (cut) {
+		snprintf(out, n, "%.*s%s", (int)(cut - self), self, rel);
+		FILE *f = fopen(out, "r");
+		if (f) {
+			fclose(f);
+			return out;
+		}
+	}
+	static const char *const prefix[] = {"", "../", "../../"};
+	for (size_t i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++) {
+		snprintf(out, n, "%s%s", prefix[i], rel);
+		FILE *f = fopen(out, "r");
+		if (f) {
+			fclose(f);
+			return out;
+		}
+	}
+	return NULL;
+}
+
+/* set_at: put value (NULL: remove) at path "a.b[2].c" of doc; -1 if the
+ * path is not there. */
+static int set_at(json_t *doc, const char *path, json_t *value)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", path);
+	json_t *cur = doc;
+	char *save = NULL;
+	for (char *seg = strtok_r(buf, ".", &save); seg; seg = strtok_r(NULL, ".", &save)) {
+		char *br = strchr(seg, '[');
+		long idx = br ? strtol(br + 1, NULL, 10) : -1;
+		if (br)
+			*br = '\0';
+		bool last = !save || !*save;
+		if (last && !br) {
+			if (value)
+				return json_object_set_new(cur, seg, value);
+			return json_object_del(cur, seg);
+		}
+		json_t *next = json_object_get(cur, seg);
+		if (!br) { /* an object on the way */
+			if (!json_is_object(next))
+				return -1;
+			cur = next;
+			continue;
+		}
+		if (!json_is_array(next) || idx < 0 || (size_t)idx >= json_array_size(next))
+			return -1;
+		if (last) {
+			if (value)
+				return json_array_set_new(next, (size_t)idx, value);
+			return json_array_remove(next, (size_t)idx);
+		}
+		cur = json_array_get(next, (size_t)idx);
+	}
+	return -1;
+}
+
+struct mcase {
+	enum reader r; /* R_DECISION or R_REG */
+	const char *path;
+	const char *value; /* JSON; NULL removes */
+	const char *want;
+};
+
+static const struct mcase mcases[] = {
+	/* register (regfile.c), examples/register/jamtland-2020.json */
+	{R_REG, "years[1].grants[13].usage[0].remaining", "\"x\"", "usage[0].remaining: expected an amount in kronor (it may be negative)"},
+	{R_REG, "years[1].grants[13].usage[0].remaining", "\"200 000 000 000 000\"", "usage[0].remaining: too large"},
+	{R_REG, "years[1].grants[13].usage[0].year", "1999", "usage[0].year: expected the year whose money is accounted for"},
+	{R_REG, "years[1].grants[13].usage[0].entries", "[]", "usage[0]: both 'entries' and 'entries_csv'"},
+	{R_REG, "years[1].grants[2].lines_csv", "\"x.csv\"", "grants[2]: both 'lines' and 'lines_csv'"},
+	{R_REG, "years[0].year", NULL, "years[0].year: missing (expected a year, 2000 to 2100)"},
+	/* decision (decisionfile.c), examples/decisions/S2020-09797.json */
+	{R_DECISION, "parts[0].payee", "\"\"", "parts[0].payee: empty (expected an organisation's code or name"},
+	{R_DECISION, "parts[0].payee", "12", "parts[0].payee: expected an organisation's name or a payee object, found"},
+	{R_DECISION, "parts[0].rule.keys", "[]", "parts[0].rule.keys: only method 'mix' takes keys"},
+	{R_DECISION, "parts[0].recipients", NULL, "parts[0].recipients: missing (expected a set such as \"regions\""},
+	{R_DECISION, "parts[0].recipients", "[]", "parts[0].recipients: expected a set such as \"regions\", or a non-empty array of recipients, found an array"},
+	{R_DECISION, "parts[0].recipients", "\"\"", "parts[0].recipients: empty (expected a set"},
+	{R_DECISION, "parts[0].recipients", "12", "parts[0].recipients: expected a set such as \"regions\", or a non-empty array"},
+	{R_DECISION, "parts[0].allocation", "[]", "parts[0].allocation: empty (leave it out to have the register compute"},
+	{R_DECISION, "annexes[0].id", "\"a b\"", "annexes[0].id: 'a b' is not an id"},
+	{R_DECISION, "annexes[0].columns[1].key", NULL, "annexes[0].columns[1].key: missing (a key column names its key dataset)"},
+	{R_DECISION, "annexes[0].columns[0].part", "\"1\"", "annexes[0].columns[0].part: only an amount column names a part"},
+	{R_DECISION, "annexes[0].columns[1].style", "\"fraction\"", "annexes[0].columns[1].style: only a share column has a style"},
+	{R_DECISION, "annexes[0].columns[2].style", "\"roman\"", "annexes[0].columns[2].style: unknown style 'roman'"},
+	{R_DECISION, "annexes[0].columns[1].decimals", "2", "annexes[0].columns[1].decimals: only a share column has decimals"},
+	{R_DECISION, "dnr", "\"S2020/0979700000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"", "dnr: longer than 100 characters"},
+};
+
+static void test_documents(void)
+{
+	char dpath[4096], rpath[4096];
+	const char *dec = src_path("examples/decisions/S2020-09797.json", dpath, sizeof(dpath));
+	const char *reg = src_path("examples/register/jamtland-2020.json", rpath, sizeof(rpath));
+	if (!ok(dec && reg, "the example decision and register are found")) {
+		diag("run from the build directory or the source tree");
+		return;
+	}
+	char regdir[4096];
+	snprintf(regdir, sizeof(regdir), "%.*s", (int)(strrchr(reg, '/') - reg), reg);
+	for (size_t i = 0; i < sizeof(mcases) / sizeof(mcases[0]); i++) {
+		const struct mcase *m = &mcases[i];
+		json_error_t je;
+		json_t *doc = json_load_file(m->r == R_REG ? reg : dec, 0, &je);
+		json_t *v = m->value ? json_loads(m->value, JSON_DECODE_ANY, &je) : NULL;
+		if (!doc || (m->value && !v) || set_at(doc, m->path, v)) {
+			ok(0, "%s: %s can be set", reader_name[m->r], m->path);
+			json_decref(doc);
+			continue;
+		}
+		char *text = json_dumps(doc, 0);
+		json_decref(doc);
+		struct bd_error err = {0};
+		int rc;
+		if (m->r == R_REG) {
+			struct rg_register reg_;
+			rg_init(&reg_);
+			rc = regfile_parse(&reg_, text, strlen(text), "in.json", regdir, NULL, &err);
+			rg_release(&reg_);
+		} else {
+			struct decision d;
+			decision_init(&d);
+			rc = decisionfile_parse(&d, text, strlen(text), "in.json", &err);
+			decision_release(&d);
+		}
+		free(text);
+		bool good = rc != 0 && strstr(err.msg, m->want) != NULL;
+		if (!good)
+			diag("got %s", rc ? err.msg : "accepted");
+		ok(good, "%s with %s = %s: refused: %s", reader_name[m->r], m->path, m->value ? m->value : "(removed)",
+		   m->want);
+	}
+	/* the unchanged documents are read (the cases above change only one thing) */
+	for (int k = 0; k < 2; k++) {
+		json_error_t je;
+		json_t *doc = json_load_file(k ? reg : dec, 0, &je);
+		char *text = json_dumps(doc, 0);
+		json_decref(doc);
+		struct bd_error err = {0};
+		int rc;
+		if (k) {
+			struct rg_register reg_;
+			rg_init(&reg_);
+			rc = regfile_parse(&reg_, text, strlen(text), "in.json", regdir, NULL, &err);
+			rg_release(&reg_);
+		} else {
+			struct decision d;
+			decision_init(&d);
+			rc = decisionfile_parse(&d, text, strlen(text), "in.json", &err);
+			decision_release(&d);
+		}
+		free(text);
+		ok(rc == 0, "the example %s as it is is read (%s)", k ? "register" : "decision", rc ? err.msg : "ok");
+	}
+	/* a register that is no object */
+	struct rg_register reg_;
+	rg_init(&reg_);
+	struct bd_error err = {0};
+	ok(regfile_parse(&reg_, "[]", 2, "in.json", NULL, NULL, &err) != 0 &&
+		   strstr(err.msg, "expected an object with format, org and years"),
+	   "a register that is an array: %s", err.msg);
+	rg_release(&reg_);
+}
 
 int main(void)
 {
@@ -217,5 +406,6 @@ int main(void)
 			diag("got %s", rc ? err.msg : "accepted");
 		ok(good, "%s, case %zu: refused: %s", reader_name[c->r], i + 1, c->want);
 	}
+	test_documents();
 	return tap_done();
 }
