@@ -12,13 +12,21 @@ Python 3 standard library only; amounts are handled as integers of öre
       writes it without an XML namespace, as some banks do.
 
   bank-answer.py camt053 PAIN001 --date YYYY-MM-DD [--skip E2E]... [--return E2E:CODE]...
-                 [--credit REF:AMOUNT[:NAME]]... [--currency SEK] [--opening AMOUNT]
+                 [--credit REF:AMOUNT[:NAME[:BANKREF]]]... [--currency SEK] [--opening AMOUNT]
+                 [--credits-only]
       A camt.053.001.02 statement of the debtor's account (the pain.001's
       DbtrAcct) on that date: the pain.001's payments booked as one batch
       debit (one TxDtls each, EndToEndId as sent), but those skipped; a
       returned payment also comes back as a credit with RtrInf/Rsn/Cd;
       each --credit is an incoming payment with REF as a structured SCOR
-      reference.  --currency sets the currency of the credits.
+      reference and BANKREF (default IN-n, its place) as the bank's own
+      reference (TxDtls/Refs/AcctSvcrRef).  --currency sets the currency of
+      the credits; --credits-only leaves the payments out.
+
+  bank-answer.py camt054 PAIN001 --date YYYY-MM-DD [as camt053]
+      The same entries as a camt.054.001.02 debit/credit notification
+      (Ntfctn, no balances): what the bank notifies during the day and
+      repeats in the day's camt.053.
 
   bank-answer.py bgmax --bankgiro BG --date YYYY-MM-DD [--pay REF:AMOUNT[:SENDERBG[:NAME]]]...
                  [--currency SEK] [--wrong-total] [--wrong-count]
@@ -38,6 +46,7 @@ from xml.sax.saxutils import escape
 PAIN001 = 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.03'
 PAIN002 = 'urn:iso:std:iso:20022:tech:xsd:pain.002.001.03'
 CAMT053 = 'urn:iso:std:iso:20022:tech:xsd:camt.053.001.02'
+CAMT054 = 'urn:iso:std:iso:20022:tech:xsd:camt.054.001.02'
 
 
 def die(msg):
@@ -178,10 +187,15 @@ def pain002(argv):
     return '\n'.join(out).encode('utf-8')
 
 
-def camt053(argv):
-    pos, many, one, on = options(argv, ['--skip', '--return', '--credit'], ['--date', '--currency', '--opening'], [])
+def camt054(argv):
+    return camt053(argv, notification=True)
+
+
+def camt053(argv, notification=False):
+    pos, many, one, on = options(argv, ['--skip', '--return', '--credit'], ['--date', '--currency', '--opening'],
+                                 ['--credits-only'])
     if len(pos) != 1 or '--date' not in one:
-        die('camt053 PAIN001 --date YYYY-MM-DD')
+        die('%s PAIN001 --date YYYY-MM-DD' % ('camt054' if notification else 'camt053'))
     f = read_pain001(pos[0])
     day = one['--date']
     ccy = one.get('--currency', 'SEK')
@@ -195,7 +209,7 @@ def camt053(argv):
         if e not in known or not code:
             die('--return E2E:CODE with an EndToEndId of the file, got %r' % r)
         returns[e] = code
-    booked = [t for t in f['txs'] if t['e2e'] not in many['--skip']]
+    booked = [t for t in f['txs'] if t['e2e'] not in many['--skip'] and '--credits-only' not in on]
     opening = to_ore(one.get('--opening', '1000000000.00'))
     debit = sum(t['amount'] for t in booked)
     entries = []
@@ -232,26 +246,36 @@ def camt053(argv):
                        % (n, t['ccy'], amount(t['amount']), day, day, x('EndToEndId', t['e2e']), t['ccy'],
                           amount(t['amount']), x('Cd', returns[t['e2e']]), x('AddtlInf', 'Returned by the payee bank')))
     for c in many['--credit']:
-        parts = c.split(':', 2)
+        parts = c.split(':', 3)
         if len(parts) < 2:
-            die('--credit REF:AMOUNT[:NAME], got %r' % c)
+            die('--credit REF:AMOUNT[:NAME[:BANKREF]], got %r' % c)
+        bankref = parts[3] if len(parts) > 3 else 'IN-%d' % (n + 1)
         ore = to_ore(parts[1])
         credit += ore
         n += 1
         entries.append('<Ntry><NtryRef>%d</NtryRef><Amt Ccy="%s">%s</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
                        '<BookgDt><Dt>%s</Dt></BookgDt><ValDt><Dt>%s</Dt></ValDt>'
                        '<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>DMCT</SubFmlyCd></Fmly></Domn></BkTxCd>'
-                       '<NtryDtls><TxDtls><Refs><AcctSvcrRef>IN-%d</AcctSvcrRef></Refs>'
+                       '<NtryDtls><TxDtls><Refs>%s</Refs>'
                        '<AmtDtls><TxAmt><Amt Ccy="%s">%s</Amt></TxAmt></AmtDtls>'
                        '<RltdPties><Dbtr>%s</Dbtr></RltdPties>'
                        '<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp>%s</CdtrRefInf></Strd>'
                        '</RmtInf></TxDtls></NtryDtls></Ntry>'
-                       % (n, ccy, amount(ore), day, day, n, ccy, amount(ore),
+                       % (n, ccy, amount(ore), day, day, x('AcctSvcrRef', bankref), ccy, amount(ore),
                           x('Nm', parts[2] if len(parts) > 2 else 'Inbetalare'), x('Ref', parts[0])))
     closing = opening - debit + credit
     def bal(code, value):
         return ('<Bal><Tp><CdOrPrtry><Cd>%s</Cd></CdOrPrtry></Tp><Amt Ccy="SEK">%s</Amt><CdtDbtInd>%s</CdtDbtInd>'
                 '<Dt><Dt>%s</Dt></Dt></Bal>' % (code, amount(abs(value)), 'CRDT' if value >= 0 else 'DBIT', day))
+    if notification:
+        out = ['<?xml version="1.0" encoding="UTF-8"?>', '<Document xmlns="%s">' % CAMT054,
+               '<BkToCstmrDbtCdtNtfctn><GrpHdr>%s%s</GrpHdr>' % (x('MsgId', ('NTF-' + day + '-' + f['msg_id'])[:35]),
+                                                                x('CreDtTm', day + 'T12:00:00')),
+               '<Ntfctn>%s%s<Acct><Id><Othr>%s<SchmeNm><Prtry>BGNR</Prtry></SchmeNm></Othr></Id><Ccy>SEK</Ccy>'
+               '<Ownr>%s</Ownr></Acct>' % (x('Id', ('N-' + day)[:35]), x('CreDtTm', day + 'T12:00:00'),
+                                            x('Id', f['account']), x('Nm', f['debtor']))] + entries + [
+               '</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>']
+        return '\n'.join(out).encode('utf-8')
     out = ['<?xml version="1.0" encoding="UTF-8"?>', '<Document xmlns="%s">' % CAMT053,
            '<BkToCstmrStmt><GrpHdr>%s%s</GrpHdr>' % (x('MsgId', ('STMT-' + day + '-' + f['msg_id'])[:35]),
                                                       x('CreDtTm', day + 'T23:00:00')),
@@ -301,9 +325,9 @@ def bgmax(argv):
 
 
 def main(argv):
-    if not argv or argv[0] not in ('pain002', 'camt053', 'bgmax'):
-        die('usage: bank-answer.py pain002|camt053|bgmax ... (see the file\'s head)')
-    data = {'pain002': pain002, 'camt053': camt053, 'bgmax': bgmax}[argv[0]](argv[1:])
+    if not argv or argv[0] not in ('pain002', 'camt053', 'camt054', 'bgmax'):
+        die('usage: bank-answer.py pain002|camt053|camt054|bgmax ... (see the file\'s head)')
+    data = {'pain002': pain002, 'camt053': camt053, 'camt054': camt054, 'bgmax': bgmax}[argv[0]](argv[1:])
     sys.stdout.buffer.write(data)
     return 0
 

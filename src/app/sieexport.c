@@ -213,6 +213,34 @@ static int jev_cmp(const void *a, const void *b)
 	return c ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static int jev_ref_cmp(const void *a, const void *b)
+{
+	const struct jev *x = *(const struct jev *const *)a, *y = *(const struct jev *const *)b;
+	return strcmp(x->ref ? x->ref : "", y->ref ? y->ref : "");
+}
+
+/* booked_on: a payment the bank booked is paid on its booking day, so its
+ * execution is booked in the books on that day (the bank-book event's
+ * date), not on the day its file was made; one not booked on its export. */
+static void booked_on(struct journal *j)
+{
+	size_t nx = 0;
+	struct jev **x = xcalloc(j->n ? j->n : 1, sizeof(*x));
+	for (size_t i = 0; i < j->n; i++)
+		if (j->v[i].kind == EV_EXECUTE && j->v[i].ref)
+			x[nx++] = &j->v[i];
+	qsort(x, nx, sizeof(*x), jev_ref_cmp);
+	for (size_t i = 0; i < j->n; i++) {
+		struct jev *b = &j->v[i];
+		if (b->kind != EV_BANK_BOOK || !b->ref)
+			continue;
+		struct jev **hit = bsearch(&b, x, nx, sizeof(*x), jev_ref_cmp);
+		if (hit)
+			(*hit)->date = b->date;
+	}
+	free(x);
+}
+
 struct agency {
 	char name[256], orgnr[32];
 	bool found;
@@ -280,6 +308,7 @@ int sie_export_run(struct store *s, const struct sie_export_in *in, struct buf *
 	if (store_ledger_events(s, NULL, take_event, &j, err) || store_org_list(s, NULL, take_name, &c.recipients, err) ||
 	    store_appropriation_list(s, 0, take_approp, &c, err))
 		goto done;
+	booked_on(&j);
 	/* What is booked in the period, in date order. */
 	sel = xcalloc(j.n ? j.n : 1, sizeof(*sel));
 	for (size_t i = 0; i < j.n; i++) {

@@ -186,6 +186,24 @@ static int grid_write(struct grid *g, const struct tcol *cols, enum table_format
 	return rc;
 }
 
+/* list_end: a list read (rc the reading's; the store closed): a table
+ * without rows says `empty`; else the rows in fmt, with a totals row named
+ * foot (NULL: none).  Every list of the bank ends so. */
+static int list_end(struct grid *g, int rc, enum table_format fmt, const struct tcol *cols, const char *empty,
+		    const char *foot)
+{
+	if (!rc && fmt == FMT_TABLE && !g->nrows) {
+		printf("%s\n", empty);
+		rc = -1;
+	}
+	if (rc) {
+		free(g->cells);
+		strpool_release(&g->pool);
+		return rc < 0 ? 0 : rc;
+	}
+	return grid_write(g, cols, fmt, NULL, foot);
+}
+
 static int do_import(struct bank_opts *o, int n, char **args)
 {
 	if (n != 1)
@@ -327,18 +345,7 @@ static int do_entries(struct bank_opts *o, int n, bool unmatched)
 	if (store_bank_entries(s, unmatched, take_entry, &c, &err))
 		rc = store_error(&err, EXIT_IO);
 	store_close(s);
-	if (rc) {
-		free(c.g.cells);
-		strpool_release(&c.g.pool);
-		return rc;
-	}
-	if (fmt == FMT_TABLE && !c.g.nrows) {
-		printf(unmatched ? "no unmatched bank entries\n" : "no bank entries imported\n");
-		free(c.g.cells);
-		strpool_release(&c.g.pool);
-		return 0;
-	}
-	return grid_write(&c.g, cols, fmt, NULL, NULL);
+	return list_end(&c.g, rc, fmt, cols, unmatched ? "no unmatched bank entries" : "no bank entries imported", NULL);
 }
 
 struct match_tx {
@@ -488,16 +495,7 @@ static int do_batches(struct bank_opts *o, int n)
 	if (store_bank_batches(s, take_batch, &c, &err))
 		rc = store_error(&err, EXIT_IO);
 	store_close(s);
-	if (!rc && fmt == FMT_TABLE && !c.g.nrows) {
-		printf("no payment batches exported\n");
-		rc = -1;
-	}
-	if (rc) {
-		free(c.g.cells);
-		strpool_release(&c.g.pool);
-		return rc < 0 ? 0 : rc;
-	}
-	return grid_write(&c.g, cols, fmt, NULL, "Summa");
+	return list_end(&c.g, rc, fmt, cols, "no payment batches exported", "Summa");
 }
 
 /* Payments. */
@@ -556,16 +554,9 @@ static int do_payments(struct bank_opts *o, int n)
 	if (store_bank_payments(s, o->batch, take_payment, &g, &err))
 		rc = store_error(&err, EXIT_IO);
 	store_close(s);
-	if (!rc && fmt == FMT_TABLE && !g.nrows) {
-		printf(o->batch ? "no payments executed in batch %s\n" : "no payments executed%s\n", o->batch ? o->batch : "");
-		rc = -1;
-	}
-	if (rc) {
-		free(g.cells);
-		strpool_release(&g.pool);
-		return rc < 0 ? 0 : rc;
-	}
-	return grid_write(&g, cols, fmt, NULL, "Summa");
+	char empty[300];
+	snprintf(empty, sizeof(empty), "no payments executed%s%.200s", o->batch ? " in batch " : "", o->batch ? o->batch : "");
+	return list_end(&g, rc, fmt, cols, empty, "Summa");
 }
 
 /* Days. */
@@ -617,16 +608,7 @@ static int do_days(struct bank_opts *o, int n)
 	if (store_bank_days(s, o->from, o->to, take_day, &g, &err))
 		rc = store_error(&err, EXIT_IO);
 	store_close(s);
-	if (!rc && fmt == FMT_TABLE && !g.nrows) {
-		printf("no movements\n");
-		rc = -1;
-	}
-	if (rc) {
-		free(g.cells);
-		strpool_release(&g.pool);
-		return rc < 0 ? 0 : rc;
-	}
-	return grid_write(&g, cols, fmt, NULL, "Summa");
+	return list_end(&g, rc, fmt, cols, "no movements", "Summa");
 }
 
 int cmd_bank(int argc, char **argv)

@@ -24,6 +24,7 @@ struct ev_opts {
 		*unused, *format, *output;
 	bool quiet, open;
 	int next; /* the first positional argument */
+	const char *claim; /* repay receive --claim: the claim's number or OCR reference */
 };
 
 static const struct cmd_opt ev_options[] = {
@@ -46,6 +47,9 @@ static const struct cmd_opt ev_options[] = {
 	OPT_BOOL("quiet", 0, struct ev_opts, quiet, "print only errors"),
 	OPT_STR("output", 'o', struct ev_opts, output, "FILE", "write the letter to FILE (a PDF)"),
 	OPT_BOOL("open", 0, struct ev_opts, open, "list: only the claims not yet paid in full"),
+	OPT_STR("claim", 0, struct ev_opts, claim, "N",
+		 "receive: the claim paid, by its number or OCR reference (its account, and its\n"
+		 "outstanding amount unless --amount; counted as paid of the claim)"),
 	OPT_END,
 };
 
@@ -68,6 +72,7 @@ const struct cmd_entry cmd_repay_entry = {
 	.summary = "claim a repayment of unused money, or record one received",
 	.usage = "repay claim DNR --part --recipient --amount --date\n"
 		 "       bidrag repay receive DNR --part --recipient --amount --date\n"
+		 "       bidrag repay receive --claim N|OCR [--amount] --date\n"
 		 "       (each also takes --id, --by, --reason, --db)\n"
 		 "       bidrag repay list [--open] [--format=table|tsv|csv|json] [--db]\n"
 		 "       bidrag repay letter CLAIM --output [--date] [--db]",
@@ -410,6 +415,44 @@ static int claim_letter(struct ev_opts *o, int n, char **args)
 	return 0;
 }
 
+/* receive_claim: repay receive --claim: a repayment received by hand for
+ * a claim, on the claim's account, counted as paid of it as a bank file's
+ * would be; refused when the claim is paid or the amount is more than it
+ * has outstanding. */
+static int receive_claim(struct ev_opts *o, int npos, const struct cmd_entry *e)
+{
+	if (npos || o->part || o->recipient || o->id)
+		return usage_error(e, "--claim names the claim and its account: give no DNR, --part, --recipient or --id");
+	struct ledger_input in = {.kind = EV_REPAY_RECEIVE};
+	int64_t amount = 0;
+	if ((o->amount && parse_amount("--amount", o->amount, &amount)) || parse_date("--date", o->date, in.date))
+		return EXIT_USAGE;
+	struct store *s;
+	int rc = open_register(o->db, false, &s);
+	if (rc)
+		return rc;
+	struct repay_by_hand h;
+	struct bd_error err;
+	rc = store_repay_by_hand(s, o->claim, amount, in.date, &h, &err);
+	store_close(s);
+	if (rc)
+		return store_error(&err, err.code == BD_INVALID ? EXIT_USAGE : EXIT_IO);
+	in.dnr = h.dnr;
+	in.part = h.part;
+	in.recipient = h.recipient;
+	in.amount = h.amount;
+	o->id = h.id;
+	if (!o->reason)
+		o->reason = h.reason;
+	rc = record_one(o, &in, e);
+	if (rc == 0 && !h.known && !o->quiet) {
+		char a[NUM_BUFSZ], b[NUM_BUFSZ];
+		printf("claim %" PRId64 " (OCR %s): %s kr received, %s kr outstanding\n", h.number, h.ocr, fmt_ore(h.amount, a),
+		       fmt_ore(h.outstanding - h.amount, b));
+	}
+	return rc;
+}
+
 int cmd_repay(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_repay_entry;
@@ -424,6 +467,10 @@ int cmd_repay(int argc, char **argv)
 		return list_claims(&o, argc - 1 - o.next);
 	if (strcmp(argv[1], "letter") == 0)
 		return claim_letter(&o, argc - 1 - o.next, argv + 1 + o.next);
+	if (strcmp(argv[1], "receive") == 0 && o.claim)
+		return receive_claim(&o, argc - 1 - o.next, e);
+	if (o.claim)
+		return usage_error(e, "--claim is for repay receive");
 	struct ledger_input in = {0};
 	if (strcmp(argv[1], "claim") == 0)
 		in.kind = EV_REPAY_CLAIM;

@@ -3,6 +3,7 @@
  * an officer, four eyes on a match made by hand, the claims' numbers and
  * OCR references, and the reconciliation views.  See store-bank.h; the
  * engines only store and find (engine-bank.h). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -225,6 +226,71 @@ static int find_claim(struct store *s, int64_t number, const char *ocr, struct c
 	if (rc < 0)
 		return -1;
 	return out->found ? 0 : 1;
+}
+
+static int event_exists(struct store *s, const char *id, bool *exists, struct bd_error *err);
+
+/* claim_refuses: why claim k cannot take a payment of amount öre, pending
+ * öre of it paid already by the import under way; NULL when it can.  One
+ * rule for the bank's credits (camt and BgMax alike), the matches by hand
+ * and the repayments received by hand: a claim withdrawn takes nothing,
+ * one paid takes nothing more, and none takes more than it has
+ * outstanding. */
+static const char *claim_refuses(const struct claim *k, int64_t amount, int64_t pending, char *why, size_t n)
+{
+	char a[NUM_BUFSZ], b[NUM_BUFSZ];
+	int64_t left = k->amount - k->matched - pending;
+	if (amount <= 0)
+		snprintf(why, n, "claim %" PRId64 " (OCR %s): a deduction or a zero amount", k->number, k->ocr);
+	else if (k->corrected)
+		snprintf(why, n, "claim %" PRId64 " (OCR %s) was corrected (withdrawn)", k->number, k->ocr);
+	else if (left <= 0)
+		snprintf(why, n, "claim %" PRId64 " (OCR %s) is paid already (%s of %s)", k->number, k->ocr,
+			 kr(k->amount - left, a), kr(k->amount, b));
+	else if (amount > left)
+		snprintf(why, n, "claim %" PRId64 " (OCR %s): %s is more than the %s it has outstanding", k->number, k->ocr,
+			 kr(amount, a), kr(left, b));
+	else
+		return NULL;
+	return why;
+}
+
+int store_repay_by_hand(struct store *s, const char *claim, int64_t amount, const char *date,
+			struct repay_by_hand *out, struct bd_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct claim k;
+	char *end;
+	errno = 0;
+	long long number = claim && *claim >= '0' && *claim <= '9' ? strtoll(claim, &end, 10) : 0;
+	if (!number || errno || *end)
+		return bd_fail(err, "claim '%s' is no claim's number or OCR reference (expected digits)", claim ? claim : "");
+	/* Its number, else its OCR reference. */
+	int rc = find_claim(s, (int64_t)number, NULL, &k, err);
+	if (rc == 1)
+		rc = find_claim(s, 0, claim, &k, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return bd_fail(err, "there is no repayment claim numbered %s, nor one with that OCR reference", claim);
+	out->number = k.number;
+	snprintf(out->ocr, sizeof(out->ocr), "%s", k.ocr);
+	snprintf(out->dnr, sizeof(out->dnr), "%s", k.dnr);
+	snprintf(out->part, sizeof(out->part), "%s", k.part);
+	snprintf(out->recipient, sizeof(out->recipient), "%s", k.recipient);
+	out->outstanding = k.amount - k.matched;
+	out->amount = amount ? amount : out->outstanding;
+	snprintf(out->id, sizeof(out->id), "claim-receive:%" PRId64 ":%s:%" PRId64, k.number, date, out->amount);
+	snprintf(out->reason, sizeof(out->reason), "claim %" PRId64 ", OCR %s, received by hand", k.number, k.ocr);
+	/* The same command again: the ledger says it is recorded already. */
+	if (event_exists(s, out->id, &out->known, err))
+		return -1;
+	if (out->known)
+		return 0;
+	char why[300];
+	if (claim_refuses(&k, out->amount, 0, why, sizeof(why)))
+		return bd_fail(err, "%s", why);
+	return 0;
 }
 
 /* Payments of batches, as their files list them. */
@@ -845,7 +911,7 @@ static int record_repayment(struct store *s, const struct claim *k, const char *
 
 static int do_credit(struct run *r, const struct bank_entry_in *e, struct bd_error *err)
 {
-	char a[NUM_BUFSZ], b[NUM_BUFSZ];
+	char a[NUM_BUFSZ];
 	char note[1400] = "";
 	struct claim k = {0};
 	bool have = false;
@@ -876,20 +942,9 @@ static int do_credit(struct run *r, const struct bank_entry_in *e, struct bd_err
 		size_t l = strlen(note);
 		snprintf(note + l, sizeof(note) - l, "; in %s, not SEK", e->currency);
 	}
-	if (have && e->amount <= 0) {
-		snprintf(note, sizeof(note), "claim %" PRId64 " (OCR %s): a deduction or a zero amount", k.number, k.ocr);
-		have = false;
-	}
-	if (have && k.corrected) {
-		snprintf(note, sizeof(note), "claim %" PRId64 " (OCR %s) was corrected (withdrawn)", k.number, k.ocr);
-		have = false;
-	}
 	int64_t *paid = have ? claim_paid_slot(r, k.number) : NULL;
-	if (have && e->amount > k.amount - k.matched - *paid) {
-		snprintf(note, sizeof(note), "claim %" PRId64 " (OCR %s): %s is more than the %s it has outstanding", k.number,
-			 k.ocr, kr(e->amount, a), kr(k.amount - k.matched - *paid, b));
+	if (have && claim_refuses(&k, e->amount, *paid, note, sizeof(note)))
 		have = false;
-	}
 	bool recorded = false;
 	char id[128] = "";
 	if (have) {
@@ -1272,11 +1327,9 @@ static int check_match(struct store *s, const struct entry_copy *e, int64_t clai
 			return rc < 0 ? -1
 				      : bd_failc(err, BD_NOT_FOUND, "no repayment claim %" PRId64 " (see 'bidrag repay list')",
 						 claim);
-		if (k->corrected)
-			return bd_fail(err, "claim %" PRId64 " was corrected (withdrawn)", claim);
-		if (e->amount <= 0 || e->amount > k->amount - k->matched)
-			return bd_fail(err, "bank entry %" PRId64 " of %s is more than the %s claim %" PRId64 " has outstanding",
-				       e->id, kr(e->amount, a), kr(k->amount - k->matched, b), claim);
+		char why[300];
+		if (claim_refuses(k, e->amount, 0, why, sizeof(why)))
+			return bd_fail(err, "bank entry %" PRId64 " of %s: %s", e->id, kr(e->amount, a), why);
 		return 0;
 	}
 	if (find_pay(s, payment_id, l, p, err))

@@ -13,7 +13,15 @@
 
 /* Replay: the events (dated up to as_of, or all) read once and summed per
  * account in memory.  One pass over the journal, whatever the number of
- * accounts. */
+ * accounts.
+ *
+ * As of a date, a payment the bank has booked counts as paid from its
+ * booking date (the bank-book event's date), not from the day its file was
+ * made: exported on or before as_of and booked after it, it was with the
+ * bank that day, and its money is still in process (attested).  A payment
+ * without a booking counts paid from its export, as the ledger charged it.
+ * So the journal is read whole and the events after as_of are skipped but
+ * for a bank-book, which moves its payment's execution back. */
 struct replay_acct {
 	int64_t part_id, org_id;
 	struct ledger_balance delta; /* movements from an unopened account */
@@ -28,7 +36,19 @@ struct seen_event {
 	char *id, *actor;
 };
 
+/* An execution replayed as of a date: where its money went, in case the
+ * bank booked it after that date. */
+struct replay_exec {
+	int64_t payment, amount; /* the payment's seq (what execute and bank-book refer to) */
+	size_t acct;
+};
+
 struct replay {
+	const char *as_of; /* NULL: every event */
+	struct replay_exec *exec;
+	size_t nexec;
+	int64_t *booked; /* the payments booked after as_of */
+	size_t nbooked;
 	struct slot_map map;
 	struct replay_acct *v;
 	size_t n;
@@ -64,15 +84,59 @@ static void replay_release(struct replay *r)
 	slot_map_release(&r->map);
 	free(r->v);
 	free(r->seen);
+	free(r->exec);
+	free(r->booked);
 	if (r->keep)
 		strpool_release(&r->pool);
 	memset(r, 0, sizeof(*r));
 }
 
+static int exec_cmp(const void *a, const void *b)
+{
+	const struct replay_exec *x = a, *y = b;
+	return x->payment < y->payment ? -1 : x->payment > y->payment;
+}
+
+/* booked_later: the bank-books dated after as_of, of payments executed by
+ * then: their money goes back from paid to attested for the day. */
+static void booked_later(struct replay *r)
+{
+	if (r->nexec)
+		qsort(r->exec, r->nexec, sizeof(*r->exec), exec_cmp);
+	for (size_t i = 0; i < r->nbooked; i++) {
+		size_t lo = 0, hi = r->nexec;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (r->exec[mid].payment < r->booked[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == r->nexec || r->exec[lo].payment != r->booked[i])
+			continue;
+		struct replay_acct *a = &r->v[r->exec[lo].acct];
+		a->delta.b[B_PAID] -= r->exec[lo].amount;
+		a->delta.b[B_ATTESTED] += r->exec[lo].amount;
+	}
+}
+
 static int replay_one(void *ctx, const struct engine_event *e)
 {
 	struct replay *r = ctx;
+	if (r->as_of && strcmp(e->date, r->as_of) > 0) {
+		if (e->kind == EV_BANK_BOOK) {
+			if ((r->nbooked & (r->nbooked - 1)) == 0)
+				r->booked = xreallocarray(r->booked, r->nbooked ? r->nbooked * 2 : 1, sizeof(*r->booked));
+			r->booked[r->nbooked++] = e->ref_seq;
+		}
+		return 0;
+	}
 	struct replay_acct *a = replay_find(r, e->part_id, e->org_id, true);
+	if (r->as_of && e->kind == EV_EXECUTE && e->from == B_ATTESTED && e->to == B_PAID) {
+		if ((r->nexec & (r->nexec - 1)) == 0)
+			r->exec = xreallocarray(r->exec, r->nexec ? r->nexec * 2 : 1, sizeof(*r->exec));
+		r->exec[r->nexec++] = (struct replay_exec){.payment = e->ref_seq, .amount = e->amount, .acct = (size_t)(a - r->v)};
+	}
 	/* A movement between buckets; one from (or to) no bucket enters (or
 	 * leaves) the account: its allocation changes (allocation-raise,
 	 * allocation-reduce and their corrections). */
@@ -109,7 +173,13 @@ static int replay_events(struct store *s, const char *as_of, struct replay *r, s
 {
 	if (r->keep)
 		strpool_init(&r->pool);
-	return s->ops->event_scan(s, as_of, replay_one, r, err);
+	/* Every event: a booking after as_of moves an execution before it. */
+	r->as_of = as_of;
+	if (s->ops->event_scan(s, NULL, replay_one, r, err))
+		return -1;
+	if (as_of)
+		booked_later(r);
+	return 0;
 }
 
 static void replay_apply(struct ledger_balance *bal, const struct replay_acct *a)

@@ -203,7 +203,7 @@ int store_bank_days(struct store *s, const char *from, const char *to, bank_day_
 struct repay_claim_row {
 	int64_t number;
 	const char *ocr, *event_id, *kind, *dnr, *part, *recipient, *recipient_name, *date, *recorded;
-	int64_t amount, matched; /* öre: claimed; paid by bank entries matched to it */
+	int64_t amount, matched; /* öre: claimed; paid by bank entries matched to it and received by hand for it */
 	bool corrected;
 };
 typedef int (*repay_claim_fn)(void *ctx, const struct repay_claim_row *c);
@@ -214,5 +214,23 @@ int store_repay_claims(struct store *s, int64_t number, repay_claim_fn fn, void 
  * number yet (claims recorded before the register knew claim numbers);
  * inside a write transaction. */
 int store_repay_claims_number(struct store *s, struct bd_error *err);
+
+/* A repayment received by hand, for a claim (bidrag repay receive --claim):
+ * the repay-receive event to record on the claim's account. */
+struct repay_by_hand {
+	int64_t number, amount, outstanding; /* öre: what it pays; what the claim had outstanding */
+	char ocr[32], dnr[64], part[64], recipient[64];
+	char id[128];    /* claim-receive:NUMBER:DATE:ÖRE, counted as paid of the claim */
+	char reason[200];
+	bool known;      /* that event is recorded already (the same command again) */
+};
+/* store_repay_by_hand: the claim whose number (else OCR reference) is
+ * `claim`, paid `amount` öre (0: what it has outstanding) on
+ * date.  Refused (BD_INVALID) when there is no such claim, it was
+ * withdrawn, it is paid already, or amount is more than it has
+ * outstanding.  The caller records out->id as a repay-receive (a claim's
+ * paid amount counts those events beside the bank's entries). */
+int store_repay_by_hand(struct store *s, const char *claim, int64_t amount, const char *date,
+			struct repay_by_hand *out, struct bd_error *err);
 
 #endif

@@ -22,7 +22,7 @@ e2e_of() { payments | python3 -c 'import json,sys; print([p["end_to_end_id"] for
 ids() { "$BIDRAG" pay list --state "$1" --format csv | python3 -c 'import csv,sys; [print(r["id"]) for r in csv.DictReader(sys.stdin)]'; }
 # totals: the status's paid, repaid and claimed totals (kronor, as written).
 totals() {
-	"$BIDRAG" status $D0 --format json | python3 -c '
+	"$BIDRAG" status $D0 "$@" --format json | python3 -c '
 import json, sys
 from decimal import Decimal
 rows = json.load(sys.stdin)
@@ -142,19 +142,29 @@ $ANSWER camt053 "$WORK/b1.xml" --date 2021-02-19 --skip "$skane" >"$WORK/b1.camt
 run bank import "$WORK/b1.camt053.xml" --user carl
 expect_rc "bank import of B1's statement" 0
 expect_out "... books B1's 26 payments on the booking date" "recorded 26 events; 26 booked \(246 318 140,00 kr\)"
-$ANSWER camt053 "$WORK/b2.xml" --date 2021-02-19 >"$WORK/b2.camt053.xml"
+$ANSWER camt053 "$WORK/b2.xml" --date 2021-02-22 >"$WORK/b2.camt053.xml"
 run bank import "$WORK/b2.camt053.xml" --user carl
 expect_out "... and B2's" "recorded 1 event; 1 booked \(28 681 860,00 kr\)"
 check_books "after the statements" 275000000.00
 run events list --format csv
-expect_eq "the bookings are events dated the booking day" "$(printf '%s\n' "$OUT" | grep -c ',bank-book,2021-02-19,')" "27"
+expect_eq "the bookings are events dated the booking day" \
+	"$(printf '%s\n' "$OUT" | grep -c ',bank-book,2021-02-19,') $(printf '%s\n' "$OUT" | grep -c ',bank-book,2021-02-22,')" "26 1"
+# A payment counts paid from the day the bank booked it; exported and not
+# yet booked it is with the bank, in process.
+expect_eq "status --as-of the export day of B2: nothing paid yet, all with the bank" \
+	"$(totals --as-of 2021-02-18 | cut -d' ' -f1,2)" "0.00 275000000.00"
+expect_eq "... as of B1's booking day: B1 paid, B2 with the bank" \
+	"$(totals --as-of 2021-02-19 | cut -d' ' -f1,2)" "246318140.00 28681860.00"
+expect_eq "... as of B2's booking day: all paid" "$(totals --as-of 2021-02-22 | cut -d' ' -f1,2)" "275000000.00 0.00"
+expect_eq "... and status without a date as of the last" "$(totals | cut -d' ' -f1,2)" "275000000.00 0.00"
 run bank batches --format json
 expect_eq "bank batches: B1 26 booked and 1 rejected, B2 1 booked" \
 	"$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(" ".join("%s:%d/%d/%d/%d" % (b["batch"], b["sent"], b["booked"], b["rejected"], b["unanswered"]) for b in json.load(sys.stdin)))')" \
 	"B1:27/26/1/0 B2:1/1/0/0"
 again "camt.053" "$WORK/b1.camt053.xml"
 run bank days --format json
-expect_out "bank days: the 19th's booked debits beside the ledger's" '"date":"2021-02-19","bank_out":"275000000.00"'
+expect_out "bank days: the 19th's booked debits beside the ledger's, paid on its booking day" '"date":"2021-02-19","bank_out":"246318140.00","ledger_paid":"246318140.00","ledger_back":"0.00","bank_in":"0.00","ledger_repaid":"0.00","difference":"0.00"'
+expect_out "... the 16th: of B1 only the payment the bank rejected, paid and back" '"date":"2021-02-16","bank_out":"0.00","ledger_paid":"28681860.00","ledger_back":"28681860.00"'
 
 # 5. A repayment claim with an OCR reference, paid by BgMax.
 run repay claim $D0 --part regioner --recipient 01 --amount "100 000" --date 2021-06-01 --by anna
@@ -224,9 +234,12 @@ rule = {"execute": ("4650", "1930"), "bank-reject": ("1930", "4650"), "bank-retu
         "lapse": ("2990", "8990")}
 events = json.load(open(sys.argv[2]))
 kind = {e["id"]: e["kind"] for e in events}
+# A payment the bank booked is paid (and in the books) on its booking day.
+booked = {e["ref"]: e["date"] for e in events if e["kind"] == "bank-book"}
 want = {}
 for e in events:
-    if not (sys.argv[3] <= e["date"] <= sys.argv[4]):
+    day = booked.get(e["ref"], e["date"]) if e["kind"] == "execute" else e["date"]
+    if not (sys.argv[3] <= day <= sys.argv[4]):
         continue
     k, sign = e["kind"], 1
     if k == "correction":
@@ -246,12 +259,18 @@ PY
 sums=$(sie_totals "$WORK/2021.se" 2021-01-01 2021-12-31)
 expect_eq "... every account's total equals the ledger's for the period" "$(printf '%s\n' "$sums" | sed -n 1p)" "$(printf '%s\n' "$sums" | sed -n 2p)"
 expect_eq "... the bank account: the payments out, the repayment in" "$(printf '%s\n' "$sums" | sed -n 1p | grep -o '1930:-*[0-9]*')" "1930:-27490000000"
-run export sie --from 2021-02-17 --to 2021-02-18 --output "$WORK/feb.se"
-sums=$(sie_totals "$WORK/feb.se" 2021-02-17 2021-02-18)
+run export sie --from 2021-02-16 --to 2021-02-18 --output "$WORK/feb0.se"
+sums=$(sie_totals "$WORK/feb0.se" 2021-02-16 2021-02-18)
+expect_eq "a period with exports but no booking: nothing paid in the books (the rejected payment's export and rejection cancel)" \
+	"$sums" ""
+run export sie --from 2021-02-20 --to 2021-02-22 --output "$WORK/feb.se"
+expect_eq "... B2's payment is in the books on its booking day" \
+	"$(python3 "$TESTS/sie-read.py" --strict --json "$WORK/feb.se" | python3 -c 'import json,sys; print(" ".join(v["date"] for v in json.load(sys.stdin)["ver"]))')" "20210222"
+sums=$(sie_totals "$WORK/feb.se" 2021-02-20 2021-02-22)
 expect_eq "a shorter period: B2 only, as the ledger has it" "$(printf '%s\n' "$sums" | sed -n 1p)" "1930:-2868186000 4650:2868186000"
 expect_eq "... and as the ledger's events make it" "$(printf '%s\n' "$sums" | sed -n 2p)" "1930:-2868186000 4650:2868186000"
 printf 'kind,debit,credit,debit_name\nexecute,5611,1941,Bidrag till regioner\nlapse,,\n' >"$WORK/chart.csv"
-run export sie --from 2021-02-17 --to 2021-02-18 --chart "$WORK/chart.csv" --output "$WORK/feb2.se"
+run export sie --from 2021-02-20 --to 2021-02-22 --chart "$WORK/chart.csv" --output "$WORK/feb2.se"
 expect_eq "--chart: the payment on the chart's accounts" "$(python3 "$TESTS/sie-read.py" --strict --json "$WORK/feb2.se" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["konto"]["5611"], " ".join(t["account"] for v in d["ver"] for t in v["trans"]))')" \
 	"Bidrag till regioner 5611 1941"
 printf 'kind,debit,credit\nexecute,56x1,1941\n' >"$WORK/badchart.csv"
@@ -303,6 +322,73 @@ printf 'not a bank file\n' >"$WORK/junk.txt"
 refused "a file that is no bank file" "junk.txt: not a bank file bidrag reads" "$WORK/junk.txt"
 run ledger verify
 expect_rc "after the refused files the books are right" 0
+
+# 8b. A repayment received by hand for its claim (repay receive --claim):
+# counted as paid of the claim, as a bank file's credit would be.
+run repay claim $D0 --part regioner --recipient 05 --amount "3 000" --date 2021-06-04 --by anna
+ocr4=$(printf '%s\n' "$OUT" | sed -n 's/.*OCR reference \([0-9]*\)$/\1/p')
+expect_out "claim 1004, for a repayment by hand" "^repayment claim 1004 of 3 000,00 kr: OCR reference $ocr4$"
+before=$(db_sum "$BIDRAG_DB")
+expect_error "repay receive --claim: an amount more than the claim has outstanding is refused" \
+	"claim 1004 \(OCR $ocr4\): 3 500,00 kr is more than the 3 000,00 kr it has outstanding" \
+	repay receive --claim 1004 --amount "3 500" --date 2021-06-05 --by anna
+expect_error "... a claim that does not exist" "there is no repayment claim numbered 9999" \
+	repay receive --claim 9999 --date 2021-06-05 --by anna
+expect_error "... --claim with an account" "give no DNR, --part, --recipient or --id" \
+	repay receive $D0 --part regioner --recipient 05 --claim 1004 --date 2021-06-05 --by anna
+expect_eq "... nothing recorded (the database is as before)" "$(db_sum "$BIDRAG_DB")" "$before"
+run repay receive --claim "$ocr4" --amount "1 000" --date 2021-06-05 --by anna
+expect_out "... by its OCR reference: a part of it" "claim 1004 \(OCR $ocr4\): 1 000,00 kr received, 2 000,00 kr outstanding"
+run repay list --format json
+expect_out "repay list: claim 1004 paid in part" '"number":"1004".*"paid":"1000.00","outstanding":"2000.00","state":"part paid"'
+run repay receive --claim 1004 --date 2021-06-07 --by anna
+expect_out "... the rest by its number (the amount outstanding)" "claim 1004 \(OCR $ocr4\): 2 000,00 kr received, 0,00 kr outstanding"
+run repay list --format json
+expect_out "repay list: claim 1004 paid" '"number":"1004".*"paid":"3000.00","outstanding":"0.00","state":"paid"'
+expect_eq "status: the repayments by hand are repaid" "$(totals | cut -d' ' -f4)" "108000.00"
+check_books "after the repayments by hand" 275000000.00
+before=$(state)
+run repay receive --claim 1004 --amount "2 000" --date 2021-06-07 --by anna
+expect_rc "the same command again is accepted" 0
+expect_eq "... and records nothing" "$(state)" "$before"
+expect_error "a claim paid already is refused" "claim 1004 \(OCR $ocr4\) is paid already \(3 000,00 kr of 3 000,00 kr\)" \
+	repay receive --claim 1004 --amount 10 --date 2021-06-08 --by anna
+$ANSWER bgmax --bankgiro 5052-5781 --date 2021-06-23 --pay "$ocr4:3000:1234-5674:Region Östergötland" >"$WORK/paid.bgmax"
+run bank import "$WORK/paid.bgmax" --user carl
+expect_out "a bank credit for a claim paid by hand is kept unmatched" "unmatched, 3 000,00 kr: claim 1004 \(OCR $ocr4\) is paid already \(3 000,00 kr of 3 000,00 kr\)"
+check_books "after it" 275000000.00
+
+# 8c. One movement in two files: a credit the bank notified in a camt.054
+# during the day is in the day's camt.053 too, under the bank's own
+# reference (AcctSvcrRef): it is recorded once.
+$ANSWER camt054 "$WORK/b2.xml" --date 2021-06-24 --credits-only \
+	--credit "$ocr3:7000:Region Sörmland:INB-20210624-0001" >"$WORK/june24.camt054.xml"
+$ANSWER camt053 "$WORK/b2.xml" --date 2021-06-24 --credits-only \
+	--credit "12345:120:Okänd betalare:INB-20210624-0000" \
+	--credit "$ocr3:7000:Region Sörmland:INB-20210624-0001" >"$WORK/june24.camt053.xml"
+for f in june24.camt054.xml:camt.054.001.02 june24.camt053.xml:camt.053.001.02; do
+	if xmllint --noout --schema "$BIDRAG_SRC/../shared/data/iso20022/${f#*:}.xsd" "$WORK/${f%%:*}" 2>"$WORK/xsd.out"; then
+		pass "tests/bank-answer.py's ${f%%:*} validates against ${f#*:}.xsd"
+	else
+		fail "tests/bank-answer.py's ${f%%:*} validates against ${f#*:}.xsd" "$(cat "$WORK/xsd.out")"
+	fi
+done
+run bank import "$WORK/june24.camt054.xml" --user carl
+expect_out "the camt.054 records the repayment of claim 1003" "camt.054.001.02, 1 entry"
+expect_out "... 7 000 kr repaid" "recorded 1 event; 1 repaid \(7 000,00 kr\)"
+expect_eq "... status: repaid" "$(totals | cut -d' ' -f4)" "115000.00"
+before=$(state)
+run bank import "$WORK/june24.camt053.xml" --user carl
+expect_out "the day's camt.053 repeats it: known, nothing done" "Ntry 2 \(line [0-9]+\): imported before \(from this or another file\): nothing done"
+expect_out "... its other entry is new (kept unmatched)" "recorded 0 events; 1 unmatched \(120,00 kr\) 1 imported before"
+expect_eq "... the repayment is not recorded twice" "$(totals | cut -d' ' -f4)" "115000.00"
+expect_eq "... no repayment recorded in the journal" "$("$BIDRAG" events list --format csv | grep -c ',repay-receive,')" \
+	"$(printf '%s\n' "$before" | grep -c ',repay-receive,')"
+run repay list --format json
+expect_out "repay list: claim 1003 paid once" '"number":"1003".*"paid":"7000.00","outstanding":"0.00","state":"paid"'
+check_books "after the camt.054 and the camt.053" 275000000.00
+again "camt.054" "$WORK/june24.camt054.xml"
+again "camt.053 of the same day" "$WORK/june24.camt053.xml"
 
 # 9. The real files, in a register they match nothing in.
 export BIDRAG_DB=$(fresh_db real)

@@ -205,6 +205,11 @@ static int sq_bank_claim_scan(struct store *base, int64_t number, const char *oc
 		     " coalesce((SELECT sum(b.amount) FROM bank_entry b WHERE b.claim = c.number AND b.what = 'repaid'), 0) "
 		     " + coalesce((SELECT sum(b.amount) FROM bank_match m JOIN bank_entry b ON b.id = m.entry_id "
 		     "  WHERE m.claim = c.number AND m.state = 'approved'), 0) "
+		     /* Repayments received by hand for the claim (repay receive --claim). */
+		     " + coalesce((SELECT sum(x.amount) FROM ledger_event x WHERE x.kind = 'repay-receive' "
+		     "  AND x.id LIKE 'claim-receive:' || c.number || ':%' AND x.part_id = e.part_id "
+		     "  AND x.org_id = e.org_id AND NOT EXISTS (SELECT 1 FROM ledger_event y WHERE y.ref_seq = x.seq "
+		     "  AND y.kind = 'correction')), 0) "
 		     "FROM repay_claim c JOIN ledger_event e ON e.id = c.event_id JOIN part p ON p.id = e.part_id "
 		     "JOIN decision d ON d.id = p.decision_id JOIN org o ON o.id = e.org_id "
 		     "WHERE (?1 = 0 OR c.number = ?1) AND (?2 IS NULL OR c.ocr = ?2) ORDER BY c.number",
@@ -392,10 +397,13 @@ static int sq_bank_day_scan(struct store *base, const char *from, const char *to
 	if (rc < 0)
 		return -1;
 	if (sq_query(&q, s,
-		     "SELECT date, kind, count(*), sum(amount) FROM ledger_event "
-		     "WHERE kind IN ('execute', 'repay-receive', 'bank-reject', 'bank-return') "
-		     "AND (?1 IS NULL OR date >= ?1) AND (?2 IS NULL OR date <= ?2) "
-		     "GROUP BY date, kind ORDER BY date, kind",
+		     /* A payment the bank booked is paid on its booking day. */
+		     "SELECT day, kind, count(*), sum(amount) FROM "
+		     "(SELECT coalesce(b.date, e.date) AS day, e.kind AS kind, e.amount AS amount FROM ledger_event e "
+		     " LEFT JOIN ledger_event b ON e.kind = 'execute' AND b.ref_seq = e.ref_seq AND b.kind = 'bank-book' "
+		     " WHERE e.kind IN ('execute', 'repay-receive', 'bank-reject', 'bank-return')) x "
+		     "WHERE (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) "
+		     "GROUP BY day, kind ORDER BY day, kind",
 		     "reading the ledger's days", err, SQ_T(from), SQ_T(to)))
 		return -1;
 	while ((rc = sq_row(&q)) > 0) {
