@@ -12,6 +12,7 @@
 #include "regfile.h"
 #include "regreport.h"
 #include "recreg.h"
+#include "prefill.h"
 #include "store.h"
 #include "cmd.h"
 #include "readfile.h"
@@ -19,7 +20,7 @@
 struct opts {
 	const char *db, *org, *grant, *format, *output, *by, *compare;
 	int year, account, version;
-	bool all;
+	bool all, store;
 	char **args;
 	int nargs;
 };
@@ -67,6 +68,7 @@ static const struct cmd_opt register_options[] = {
 		 "the year to compare with (default the year before), or none"),
 	OPT_CALL("version", 0, "N", set_version, "an earlier version of the register (default the latest)"),
 	OPT_BOOL("all", 0, struct opts, all, "every version, not only the latest"),
+	OPT_BOOL("store", 0, struct opts, store, "prefill: store the year as a new version, as import does"),
 	OPT_END,
 };
 
@@ -77,6 +79,7 @@ const struct cmd_entry cmd_register_entry = {
 		 "       bidrag register check FILE.json\n"
 		 "       bidrag register list [--org] [--all] [--db]\n"
 		 "       bidrag register show --org --year [--version] [--format=table|json] [--db]\n"
+		 "       bidrag register prefill --org --year [-o FILE] [--store] [--by] [--db]\n"
 		 "       bidrag register lines --org --year --grant FILE.csv [--db] [--by]\n"
 		 "       bidrag register usage --org --year --grant --account FILE.csv [--db]\n"
 		 "       bidrag register report --org --year [--compare] --format=md|xlsx|pdf|csv\n"
@@ -511,6 +514,61 @@ out:
 	return rc;
 }
 
+/* register prefill: the year started from what the ledger knows
+ * (prefill.h): written as a document, or stored with --store. */
+static int do_prefill(struct opts *o)
+{
+	int rc = need(o, true, true, false);
+	if (rc)
+		return rc;
+	if (o->nargs)
+		return usage_error(&cmd_register_entry, "register prefill takes no file (it writes one: -o FILE)");
+	struct store *s = NULL;
+	if ((rc = open_register(o->db, o->store, &s)))
+		return rc;
+	struct org_found org;
+	struct prefill_result p = {0};
+	struct rg_register r;
+	rg_init(&r);
+	struct bd_error err;
+	if ((rc = find_org(s, o->org, &org)))
+		goto out;
+	if (recreg_prefill(s, org.code, o->year, &p, &err)) {
+		rc = store_error(&err, EXIT_IO);
+		goto out;
+	}
+	fprintf(stderr, "%s %d: %d grant%s from the ledger (%d new, %d updated)%s\n", org.name, o->year, p.from_ledger,
+		p.from_ledger == 1 ? "" : "s", p.added, p.updated, p.based_on ? ", the rest as stored" : "");
+	if (o->store) {
+		const char *by = ledger_actor(o->by);
+		store_set_actor(s, by);
+		if (regfile_parse(&r, p.document, strlen(p.document), "the prefilled register", NULL, NULL, &err) ||
+		    rg_compute(&r, &err)) {
+			rc = error("%s; nothing was stored", err.msg);
+			goto out;
+		}
+		rc = store_years(s, &r, &org, "register prefill", by, 0);
+		if (rc || !o->output)
+			goto out;
+	}
+	FILE *out = open_output(o->output);
+	if (!out) {
+		rc = EXIT_IO;
+		goto out;
+	}
+	fputs(p.document, out);
+	fputc('\n', out);
+	if (close_output(out, o->output))
+		rc = EXIT_IO;
+	else if (o->output && strcmp(o->output, "-") != 0)
+		fprintf(stderr, "wrote %s\n", o->output);
+out:
+	rg_release(&r);
+	prefill_result_release(&p);
+	store_close(s);
+	return rc;
+}
+
 int cmd_register(int argc, char **argv)
 {
 	int help = verb_help(argc, argv, &cmd_register_entry);
@@ -537,7 +595,9 @@ int cmd_register(int argc, char **argv)
 		return do_report(&o, false);
 	if (strcmp(verb, "chart") == 0)
 		return do_report(&o, true);
+	if (strcmp(verb, "prefill") == 0)
+		return do_prefill(&o);
 	return usage_error(&cmd_register_entry, "unknown subcommand '%s' (expected import, check, list, show, lines, "
-						"usage, report or chart)",
+						"usage, report, chart or prefill)",
 			   verb);
 }
