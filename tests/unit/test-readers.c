@@ -288,7 +288,7 @@ static int set_at(json_t *doc, const char *path, json_t *value)
 }
 
 struct mcase {
-	enum reader r; /* R_DECISION or R_REG */
+	enum reader r; /* R_DECISION, R_REG or R_STAT */
 	const char *path;
 	const char *value; /* JSON; NULL removes */
 	const char *want;
@@ -317,6 +317,43 @@ static const struct mcase mcases[] = {
 	{R_DECISION, "annexes[0].columns[1].style", "\"fraction\"", "annexes[0].columns[1].style: only a share column has a style"},
 	{R_DECISION, "annexes[0].columns[2].style", "\"roman\"", "annexes[0].columns[2].style: unknown style 'roman'"},
 	{R_DECISION, "annexes[0].columns[1].decimals", "2", "annexes[0].columns[1].decimals: only a share column has decimals"},
+	/* JSON-stat (jsonstat.c), tests/fuzz/corpus/jsonstat/small.json */
+	{R_STAT, "label", "12", "'label' is an integer, expected a string"},
+	{R_STAT, "size", "[2, -1]", "expected a whole number from"},
+	{R_STAT, "size", "[2, \"2\"]", "a string, expected a whole number"},
+	{R_STAT, "note", "12", "expected an array of notes"},
+	{R_STAT, "note", "[12]", "expected a note (a string)"},
+	{R_STAT, "id", "[\"Region\", \"Kön\"]", "no dimension 'Kön', which \"id\" names"},
+	{R_STAT, "dimension.Tid", "12", "an integer, expected an object"},
+	{R_STAT, "dimension.Tid.category", "12", "expected an object with \"index\" and \"label\""},
+	{R_STAT, "dimension.Region.category.label", "12", "\"label\" is an integer, expected an object code -> label"},
+	{R_STAT, "dimension.Tid.category.index", NULL, "no \"index\" (only a dimension of one category may go without)"},
+	{R_STAT, "dimension.Tid.category.index", "[\"2026M01\"]", "\"index\" has 1 codes, \"size\" says 2"},
+	{R_STAT, "dimension.Tid.category.index", "[\"2026M01\", 5]", "an integer, expected a code (a string)"},
+	{R_STAT, "dimension.Region.category.index", "{\"01\": 0}", "\"index\" has 1 codes, \"size\" says 2"},
+	{R_STAT, "dimension.Region.category.index", "{\"01\": 0, \"03\": 0}", "position 0 is also that of '01'"},
+	{R_STAT, "dimension.Region.category.index", "12", "\"index\" is an integer, expected an array of codes or an object"},
+	{R_STAT, "dimension.Region.category.label", "{\"01\": 5}", "an integer, expected a label (a string)"},
+	{R_STAT, "dimension.Region.category.label", "{\"09\": \"x\"}", "a label for '09', which is not in \"index\""},
+	{R_STAT, "dimension.Region.category.child", "12", "expected an object parent -> [children]"},
+	{R_STAT, "dimension.Region.category.child", "{\"09\": [\"01\"]}", "'09' is not a code of the dimension"},
+	{R_STAT, "dimension.Region.category.child", "{\"01\": 5}", "'01': an integer, expected an array of codes"},
+	{R_STAT, "dimension.Region.category.child", "{\"01\": [\"09\"]}", "'01'[0] is not a code of the dimension"},
+	{R_STAT, "dimension.Region.category.note", "12", "expected an object code -> notes"},
+	{R_STAT, "dimension.Region.category.note", "{\"09\": \"x\"}", "'09' is not a code of the dimension"},
+	{R_STAT, "dimension.Region.category.unit", "12", "expected an object code -> unit"},
+	{R_STAT, "dimension.Region.category.unit", "{\"09\": {}}", "'09': expected a code of the dimension with an object"},
+	{R_STAT, "dimension.Region.extension", "{\"elimination\": 5}", "\"elimination\" is an integer, expected true or false"},
+	{R_STAT, "dimension.Region.extension", "{\"elimination\": true, \"eliminationValueCode\": \"09\"}", "\"eliminationValueCode\" '09' is not a code of the dimension"},
+	{R_STAT, "role", "12", "role: an integer, expected an object"},
+	{R_STAT, "status", "[12, null, null, null]", "expected a status symbol (a string) or null"},
+	{R_STAT, "status", "12", "an integer, expected a symbol, an array or an object"},
+	{R_STAT, "value", "12", "an integer, expected an array or an object of cells"},
+	{R_STAT, "id", "12", "an integer, expected an array of dimension ids"},
+	{R_STAT, "size", "[2]", "expected an array of 2 sizes, one per id"},
+	{R_STAT, "dimension", "12", "an integer, expected an object of dimensions"},
+	{R_STAT, "id", "[\"Region\", 5]", "an integer, expected a dimension id"},
+	{R_STAT, "id", "[\"Region\", \"Region\"]", "'Region' is named twice"},
 	{R_DECISION, "dnr", "\"S2020/0979700000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"", "dnr: longer than 100 characters"},
 };
 
@@ -329,12 +366,19 @@ static void test_documents(void)
 		diag("run from the build directory or the source tree");
 		return;
 	}
+	static const char small_jsonstat[] =
+		"{\"class\":\"dataset\",\"version\":\"2.0\",\"label\":\"Folkmängd\",\"id\":[\"Region\",\"Tid\"],"
+		"\"size\":[2,2],\"role\":{\"time\":[\"Tid\"],\"geo\":[\"Region\"]},\"dimension\":{\"Region\":{\"label\":"
+		"\"region\",\"category\":{\"index\":{\"01\":0,\"03\":1},\"label\":{\"01\":\"Stockholms län\",\"03\":"
+		"\"Uppsala län\"}}},\"Tid\":{\"label\":\"månad\",\"category\":{\"index\":[\"2026M01\",\"2026M02\"]}}},"
+		"\"value\":[2377081,12.50,null,-0.5e1],\"status\":{\"2\":\"..\"}}";
 	char regdir[4096];
 	snprintf(regdir, sizeof(regdir), "%.*s", (int)(strrchr(reg, '/') - reg), reg);
 	for (size_t i = 0; i < sizeof(mcases) / sizeof(mcases[0]); i++) {
 		const struct mcase *m = &mcases[i];
 		json_error_t je;
-		json_t *doc = json_load_file(m->r == R_REG ? reg : dec, 0, &je);
+		json_t *doc = m->r == R_STAT ? json_loads(small_jsonstat, 0, &je)
+					     : json_load_file(m->r == R_REG ? reg : dec, 0, &je);
 		json_t *v = m->value ? json_loads(m->value, JSON_DECODE_ANY, &je) : NULL;
 		if (!doc || (m->value && !v) || set_at(doc, m->path, v)) {
 			ok(0, "%s: %s can be set", reader_name[m->r], m->path);
@@ -350,6 +394,12 @@ static void test_documents(void)
 			rg_init(&reg_);
 			rc = regfile_parse(&reg_, text, strlen(text), "in.json", regdir, NULL, &err);
 			rg_release(&reg_);
+		} else if (m->r == R_STAT) {
+			struct stat_cube cube;
+			statcube_init(&cube);
+			struct statfile_opts o = {.format = "json"};
+			rc = statfile_parse(text, strlen(text), "in.json", &o, &cube, &err);
+			statcube_release(&cube);
 		} else {
 			struct decision d;
 			decision_init(&d);
