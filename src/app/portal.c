@@ -229,7 +229,7 @@ int portal_draft(struct store *s, const char *org, const struct submission_draft
 struct sub_copy {
 	bool found;
 	int64_t id;
-	char org[64], org_name[256], kind[32], dnr[64], part[64], state[16], event_id[128];
+	char org[64], org_name[256], kind[32], dnr[64], part[64], state[16], event_id[128], signed_on[DATE_LEN];
 	bool has_amount, has_unused;
 	int64_t amount, unused;
 	char *comments, *attachments;
@@ -247,6 +247,7 @@ static int take_sub(void *ctx, const struct submission *b)
 	snprintf(c->part, sizeof(c->part), "%s", b->part);
 	snprintf(c->state, sizeof(c->state), "%s", b->state);
 	snprintf(c->event_id, sizeof(c->event_id), "%s", b->event_id ? b->event_id : "");
+	snprintf(c->signed_on, sizeof(c->signed_on), "%s", b->signed_on ? b->signed_on : "");
 	c->has_amount = b->has_amount;
 	c->has_unused = b->has_unused;
 	c->amount = b->amount;
@@ -301,8 +302,11 @@ static int render(struct store *s, const struct sub_copy *c, const char *user, c
 	if (rc)
 		return rc < 0 ? -1 : bd_fail(err, "%s has no allocation in part %s of %s", c->org, c->part, c->dnr);
 	const char *deadline = strcmp(c->kind, SUBMISSION_REQUISITION) == 0 ? p.deadline : p.report_deadline;
+	/* A report after its deadline is accepted but late (the ledger's rule);
+	 * a requisition after a deadline that lapses the right is refused by
+	 * the ledger when it is recorded. */
 	if (late)
-		*late = *deadline && strcmp(date, deadline) > 0;
+		*late = strcmp(c->kind, SUBMISSION_REQUISITION) != 0 && ledger_report_late(date, p.report_deadline);
 	char orgnr[32] = "";
 	if (store_org_get(s, c->org, take_orgnr, orgnr, err) < 0)
 		return -1;
@@ -421,7 +425,8 @@ int portal_review(struct store *s, int64_t id, const char *by, bool accept, cons
 		snprintf(event_id, sizeof(event_id), "portal-report-%" PRId64, c.id);
 		struct ledger_input ev = {.id = event_id, .kind = EV_REPORT, .dnr = c.dnr, .part = c.part, .recipient = c.org,
 					  .actor = by, .amount = c.has_unused ? c.unused : 0};
-		snprintf(ev.date, sizeof(ev.date), "%s", date);
+		/* dated the day it was signed (received), by which it is late or not */
+		snprintf(ev.date, sizeof(ev.date), "%s", *c.signed_on ? c.signed_on : date);
 		enum ledger_outcome out;
 		size_t failed = 0;
 		if (store_ledger_record(s, &ev, 1, &out, &failed, err)) {

@@ -248,6 +248,10 @@ def check_reports(C):
            ("accepted", lambda r: r.json["state"] == "accepted"), ("late", lambda r: r.json["late"] is True))
     ev = events(anna, "portal-report-%d" % fid)
     T.ok("the ledger recorded the report with 100 000 kr unused", len(ev) == 1 and ev[0]["kind"] == "report", ev)
+    r = anna.get("/api/status", params={"dnr": D0, "recipient": "23"})
+    acc = [a for a in r.json.get("accounts", []) if a["part"] == "regioner"] if r.status == 200 else []
+    T.ok("the status marks 23's report late too (dated the day it was signed)", len(acc) == 1 and acc[0].get("late") is True
+         and acc[0].get("report_date") == TODAY, acc or r.short())
     r = draft(eva, kind="activity-report", dnr=D1, part="regioner", comments="Verksamheten 2021: tre vårdförlopp.")
     expect("eva drafts an activity report where the decision asks for one", r, 201)
     aid = r.json["id"]
