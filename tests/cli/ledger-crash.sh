@@ -3,15 +3,23 @@
 # while it ingests batches.  After every kill the register must open, every
 # batch must be either wholly present or wholly absent, every batch whose
 # import was acknowledged (exit 0) must be present exactly once, and the books
-# must balance.  Interrupted batches are imported again until they land.
+# must balance (`ledger verify`), the audit log's chain must hold (`audit
+# verify`) and, on SQLite, PRAGMA integrity_check must say ok.  Interrupted
+# batches are imported again until they land, each exactly once.
 # Replayable: BIDRAG_CRASH_SEED (default 20261124) seeds the kill times.
+# BIDRAG_CRASH_KILLS (default 100) and BIDRAG_CRASH_PER (events a batch,
+# default 3000) size it; bench/killpoints runs it to 1 000 kills and more.
 . "$(dirname "$0")/lib.sh"
 export BIDRAG_DB=$(fresh_db crash)
 RANDOM=${BIDRAG_CRASH_SEED:-20261124}
 KILLS=${BIDRAG_CRASH_KILLS:-100} # kills that must land mid-ingestion
-PER=3000 # events per batch
+PER=${BIDRAG_CRASH_PER:-3000} # events per batch
+PW="crash-test-password"
 
 "$BIDRAG" init >/dev/null
+printf '%s\n' "$PW" | "$BIDRAG" user add root --role admin >/dev/null
+printf '%s\n' "$PW" | "$BIDRAG" user add anna --role handlaggare --by root >/dev/null
+export BIDRAG_PASSWORD="$PW"
 "$BIDRAG" decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" >/dev/null
 regions="01 03 04 05 06 07 08 09 10 12 13 14 17 18 19 20 21 22 23 24 25"
 make_batch() { # N: a batch of PER payments of 1 kr, ids b<N>-<i>
@@ -22,7 +30,7 @@ make_batch() { # N: a batch of PER payments of 1 kr, ids b<N>-<i>
 		while [ $i -lt $PER ]; do
 			for r in $regions; do
 				[ $i -lt $PER ] || break
-				echo "b$b-$i,payment,S2020/09797,regioner,$r,2021-02-20,crash,1"
+				echo "b$b-$i,payment,S2020/09797,regioner,$r,2021-02-20,anna,1"
 				i=$((i + 1))
 			done
 		done
@@ -31,7 +39,7 @@ make_batch() { # N: a batch of PER payments of 1 kr, ids b<N>-<i>
 
 count() { sql "$BIDRAG_DB" "SELECT count(*) FROM ledger_event WHERE id LIKE 'b$1-%'"; }
 
-acked=() pending=() killed=0 whole=true exact=true balanced=true opened=true landed=0
+acked=() pending=() killed=0 whole=true exact=true balanced=true opened=true chain=true intact=true landed=0
 # How long one import takes here: the kills are spread over that time.
 make_batch 0
 t0=$(date +%s%N)
@@ -73,6 +81,16 @@ while [ "$killed" -lt "$KILLS" ] && [ "$tries" -lt $((KILLS * 4)) ]; do
 		opened=false
 		cat "$WORK/verify" | head -5 | sed 's/^/# /'
 	fi
+	if ! "$BIDRAG" audit verify >"$WORK/averify" 2>&1; then
+		chain=false
+		sed 's/^/# /' "$WORK/averify" | head -5
+	fi
+	# SQLite's own check of the file (PostgreSQL: the server's WAL replay,
+	# checked by ledger verify reading every row).
+	if [ "$ENGINE" = sqlite ] && [ "$(sql "$BIDRAG_DB" 'PRAGMA quick_check')" != ok ]; then
+		intact=false
+		echo "# PRAGMA quick_check after kill $k: $(sql "$BIDRAG_DB" 'PRAGMA quick_check' | head -3)"
+	fi
 	cnt=$(count "$cur")
 	if [ "$cnt" != 0 ] && [ "$cnt" != "$PER" ]; then
 		whole=false
@@ -94,6 +112,8 @@ for cur in "${acked[@]}"; do
 	fi
 done
 expect_eq "the register opens and the books balance after every kill" "$opened $balanced" "true true"
+expect_eq "the audit log's chain holds after every kill (audit verify)" "$chain" "true"
+expect_eq "the database file is intact after every kill (PRAGMA quick_check)" "$intact" "true"
 expect_eq "no partial batch after any kill" "$whole" "true"
 expect_eq "every acknowledged batch is present exactly once" "$exact" "true"
 total=$(sql "$BIDRAG_DB" "SELECT count(*) FROM ledger_event")
@@ -106,4 +126,10 @@ expect_eq "status: the registered payments are under way" \
 	"$((total * 100))"
 run ledger verify
 expect_rc "ledger verify at the end" 0
+run audit verify
+expect_rc "audit verify at the end" 0
+if [ "$ENGINE" = sqlite ]; then
+	expect_eq "PRAGMA integrity_check at the end" "$(sql "$BIDRAG_DB" 'PRAGMA integrity_check')" "ok"
+fi
+echo "# killpoints: engine=$ENGINE kills=$killed tries=$tries acked=${#acked[@]} landed=$landed"
 done_testing

@@ -5,13 +5,16 @@
 # audit log's chain must hold (`audit verify`), every batch must be wholly
 # present or wholly absent, and every batch the server acknowledged (201)
 # must be there.  The server is started again and the interrupted batches
-# are sent again until they land, each exactly once.
+# are sent again until they land, each exactly once.  On SQLite PRAGMA
+# quick_check must say ok after every kill.
 # Replayable: BIDRAG_CRASH_SEED (default 20261124) seeds the kill times.
+# BIDRAG_SERVE_CRASH_KILLS (default 20) and BIDRAG_CRASH_PER (events a batch,
+# default 2000) size it; bench/killpoints runs it to 1 000 kills.
 . "$(dirname "$0")/lib.sh"
 export BIDRAG_DB=$(fresh_db crash)
 RANDOM=${BIDRAG_CRASH_SEED:-20261124}
 KILLS=${BIDRAG_SERVE_CRASH_KILLS:-20}
-PER=2000 # events per batch
+PER=${BIDRAG_CRASH_PER:-2000} # events per batch
 PW="crash-test-password"
 spid=
 trap '[ -n "$spid" ] && kill -9 "$spid" 2>/dev/null; cleanup_work' EXIT
@@ -24,7 +27,9 @@ fi
 
 "$BIDRAG" init >/dev/null
 "$BIDRAG" decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" >/dev/null
-printf '%s\n' "$PW" | "$BIDRAG" user add anna --role handlaggare >/dev/null
+printf '%s\n' "$PW" | "$BIDRAG" user add root --role admin >/dev/null
+printf '%s\n' "$PW" | "$BIDRAG" user add anna --role handlaggare --by root >/dev/null
+export BIDRAG_PASSWORD="$PW"
 
 regions="01 03 04 05 06 07 08 09 10 12 13 14 17 18 19 20 21 22 23 24 25"
 make_batch() { # N: PER payments of 1 kr as a JSON array, ids w<N>-<i>
@@ -81,7 +86,7 @@ expect_eq "a batch of $PER events is recorded (201)" "$st" "201"
 echo "# one batch of $PER events over HTTP takes ${span} us; kills are spread over 1.5 times that"
 span=$((span * 3 / 2))
 
-acked=(0) pending=() killed=0 whole=true opened=true chain=true restarted=true b=0 tries=0
+acked=(0) pending=() killed=0 whole=true opened=true chain=true intact=true restarted=true b=0 tries=0
 while [ "$killed" -lt "$KILLS" ] && [ "$tries" -lt $((KILLS * 4)) ]; do
 	tries=$((tries + 1))
 	if [ ${#pending[@]} -gt 0 ] && [ $((RANDOM % 2)) -eq 0 ]; then
@@ -112,6 +117,10 @@ while [ "$killed" -lt "$KILLS" ] && [ "$tries" -lt $((KILLS * 4)) ]; do
 		chain=false
 		sed 's/^/# /' "$WORK/averify" | head -5
 	fi
+	if [ "$ENGINE" = sqlite ] && [ "$(sql "$BIDRAG_DB" 'PRAGMA quick_check')" != ok ]; then
+		intact=false
+		echo "# PRAGMA quick_check after kill $tries: $(sql "$BIDRAG_DB" 'PRAGMA quick_check' | head -3)"
+	fi
 	cnt=$(count "$cur")
 	if [ "$cnt" != 0 ] && [ "$cnt" != "$PER" ]; then
 		whole=false
@@ -124,6 +133,8 @@ $opened && pass "after every kill the register opens and its books balance (ledg
 	fail "after every kill the register opens and its books balance (ledger verify)"
 $chain && pass "after every kill the audit log's chain holds (audit verify)" ||
 	fail "after every kill the audit log's chain holds (audit verify)"
+$intact && pass "after every kill the database file is intact (PRAGMA quick_check; PostgreSQL: not applicable, its own WAL replay)" ||
+	fail "after every kill the database file is intact (PRAGMA quick_check)"
 $whole && pass "after every kill each batch is wholly present or wholly absent" ||
 	fail "after every kill each batch is wholly present or wholly absent"
 $restarted && pass "the server starts again after every kill" || fail "the server starts again after every kill" "$(tail -5 "$WORK/serve.err")"
@@ -149,4 +160,5 @@ kill -TERM "$spid" 2>/dev/null
 wait "$spid"
 expect_eq "the last server exits 0 on SIGTERM" "$?" "0"
 spid=
+echo "# killpoints: engine=$ENGINE kills=$killed tries=$tries acked=${#acked[@]} landed=$landed"
 done_testing
