@@ -433,9 +433,16 @@ async function flows(browser) {
 		assert(att.length === 1 && att[0].kind === 'attest' && UUID.test(att[0].id) && att[0].date === '2021-02-16', JSON.stringify(att));
 		await shot(bertil, 'attestko-attesterad');
 	});
-	await check('several payments are attested at once by marking them', async () => {
+	await check('several payments are attested at once by marking them, after a summary of count and total', async () => {
 		await bertil.getByRole('checkbox', { name: /Region Uppsala/ }).check();
 		await bertil.getByRole('button', { name: 'Attestera markerade (1)' }).click();
+		// Issue 14: the count and the total first, attested only on confirmation.
+		const box = bertil.locator('.attest-confirm');
+		await box.waitFor();
+		assert(/Attestera 1 betalning på sammanlagt [0-9\s]+,[0-9]{2}\skr\?/.test(await box.textContent()), await box.textContent());
+		assert((await bertil.locator('tbody tr[data-payment]').count()) === 2, 'attested before the confirmation');
+		await shot(bertil, 'attestko-bekrafta');
+		await bertil.getByRole('button', { name: 'Bekräfta attest' }).click();
 		await bertil.waitForFunction(() => document.querySelectorAll('tbody tr[data-payment]').length === 1);
 	});
 	await check('a forged attempt to attest one\'s own payment is refused by the server (four eyes)', async () => {

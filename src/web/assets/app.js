@@ -838,7 +838,8 @@
 				cls: 'name',
 				render: (x) => {
 					if (x.recipient) return [recipientLink(x.recipient, x.recipient_name || x.recipient), ': ', h('span', { class: 'nowrap' }, fmtMoney(x.amount, unit))];
-					if (x.what) return x.what.replace(/(\d) (?=\d)/g, '$1' + NBSP);
+					// A report deadline with reports after it: marked late (late, docs/api.md).
+					if (x.what) return [x.what.replace(/(\d) (?=\d)/g, '$1' + NBSP), x.late ? [' ', h('span', { class: 'badge badge-warn late-badge' }, 'sen redovisning')] : null];
 					const v = x.amount !== undefined ? x.amount : x.outstanding;
 					return v !== undefined && v !== null ? h('span', { class: 'nowrap' }, fmtMoney(v, unit)) : '';
 				},
@@ -1584,12 +1585,25 @@
 			// Attestera buttons included, fits a 1 280 px screen (app.css).
 			clear(holder).appendChild(table(cols, list, { cls: 'queue', caption: list.length + (list.length === 1 ? ' betalning väntar' : ' betalningar väntar') + ' på attest', empty: 'Inga betalningar väntar på attest.', foot: list.length ? foot : null, rowAttrs: (p) => ({ 'data-payment': p.id }) }));
 		}
-		bulk.addEventListener('click', async () => {
+		// Bulk attestation: the count and the total of the selection first,
+		// then one batch (all or nothing) on confirmation.
+		bulk.addEventListener('click', () => {
 			if (!selected.size) return;
-			busy(bulk, true, 'Attesterar…');
-			await attest([...selected], null);
-			busy(bulk, false);
-			syncBulk();
+			const chosen = list.filter((p) => selected.has(p.id));
+			clear(status);
+			const yes = h('button', { type: 'button', class: 'btn btn-primary', 'data-confirm': 'attest' }, 'Bekräfta attest');
+			const no = h('button', { type: 'button', class: 'btn' }, 'Avbryt');
+			const box = h('div', { class: 'alert attest-confirm', role: 'group', 'aria-label': 'Bekräfta attest' },
+				h('p', null, h('strong', null, 'Attestera ' + chosen.length + (chosen.length === 1 ? ' betalning' : ' betalningar') + ' på sammanlagt ' + fmtOre(sum(chosen, (p) => p.amount)) + '?'), ' Attestdatum ' + (date.value || today()) + '. Alla eller ingen attesteras.'),
+				h('div', { class: 'actions' }, yes, no));
+			status.appendChild(box);
+			no.addEventListener('click', () => clear(status));
+			yes.addEventListener('click', async () => {
+				busy(yes, true, 'Attesterar…');
+				await attest(chosen.map((p) => p.id), null);
+				box.remove();
+				syncBulk();
+			});
 		});
 		await load();
 	}
