@@ -445,6 +445,70 @@ static void test_documents(void)
 	rg_release(&reg_);
 }
 
+/* ---- PC-Axis (px.c): the fuzz seed small.px with one statement changed ---- */
+
+static const char small_px[] =
+	"CHARSET=\"ANSI\";\nAXIS-VERSION=\"2010\";\nLANGUAGE=\"sv\";\nMATRIX=\"BE0101N1\";\n"
+	"TITLE=\"Folkmängd efter region och år\";\nCONTENTS=\"Folkmängd\";\nUNITS=\"antal\";\nSTUB=\"region\";\n"
+	"HEADING=\"år\";\nVALUES(\"region\")=\"01 Stockholms län\",\"03 Uppsala län\";\nCODES(\"region\")=\"01\",\"03\";\n"
+	"VALUES(\"år\")=\"2020\",\"2021\";\nTIMEVAL(\"år\")=TLIST(A1),\"2020\",\"2021\";\nELIMINATION(\"region\")=YES;\n"
+	"DATASYMBOL1=\"..\";\nDATASYMBOLNIL=\"-\";\nDATA=\n2377081 2391990\n383713 \"..\"\n;\n";
+
+static const struct {
+	const char *find, *replace, *want;
+} pxcases[] = {
+	{"UNITS=\"antal\";", "=\"antal\";", "in.px:7: expected a keyword such as VALUES(\"region\")=...; found"},
+	{"TITLE=", "TITLE[en=", "in.px:5: TITLE[: expected a language code and ']'"},
+	{"CODES(\"region\")", "CODES(region)", "in.px:11: CODES(: expected a quoted name"},
+	{"CODES(\"region\")", "CODES(\"region\"x)", "in.px:11: CODES(...: expected ',' or ')' after a name"},
+	{"UNITS=\"antal\";", "UNITS=;", "in.px:7: UNITS= has an empty value"},
+	{"383713 \"..\"", "383713 \"..", "in.px:19: DATA: a quoted symbol opened on this line is never closed"},
+	{"\"..\"\n;\n", "\"..\"\n;\nNOTE=\"x\"\n", "in.px:21: text after the end of DATA: 'NOTE=\"x\"'"},
+	{"STUB=\"region\";\nHEADING=\"år\";\n", "", "neither STUB nor HEADING names the table's variables"},
+	{"HEADING=\"år\";", "HEADING=\"år\",\"region\";", "the variable \"region\" is named twice in STUB/HEADING"},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nCONTVARIABLE=\"x\";", "CONTVARIABLE names \"x\", which is not a variable"},
+	{"ELIMINATION(\"region\")=YES;", "ELIMINATION(\"region\")=\"01\",\"03\";", "ELIMINATION(\"region\"): expected YES, NO or one value"},
+	{"ELIMINATION(\"region\")=YES;", "ELIMINATION(\"region\")=\"Riket\";", "in.px:14: ELIMINATION(\"region\")=\"Riket\": no such value of \"region\""},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"01\":\"09\";", "HIERARCHIES(\"region\"): \"09\" is not a code or value"},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"09\":\"01\";", "HIERARCHIES(\"region\"): \"09\" is not a code or value"},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"01\":\"01\";", "is its own parent"},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nDECIMALS=20;", "DECIMALS: expected a number of decimals from 0 to 15, found '20'"},
+	{"DATASYMBOLNIL=\"-\";", "DATASYMBOLNIL=\"..\";", "the symbol \"..\" means both a missing value (DATASYMBOLn) and zero"},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nVALUENOTE(\"region\",\"09\")=\"x\";", "VALUENOTE(\"region\", \"09\"): no such value of \"region\""},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nVALUENOTE(\"region\")=\"x\";", "VALUENOTE: expected (\"variable\", \"value\") of STUB or HEADING"},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nNOTE(\"kön\")=\"x\";", "NOTE(\"kön\"): not a variable of STUB or HEADING"},
+	{"CODES(\"region\")=\"01\"", "CODES(\"region\")=01", "CODES: item 1 is not a quoted text ('01')"},
+};
+
+static void test_px(void)
+{
+	for (size_t i = 0; i < sizeof(pxcases) / sizeof(pxcases[0]); i++) {
+		const char *at = strstr(small_px, pxcases[i].find);
+		if (!ok(at != NULL, "px case %zu: '%s' is in the seed", i + 1, pxcases[i].find))
+			continue;
+		char text[4096];
+		snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - small_px), small_px, pxcases[i].replace,
+			 at + strlen(pxcases[i].find));
+		struct stat_cube cube;
+		statcube_init(&cube);
+		struct statfile_opts o = {.format = "px", .encoding = "utf-8"};
+		struct bd_error err = {0};
+		int rc = statfile_parse(text, strlen(text), "in.px", &o, &cube, &err);
+		statcube_release(&cube);
+		bool good = rc != 0 && strstr(err.msg, pxcases[i].want) != NULL;
+		if (!good)
+			diag("got %s", rc ? err.msg : "accepted");
+		ok(good, "px with '%s': refused: %s", pxcases[i].replace, pxcases[i].want);
+	}
+	struct stat_cube cube;
+	statcube_init(&cube);
+	struct statfile_opts o = {.format = "px", .encoding = "utf-8"};
+	struct bd_error err = {0};
+	ok(statfile_parse(small_px, strlen(small_px), "in.px", &o, &cube, &err) == 0, "the seed itself is read (%s)",
+	   err.msg);
+	statcube_release(&cube);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -457,5 +521,6 @@ int main(void)
 		ok(good, "%s, case %zu: refused: %s", reader_name[c->r], i + 1, c->want);
 	}
 	test_documents();
+	test_px();
 	return tap_done();
 }
