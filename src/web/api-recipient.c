@@ -11,6 +11,9 @@
 #include <sodium.h>
 
 #include "overview.h"
+#include "prefill.h"
+#include "recipient.h"
+#include "regfile.h"
 #include "store-calendar.h"
 
 /* The organisation asked for: a mottagare's own (org, when given, must be
@@ -170,7 +173,112 @@ static int h_feed(struct web_req *r)
 	return web_bytes(r, 200, "text/calendar; charset=utf-8", cal, strlen(cal), "tidsgranser.ics");
 }
 
+/* The recipient register prefilled from the ledger (prefill.h). */
+
+/* The organisation of a register request: a mottagare's own (a given org
+ * must be it); staff name it.  0 with code filled, else answered. */
+static int register_org(struct web_req *r, const char *org, char code[64])
+{
+	struct bd_error err;
+	if (!org || !*org) {
+		if (r->scope_org) {
+			snprintf(code, 64, "%s", r->scope_org);
+			return 0;
+		}
+		return web_error(r, 400, "org", "org: missing (the organisation's code, name or orgnr)"), -1;
+	}
+	int found = store_org_find(r->store, org, code, NULL, &err);
+	if (found)
+		return web_error(r, found < 0 ? 500 : 404, found < 0 ? NULL : "org", "%s", err.msg), -1;
+	if (!org_allowed(r, code))
+		return web_error(r, 403, "org", "a recipient's user sees and files only its own organisation's register"),
+		       -1;
+	return 0;
+}
+
+/* GET /api/register/document?org=ORG&year=Y: the latest stored version of
+ * the year as its canonical document (bidrag-register/1), to be edited and
+ * filed again (POST /api/register). */
+static int h_register_document(struct web_req *r)
+{
+	int year;
+	char code[64];
+	if (parse_int_arg(r, "year", 2000, 2100, &year) || register_org(r, web_arg(r, "org"), code))
+		return 0;
+	char *doc = NULL;
+	int version = 0;
+	struct bd_error err;
+	int rc = store_recipient_get(r->store, code, year, 0, &doc, &version, &err);
+	if (rc < 0)
+		return web_error(r, 500, NULL, "%s", err.msg);
+	if (rc == 1)
+		return web_error(r, 404, "year", "%s has no register for %d (prefill it from the ledger, or file one)", code,
+				 year);
+	char name[96];
+	snprintf(name, sizeof(name), "register-%s-%d.json", code, year);
+	safe_filename(name);
+	return web_bytes(r, 200, "application/json", doc, strlen(doc), name);
+}
+
+struct prefill_ctx {
+	const char *org;
+	int year;
+	struct prefill_result p;
+	int version;
+	bool unchanged;
+};
+
+static int do_prefill(struct web_req *r, void *vctx, struct bd_error *err)
+{
+	struct prefill_ctx *c = vctx;
+	prefill_result_release(&c->p);
+	if (recreg_prefill(r->store, c->org, c->year, &c->p, err))
+		return -1;
+	struct rg_register reg;
+	rg_init(&reg);
+	int rc = regfile_parse(&reg, c->p.document, strlen(c->p.document), "the prefilled register", NULL, NULL, err) ||
+			 rg_compute(&reg, err)
+		       ? -1
+		       : 0;
+	if (!rc) {
+		const struct rg_year *y = &reg.years[0];
+		struct recipient_grant_row *rows = xcalloc(y->ngrants + 1, sizeof(*rows));
+		for (size_t k = 0; k < y->ngrants; k++) {
+			const struct rg_grant *g = &y->grants[k];
+			rows[k] = (struct recipient_grant_row){g->key, g->title, g->dnr, g->decision, g->total};
+		}
+		struct recipient_put in = {c->org, y->year, c->p.document, "POST /api/register/prefill", r->user->name,
+					   rows, y->ngrants};
+		rc = store_recipient_put(r->store, &in, &c->version, &c->unchanged, err);
+		free(rows);
+	}
+	rg_release(&reg);
+	return rc;
+}
+
+/* POST /api/register/prefill {"org", "year"}: the year prefilled from the
+ * ledger and stored as a new version (unless unchanged). */
+static int h_register_prefill(struct web_req *r)
+{
+	json_t *y = json_object_get(r->json, "year");
+	if (!json_is_integer(y) || json_integer_value(y) < 2000 || json_integer_value(y) > 2100)
+		return web_error(r, 400, "year", "year: expected a year from 2000 to 2100 (a number)");
+	char code[64];
+	if (register_org(r, json_string_value(json_object_get(r->json, "org")), code))
+		return 0;
+	struct prefill_ctx c = {.org = code, .year = (int)json_integer_value(y)};
+	in_transaction(r, do_prefill, &c, 400);
+	if (!r->answered)
+		web_json(r, c.unchanged ? 200 : 201,
+			 json_pack("{s:s, s:i, s:i, s:b, s:i, s:i, s:i}", "org", code, "year", c.year, "version", c.version,
+				   "unchanged", c.unchanged, "from_ledger", c.p.from_ledger, "added", c.p.added, "updated",
+				   c.p.updated));
+	prefill_result_release(&c.p);
+	return 0;
+}
+
 static const struct body_field no_fields[] = {{NULL, false}};
+static const struct body_field prefill_fields[] = {{"org", true}, {"year", false}, {NULL, false}};
 
 const struct route api_recipient_routes[] = {
 	{"GET", "/api/recipient/overview", ROLE_ANY, h_overview, NULL},
@@ -178,5 +286,7 @@ const struct route api_recipient_routes[] = {
 	{"POST", "/api/recipient/calendar", ROLE_ANY, h_calendar_new, no_fields},
 	{"POST", "/api/recipient/calendar/revoke", ROLE_ANY, h_calendar_revoke, no_fields},
 	{"GET", FEED_PATH, 0, h_feed, NULL},
+	{"GET", "/api/register/document", ROLE_ANY, h_register_document, NULL},
+	{"POST", "/api/register/prefill", ROLE_HANDLAGGARE | ROLE_MOTTAGARE, h_register_prefill, prefill_fields},
 	{NULL, NULL, 0, NULL, NULL},
 };

@@ -228,6 +228,42 @@ def check_feed(C):
          and entries.status == 200, entries.short()[:300])
 
 
+def check_prefill(C):
+    olle, eva, anna, rut = C["olle"], C["eva"], C["anna"], C["rut"]
+    check("no register yet: GET /api/register/document is 404",
+          olle.get("/api/register/document", params={"org": "01", "year": "2021"}), 404)
+    r = olle.post("/api/register/prefill", {"year": 2021})
+    check("olle prefills Region Stockholm's 2021 from the ledger: 201", r, 201,
+          ("his own organisation, version 1, 2 grants from the ledger, both new",
+           lambda r: (r.json["org"], r.json["version"], r.json["from_ledger"], r.json["added"], r.json["unchanged"]) == ("01", 1, 2, 2, False)))
+    r = olle.get("/api/register/document", params={"org": "01", "year": "2021"})
+    keys = [g["key"] for g in r.json["years"][0]["grants"]] if r.status == 200 and r.json else []
+    check("... the year's document, with the grants marked by their key as the ledger's", r, 200,
+          ("reskontra- keys of both decisions", lambda r: sorted(keys) == ["reskontra-s2020-09796-regioner", "reskontra-s2020-09797-regioner"]),
+          ("the claim in the status", lambda r: any("Återkrävt 100 000,00 kr" in g.get("status", "") for g in r.json["years"][0]["grants"])))
+    if r.status == 200:
+        doc = r.json
+        g = [g for g in doc["years"][0]["grants"] if g["key"] == "reskontra-s2020-09797-regioner"][0]
+        g["dnr"] = "RS/195/2021"
+        check("olle files his own diary number", olle.request("POST", "/api/register", doc), 201)
+    r = anna.post("/api/register/prefill", {"org": "01", "year": 2021})
+    check("anna prefills the same year again: nothing new, unchanged (200)", r, 200,
+          ("unchanged version 2, both updated", lambda r: (r.json["version"], r.json["unchanged"], r.json["updated"]) == (2, True, 2)))
+    r = olle.get("/api/register/document", params={"year": "2021"})
+    check("... olle's diary number is kept", r, 200,
+          ("RS/195/2021", lambda r: any(g.get("dnr") == "RS/195/2021" for g in r.json["years"][0]["grants"])))
+    check("olle prefilling another organisation's: 403", olle.post("/api/register/prefill", {"org": "23", "year": 2021}), 403)
+    check("eva reading Stockholm's document: 403", eva.get("/api/register/document", params={"org": "01", "year": "2021"}), 403)
+    check("staff without org: 400", anna.post("/api/register/prefill", {"year": 2021}), 400,
+          ("names org", lambda r: r.json.get("field") == "org"))
+    check("a year that is none: 400", olle.post("/api/register/prefill", {"year": 1999}), 400,
+          ("names year", lambda r: r.json.get("field") == "year"))
+    check("a year as a string: 400", olle.post("/api/register/prefill", {"year": "2021"}), 400)
+    check("an unknown organisation: 404", anna.post("/api/register/prefill", {"org": "Ingen alls", "year": 2021}), 404)
+    check("the revisor may not prefill: 403", rut.post("/api/register/prefill", {"org": "01", "year": 2021}), 403)
+    check("without the CSRF token: 403", olle.post("/api/register/prefill", {"year": 2021}, csrf=False), 403)
+
+
 def main():
     # The client checks answers against docs/openapi.json as it goes; this
     # test makes its own checks and does not ask that document about these
@@ -249,7 +285,8 @@ def main():
             c.base = url.rstrip("/")
             check("login %s (%s)" % (name, role), c.login(name), 200)
             C[name] = c
-        for what, fn in [("the overview", lambda: check_overview(C)), ("the calendar feed", lambda: check_feed(C))]:
+        for what, fn in [("the overview", lambda: check_overview(C)), ("the calendar feed", lambda: check_feed(C)),
+                         ("the register prefilled", lambda: check_prefill(C))]:
             try:
                 fn()
             except Exception:

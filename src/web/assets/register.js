@@ -31,7 +31,10 @@
 		root.appendChild(box);
 		const d = await api('GET', '/api/register');
 		const list = d.registers || [];
-		if (S.me.role === 'handlaggare' || S.me.role === 'mottagare') root.insertBefore(registerUpload(), box);
+		if (S.me.role === 'handlaggare' || S.me.role === 'mottagare') {
+			root.insertBefore(registerPrefill(), box);
+			root.insertBefore(registerUpload(), box);
+		}
 		box.replaceWith(
 			table(
 				[
@@ -49,6 +52,99 @@
 				{ caption: 'Registrerade sammanställningar', captionHidden: true, empty: 'Registret är tomt.', rowAttrs: (r) => ({ 'data-org': r.org }) },
 			),
 		);
+	}
+
+	/* A year started from what the ledger knows (POST /api/register/prefill):
+	 * the grants of the decisions and payments the ledger holds; prefilling
+	 * again refreshes those and keeps what the recipient wrote. */
+	function registerPrefill() {
+		const year = h('input', { type: 'number', name: 'year', min: 2000, max: 2100, value: String(new Date().getFullYear()), required: true });
+		const org = S.me.role === 'mottagare' ? null : h('input', { type: 'text', name: 'org', required: true, placeholder: 'kod, namn eller orgnr' });
+		const btn = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Förifyll från reskontran');
+		const form = h('form', { class: 'card form inline-form register-prefill', novalidate: true },
+			org ? field('Organisation', org) : null,
+			field('År', year, 'Beslut och utbetalningar ur reskontran blir årets bidrag; era egna uppgifter (diarienummer, fördelning, användning) finns kvar när ni förifyller igen.'),
+			h('div', { class: 'actions' }, btn),
+		);
+		const st = formStatus(form);
+		form.addEventListener('submit', async (ev) => {
+			ev.preventDefault();
+			busy(btn, true, 'Förifyller…');
+			try {
+				const body = { year: Number(year.value) };
+				if (org) body.org = org.value.trim();
+				const r = await api('POST', '/api/register/prefill', body);
+				S.flash = 'Förifyllt från reskontran: ' + r.from_ledger + ' bidrag (' + r.added + ' nya, ' + r.updated + ' uppdaterade), ' + (r.unchanged ? 'oförändrad version ' : 'version ') + r.version + '.';
+				location.hash = href('register', r.org, String(r.year));
+			} catch (e) {
+				st.error(e, 'Inget förifylldes');
+				busy(btn, false);
+			}
+		});
+		return form;
+	}
+
+	const LEDGER_PREFIX = 'reskontra-';
+
+	/* The year's grants: those from the ledger marked, the recipient's own
+	 * fields editable and filed as a new version. */
+	async function grantsEditor(org, year) {
+		const sec = h('section', { class: 'card register-grants', 'aria-labelledby': 'rg-h' }, h('h2', { id: 'rg-h' }, 'Bidragen'));
+		let doc;
+		try {
+			doc = await api('GET', '/api/register/document' + q({ org, year }));
+		} catch (e) {
+			sec.appendChild(h('p', { class: 'alert alert-error', role: 'alert' }, 'Bidragen kunde inte hämtas: ' + (e.message || e)));
+			return sec;
+		}
+		const y = doc.years[0];
+		const canEdit = S.me.role === 'handlaggare' || S.me.role === 'mottagare';
+		const inputs = [];
+		const own = (g, name, label, type) => {
+			if (!canEdit) return g[name] || '–';
+			const i = h('input', { type: type || 'text', name: name, value: g[name] || '', 'aria-label': label + ': ' + g.title, 'data-grant': g.key });
+			inputs.push([g, name, i]);
+			return i;
+		};
+		sec.appendChild(
+			table(
+				[
+					{ label: 'Bidrag', cls: 'name', render: (g) => [g.title, g.key.startsWith(LEDGER_PREFIX) ? h('span', { class: 'badge badge-info', title: 'Beslut, belopp och utbetalningar kommer från reskontran' }, ' från reskontran') : null] },
+					{ label: 'Belopp (kr)', num: true, render: (g) => (g.amount !== undefined ? fmtInt(g.amount) : '–') },
+					{ label: 'Beslut', cls: 'nowrap', render: (g) => g.decision || '–' },
+					{ label: 'Ert diarienummer', render: (g) => own(g, 'dnr', 'Ert diarienummer') },
+					{ label: 'Beslutat av', render: (g) => own(g, 'decided_by', 'Beslutat av') },
+					{ label: 'Beslutsdatum', render: (g) => own(g, 'decided_on', 'Beslutsdatum', 'date') },
+					{ label: 'Läge', render: (g) => g.status || '' },
+				],
+				y.grants,
+				{ caption: 'Bidragen ' + year, captionHidden: true, empty: 'Inga bidrag.', rowAttrs: (g) => ({ 'data-grant': g.key, 'data-ledger': g.key.startsWith(LEDGER_PREFIX) ? 'true' : 'false' }) },
+			),
+		);
+		if (canEdit && y.grants.length) {
+			const btn = h('button', { type: 'button', class: 'btn btn-primary' }, 'Spara era uppgifter');
+			const status = h('p', { role: 'status' });
+			btn.addEventListener('click', async () => {
+				for (const [g, name, i] of inputs) {
+					const v = i.value.trim();
+					if (v) g[name] = v;
+					else delete g[name];
+				}
+				busy(btn, true, 'Sparar…');
+				try {
+					const r = await api('POST', '/api/register', JSON.stringify(doc));
+					S.flash = 'Sparat: ' + (r.stored || []).map((s) => s.year + (s.unchanged ? ' oförändrad (version ' + s.version + ')' : ' version ' + s.version)).join(', ') + '.';
+					route();
+				} catch (e) {
+					status.className = 'alert alert-error';
+					status.textContent = 'Inget sparades: ' + (e.message || e);
+					busy(btn, false);
+				}
+			});
+			sec.append(h('div', { class: 'actions' }, btn), status);
+			sec.appendChild(h('p', { class: 'muted' }, 'Fördelning och användning: ', h('a', { href: '/api/register/document' + q({ org, year }), download: '' }, 'ladda ned året som JSON'), ', fyll i och lämna in det på registrets första sida.'));
+		}
+		return sec;
 	}
 
 	/* Filing a register (bidrag-register/1) as a JSON file. */
@@ -98,6 +194,7 @@
 			);
 		}
 		root.appendChild(h('p', { class: 'downloads' }, 'Sammanställningen: ', reportLinks(org, year)));
+		if (r) root.appendChild(await grantsEditor(org, year));
 		root.appendChild(h('h2', null, 'Jämförelse med föregående år'));
 		const src = '/api/register/chart' + q({ org, year, format: 'svg' });
 		const img = h('img', { src, class: 'register-chart', alt: 'Diagram: statsbidrag ' + year + ' jämfört med föregående år' + (r ? ' för ' + r.org_name : '') + ', per område i miljoner kronor.' });
