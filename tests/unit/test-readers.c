@@ -509,6 +509,69 @@ static void test_px(void)
 	statcube_release(&cube);
 }
 
+/* ---- BgMax (bgmax.c): a real file (../shared/data/bank) with one record
+ * put in where it does not belong ---- */
+
+static const struct {
+	size_t before; /* insert before this line (1-based); 0: at the end */
+	const char *record;
+	const char *want;
+} bgcases[] = {
+	{2, "01BGMAX               0120040525173035010331P", "in.txt:2: record 01 (start): a second start record"},
+	{3, "050009912346          SEK", "in.txt:3: record 05 (opening): a new section opens before the section opened at line 2"},
+	{3, "25Text", "in.txt:3: record 25 (information): comes before any payment (20) or deduction (21)"},
+	{2, "15000000000000000000058410000010098232004052500074000000000000190000SEK00000003",
+	 "in.txt:2: record 15 (deposit): a deposit record outside a section"},
+	{4, "7000000006000000010000000600000002", "in.txt:4: record 70 (end): the end record comes inside the section opened at line 2"},
+	{0, "25Text", "record 25 (information): comes after the end record 70 (expected nothing more)"},
+};
+
+static void test_bgmax(void)
+{
+	char path[4096];
+	const char *src = src_path("../shared/data/bank/bgmax/fabhed_bankgiroinbetalningar_exempelfil_ocr.txt", path,
+				   sizeof(path));
+	FILE *f = src ? fopen(src, "rb") : NULL;
+	if (!ok(f != NULL, "the BgMax example of ../shared/data/bank is found")) {
+		return;
+	}
+	static char base[1 << 16];
+	size_t n = fread(base, 1, sizeof(base) - 1, f);
+	fclose(f);
+	base[n] = '\0';
+	for (size_t i = 0; i < sizeof(bgcases) / sizeof(bgcases[0]); i++) {
+		static char text[1 << 17];
+		size_t o = 0, line = 1;
+		for (size_t k = 0; k <= n; k++) {
+			if (line == bgcases[i].before && (k == 0 || base[k - 1] == '\n')) {
+				o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\r\n", bgcases[i].record);
+				line++; /* once */
+			}
+			if (k < n) {
+				text[o++] = base[k];
+				if (base[k] == '\n' && line < bgcases[i].before)
+					line++;
+			}
+		}
+		if (!bgcases[i].before)
+			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s%s\r\n", n && base[n - 1] != '\n' ? "\r\n" : "",
+					      bgcases[i].record);
+		struct bgmax r;
+		struct bd_error err = {0};
+		int rc = bgmax_parse(text, o, "in.txt", &r, &err);
+		bgmax_free(&r);
+		bool good = rc != 0 && strstr(err.msg, bgcases[i].want) != NULL;
+		if (!good)
+			diag("got %s", rc ? err.msg : "accepted");
+		ok(good, "BgMax with %.12s... before line %zu: refused: %s", bgcases[i].record, bgcases[i].before,
+		   bgcases[i].want);
+	}
+	struct bgmax r;
+	struct bd_error err = {0};
+	ok(bgmax_parse(base, n, "in.txt", &r, &err) == 0, "the example itself is read (%s)", err.msg);
+	bgmax_free(&r);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -522,5 +585,6 @@ int main(void)
 	}
 	test_documents();
 	test_px();
+	test_bgmax();
 	return tap_done();
 }
