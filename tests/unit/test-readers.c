@@ -302,6 +302,7 @@ static const struct mcase mcases[] = {
 	{R_REG, "years[1].grants[13].usage[0].entries", "[]", "usage[0]: both 'entries' and 'entries_csv'"},
 	{R_REG, "years[1].grants[2].lines_csv", "\"x.csv\"", "grants[2]: both 'lines' and 'lines_csv'"},
 	{R_REG, "years[0].year", NULL, "years[0].year: missing (expected a year, 2000 to 2100)"},
+	{R_REG, "years[1].grants[2].lines", "[{\"key\": \"x9\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x8\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x7\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x6\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x5\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x4\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x3\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x2\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x1\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x0\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x\", \"title\": \"x\", \"amount\": \"1\"}]}]}]}]}]}]}]}]}]}]}]", "lines nested more than 8 deep"},
 	/* decision (decisionfile.c), examples/decisions/S2020-09797.json */
 	{R_DECISION, "parts[0].payee", "\"\"", "parts[0].payee: empty (expected an organisation's code or name"},
 	{R_DECISION, "parts[0].payee", "12", "parts[0].payee: expected an organisation's name or a payee object, found"},
@@ -316,6 +317,7 @@ static const struct mcase mcases[] = {
 	{R_DECISION, "annexes[0].columns[0].part", "\"1\"", "annexes[0].columns[0].part: only an amount column names a part"},
 	{R_DECISION, "annexes[0].columns[1].style", "\"fraction\"", "annexes[0].columns[1].style: only a share column has a style"},
 	{R_DECISION, "annexes[0].columns[2].style", "\"roman\"", "annexes[0].columns[2].style: unknown style 'roman'"},
+	{R_DECISION, "annexes[0].columns[3].part", NULL, "annexes[0].columns[3].part: missing (an amount column names its part)"},
 	{R_DECISION, "annexes[0].columns[1].decimals", "2", "annexes[0].columns[1].decimals: only a share column has decimals"},
 	/* JSON-stat (jsonstat.c), tests/fuzz/corpus/jsonstat/small.json */
 	{R_STAT, "label", "12", "'label' is an integer, expected a string"},
