@@ -356,6 +356,14 @@ static const struct mcase mcases[] = {
 	{R_STAT, "dimension", "12", "an integer, expected an object of dimensions"},
 	{R_STAT, "id", "[\"Region\", 5]", "an integer, expected a dimension id"},
 	{R_STAT, "id", "[\"Region\", \"Region\"]", "'Region' is named twice"},
+	{R_STAT, "dimension.Tid.note", "12", "an integer, expected a note (a string) or an array of notes"},
+	{R_STAT, "dimension.Tid.note", "[\"a\", 12]", "an integer, expected a note (a string)"},
+	{R_STAT, "dimension.Region.category.child", "{\"01\": [\"03\"], \"03\": [\"01\"]}", "a loop through"},
+	{R_STAT, "class", "\"collection\"", "class: 'collection': bidrag reads one JSON-stat dataset (\"class\": \"dataset\")"},
+	{R_STAT, "class", NULL, "class: not a JSON-stat 2.0 dataset"},
+	{R_STAT, "version", "\"3.0\"", "version: not a JSON-stat 2.0 dataset"},
+	{R_STAT, "version", "\"1.0\"", "\"version\" is 1.x: JSON-stat 1.x, which bidrag does not read"},
+	{R_STAT, "source", "12", "'source' is an integer, expected a string"},
 	{R_DECISION, "dnr", "\"S2020/0979700000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"", "dnr: longer than 100 characters"},
 };
 
