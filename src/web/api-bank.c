@@ -4,9 +4,11 @@
 #include "api-internal.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -14,6 +16,7 @@
 #include "bankimport.h"
 #include "claims.h"
 #include "deadlines.h"
+#include "readfile.h"
 #include "statusload.h"
 #include "store-bank.h"
 
@@ -309,4 +312,61 @@ int h_claims(struct web_req *r)
 	 * OCR reference. */
 	return web_json(r, 200, json_pack("{s:s, s:s?, s:o}", "amounts", "öre", "bankgiro", bankgiro[0] ? bankgiro : NULL,
 					  "claims", c.arr));
+}
+
+/* GET /api/claim/letter?claim=N[&date=YYYY-MM-DD]: the claim's letter, a
+ * PDF with the agency's bankgiro and the claim's OCR reference, as 'bidrag
+ * repay letter' writes it (dated today unless date).  A mottagare gets its
+ * own organisation's claims only (another's is "no such claim"). */
+struct letter_claim {
+	bool found;
+	char recipient[64];
+};
+
+static int take_letter_claim(void *ctx, const struct repay_claim_row *k)
+{
+	struct letter_claim *c = ctx;
+	c->found = true;
+	snprintf(c->recipient, sizeof(c->recipient), "%s", k->recipient);
+	return 0;
+}
+
+int h_claim_letter(struct web_req *r)
+{
+	const char *arg = web_arg(r, "claim"), *date = web_arg(r, "date");
+	char *end = NULL;
+	long long n = arg && *arg >= '1' && *arg <= '9' ? strtoll(arg, &end, 10) : 0;
+	if (n <= 0 || *end || n == LLONG_MAX)
+		return web_error(r, 400, "claim", "claim: expected a claim's number (GET /api/claims)");
+	char today[DATE_LEN];
+	date_today(today);
+	if (!date)
+		date = today;
+	else if (!date_valid(date))
+		return web_error(r, 400, "date", "date: '%s' is not a date (expected YYYY-MM-DD)", date);
+	struct letter_claim c = {0};
+	struct bd_error err;
+	int rc = store_repay_claims(r->store, (int64_t)n, take_letter_claim, &c, &err);
+	if (rc < 0)
+		return web_error(r, 500, NULL, "%s", err.msg);
+	if (!c.found || !org_allowed(r, c.recipient))
+		return web_error(r, 404, "claim", "no repayment claim %lld (GET /api/claims)", n);
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/bidrag-claim-XXXXXX", dir && dir[0] ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return web_error(r, 500, NULL, "claim letter: cannot make a temporary file in %s", dir && dir[0] ? dir : "/tmp");
+	close(fd);
+	rc = claim_letter_make(r->store, (int64_t)n, date, path, &err);
+	char *pdf = NULL;
+	size_t len = 0;
+	if (rc == 0 && read_file(path, (size_t)64 << 20, &pdf, &len, &err))
+		rc = -1;
+	unlink(path);
+	if (rc)
+		return web_error(r, rc > 0 ? 409 : 500, rc > 0 ? "claim" : NULL, "%s", err.msg);
+	char name[64];
+	snprintf(name, sizeof(name), "aterkrav-%lld.pdf", n);
+	return web_bytes(r, 200, "application/pdf", pdf, len, name);
 }

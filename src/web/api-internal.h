@@ -111,6 +111,7 @@ int h_bank_match(struct web_req *r);   /* r->json: the route's fields */
 int h_bank_approve(struct web_req *r); /* r->json: the route's fields */
 int h_bank_reject(struct web_req *r);  /* r->json: the route's fields */
 int h_claims(struct web_req *r);
+int h_claim_letter(struct web_req *r);
 
 int h_payees(struct web_req *r);
 int h_payee(struct web_req *r);

@@ -122,6 +122,7 @@ static const struct route routes[] = {
 	{"POST", "/api/bank/approve", ROLE_HANDLAGGARE | ROLE_ATTESTANT, h_bank_approve, bank_entry_fields},
 	{"POST", "/api/bank/reject", ROLE_HANDLAGGARE | ROLE_ATTESTANT, h_bank_reject, bank_entry_fields},
 	{"GET", "/api/claims", ROLE_ANY, h_claims, NULL},
+	{"GET", "/api/claim/letter", ROLE_ANY, h_claim_letter, NULL},
 	{"GET", "/api/datasets", ROLE_STAFF, h_datasets, NULL},
 	{"GET", "/api/dataset", ROLE_STAFF, h_dataset, NULL},
 	{"GET", "/api/dataset/impact", ROLE_STAFF, h_dataset_impact, NULL},

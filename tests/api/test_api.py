@@ -942,6 +942,20 @@ def check_bank(C, exported):
            ("approved, an event", lambda r: r.json["state"] == "approved" and r.json["event"].startswith("bank-hand:1001:")))
     r = eva.get("/api/claims")
     expect("the claim is paid in full", r, 200, ("paid", lambda r: r.json["claims"][0]["state"] == "paid"))
+    r = eva.get("/api/claim/letter", params={"claim": "1001", "date": "2021-03-11"})
+    expect("GET /api/claim/letter: Jämtland's mottagare gets its claim's letter, a PDF", r, 200,
+           ("application/pdf", lambda r: r.ctype == "application/pdf" and r.raw.startswith(b"%PDF-")),
+           ("an attachment", lambda r: "aterkrav-1001.pdf" in (r.header("Content-Disposition") or "")))
+    r = anna.get("/api/claim/letter", params={"claim": "1001"})
+    expect("... and the handläggare", r, 200, ("application/pdf", lambda r: r.ctype == "application/pdf"))
+    r = olle.get("/api/claim/letter", params={"claim": "1001"})
+    expect("... Stockholm's mottagare does not: 404, as no such claim", r, 404, *is_error(r, field="claim"))
+    r = anna.get("/api/claim/letter", params={"claim": "9999"})
+    expect("... a claim that does not exist: 404", r, 404, *is_error(r, field="claim"))
+    r = anna.get("/api/claim/letter", params={"claim": "x1"})
+    expect("... a claim that is no number: 400 (field claim)", r, 400, *is_error(r, field="claim"))
+    r = anna.get("/api/claim/letter", params={"claim": "1001", "date": "2021-02-30"})
+    expect("... a date that does not exist: 400 (field date)", r, 400, *is_error(r, field="date"))
     r = rut.get("/api/bank/days", params={"from": "2021-02-01", "to": "2021-03-31"})
     expect("GET /api/bank/days: the 10th of March's 10 000 kr in, beside the ledger's repayments", r, 200,
            ("in and repaid", lambda r: any(d["date"] == "2021-03-10" and d["bank_in"] == 1000000 and d["ledger_repaid"] == 1000000

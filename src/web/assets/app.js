@@ -1862,6 +1862,7 @@
 			{ label: 'Inbetalt (kr)', num: true, render: (c) => fmtOreNum(c.paid) },
 			{ label: 'Kvar (kr)', num: true, render: (c) => fmtOreNum(c.outstanding) },
 			{ label: 'Läge', render: (c) => ({ open: 'obetalt', 'part paid': 'delvis betalt', paid: 'betalt', corrected: 'rättat' })[c.state] || c.state },
+			{ label: 'Brev', cls: 'nowrap', render: (c) => (c.state === 'corrected' ? '' : h('a', { href: '/api/claim/letter' + q({ claim: c.number }), download: '', 'data-claim-letter': String(c.number) }, 'Kravbrev (PDF)')) },
 		], list, { label: 'Återbetalningskrav' }));
 	}
 
