@@ -32,8 +32,14 @@
  *
  * Every N is run for fsyncs; for reads and writes a deterministic sample of
  * BIDRAG_FAULTS_SAMPLE values (default 12) spread over 1..count, unless
- * BIDRAG_FAULTS=all (bench/killpoints --faults, `make faults`), which runs
- * every N of every kind.  The counts are printed as TAP comments. */
+ * BIDRAG_FAULTS=all (bench/killpoints faults), which runs every N of every
+ * kind.  The counts are printed as TAP comments.
+ *
+ * On PostgreSQL (BIDRAG_TEST_DB, as tests/run gives it: unit/test-faults@pg)
+ * the same scenarios and checks run with libpq faults instead: the Nth
+ * statement fails on the server, or the server terminates the connection
+ * (pg_terminate_backend) as the Nth is sent; a sample of 6 N each (each run
+ * makes a database from a template), BIDRAG_FAULTS_SAMPLE more. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -46,6 +52,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "tap.h"
@@ -68,9 +75,14 @@ int __wrap_main(int argc, char **argv);
 
 /* K_LIE is no fault a disk should have: the write is dropped and reported
  * done.  It checks the checks: they must see what it loses. */
-enum kind { K_NONE, K_READ, K_WRITE, K_FULL, K_SYNC, K_LIE, NKINDS };
+/* On PostgreSQL (BIDRAG_TEST_DB): K_STMT counts the statements bidrag sends
+ * (PQexec, PQexecParams, PQexecPrepared, PQprepare, wrapped by the linker);
+ * K_PGERR makes the Nth fail on the server (it is replaced by a call of a
+ * function that does not exist), K_PGKILL has the server terminate the
+ * connection (pg_terminate_backend) just before the Nth is sent. */
+enum kind { K_NONE, K_READ, K_WRITE, K_FULL, K_SYNC, K_LIE, K_STMT, K_PGERR, K_PGKILL, NKINDS };
 static const char *const kind_name[NKINDS] = {"none", "read", "write (EIO)", "write (ENOSPC)", "fsync",
-					      "write lost"};
+					      "write lost", "statement", "statement error", "backend terminated"};
 
 static sqlite3_vfs *real_vfs;
 static enum kind fault_kind = K_NONE;
@@ -185,8 +197,73 @@ static sqlite3_vfs fault_vfs = {
 	v_dlsym, v_dlclose, v_random, v_sleep, v_time, v_lasterr, v_time64, NULL, NULL, NULL,
 };
 
+/* ---- the libpq faults -------------------------------------------------- */
+
+PGresult *__real_PQexec(PGconn *c, const char *q);
+PGresult *__real_PQexecParams(PGconn *c, const char *q, int n, const Oid *t, const char *const *v, const int *l,
+			      const int *f, int rf);
+PGresult *__real_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v, const int *l, const int *f,
+				int rf);
+PGresult *__real_PQprepare(PGconn *c, const char *name, const char *q, int n, const Oid *t);
+PGresult *__wrap_PQexec(PGconn *c, const char *q);
+PGresult *__wrap_PQexecParams(PGconn *c, const char *q, int n, const Oid *t, const char *const *v, const int *l,
+			      const int *f, int rf);
+PGresult *__wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v, const int *l, const int *f,
+				int rf);
+PGresult *__wrap_PQprepare(PGconn *c, const char *name, const char *q, int n, const Oid *t);
+
+static bool pg_faults; /* set in the child that runs bidrag's commands */
+
+/* stmt: before statement Q goes out on C; a result to return instead, or NULL. */
+static PGresult *stmt(PGconn *c, const char *q)
+{
+	if (!pg_faults)
+		return NULL;
+	long n = ++calls[K_STMT];
+	if ((fault_kind != K_PGERR && fault_kind != K_PGKILL) || n != fault_at)
+		return NULL;
+	snprintf(fired_where, sizeof(fired_where), "%.60s", q ? q : "(prepared)");
+	fired = true;
+	if (fault_kind == K_PGERR)
+		return __real_PQexec(c, "SELECT bidrag_fault_injected()");
+	PQclear(__real_PQexec(c, "SELECT pg_terminate_backend(pg_backend_pid())"));
+	return NULL;
+}
+PGresult *__wrap_PQexec(PGconn *c, const char *q)
+{
+	PGresult *r = stmt(c, q);
+	return r ? r : __real_PQexec(c, q);
+}
+PGresult *__wrap_PQexecParams(PGconn *c, const char *q, int n, const Oid *t, const char *const *v, const int *l,
+			      const int *f, int rf)
+{
+	PGresult *r = stmt(c, q);
+	return r ? r : __real_PQexecParams(c, q, n, t, v, l, f, rf);
+}
+PGresult *__wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v, const int *l, const int *f,
+				int rf)
+{
+	PGresult *r = stmt(c, NULL);
+	return r ? r : __real_PQexecPrepared(c, name, n, v, l, f, rf);
+}
+PGresult *__wrap_PQprepare(PGconn *c, const char *name, const char *q, int n, const Oid *t)
+{
+	PGresult *r = stmt(c, q);
+	return r ? r : __real_PQprepare(c, name, q, n, t);
+}
+
+static const char *pg_host; /* PostgreSQL: the server's socket directory */
+
 static void fault_install(enum kind k, long at)
 {
+	if (pg_host) {
+		fault_kind = k;
+		fault_at = at;
+		memset(calls, 0, sizeof(calls));
+		fired = false;
+		pg_faults = true;
+		return;
+	}
 	real_vfs = sqlite3_vfs_find(NULL);
 	fault_vfs.szOsFile = (int)sizeof(struct ffile) + real_vfs->szOsFile;
 	fault_vfs.mxPathname = real_vfs->mxPathname;
@@ -340,29 +417,71 @@ static int bidrag(char *msg, size_t len, const char *in, ...)
 
 /* ---- what the database holds ------------------------------------------ */
 
-static sqlite3 *db_open(void)
+struct conn {
+	sqlite3 *lite;
+	PGconn *pg;
+};
+
+static void db_close(struct conn *d)
 {
-	sqlite3 *d;
-	if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, "unix") != SQLITE_OK) {
-		sqlite3_close(d);
+	if (!d)
+		return;
+	if (d->pg)
+		PQfinish(d->pg);
+	else
+		sqlite3_close(d->lite);
+	free(d);
+}
+
+static struct conn *db_open(void)
+{
+	struct conn *d = calloc(1, sizeof(*d));
+	if (pg_host) {
+		d->pg = PQconnectdb(db);
+		if (PQstatus(d->pg) != CONNECTION_OK) {
+			db_close(d);
+			return NULL;
+		}
+		return d;
+	}
+	if (sqlite3_open_v2(db, &d->lite, SQLITE_OPEN_READONLY, "unix") != SQLITE_OK) {
+		db_close(d);
 		return NULL;
 	}
-	sqlite3_busy_timeout(d, 5000);
+	sqlite3_busy_timeout(d->lite, 5000);
 	return d;
 }
 
-/* query: the first column of the first row of SQL as text (into OUT). */
-static bool query(sqlite3 *d, const char *sql, char *out, size_t len)
+/* query: the first column of SQL's rows as text, separated by spaces (into OUT). */
+static bool query(struct conn *c, const char *sql, char *out, size_t len)
 {
-	sqlite3_stmt *s;
 	out[0] = 0;
+	if (!c) {
+		snprintf(out, len, "(no connection)");
+		return false;
+	}
+	if (c->pg) {
+		PGresult *r = PQexec(c->pg, sql);
+		bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+		if (!ok)
+			snprintf(out, len, "(%s)", PQresultErrorMessage(r));
+		size_t at = 0;
+		for (int i = 0; ok && i < PQntuples(r) && at < len; i++)
+			at += (size_t)snprintf(out + at, len - at, "%s%s", i ? " " : "", PQgetvalue(r, i, 0));
+		PQclear(r);
+		return ok;
+	}
+	sqlite3 *d = c->lite;
+	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(d, sql, -1, &s, NULL) != SQLITE_OK) {
 		snprintf(out, len, "(%s)", sqlite3_errmsg(d));
 		return false;
 	}
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_text(s, 0))
-		snprintf(out, len, "%s", (const char *)sqlite3_column_text(s, 0));
+	int rc;
+	size_t at = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && at < len)
+		at += (size_t)snprintf(out + at, len - at, "%s%s", at ? " " : "",
+				       sqlite3_column_text(s, 0) ? (const char *)sqlite3_column_text(s, 0) : "");
 	bool ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
 	if (!ok)
 		snprintf(out, len, "(%s)", sqlite3_errmsg(d));
@@ -370,7 +489,7 @@ static bool query(sqlite3 *d, const char *sql, char *out, size_t len)
 	return ok;
 }
 
-static long count(sqlite3 *d, const char *sql)
+static long count(struct conn *d, const char *sql)
 {
 	char b[64];
 	if (!query(d, sql, b, sizeof(b)))
@@ -398,7 +517,7 @@ static const char *const b3_ids[] = {"a01", "a03", "a04", "a05", "a-skr", NULL};
 
 /* effect: how much of command I of the work scenario the database holds:
  * 0 none, 1 whole, 2 partial (with what in WHAT). */
-static int effect(sqlite3 *d, int i, char *what, size_t len)
+static int effect(struct conn *d, int i, char *what, size_t len)
 {
 	long have, want;
 	const char *const *ids = NULL;
@@ -452,6 +571,21 @@ static void copy_file(const char *from, const char *to)
 	}
 }
 
+static char pg_name[64]; /* PostgreSQL: the name of BIDRAG_TEST_DB's database */
+
+/* pg_admin: SQL on the server's database postgres. */
+static void pg_admin(const char *sql)
+{
+	char conninfo[400];
+	snprintf(conninfo, sizeof(conninfo), "host=%s user=bidrag_test dbname=postgres", pg_host);
+	PGconn *c = PQconnectdb(conninfo);
+	PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+		bail_out("%s: %s", sql, r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
 /* fresh: an empty run folder; for the work scenario, the template register. */
 static void fresh(const struct scenario *sc)
 {
@@ -459,6 +593,15 @@ static void fresh(const struct scenario *sc)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", work, work);
 	if (system(cmd) != 0)
 		bail_out("cannot make %s", work);
+	if (pg_host) {
+		char sql[300];
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s_f WITH (FORCE)", pg_name);
+		pg_admin(sql);
+		snprintf(sql, sizeof(sql), "CREATE DATABASE %s_f%s%s%s", pg_name, sc == &s_work ? " TEMPLATE " : "",
+			 sc == &s_work ? pg_name : "", sc == &s_work ? "_t" : "");
+		pg_admin(sql);
+		return;
+	}
 	if (sc == &s_work) {
 		char from[300];
 		snprintf(from, sizeof(from), "%s/template.db", base);
@@ -504,14 +647,15 @@ static const char *check_run(const struct scenario *sc, const struct report *r, 
 			return why;
 		}
 	}
-	sqlite3 *d = db_open();
+	struct conn *d = db_open();
 	if (!d) {
 		snprintf(why, sizeof(why), "the register does not open");
 		return why;
 	}
-	if (!query(d, "PRAGMA integrity_check", msg, sizeof(msg)) || strcmp(msg, "ok") != 0) {
+	/* SQLite's check of its file; PostgreSQL's is its own WAL replay. */
+	if (!pg_host && (!query(d, "PRAGMA integrity_check", msg, sizeof(msg)) || strcmp(msg, "ok") != 0)) {
 		snprintf(why, sizeof(why), "integrity_check: %s", msg);
-		sqlite3_close(d);
+		db_close(d);
 		return why;
 	}
 	if (sc == &s_work) {
@@ -520,14 +664,14 @@ static const char *check_run(const struct scenario *sc, const struct report *r, 
 			if (e == 2 || (r->rc[i] == 0 && e != 1)) {
 				snprintf(why, sizeof(why), "command %d (%s %s, exit %d): %s in the register", i,
 					 sc->cmd[i][0], sc->cmd[i][1], r->rc[i], w);
-				sqlite3_close(d);
+				db_close(d);
 				return why;
 			}
 			if (r->rc[i] && e == 1)
 				n_kept++;
 		}
 	}
-	sqlite3_close(d);
+	db_close(d);
 	int rc = bidrag(msg, sizeof(msg), NULL, "ledger", "verify", NULL);
 	if (rc) {
 		snprintf(why, sizeof(why), "ledger verify: exit %d: %s", rc, msg);
@@ -563,8 +707,8 @@ static const char *check_run(const struct scenario *sc, const struct report *r, 
 	}
 	d = db_open();
 	char ev[4096];
-	query(d, "SELECT group_concat(id, ' ') FROM (SELECT id FROM ledger_event ORDER BY id)", ev, sizeof(ev));
-	sqlite3_close(d);
+	query(d, "SELECT id FROM ledger_event ORDER BY id", ev, sizeof(ev));
+	db_close(d);
 	if (strcmp(ev, events_clean) != 0) {
 		snprintf(why, sizeof(why), "after the retries the ledger holds [%.400s], a clean run [%.400s]", ev, events_clean);
 		return why;
@@ -582,7 +726,8 @@ static long *plan(enum kind k, long total, long *n)
 {
 	long *v = malloc(sizeof(long) * (size_t)(total + 1));
 	*n = 0;
-	if (all_n || k == K_SYNC || total <= sample) {
+	/* K_LIE: every N, until the checks see one (run_kind stops there) */
+	if (all_n || k == K_SYNC || k == K_LIE || total <= sample) {
 		for (long i = 1; i <= total; i++)
 			v[(*n)++] = i;
 		return v;
@@ -637,10 +782,14 @@ static long run_kind(const struct scenario *sc, enum kind k, long total)
 			}
 			if (!quiet)
 				diag("%s %s N=%ld: %s", sc->name, kind_name[k], v[i], why);
+			if (k == K_LIE) {
+				n = i + 1;
+				break;
+			}
 		}
 	}
 	if (k == K_LIE) {
-		diag("%s %s: %ld runs, %ld found by the checks (first: %s)", sc->name, kind_name[k], n, bad,
+		diag("%s %s: N=1..%ld, %ld found by the checks (%s)", sc->name, kind_name[k], n, bad,
 		     first_bad ? first_bad : "none");
 		free(v);
 		return bad;
@@ -669,6 +818,9 @@ int __wrap_main(int argc, char **argv)
 	src = getenv("BIDRAG_SRC") ? getenv("BIDRAG_SRC") : SRC_DIR;
 	const char *a = getenv("BIDRAG_FAULTS");
 	all_n = a && strcmp(a, "all") == 0;
+	/* A PostgreSQL run makes a database from a template: a smaller sample. */
+	if (getenv("BIDRAG_TEST_DB") && *getenv("BIDRAG_TEST_DB"))
+		sample = 6;
 	if (getenv("BIDRAG_FAULTS_SAMPLE"))
 		sample = atol(getenv("BIDRAG_FAULTS_SAMPLE"));
 	if (sample < 2)
@@ -686,6 +838,17 @@ int __wrap_main(int argc, char **argv)
 	snprintf(base, sizeof(base), "%s", tmpl);
 	snprintf(work, sizeof(work), "%s/run", base);
 	snprintf(db, sizeof(db), "%s/run/r.db", base);
+	/* PostgreSQL (tests/run: unit/test-faults@pg): databases NAME_f (each
+	 * run's) and NAME_t (the template register) beside BIDRAG_TEST_DB's. */
+	const char *url = getenv("BIDRAG_TEST_DB");
+	if (url && *url) {
+		const char *h = strstr(url, "host="), *slash = strstr(url, "@/"), *q = strchr(url, '?');
+		if (!h || !slash || !q || q - slash - 2 <= 0 || q - slash - 2 > 40)
+			bail_out("BIDRAG_TEST_DB '%s': expected postgresql://USER@/NAME?host=DIR", url);
+		pg_host = h + 5;
+		snprintf(pg_name, sizeof(pg_name), "%.*s", (int)(q - slash - 2), slash + 2);
+		snprintf(db, sizeof(db), "postgresql://bidrag_test@/%s_f?host=%s", pg_name, pg_host);
+	}
 	setenv("BIDRAG_DB", db, 1);
 
 	/* The batches, and the template register: init and the users. */
@@ -717,16 +880,22 @@ int __wrap_main(int argc, char **argv)
 	rc = rc ? rc : bidrag(msg, sizeof(msg), p, "user", "add", "bertil", "--role", "attestant", "--by", "root", NULL);
 	if (rc)
 		bail_out("the template register: exit %d: %s", rc, msg);
-	/* One file: the WAL checkpointed into it (sqlite3 closes it so). */
-	{
+	if (pg_host) {
+		char sql[300];
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s_t WITH (FORCE)", pg_name);
+		pg_admin(sql);
+		snprintf(sql, sizeof(sql), "CREATE DATABASE %s_t TEMPLATE %s_f", pg_name, pg_name);
+		pg_admin(sql);
+	} else {
+		/* One file: the WAL checkpointed into it (sqlite3 closes it so). */
 		sqlite3 *d;
 		if (sqlite3_open(db, &d) != SQLITE_OK || sqlite3_exec(d, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL))
 			bail_out("checkpoint the template: %s", sqlite3_errmsg(d));
 		sqlite3_close(d);
+		char tp[400];
+		snprintf(tp, sizeof(tp), "%s/template.db", base);
+		copy_file(db, tp);
 	}
-	char tp[400];
-	snprintf(tp, sizeof(tp), "%s/template.db", base);
-	copy_file(db, tp);
 
 	const struct scenario *const scs[] = {&s_init, &s_work};
 	for (size_t s = 0; s < 2; s++) {
@@ -740,7 +909,7 @@ int __wrap_main(int argc, char **argv)
 		bool all0 = !crashed;
 		for (int i = 0; all0 && i < sc->ncmd; i++)
 			all0 = r.rc[i] == 0;
-		if (!ok(all0, "%s: a clean run through the fault VFS succeeds", sc->name)) {
+		if (!ok(all0, "%s: a clean run through the fault layer succeeds", sc->name)) {
 			for (int i = 0; i < sc->ncmd; i++) {
 				char e[320], line[512] = "";
 				snprintf(e, sizeof(e), "%s/err%d", work, i);
@@ -757,14 +926,20 @@ int __wrap_main(int argc, char **argv)
 		const char *why = NULL;
 		if (sc == &s_work) {
 			/* what every run must end with */
-			sqlite3 *d = db_open();
-			query(d, "SELECT group_concat(id, ' ') FROM (SELECT id FROM ledger_event ORDER BY id)", events_clean,
-			      sizeof(events_clean));
-			sqlite3_close(d);
+			struct conn *d = db_open();
+			query(d, "SELECT id FROM ledger_event ORDER BY id", events_clean, sizeof(events_clean));
+			db_close(d);
 			why = strlen(events_clean) > 20 ? NULL : "the clean run recorded no events";
 		}
 		why = why ? why : check_run(sc, &r, false, 0);
 		ok(!why, "%s: the clean run passes the checks%s%s", sc->name, why ? ": " : "", why ? why : "");
+		if (pg_host) {
+			diag("%s: a clean run sends %ld statements", sc->name, r.calls[K_STMT]);
+			ok(r.calls[K_STMT] > 0, "%s: the wrapper sees the scenario's statements", sc->name);
+			run_kind(sc, K_PGERR, r.calls[K_STMT]);
+			run_kind(sc, K_PGKILL, r.calls[K_STMT]);
+			continue;
+		}
 		diag("%s: a clean run makes %ld reads, %ld writes and %ld fsyncs", sc->name, r.calls[K_READ],
 		     r.calls[K_WRITE], r.calls[K_SYNC]);
 		ok(r.calls[K_WRITE] > 0 && r.calls[K_SYNC] > 0 && r.calls[K_READ] > 0,
@@ -779,6 +954,13 @@ int __wrap_main(int argc, char **argv)
 	diag("%ld faulted runs; %ld faults absorbed (every command succeeded); %ld failed commands whose "
 	     "transaction was kept (whole)",
 	     n_runs, n_absorbed, n_kept);
+	if (pg_host) {
+		char sql[300];
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s_f WITH (FORCE)", pg_name);
+		pg_admin(sql);
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s_t WITH (FORCE)", pg_name);
+		pg_admin(sql);
+	}
 	char cmd[400];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
 	if (system(cmd) != 0)
