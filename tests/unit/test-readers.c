@@ -302,6 +302,11 @@ static const struct mcase mcases[] = {
 	{R_REG, "years[1].grants[13].usage[0].entries", "[]", "usage[0]: both 'entries' and 'entries_csv'"},
 	{R_REG, "years[1].grants[2].lines_csv", "\"x.csv\"", "grants[2]: both 'lines' and 'lines_csv'"},
 	{R_REG, "years[0].year", NULL, "years[0].year: missing (expected a year, 2000 to 2100)"},
+	{R_REG, "years[1].grants[13].usage[0].colour", "1", "usage[0]: unknown field 'colour' (expected one of: year, title"},
+	{R_REG, "years[1].grants[13].usage[0].title", "5", "usage[0].title: expected a string, found an integer"},
+	{R_REG, "years[1].grants[13].usage[0].purposes", NULL, "usage[0].purposes: missing (expected an array)"},
+	{R_REG, "years[1].grants[13].usage[0].purposes", "[5]", "usage[0].purposes[0]: expected an object, found an integer"},
+	{R_REG, "years[1].grants[13].usage[0].entries_csv", "\"no-such-file.csv\"", "usage[0].entries_csv: cannot open"},
 	{R_REG, "years[1].grants[2].lines", "[{\"key\": \"x9\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x8\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x7\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x6\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x5\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x4\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x3\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x2\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x1\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x0\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x\", \"title\": \"x\", \"amount\": \"1\"}]}]}]}]}]}]}]}]}]}]}]", "lines nested more than 8 deep"},
 	/* decision (decisionfile.c), examples/decisions/S2020-09797.json */
 	{R_DECISION, "parts[0].payee", "\"\"", "parts[0].payee: empty (expected an organisation's code or name"},
