@@ -4,6 +4,9 @@
 
 #include "cmd.h"
 
+/* cmd-portal.c */
+extern const struct cmd_entry cmd_signatory_entry, cmd_submissions_entry;
+
 static const struct cmd_entry *const commands[] = {
 	&cmd_allocate_entry,
 	&cmd_verify_entry,
@@ -30,6 +33,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_audit_entry,
 	&cmd_serve_entry,
 	&cmd_db_entry,
+	&cmd_signatory_entry,
+	&cmd_submissions_entry,
 };
 
 static void help(FILE *out)

@@ -7,7 +7,7 @@
 run help
 expect_rc "bidrag help" 0
 commands=$(printf '%s\n' "$OUT" | awk '/^commands:/ {f = 1; next} f && /^  [a-z]/ {print $1}')
-expect_eq "bidrag help lists the commands" "$(printf '%s\n' "$commands" | wc -l)" 25
+expect_eq "bidrag help lists the commands" "$(printf '%s\n' "$commands" | wc -l)" 27
 
 for c in $commands; do
 	run help "$c"
