@@ -142,7 +142,8 @@ static int mark_late(struct deadlines *d, const char *as_of, struct store *s, st
 			}
 		}
 		/* Those behind the count first, then the late. */
-		memcpy(x->who + kept, late, nlate * sizeof(*late));
+		if (nlate)
+			memcpy(x->who + kept, late, nlate * sizeof(*late));
 		x->nwho = kept + nlate;
 		x->late = (int)nlate;
 		free(late);

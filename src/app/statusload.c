@@ -111,7 +111,8 @@ int report_dates_load(struct store *s, const char *dnr, const char *as_of, struc
 		return -1;
 	/* As of a day, a report stands unless a correction dated up to that
 	 * day withdrew it. */
-	qsort(out->corrected, out->ncorrected, sizeof(char *), cmp_str);
+	if (out->ncorrected)
+		qsort(out->corrected, out->ncorrected, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < out->n; i++)
 		out->v[i].corrected = out->ncorrected && bsearch(&out->v[i].id, out->corrected, out->ncorrected,
 								  sizeof(char *), cmp_str) != NULL;

@@ -189,6 +189,11 @@ done <<<"$got"
 kill -TERM "$spid"
 wait "$spid"
 expect_eq "bidrag serve exits 0 on SIGTERM" "$?" "0"
+if grep -qiE 'sanitizer|runtime error|segmentation' "$WORK/serve.err"; then
+	fail "the server logged no memory errors" "$(grep -iE -m3 'sanitizer|runtime error|segmentation' "$WORK/serve.err")"
+else
+	pass "the server logged no memory errors"
+fi
 run ledger verify
 expect_rc "ledger verify at the end" 0
 done_testing
