@@ -55,18 +55,31 @@
 		return sec;
 	}
 
+	/* The organisation at a glance: what it was granted, paid and owes. */
+	function summary(ov) {
+		const g = ov.grants || [];
+		const total = (k) => g.reduce((s, x) => s + BigInt(x[k] || 0), 0n);
+		const owed = (ov.repayment && ov.repayment.claims ? ov.repayment.claims : []).reduce((s, k) => s + BigInt(k.outstanding || 0), 0n);
+		return h('section', { class: 'card', 'aria-labelledby': 'own-h', 'data-section': 'summary' }, h('h2', { id: 'own-h' }, 'Er organisation'),
+			h('p', null, h('strong', null, ov.org_name), ' (' + ov.org + ')'),
+			h('dl', { class: 'facts' },
+				h('div', null, h('dt', null, 'Tilldelat'), h('dd', null, fmtOre(String(total('allocated'))))),
+				h('div', null, h('dt', null, 'Utbetalt'), h('dd', null, fmtOre(String(total('paid'))))),
+				h('div', null, h('dt', null, 'Att återbetala'), h('dd', null, fmtOre(String(owed)))),
+			),
+		);
+	}
+
 	function grants(ov) {
 		const sec = h('section', { class: 'card', 'aria-labelledby': 'gr-h', 'data-section': 'grants' }, h('h2', { id: 'gr-h' }, 'Era bidrag'));
 		sec.appendChild(
 			table(
 				[
-					{ label: 'Beslut', cls: 'nowrap', render: (g) => decisionLink(g.dnr) },
-					{ label: 'Del', cls: 'name', render: (g) => g.part_title || g.part },
+					{ label: 'Bidrag', cls: 'name', render: (g) => [g.part_title || g.part, h('br'), decisionLink(g.dnr)] },
 					{ label: 'Tilldelat', num: true, render: (g) => fmtOre(g.allocated) },
 					{ label: 'Utbetalt', num: true, render: (g) => fmtOre(g.paid) },
-					{ label: 'Att rekvirera', num: true, render: (g) => (g.requisition ? fmtOre(g.requisition_due) : h('span', { class: 'muted' }, 'betalas ut utan rekvisition')) },
-					{ label: 'Sista dag för rekvisition', cls: 'nowrap', render: (g) => (g.requisition ? dateOr(g.requisition_deadline) : '–') },
-					{ label: 'Redovisning senast', cls: 'nowrap', render: (g) => [dateOr(g.report_deadline), g.report_due ? h('span', { class: 'badge badge-warn' }, ' ska lämnas') : g.reports ? h('span', { class: 'muted' }, ' lämnad') : null] },
+					{ label: 'Rekvisition', render: (g) => (g.requisition ? [fmtOre(g.requisition_due) + ' kvar', h('br'), h('span', { class: 'muted' }, 'senast ' + dateOr(g.requisition_deadline))] : h('span', { class: 'muted' }, 'utan rekvisition')) },
+					{ label: 'Redovisning', render: (g) => [dateOr(g.report_deadline), h('br'), g.report_due ? h('span', { class: 'badge badge-warn' }, 'ska lämnas') : g.reports ? h('span', { class: 'muted' }, 'lämnad') : ''] },
 					{ label: 'Att återbetala', num: true, render: (g) => fmtOre(g.repayment_due) },
 				],
 				ov.grants || [],
@@ -192,21 +205,23 @@
 		return sec;
 	}
 
-	async function pageRecipientStart(root) {
+	async function pageRecipientStart(root, segs, query) {
 		const me = S.me;
 		pageHeader(root, 'Startsida', 'Inloggad som ' + me.name + ' (mottagare' + (me.org ? ', organisation ' + me.org : '') + ').');
 		const box = loadingBox();
 		root.appendChild(box);
 		let ov;
 		try {
-			ov = await api('GET', '/api/recipient/overview');
+			// #/start?as_of=YYYY-MM-DD: the overview as of another day.
+			const asOf = query && query.get ? query.get('as_of') : null;
+			ov = await api('GET', '/api/recipient/overview' + (asOf ? q({ as_of: asOf }) : ''));
 		} catch (e) {
 			box.replaceWith(errorBox(e, 'Översikten kunde inte hämtas'));
 			return;
 		}
 		const lead = h('p', { class: 'lead', 'data-org': ov.org }, ov.org_name + ' (' + ov.org + '), läget ' + ov.as_of + '.');
 		box.replaceWith(lead);
-		root.append(reminders(ov), grants(ov), deadlines(ov), repayments(ov), payments(ov), calendar());
+		root.append(summary(ov), reminders(ov), grants(ov), deadlines(ov), repayments(ov), payments(ov), calendar());
 		root.appendChild(h('p', null, 'Er egen sammanställning av bidragen ett år börjar i ', h('a', { href: href('register') }, 'Mottagarregistret'), ', förifylld från reskontran.'));
 	}
 

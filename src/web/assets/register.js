@@ -102,20 +102,18 @@
 		const inputs = [];
 		const own = (g, name, label, type) => {
 			if (!canEdit) return g[name] || '–';
-			const i = h('input', { type: type || 'text', name: name, value: g[name] || '', 'aria-label': label + ': ' + g.title, 'data-grant': g.key });
+			const i = h('input', { type: type || 'text', name: name, size: 12, class: 'own-field', value: g[name] || '', 'aria-label': label + ': ' + g.title, 'data-grant': g.key });
 			inputs.push([g, name, i]);
 			return i;
 		};
 		sec.appendChild(
 			table(
 				[
-					{ label: 'Bidrag', cls: 'name', render: (g) => [g.title, g.key.startsWith(LEDGER_PREFIX) ? h('span', { class: 'badge badge-info', title: 'Beslut, belopp och utbetalningar kommer från reskontran' }, ' från reskontran') : null] },
+					{ label: 'Bidrag', cls: 'name', render: (g) => [g.title, g.key.startsWith(LEDGER_PREFIX) ? h('span', { class: 'badge badge-info', title: 'Beslut, belopp och utbetalningar kommer från reskontran' }, ' från reskontran') : null, g.decision ? [h('br'), h('span', { class: 'muted' }, 'Beslut ' + g.decision)] : null, g.status ? [h('br'), h('small', { class: 'muted' }, g.status)] : null] },
 					{ label: 'Belopp (kr)', num: true, render: (g) => (g.amount !== undefined ? fmtInt(g.amount) : '–') },
-					{ label: 'Beslut', cls: 'nowrap', render: (g) => g.decision || '–' },
 					{ label: 'Ert diarienummer', render: (g) => own(g, 'dnr', 'Ert diarienummer') },
 					{ label: 'Beslutat av', render: (g) => own(g, 'decided_by', 'Beslutat av') },
 					{ label: 'Beslutsdatum', render: (g) => own(g, 'decided_on', 'Beslutsdatum', 'date') },
-					{ label: 'Läge', render: (g) => g.status || '' },
 				],
 				y.grants,
 				{ caption: 'Bidragen ' + year, captionHidden: true, empty: 'Inga bidrag.', rowAttrs: (g) => ({ 'data-grant': g.key, 'data-ledger': g.key.startsWith(LEDGER_PREFIX) ? 'true' : 'false' }) },
