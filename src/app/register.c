@@ -89,7 +89,9 @@ static const struct key_values *lookup_key(void *vctx, const char *name, struct 
 	const struct key_values *hit = cached(k, name);
 	if (hit)
 		return hit;
-	int version = k->pinned ? recorded_version(k->d, name) : 0;
+	/* Verification: the versions the parts recorded; a new decision: the
+	 * latest, or the version its file names (NAME@VERSION). */
+	int version = recorded_version(k->d, name);
 	struct key_values *kv = strpool_alloc(&k->pool, sizeof(*kv));
 	int rc = store_dataset_values(k->s, name, version, &k->pool, kv, err);
 	if (rc == 1 && k->register_new) {

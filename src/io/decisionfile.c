@@ -1,6 +1,7 @@
 #include "decisionfile.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ident.h"
@@ -149,6 +150,25 @@ static int parse_payee(struct rd *r, const json_t *v, const char *path, struct p
 	return 0;
 }
 
+/* key_version: a key written NAME@VERSION, where NAME is a dataset's name
+ * of the form WHAT@DATE (kommunpop@2004@1, population@2019-11-01@1), names
+ * that version: the part is allocated by it and records it, so that the
+ * impact of a later correction finds the part.  Any other text is a name,
+ * allocated by its latest version. */
+static void key_version(struct rd *r, struct rule_key *rk)
+{
+	const char *at = strrchr(rk->dataset, '@');
+	if (!at || at == rk->dataset || !memchr(rk->dataset, '@', (size_t)(at - rk->dataset)))
+		return;
+	size_t n = strlen(at + 1);
+	if (n == 0 || n > 9 || at[1] == '0' || strspn(at + 1, "0123456789") != n)
+		return;
+	rk->version = atoi(at + 1);
+	char *name = xstrndup(rk->dataset, (size_t)(at - rk->dataset));
+	rk->dataset = decision_strdup(r->d, name);
+	free(name);
+}
+
 static int parse_rule(struct rd *r, const json_t *v, const char *path, struct rule *rule)
 {
 	static const char *const keys[] = {"method", "key", "keys", "base", "unit", "rounding", NULL};
@@ -209,6 +229,7 @@ static int parse_rule(struct rd *r, const json_t *v, const char *path, struct ru
 		rule->keys = decision_alloc(r->d, 1, sizeof(*rule->keys));
 		rule->nkeys = 1;
 		rule->keys[0].dataset = key;
+		key_version(r, &rule->keys[0]);
 		rule->keys[0].weight = rat_make(1, 1);
 		rule->keys[0].weight_text = decision_strdup(r->d, "1");
 	}
@@ -238,6 +259,7 @@ static int parse_rule(struct rd *r, const json_t *v, const char *path, struct ru
 				return jf_fail(&r->jf, q, "'%s' is zero (expected a positive weight)", w);
 			}
 			rule->keys[i].weight_text = w;
+			key_version(r, &rule->keys[i]);
 		}
 	}
 	return 0;
@@ -650,6 +672,24 @@ int decisionfile_parse(struct decision *d, const char *data, size_t len, const c
 	if (parse_objects(&r, root, "parts", true, sizeof(*d->parts), parse_part_v, &arr, &d->nparts))
 		goto done;
 	d->parts = arr;
+	/* One version of a dataset per decision: the latest, or the one named. */
+	for (size_t i = 0; i < d->nparts; i++)
+		for (size_t k = 0; k < d->parts[i].rule.nkeys; k++)
+			for (size_t j = 0; j <= i; j++)
+				for (size_t l = 0; l < d->parts[j].rule.nkeys && (j < i || l < k); l++) {
+					const struct rule_key *a = &d->parts[i].rule.keys[k], *b = &d->parts[j].rule.keys[l];
+					if (strcmp(a->dataset, b->dataset) != 0 || a->version == b->version)
+						continue;
+					char p[96], va[32], vb[32];
+					jf_pathf(p, sizeof(p), "parts[%zu].rule.%s", i,
+						 d->parts[i].rule.nkeys == 1 && d->parts[i].rule.method != RULE_MIX ? "key" : "keys");
+					snprintf(va, sizeof(va), a->version ? "version %d" : "its latest version", a->version);
+					snprintf(vb, sizeof(vb), b->version ? "version %d" : "its latest version", b->version);
+					jf_fail(&r.jf, p, "%s names %s of '%s', parts[%zu] %s: a decision is allocated by one version "
+							  "of a dataset",
+						i == j ? "the rule" : "this part", va, a->dataset, j, vb);
+					goto done;
+				}
 	if (parse_objects(&r, root, "annexes", false, sizeof(*d->annexes), parse_annex_v, &arr, &d->nannexes))
 		goto done;
 	d->annexes = arr;

@@ -232,8 +232,43 @@ expect_out "the correction is version 2 and says why" "^corrects kommunpop@2004@
 run datasets show kommunpop@2004@1
 expect_out "version 1 says it is corrected by version 2" "^corrected by: kommunpop@2004@2$"
 
+# A decision file can name the version it is allocated by (NAME@VERSION):
+# registered after the correction, it still uses version 1, and records it.
+python3 - "$WORK/k.json" "$WORK/k18.json" "$WORK/kbad.json" "$WORK/kmix.json" <<'EOF'
+import json, sys, copy
+d = json.load(open(sys.argv[1]))
+d.update(dnr="K/2025/18", notes="scenario: a decision naming version 1")
+d["parts"][0]["rule"]["key"] = "kommunpop@2004@1"
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+bad = copy.deepcopy(d)
+bad.update(dnr="K/2025/19")
+bad["parts"][0]["rule"]["key"] = "kommunpop@2004@9"
+json.dump(bad, open(sys.argv[3], "w"), ensure_ascii=False)
+mix = copy.deepcopy(d)
+mix.update(dnr="K/2025/20")
+p2 = copy.deepcopy(mix["parts"][0])
+mix["parts"][0]["amount"] = 145000000
+mix["parts"][0]["funding"][0]["amount"] = 145000000
+p2.update(id="andra", amount=145000000, funding=[{"appropriation": "16", "amount": 145000000}],
+          rule={"method": "key", "key": "kommunpop@2004"})
+mix["parts"].append(p2)
+json.dump(mix, open(sys.argv[4], "w"), ensure_ascii=False)
+EOF
+run decision import "$WORK/k18.json"
+expect_rc "a decision whose file names kommunpop@2004@1, registered after the correction" 0
+run decision show K/2025/18 --format json
+expect_eq "it is allocated by version 1 and records it" \
+	"$(json 'p=d["parts"][0]; a={r["code"]: r["amount"] for r in p["allocation"]}; print(p["keys"][0], a["0114"], a["0115"])')" \
+	"{'name': 'kommunpop@2004', 'version': 1} $a0114 $a0115"
+expect_error "a version the register does not have" "version 9" decision import "$WORK/kbad.json"
+expect_error "two versions of one dataset in one decision" \
+	"parts\[1\]\.rule\.key: this part names its latest version of 'kommunpop@2004', parts\[0\] version 1: a decision is allocated by one version of a dataset" \
+	decision import "$WORK/kmix.json"
+
 run datasets impact kommunpop@2004
 expect_rc "what the correction changes" 0
+expect_out "the decision that named version 1 is found too" \
+	"^K/2025/18 part kommuner \(Stöd till kommunerna\): 290 000 000 kr by key, allocated by version 1; 2 of 290 recipients change$"
 expect_out "per decision: the part, its rule, the version it used, who changes" \
 	"^K/2025/17 part kommuner \(Stöd till kommunerna\): 290 000 000 kr by key, allocated by version 1; 2 of 290 recipients change$"
 run datasets impact kommunpop@2004 --format json
@@ -244,8 +279,9 @@ expect_eq "per recipient: then, now (swapped exactly), paid, what to claim back 
 # ---- Carried out: the events, the extra payment waits for another person ----
 run datasets impact kommunpop@2004 --apply --by anna --date 2025-05-02
 expect_rc "apply" 0
-expect_out "three events: raise, pay, claim back" "^3 events recorded, 0 already recorded$"
-expect_out "the summary for the decision" "^K/2025/17: 3 events, raised .* kr, to pay .* kr, claimed back .* kr$"
+expect_out "five events: raise, pay, claim back (paid); raise, reduce (not yet paid)" "^5 events recorded, 0 already recorded$"
+expect_out "the summary for the decision paid" "^K/2025/17: 3 events, raised .* kr, to pay .* kr, claimed back .* kr$"
+expect_out "the summary for the decision not yet paid" "^K/2025/18: 2 events, raised .* kr, reduced .* kr$"
 pid=$("$BIDRAG" pay list --state registered --format csv | awk -F, 'NR>1 && $1 ~ /^impact-/ {print $1}')
 run pay attest "$pid" --date 2025-05-03 --by anna
 expect_rc "four eyes: who recorded the correction cannot attest its payment" 2
