@@ -7,7 +7,7 @@
 // who attests it.  Run by tests/cli/browser.sh after flows.mjs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { env, SRC, check, assert, norm, cells, seen, shot, ready, go, login, bidrag, main, state } from './lib.mjs';
+import { env, PW, SRC, check, assert, norm, cells, seen, shot, ready, go, login, bidrag, main, state } from './lib.mjs';
 
 state.prefix = 'datasets-';
 const KEY = 'webkommunpop@2004';
@@ -15,6 +15,8 @@ const DNR = 'K/2026/WEB1';
 const PX = path.join(SRC, '..', 'shared', 'data', 'scb', 'px_BE0101A1_pop_riket_21lan_290kommuner_civil_sex_2001-2004_en.px');
 
 function setup() {
+	// The command line records its changes as a registered user, authenticated by the password.
+	process.env.BIDRAG_PASSWORD = PW;
 	const tmp = fs.mkdtempSync(path.join(env('TMPDIR', '/tmp'), 'datasets-'));
 	bidrag('datasets', 'import', PX, '--name', KEY, '--period', '2004', '--level', 'kommun', '--skip-unknown', '--by', 'anna');
 	const dec = JSON.parse(fs.readFileSync(path.join(SRC, 'examples/decisions/S2020-09796.json'), 'utf8'));
