@@ -132,9 +132,10 @@ await main(async (browser) => {
 		await shot(eva, 'register-egna-uppgifter');
 	});
 
-	await check('no page error and no CSP violation in the recipient\'s flows', async () => {
+	await check('no page error, no CSP violation and nothing scrolling sideways in the recipient\'s flows', async () => {
 		assert(seen.pageErrors.length === 0, seen.pageErrors.join('\n'));
 		assert(seen.csp.length === 0, seen.csp.join('\n'));
+		assert(seen.overflow.length === 0, seen.overflow.join('\n'));
 	});
 });
 
