@@ -1224,8 +1224,9 @@ static void test_branches(void)
 		unsigned long one[] = {1, 1, 1, 1};
 		big_weights(&w, 4, one);
 		struct apportion_spec spec = {&w, NULL, 102, 0, 1, APPORTION_LARGEST_REMAINDER};
-		ok(apportion(&spec, amount, &residual, &err) == 0 && amount[0] == 26 && amount[1] == 26 &&
-			   amount[2] == 25 && residual == 0,
+		int64_t a4[4];
+		ok(apportion(&spec, a4, &residual, &err) == 0 && a4[0] == 26 && a4[1] == 26 && a4[2] == 25 &&
+			   a4[3] == 25 && residual == 0,
 		   "no ids, GMP weights: 102 among four equals is 26, 26, 25, 25");
 		apportion_weights_release(&w);
 	}
