@@ -5,15 +5,29 @@
 # eyes, the payment planned, attested and exported again; camt.053
 # statements book the payments; a repayment claim gets an OCR reference and
 # a BgMax file pays it; SIE 4 for the period.  status and ledger verify
-# agree at every step, and a second import of each file changes nothing.
-# Then the error paths (each leaves the database as it was) and the real
-# bank files of ../shared/data/bank in a register they match nothing in.
+# agree at every step (check_books), and a second import of each file
+# changes nothing (again).  A payment is paid on the day the bank booked it
+# (status --as-of, SIE, bank days).  Then the error paths (each leaves the
+# database as it was), a repayment by hand for its claim (repay receive
+# --claim), one credit in a camt.054 and the day's camt.053 recorded once,
+# and the real bank files of ../shared/data/bank in a register they match
+# nothing in.
 . "$(dirname "$0")/lib.sh"
 EX="$BIDRAG_SRC/examples"
 ANSWER="python3 $TESTS/bank-answer.py"
 DATA="$BIDRAG_SRC/../shared/data/bank"
 D0=S2020/09797
-export BIDRAG_USER=bank-test
+# The people, registered users (their one password in $BIDRAG_PASSWORD):
+# anna handläggare, bertil attestant, carl handläggare who imports the
+# bank's files; every change names one of them.
+PW='bank-loop-lösenord-1'
+export BIDRAG_PASSWORD="$PW" BIDRAG_USER=carl
+users() {
+	printf '%s\n' "$PW" | "$BIDRAG" user add root --role admin >/dev/null
+	for u in anna:handlaggare bertil:attestant carl:handlaggare; do
+		printf '%s\n' "$PW" | "$BIDRAG" user add "${u%%:*}" --role "${u#*:}" --by root >/dev/null
+	done
+}
 
 # payments_json: every executed payment, as 'bank payments' gives it.
 payments() { "$BIDRAG" bank payments --format json; }
@@ -42,7 +56,8 @@ check_books() {
 import json, sys
 from decimal import Decimal
 b = json.load(sys.stdin)
-print(sum(Decimal(x["sent_amount"]) - Decimal(x["rejected_amount"]) - Decimal(x["returned_amount"]) for x in b))')
+print(sum((Decimal(x["sent_amount"]) - Decimal(x["rejected_amount"]) - Decimal(x["returned_amount"]) for x in b),
+          Decimal("0.00")))')
 	expect_eq "$1: status pays what the bank has not rejected or returned" "$(totals | cut -d' ' -f1)" "$2"
 	expect_eq "$1: ... and the batches agree" "$bank" "$2"
 }
@@ -66,16 +81,20 @@ refused() {
 
 export BIDRAG_DB=$(fresh_db loop)
 "$BIDRAG" init >/dev/null
+users
 "$BIDRAG" decision import "$EX"/decisions/*.json >/dev/null 2>&1
 
 # 1. Payees, a plan, an attestation, pain.001.
 run payee import "$EX/payees.csv" --user anna
 expect_rc "payee import of the example payees" 0
+check_books "after the payees" 0.00
 run pay plan $D0 --date 2021-02-15 --by anna
 expect_out "pay plan registers the decision's 27 payments" "^27 events recorded, 0 already recorded$"
+check_books "after the plan" 0.00
 run pay attest $(ids registered) --date 2021-02-15 --by bertil
 expect_rc "bertil attests them" 0
-run pay export --batch B1 --date 2021-02-16 --output "$WORK/b1.xml"
+check_books "after the attestation" 0.00
+run pay export --batch B1 --date 2021-02-16 --output "$WORK/b1.xml" --by carl
 expect_rc "pay export writes batch B1 as pain.001" 0
 check_books "after the export" 275000000.00
 skane=$(e2e_of "Region Skåne")
@@ -100,7 +119,7 @@ expect_eq "nothing is attested or registered: the rejected payment is void" "$(i
 again "pain.002" "$WORK/b1.pain002.xml"
 expect_eq "pay list: the rejected payment is no longer among B1's executed ones" \
 	"$("$BIDRAG" pay list --state executed --batch B1 --format csv | tail -n +2 | wc -l)" "26"
-run pay export --batch B1 --format lb --force --date 2021-02-16 --output "$WORK/b1.lb"
+run pay export --batch B1 --format lb --force --date 2021-02-16 --output "$WORK/b1.lb" --by carl
 expect_err "B1 exported again as LB (forced): its export of the rejected payment is void, 26 payments" \
 	"batch B1: 26 payments, 246 318 140,00 kr, exported as lb"
 check_books "after the LB file" 246318140.00
@@ -123,19 +142,24 @@ change=$(printf '%s\n' "$OUT" | grep -oE 'change [0-9]+' | head -1 | cut -d' ' -
 expect_error "... anna cannot approve her own proposal" "four eyes" payee approve "$change" --user anna
 run payee approve "$change" --user bertil
 expect_rc "... bertil approves it" 0
+check_books "after the change of account" 246318140.00
 run pay plan $D0 --date 2021-02-17 --by anna
 expect_out "pay plan registers the rejected amount again, for Region Skåne only" "^recorded plan:$D0:regioner:12:2021-02-17:2868186000:"
 run pay list --format json
 expect_out "... to the new account" "\"account\":\"$newbg\""
+check_books "after the new plan" 246318140.00
 run pay attest $(ids registered) --date 2021-02-17 --by bertil
 expect_rc "bertil attests it" 0
-run pay export --batch B2 --date 2021-02-18 --output "$WORK/b2.xml"
+check_books "after its attestation" 246318140.00
+run pay export --batch B2 --date 2021-02-18 --output "$WORK/b2.xml" --by carl
 expect_rc "pay export writes batch B2" 0
 expect_eq "... the file pays the new account" "$(grep -c "<Id>${newbg%-*}${newbg#*-}</Id>" "$WORK/b2.xml")" "1"
 check_books "after B2" 275000000.00
 $ANSWER pain002 "$WORK/b2.xml" >"$WORK/b2.pain002.xml"
 run bank import "$WORK/b2.pain002.xml" --user carl
 expect_out "B2's pain.002 accepts it" "recorded 1 event; 1 accepted"
+check_books "after B2's pain.002" 275000000.00
+again "B2's pain.002" "$WORK/b2.pain002.xml"
 
 # 4. camt.053 statements book the payments.
 $ANSWER camt053 "$WORK/b1.xml" --date 2021-02-19 --skip "$skane" >"$WORK/b1.camt053.xml"
@@ -162,6 +186,7 @@ expect_eq "bank batches: B1 26 booked and 1 rejected, B2 1 booked" \
 	"$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(" ".join("%s:%d/%d/%d/%d" % (b["batch"], b["sent"], b["booked"], b["rejected"], b["unanswered"]) for b in json.load(sys.stdin)))')" \
 	"B1:27/26/1/0 B2:1/1/0/0"
 again "camt.053" "$WORK/b1.camt053.xml"
+again "B2's camt.053" "$WORK/b2.camt053.xml"
 run bank days --format json
 expect_out "bank days: the 19th's booked debits beside the ledger's, paid on its booking day" '"date":"2021-02-19","bank_out":"246318140.00","ledger_paid":"246318140.00","ledger_back":"0.00","bank_in":"0.00","ledger_repaid":"0.00","difference":"0.00"'
 expect_out "... the 16th: of B1 only the payment the bank rejected, paid and back" '"date":"2021-02-16","bank_out":"0.00","ledger_paid":"28681860.00","ledger_back":"28681860.00"'
@@ -277,12 +302,15 @@ printf 'kind,debit,credit\nexecute,56x1,1941\n' >"$WORK/badchart.csv"
 expect_error "--chart: a bad account number names the row and column" \
 	"badchart.csv:2, column debit: '56x1' is not an account number" export sie --from 2021-01-01 --to 2021-12-31 --chart "$WORK/badchart.csv"
 expect_error "export sie: --from after --to" "--from 2021-12-31 is after --to 2021-01-01" export sie --from 2021-12-31 --to 2021-01-01
+check_books "after the SIE files" 275000000.00
 
 # 7. Matching by hand, four eyes.
 run repay claim $D0 --part regioner --recipient 03 --amount "5 000" --date 2021-06-02 --by anna
 $ANSWER camt053 "$WORK/b2.xml" --date 2021-06-20 --skip "$(e2e_of 'Region Skåne')" --credit "Återbetalning Uppsala:5000:Region Uppsala" >"$WORK/june.camt053.xml"
 run bank import "$WORK/june.camt053.xml" --user carl
 expect_out "a credit without a claim's OCR reference is kept unmatched" "unmatched, 5 000,00 kr: reference 'Återbetalning Uppsala' is no OCR reference"
+check_books "after June's statement" 275000000.00
+again "June's camt.053" "$WORK/june.camt053.xml"
 entry=$("$BIDRAG" bank unmatched --format json | python3 -c 'import json,sys; print([e["id"] for e in json.load(sys.stdin) if e["amount"]=="5000.00"][0])')
 expect_error "bank match needs --user" "needs --user" bank match "$entry" --claim 1002
 run bank match "$entry" --claim 1002 --user anna --note "Uppsalas återbetalning utan OCR"
@@ -393,6 +421,7 @@ again "camt.053 of the same day" "$WORK/june24.camt053.xml"
 # 9. The real files, in a register they match nothing in.
 export BIDRAG_DB=$(fresh_db real)
 "$BIDRAG" init >/dev/null
+users
 for f in "$DATA"/camt/genkgo_camt053.v2.minimal.xml "$DATA"/camt/genkgo_camt054.v2.xml \
 	"$DATA"/camt/nordea-dk_camt.053.001.02_example.xml "$DATA"/bgmax/fabhed_bankgiroinbetalningar_exempelfil_ocr.txt \
 	"$DATA"/bgmax/zimpler_BgMaxfil4.txt; do
