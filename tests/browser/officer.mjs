@@ -89,6 +89,20 @@ await main(async (browser) => {
 		assert((await anna.locator('tr[data-account="regioner/03"]').getAttribute('data-late')) === 'false', 'Uppsala, in time, is marked late');
 		await shot(anna, 'redovisning-sen');
 	});
+	await check('the decision\'s status and the recipient\'s page mark the late report', async () => {
+		await open(anna, '#/beslut/' + encodeURIComponent(DNR));
+		const row = anna.locator('table.ledger tbody tr', { hasText: 'Region Skåne' }).first();
+		await row.waitFor();
+		assert(/sen redovisning/.test(await row.textContent()), 'the decision page: ' + norm(await row.textContent()));
+		const uppsala = anna.locator('table.ledger tbody tr', { hasText: 'Region Uppsala' }).first();
+		assert(!/sen redovisning/.test(await uppsala.textContent()), 'Uppsala, in time, is marked late');
+		await shot(anna, 'beslut-sen-redovisning');
+		await open(anna, '#/mottagare/12');
+		const acc = anna.locator('table.ledger tbody tr', { hasText: DNR }).first();
+		await acc.waitFor();
+		assert(/sen redovisning/.test(await acc.textContent()), 'the recipient page: ' + norm(await acc.textContent()));
+		await shot(anna, 'mottagare-sen-redovisning');
+	});
 	await check('the deadlines page as of 1 June 2022 names the recipients behind each count and the late report', async () => {
 		await open(anna, '#/tidsgranser?as_of=2022-06-01&all=true');
 		const sec = anna.locator('section.deadline[data-kind="report"][data-part="regioner"][data-dnr="' + DNR + '"]');

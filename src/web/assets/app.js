@@ -674,6 +674,12 @@
 		['outstanding', 'Återstår'],
 	];
 
+	/* lateMark: an account whose financial report came after the part's
+	 * report deadline (late, GET /api/status) is marked so. */
+	function lateMark(a) {
+		return a.late ? [' ', h('span', { class: 'badge badge-warn late-badge', title: 'Ekonomisk redovisning ' + a.report_date + ', efter tidsgränsen ' + a.report_deadline }, 'sen redovisning')] : null;
+	}
+
 	function ledgerCols() {
 		return LEDGER_COLS.map(([k, label]) => ({ label, num: true, render: (a) => fmtOreNum(a[k]) }));
 	}
@@ -1043,7 +1049,7 @@
 			const title = accounts[0].part_title || part;
 			const dp = docParts && docParts.get(part);
 			const reqPart = dp && dp.payment && dp.payment.mode === 'requisition';
-			const cols = [{ label: 'Mottagare', cls: 'name', render: (a) => recipientLink(a.recipient, a.recipient_name || a.recipient) }].concat(ledgerCols());
+			const cols = [{ label: 'Mottagare', cls: 'name', render: (a) => [recipientLink(a.recipient, a.recipient_name || a.recipient), lateMark(a)] }].concat(ledgerCols());
 			if (canRegister)
 				cols.push({
 					label: 'Åtgärd',
@@ -1898,7 +1904,7 @@
 		);
 		const cols = [
 			{ label: 'Beslut', cls: 'nowrap', render: (a) => decisionLink(a.dnr) },
-			{ label: 'Del', cls: 'name', render: (a) => a.part_title || a.part },
+			{ label: 'Del', cls: 'name', render: (a) => [a.part_title || a.part, lateMark(a)] },
 		].concat(ledgerCols());
 		root.appendChild(h('h2', null, 'Per beslut och del'));
 		root.appendChild(table(cols, acc, { label: 'Status per beslut och del', cls: 'ledger', empty: 'Inga beslut fördelar medel till ' + name + '.', foot: acc.length ? ledgerFoot(['Summa', ''], acc) : null }));
