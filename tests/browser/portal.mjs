@@ -117,6 +117,13 @@ await main(async (browser) => {
 		assert((await form.getByLabel('Beslut och del').locator('option').count()) === 0, 'no part offered');
 		assert(/inget att rekvirera/.test(norm(await form.locator('[data-none]').textContent())), 'says there is nothing to requisition');
 	});
+	await check('an old link to the requisition form (#/handelse) takes eva to the filing page', async () => {
+		await go(eva, '#/start');
+		await eva.evaluate(() => {
+			location.hash = '#/handelse';
+		});
+		await ready(eva, '#/handlingar?kind=requisition');
+	});
 	await check('eva files a financial report with 100 000 kr unused and a PDF attached, signs it: marked late', async () => {
 		const used = String(s.amount - 100000);
 		fid = await file(eva, 'financial-report', 'regioner', { 'Använt belopp (kr)': used, 'Outnyttjat belopp (kr)': '100 000', Kommentarer: '100 000 kr användes inte och betalas tillbaka.' });

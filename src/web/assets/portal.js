@@ -436,6 +436,12 @@
 		return form;
 	}
 
+	/* The requisition form of app.js (#/handelse) is the handläggare's; a
+	 * mottagare following an old link to it files here, signed. */
+	window.addEventListener('hashchange', () => {
+		if (S.me && S.me.role === 'mottagare' && /^#\/handelse(?:[/?]|$)/.test(location.hash)) location.replace(href('handlingar', { kind: 'requisition' }));
+	});
+
 	UI.addPage({ key: 'handlingar', label: 'Rekvisitioner och redovisningar', roles: ['mottagare'], render: pageFiling }, 'mottagare');
 	UI.addPage({ key: 'inkomna', label: 'Inkomna handlingar', roles: STAFF, render: pageInbox }, 'attest');
 	UI.addPage({ key: 'foretradare', label: 'Behöriga företrädare', roles: ['handlaggare', 'mottagare', 'revisor'], render: pageSignatories }, 'mottagare');
