@@ -174,9 +174,10 @@ await main(async (browser) => {
 		assert(states.filter((x) => x === 'Godkänd').length === 2, 'eva sees both accepted: ' + states.join(', '));
 		await shot(eva, 'handlingar');
 	});
-	await check('the portal pages: no page error and no CSP violation', async () => {
+	await check('the portal pages: no page error, no CSP violation, nothing scrolls sideways at 1366x768', async () => {
 		assert(!seen.pageErrors.length, seen.pageErrors.join('; '));
 		assert(!seen.csp.length, seen.csp.join('; '));
+		assert(!seen.overflow.length, 'scrolls sideways at 1366x768: ' + seen.overflow.join('; '));
 	});
 });
 process.exit(state.failures ? 1 : 0);

@@ -292,13 +292,12 @@
 		root.appendChild(
 			table(
 				[
-					{ label: 'Nr', cls: 'nowrap', render: (s) => String(s.id) },
 					{ label: 'Mottagare', render: (s) => s.org_name || s.org },
-					{ label: 'Handling', render: (s) => [KIND_SV[s.kind] || s.kind, ' ', lateBadge(s)] },
+					{ label: 'Handling', render: (s) => [(KIND_SV[s.kind] || s.kind) + ' ' + s.id, ' ', lateBadge(s)] },
 					{ label: 'Beslut', cls: 'nowrap', render: (s) => [decisionLink(s.dnr), ' ', s.part] },
 					{ label: 'Belopp', render: amounts },
 					{ label: 'Underskrift', render: (s) => [signatureText(s), h('br'), fileLinks(s)] },
-					{ label: 'Status', render: (s) => [stateBadge(s), s.review_note ? h('p', { class: 'small' }, s.review_note) : null, s.comments ? h('p', { class: 'small muted' }, s.comments) : null] },
+					{ label: 'Status', render: (s) => [stateBadge(s), s.review_note ? h('p', { class: 'small' }, s.review_note) : null] },
 					{ label: 'Granska', render: (s) => (mayReview && s.state === 'submitted' ? reviewCell(s) : null) },
 				],
 				subs.submissions.filter((s) => s.state !== 'draft'),
