@@ -573,17 +573,27 @@ static void copy_file(const char *from, const char *to)
 
 static char pg_name[64]; /* PostgreSQL: the name of BIDRAG_TEST_DB's database */
 
-/* pg_admin: SQL on the server's database postgres. */
+/* pg_admin: SQL on the server's database postgres.  Tried again for a few
+ * seconds: DROP DATABASE ... WITH (FORCE) is refused while the server's
+ * autovacuum (not ours to terminate) works on the database. */
 static void pg_admin(const char *sql)
 {
 	char conninfo[400];
 	snprintf(conninfo, sizeof(conninfo), "host=%s user=bidrag_test dbname=postgres", pg_host);
-	PGconn *c = PQconnectdb(conninfo);
-	PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
-	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
-		bail_out("%s: %s", sql, r ? PQresultErrorMessage(r) : PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
+	for (int attempt = 0;; attempt++) {
+		PGconn *c = PQconnectdb(conninfo);
+		PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+		if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
+			PQclear(r);
+			PQfinish(c);
+			return;
+		}
+		if (attempt == 40)
+			bail_out("%s: %s", sql, r ? PQresultErrorMessage(r) : PQerrorMessage(c));
+		PQclear(r);
+		PQfinish(c);
+		usleep(250000);
+	}
 }
 
 /* fresh: an empty run folder; for the work scenario, the template register. */
