@@ -6,7 +6,7 @@
 
 (function () {
 	const UI = window.bidragUI;
-	const { S, api, busy, clear, decisionLink, errorBox, fmtOre, h, href, loadingBox, pageHeader, q, table } = UI;
+	const { S, api, busy, clear, decisionLink, errorBox, fmtOre, h, href, loadingBox, pageHeader, q, table, toBig } = UI;
 
 	const REMIND_TEXT = { 60: '60 dagar kvar eller mindre', 30: '30 dagar kvar eller mindre', 7: '7 dagar kvar eller mindre', after: 'Tidsfristen har passerat' };
 
@@ -86,7 +86,10 @@
 				{ caption: 'Era bidrag', captionHidden: true, empty: 'Organisationen har inga bidrag i reskontran.', rowAttrs: (g) => ({ 'data-dnr': g.dnr, 'data-part': g.part }) },
 			),
 		);
-		if (S.me.role === 'mottagare') sec.appendChild(h('p', null, h('a', { href: href('handelse') }, 'Rekvirera medel'), ' för en del som kräver rekvisition.'));
+		// Only when a part still takes a requisition; it is signed and sent on
+		// the filing page (portal.js).
+		if (S.me.role === 'mottagare' && (ov.grants || []).some((g) => g.requisition && toBig(g.requisition_due) > 0n))
+			sec.appendChild(h('p', null, h('a', { href: href('handlingar') }, 'Rekvirera medel'), ' för en del som kräver rekvisition.'));
 		return sec;
 	}
 
