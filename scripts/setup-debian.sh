@@ -2,7 +2,7 @@
 # setup-debian.sh [--tests]: install what bidrag needs on Debian 12, only
 # what is missing.  With --tests, also what the test suite needs.
 set -eu
-pkgs="gcc libc6-dev pkg-config meson ninja-build libgmp-dev libxlsxwriter-dev libjansson-dev libcsv-dev zlib1g-dev libsqlite3-dev libpq-dev libsodium-dev libxml2-dev libminizip-dev libical-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core libmicrohttpd-dev"
+pkgs="gcc libc6-dev pkg-config meson ninja-build libgmp-dev libxlsxwriter-dev libjansson-dev libcsv-dev zlib1g-dev libsqlite3-dev libpq-dev libsodium-dev libxml2-dev libminizip-dev libical-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core libmicrohttpd-dev libunistring-dev"
 if [ "${1:-}" = "--tests" ]; then
 	pkgs="$pkgs unzip sqlite3 postgresql python3 python3-jsonschema libxml2-utils poppler-utils tzdata"
 	pkgs="$pkgs clang libclang-rt-dev" # the fuzz harnesses: libFuzzer, ASan, UBSan (make fuzz)

@@ -181,7 +181,7 @@ int cmd_user(int argc, char **argv)
 		if (!rc)
 			rc = new_password(hash);
 		if (!rc) {
-			struct user u = {name, role, org ? code : NULL, hash, NULL, NULL};
+			struct user u = {name, role, org ? code : NULL, hash, NULL, NULL, NULL};
 			int done = -1;
 			if (store_begin(s, &err) == 0) {
 				done = add ? store_user_add(s, &u, &err) : store_user_passwd(s, name, hash, &err);

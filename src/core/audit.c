@@ -121,6 +121,7 @@ static const struct audit_action actions[] = {
 	{"bank match reject", "Bankpostens matchning avvisad", AUDIT_KIND_BANK_ENTRY},
 	{"user.add", "Användare tillagd", AUDIT_KIND_USER},
 	{"user.passwd", "Lösenord ändrat", AUDIT_KIND_USER},
+	{"user.map", "OS-konto kopplat till användare", AUDIT_KIND_USER},
 	{"session.login", "Inloggning i webbapplikationen", AUDIT_KIND_USER},
 };
 

@@ -289,6 +289,10 @@ struct store_ops {
 	int (*user_passwd)(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
 	int (*user_get)(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 	int (*user_list)(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
+	/* user_by_os: the user whose os_account is account; 1 if none. */
+	int (*user_by_os)(struct store *s, const char *account, user_fn fn, void *ctx, struct bd_error *err);
+	/* user_map: name's os_account becomes account (NULL: none); 1 if no such user. */
+	int (*user_map)(struct store *s, const char *name, const char *account, struct bd_error *err);
 
 	/* The web application's sessions (0006-web-session.sql), by the hex
 	 * SHA-256 of the token (the store hashes; an engine never sees a
@@ -349,6 +353,10 @@ struct store {
 	const struct store_ops *ops;
 	char actor[128];
 	bool in_tx;                  /* inside store_begin/commit */
+	/* store_set_actor_resolver: asked once, before the first write. */
+	int (*resolve_actor)(struct store *s, void *ctx, struct bd_error *err);
+	void *resolve_ctx;
+	bool resolving;
 	struct ledger_state *ledger; /* the recording pipeline's lookups (ledger.c) */
 };
 

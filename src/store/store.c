@@ -12,6 +12,9 @@
 
 #include <jansson.h>
 #include <sodium.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 #include "audit.h"
 #include "engine.h"
@@ -144,41 +147,167 @@ int store_audit_query(struct store *s, const struct audit_filter *f, audit_fn fn
 static int audit_user(struct store *s, const char *action, const struct user *u, struct bd_error *err)
 {
 	return audit_json(s, action, u->name, NULL,
-			  json_pack("{s:s, s:s, s:s?}", "name", u->name, "role", u->role ? u->role : "", "org", u->org),
+			  json_pack("{s:s, s:s, s:s?, s:s?}", "name", u->name, "role", u->role ? u->role : "", "org", u->org,
+				    "os_account", u->os_account),
 			  err);
+}
+
+int user_name_fold(const char *text, char out[USER_NAME_SIZE], struct bd_error *err)
+{
+	out[0] = '\0';
+	size_t n = text ? strlen(text) : 0;
+	if (n > 4 * USER_NAME_SIZE || u8_check((const uint8_t *)text, n))
+		return bd_fail(err, "a user name must be UTF-8 text of at most 64 characters");
+	size_t len = 0;
+	uint8_t *nfc = n ? u8_normalize(UNINORM_NFC, (const uint8_t *)text, n, NULL, &len) : NULL;
+	if (n && !nfc)
+		return bd_fail(err, "the user name could not be normalised (NFC)");
+	size_t o = 0, chars = 0;
+	bool space = false;
+	for (size_t i = 0; i < len;) {
+		ucs4_t c;
+		int k = u8_mbtouc(&c, nfc + i, len - i);
+		if (uc_is_property_white_space(c)) {
+			space = o > 0;
+		} else {
+			if (space) {
+				out[o++] = ' ';
+				chars++;
+				space = false;
+			}
+			if (o + (size_t)k >= USER_NAME_SIZE || chars >= 64) {
+				free(nfc);
+				out[0] = '\0';
+				return bd_fail(err, "a user name has at most 64 characters");
+			}
+			memcpy(out + o, nfc + i, (size_t)k);
+			o += (size_t)k;
+			chars++;
+		}
+		i += (size_t)k;
+	}
+	out[o] = '\0';
+	free(nfc);
+	return 0;
+}
+
+/* p_len_ok: at most 64 bytes, what a session row and the web's login hold. */
+static bool p_len_ok(const char *name)
+{
+	return strlen(name) <= 64;
 }
 
 bool user_name_ok(const char *name)
 {
-	size_t n = strlen(name);
-	return n >= 1 && n <= 64 && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+	/* The small Swedish (and German, French) letters, composed: what NFC
+	 * makes of them, so a decomposed 'å' typed is the same name. */
+	static const char *const letters[] = {"\xc3\xa5", "\xc3\xa4", "\xc3\xb6", "\xc3\xa9", "\xc3\xbc"};
+	size_t chars = 0;
+	for (const char *p = name; *p; chars++) {
+		if (strchr("abcdefghijklmnopqrstuvwxyz0123456789._-", *p)) {
+			p++;
+			continue;
+		}
+		size_t i = 0;
+		while (i < BD_ARRAY_LEN(letters) && strncmp(p, letters[i], 2) != 0)
+			i++;
+		if (i == BD_ARRAY_LEN(letters))
+			return false;
+		p += 2;
+	}
+	return chars >= 1 && p_len_ok(name);
+}
+
+/* user_take_name: the user's name into ctx (USER_NAME_SIZE), if ctx. */
+static int user_take_name(void *ctx, const struct user *u)
+{
+	if (ctx)
+		snprintf(ctx, USER_NAME_SIZE, "%s", u->name);
+	return 0;
+}
+
+/* fold_name: name as stored into out; -1 with err if it cannot be a name. */
+static int fold_name(const char *name, char out[USER_NAME_SIZE], struct bd_error *err)
+{
+	if (user_name_fold(name, out, err))
+		return -1;
+	if (!user_name_ok(out))
+		return bd_fail(err, "user name '%s': expected 1 to 64 of a-z, 0-9, '.', '-', '_', å, ä, ö, é and ü "
+			       "(small letters, no spaces)", out);
+	return 0;
 }
 
 int store_user_add(struct store *s, const struct user *u, struct bd_error *err)
 {
-	int rc = s->ops->user_add(s, u, err);
+	char name[USER_NAME_SIZE];
+	if (fold_name(u->name, name, err))
+		return -1;
+	struct user f = *u;
+	f.name = name;
+	if (f.os_account && !*f.os_account)
+		f.os_account = NULL;
+	if (f.os_account) {
+		int other = s->ops->user_by_os(s, f.os_account, user_take_name, NULL, err);
+		if (other < 0)
+			return -1;
+		if (other == 0)
+			return bd_failc(err, BD_CONFLICT, "the OS account '%s' is another user's already (see 'bidrag user list')",
+					f.os_account);
+	}
+	int rc = s->ops->user_add(s, &f, err);
 	if (rc == 1)
-		return bd_fail(err, "a user named '%s' exists already (see 'bidrag user list')", u->name);
-	return rc || audit_user(s, "user.add", u, err) ? -1 : 0;
+		return bd_failc(err, BD_CONFLICT, "a user named '%s' exists already (see 'bidrag user list')", name);
+	return rc || audit_user(s, "user.add", &f, err) ? -1 : 0;
 }
 
 int store_user_passwd(struct store *s, const char *name, const char *password_hash, struct bd_error *err)
 {
-	int rc = s->ops->user_passwd(s, name, password_hash, err);
+	char n[USER_NAME_SIZE];
+	if (user_name_fold(name, n, err))
+		return 1;
+	int rc = s->ops->user_passwd(s, n, password_hash, err);
 	if (rc)
 		return rc;
-	return audit_json(s, "user.passwd", name, NULL, json_pack("{s:s, s:s}", "name", name, "password", "changed"),
-			  err);
+	return audit_json(s, "user.passwd", n, NULL, json_pack("{s:s, s:s}", "name", n, "password", "changed"), err);
 }
 
 int store_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err)
 {
-	return s->ops->user_get(s, name, fn, ctx, err);
+	char n[USER_NAME_SIZE];
+	if (user_name_fold(name, n, err))
+		return 1; /* no user has a name that does not fold */
+	return s->ops->user_get(s, n, fn, ctx, err);
 }
 
 int store_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err)
 {
 	return s->ops->user_list(s, fn, ctx, err);
+}
+
+int store_user_by_os(struct store *s, const char *account, user_fn fn, void *ctx, struct bd_error *err)
+{
+	return account && *account ? s->ops->user_by_os(s, account, fn, ctx, err) : 1;
+}
+
+int store_user_map(struct store *s, const char *name, const char *account, struct bd_error *err)
+{
+	char n[USER_NAME_SIZE], holder[USER_NAME_SIZE] = "";
+	if (user_name_fold(name, n, err))
+		return 1;
+	if (account && !*account)
+		account = NULL;
+	if (account) {
+		int other = s->ops->user_by_os(s, account, user_take_name, holder, err);
+		if (other < 0)
+			return -1;
+		if (other == 0 && strcmp(holder, n) != 0)
+			return bd_failc(err, BD_CONFLICT, "the OS account '%s' is %s's already (unmap it first: 'bidrag user map %s "
+					"--os-account \"\"')", account, holder, holder);
+	}
+	int rc = s->ops->user_map(s, n, account, err);
+	if (rc)
+		return rc;
+	return audit_json(s, "user.map", n, NULL, json_pack("{s:s, s:s?}", "name", n, "os_account", account), err);
 }
 
 struct org_names {
@@ -227,8 +356,25 @@ void store_schema_info(struct store *s, int *version, int *applied)
 	s->ops->schema_info(s, version, applied);
 }
 
+void store_set_actor_resolver(struct store *s, int (*fn)(struct store *s, void *ctx, struct bd_error *err), void *ctx)
+{
+	s->resolve_actor = fn;
+	s->resolve_ctx = ctx;
+}
+
 int store_begin(struct store *s, struct bd_error *err)
 {
+	if (s->resolve_actor && !s->resolving) {
+		/* Before the transaction, so that a password is asked for with no
+		 * lock held, and a failed login's count (its own transaction,
+		 * through this function again) is kept. */
+		s->resolving = true;
+		int rc = s->resolve_actor(s, s->resolve_ctx, err);
+		s->resolving = false;
+		if (rc)
+			return -1;
+		s->resolve_actor = NULL;
+	}
 	if (s->ops->begin(s, err))
 		return -1;
 	s->in_tx = true;

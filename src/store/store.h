@@ -292,6 +292,13 @@ int store_generation(struct store *s, uint64_t *gen, struct bd_error *err);
 
 /* Who changes are recorded as, in the audit log (default "unknown"). */
 void store_set_actor(struct store *s, const char *actor);
+/* store_set_actor_resolver: fn is called once, at the first write
+ * transaction (store_begin), to find who the changes are recorded as (it
+ * calls store_set_actor); when it fails, with err filled, the transaction
+ * does not begin and nothing is written.  A command that only reads never
+ * calls it.  Writes that fn itself makes (a failed login's count) go
+ * through without asking again. */
+void store_set_actor_resolver(struct store *s, int (*fn)(struct store *s, void *ctx, struct bd_error *err), void *ctx);
 
 /* The audit log (src/core/audit.h).  The store appends an entry for every
  * change it makes (in the change's transaction); store_audit_append is for
@@ -317,19 +324,42 @@ struct audit_filter {
 /* store_audit_query: the entries of the selection, in sequence order. */
 int store_audit_query(struct store *s, const struct audit_filter *f, audit_fn fn, void *ctx, struct bd_error *err);
 
-/* Users of the web application; the password is stored as an Argon2id hash. */
+/* Users of the register (the web's logins, the command line's --as); the
+ * password is stored as an Argon2id hash.  os_account: the operating-system
+ * account whose commands are this user's (0014-user-os-account.sql), or
+ * NULL. */
 struct user {
-	const char *name, *role, *org, *password_hash, *created_at, *changed_at;
+	const char *name, *role, *org, *password_hash, *created_at, *changed_at, *os_account;
 };
 typedef int (*user_fn)(void *ctx, const struct user *u);
-int store_user_add(struct store *s, const struct user *u, struct bd_error *err);
-/* user_name_ok: 1 to 64 of a-z, 0-9, '.', '-' and '_' (no look-alikes, no case). */
+/* A user name is stored and compared in one form: the text in Unicode NFC,
+ * its whitespace folded (leading and trailing dropped, each run inside one
+ * space), so that a name typed on a terminal that decomposes 'å' or with a
+ * stray space finds the same user, and two users never differ by such a
+ * variant alone.  USER_NAME_SIZE holds 64 characters of it. */
+#define USER_NAME_SIZE 260
+/* user_name_fold: text in that form into out; -1 with err when text is not
+ * UTF-8 or is longer than 64 characters once folded. */
+int user_name_fold(const char *text, char out[USER_NAME_SIZE], struct bd_error *err);
+/* user_name_ok: a folded name that may name a user: 1 to 64 bytes of a-z,
+ * 0-9, '.', '-', '_' and the small letters å, ä, ö, é, ü (composed): no
+ * capitals, no spaces, no other look-alikes. */
 bool user_name_ok(const char *name);
+/* The functions below take a name as typed and fold it first;
+ * store_user_add refuses a name that is not user_name_ok once folded, or
+ * that folds to an existing user's. */
+int store_user_add(struct store *s, const struct user *u, struct bd_error *err);
 /* store_user_passwd: 1 if there is no such user. */
 int store_user_passwd(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
-/* store_user_get: 1 if there is no such user. */
+/* store_user_get: 1 if there is no such user (u->name is the stored form). */
 int store_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 int store_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
+/* store_user_by_os: the user mapped to the OS account; 1 if none. */
+int store_user_by_os(struct store *s, const char *account, user_fn fn, void *ctx, struct bd_error *err);
+/* store_user_map: the OS account of user name becomes account (NULL or "":
+ * none), with its audit entry; 1 if there is no such user; BD_CONFLICT if
+ * the account is another user's. */
+int store_user_map(struct store *s, const char *name, const char *account, struct bd_error *err);
 
 /* The web application's sessions (0006-web-session.sql): in the database,
  * so that every `bidrag serve` over it knows every session.  The functions

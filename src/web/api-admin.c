@@ -157,7 +157,7 @@ int h_users_post(struct web_req *r)
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
 		return web_error(r, 503, NULL, "hashing the password failed (out of memory)");
 	}
-	struct user_ctx c = {{name, role, org ? code : NULL, hash, NULL, NULL}};
+	struct user_ctx c = {{name, role, org ? code : NULL, hash, NULL, NULL, NULL}};
 	in_transaction(r, do_user, &c, 400);
 	if (!r->answered)
 		web_json(r, 201, json_pack("{s:s, s:s, s:s?}", "name", name, "role", role, "org", org ? code : NULL));

@@ -1,5 +1,6 @@
 /* api-ledger.c: the ledger: status, payments, events, deadlines and
  * payment files. */
+#include "access.h"
 #include "api-internal.h"
 
 #include <stdio.h>
@@ -164,14 +165,7 @@ int h_events_post(struct web_req *r)
 		const char *kind = json_string_value(json_object_get(e, "kind"));
 		const char *recipient = json_string_value(json_object_get(e, "recipient"));
 		enum web_role role = r->user->role;
-		bool ok;
-		if (kind && strcmp(kind, "attest") == 0)
-			ok = role == ROLE_ATTESTANT;
-		else if (kind && (strcmp(kind, "requisition") == 0 || strcmp(kind, "report") == 0))
-			ok = role == ROLE_HANDLAGGARE ||
-			     (role == ROLE_MOTTAGARE && recipient && r->scope_org && strcmp(recipient, r->scope_org) == 0);
-		else
-			ok = role == ROLE_HANDLAGGARE;
+		bool ok = access_may_record(r->user->role_name, kind, recipient, r->scope_org);
 		if (!ok) {
 			web_error(r, 403, field, "%s: a user with the role %s may not record a%s %s event%s", field,
 				  r->user->role_name, kind && strchr("aeiou", kind[0]) ? "n" : "", kind ? kind : "(no kind)",

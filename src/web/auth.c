@@ -10,14 +10,12 @@
 
 #include <sodium.h>
 
+#include "access.h"
 #include "store.h"
 
 #define SESSION_IDLE (2 * 3600)      /* seconds without a request */
 #define SESSION_MAX (12 * 3600)      /* seconds since login */
 #define SESSION_TOUCH 60             /* seconds: how stale 'seen' may be in the database */
-#define THROTTLE_FREE 5              /* failures before waiting */
-#define THROTTLE_WINDOW (15 * 60)    /* failures older than this are forgotten */
-#define THROTTLE_MAX_WAIT (15 * 60)
 
 static void random_hex(char out[65])
 {
@@ -26,23 +24,15 @@ static void random_hex(char out[65])
 	sodium_bin2hex(out, 65, b, sizeof(b));
 }
 
-/* A hash of a random password: verified against when the user name is
- * unknown, so a login takes as long whether or not the user exists. */
-static char dummy_hash[crypto_pwhash_STRBYTES];
-
 void auth_init(void)
 {
-	if (sodium_init() < 0)
-		abort();
-	char pw[65];
-	random_hex(pw);
-	if (crypto_pwhash_str(dummy_hash, pw, 64, crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE))
+	if (access_init())
 		abort();
 }
 
 void auth_free(void)
 {
-	sodium_memzero(dummy_hash, sizeof(dummy_hash));
+	access_free();
 }
 
 enum web_role role_parse(const char *name)
@@ -84,81 +74,6 @@ bool auth_session(struct store *st, const char *token, struct web_session *out)
 	return out->role != 0;
 }
 
-/* throttle_fail: count one failure of t at now. */
-static void throttle_fail(struct store_throttle *t, time_t now)
-{
-	if (t->failures && now - t->first > THROTTLE_WINDOW) {
-		t->failures = 0;
-		t->until = 0;
-	}
-	if (!t->failures)
-		t->first = now;
-	t->failures++;
-	if (t->failures >= THROTTLE_FREE) {
-		/* 1 s after the fifth failure, doubling, at most 15 minutes */
-		long wait = 1L << (t->failures - THROTTLE_FREE < 10 ? t->failures - THROTTLE_FREE : 10);
-		t->until = now + (wait < THROTTLE_MAX_WAIT ? wait : THROTTLE_MAX_WAIT);
-	}
-}
-
-/* The check before a login, in one write transaction so that servers
- * counting at once both count: the wait of the user name and of the
- * address; with none, the attempt counted as a failure in advance, taken
- * back if it succeeds, so that guesses sent in parallel (to one server or
- * several) cannot all slip through. */
-struct throttle_check {
-	const char *ukey, *akey;
-	time_t now;
-	long wait;
-};
-
-static int throttle_check_tx(struct store *st, void *vctx, struct bd_error *err)
-{
-	struct throttle_check *c = vctx;
-	struct store_throttle u, a;
-	if (store_throttle_get(st, c->ukey, &u, err) < 0 || store_throttle_get(st, c->akey, &a, err) < 0)
-		return -1;
-	c->wait = 0;
-	if (u.until > c->now)
-		c->wait = (long)(u.until - c->now);
-	if (a.until > c->now && a.until - c->now > c->wait)
-		c->wait = (long)(a.until - c->now);
-	if (c->wait)
-		return 0;
-	throttle_fail(&u, c->now);
-	throttle_fail(&a, c->now);
-	return store_throttle_put(st, c->ukey, &u, err) || store_throttle_put(st, c->akey, &a, err) ? -1 : 0;
-}
-
-/* After a successful login: the user name's count is cleared, the
- * address's attempt taken back. */
-static int login_ok_tx(struct store *st, void *vctx, struct bd_error *err)
-{
-	struct throttle_check *c = vctx;
-	struct store_throttle a, none = {0};
-	if (store_throttle_put(st, c->ukey, &none, err) || store_throttle_get(st, c->akey, &a, err) < 0)
-		return -1;
-	if (a.failures > 0 && --a.failures < THROTTLE_FREE)
-		a.until = 0;
-	return store_throttle_put(st, c->akey, &a, err);
-}
-
-struct found_user {
-	bool found;
-	char role[16], org[64];
-	char hash[crypto_pwhash_STRBYTES];
-};
-
-static int take_user(void *ctx, const struct user *u)
-{
-	struct found_user *f = ctx;
-	f->found = true;
-	snprintf(f->role, sizeof(f->role), "%s", u->role);
-	snprintf(f->org, sizeof(f->org), "%s", u->org ? u->org : "");
-	snprintf(f->hash, sizeof(f->hash), "%s", u->password_hash);
-	return 0;
-}
-
 int auth_login(struct web_req *r)
 {
 	json_t *body = r->json; /* only name and password: the route's fields */
@@ -178,45 +93,31 @@ int auth_login(struct web_req *r)
 	char *password = sodium_malloc(1025);
 	snprintf(password, 1025, "%s", jpw);
 	json_decref(body);
-	char ukey[200], akey[200];
-	snprintf(ukey, sizeof(ukey), "user:%s", name);
+	char akey[200];
 	snprintf(akey, sizeof(akey), "addr:%s", r->client);
-	time_t now = time(NULL);
 	struct store *st = r->store;
-	struct throttle_check tc = {ukey, akey, now, 0};
 	struct bd_error err;
-	if (store_tx_retry(st, throttle_check_tx, &tc, &err)) {
-		sodium_free(password);
+	struct access_user u;
+	long wait;
+	enum access_login got = access_login(st, name, password, akey, &u, &wait, &err);
+	sodium_free(password);
+	if (got == ACCESS_ERROR)
 		return web_error(r, 503, NULL, "%s", err.msg);
-	}
-	long wait = tc.wait;
-	if (wait > 0) {
-		sodium_free(password);
+	if (got == ACCESS_WAIT) {
 		bd_strf(r->retry_after, sizeof(r->retry_after), "%ld", wait);
 		return web_error(r, 429, NULL, "too many failed logins: try again in %ld s", wait);
 	}
-	struct found_user u = {0};
-	if (store_user_get(r->store, name, take_user, &u, &err) < 0) {
-		sodium_free(password);
-		return web_error(r, 500, NULL, "%s", err.msg);
-	}
-	/* The same work whether or not the user exists, so timing tells nothing. */
-	bool ok = crypto_pwhash_str_verify(u.found ? u.hash : dummy_hash, password, strlen(password)) == 0 && u.found;
-	sodium_free(password);
-	sodium_memzero(u.hash, sizeof(u.hash));
-	if (!ok)
+	if (got != ACCESS_OK)
 		return web_error(r, 401, NULL, "wrong user name or password");
-	if (store_tx_retry(st, login_ok_tx, &tc, &err))
-		return web_error(r, 503, NULL, "%s", err.msg);
 	/* Housekeeping, so that the tables hold only live rows: sessions past
 	 * their time, counts whose window is over.  It needs the DELETE right,
 	 * which a deployment may give the application's role or leave to a
 	 * cron job as the owner (docs/deploy-roles.sql): without it the rows
 	 * stay, harmless (an expired session is refused when it is read, an old
 	 * count starts afresh), so a failure here is no failure of the login. */
-	struct bd_error ignored;
-	store_session_expire(st, now - SESSION_IDLE, now - SESSION_MAX, &ignored);
-	store_throttle_expire(st, now, now - THROTTLE_WINDOW, &ignored);
+	access_expire(st, SESSION_IDLE, SESSION_MAX);
+	time_t now = time(NULL);
+	snprintf(name, sizeof(name), "%.64s", u.name); /* the name as stored */
 	char token[65];
 	random_hex(token);
 	struct store_session row = {.created = now, .seen = now};

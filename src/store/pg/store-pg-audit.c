@@ -123,11 +123,11 @@ int pq_user_add(struct store *base, const struct user *u, struct bd_error *err)
 	char now[32];
 	now_iso(now, sizeof(now));
 	int n = pq_run(P(base),
-		       "INSERT INTO app_user (name, role, org_id, password_hash, created_at, changed_at) "
-		       "VALUES ($1, $2, (SELECT id FROM org WHERE code = $3), $4, $5, $5) "
+		       "INSERT INTO app_user (name, role, org_id, password_hash, created_at, changed_at, os_account) "
+		       "VALUES ($1, $2, (SELECT id FROM org WHERE code = $3), $4, $5, $5, $6) "
 		       "ON CONFLICT (name) DO NOTHING",
 		       "adding a user", err, PQ_T(u->name), PQ_T(u->role), PQ_T(u->org), PQ_T(u->password_hash),
-		       PQ_T(now));
+		       PQ_T(now), PQ_T(u->os_account));
 	if (n < 0)
 		return -1;
 	return n == 0 ? 1 : 0;
@@ -143,7 +143,7 @@ int pq_user_passwd(struct store *base, const char *name, const char *password_ha
 }
 
 #define USER_SELECT                                                                                                  \
-	"SELECT u.name, u.role, o.code, u.password_hash, u.created_at, u.changed_at FROM app_user u "                \
+	"SELECT u.name, u.role, o.code, u.password_hash, u.created_at, u.changed_at, u.os_account FROM app_user u "                \
 	"LEFT JOIN org o ON o.id = u.org_id "
 
 /* users: each row of sql (with name as $1, if given) to fn; 1 when there was none. */
@@ -156,7 +156,7 @@ static int users(struct store *base, const char *sql, const char *name, user_fn 
 	int rc, any = 0;
 	while ((rc = pq_row(&q)) > 0) {
 		struct user u = {pq_text(&q, 0), pq_text(&q, 1), pq_text(&q, 2),
-				 pq_text(&q, 3), pq_text(&q, 4), pq_text(&q, 5)};
+				 pq_text(&q, 3), pq_text(&q, 4), pq_text(&q, 5), pq_text(&q, 6)};
 		any = 1;
 		if (fn(ctx, &u))
 			return pq_stop(&q, 0);
@@ -172,4 +172,16 @@ int pq_user_get(struct store *base, const char *name, user_fn fn, void *ctx, str
 int pq_user_list(struct store *base, user_fn fn, void *ctx, struct bd_error *err)
 {
 	return users(base, USER_SELECT "ORDER BY u.name", NULL, fn, ctx, err) < 0 ? -1 : 0;
+}
+
+int pq_user_by_os(struct store *base, const char *account, user_fn fn, void *ctx, struct bd_error *err)
+{
+	return users(base, USER_SELECT "WHERE u.os_account = $1", account, fn, ctx, err);
+}
+
+int pq_user_map(struct store *base, const char *name, const char *account, struct bd_error *err)
+{
+	int n = pq_run(P(base), "UPDATE app_user SET os_account = $2 WHERE name = $1", "mapping a user to an account", err,
+		       PQ_T(name), PQ_T(account));
+	return n < 0 ? -1 : n ? 0 : 1;
 }

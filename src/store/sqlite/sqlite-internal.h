@@ -290,6 +290,8 @@ int sq_user_add(struct store *s, const struct user *u, struct bd_error *err);
 int sq_user_passwd(struct store *s, const char *name, const char *password_hash, struct bd_error *err);
 int sq_user_get(struct store *s, const char *name, user_fn fn, void *ctx, struct bd_error *err);
 int sq_user_list(struct store *s, user_fn fn, void *ctx, struct bd_error *err);
+int sq_user_by_os(struct store *s, const char *account, user_fn fn, void *ctx, struct bd_error *err);
+int sq_user_map(struct store *s, const char *name, const char *account, struct bd_error *err);
 
 /* store-sqlite-session.c: the web application's sessions and login throttle
  * counts (engine.h). */

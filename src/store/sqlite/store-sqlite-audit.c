@@ -130,11 +130,11 @@ int sq_user_add(struct store *base, const struct user *u, struct bd_error *err)
 	char now[32];
 	now_iso(now, sizeof(now));
 	int n = sq_run(S(base),
-		       "INSERT INTO app_user (name, role, org_id, password_hash, created_at, changed_at) "
-		       "VALUES (?1, ?2, (SELECT id FROM org WHERE code = ?3), ?4, ?5, ?5) "
+		       "INSERT INTO app_user (name, role, org_id, password_hash, created_at, changed_at, os_account) "
+		       "VALUES (?1, ?2, (SELECT id FROM org WHERE code = ?3), ?4, ?5, ?5, ?6) "
 		       "ON CONFLICT (name) DO NOTHING",
 		       "adding a user", err, SQ_T(u->name), SQ_T(u->role), SQ_T(u->org), SQ_T(u->password_hash),
-		       SQ_T(now));
+		       SQ_T(now), SQ_T(u->os_account));
 	if (n < 0)
 		return -1;
 	return n == 0 ? 1 : 0;
@@ -150,7 +150,7 @@ int sq_user_passwd(struct store *base, const char *name, const char *password_ha
 }
 
 #define USER_SELECT                                                                                                  \
-	"SELECT u.name, u.role, o.code, u.password_hash, u.created_at, u.changed_at FROM app_user u "                \
+	"SELECT u.name, u.role, o.code, u.password_hash, u.created_at, u.changed_at, u.os_account FROM app_user u "                \
 	"LEFT JOIN org o ON o.id = u.org_id "
 
 /* users: each row of sql (with name as ?1, if given) to fn; 1 when there was none. */
@@ -163,7 +163,7 @@ static int users(struct store *base, const char *sql, const char *name, user_fn 
 	int rc, any = 0;
 	while ((rc = sq_row(&q)) > 0) {
 		struct user u = {sq_text(&q, 0), sq_text(&q, 1), sq_text(&q, 2),
-				 sq_text(&q, 3), sq_text(&q, 4), sq_text(&q, 5)};
+				 sq_text(&q, 3), sq_text(&q, 4), sq_text(&q, 5), sq_text(&q, 6)};
 		any = 1;
 		if (fn(ctx, &u))
 			return sq_stop(&q, 0);
@@ -179,4 +179,16 @@ int sq_user_get(struct store *base, const char *name, user_fn fn, void *ctx, str
 int sq_user_list(struct store *base, user_fn fn, void *ctx, struct bd_error *err)
 {
 	return users(base, USER_SELECT "ORDER BY u.name", NULL, fn, ctx, err) < 0 ? -1 : 0;
+}
+
+int sq_user_by_os(struct store *base, const char *account, user_fn fn, void *ctx, struct bd_error *err)
+{
+	return users(base, USER_SELECT "WHERE u.os_account = ?1", account, fn, ctx, err);
+}
+
+int sq_user_map(struct store *base, const char *name, const char *account, struct bd_error *err)
+{
+	int n = sq_run(S(base), "UPDATE app_user SET os_account = ?2 WHERE name = ?1", "mapping a user to an account", err,
+		       SQ_T(name), SQ_T(account));
+	return n < 0 ? -1 : n ? 0 : 1;
 }
