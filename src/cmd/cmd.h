@@ -155,6 +155,10 @@ struct ledger_input;
 void ledger_auto_id(const struct ledger_input *e, char out[LEDGER_AUTO_ID_LEN]);
 /* ledger_actor: --by, else $BIDRAG_USER, else $USER. */
 const char *ledger_actor(const char *opt);
+/* cmd_actor_as: who records a change: ledger_actor(as), set as the store's
+ * actor.  The one place a command asks, so that naming a registered user
+ * (issue 14 item 6) is a change here; never NULL today. */
+const char *cmd_actor_as(struct store *s, const char *as);
 /* ledger_record_batch: the events as one all-or-nothing batch; prints what
  * was recorded and what was already there.  Returns an exit status. */
 int ledger_record_batch(struct store *s, const struct ledger_input *ev, size_t n, bool quiet);

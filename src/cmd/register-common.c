@@ -82,6 +82,13 @@ const char *ledger_actor(const char *opt)
 	return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown";
 }
 
+const char *cmd_actor_as(struct store *s, const char *as)
+{
+	const char *actor = ledger_actor(as);
+	store_set_actor(s, actor);
+	return actor;
+}
+
 struct record_tx {
 	const struct ledger_input *ev;
 	size_t n;

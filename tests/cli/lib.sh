@@ -189,4 +189,23 @@ expect_unavailable() {
 		fail "$name" "exit $RC (want 4)" "stderr: $ERR" "want /$pat/"
 	fi
 }
+# test_users [NAME:ROLE[:ORG]]...: the register's people, for a test that
+# records changes (every change from the command line is a registered
+# user's, authenticated by its password: docs/ledger.md).  After 'bidrag
+# init' on $BIDRAG_DB: root (admin; the first user, added while the register
+# has none), then anna (handlaggare), bertil (attestant), rut (revisor) and
+# those given, each added --by root; exports BIDRAG_PASSWORD, one password
+# for all ($TEST_PASSWORD).  Name them with --by NAME (or --as NAME).
+TEST_PASSWORD=${TEST_PASSWORD:-test-password-1234}
+test_users() {
+	export BIDRAG_PASSWORD=$TEST_PASSWORD
+	local spec name role org
+	printf '%s\n' "$TEST_PASSWORD" | "$BIDRAG" user add root --role admin >/dev/null || return 1
+	for spec in anna:handlaggare bertil:attestant rut:revisor "$@"; do
+		IFS=: read -r name role org <<<"$spec"
+		printf '%s\n' "$TEST_PASSWORD" | "$BIDRAG" user add "$name" --role "$role" ${org:+--org "$org"} --by root \
+			>/dev/null || return 1
+	done
+}
+
 done_testing() { echo "1..$n"; [ "$nfail" -eq 0 ]; }
