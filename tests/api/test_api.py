@@ -387,20 +387,62 @@ def start_server(work, db):
 # ---------------------------------------------------------------- the checks
 
 def route_table():
-    """The routes of src/web/routes.c: (method, path) -> set of roles (empty: no login needed)."""
-    with open(os.path.join(SRC, "src", "web", "routes.c"), encoding="utf-8") as f:
-        text = f.read()
-    names = {"ROLE_HANDLAGGARE": {"handlaggare"}, "ROLE_ATTESTANT": {"attestant"}, "ROLE_REVISOR": {"revisor"},
-             "ROLE_MOTTAGARE": {"mottagare"}, "ROLE_ADMIN": {"admin"},
-             "ROLE_ANY": {"handlaggare", "attestant", "revisor", "mottagare", "admin"},
-             "ROLE_STAFF": {"handlaggare", "attestant", "revisor", "admin"}, "0": set()}
-    routes = {}
-    # {"METHOD", "/api/...", ROLES, handler, body fields}
-    for m in re.finditer(r'\{\s*"([A-Z]+)",\s*"(/api/[^"]*)",\s*([A-Z_ |0]+?)\s*,\s*\w+\s*(?:,\s*\w+\s*)?\}', text):
+    """The routes of every route table in src/web/*.c (routes.c's own and those
+    beside their handlers, api-portal.c's api_portal_routes and the like, which
+    routes.c's tables[] lists): (method, path) -> set of roles (empty: no login
+    needed).  A role or a path written as a macro is looked up among the
+    #defines of web.h and of the route's own file; one that is not known stops
+    the test (RuntimeError) rather than be guessed."""
+    web = os.path.join(SRC, "src", "web")
+    base = {"ROLE_HANDLAGGARE": {"handlaggare"}, "ROLE_ATTESTANT": {"attestant"}, "ROLE_REVISOR": {"revisor"},
+            "ROLE_MOTTAGARE": {"mottagare"}, "ROLE_ADMIN": {"admin"}, "0": set()}
+    define = re.compile(r'^#define\s+([A-Z_][A-Z0-9_]*)\s+(.+?)\s*$', re.M)
+
+    def defines(text):
+        return {m.group(1): m.group(2) for m in define.finditer(text)}
+
+    with open(os.path.join(web, "web.h"), encoding="utf-8") as f:
+        common = defines(f.read())
+
+    def roles_of(expr, macros, where, depth=0):
         roles = set()
-        for part in m.group(3).split("|"):
-            roles |= names.get(part.strip(), {"?" + part.strip()})
-        routes[(m.group(1), m.group(2))] = roles
+        for part in expr.replace("(", " ").replace(")", " ").split("|"):
+            part = part.strip()
+            if part in base:
+                roles |= base[part]
+            elif part in macros and depth < 10:
+                roles |= roles_of(macros[part], macros, where, depth + 1)
+            else:
+                raise RuntimeError("%s: the role %r of a route is not known to test_api.py's route_table()" % (
+                    where, part))
+        return roles
+
+    routes = {}
+    files = sorted(n for n in os.listdir(web) if n.endswith(".c"))
+    # {"METHOD", "/api/..." or PATH_MACRO, ROLES, handler, body fields}
+    entry = re.compile(r'\{\s*"([A-Z]+)",\s*("(?:/api/[^"]*)"|[A-Z_][A-Z0-9_]*),\s*([A-Za-z0-9_ |()]+?)\s*,'
+                       r'\s*\w+\s*(?:,\s*\w+\s*)?\}')
+    # anything that starts like a route, to catch one the pattern above would skip
+    start = re.compile(r'\{\s*"(?:GET|POST|PUT|PATCH|DELETE|HEAD)",')
+    for name in files:
+        with open(os.path.join(web, name), encoding="utf-8") as f:
+            text = f.read()
+        macros = dict(common, **defines(text))
+        skipped = len(start.findall(text)) - len(entry.findall(text))
+        if skipped:
+            raise RuntimeError("src/web/%s: %d route(s) not in the form test_api.py's route_table() reads" % (
+                name, skipped))
+        for m in entry.finditer(text):
+            path = m.group(2)
+            if not path.startswith('"'):
+                value = macros.get(path, "")
+                if not re.fullmatch(r'"/api/[^"]*"', value):
+                    raise RuntimeError("src/web/%s: the path %s of a route is not a known string macro" % (name, path))
+                path = value
+            key = (m.group(1), path.strip('"'))
+            if key in routes:
+                raise RuntimeError("src/web/%s: %s %s is in two route tables" % ((name,) + key))
+            routes[key] = roles_of(m.group(3), macros, "src/web/" + name)
     return routes
 
 
@@ -431,7 +473,7 @@ def check_document(routes):
         elif set(op.get("x-bidrag-roles", [])) != roles:
             wrong.append("%s %s: the server lets %s, the document says %s" % (
                 method, path, sorted(roles) or "anyone", sorted(op.get("x-bidrag-roles", []))))
-    T.ok("docs/openapi.json documents every route of src/web/routes.c (%d)" % len(routes), not missing, *missing)
+    T.ok("docs/openapi.json documents every route of src/web/*.c (%d)" % len(routes), not missing, *missing)
     T.ok("docs/openapi.json gives each route the roles the server enforces", not wrong, *wrong)
     try:
         with open(os.path.join(SRC, "docs", "api.md"), encoding="utf-8") as f:
@@ -1491,7 +1533,7 @@ def main():
         if not T.ok("bidrag serve listens on loopback and writes its address to the ready file",
                     url is not None and re.fullmatch(r"http://127\.0\.0\.1:\d+/", url or ""), "ready file: %r" % url):
             return
-        T.ok("(%d API routes in src/web/routes.c)" % len(routes), len(routes) > 10)
+        T.ok("(%d API routes in src/web/*.c)" % len(routes), len(routes) > 10)
         base = url.rstrip("/")
 
         def alive(after):

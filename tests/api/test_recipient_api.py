@@ -49,6 +49,8 @@ def check(name, r, status, *conds):
                 text += " (%s)" % e
             if not ok:
                 problems.append("not so: " + text)
+    # and the answer as docs/openapi.json describes it (status, JSON schema)
+    problems += ["openapi: " + p for p in r.problems]
     return T.ok(name, not problems, *problems)
 
 
@@ -265,9 +267,8 @@ def check_prefill(C):
 
 
 def main():
-    # The client checks answers against docs/openapi.json as it goes; this
-    # test makes its own checks and does not ask that document about these
-    # routes (docs/api.md describes them).
+    # The client checks answers against docs/openapi.json as it goes, and
+    # check() counts a problem it found as a failure.
     base.SPEC = base.Spec(os.path.join(SRC, "docs", "openapi.json"))
     work = tempfile.mkdtemp(prefix="bidrag-api-recipient-")
     db = os.environ.get("BIDRAG_TEST_DB") or os.path.join(work, "api.db")
@@ -294,6 +295,9 @@ def main():
             if server.poll() is not None:
                 T.ok("the server is still running after %s" % what, False, "exit status %s" % server.poll())
                 break
+        T.ok("every answer's status is in docs/openapi.json, and each JSON answer valid (%d validated)" %
+             base.SPEC.validated, base.SPEC.validated > 0 and not base.SPEC.undocumented,
+             *sorted(base.SPEC.undocumented))
     except Exception:
         T.ok("the test ran to its end", False, traceback.format_exc())
     finally:
