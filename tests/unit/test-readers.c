@@ -587,6 +587,63 @@ static void test_bgmax(void)
 	bgmax_free(&r);
 }
 
+/* ---- the bank's XML files (pain002.c, camt.c): a real file of
+ * ../shared/data/bank changed at one place, still valid under the schema
+ * but refused by what the reader checks itself ---- */
+
+static const struct {
+	const char *file, *find, *replace, *want;
+} xmlcases[] = {
+	{"pain002/iso20022js_goldman_sachs_pain_002_v3_accepted.xml", ">10.00</InstdAmt>", ">10.001</InstdAmt>",
+	 "in.xml:29: transaction 1 (TxInfAndSts) InstdAmt: '10.001' has more than two decimals"},
+	{"pain002/iso20022js_cross_river_pain_002_transaction_rejected.xml",
+	 "missing2</OrgnlPmtInfId>\n      <OrgnlNbOfTxs>3</OrgnlNbOfTxs>\n      <OrgnlCtrlSum>5.0400",
+	 "missing2</OrgnlPmtInfId>\n      <OrgnlNbOfTxs>3</OrgnlNbOfTxs>\n      <OrgnlCtrlSum>5.041",
+	 "in.xml:26: payment information 1 (OrgnlPmtInfAndSts) OrgnlCtrlSum: '5.041' has more than two decimals"},
+	{"camt/genkgo_camt053.v2.minimal.xml", "<BookgDt>\n                    <Dt>2014-12-31</Dt>",
+	 "<BookgDt>\n                    <Dt>12014-12-31</Dt>", "in.xml:95: Stmt 1, Ntry 1: BookgDt '12014-12-31' is not a date"},
+	{"camt/nordea-dk_camt.053.001.02_example.xml", "<NbOfTxs>2</NbOfTxs>\n",
+	 "<NbOfTxs>2</NbOfTxs>\n<TtlAmt Ccy=\"DKK\">1.005</TtlAmt>\n", "TtlAmt: '1.005' has more than two decimals"},
+};
+
+static void test_bankxml(void)
+{
+	for (size_t i = 0; i < sizeof(xmlcases) / sizeof(xmlcases[0]); i++) {
+		char rel[512], path[4096];
+		snprintf(rel, sizeof(rel), "../shared/data/bank/%s", xmlcases[i].file);
+		const char *src = src_path(rel, path, sizeof(path));
+		FILE *f = src ? fopen(src, "rb") : NULL;
+		if (!ok(f != NULL, "%s is found", rel))
+			continue;
+		static char base[1 << 16], text[1 << 17];
+		size_t n = fread(base, 1, sizeof(base) - 1, f);
+		fclose(f);
+		base[n] = '\0';
+		const char *at = strstr(base, xmlcases[i].find);
+		if (!ok(at != NULL, "'%s' is in %s", xmlcases[i].find, xmlcases[i].file))
+			continue;
+		int len = snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - base), base, xmlcases[i].replace,
+				   at + strlen(xmlcases[i].find));
+		struct bd_error err = {0};
+		int rc;
+		if (strncmp(xmlcases[i].file, "pain002/", 8) == 0) {
+			struct pain002 r;
+			rc = pain002_parse(text, (size_t)len, "in.xml", &r, &err);
+			if (rc == 0)
+				pain002_free(&r);
+		} else {
+			struct camt r;
+			rc = camt_parse(text, (size_t)len, "in.xml", &r, &err);
+			if (rc == 0)
+				camt_free(&r);
+		}
+		bool good = rc != 0 && strstr(err.msg, xmlcases[i].want) != NULL;
+		if (!good)
+			diag("got %s", rc ? err.msg : "accepted");
+		ok(good, "%s with '%s': refused: %s", xmlcases[i].file, xmlcases[i].replace, xmlcases[i].want);
+	}
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -601,5 +658,6 @@ int main(void)
 	test_documents();
 	test_px();
 	test_bgmax();
+	test_bankxml();
 	return tap_done();
 }
