@@ -471,28 +471,63 @@ static const char small_px[] =
 
 static const struct {
 	const char *find, *replace, *want;
+	const char *lang; /* the language to read (statfile_opts.language); NULL: the default */
 } pxcases[] = {
-	{"UNITS=\"antal\";", "=\"antal\";", "in.px:7: expected a keyword such as VALUES(\"region\")=...; found"},
-	{"TITLE=", "TITLE[en=", "in.px:5: TITLE[: expected a language code and ']'"},
-	{"CODES(\"region\")", "CODES(region)", "in.px:11: CODES(: expected a quoted name"},
-	{"CODES(\"region\")", "CODES(\"region\"x)", "in.px:11: CODES(...: expected ',' or ')' after a name"},
-	{"UNITS=\"antal\";", "UNITS=;", "in.px:7: UNITS= has an empty value"},
-	{"383713 \"..\"", "383713 \"..", "in.px:19: DATA: a quoted symbol opened on this line is never closed"},
-	{"\"..\"\n;\n", "\"..\"\n;\nNOTE=\"x\"\n", "in.px:21: text after the end of DATA: 'NOTE=\"x\"'"},
-	{"STUB=\"region\";\nHEADING=\"år\";\n", "", "neither STUB nor HEADING names the table's variables"},
-	{"HEADING=\"år\";", "HEADING=\"år\",\"region\";", "the variable \"region\" is named twice in STUB/HEADING"},
-	{"UNITS=\"antal\";", "UNITS=\"antal\";\nCONTVARIABLE=\"x\";", "CONTVARIABLE names \"x\", which is not a variable"},
-	{"ELIMINATION(\"region\")=YES;", "ELIMINATION(\"region\")=\"01\",\"03\";", "ELIMINATION(\"region\"): expected YES, NO or one value"},
-	{"ELIMINATION(\"region\")=YES;", "ELIMINATION(\"region\")=\"Riket\";", "in.px:14: ELIMINATION(\"region\")=\"Riket\": no such value of \"region\""},
-	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"01\":\"09\";", "HIERARCHIES(\"region\"): \"09\" is not a code or value"},
-	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"09\":\"01\";", "HIERARCHIES(\"region\"): \"09\" is not a code or value"},
-	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"01\":\"01\";", "is its own parent"},
-	{"UNITS=\"antal\";", "UNITS=\"antal\";\nDECIMALS=20;", "DECIMALS: expected a number of decimals from 0 to 15, found '20'"},
-	{"DATASYMBOLNIL=\"-\";", "DATASYMBOLNIL=\"..\";", "the symbol \"..\" means both a missing value (DATASYMBOLn) and zero"},
-	{"UNITS=\"antal\";", "UNITS=\"antal\";\nVALUENOTE(\"region\",\"09\")=\"x\";", "VALUENOTE(\"region\", \"09\"): no such value of \"region\""},
-	{"UNITS=\"antal\";", "UNITS=\"antal\";\nVALUENOTE(\"region\")=\"x\";", "VALUENOTE: expected (\"variable\", \"value\") of STUB or HEADING"},
-	{"UNITS=\"antal\";", "UNITS=\"antal\";\nNOTE(\"kön\")=\"x\";", "NOTE(\"kön\"): not a variable of STUB or HEADING"},
-	{"CODES(\"region\")=\"01\"", "CODES(\"region\")=01", "CODES: item 1 is not a quoted text ('01')"},
+	{"UNITS=\"antal\";", "=\"antal\";", "in.px:7: expected a keyword such as VALUES(\"region\")=...; found", NULL},
+	{"TITLE=", "TITLE[en=", "in.px:5: TITLE[: expected a language code and ']'", NULL},
+	{"CODES(\"region\")", "CODES(region)", "in.px:11: CODES(: expected a quoted name", NULL},
+	{"CODES(\"region\")", "CODES(\"region\"x)", "in.px:11: CODES(...: expected ',' or ')' after a name", NULL},
+	{"UNITS=\"antal\";", "UNITS=;", "in.px:7: UNITS= has an empty value", NULL},
+	{"383713 \"..\"", "383713 \"..", "in.px:19: DATA: a quoted symbol opened on this line is never closed", NULL},
+	{"\"..\"\n;\n", "\"..\"\n;\nNOTE=\"x\"\n", "in.px:21: text after the end of DATA: 'NOTE=\"x\"'", NULL},
+	{"STUB=\"region\";\nHEADING=\"år\";\n", "", "neither STUB nor HEADING names the table's variables", NULL},
+	{"HEADING=\"år\";", "HEADING=\"år\",\"region\";", "the variable \"region\" is named twice in STUB/HEADING", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nCONTVARIABLE=\"x\";", "CONTVARIABLE names \"x\", which is not a variable", NULL},
+	{"ELIMINATION(\"region\")=YES;", "ELIMINATION(\"region\")=\"01\",\"03\";", "ELIMINATION(\"region\"): expected YES, NO or one value", NULL},
+	{"ELIMINATION(\"region\")=YES;", "ELIMINATION(\"region\")=\"Riket\";", "in.px:14: ELIMINATION(\"region\")=\"Riket\": no such value of \"region\"", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"01\":\"09\";", "HIERARCHIES(\"region\"): \"09\" is not a code or value", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"09\":\"01\";", "HIERARCHIES(\"region\"): \"09\" is not a code or value", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"01\":\"01\";", "is its own parent", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nDECIMALS=20;", "DECIMALS: expected a number of decimals from 0 to 15, found '20'", NULL},
+	{"DATASYMBOLNIL=\"-\";", "DATASYMBOLNIL=\"..\";", "the symbol \"..\" means both a missing value (DATASYMBOLn) and zero", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nVALUENOTE(\"region\",\"09\")=\"x\";", "VALUENOTE(\"region\", \"09\"): no such value of \"region\"", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nVALUENOTE(\"region\")=\"x\";", "VALUENOTE: expected (\"variable\", \"value\") of STUB or HEADING", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nNOTE(\"kön\")=\"x\";", "NOTE(\"kön\"): not a variable of STUB or HEADING", NULL},
+	{"CODES(\"region\")=\"01\"", "CODES(\"region\")=01", "CODES: item 1 is not a quoted text ('01')", NULL},
+	{"DATA=\n2377081 2391990\n383713 \"..\"\n;\n", "NOTE(\"region", "in.px:17: a string opened on this line is never closed", NULL},
+	{"STUB=\"region\";", "STUB=\"region\";\nSTUB[en]=\"region\",\"sex\";\nHEADING[en]=\"year\";", "STUB[en]/HEADING[en] name 3 variables, STUB/HEADING 2", "en"},
+	{"STUB=\"region\";", "STUB=\"region\";\nSTUB[en]=\"region\";\nHEADING[en]=\"year\";\nVALUES[en](\"region\")=\"a\";", "in.px:11: VALUES[en](\"region\") has 1 values, VALUES(\"region\") 2", "en"},
+	{"ELIMINATION(\"region\")=YES;", "HIERARCHIES(\"region\")=\"01\":x;", "in.px:14: HIERARCHIES: expected a quoted value after ':'; found 'x;", NULL},
+	{"TLIST(A1),\"2020\",\"2021\";", "TLIST(A1,\"2020);", "in.px:13: TIMEVAL: a string opened on this line is never closed", NULL},
+	{"DATA=\n2377081 2391990\n383713 \"..\"\n;\n", "NOTE=\"x\"", "in.px:17: the statement NOTE is not ended by ';'", NULL},
+	{"STUB=\"region\";", "STUB=\"region\";\nSTUB=\"region\";", "in.px:9: STUB is given twice (first on line 8)", NULL},
+	{"STUB=\"region\";", "STUB=\"region\";\nSTUB[en]=\"region\";\nSTUB[en]=\"region\";", "in.px:10: STUB[en] is given twice (first on line 9)", "en"},
+	{"STUB=\"region\";", "STUB=\"region\";\nSTUB[en]=\"region\";", "STUB[en] and HEADING[en] do not match STUB and HEADING", "en"},
+	{"STUB=\"region\";", "STUB=region;", "in.px:8: STUB: item 1 is not a quoted text ('region')", NULL},
+	{"STUB=\"region\";", "STUB=\"region\";\nSTUB[en]=region;\nHEADING[en]=\"year\";", "in.px:9: STUB: item 1 is not a quoted text ('region')", "en"},
+	{"STUB=\"region\";", "STUB=\"region\";\nSTUB[en]=\"region\";\nHEADING[en]=\"year\";\nVALUES[en](\"region\")=\"a\",\"b\";\nVALUES[en](\"region\")=\"a\",\"b\";",
+	 "in.px:12: VALUES[en] is given twice (first on line 11)", "en"},
+	{"STUB=\"region\";", "STUB=\"region\";\nSTUB[en]=\"region\";\nHEADING[en]=\"year\";", "no VALUES[en](\"region\") for the variable \"region\"", "en"},
+	{"STUB=\"region\";", "STUB=\"region\";\nSTUB[en]=\"region\";\nHEADING[en]=\"year\";\nVALUES[en](\"region\")=a,b;", "in.px:11: VALUES: item 1 is not a quoted text ('a')", "en"},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"01\":\"03\",\"03\":\"03\";", "HIERARCHIES(\"region\"): \"03\" has two parents (\"01\" and \"03\")", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nHIERARCHIES(\"region\")=\"01\":\"03\",\"03\":\"01\";", "in.px:8: HIERARCHIES(\"region\") has a loop through", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nCELLNOTE(\"09\",\"*\")=\"x\";", "in.px:8: CELLNOTE: \"09\" is no value of \"region\"", NULL},
+	{"DATASYMBOL1=\"..\";", "DATASYMBOL1=\"..\";\nDATASYMBOL1=\"..\";", "in.px:16: DATASYMBOL1 is given twice (first on line 15)", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nKEYS(\"kön\")=VALUES;", "in.px:8: KEYS(\"kön\"): no such variable in STUB or HEADING", NULL},
+	{"UNITS=\"antal\";", "UNITS=\"antal\";\nKEYS(\"region\")=VALUES;\nKEYS(\"region\")=CODES;", "in.px:9: KEYS(\"region\") is given twice", NULL},
+	{"STUB=\"region\";\nHEADING=\"år\";", "STUB=\"region\",\"år\";\nKEYS(\"år\")=VALUES;", "KEYS: the variables with keys must be the first of STUB ('år' has keys, 'region' before it has none)", NULL},
+};
+
+/* whole small PC-Axis files with KEYS: two STUB variables, no HEADING */
+#define PX_KEYS                                                                                                        \
+	"CHARSET=\"ANSI\";\nLANGUAGE=\"sv\";\nMATRIX=\"X\";\nTITLE=\"t\";\nCONTENTS=\"c\";\nUNITS=\"antal\";\n"         \
+	"STUB=\"region\",\"år\";\nVALUES(\"region\")=\"01 S\",\"03 U\";\nCODES(\"region\")=\"01\",\"03\";\n"                \
+	"VALUES(\"år\")=\"2020\",\"2021\";\nKEYS(\"region\")=CODES;\nKEYS(\"år\")=VALUES;\n"
+static const struct {
+	const char *text, *want;
+} pxtexts[] = {
+	{PX_KEYS "DATA=\n\"01\",\"2020\",5\n\"03\";\n", "in.px:15: DATA ends with ';' inside a row, after 1 of its 2 keys"},
+	{PX_KEYS "DATA=\n;\n", "DATA with KEYS has no row"},
 };
 
 static void test_px(void)
@@ -506,7 +541,7 @@ static void test_px(void)
 			 at + strlen(pxcases[i].find));
 		struct stat_cube cube;
 		statcube_init(&cube);
-		struct statfile_opts o = {.format = "px", .encoding = "utf-8"};
+		struct statfile_opts o = {.format = "px", .encoding = "utf-8", .language = pxcases[i].lang};
 		struct bd_error err = {0};
 		int rc = statfile_parse(text, strlen(text), "in.px", &o, &cube, &err);
 		statcube_release(&cube);
@@ -514,6 +549,39 @@ static void test_px(void)
 		if (!good)
 			diag("got %s", rc ? err.msg : "accepted");
 		ok(good, "px with '%s': refused: %s", pxcases[i].replace, pxcases[i].want);
+	}
+	for (size_t i = 0; i < sizeof(pxtexts) / sizeof(pxtexts[0]); i++) {
+		struct stat_cube cube;
+		statcube_init(&cube);
+		struct statfile_opts o = {.format = "px", .encoding = "utf-8"};
+		struct bd_error err = {0};
+		int rc = statfile_parse(pxtexts[i].text, strlen(pxtexts[i].text), "in.px", &o, &cube, &err);
+		statcube_release(&cube);
+		bool good = rc != 0 && strstr(err.msg, pxtexts[i].want) != NULL;
+		if (!good)
+			diag("got %s", rc ? err.msg : "accepted");
+		ok(good, "px with KEYS, case %zu: refused: %s", i + 1, pxtexts[i].want);
+	}
+	{ /* KEYS on 17 variables: more than the reader keeps (16) */
+		static char text[4096];
+		size_t o = (size_t)snprintf(text, sizeof(text), "CHARSET=\"ANSI\";\nMATRIX=\"X\";\nTITLE=\"t\";\n"
+								"CONTENTS=\"c\";\nUNITS=\"antal\";\nSTUB=");
+		for (int v = 1; v <= 17; v++)
+			o += (size_t)snprintf(text + o, sizeof(text) - o, "%s\"v%d\"", v > 1 ? "," : "", v);
+		o += (size_t)snprintf(text + o, sizeof(text) - o, ";\n");
+		for (int v = 1; v <= 17; v++)
+			o += (size_t)snprintf(text + o, sizeof(text) - o, "VALUES(\"v%d\")=\"a\";\nKEYS(\"v%d\")=VALUES;\n", v, v);
+		snprintf(text + o, sizeof(text) - o, "DATA=\n;\n");
+		struct stat_cube cube;
+		statcube_init(&cube);
+		struct statfile_opts o2 = {.format = "px", .encoding = "utf-8"};
+		struct bd_error err = {0};
+		int rc = statfile_parse(text, strlen(text), "in.px", &o2, &cube, &err);
+		statcube_release(&cube);
+		bool good = rc != 0 && strstr(err.msg, "in.px:40: more than 16 variables with KEYS") != NULL;
+		if (!good)
+			diag("got %s", rc ? err.msg : "accepted");
+		ok(good, "px with KEYS on 17 variables: refused: more than 16 variables with KEYS");
 	}
 	struct stat_cube cube;
 	statcube_init(&cube);
