@@ -219,6 +219,12 @@ static const struct rcase cases[] = {
 	  "in.txt, row 2, column D (referens): a reference of 71 characters; at most 70 reach the payee"),
 	/* ---- statistics files (statfile.c) ---- */
 	{R_STAT, "x", 1, "unknown statistics format 'xml' (expected px, json or csv)", "xml"},
+	{R_STAT, "[]", 2, "in.txt: (top level): an array, expected a JSON-stat dataset (an object)", "json"},
+	{R_STAT,
+	 "{\"class\": \"dataset\", \"version\": \"2.0\", \"id\": [\"R\"], \"size\": [3], \"dimension\": {\"R\": "
+	 "{\"category\": {\"index\": [\"a\", \"b\", \"c\"], \"child\": {\"a\": [\"c\"], \"b\": [\"c\"]}}}}, "
+	 "\"value\": [1, 2, 3]}",
+	 0, "'c' has two parents", "json"},
 };
 
 /* ---- documents changed at one place: the example decision and register,
@@ -369,6 +375,13 @@ static const struct mcase mcases[] = {
 	{R_STAT, "version", "\"3.0\"", "version: not a JSON-stat 2.0 dataset"},
 	{R_STAT, "version", "\"1.0\"", "\"version\" is 1.x: JSON-stat 1.x, which bidrag does not read"},
 	{R_STAT, "source", "12", "'source' is an integer, expected a string"},
+	{R_STAT, "size", "[2, 2.5]", "2.5, expected a whole number from"},
+	{R_STAT, "dimension.Region.category.unit", "{\"01\": {\"base\": 5}}", "'base' is an integer, expected a string"},
+	{R_STAT, "dimension.Region.extension", "{\"refperiod\": 5}", "\"refperiod\" is an integer, expected an object code -> text"},
+	{R_STAT, "dimension.Region.extension", "{\"measuringType\": {\"09\": \"x\"}}", "\"measuringType\": '09' is not a code of the dimension with a text"},
+	{R_STAT, "extension", "{\"px\": {\"contents\": 5}}", "extension.px: 'contents' is an integer, expected a string"},
+	{R_STAT, "status", "{\"9\": \"..\"}", "status: key '9' is not a cell position from 0 to 3"},
+	{R_STAT, "class", "5", "'class' is an integer, expected a string"},
 	{R_DECISION, "dnr", "\"S2020/0979700000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"", "dnr: longer than 100 characters"},
 };
 
