@@ -119,6 +119,16 @@ static const struct audit_action actions[] = {
 	{"bank match propose", "Bankpost föreslagen som betalning", AUDIT_KIND_BANK_ENTRY},
 	{"bank match approve", "Bankpostens matchning godkänd", AUDIT_KIND_BANK_ENTRY},
 	{"bank match reject", "Bankpostens matchning avvisad", AUDIT_KIND_BANK_ENTRY},
+	{"signatory.add", "Behörig företrädare registrerad", AUDIT_KIND_SIGNATORY},
+	{"signatory.revoke", "Behörig företrädares behörighet återkallad", AUDIT_KIND_SIGNATORY},
+	{"submission.draft", "Handling påbörjad av mottagaren", AUDIT_KIND_SUBMISSION},
+	{"submission.amend", "Handling ändrad av mottagaren", AUDIT_KIND_SUBMISSION},
+	{"submission.attach", "Bilaga fogad till handling", AUDIT_KIND_SUBMISSION},
+	{"submission.sign", "Handling undertecknad och inlämnad", AUDIT_KIND_SUBMISSION},
+	{"submission.accept", "Handling godkänd av handläggaren", AUDIT_KIND_SUBMISSION},
+	{"submission.return", "Handling återsänd för komplettering", AUDIT_KIND_SUBMISSION},
+	{"calendar.new", "Personlig kalenderlänk skapad", AUDIT_KIND_USER},
+	{"calendar.revoke", "Personlig kalenderlänk återkallad", AUDIT_KIND_USER},
 	{"user.add", "Användare tillagd", AUDIT_KIND_USER},
 	{"user.passwd", "Lösenord ändrat", AUDIT_KIND_USER},
 	{"user.map", "OS-konto kopplat till användare", AUDIT_KIND_USER},
@@ -156,6 +166,8 @@ static const struct audit_type types[] = {
 	{"file", "Fil", K(AUDIT_KIND_FILE), false, NULL},
 	{"bank-entry", "Bankpost", K(AUDIT_KIND_BANK_ENTRY), false, "bank entry "},
 	{"reference", "Referensdata", K(AUDIT_KIND_REFERENCE), false, NULL},
+	{"signatory", "Behörig företrädare", K(AUDIT_KIND_SIGNATORY), false, "signatory "},
+	{"submission", "Inlämnad handling", K(AUDIT_KIND_SUBMISSION), false, "submission "},
 };
 
 const struct audit_type *audit_type_at(size_t i)
@@ -186,6 +198,8 @@ const char *audit_kind_key(enum audit_kind k)
 		[AUDIT_KIND_CHANGE] = "change",
 		[AUDIT_KIND_FILE] = "file",
 		[AUDIT_KIND_BANK_ENTRY] = "bank-entry",
+		[AUDIT_KIND_SIGNATORY] = "signatory",
+		[AUDIT_KIND_SUBMISSION] = "submission",
 	};
 	return (size_t)k < sizeof(keys) / sizeof(keys[0]) && keys[k] ? keys[k] : "";
 }
@@ -327,6 +341,18 @@ void audit_object_text(const char *action, const char *object, const struct audi
 	case AUDIT_KIND_BANK_ENTRY:
 		if (strncmp(o, "bank entry ", 11) == 0) {
 			buf_addf(out, "Bankpost %s", o + 11);
+			return;
+		}
+		break;
+	case AUDIT_KIND_SIGNATORY:
+		if (strncmp(o, "signatory ", 10) == 0) {
+			buf_addf(out, "Behörig företrädare nr %s", o + 10);
+			return;
+		}
+		break;
+	case AUDIT_KIND_SUBMISSION:
+		if (strncmp(o, "submission ", 11) == 0) {
+			buf_addf(out, "Inlämnad handling nr %s", o + 11);
 			return;
 		}
 		break;

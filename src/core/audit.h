@@ -59,6 +59,8 @@ enum audit_kind {
 	AUDIT_KIND_CHANGE,        /* a proposed change of a payee's account: "change 4" */
 	AUDIT_KIND_FILE,          /* a file read: "examples/payees.csv" */
 	AUDIT_KIND_BANK_ENTRY,    /* an entry of a bank's file: "bank entry 12" */
+	AUDIT_KIND_SIGNATORY,     /* an authorised representative: "signatory 3" */
+	AUDIT_KIND_SUBMISSION,    /* a requisition or report a recipient filed: "submission 7" */
 };
 
 /* Every action the program writes, with what it means in Swedish: the one
