@@ -187,6 +187,7 @@ static const struct rcase cases[] = {
 	C(R_EVENTS_JSON, "[{\"id\": [1]}]", "in.txt: [0].id: expected a string or an integer"),
 	C(R_EVENTS_JSON, "[{\"id\": \"1\", \"colour\": \"red\"}]", "in.txt: [0]: unknown field 'colour'"),
 	C(R_EVENTS_JSON, "[", "in.txt"),
+	C(R_DECISION, "[]", "in.txt: (top level): expected a JSON object, found an array"),
 	/* ---- the bank's files, read directly (bankfile_parse picks the reader
 	 * by the root element and namespace, so these come only this way) ---- */
 	C(R_PAIN002, "<Foo/>", "in.txt:1: the root element is <Foo>, expected <Document> of pain.002.001.03"),
@@ -256,10 +257,28 @@ static const char *src_path(const char *rel, char *out, size_t n)
 }
 
 /* set_at: put value (NULL: remove) at path "a.b[2].c" of doc; -1 if the
- * path is not there. */
+ * path is not there.  A path "+a.b[2]" merges value's fields into the
+ * object there (to change two fields of one object). */
 static int set_at(json_t *doc, const char *path, json_t *value)
 {
 	char buf[256];
+	if (path[0] == '+') {
+		json_t *cur = doc;
+		char *save = NULL;
+		snprintf(buf, sizeof(buf), "%s", path + 1);
+		for (char *seg = strtok_r(buf, ".", &save); seg && cur; seg = strtok_r(NULL, ".", &save)) {
+			char *br = strchr(seg, '[');
+			long idx = br ? strtol(br + 1, NULL, 10) : -1;
+			if (br)
+				*br = '\0';
+			cur = json_object_get(cur, seg);
+			if (br)
+				cur = idx >= 0 ? json_array_get(cur, (size_t)idx) : NULL;
+		}
+		int rc = json_is_object(cur) && json_is_object(value) ? json_object_update(cur, value) : -1;
+		json_decref(value);
+		return rc;
+	}
 	snprintf(buf, sizeof(buf), "%s", path);
 	json_t *cur = doc;
 	char *save = NULL;
@@ -383,6 +402,43 @@ static const struct mcase mcases[] = {
 	{R_STAT, "status", "{\"9\": \"..\"}", "status: key '9' is not a cell position from 0 to 3"},
 	{R_STAT, "class", "5", "'class' is an integer, expected a string"},
 	{R_DECISION, "dnr", "\"S2020/0979700000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000\"", "dnr: longer than 100 characters"},
+	{R_DECISION, "parts[0].amount", "1.5", "parts[0].amount: the amount is a fractional JSON number"},
+	{R_DECISION, "parts[0].payee", "{\"name\": \"x\", \"orgnr\": \"123\"}", "parts[0].payee.orgnr:"},
+	{R_DECISION, "parts[0].payee", "{\"name\": 5}", "parts[0].payee.name: expected a string"},
+	{R_DECISION, "parts[0].payee", "{\"name\": \"x\", \"bankgiro\": \"5728-3905\", \"plusgiro\": \"100000-9\"}", "parts[0].payee: both bankgiro and plusgiro given (expected one account)"},
+	{R_DECISION, "parts[0].rule.method", "5", "parts[0].rule.method: expected a string"},
+	{R_DECISION, "parts[0].rule.method", "\"lottery\"", "parts[0].rule.method: unknown method 'lottery' (expected key, mix, equal or list)"},
+	{R_DECISION, "parts[0].rule.rounding", "\"up\"", "parts[0].rule.rounding: unknown rounding 'up'"},
+	{R_DECISION, "parts[1].rule", "{\"method\": \"list\", \"rounding\": \"half-up\"}", "parts[1].rule.rounding: a list has no rounding"},
+	{R_DECISION, "parts[1].rule", "{\"method\": \"equal\", \"base\": \"x\"}", "parts[1].rule.base:"},
+	{R_DECISION, "parts[1].rule", "{\"method\": \"list\", \"unit\": \"1000\"}", "parts[1].rule.unit: a list has no unit"},
+	{R_DECISION, "parts[1].rule", "{\"method\": \"equal\", \"key\": \"population@2019-11-01\"}", "parts[1].rule.key: only method 'key' takes one key (method 'equal'"},
+	{R_DECISION, "parts[1].rule", "{\"method\": \"mix\", \"keys\": [5]}", "parts[1].rule.keys[0]: expected an object {\"key\": ..., \"weight\": ...}, found an integer"},
+	{R_DECISION, "parts[1].rule", "{\"method\": \"mix\", \"keys\": [{\"key\": \"a\"}]}", "parts[1].rule.keys[0].weight: missing"},
+	{R_DECISION, "parts[1].rule", "{\"method\": \"mix\", \"keys\": [{\"key\": \"a\", \"weight\": \"x\"}]}", "parts[1].rule.keys[0].weight: 'x':"},
+	{R_DECISION, "parts[1].rule", "{\"method\": \"mix\", \"keys\": [{\"key\": \"a\", \"weight\": \"0\"}]}", "parts[1].rule.keys[0].weight: '0' is zero (expected a positive weight)"},
+	{R_DECISION, "parts[1].rule", "{\"method\": \"key\", \"key\": \"population@2019-11-01@2\"}", "parts[1].rule.key: this part names version 2 of 'population@2019-11-01', parts[0] its latest version"},
+	{R_DECISION, "parts[0].payment.mode", NULL, "parts[0].payment.mode: missing"},
+	{R_DECISION, "parts[0].payment.mode", "\"cash\"", "parts[0].payment.mode: unknown mode 'cash' (expected requisition or without-requisition)"},
+	{R_DECISION, "parts[2].payment.deadline", "\"2021-02-30\"", "parts[2].payment.deadline:"},
+	{R_DECISION, "parts[0].payment.lapses", "true", "parts[0].payment.lapses: only a requisition can lapse"},
+	{R_DECISION, "parts[0].allocation[0]", "5", "parts[0].allocation[0]: expected an object {\"recipient\": ..., \"amount\": ...}, found an integer"},
+	{R_DECISION, "parts[0].allocation[0].amount", NULL, "parts[0].allocation[0].amount: missing"},
+	{R_DECISION, "parts[0].allocation[0].payee", "\"\"", "parts[0].allocation[0].payee: empty"},
+	{R_DECISION, "parts[0].title", "5", "parts[0].title: expected a string"},
+	{R_DECISION, "parts[0].id", "\"a b\"", "parts[0].id: 'a b' is not an id"},
+	{R_DECISION, "parts[0].funding[0]", "5", "parts[0].funding[0]: expected an object {\"appropriation\": ..., \"amount\": ...}, found an integer"},
+	{R_DECISION, "parts[0].funding[0].amount", NULL, "parts[0].funding[0].amount: missing"},
+	{R_DECISION, "parts[0].funding[0].appropriation", "\"99\"", "no appropriation has the id '99' (the file's appropriations: '40')"},
+	{R_DECISION, "+parts[0]", "{\"computed\": true, \"rule\": {\"method\": \"list\"}}", "parts[0].computed: only an allocation table of a key, mix or equal rule can be marked computed"},
+	{R_DECISION, "annexes[0].notes", "5", "annexes[0].notes"},
+	{R_DECISION, "annexes[0].columns[0].style", "5", "annexes[0].columns[0].style: expected a string"},
+	{R_DECISION, "annexes[0].columns[0].type", "\"colour\"", "annexes[0].columns[0].type: unknown column type 'colour'"},
+	{R_DECISION, "annexes[0].columns[0].key", "\"population@2019-11-01\"", "annexes[0].columns[0].key: a recipient column has no key"},
+	{R_DECISION, "appropriations[0].post", NULL, "appropriations[0].post: missing"},
+	{R_DECISION, "appropriations[0].anslag", "\"16\"", "appropriations[0].anslag: '16' is not an anslag number (expected N:N"},
+	{R_DECISION, "format", "\"bidrag-decision/2\"", "format: 'bidrag-decision/2' is not a format this version reads"},
+	{R_DECISION, "appropriations", "[{\"id\": \"40\", \"budget_year\": 2021, \"utgiftsomrade\": 9, \"utgiftsomrade_name\": \"H\", \"anslag\": \"1:6\", \"anslag_name\": \"B\", \"post\": 40, \"post_name\": \"J\"}, {\"id\": \"40\", \"budget_year\": 2021, \"utgiftsomrade\": 9, \"utgiftsomrade_name\": \"H\", \"anslag\": \"1:6\", \"anslag_name\": \"B\", \"post\": 40, \"post_name\": \"J\"}]", "appropriations[1].id: '40' is already the id of appropriations[0]"},
 };
 
 static void test_documents(void)
