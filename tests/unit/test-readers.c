@@ -258,7 +258,7 @@ static const char *src_path(const char *rel, char *out, size_t n)
 
 /* set_at: put value (NULL: remove) at path "a.b[2].c" of doc; -1 if the
  * path is not there.  A path "+a.b[2]" merges value's fields into the
- * object there (to change two fields of one object). */
+ * object there (to change two fields of one object; a null removes one). */
 static int set_at(json_t *doc, const char *path, json_t *value)
 {
 	char buf[256];
@@ -276,6 +276,13 @@ static int set_at(json_t *doc, const char *path, json_t *value)
 				cur = idx >= 0 ? json_array_get(cur, (size_t)idx) : NULL;
 		}
 		int rc = json_is_object(cur) && json_is_object(value) ? json_object_update(cur, value) : -1;
+		const char *k;
+		json_t *v, *tmp;
+		json_object_foreach_safe(value, tmp, k, v) /* a null removes the field */
+		{
+			if (rc == 0 && json_is_null(v))
+				json_object_del(cur, k);
+		}
 		json_decref(value);
 		return rc;
 	}
@@ -332,6 +339,30 @@ static const struct mcase mcases[] = {
 	{R_REG, "years[1].grants[13].usage[0].purposes", NULL, "usage[0].purposes: missing (expected an array)"},
 	{R_REG, "years[1].grants[13].usage[0].purposes", "[5]", "usage[0].purposes[0]: expected an object, found an integer"},
 	{R_REG, "years[1].grants[13].usage[0].entries_csv", "\"no-such-file.csv\"", "usage[0].entries_csv: cannot open"},
+	{R_REG, "years[1].grants[2].lines[0].key", "\"Ab\"", "grants[2].lines[0].key: 'Ab' is not a key"},
+	{R_REG, "years[1].grants[0].lines_csv", "\"../x.csv\"", "grants[0].lines_csv: '../x.csv': expected a file name relative to the register file, without '..'"},
+	{R_REG, "years[1].grants[2].lines[0].total", "\"1\"", "grants[2].lines[0]: a total without lines"},
+	{R_REG, "years[1].grants[13].usage[0].available", NULL, "usage[0]: missing 'available'"},
+	{R_REG, "+years[1].grants[13].usage[0]", "{\"entries_csv\": null, \"entries\": 5}", "usage[0].entries: expected an array"},
+	{R_REG, "+years[1].grants[13].usage[0]", "{\"entries_csv\": null, \"entries\": [{\"purpose\": 5}]}", "usage[0].entries[0].purpose: expected a string"},
+	{R_REG, "+years[1].grants[13].usage[0]", "{\"entries_csv\": null, \"entries\": [{\"purpose\": \"a\", \"cost_group\": \"b\"}]}", "usage[0].entries[0].amount: missing (expected the amount spent, whole kronor)"},
+	{R_REG, "+years[1].grants[13].usage[0]", "{\"entries_csv\": null, \"entries\": [{\"purpose\": \"a\", \"cost_group\": \"b\", \"amount\": -5}]}", "usage[0].entries[0].amount: a negative spend (-5 kr)"},
+	{R_REG, "years[1].grants[0].status", "5", "grants[0].status: expected a string"},
+	{R_REG, "years[1].grants[0].flags", "[\"shiny\"]", "grants[0].flags[0]: unknown flag 'shiny' (expected reporting-relief, preliminary or new)"},
+	{R_REG, "years[1].grants[1].lines_total", "\"1\"", "grants[1]: 'lines_total' without lines"},
+	{R_REG, "years[1].grants[11].application.applied", "\"x\"", "grants[11].application.applied:"},
+	{R_REG, "years[1].grants[11].application.outcome", "\"maybe\"", "grants[11].application.outcome: 'maybe' (expected granted, rejected or pending)"},
+	{R_REG, "years[1].summary[1].members", "[\"A\"]", "summary[1].members[0]: 'A' (expected a grant key, or grant/line/subline keys)"},
+	{R_REG, "years[1].summary[1].label", "5", "summary[1].label: expected a string"},
+	{R_REG, "years[1].summary[1].rows[0].rows", "[{\"key\": \"x\", \"label\": \"y\"}]", "summary[1].rows[0].rows: varav rows cannot have rows of their own"},
+	{R_REG, "years[0].year", "1999", "years[0].year: expected a year from 2000 to 2100"},
+	{R_REG, "years[1].title", "5", "years[1].title: expected a string"},
+	{R_REG, "years[1].sections[0].title", "5", "years[1].sections[0].title: expected a string"},
+	{R_REG, "years[1].summary", "5", "years[1].summary: expected an array"},
+	{R_REG, "format", NULL, "format: missing"},
+	{R_REG, "format", "\"bidrag-register/2\"", "format: 'bidrag-register/2' (expected \"bidrag-register/1\")"},
+	{R_REG, "years", "[]", "years: empty (expected at least one year)"},
+	{R_REG, "years[1].grants[4].lines_total", "\"1\"", "in.json: years[1].grants[4].lines_total: typed as 1 kr, but the parts add up to"},
 	{R_REG, "years[1].grants[2].lines", "[{\"key\": \"x9\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x8\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x7\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x6\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x5\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x4\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x3\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x2\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x1\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x0\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x\", \"title\": \"x\", \"amount\": \"1\"}]}]}]}]}]}]}]}]}]}]}]", "lines nested more than 8 deep"},
 	/* decision (decisionfile.c), examples/decisions/S2020-09797.json */
 	{R_DECISION, "parts[0].payee", "\"\"", "parts[0].payee: empty (expected an organisation's code or name"},
@@ -473,10 +504,16 @@ static void test_documents(void)
 		json_decref(doc);
 		struct bd_error err = {0};
 		int rc;
-		if (m->r == R_REG) {
+		if (m->r == R_REG) { /* as regfile_read: parse, compute the sums, check the typed ones */
 			struct rg_register reg_;
 			rg_init(&reg_);
-			rc = regfile_parse(&reg_, text, strlen(text), "in.json", regdir, NULL, &err);
+			struct regfile_checks checks = {0};
+			rc = regfile_parse(&reg_, text, strlen(text), "in.json", regdir, &checks, &err);
+			if (!rc)
+				rc = rg_compute(&reg_, &err);
+			if (!rc)
+				rc = regfile_run_checks(&checks, &err);
+			regfile_checks_release(&checks);
 			rg_release(&reg_);
 		} else if (m->r == R_STAT) {
 			struct stat_cube cube;
@@ -518,6 +555,40 @@ static void test_documents(void)
 		}
 		free(text);
 		ok(rc == 0, "the example %s as it is is read (%s)", k ? "register" : "decision", rc ? err.msg : "ok");
+	}
+	/* a stored register (no directory to look beside) with a file reference */
+	{
+		json_error_t je;
+		json_t *doc = json_load_file(reg, 0, &je);
+		char *text = json_dumps(doc, 0);
+		json_decref(doc);
+		struct rg_register r2;
+		rg_init(&r2);
+		struct bd_error e2 = {0};
+		ok(text && regfile_parse(&r2, text, strlen(text), "in.json", NULL, NULL, &e2) != 0 &&
+			   strstr(e2.msg, "lines_csv: a file reference in a stored document (expected the data inline)"),
+		   "a register with lines_csv read as a stored document: %s", e2.msg);
+		rg_release(&r2);
+		free(text);
+	}
+	/* a second document for the same register naming another organisation */
+	{
+		json_error_t je;
+		json_t *doc = json_load_file(reg, 0, &je);
+		char *text = json_dumps(doc, 0);
+		json_object_set_new(doc, "org", json_string("Region Gotland"));
+		char *other = json_dumps(doc, 0);
+		json_decref(doc);
+		struct rg_register r3;
+		rg_init(&r3);
+		struct bd_error e3 = {0};
+		ok(text && other && regfile_parse(&r3, text, strlen(text), "a.json", regdir, NULL, &e3) == 0 &&
+			   regfile_parse(&r3, other, strlen(other), "b.json", regdir, NULL, &e3) != 0 &&
+			   strstr(e3.msg, "b.json: org: 'Region Gotland', while the register is 'Region J"),
+		   "a second document of another organisation: %s", e3.msg);
+		rg_release(&r3);
+		free(text);
+		free(other);
 	}
 	/* a register that is no object */
 	struct rg_register reg_;
