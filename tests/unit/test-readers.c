@@ -747,6 +747,10 @@ static const struct {
 	 "in.txt:2: record 15 (deposit): a deposit record outside a section"},
 	{4, "7000000006000000010000000600000002", "in.txt:4: record 70 (end): the end record comes inside the section opened at line 2"},
 	{0, "25Text", "record 25 (information): comes after the end record 70 (expected nothing more)"},
+	{3, "200003783511                   655969000000000000100000220000000000100          ", "in.txt:24: record 15 (deposit): the deposit counts 3 payments but its section (lines 2-24) has 4 payment and deduction records (20, 21)"},
+	/* ten payments of 9 999 999 999 999 999,99 kr: past what int64 holds */
+	{3, "200003783511                   655969999999999999999999220000000000100          \r\n200003783511                   655969999999999999999999220000000000100          \r\n200003783511                   655969999999999999999999220000000000100          \r\n200003783511                   655969999999999999999999220000000000100          \r\n200003783511                   655969999999999999999999220000000000100          \r\n200003783511                   655969999999999999999999220000000000100          \r\n200003783511                   655969999999999999999999220000000000100          \r\n200003783511                   655969999999999999999999220000000000100          \r\n200003783511                   655969999999999999999999220000000000100          \r\n200003783511                   655969999999999999999999220000000000100          ",
+	 "in.txt:12: record 20 (payment): the section's payments add up to more than any amount bidrag can hold"},
 };
 
 static void test_bgmax(void)
