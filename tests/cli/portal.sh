@@ -48,7 +48,8 @@ expect_error "revoked twice" "no signatory 1 that is not revoked already" signat
 run signatory list 23 --format json
 expect_out "revoked, not deleted (json)" '"revoked_on": "[0-9]{4}-[0-9]{2}-[0-9]{2}"'
 run audit list
-expect_out "the audit log has the representative added and revoked" "signatory"
+expect_out "the audit log has the representative added" "Behörig företrädare registrerad +Behörig företrädare nr 1$"
+expect_out "... and revoked" "Behörig företrädares behörighet återkallad +Behörig företrädare nr 1$"
 run submissions list
 expect_rc "submissions list of an empty register" 0
 expect_error "accept of no submission" "no submission 5" submissions accept 5 --by anna
