@@ -140,7 +140,7 @@ int main(void)
 	for (; audit_type_at(ntype); ntype++)
 		;
 	const struct audit_type *org = audit_type_find("org");
-	ok(ntype == 11 && org && org->prefix && (org->kinds & (1u << AUDIT_KIND_REGISTER)),
+	ok(ntype == 13 && org && org->prefix && (org->kinds & (1u << AUDIT_KIND_REGISTER)),
 	   "object types: org matches organisations and their registers");
 	for (size_t i = 0; i < nact; i++) {
 		const struct audit_action *x = audit_action_at(i);
