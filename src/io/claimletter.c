@@ -31,20 +31,6 @@ static char *footer_left(void *ctx, int page)
 	return pdfdoc_take(&b);
 }
 
-static void para(struct pdfdoc *d, const char *text, int tenths, unsigned font, unsigned rgb, double after)
-{
-	char *m = pdfdoc_markup(text);
-	pdfdoc_para(d, m, tenths, font, rgb, after);
-	free(m);
-}
-
-static void row(struct pdfdoc_table *t, const char *label, const char *value, unsigned style)
-{
-	size_t r = pdfdoc_table_row(t, style, 0);
-	pdfdoc_table_cell(t, r, 0, pdfdoc_markup(label));
-	pdfdoc_table_cell(t, r, 1, pdfdoc_markup(value ? value : ""));
-}
-
 static const char *kronor(int64_t ore, char buf[NUM_BUFSZ + 8])
 {
 	char t[NUM_BUFSZ];
@@ -61,42 +47,42 @@ int claim_letter_write(const struct claim_letter *l, const char *path, struct bd
 	snprintf(title, sizeof(title), "Återbetalningskrav %" PRId64, l->number);
 	pdfdoc_info(d, title, l->agency, l->date);
 	pdfdoc_footer(d, footer_left, (void *)l, NULL);
-	para(d, l->agency, 110, PDFDOC_BOLD, PDFDOC_ACCENT, 2);
+	pdfdoc_text(d, l->agency, 110, PDFDOC_BOLD, PDFDOC_ACCENT, 2);
 	if (l->agency_orgnr)
-		para(d, l->agency_orgnr, 90, 0, PDFDOC_MUTED, 18);
+		pdfdoc_text(d, l->agency_orgnr, 90, 0, PDFDOC_MUTED, 18);
 	char line[600];
 	snprintf(line, sizeof(line), "%s", l->recipient);
-	para(d, line, 105, PDFDOC_BOLD, PDFDOC_TEXT, 2);
+	pdfdoc_text(d, line, 105, PDFDOC_BOLD, PDFDOC_TEXT, 2);
 	if (l->recipient_orgnr)
-		para(d, l->recipient_orgnr, 95, 0, PDFDOC_TEXT, 2);
+		pdfdoc_text(d, l->recipient_orgnr, 95, 0, PDFDOC_TEXT, 2);
 	snprintf(line, sizeof(line), "Datum: %s", l->date);
-	para(d, line, 95, 0, PDFDOC_MUTED, 24);
-	para(d, title, 160, PDFDOC_BOLD, PDFDOC_ACCENT, 10);
+	pdfdoc_text(d, line, 95, 0, PDFDOC_MUTED, 24);
+	pdfdoc_text(d, title, 160, PDFDOC_BOLD, PDFDOC_ACCENT, 10);
 	snprintf(line, sizeof(line),
 		 "Enligt beslut %s%s%s ska %s betala tillbaka statsbidrag som inte har använts eller som har "
 		 "betalats ut med för högt belopp.",
 		 l->dnr, l->decision_title ? ", " : "", l->decision_title ? l->decision_title : "", l->recipient);
-	para(d, line, 100, 0, PDFDOC_TEXT, 14);
+	pdfdoc_text(d, line, 100, 0, PDFDOC_TEXT, 14);
 
 	static const struct pdfdoc_col cols[] = {{"", 0, false}, {"", 1, false}};
 	struct pdfdoc_table *t = pdfdoc_table_new(cols, 2);
 	char a[NUM_BUFSZ + 8], b[NUM_BUFSZ + 8], c[NUM_BUFSZ + 8];
-	row(t, "Beslut", l->dnr, 0);
+	pdfdoc_table_pair(t, "Beslut", l->dnr, 0);
 	if (l->part) {
 		snprintf(line, sizeof(line), "%s%s%s", l->part, l->part_title ? " – " : "", l->part_title ? l->part_title : "");
-		row(t, "Del", line, 0);
+		pdfdoc_table_pair(t, "Del", line, 0);
 	}
-	row(t, "Återkrävt belopp", kronor(l->amount, a), 0);
+	pdfdoc_table_pair(t, "Återkrävt belopp", kronor(l->amount, a), 0);
 	if (l->paid > 0) {
-		row(t, "Inbetalt hittills", kronor(l->paid, b), 0);
-		row(t, "Att betala", kronor(l->amount - l->paid, c), PDFDOC_ROW_BOLD | PDFDOC_ROW_RULE);
+		pdfdoc_table_pair(t, "Inbetalt hittills", kronor(l->paid, b), 0);
+		pdfdoc_table_pair(t, "Att betala", kronor(l->amount - l->paid, c), PDFDOC_ROW_BOLD | PDFDOC_ROW_RULE);
 	} else {
-		row(t, "Att betala", kronor(l->amount, c), PDFDOC_ROW_BOLD | PDFDOC_ROW_RULE);
+		pdfdoc_table_pair(t, "Att betala", kronor(l->amount, c), PDFDOC_ROW_BOLD | PDFDOC_ROW_RULE);
 	}
-	row(t, "Bankgiro", l->agency_bankgiro, PDFDOC_ROW_BOLD);
-	row(t, "OCR-nummer", l->ocr, PDFDOC_ROW_BOLD);
+	pdfdoc_table_pair(t, "Bankgiro", l->agency_bankgiro, PDFDOC_ROW_BOLD);
+	pdfdoc_table_pair(t, "OCR-nummer", l->ocr, PDFDOC_ROW_BOLD);
 	if (l->due)
-		row(t, "Betalas senast", l->due, 0);
+		pdfdoc_table_pair(t, "Betalas senast", l->due, 0);
 	pdfdoc_table_draw(d, t);
 	pdfdoc_table_free(t);
 	pdfdoc_skip(d, 14);
@@ -104,7 +90,7 @@ int claim_letter_write(const struct claim_letter *l, const char *path, struct bd
 		 "Betala till bankgiro %s och ange OCR-numret %s som referens (meddelande), så att betalningen "
 		 "kan kopplas till kravet.  Ange inget annat i meddelandefältet.",
 		 l->agency_bankgiro, l->ocr);
-	para(d, line, 100, 0, PDFDOC_TEXT, 10);
-	para(d, "Frågor om kravet besvaras av handläggaren för beslutet.", 95, PDFDOC_ITALIC, PDFDOC_MUTED, 0);
+	pdfdoc_text(d, line, 100, 0, PDFDOC_TEXT, 10);
+	pdfdoc_text(d, "Frågor om kravet besvaras av handläggaren för beslutet.", 95, PDFDOC_ITALIC, PDFDOC_MUTED, 0);
 	return pdfdoc_close(d, err);
 }

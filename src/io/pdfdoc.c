@@ -704,3 +704,17 @@ void pdfdoc_table_draw(struct pdfdoc *d, const struct pdfdoc_table *t)
 	free_layouts(hl, t->ncols);
 	d->y += 8;
 }
+
+void pdfdoc_text(struct pdfdoc *d, const char *text, int tenths, unsigned font, unsigned rgb, double after)
+{
+	char *m = pdfdoc_markup(text);
+	pdfdoc_para(d, m, tenths, font, rgb, after);
+	free(m);
+}
+
+void pdfdoc_table_pair(struct pdfdoc_table *t, const char *label, const char *value, unsigned style)
+{
+	size_t r = pdfdoc_table_row(t, style, 0);
+	pdfdoc_table_cell(t, r, 0, pdfdoc_markup(label));
+	pdfdoc_table_cell(t, r, 1, pdfdoc_markup(value ? value : ""));
+}

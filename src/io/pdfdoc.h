@@ -133,6 +133,8 @@ int pdfdoc_outline(struct pdfdoc *d, int parent, const char *text);
  * between lines where the page ends, then `after` points of space.  Empty
  * or NULL markup draws nothing. */
 void pdfdoc_para(struct pdfdoc *d, const char *markup, int tenths, unsigned font, unsigned rgb, double after);
+/* pdfdoc_text: pdfdoc_para of plain UTF-8 text (escaped here). */
+void pdfdoc_text(struct pdfdoc *d, const char *text, int tenths, unsigned font, unsigned rgb, double after);
 /* pdfdoc_bullet: an item of a list, its first two lines kept together. */
 void pdfdoc_bullet(struct pdfdoc *d, const char *markup, int tenths, unsigned rgb);
 /* pdfdoc_heading: a bold heading, `before` points below what precedes it
@@ -173,6 +175,9 @@ struct pdfdoc_table *pdfdoc_table_new(const struct pdfdoc_col *cols, size_t ncol
  * non-empty cell indented by indent points; returns its index. */
 size_t pdfdoc_table_row(struct pdfdoc_table *t, unsigned style, double indent);
 size_t pdfdoc_table_rows(const struct pdfdoc_table *t);
+/* pdfdoc_table_pair: a row of two cells of plain text, a label and its
+ * value (NULL: empty), in a table of two columns: a letter's facts. */
+void pdfdoc_table_pair(struct pdfdoc_table *t, const char *label, const char *value, unsigned style);
 /* pdfdoc_table_cell: markup (allocated, now the table's; NULL: empty) in a
  * row's column, replacing what was there; outside the table it is freed. */
 void pdfdoc_table_cell(struct pdfdoc_table *t, size_t row, size_t col, char *markup);

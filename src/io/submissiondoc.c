@@ -40,20 +40,6 @@ static char *footer_left(void *ctx, int page)
 	return pdfdoc_take(&b);
 }
 
-static void para(struct pdfdoc *d, const char *text, int tenths, unsigned font, unsigned rgb, double after)
-{
-	char *m = pdfdoc_markup(text);
-	pdfdoc_para(d, m, tenths, font, rgb, after);
-	free(m);
-}
-
-static void row(struct pdfdoc_table *t, const char *label, const char *value, unsigned style)
-{
-	size_t r = pdfdoc_table_row(t, style, 0);
-	pdfdoc_table_cell(t, r, 0, pdfdoc_markup(label));
-	pdfdoc_table_cell(t, r, 1, pdfdoc_markup(value ? value : ""));
-}
-
 static const char *kronor(int64_t ore, char buf[NUM_BUFSZ + 8])
 {
 	char t[NUM_BUFSZ];
@@ -71,37 +57,37 @@ int submission_doc_write(const struct submission_doc *s, const char *path, struc
 	snprintf(line, sizeof(line), "%s %" PRId64, title, s->number);
 	pdfdoc_info(d, line, s->org_name, s->date);
 	pdfdoc_footer(d, footer_left, (void *)s, NULL);
-	para(d, s->org_name, 110, PDFDOC_BOLD, PDFDOC_ACCENT, 2);
+	pdfdoc_text(d, s->org_name, 110, PDFDOC_BOLD, PDFDOC_ACCENT, 2);
 	if (s->orgnr)
-		para(d, s->orgnr, 90, 0, PDFDOC_MUTED, 2);
+		pdfdoc_text(d, s->orgnr, 90, 0, PDFDOC_MUTED, 2);
 	snprintf(line, sizeof(line), "Till %s", s->agency);
-	para(d, line, 95, 0, PDFDOC_TEXT, 18);
-	para(d, title, 160, PDFDOC_BOLD, PDFDOC_ACCENT, 10);
+	pdfdoc_text(d, line, 95, 0, PDFDOC_TEXT, 18);
+	pdfdoc_text(d, title, 160, PDFDOC_BOLD, PDFDOC_ACCENT, 10);
 
 	static const struct pdfdoc_col cols[] = {{"", 0, false}, {"", 1, false}};
 	struct pdfdoc_table *t = pdfdoc_table_new(cols, 2);
 	char a[NUM_BUFSZ + 8];
 	snprintf(line, sizeof(line), "%s%s%s", s->dnr, s->decision_title ? " – " : "", s->decision_title ? s->decision_title : "");
-	row(t, "Beslut (dnr)", line, 0);
+	pdfdoc_table_pair(t, "Beslut (dnr)", line, 0);
 	snprintf(line, sizeof(line), "%s%s%s", s->part, s->part_title ? " – " : "", s->part_title ? s->part_title : "");
-	row(t, "Del", line, 0);
+	pdfdoc_table_pair(t, "Del", line, 0);
 	if (s->deadline)
-		row(t, strcmp(s->kind, "requisition") == 0 ? "Sista dag för rekvisition" : "Sista dag för redovisning",
+		pdfdoc_table_pair(t, strcmp(s->kind, "requisition") == 0 ? "Sista dag för rekvisition" : "Sista dag för redovisning",
 		    s->deadline, 0);
 	if (s->has_amount)
-		row(t, strcmp(s->kind, "requisition") == 0 ? "Rekvirerat belopp" : "Använt belopp", kronor(s->amount, a),
+		pdfdoc_table_pair(t, strcmp(s->kind, "requisition") == 0 ? "Rekvirerat belopp" : "Använt belopp", kronor(s->amount, a),
 		    PDFDOC_ROW_BOLD);
 	if (s->has_unused)
-		row(t, "Outnyttjat belopp (återbetalas)", kronor(s->unused, a), PDFDOC_ROW_BOLD);
+		pdfdoc_table_pair(t, "Outnyttjat belopp (återbetalas)", kronor(s->unused, a), PDFDOC_ROW_BOLD);
 	pdfdoc_table_draw(d, t);
 	pdfdoc_table_free(t);
 	pdfdoc_skip(d, 12);
 	if (s->comments && *s->comments) {
-		para(d, strcmp(s->kind, "activity-report") == 0 ? "Rapport" : "Kommentarer", 110, PDFDOC_BOLD, PDFDOC_TEXT, 4);
-		para(d, s->comments, 100, 0, PDFDOC_TEXT, 12);
+		pdfdoc_text(d, strcmp(s->kind, "activity-report") == 0 ? "Rapport" : "Kommentarer", 110, PDFDOC_BOLD, PDFDOC_TEXT, 4);
+		pdfdoc_text(d, s->comments, 100, 0, PDFDOC_TEXT, 12);
 	}
 	if (s->nattachments) {
-		para(d, "Bilagor", 110, PDFDOC_BOLD, PDFDOC_TEXT, 4);
+		pdfdoc_text(d, "Bilagor", 110, PDFDOC_BOLD, PDFDOC_TEXT, 4);
 		for (size_t i = 0; i < s->nattachments; i++) {
 			snprintf(line, sizeof(line), "%s (SHA-256 %s)", s->attachments[i].name, s->attachments[i].sha256);
 			char *m = pdfdoc_markup(line);
@@ -110,11 +96,11 @@ int submission_doc_write(const struct submission_doc *s, const char *path, struc
 		}
 		pdfdoc_skip(d, 10);
 	}
-	para(d, "Underskrift", 110, PDFDOC_BOLD, PDFDOC_TEXT, 4);
+	pdfdoc_text(d, "Underskrift", 110, PDFDOC_BOLD, PDFDOC_TEXT, 4);
 	snprintf(line, sizeof(line), "Undertecknad %s av %s, %s.", s->date, s->signer, s->authority);
-	para(d, line, 100, 0, PDFDOC_TEXT, 4);
+	pdfdoc_text(d, line, 100, 0, PDFDOC_TEXT, 4);
 	snprintf(line, sizeof(line), "Identifierad genom %s. Handlingens SHA-256 registreras hos %s med underskriften.",
 		 s->method, s->agency);
-	para(d, line, 90, PDFDOC_ITALIC, PDFDOC_MUTED, 0);
+	pdfdoc_text(d, line, 90, PDFDOC_ITALIC, PDFDOC_MUTED, 0);
 	return pdfdoc_close(d, err);
 }
