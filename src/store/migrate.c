@@ -35,6 +35,7 @@ static const char *const migrations[] = {
 	"0012-calendar-feed",
 	"0013-portal",
 	"0014-user-os-account",
+	"0015-ledger-checkpoint",
 };
 
 int migration_count(void)
