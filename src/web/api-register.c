@@ -154,6 +154,86 @@ static int do_register(struct web_req *r, void *vctx, struct bd_error *err)
 	return 0;
 }
 
+/* refusal_field: where in the posted document a refusal points, as the
+ * document's path ("years[0].grants[2].lines[1].amount"), so that the
+ * browser can show the message beside that field.  The reader names the
+ * path itself ("the register: PATH: ..."); the computation names the year,
+ * grant, line, usage account and entry by key ("year 2021, grant 'k', line
+ * 'a', line 'b', usage account 2021, entry 3: ..."), found here in reg.
+ * Empty when the message points nowhere in particular. */
+static void refusal_field(const struct rg_register *reg, const char *msg, char *out, size_t n)
+{
+	static const char origin[] = "the register: ";
+	out[0] = '\0';
+	if (strncmp(msg, origin, sizeof(origin) - 1) == 0) {
+		const char *p = msg + sizeof(origin) - 1, *end = strstr(p, ": ");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len && len < n && p[0] != '(')
+			bd_strf(out, n, "%.*s", (int)len, p);
+		return;
+	}
+	int year, used = 0;
+	if (sscanf(msg, "year %d%n", &year, &used) != 1)
+		return;
+	size_t yi = 0;
+	while (yi < reg->nyears && reg->years[yi].year != year)
+		yi++;
+	if (yi == reg->nyears)
+		return;
+	const struct rg_year *y = &reg->years[yi];
+	char path[300];
+	bd_strf(path, sizeof(path), "years[%zu]", yi);
+	const char *p = msg + used;
+	char key[96];
+	if (strncmp(p, ", summary row '", 15) == 0) {
+		bd_strf(out, n, "%s.summary", path);
+		return;
+	}
+	if (sscanf(p, ", grant '%95[a-z0-9-]'%n", key, &used) != 1) {
+		bd_strf(out, n, "%s", path);
+		return;
+	}
+	size_t gi = 0;
+	while (gi < y->ngrants && strcmp(y->grants[gi].key, key) != 0)
+		gi++;
+	if (gi == y->ngrants)
+		return;
+	const struct rg_grant *g = &y->grants[gi];
+	size_t pl = strlen(path);
+	bd_strf(path + pl, sizeof(path) - pl, ".grants[%zu]", gi);
+	p += used;
+	const struct rg_line *lines = g->lines;
+	size_t nlines = g->nlines;
+	const struct rg_usage *u = NULL;
+	for (;;) {
+		int uy;
+		size_t entry, i = 0;
+		pl = strlen(path);
+		if (sscanf(p, ", line '%95[a-z0-9-]'%n", key, &used) == 1) {
+			while (i < nlines && strcmp(lines[i].key, key) != 0)
+				i++;
+			if (i == nlines)
+				break;
+			bd_strf(path + pl, sizeof(path) - pl, ".lines[%zu]", i);
+			nlines = lines[i].nlines;
+			lines = lines[i].lines;
+		} else if (sscanf(p, ", usage account %d%n", &uy, &used) == 1) {
+			while (i < g->nusage && g->usage[i].year != uy)
+				i++;
+			if (i == g->nusage)
+				break;
+			u = &g->usage[i];
+			bd_strf(path + pl, sizeof(path) - pl, ".usage[%zu]", i);
+		} else if (u && sscanf(p, ", entry %zu%n", &entry, &used) == 1 && entry >= 1 && entry <= u->nentries) {
+			bd_strf(path + pl, sizeof(path) - pl, ".entries[%zu]", entry - 1);
+		} else {
+			break;
+		}
+		p += used;
+	}
+	bd_strf(out, n, "%s", path);
+}
+
 int h_register_post(struct web_req *r)
 {
 	struct rg_register reg;
@@ -163,7 +243,9 @@ int h_register_post(struct web_req *r)
 	char code[64] = "";
 	if (regfile_parse(&reg, r->body ? r->body : "", r->len, "the register", NULL, &checks, &err) ||
 	    rg_compute(&reg, &err) || regfile_run_checks(&checks, &err)) {
-		web_error(r, 400, NULL, "%s; nothing was stored", err.msg);
+		char field[300];
+		refusal_field(&reg, err.msg, field, sizeof(field));
+		web_error(r, 400, field[0] ? field : NULL, "%s; nothing was stored", err.msg);
 	} else {
 		int found = store_org_find(r->store, reg.org, code, NULL, &err);
 		if (found < 0)
