@@ -358,12 +358,15 @@ struct store {
 	void *resolve_ctx;
 	bool resolving;
 	struct ledger_state *ledger; /* the recording pipeline's lookups (ledger.c) */
+	struct session_cache *sessions; /* sessions read, by generation (session.c) */
 };
 
 /* ledger.c: the cache of the recording pipeline; forgotten when a write
  * transaction does not commit. */
 void ledger_cache_forget(struct store *s);
 void ledger_cache_free(struct store *s);
+/* session.c: the sessions kept by store_session_get_at. */
+void session_cache_free(struct store *s);
 
 /* register.c: the register's rules above the primitives (store.c adds the
  * audit entries). */

@@ -348,6 +348,7 @@ void store_close(struct store *s)
 	if (!s)
 		return;
 	ledger_cache_free(s);
+	session_cache_free(s);
 	s->ops->close(s);
 }
 

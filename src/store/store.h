@@ -375,6 +375,16 @@ struct store_session {
 int store_session_add(struct store *s, const char *token, const struct store_session *in, struct bd_error *err);
 /* store_session_get: 1 if there is no such session. */
 int store_session_get(struct store *s, const char *token, struct store_session *out, struct bd_error *err);
+/* store_session_get_at: store_session_get for a caller that has read
+ * store_generation (gen) just before: a session this store (connection)
+ * read at the same generation is answered from memory, without a query.
+ * It holds because every engine moves the generation when a session ends
+ * or is deleted, by any process (SQLite: any commit moves it; PostgreSQL:
+ * session_end and session_expire bump the change counter), and this
+ * store's own touch updates what it keeps.  Only the SHA-256 of the token
+ * is kept, never the token. */
+int store_session_get_at(struct store *s, const char *token, uint64_t gen, struct store_session *out,
+			 struct bd_error *err);
 int store_session_touch(struct store *s, const char *token, int64_t seen, struct bd_error *err);
 /* store_session_end: the session is never valid again (logout). */
 int store_session_end(struct store *s, const char *token, struct bd_error *err);

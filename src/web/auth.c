@@ -48,13 +48,13 @@ enum web_role role_parse(const char *name)
 	return 0;
 }
 
-bool auth_session(struct store *st, const char *token, struct web_session *out)
+bool auth_session(struct store *st, const char *token, const uint64_t *gen, struct web_session *out)
 {
 	if (strlen(token) != 64)
 		return false;
 	struct store_session row;
 	struct bd_error err;
-	if (store_session_get(st, token, &row, &err))
+	if (gen ? store_session_get_at(st, token, *gen, &row, &err) : store_session_get(st, token, &row, &err))
 		return false; /* none, or unreadable: not logged in */
 	time_t now = time(NULL);
 	if (now - row.seen > SESSION_IDLE || now - row.created > SESSION_MAX) {

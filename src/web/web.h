@@ -130,8 +130,11 @@ json_t *web_body_json(struct web_req *r, bool array);
 void auth_init(void);
 void auth_free(void);
 /* auth_session: the session of a cookie value in the database st,
- * refreshed; false if none (or expired, or the database failed). */
-bool auth_session(struct store *st, const char *token, struct web_session *out);
+ * refreshed; false if none (or expired, or the database failed).  gen: the
+ * store's generation read just before (store_generation), so that a
+ * session read at it is not read again (store_session_get_at); NULL to
+ * read the database in any case. */
+bool auth_session(struct store *st, const char *token, const uint64_t *gen, struct web_session *out);
 int auth_login(struct web_req *r);
 int auth_logout(struct web_req *r);
 enum web_role role_parse(const char *name);

@@ -42,19 +42,27 @@ int pq_session_touch(struct store *base, const char *token_sha256, int64_t seen,
 }
 
 /* Ended, not deleted: the application's database role may have no DELETE
- * right (docs/deploy-roles.sql); an ended session is never valid again. */
+ * right (docs/deploy-roles.sql); an ended session is never valid again.
+ * web_session has no bd_changed trigger (a login or a touch is no change
+ * of the register), but an end or a deletion bumps the change counter in
+ * the same statement, so that every server that keeps sessions read at a
+ * generation (store_session_get_at) reads the row again at once. */
 int pq_session_end(struct store *base, const char *token_sha256, struct bd_error *err)
 {
-	return pq_run(P(base), "UPDATE web_session SET created = 0, seen = 0 WHERE token_sha256 = $1", "ending a session",
-		      err, PQ_T(token_sha256)) < 0
+	return pq_run(P(base),
+		      "WITH e AS (UPDATE web_session SET created = 0, seen = 0 WHERE token_sha256 = $1 RETURNING 1) "
+		      "UPDATE bd_generation SET n = n + 1 WHERE EXISTS (SELECT 1 FROM e)",
+		      "ending a session", err, PQ_T(token_sha256)) < 0
 		       ? -1
 		       : 0;
 }
 
 int pq_session_expire(struct store *base, int64_t seen_before, int64_t created_before, struct bd_error *err)
 {
-	return pq_run(P(base), "DELETE FROM web_session WHERE seen < $1 OR created < $2", "forgetting old sessions",
-		      err, PQ_I(seen_before), PQ_I(created_before)) < 0
+	return pq_run(P(base),
+		      "WITH d AS (DELETE FROM web_session WHERE seen < $1 OR created < $2 RETURNING 1) "
+		      "UPDATE bd_generation SET n = n + 1 WHERE EXISTS (SELECT 1 FROM d)",
+		      "forgetting old sessions", err, PQ_I(seen_before), PQ_I(created_before)) < 0
 		       ? -1
 		       : 0;
 }
