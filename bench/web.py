@@ -24,7 +24,16 @@ a revisor and a handläggare, and starts `BIDRAG serve --threads 2 --listen
    argument that changes on every request (&nocache=N, which the handlers
    ignore), so that the server's GET cache never answers: the cost of the
    handler itself.
-4. SIGTERM to the server (it must exit 0), then `bidrag ledger verify`,
+4. Beside nginx (the issue's peer): a second `BIDRAG serve --threads 1` on
+   the same register, and Debian's nginx (one worker, no master, no daemon,
+   its own configuration, pid, log and temporary files under the temporary
+   directory, on 127.0.0.1, as the user running the benchmark) serving the
+   bytes bidrag answers for the annex (fetched once, written to a file, with
+   the same Content-Type and the same security headers) at the same path.
+   wrk -t1 with the same settings against each, taking turns (A B A B, PEER
+   rounds); each server pinned to CPU 1 and wrk to CPU 0 where taskset can;
+   the medians of requests/s and p99, and their ratio.
+5. SIGTERM to the server (it must exit 0), then `bidrag ledger verify`,
    `bidrag audit verify`, and the requisitioned total from `bidrag status`,
    which must equal what was sent.
 
@@ -41,6 +50,9 @@ Environment (all optional):
   BENCH_WEB_REPEAT=3        wrk rounds; the median round (by requests/s) is reported
   BENCH_WEB_BATCHES=20      POSTs of each size, and CLI imports
   BENCH_WEB_BATCH=1000      events per large batch
+  BENCH_WEB_PEER=5          rounds of bidrag --threads 1 and nginx, taking turns (0: no nginx)
+  BENCH_WEB_PEER_CONNECTIONS=32  wrk -c against each of the two (wrk -t1)
+  BENCH_WEB_NGINX=nginx     the nginx to run
   BENCH_WEB_DIR=DIR         where the temporary directory goes (default $TMPDIR, else /tmp)
   BENCH_WEB_KEEP=1          keep it (the database, the server's log, the batch files)
 """
@@ -85,6 +97,12 @@ SERVER_THREADS = env_int("BENCH_WEB_THREADS", 2)
 REPEAT = env_int("BENCH_WEB_REPEAT", 3)
 BATCHES = env_int("BENCH_WEB_BATCHES", 20)
 BATCH = env_int("BENCH_WEB_BATCH", 1000)
+PEER = env_int("BENCH_WEB_PEER", 5)
+PEER_CONNS = env_int("BENCH_WEB_PEER_CONNECTIONS", 32)
+NGINX = os.environ.get("BENCH_WEB_NGINX") or "nginx"
+# The issue's goal beside nginx: >= 0.8 of its requests/s, p99 <= 5 ms.
+TARGET_PEER_RATIO = 0.8
+TARGET_PEER_P99_MS = 5.0
 
 problems = []
 
@@ -238,9 +256,9 @@ def children_cpu():
     return ru.ru_utime + ru.ru_stime
 
 
-def wrk(url, cookie, duration, server_pid, script=None):
-    cmd = ["wrk", "-t%d" % WRK_THREADS, "-c%d" % CONNS, "-d%ds" % duration, "--latency",
-           "-H", "Cookie: bidrag_session=" + cookie]
+def wrk(url, cookie, duration, server_pid, script=None, threads=None, conns=None, pin=()):
+    cmd = list(pin) + ["wrk", "-t%d" % (threads or WRK_THREADS), "-c%d" % (conns or CONNS), "-d%ds" % duration,
+                       "--latency", "-H", "Cookie: bidrag_session=" + cookie]
     if script:
         cmd += ["-s", script]
     cmd.append(url)
@@ -277,6 +295,185 @@ def wrk(url, cookie, duration, server_pid, script=None):
     if r["sockerr"]:
         fail("wrk socket errors (%s) on %s" % (m.group(0), url))
     return r
+
+
+# ---- beside nginx ---------------------------------------------------------------------
+# Response headers bidrag sends that nginx is given too (add_header), so that
+# both answers carry the same headers but for Server, Date and the like.
+PEER_HEADERS = ("Cache-Control", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
+                "Content-Security-Policy")
+
+
+def start_serve(bidrag, db, tmp, name, threads, pin=()):
+    """`bidrag serve --threads N` on a free port: (process, host, port)."""
+    ready = os.path.join(tmp, name + ".ready")
+    log = open(os.path.join(tmp, name + ".log"), "w")
+    server = subprocess.Popen(list(pin) + [bidrag, "serve", "--db", db, "--listen", "127.0.0.1:0", "--threads",
+                                           str(threads), "--ready-file", ready], stdout=log, stderr=log)
+    for _ in range(200):
+        if os.path.exists(ready) and open(ready).read().endswith("\n"):
+            break
+        if server.poll() is not None:
+            raise Abort("bidrag serve exited with %d (see %s)" % (server.returncode, log.name))
+        time.sleep(0.05)
+    else:
+        server.kill()
+        raise Abort("bidrag serve did not write %s within 10 s" % ready)
+    m = re.match(r"http://([\d.]+):(\d+)/?$", open(ready).read().strip())
+    return server, m.group(1), int(m.group(2))
+
+
+def free_port():
+    import socket
+    with socket.socket() as so:
+        so.bind(("127.0.0.1", 0))
+        return so.getsockname()[1]
+
+
+def nginx_conf(tmp, port, body_file, ctype, headers):
+    d = os.path.join(tmp, "nginx")
+    q = lambda v: '"%s"' % v.replace("\\", "\\\\").replace('"', '\\"')
+    adds = "".join("      add_header %s %s always;\n" % (k, q(v)) for k, v in headers)
+    return """# bench/web.py: nginx beside bidrag serve, one worker, in the foreground
+worker_processes 1;
+daemon off;
+master_process off;
+pid %(d)s/nginx.pid;
+error_log %(d)s/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path %(d)s/tmp/body;
+  proxy_temp_path %(d)s/tmp/proxy;
+  fastcgi_temp_path %(d)s/tmp/fastcgi;
+  uwsgi_temp_path %(d)s/tmp/uwsgi;
+  scgi_temp_path %(d)s/tmp/scgi;
+  keepalive_requests 100000000;
+  keepalive_timeout 75s;
+  server_tokens off;
+  server {
+    listen 127.0.0.1:%(port)d;
+    location = /api/decision/annex {
+      default_type %(ctype)s;
+      alias %(body)s;
+%(adds)s    }
+  }
+}
+""" % {"d": d, "port": port, "ctype": q(ctype), "body": body_file, "adds": adds}
+
+
+def start_nginx(tmp, port, body_file, ctype, headers, pin=()):
+    d = os.path.join(tmp, "nginx")
+    os.makedirs(os.path.join(d, "tmp"), exist_ok=True)
+    conf = os.path.join(d, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(nginx_conf(tmp, port, body_file, ctype, headers))
+    exe = shutil.which(NGINX) or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+    if not exe:
+        raise Abort("no nginx (install the Debian package nginx-light; bench/run does as root), or set BENCH_WEB_PEER=0")
+    t = run([exe, "-t", "-p", d, "-e", os.path.join(d, "error.log"), "-c", conf], check=False)
+    if t.returncode != 0:
+        raise Abort("nginx -t refuses %s:\n%s%s" % (conf, t.stdout, t.stderr))
+    log = open(os.path.join(d, "stderr.log"), "w")
+    proc = subprocess.Popen(list(pin) + [exe, "-p", d, "-e", os.path.join(d, "error.log"), "-c", conf],
+                            stdout=log, stderr=log)
+    for _ in range(200):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", "/")
+            c.getresponse().read()
+            c.close()
+            return proc, exe
+        except OSError:
+            if proc.poll() is not None:
+                raise Abort("nginx exited with %d (see %s)" % (proc.returncode, d))
+            time.sleep(0.05)
+    proc.kill()
+    raise Abort("nginx did not answer on 127.0.0.1:%d within 10 s" % port)
+
+
+def stop(proc):
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def peer_run(bidrag, db, tmp, cookie):
+    """bidrag serve --threads 1 beside nginx serving the same annex bytes:
+    (report lines, summary dict)."""
+    pins = {}
+    if nproc() >= 2 and shutil.which("taskset") and subprocess.run(["taskset", "-c", "1", "true"]).returncode == 0:
+        pins = {"server": ("taskset", "-c", "1"), "wrk": ("taskset", "-c", "0")}
+    one, host, port = start_serve(bidrag, db, tmp, "serve1", 1, pins.get("server", ()))
+    ngx = None
+    try:
+        c = Client(host, port)
+        c.cookie = cookie
+        st, body, _ = c.request("GET", ANNEX)
+        hdrs = dict((k.lower(), v) for k, v in c.last_headers)
+        if st != 200 or len(json.loads(body)) != 21:
+            raise Abort("GET %s on serve --threads 1: HTTP %d: %s" % (ANNEX, st, body[:300]))
+        ctype = hdrs.get("content-type", "")
+        body_file = os.path.join(tmp, "annex-bilaga-1.json")
+        with open(body_file, "wb") as f:
+            f.write(body)
+        same = [(k, hdrs[k.lower()]) for k in PEER_HEADERS if k.lower() in hdrs]
+        nport = free_port()
+        ngx, exe = start_nginx(tmp, nport, body_file, ctype, same, pins.get("server", ()))
+        n = Client("127.0.0.1", nport)
+        nst, nbody, _ = n.request("GET", ANNEX)
+        nh = dict((k.lower(), v) for k, v in n.last_headers)
+        if nst != 200 or nbody != body or nh.get("content-type") != ctype:
+            raise Abort("nginx does not answer %s with the same bytes (HTTP %d, %s, %d bytes, %d expected)"
+                        % (ANNEX, nst, nh.get("content-type"), len(nbody), len(body)))
+        hbytes = {"bidrag": len("".join("%s: %s\r\n" % kv for kv in c.last_headers)),
+                  "nginx": len("".join("%s: %s\r\n" % kv for kv in n.last_headers))}
+        urls = {"bidrag": "http://%s:%d%s" % (host, port, ANNEX), "nginx": "http://127.0.0.1:%d%s" % (nport, ANNEX)}
+        pids = {"bidrag": one.pid, "nginx": ngx.pid}
+        w = lambda who, secs: wrk(urls[who], cookie, secs, pids[who], threads=1, conns=PEER_CONNS,
+                                  pin=pins.get("wrk", ()))
+        if WARMUP > 0:
+            say("beside nginx: warm-up, %d s each" % WARMUP)
+            for who in ("bidrag", "nginx"):
+                w(who, WARMUP)
+        runs = {"bidrag": [], "nginx": []}
+        for rnd in range(PEER):
+            for who in ("bidrag", "nginx"):
+                say("beside nginx, round %d of %d: %s" % (rnd + 1, PEER, who))
+                runs[who].append(w(who, DURATION))
+        nver = run([exe, "-v"], check=False).stderr.strip().split("/")[-1]
+    finally:
+        stop(ngx)
+        stop(one)
+    med = {who: {"rps": statistics.median(r["rps"] for r in rs), "p99": statistics.median(r["p99"] for r in rs),
+                 "cpu_us": statistics.median(r["cpu_us"] for r in rs), "other": max(r["other"] for r in rs)}
+           for who, rs in runs.items()}
+    ratio = med["bidrag"]["rps"] / med["nginx"]["rps"] if med["nginx"]["rps"] else float("nan")
+    L = []
+    L.append("GET annex beside nginx %s (the same %d bytes of body, Content-Type and security headers; response"
+             % (nver, len(body)))
+    L.append("headers %d and %d bytes), each with one thread: `bidrag serve --threads 1` and nginx with one worker"
+             % (hbytes["bidrag"], hbytes["nginx"]))
+    L.append("(no master, no daemon, access_log off, keep-alive unlimited); wrk -t1 -c%d -d%ds --latency on each, "
+             "taking turns" % (PEER_CONNS, DURATION))
+    L.append("(A B A B), %d round(s) after a %d s warm-up; %s; medians of the rounds" % (
+        PEER, WARMUP, "the servers pinned to CPU 1, wrk to CPU 0 (taskset)" if pins else "NOT pinned"))
+    L.append("%-31s %8s %7s %10s %6s  %s" % ("", "req/s", "p99 ms", "server cpu", "other",
+                                          "all rounds: req/s (p99 ms)"))
+    for who, label in (("bidrag", "bidrag serve --threads 1"), ("nginx", "nginx, 1 worker")):
+        m_ = med[who]
+        L.append("%-31s %8.0f %7.2f %7.1f µs %5.0f%%  %s" % (
+            label, m_["rps"], m_["p99"], m_["cpu_us"], m_["other"],
+            ", ".join("%.0f (%.2f)" % (r["rps"], r["p99"]) for r in runs[who])))
+    L.append("%-31s %8.2f %7s %7.2f" % ("ratio bidrag / nginx", ratio, "",
+                                        med["bidrag"]["cpu_us"] / med["nginx"]["cpu_us"]
+                                        if med["nginx"]["cpu_us"] else float("nan")))
+    return L, {"ratio": ratio, "p99": med["bidrag"]["p99"], "rps": med["bidrag"]["rps"],
+               "nginx_rps": med["nginx"]["rps"]}
 
 
 # ---- the benchmark ----------------------------------------------------------------
@@ -474,6 +671,11 @@ def bench(bidrag, tmp):
             say("wrk round %d of %d: %s" % (rnd + 1, REPEAT, label))
             runs[label].append(wrk(url + path, cookie, DURATION, server.pid, script))
 
+    # ---- beside nginx ----
+    peer_lines, peer = [], None
+    if PEER > 0:
+        peer_lines, peer = peer_run(bidrag, db, tmp, cookie)
+
     # ---- stop, then check the books ----
     say("stopping the server (SIGTERM)")
     server.send_signal(signal.SIGTERM)
@@ -529,6 +731,9 @@ def bench(bidrag, tmp):
         L.append("warning: other processes used up to %.0f%% of the machine during the runs shown: these figures"
                  % busy)
         L.append("         are lower (and the p99 higher) than on a quiet machine")
+    if peer_lines:
+        L.append("")
+        L.extend(peer_lines)
     L.append("")
     L.append("POST /api/events, client-side time from sending the request to reading the whole answer, one")
     L.append("kept-alive connection; bidrag events import: the whole process (wall), the server running")
@@ -555,6 +760,11 @@ def bench(bidrag, tmp):
         ok = r["rps"] >= TARGET_RPS and r["p99"] < TARGET_P99_MS
         L.append("  %-42s %7.0f req/s, p99 %5.2f ms  (>= %d, < %g ms)  -> %s" % (
             label + ":", r["rps"], r["p99"], TARGET_RPS, TARGET_P99_MS, "met" if ok else "MISSED"))
+    if peer:
+        ok = peer["ratio"] >= TARGET_PEER_RATIO and peer["p99"] <= TARGET_PEER_P99_MS
+        L.append("  %-42s %7.2f of nginx, p99 %5.2f ms  (>= %.1f, <= %g ms)  -> %s" % (
+            "GET annex, 1 thread, beside nginx:", peer["ratio"], peer["p99"], TARGET_PEER_RATIO,
+            TARGET_PEER_P99_MS, "met" if ok else "MISSED"))
     for label, xs in (("POST of %d events (requisitions):" % BATCH, tn),
                       ("POST of a payment batch of %d:" % BATCH, tp)):
         mt = statistics.median(xs)
