@@ -112,7 +112,7 @@ static void part_fill(struct portal_part *p, const struct ledger_account *a, con
 static json_t *part_json(const struct portal_part *p)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b, s:I, s:I, s:I, s:b, s:b}", "dnr", p->dnr, "part",
-			 p->part, "title", p->title, "decision_title", p->decision_title, "mode", p->mode, "deadline",
+			 p->part, "title", p->title, "decision_title", p->decision_title, "mode", p->mode, "requisition_deadline",
 			 *p->deadline ? p->deadline : NULL, "report_deadline", *p->report_deadline ? p->report_deadline : NULL,
 			 "lapses", p->lapses, "allocated", (json_int_t)p->allocated, "avail", (json_int_t)p->avail,
 			 "paid_out", (json_int_t)p->paid_out, "can_requisition", p->can_requisition, "activity_asked",

@@ -245,6 +245,15 @@ static int h_signatory_revoke(struct web_req *r)
 	return 0;
 }
 
+/* file_type: the media type of a kept file, from what it holds rather than
+ * from its name: a PDF is application/pdf (the store keeps only PDFs today,
+ * store/portal.c), anything else is sent as bytes to save, never as a type
+ * the browser would show. */
+static const char *file_type(const char *data, size_t len)
+{
+	return len >= 5 && memcmp(data, "%PDF-", 5) == 0 ? "application/pdf" : "application/octet-stream";
+}
+
 /* A kept file: a representative's evidence, a submission's signed document
  * or attachment. */
 static int send_file(struct web_req *r, int64_t file)
@@ -258,7 +267,7 @@ static int send_file(struct web_req *r, int64_t file)
 	if (rc)
 		return web_error(r, 404, "id", "no such file");
 	safe_filename(name);
-	web_bytes(r, 200, "application/pdf", data, len, name);
+	web_bytes(r, 200, file_type(data, len), data, len, name);
 	free(name);
 	free(sha);
 	return 0;

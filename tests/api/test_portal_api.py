@@ -107,7 +107,8 @@ def check_signatories(C):
            ("stina valid", lambda r: [g["valid"] for g in r.json["signatories"] if g["user"] == "stina"] == [True]))
     sid = [g["id"] for g in r.json["signatories"] if g["user"] == "stina"][0]
     r = anna.get("/api/signatories/evidence", params={"id": sid})
-    T.ok("the authority's document comes back byte for byte", r.status == 200 and r.raw == PDF, r.short())
+    T.ok("the authority's document comes back byte for byte, as application/pdf", r.status == 200 and r.raw == PDF
+         and (r.header("Content-Type") or "").startswith("application/pdf"), r.short())
     r = eva.get("/api/signatories/evidence", params={"id": sid})
     expect("eva cannot fetch SKR's authority: 404", r, 404, *is_error(r))
 
@@ -142,7 +143,10 @@ def check_requisition(C):
             lambda r: [p["activity_asked"] for p in r.json["parts"] if p["dnr"] == D1 and p["part"] == "regioner"] == [True]))
     r = stina.get("/api/portal/parts")
     expect("stina's parts: S2026/00001 skr is offered, S2020/09797 skr (deadline passed) is not", r, 200,
-           ("offered", lambda r: {(p["dnr"], p["can_requisition"]) for p in r.json["parts"]} == {(D1, True), (D0, False)}))
+           ("offered", lambda r: {(p["dnr"], p["can_requisition"]) for p in r.json["parts"]} == {(D1, True), (D0, False)}),
+           ("the requisition deadline named as the recipient's overview names it (requisition_deadline)",
+            lambda r: [p["requisition_deadline"] for p in r.json["parts"] if p["dnr"] == D1 and p["part"] == "skr"] == ["2099-12-01"]
+            and all("deadline" not in p for p in r.json["parts"])))
     r = draft(stina, kind="requisition", dnr=D1, part="skr", amount=500000000, comments="Första rekvisitionen.")
     expect("stina drafts a requisition of 5 000 000 kr: 201, a draft", r, 201,
            ("draft", lambda r: r.json["state"] == "draft"))

@@ -108,7 +108,7 @@
 			clear(part);
 			const ok = parts.filter((p) => (k === 'requisition' ? p.can_requisition : k === 'activity-report' ? p.activity_asked : true));
 			for (const p of ok) {
-				const deadline = k === 'requisition' ? p.deadline : p.report_deadline;
+				const deadline = k === 'requisition' ? p.requisition_deadline : p.report_deadline;
 				part.appendChild(h('option', { value: p.dnr + '\u0000' + p.part }, p.dnr + ' – ' + (p.title || p.part) + (deadline ? ' (senast ' + deadline + ')' : '')));
 			}
 			none.textContent = ok.length ? '' : k === 'requisition' ? 'Ingen del kräver rekvisition före sin tidsfrist: det finns inget att rekvirera.' : k === 'activity-report' ? 'Inget beslut begär verksamhetsrapport av organisationen.' : 'Organisationen har inga bidrag.';
