@@ -215,11 +215,11 @@ static void bare_exec(sqlite3 *db, const char *sql)
 		die("bare SQLite: %s", msg ? msg : sqlite3_errmsg(db));
 }
 
-/* A 64-hex-digit string standing in for the event's SHA-256 digest (the
- * bare loop stores one; computing a real hash is the ledger's work). */
-static void fake_digest(uint64_t i, char out[65])
+/* 32 bytes standing in for the event's digest (the bare loop stores one,
+ * a blob as ledger_event.digest is since migration 0016; computing a real
+ * hash is the ledger's work). */
+static void fake_digest(uint64_t i, unsigned char out[32])
 {
-	static const char hex[] = "0123456789abcdef";
 	uint64_t z = i;
 	for (int w = 0; w < 4; w++) {
 		z += 0x9e3779b97f4a7c15ull;
@@ -227,10 +227,9 @@ static void fake_digest(uint64_t i, char out[65])
 		x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
 		x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
 		x ^= x >> 31;
-		for (int k = 0; k < 16; k++)
-			out[w * 16 + k] = hex[(x >> (60 - 4 * k)) & 15];
+		for (int k = 0; k < 8; k++)
+			out[w * 8 + k] = (unsigned char)(x >> (56 - 8 * k));
 	}
-	out[64] = '\0';
 }
 
 static void bare_run(const char *path, const char *schema, long n, long batch, int64_t part_id,
@@ -249,7 +248,8 @@ static void bare_run(const char *path, const char *schema, long n, long batch, i
 			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 			       -1, SQLITE_PREPARE_PERSISTENT, &ins, NULL) != SQLITE_OK)
 		die("bare SQLite: %s", sqlite3_errmsg(db));
-	char id[24], digest[65], recorded[32];
+	char id[24], recorded[32];
+	unsigned char digest[32];
 	phase_start(ph);
 	for (long i = 0; i < n; i += batch) {
 		time_t t = time(NULL);
@@ -262,7 +262,7 @@ static void bare_run(const char *path, const char *schema, long n, long batch, i
 			snprintf(id, sizeof(id), "p%ld", j);
 			fake_digest((uint64_t)j, digest);
 			sqlite3_bind_text(ins, 1, id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 2, digest, 64, SQLITE_STATIC);
+			sqlite3_bind_blob(ins, 2, digest, 32, SQLITE_STATIC);
 			sqlite3_bind_text(ins, 3, "payment", -1, SQLITE_STATIC);
 			sqlite3_bind_int64(ins, 4, part_id);
 			sqlite3_bind_int64(ins, 5, org_ids[j % NKOMMUNER]);

@@ -481,34 +481,63 @@ void ledger_figures(const struct ledger_balance *b, const struct ledger_terms *t
 	f->outstanding = b->allocated - f->lapsed - f->lapse_due - f->paid;
 }
 
-void ledger_input_digest(const struct ledger_input *e, bool identity_only, char out[65])
+/* put_int: v in decimal at p, as printf's %" PRId64 " writes it; the end. */
+static char *put_int(char *p, int64_t v)
+{
+	char tmp[24];
+	size_t n = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*p++ = '-';
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+void ledger_input_digest_bin(const struct ledger_input *e, bool identity_only, unsigned char out[LEDGER_DIGEST_LEN])
 {
 	/* One buffer, one BLAKE2b-256: fast on the recording path, and as
 	 * collision-resistant as SHA-256.  Absent fields are marked apart from
-	 * empty ones. */
+	 * empty ones.  The buffer is "kind\x1famount\x1freceived\x1f" and the
+	 * fields, each ended by \x1f (\x1e when absent): the digests recorded
+	 * before it was written without snprintf are the same. */
 	const char *all[] = {e->dnr, e->part, e->recipient, e->ref, e->date, e->batch,
 			     e->actor, e->signed_by, e->override, e->reason};
-	size_t nf = identity_only ? 6 : BD_ARRAY_LEN(all);
+	size_t nf = identity_only ? 6 : BD_ARRAY_LEN(all), fl[BD_ARRAY_LEN(all)];
 	char stack[1024];
 	size_t need = 64;
-	for (size_t i = 0; i < nf; i++)
-		need += (all[i] ? strlen(all[i]) : 0) + 1;
-	char *p = need > sizeof(stack) ? xmalloc(need) : stack;
-	size_t len = (size_t)snprintf(p, 64, "%d\x1f%" PRId64 "\x1f%d\x1f", (int)e->kind, e->amount,
-				      identity_only ? 0 : e->received_given);
+	for (size_t i = 0; i < nf; i++) {
+		fl[i] = all[i] ? strlen(all[i]) : 0;
+		need += fl[i] + 1;
+	}
+	char *p = need > sizeof(stack) ? xmalloc(need) : stack, *w = p;
+	w = put_int(w, (int)e->kind);
+	*w++ = '\x1f';
+	w = put_int(w, e->amount);
+	*w++ = '\x1f';
+	w = put_int(w, identity_only ? 0 : e->received_given);
+	*w++ = '\x1f';
 	for (size_t i = 0; i < nf; i++) {
 		if (all[i]) {
-			size_t l = strlen(all[i]);
-			memcpy(p + len, all[i], l);
-			len += l;
+			memcpy(w, all[i], fl[i]);
+			w += fl[i];
 		}
-		p[len++] = all[i] ? '\x1f' : '\x1e';
+		*w++ = all[i] ? '\x1f' : '\x1e';
 	}
-	unsigned char d[32];
-	crypto_generichash(d, sizeof(d), (const unsigned char *)p, len, NULL, 0);
-	sodium_bin2hex(out, 65, d, sizeof(d));
+	crypto_generichash(out, LEDGER_DIGEST_LEN, (const unsigned char *)p, (size_t)(w - p), NULL, 0);
 	if (p != stack)
 		free(p);
+}
+
+void ledger_input_digest(const struct ledger_input *e, bool identity_only, char out[65])
+{
+	unsigned char d[LEDGER_DIGEST_LEN];
+	ledger_input_digest_bin(e, identity_only, d);
+	sodium_bin2hex(out, 65, d, sizeof(d));
 }
 
 const char *payment_state_name(enum payment_state st)

@@ -193,6 +193,10 @@ enum ledger_outcome { LEDGER_RECORDED, LEDGER_ALREADY };
  * what they noted (signatory, override, reason), for ids derived from what
  * the event is. */
 void ledger_input_digest(const struct ledger_input *e, bool identity_only, char out[65]);
+/* ledger_input_digest_bin: the same digest as its 32 bytes (BLAKE2b-256),
+ * as ledger_event.digest stores it; the hex above is these bytes. */
+#define LEDGER_DIGEST_LEN 32
+void ledger_input_digest_bin(const struct ledger_input *e, bool identity_only, unsigned char out[LEDGER_DIGEST_LEN]);
 
 /* A payment as a payment file needs it. */
 /* The state of a payment that is not corrected: registered (not yet

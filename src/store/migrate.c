@@ -36,6 +36,7 @@ static const char *const migrations[] = {
 	"0013-portal",
 	"0014-user-os-account",
 	"0015-ledger-checkpoint",
+	"0016-ledger-digest",
 };
 
 int migration_count(void)

@@ -69,7 +69,7 @@ static const struct copy_table tables[] = {
 	{"allocation", "allocation rows", "part_id, ord", NULL,
 	 COLS(I("part_id"), I("ord"), I("org_id"), T("label"), I("amount"), I("payee_id"))},
 	{"ledger_event", "ledger events", "seq", "seq",
-	 COLS(I("seq"), T("id"), T("digest"), T("kind"), I("part_id"), I("org_id"), I("amount"), T("from_bucket"),
+	 COLS(I("seq"), T("id"), B("digest"), T("kind"), I("part_id"), I("org_id"), I("amount"), T("from_bucket"),
 	      T("to_bucket"), T("date"), T("actor"), I("ref_seq"), T("batch"), T("detail"), T("recorded"))},
 	{"ledger_balance", "ledger balances", "part_id, org_id", NULL,
 	 COLS(I("part_id"), I("org_id"), I("allocated"), I("avail"), I("requisitioned"), I("registered"),

@@ -545,19 +545,22 @@ int store_appropriation_put(struct store *s, const struct appropriation *a, stru
 }
 
 int ledger_audit_batch(struct store *s, const struct ledger_input *ev, size_t n, const enum ledger_outcome *out,
-		       const char (*digest)[65], struct bd_error *err)
+		       const unsigned char (*digest)[LEDGER_DIGEST_LEN], struct bd_error *err)
 {
 	/* One entry per batch: the events are immutable rows of their own; the
-	 * entry names them and binds their content by a digest. */
-	crypto_hash_sha256_state h;
-	crypto_hash_sha256_init(&h);
+	 * entry names them and binds their content by a digest: BLAKE2b-256
+	 * over the recorded events' own digests (32 bytes each, as
+	 * ledger_event.digest holds them), in order.  (Entries written before
+	 * 0016 have "sha256": SHA-256 over the digests in hex.) */
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, crypto_generichash_BYTES);
 	json_t *ids = json_array();
 	size_t recorded = 0;
 	const char *first = NULL, *last = NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (out[i] != LEDGER_RECORDED)
 			continue;
-		crypto_hash_sha256_update(&h, (const unsigned char *)digest[i], 64);
+		crypto_generichash_update(&h, digest[i], LEDGER_DIGEST_LEN);
 		if (recorded < 100)
 			json_array_append_new(ids, json_string(ev[i].id));
 		if (!first)
@@ -569,12 +572,12 @@ int ledger_audit_batch(struct store *s, const struct ledger_input *ev, size_t n,
 		json_decref(ids);
 		return 0;
 	}
-	unsigned char dg[crypto_hash_sha256_BYTES];
-	char hex[65];
-	crypto_hash_sha256_final(&h, dg);
+	unsigned char dg[crypto_generichash_BYTES];
+	char hex[2 * crypto_generichash_BYTES + 1];
+	crypto_generichash_final(&h, dg, sizeof(dg));
 	sodium_bin2hex(hex, sizeof(hex), dg, sizeof(dg));
 	json_t *after = json_pack("{s:I, s:s, s:s, s:s}", "events", (json_int_t)recorded, "first", first, "last", last,
-				  "sha256", hex);
+				  "blake2b", hex);
 	if (recorded <= 100)
 		json_object_set_new(after, "ids", ids);
 	else

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "engine.h"
 #include "pg-internal.h"
 
@@ -32,7 +34,7 @@ enum {
 };
 
 static const char *const sql[ST_COUNT] = {
-	[ST_FIND_EVENT] = "SELECT seq, id, digest, kind, part_id, org_id, amount, from_bucket, to_bucket, date, actor, "
+	[ST_FIND_EVENT] = "SELECT seq, id, encode(digest, 'hex'), kind, part_id, org_id, amount, from_bucket, to_bucket, date, actor, "
 			  " coalesce(ref_seq, 0), batch, detail, recorded, detail::json ->> 'override', "
 			  " EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = ledger_event.seq AND c.kind = "
 			  " 'correction') FROM ledger_event WHERE id = $1",
@@ -41,7 +43,7 @@ static const char *const sql[ST_COUNT] = {
 	 * identity: a sequence would leave a gap for every refused batch. */
 	[ST_INSERT_EVENT] = "INSERT INTO ledger_event (seq, id, digest, kind, part_id, org_id, amount, from_bucket, "
 			    "to_bucket, date, actor, ref_seq, batch, detail, recorded) "
-			    "VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM ledger_event), $1, $2, $3, $4, $5, $6, $7, $8, "
+			    "VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM ledger_event), $1, decode($2, 'hex'), $3, $4, $5, $6, $7, $8, "
 			    "$9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO NOTHING "
 			    "RETURNING seq",
 	[ST_REFS] = "SELECT e.seq, e.id, e.kind, e.actor, e.date, EXISTS (SELECT 1 FROM ledger_event c WHERE c.ref_seq = "
@@ -50,12 +52,15 @@ static const char *const sql[ST_COUNT] = {
 	[ST_EXPECT] = "SELECT NULL, coalesce(max(seq), 0) FROM ledger_event "
 		      "UNION ALL SELECT id, 0 FROM ledger_event WHERE id = ANY($1)",
 	/* The events appended since the last statement, numbered by the
-	 * engine (pq_batch_flush). */
+	 * engine (pq_batch_flush); the digests travel in hex. */
 	[ST_INSERT_EVENTS] = "INSERT INTO ledger_event (seq, id, digest, kind, part_id, org_id, amount, from_bucket, "
 			     "to_bucket, date, actor, ref_seq, batch, detail, recorded) "
-			     "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], "
+			     "SELECT u.seq, u.id, decode(u.digest, 'hex'), u.kind, u.part_id, u.org_id, u.amount, u.fb, u.tb, "
+			     "u.date, u.actor, u.ref_seq, u.batch, u.detail, u.recorded "
+			     "FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], "
 			     "$6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], "
-			     "$13::text[], $14::text[], $15::text[])",
+			     "$13::text[], $14::text[], $15::text[]) AS u(seq, id, digest, kind, part_id, org_id, amount, "
+			     "fb, tb, date, actor, ref_seq, batch, detail, recorded)",
 	[ST_GET_ACCOUNTS] = "SELECT k.i, b.part_id IS NOT NULL, b.allocated, b.avail, b.requisitioned, b.registered, "
 			    "b.attested, b.paid, b.lapsed, b.claimed, b.repaid, b.reports, b.last_date, "
 			    "a.part_id IS NOT NULL, a.amount "
@@ -250,10 +255,17 @@ int pq_event_find(struct store *base, const char *id, struct engine_event *out, 
 	if (rc <= 0)
 		return rc < 0 ? -1 : 1;
 	fresh_pool(s);
+	/* 32 bytes (read in hex); anything else matches no digest. */
+	unsigned char *dg = strpool_alloc(s->pool, LEDGER_DIGEST_LEN);
+	const char *hex = pq_text(&q, 2);
+	size_t got = 0;
+	if (!hex || sodium_hex2bin(dg, LEDGER_DIGEST_LEN, hex, strlen(hex), NULL, &got, NULL) != 0 ||
+	    got != LEDGER_DIGEST_LEN)
+		memset(dg, 0, LEDGER_DIGEST_LEN);
 	*out = (struct engine_event){
 		.seq = pq_i64(&q, 0),
 		.id = keep(s, &q, 1),
-		.digest = keep(s, &q, 2),
+		.digest = dg,
 		.kind = (enum event_kind)event_kind_parse(pq_text(&q, 3)),
 		.part_id = pq_i64(&q, 4),
 		.org_id = pq_i64(&q, 5),
@@ -395,7 +407,9 @@ int pq_batch_flush(struct pg_store *s, struct bd_error *err)
 		const struct engine_event *e = &b->row[i];
 		arr_int(&col[0], e->seq, false);
 		arr_text(&col[1], e->id);
-		arr_text(&col[2], e->digest);
+		char hex[2 * LEDGER_DIGEST_LEN + 1];
+		sodium_bin2hex(hex, sizeof(hex), e->digest, LEDGER_DIGEST_LEN);
+		arr_text(&col[2], hex);
 		arr_text(&col[3], event_kind_name(e->kind));
 		arr_int(&col[4], e->part_id, false);
 		arr_int(&col[5], e->org_id, false);
@@ -443,7 +457,9 @@ int pq_event_append(struct store *base, const struct engine_event *e, int64_t *s
 		struct engine_event *r = &b->row[b->nrow++];
 		*r = *e;
 		r->id = x->id;
-		r->digest = strpool_strdup(&b->pool, e->digest);
+		unsigned char *dg = strpool_alloc(&b->pool, LEDGER_DIGEST_LEN);
+		memcpy(dg, e->digest, LEDGER_DIGEST_LEN);
+		r->digest = dg;
 		r->actor = strpool_strdup(&b->pool, e->actor);
 		r->date = strpool_strdup(&b->pool, e->date);
 		r->batch = strpool_strdup(&b->pool, e->batch);
@@ -456,7 +472,9 @@ int pq_event_append(struct store *base, const struct engine_event *e, int64_t *s
 	struct pq_stmt q;
 	if (use(s, ST_INSERT_EVENT, &q, err))
 		return -1;
-	if (pq_bind(&q, PQ_T(e->id), PQ_T(e->digest), PQ_T(event_kind_name(e->kind)), PQ_I(e->part_id),
+	char hex[2 * LEDGER_DIGEST_LEN + 1];
+	sodium_bin2hex(hex, sizeof(hex), e->digest, LEDGER_DIGEST_LEN);
+	if (pq_bind(&q, PQ_T(e->id), PQ_T(hex), PQ_T(event_kind_name(e->kind)), PQ_I(e->part_id),
 		    PQ_I(e->org_id), PQ_I(e->amount), PQ_T(e->from == B_NONE ? NULL : bucket_name(e->from)),
 		    PQ_T(e->to == B_NONE ? NULL : bucket_name(e->to)), PQ_T(e->date), PQ_T(e->actor),
 		    PQ_ID(e->ref_seq), PQ_T(e->batch), PQ_T(e->detail), PQ_T(e->recorded)))

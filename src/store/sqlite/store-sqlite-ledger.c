@@ -78,9 +78,29 @@ static const char *const what[ST_COUNT] = {
 	[ST_DATA_VERSION] = "reading the data version",
 };
 
+/* A text parameter of the event INSERT bound from a copy of its own, so
+ * that the next event with the same value (the batch's actor, date, time
+ * recorded) need not bind it again. */
+struct kept_text {
+	char *v; /* NULL: bound NULL */
+	size_t cap;
+	bool bound;
+};
+
+/* The event INSERT's parameters as bound now (append binds only what
+ * differs from the previous event's). */
+struct insert_binds {
+	bool bound; /* the fields below hold what is bound */
+	const char *kind, *from, *to; /* static names */
+	int64_t part_id, org_id, amount, ref_seq;
+	struct kept_text actor, date, batch, recorded;
+};
+
 struct ledger_cache {
 	sqlite3_stmt *st[ST_COUNT];
 	struct strpool pool; /* the strings of the last event_find or payee_get */
+	unsigned char digest[LEDGER_DIGEST_LEN]; /* the last event_find's */
+	struct insert_binds ins;
 };
 
 void sq_ledger_cache_free(struct sqlite_store *s)
@@ -91,6 +111,10 @@ void sq_ledger_cache_free(struct sqlite_store *s)
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(c->st[i]);
 	strpool_release(&c->pool);
+	free(c->ins.actor.v);
+	free(c->ins.date.v);
+	free(c->ins.batch.v);
+	free(c->ins.recorded.v);
 	free(c);
 	s->ledger = NULL;
 }
@@ -161,10 +185,15 @@ int sq_event_find(struct store *base, const char *id, struct engine_event *out, 
 	if (rc <= 0)
 		return rc < 0 ? -1 : 1;
 	fresh_pool(s);
+	/* 32 bytes; anything else (never written) matches no digest. */
+	unsigned char *dg = s->ledger->digest;
+	memset(dg, 0, LEDGER_DIGEST_LEN);
+	if (sqlite3_column_type(q.st, 2) == SQLITE_BLOB && sqlite3_column_bytes(q.st, 2) == LEDGER_DIGEST_LEN)
+		memcpy(dg, sqlite3_column_blob(q.st, 2), LEDGER_DIGEST_LEN);
 	*out = (struct engine_event){
 		.seq = sq_i64(&q, 0),
 		.id = keep(s, &q, 1),
-		.digest = keep(s, &q, 2),
+		.digest = dg,
 		.kind = (enum event_kind)event_kind_parse(sq_text(&q, 3)),
 		.part_id = sq_i64(&q, 4),
 		.org_id = sq_i64(&q, 5),
@@ -184,19 +213,106 @@ int sq_event_find(struct store *base, const char *id, struct engine_event *out, 
 	return sq_stop(&q, 0);
 }
 
+/* bind_kept: v as parameter col, from k's own copy, unless k holds it
+ * bound already. */
+static int bind_kept(sqlite3_stmt *st, int col, struct kept_text *k, const char *v)
+{
+	if (k->bound && (v ? k->v && strcmp(k->v, v) == 0 : !k->v))
+		return SQLITE_OK;
+	k->bound = false;
+	if (!v) {
+		free(k->v);
+		*k = (struct kept_text){0};
+		int rc = sqlite3_bind_null(st, col);
+		k->bound = rc == SQLITE_OK;
+		return rc;
+	}
+	size_t len = strlen(v);
+	if (!k->v || k->cap < len + 1) {
+		free(k->v);
+		k->cap = len + 1 > 64 ? len + 1 : 64;
+		k->v = xmalloc(k->cap);
+	}
+	memcpy(k->v, v, len + 1);
+	int rc = sqlite3_bind_text(st, col, k->v, (int)len, SQLITE_STATIC);
+	k->bound = rc == SQLITE_OK;
+	return rc;
+}
+
+static int bind_name(sqlite3_stmt *st, int col, const char **bound, const char *v, bool fresh)
+{
+	if (!fresh && *bound == v)
+		return SQLITE_OK;
+	int rc = v ? sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, col);
+	*bound = v;
+	return rc;
+}
+
+static int bind_int(sqlite3_stmt *st, int col, int64_t *bound, int64_t v, bool fresh, bool null_if_zero)
+{
+	if (!fresh && *bound == v)
+		return SQLITE_OK;
+	*bound = v;
+	return null_if_zero && v <= 0 ? sqlite3_bind_null(st, col) : sqlite3_bind_int64(st, col, v);
+}
+
+/* The hot path of recording: one INSERT per event, its parameters bound
+ * straight from the event (no copies) and those the previous event had
+ * alike (kind, part, date, actor, the time recorded...) not bound again.
+ * Bindings outlive a reset, and nothing else runs this statement. */
 int sq_event_append(struct store *base, const struct engine_event *e, int64_t *seq, struct bd_error *err)
 {
 	struct sqlite_store *s = S(base);
 	struct sq_stmt q;
 	if (use(s, ST_INSERT_EVENT, &q, err))
 		return -1;
-	int changed = sq_exec(&q, SQ_T(e->id), SQ_T(e->digest), SQ_T(event_kind_name(e->kind)), SQ_I(e->part_id),
-			      SQ_I(e->org_id), SQ_I(e->amount), SQ_T(e->from == B_NONE ? NULL : bucket_name(e->from)),
-			      SQ_T(e->to == B_NONE ? NULL : bucket_name(e->to)), SQ_T(e->date), SQ_T(e->actor),
-			      SQ_ID(e->ref_seq), SQ_T(e->batch), SQ_T(e->detail), SQ_T(e->recorded));
-	if (changed < 0)
+	struct insert_binds *b = &s->ledger->ins;
+	sqlite3_stmt *st = q.st;
+	bool fresh = !b->bound;
+	b->bound = false;
+	int rc = sqlite3_bind_text(st, 1, e->id, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_blob(st, 2, e->digest, LEDGER_DIGEST_LEN, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = bind_name(st, 3, &b->kind, event_kind_name(e->kind), fresh);
+	if (rc == SQLITE_OK)
+		rc = bind_int(st, 4, &b->part_id, e->part_id, fresh, false);
+	if (rc == SQLITE_OK)
+		rc = bind_int(st, 5, &b->org_id, e->org_id, fresh, false);
+	if (rc == SQLITE_OK)
+		rc = bind_int(st, 6, &b->amount, e->amount, fresh, false);
+	if (rc == SQLITE_OK)
+		rc = bind_name(st, 7, &b->from, e->from == B_NONE ? NULL : bucket_name(e->from), fresh);
+	if (rc == SQLITE_OK)
+		rc = bind_name(st, 8, &b->to, e->to == B_NONE ? NULL : bucket_name(e->to), fresh);
+	if (rc == SQLITE_OK)
+		rc = bind_kept(st, 9, &b->date, e->date);
+	if (rc == SQLITE_OK)
+		rc = bind_kept(st, 10, &b->actor, e->actor);
+	if (rc == SQLITE_OK)
+		rc = bind_int(st, 11, &b->ref_seq, e->ref_seq > 0 ? e->ref_seq : 0, fresh, true);
+	if (rc == SQLITE_OK)
+		rc = bind_kept(st, 12, &b->batch, e->batch);
+	if (rc == SQLITE_OK)
+		rc = e->detail ? sqlite3_bind_text(st, 13, e->detail, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 13);
+	if (rc == SQLITE_OK)
+		rc = bind_kept(st, 14, &b->recorded, e->recorded);
+	if (rc != SQLITE_OK) {
+		/* Bound in part: the next event binds everything. */
+		b->actor.bound = b->date.bound = b->batch.bound = b->recorded.bound = false;
+		return sq_fail(s, rc, "recording an event", err);
+	}
+	b->bound = true;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		rc = sqlite3_extended_errcode(s->db);
+		sq_fail(s, rc, "recording an event", err);
+		sqlite3_reset(st);
 		return -1;
-	if (changed == 0)
+	}
+	int changed = sqlite3_changes(s->db);
+	sqlite3_reset(st);
+	if (changed == 0) /* a known id: ON CONFLICT (id) DO NOTHING */
 		return 1;
 	*seq = sqlite3_last_insert_rowid(s->db);
 	return 0;

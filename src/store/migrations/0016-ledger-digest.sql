@@ -1,0 +1,16 @@
+-- 0016-ledger-digest.sql: an event's content digest (by which a retry is
+-- recognised) is kept as its 32 bytes (BLAKE2b-256, blob), not as 64 hex
+-- digits: the store computes it once per event and compares it as bytes.
+-- The digests recorded before are converted, byte for byte the same value.
+--
+-- And ledger_event loses its REFERENCES clauses (part, org, the event
+-- referred to): the store writes only ids it has just looked up in the
+-- same transaction (the part and the recipient by their codes, the event
+-- referred to by its id), parts, organisations and events are never
+-- deleted, and checking them again cost every insert three index lookups.
+-- `ledger verify` checks them instead: every event belongs to an allocation
+-- row (so its part and organisation exist) and every reference names an
+-- event recorded before it.
+--
+-- Each engine's companion does it: SQLite makes the table again (as 0009
+-- and 0010 did), PostgreSQL changes the column and drops the constraints.
