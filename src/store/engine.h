@@ -22,8 +22,7 @@
 /* An event as the engine keeps it. */
 struct engine_event {
 	int64_t seq; /* its place in the journal: increasing */
-	const char *id, *actor, *date, *batch, *detail, *recorded;
-	const unsigned char *digest; /* LEDGER_DIGEST_LEN bytes (find and append only) */
+	const char *id, *digest, *actor, *date, *batch, *detail, *recorded;
 	enum event_kind kind;
 	int64_t part_id, org_id;
 	int64_t amount;        /* öre moved */
@@ -340,6 +339,9 @@ struct store_ops {
 	/* The recipient's filing: authorised representatives and submissions
 	 * (engine-portal.h; the rules in portal.c). */
 	const struct store_portal_ops *portal;
+	/* The ledger's balance checkpoints by date (engine-checkpoint.h; the
+	 * rules in ledger-replay.c). */
+	const struct store_checkpoint_ops *checkpoint;
 };
 
 struct ledger_state;
@@ -348,6 +350,7 @@ struct store_dataset_ops;
 struct store_bank_ops;
 struct store_calendar_ops;
 struct store_portal_ops;
+struct store_checkpoint_ops;
 
 /* Every engine's struct begins with this. */
 struct store {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "engine-checkpoint.h"
 #include "ledger-internal.h"
 #include "ledger.h"
 
@@ -21,12 +22,40 @@
  * bank that day, and its money is still in process (attested).  A payment
  * without a booking counts paid from its export, as the ledger charged it.
  * So the journal is read whole and the events after as_of are skipped but
- * for a bank-book, which moves its payment's execution back. */
+ * for a bank-book, which moves its payment's execution back.
+ *
+ * Checkpoints (0015-ledger-checkpoint.sql) spare that: an account's events
+ * are in date order (ledger_apply), so its state as of a day is its
+ * balance after its last event up to the day: the kept balance when that is
+ * its latest day, else the checkpoint of the day, written when the account
+ * moved on to a later day (ledger_checkpoints_record) and moved by a
+ * booking as the replay moves the execution (paid_on_booking).  The
+ * replay with `days` computes every checkpoint from the journal: to build
+ * them for a register that had events before them, and for verify. */
 struct replay_acct {
 	int64_t part_id, org_id;
 	struct ledger_balance delta; /* movements from an unopened account */
 	char last[DATE_LEN];
 	long events;
+	int64_t allocation; /* kronor, the allocation row's (days: set from the accounts) */
+	bool has_allocation;
+	/* status as of a date from the checkpoints: the account's row */
+	bool has_at;
+	struct ledger_balance at;
+};
+
+/* A day closed by a later event of its account: the movements up to it
+ * (delta.last_date is the day). */
+struct replay_day {
+	int64_t part_id, org_id;
+	size_t acct;
+	struct ledger_balance delta;
+};
+
+/* A booking: the payment (its seq) and the day it was booked. */
+struct replay_book {
+	int64_t payment;
+	char date[DATE_LEN];
 };
 
 /* What verify's pair rules need of every event. */
@@ -41,6 +70,7 @@ struct seen_event {
 struct replay_exec {
 	int64_t payment, amount; /* the payment's seq (what execute and bank-book refer to) */
 	size_t acct;
+	char date[DATE_LEN];
 };
 
 struct replay {
@@ -53,6 +83,11 @@ struct replay {
 	struct replay_acct *v;
 	size_t n;
 	bool keep; /* keep every event in seen (verify) */
+	bool days; /* every account's closed days, executions and bookings (the checkpoints) */
+	struct replay_day *day;
+	size_t nday;
+	struct replay_book *book;
+	size_t nbook;
 	struct seen_event *seen;
 	size_t nseen;
 	struct strpool pool;
@@ -86,6 +121,8 @@ static void replay_release(struct replay *r)
 	free(r->seen);
 	free(r->exec);
 	free(r->booked);
+	free(r->day);
+	free(r->book);
 	if (r->keep)
 		strpool_release(&r->pool);
 	memset(r, 0, sizeof(*r));
@@ -97,6 +134,37 @@ static int exec_cmp(const void *a, const void *b)
 	return x->payment < y->payment ? -1 : x->payment > y->payment;
 }
 
+/* paid_on_booking: as of a day after a payment's export and before its
+ * booking, the payment's amount is with the bank: in process (attested),
+ * not paid.  The one place of that rule, for the replay and the
+ * checkpoints. */
+static void paid_on_booking(struct ledger_balance *b, int64_t amount)
+{
+	b->b[B_PAID] -= amount;
+	b->b[B_ATTESTED] += amount;
+}
+
+/* counts_as_export: the execution the booking day moves (as it was
+ * recorded: attested to paid). */
+static bool counts_as_export(const struct engine_event *e)
+{
+	return e->kind == EV_EXECUTE && e->from == B_ATTESTED && e->to == B_PAID;
+}
+
+/* exec_of: the execution of a payment (its seq) among r->exec, sorted. */
+static const struct replay_exec *exec_of(const struct replay *r, int64_t payment)
+{
+	size_t lo = 0, hi = r->nexec;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->exec[mid].payment < payment)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nexec && r->exec[lo].payment == payment ? &r->exec[lo] : NULL;
+}
+
 /* booked_later: the bank-books dated after as_of, of payments executed by
  * then: their money goes back from paid to attested for the day. */
 static void booked_later(struct replay *r)
@@ -104,19 +172,9 @@ static void booked_later(struct replay *r)
 	if (r->nexec)
 		qsort(r->exec, r->nexec, sizeof(*r->exec), exec_cmp);
 	for (size_t i = 0; i < r->nbooked; i++) {
-		size_t lo = 0, hi = r->nexec;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (r->exec[mid].payment < r->booked[i])
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if (lo == r->nexec || r->exec[lo].payment != r->booked[i])
-			continue;
-		struct replay_acct *a = &r->v[r->exec[lo].acct];
-		a->delta.b[B_PAID] -= r->exec[lo].amount;
-		a->delta.b[B_ATTESTED] += r->exec[lo].amount;
+		const struct replay_exec *x = exec_of(r, r->booked[i]);
+		if (x)
+			paid_on_booking(&r->v[x->acct].delta, x->amount);
 	}
 }
 
@@ -132,10 +190,29 @@ static int replay_one(void *ctx, const struct engine_event *e)
 		return 0;
 	}
 	struct replay_acct *a = replay_find(r, e->part_id, e->org_id, true);
-	if (r->as_of && e->kind == EV_EXECUTE && e->from == B_ATTESTED && e->to == B_PAID) {
+	if ((r->as_of || r->days) && counts_as_export(e)) {
 		if ((r->nexec & (r->nexec - 1)) == 0)
 			r->exec = xreallocarray(r->exec, r->nexec ? r->nexec * 2 : 1, sizeof(*r->exec));
-		r->exec[r->nexec++] = (struct replay_exec){.payment = e->ref_seq, .amount = e->amount, .acct = (size_t)(a - r->v)};
+		struct replay_exec *x = &r->exec[r->nexec++];
+		*x = (struct replay_exec){.payment = e->ref_seq, .amount = e->amount, .acct = (size_t)(a - r->v)};
+		snprintf(x->date, sizeof(x->date), "%s", e->date);
+	}
+	if (r->days && e->kind == EV_BANK_BOOK) {
+		if ((r->nbook & (r->nbook - 1)) == 0)
+			r->book = xreallocarray(r->book, r->nbook ? r->nbook * 2 : 1, sizeof(*r->book));
+		r->book[r->nbook] = (struct replay_book){.payment = e->ref_seq};
+		snprintf(r->book[r->nbook++].date, DATE_LEN, "%s", e->date);
+	}
+	/* A later day: the account's state as of its last day is closed. */
+	if (r->days && a->last[0] && strcmp(e->date, a->last) > 0) {
+		if ((r->nday & (r->nday - 1)) == 0)
+			r->day = xreallocarray(r->day, r->nday ? r->nday * 2 : 1, sizeof(*r->day));
+		struct replay_day *d = &r->day[r->nday++];
+		d->part_id = a->part_id;
+		d->org_id = a->org_id;
+		d->acct = (size_t)(a - r->v);
+		d->delta = a->delta;
+		memcpy(d->delta.last_date, a->last, DATE_LEN);
 	}
 	/* A movement between buckets; one from (or to) no bucket enters (or
 	 * leaves) the account: its allocation changes (allocation-raise,
@@ -182,21 +259,195 @@ static int replay_events(struct store *s, const char *as_of, struct replay *r, s
 	return 0;
 }
 
+static void apply_delta(struct ledger_balance *bal, const struct ledger_balance *delta, const char *last)
+{
+	for (int b = 0; b < B_COUNT; b++)
+		bal->b[b] += delta->b[b];
+	bal->allocated += delta->allocated;
+	bal->reports += delta->reports;
+	memcpy(bal->last_date, last, DATE_LEN);
+}
+
 static void replay_apply(struct ledger_balance *bal, const struct replay_acct *a)
 {
-	if (!a)
-		return;
-	for (int b = 0; b < B_COUNT; b++)
-		bal->b[b] += a->delta.b[b];
-	bal->allocated += a->delta.allocated;
-	bal->reports += a->delta.reports;
-	memcpy(bal->last_date, a->last, DATE_LEN);
+	if (a)
+		apply_delta(bal, &a->delta, a->last);
+}
+
+/* Checkpoints from the journal. */
+
+static int day_cmp_key(int64_t p1, int64_t o1, const char *d1, int64_t p2, int64_t o2, const char *d2)
+{
+	if (p1 != p2)
+		return p1 < p2 ? -1 : 1;
+	if (o1 != o2)
+		return o1 < o2 ? -1 : 1;
+	return strcmp(d1, d2);
+}
+
+static int day_cmp(const void *a, const void *b)
+{
+	const struct replay_day *x = a, *y = b;
+	return day_cmp_key(x->part_id, x->org_id, x->delta.last_date, y->part_id, y->org_id, y->delta.last_date);
+}
+
+/* days_finish: the closed days by account and day (as the checkpoints
+ * are listed), each booking moving the days from its payment's export to
+ * the day before it was booked. */
+static void days_finish(struct replay *r)
+{
+	if (r->nexec)
+		qsort(r->exec, r->nexec, sizeof(*r->exec), exec_cmp);
+	if (r->nday)
+		qsort(r->day, r->nday, sizeof(*r->day), day_cmp);
+	for (size_t i = 0; i < r->nbook; i++) {
+		const struct replay_exec *x = exec_of(r, r->book[i].payment);
+		if (!x)
+			continue;
+		const struct replay_acct *a = &r->v[x->acct];
+		size_t lo = 0, hi = r->nday;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct replay_day *d = &r->day[mid];
+			if (day_cmp_key(d->part_id, d->org_id, d->delta.last_date, a->part_id, a->org_id, x->date) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < r->nday && r->day[lo].part_id == a->part_id && r->day[lo].org_id == a->org_id &&
+		       strcmp(r->day[lo].delta.last_date, r->book[i].date) < 0;
+		     lo++)
+			paid_on_booking(&r->day[lo].delta, x->amount);
+	}
+}
+
+/* day_checkpoint: a closed day as its checkpoint holds it: the account
+ * opened with its allocation, and the movements up to the day. */
+static void day_checkpoint(const struct replay *r, const struct replay_day *d, struct engine_checkpoint *c)
+{
+	const struct replay_acct *a = &r->v[d->acct];
+	c->part_id = d->part_id;
+	c->org_id = d->org_id;
+	ledger_open(&c->bal, a->allocation * 100);
+	apply_delta(&c->bal, &d->delta, d->delta.last_date);
+}
+
+static int take_allocation(void *ctx, const struct engine_account *ea)
+{
+	struct replay_acct *a = replay_find(ctx, ea->part_id, ea->org_id, false);
+	if (a) {
+		a->allocation = ea->allocation;
+		a->has_allocation = true;
+	}
+	return 0;
+}
+
+/* checkpoints_rebuild: every checkpoint computed from the journal and
+ * written, and the checkpoints marked complete (in the caller's write
+ * transaction). */
+static int checkpoints_rebuild(struct store *s, struct bd_error *err)
+{
+	struct replay r = {.days = true};
+	int rc = s->ops->event_scan(s, NULL, replay_one, &r, err);
+	if (rc == 0)
+		rc = s->ops->account_scan(s, NULL, NULL, NULL, ACCOUNTS_BY_ID, take_allocation, &r, err);
+	if (rc == 0)
+		rc = s->ops->checkpoint->reset(s, err);
+	if (rc == 0) {
+		days_finish(&r);
+		struct engine_checkpoint *c = xreallocarray(NULL, r.nday ? r.nday : 1, sizeof(*c));
+		size_t n = 0;
+		for (size_t i = 0; i < r.nday; i++)
+			if (r.v[r.day[i].acct].has_allocation)
+				day_checkpoint(&r, &r.day[i], &c[n++]);
+		rc = s->ops->checkpoint->put(s, c, n, err);
+		free(c);
+	}
+	replay_release(&r);
+	return rc ? -1 : 0;
+}
+
+/* A booking recorded: its payment's execution, found among the events
+ * referring to the payment. */
+struct exec_find {
+	int64_t seq;
+	char id[256];
+};
+
+static int find_exec(void *ctx, const struct engine_event *e)
+{
+	struct exec_find *f = ctx;
+	if (e->kind == EV_EXECUTE && !f->seq) {
+		f->seq = e->seq;
+		snprintf(f->id, sizeof(f->id), "%s", e->id);
+	}
+	return 0;
+}
+
+struct shift_ctx {
+	const char *before; /* the booking day */
+	int64_t amount;
+	struct engine_checkpoint *v;
+	size_t n;
+};
+
+static int take_shift(void *ctx, const struct engine_checkpoint *c)
+{
+	struct shift_ctx *sc = ctx;
+	if (strcmp(c->bal.last_date, sc->before) >= 0)
+		return 0;
+	sc->v = xreallocarray(sc->v, sc->n + 1, sizeof(*sc->v));
+	sc->v[sc->n] = *c;
+	paid_on_booking(&sc->v[sc->n++].bal, sc->amount);
+	return 0;
+}
+
+static int booking_record(struct store *s, const struct ledger_checkpoint_booking *b, struct bd_error *err)
+{
+	struct exec_find f = {0};
+	if (s->ops->event_refs(s, b->payment, find_exec, &f, err))
+		return -1;
+	if (!f.seq)
+		return 0; /* ledger_apply books only an executed payment */
+	struct engine_event x;
+	int rc = s->ops->event_find(s, f.id, &x, err);
+	if (rc)
+		return rc < 0 ? -1 : bd_fail(err, "internal: the execution %s is not found", f.id);
+	if (!counts_as_export(&x))
+		return 0;
+	struct shift_ctx sc = {.before = b->date, .amount = x.amount};
+	rc = s->ops->checkpoint->account(s, x.part_id, x.org_id, x.date, take_shift, &sc, err);
+	if (rc == 0 && sc.n)
+		rc = s->ops->checkpoint->put(s, sc.v, sc.n, err);
+	free(sc.v);
+	return rc ? -1 : 0;
+}
+
+int ledger_checkpoints_record(struct store *s, const struct engine_checkpoint *closed, size_t n,
+			      const struct ledger_checkpoint_booking *book, size_t nbook, struct bd_error *err)
+{
+	if (!n && !nbook)
+		return 0;
+	bool complete = false;
+	if (s->ops->checkpoint->complete(s, &complete, err))
+		return -1;
+	/* A register with events from before the checkpoints: all of them,
+	 * this batch's included, from the journal. */
+	if (!complete)
+		return checkpoints_rebuild(s, err);
+	if (n && s->ops->checkpoint->put(s, closed, n, err))
+		return -1;
+	for (size_t i = 0; i < nbook; i++)
+		if (booking_record(s, &book[i], err))
+			return -1;
+	return 0;
 }
 
 /* Status: accounts with their balances. */
 
 struct accounts_ctx {
 	const char *as_of;
+	bool checkpoints; /* as_of from the checkpoints, not the replay */
 	struct replay *replay;
 	ledger_account_fn fn;
 	void *ctx;
@@ -209,8 +460,16 @@ static int account_out(void *ctx, const struct engine_account *ea)
 	 * it, summed per account and movement. */
 	struct ledger_balance bal;
 	ledger_open(&bal, ea->allocation * 100);
-	if (c->as_of) {
-		replay_apply(&bal, replay_find(c->replay, ea->part_id, ea->org_id, false));
+	/* From the checkpoints: the kept balance when its latest day is up to
+	 * as_of, else the account's checkpoint of its last day up to as_of;
+	 * without either, no event is dated up to as_of. */
+	bool kept = !c->as_of || (c->checkpoints && ea->has_balance && strcmp(ea->balance->last_date, c->as_of) <= 0);
+	if (c->as_of && !kept) {
+		const struct replay_acct *ra = replay_find(c->replay, ea->part_id, ea->org_id, false);
+		if (!c->checkpoints)
+			replay_apply(&bal, ra);
+		else if (ra && ra->has_at)
+			bal = ra->at;
 	} else if (ea->has_balance) {
 		bal.allocated = ea->balance->allocated; /* a corrected key may have changed it */
 		memcpy(bal.b, ea->balance->b, sizeof(bal.b));
@@ -237,16 +496,32 @@ static int account_out(void *ctx, const struct engine_account *ea)
 	return c->fn(c->ctx, &a);
 }
 
+static int take_checkpoint(void *ctx, const struct engine_checkpoint *cp)
+{
+	struct replay_acct *a = replay_find(ctx, cp->part_id, cp->org_id, true);
+	a->has_at = true;
+	a->at = cp->bal;
+	return 0;
+}
+
 static int ledger_accounts(struct store *s, const char *dnr, const char *part, const char *recipient,
 			   const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err)
 {
 	struct replay replay = {0};
-	if (as_of && replay_events(s, as_of, &replay, err)) {
+	bool checkpoints = false;
+	if (as_of && s->ops->checkpoint->complete(s, &checkpoints, err))
+		return -1;
+	int rc = 0;
+	if (as_of && checkpoints)
+		rc = s->ops->checkpoint->scan(s, as_of, take_checkpoint, &replay, err);
+	else if (as_of)
+		rc = replay_events(s, as_of, &replay, err);
+	if (rc) {
 		replay_release(&replay);
 		return -1;
 	}
-	struct accounts_ctx c = {.as_of = as_of, .replay = &replay, .fn = fn, .ctx = ctx};
-	int rc = s->ops->account_scan(s, dnr, part, recipient, ACCOUNTS_BY_DECISION, account_out, &c, err);
+	struct accounts_ctx c = {.as_of = as_of, .checkpoints = checkpoints, .replay = &replay, .fn = fn, .ctx = ctx};
+	rc = s->ops->account_scan(s, dnr, part, recipient, ACCOUNTS_BY_DECISION, account_out, &c, err);
 	replay_release(&replay);
 	return rc;
 }
@@ -365,8 +640,12 @@ static int verify_account(void *ctx, const struct engine_account *a)
 	struct verify_ctx *v = ctx;
 	struct ledger_balance expect;
 	ledger_open(&expect, a->allocation * 100);
-	const struct replay_acct *ra = replay_find(v->replay, a->part_id, a->org_id, false);
+	struct replay_acct *ra = replay_find(v->replay, a->part_id, a->org_id, false);
 	replay_apply(&expect, ra);
+	if (ra) {
+		ra->allocation = a->allocation;
+		ra->has_allocation = true;
+	}
 	long n = ra ? ra->events : 0;
 	v->matched += n;
 	*v->events += n;
@@ -526,13 +805,84 @@ static void verify_pairs(struct verify_ctx *v)
 	free(first_attest);
 }
 
+/* verify_checkpoints: the checkpoints kept against those the journal
+ * gives (both by account and day). */
+struct checkpoints_ctx {
+	struct verify_ctx *v;
+	struct replay *r;
+	size_t next; /* the next day of r->day */
+};
+
+static bool day_counts(const struct replay *r, size_t i)
+{
+	return r->v[r->day[i].acct].has_allocation;
+}
+
+static void checkpoint_problem(struct verify_ctx *v, const struct engine_checkpoint *c, const char *what)
+{
+	problem(v, "the checkpoint of part id %" PRId64 ", organisation id %" PRId64 " on %s %s", c->part_id, c->org_id,
+		c->bal.last_date, what);
+}
+
+static int check_checkpoint(void *ctx, const struct engine_checkpoint *kept)
+{
+	struct checkpoints_ctx *cc = ctx;
+	struct replay *r = cc->r;
+	struct engine_checkpoint want = {0};
+	for (; cc->next < r->nday; cc->next++) {
+		if (!day_counts(r, cc->next))
+			continue;
+		day_checkpoint(r, &r->day[cc->next], &want);
+		if (day_cmp_key(want.part_id, want.org_id, want.bal.last_date, kept->part_id, kept->org_id,
+				kept->bal.last_date) >= 0)
+			break;
+		checkpoint_problem(cc->v, &want, "is missing (the account has a later event)");
+	}
+	if (cc->next == r->nday || day_cmp_key(want.part_id, want.org_id, want.bal.last_date, kept->part_id,
+					       kept->org_id, kept->bal.last_date) != 0) {
+		checkpoint_problem(cc->v, kept, "is kept, but the account has no event that day or none after it");
+		return 0;
+	}
+	cc->next++;
+	if (want.bal.allocated != kept->bal.allocated || want.bal.reports != kept->bal.reports)
+		checkpoint_problem(cc->v, kept, "differs from the events in its allocation or report count");
+	for (int i = 0; i < B_COUNT; i++)
+		if (want.bal.b[i] != kept->bal.b[i]) {
+			char what[200];
+			snprintf(what, sizeof(what), "holds %lld öre %s, the events %lld öre", (long long)kept->bal.b[i],
+				 bucket_name((enum bucket)i), (long long)want.bal.b[i]);
+			checkpoint_problem(cc->v, kept, what);
+		}
+	return 0;
+}
+
+static int verify_checkpoints(struct store *s, struct verify_ctx *v, struct bd_error *err)
+{
+	bool complete = false;
+	if (s->ops->checkpoint->complete(s, &complete, err))
+		return -1;
+	if (!complete)
+		return 0; /* built by the next batch recorded; status replays until then */
+	days_finish(v->replay);
+	struct checkpoints_ctx cc = {.v = v, .r = v->replay};
+	if (s->ops->checkpoint->scan(s, NULL, check_checkpoint, &cc, err))
+		return -1;
+	for (; cc.next < cc.r->nday; cc.next++)
+		if (day_counts(cc.r, cc.next)) {
+			struct engine_checkpoint want;
+			day_checkpoint(cc.r, &cc.r->day[cc.next], &want);
+			checkpoint_problem(v, &want, "is missing (the account has a later event)");
+		}
+	return 0;
+}
+
 static int ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events, long *accounts, int *problems,
 			 struct bd_error *err)
 {
 	*problems = 0;
 	*events = *accounts = 0;
 	/* Replay: every account's movements, summed, from its allocation. */
-	struct replay replay = {.keep = true};
+	struct replay replay = {.keep = true, .days = true};
 	if (replay_events(s, NULL, &replay, err)) {
 		replay_release(&replay);
 		return -1;
@@ -552,6 +902,10 @@ static int ledger_verify(struct store *s, problem_fn fn, void *ctx, long *events
 	if (all != v.matched)
 		problem(&v, "%ld events belong to no allocation row", all - v.matched);
 	verify_pairs(&v);
+	if (verify_checkpoints(s, &v, err)) {
+		replay_release(&replay);
+		return -1;
+	}
 	replay_release(&replay);
 	/* The bank's entries and the repayment claims, against the events. */
 	return bank_verify(s, fn, ctx, problems, err);

@@ -142,6 +142,12 @@ struct ledger_state {
 	size_t norgs;
 	struct account *accounts;
 	size_t naccounts;
+	/* The batch's checkpoints (ledger_checkpoints_record): the days its
+	 * events closed, and its bookings. */
+	struct engine_checkpoint *closed;
+	size_t nclosed;
+	struct ledger_checkpoint_booking *book;
+	size_t nbook;
 };
 
 /* Forget the accounts' balances: another connection wrote, or a batch
@@ -175,6 +181,8 @@ void ledger_cache_free(struct store *s)
 	free(c->parts);
 	free(c->org_ids);
 	free(c->accounts);
+	free(c->closed);
+	free(c->book);
 	free(c);
 	s->ledger = NULL;
 }
@@ -472,13 +480,13 @@ static int write_balances(struct store *s, struct ledger_state *c, struct bd_err
 
 /* id_known: does the id name an event already?  0 no; 1 yes, with this
  * content (a retry); -1 yes, with other content (err says what it names). */
-static int id_known(struct store *s, const struct ledger_input *e, const unsigned char *digest, struct bd_error *err)
+static int id_known(struct store *s, const struct ledger_input *e, const char *digest, struct bd_error *err)
 {
 	struct engine_event k;
 	int rc = s->ops->event_find(s, e->id, &k, err);
 	if (rc)
 		return rc == 1 ? 0 : -1;
-	if (memcmp(k.digest, digest, LEDGER_DIGEST_LEN) == 0) {
+	if (strcmp(k.digest, digest) == 0) {
 		/* A retry of an event that was corrected since is not a retry:
 		 * "already recorded" would hide that nothing is in effect. */
 		if (k.corrected)
@@ -569,11 +577,9 @@ static int within_decided(struct store *s, struct ledger_state *c, size_t part, 
 /* record_one: check and append one event; 1 when it is a retry of one
  * recorded (nothing done). */
 static int record_one(struct store *s, struct ledger_state *c, const struct ledger_input *e, size_t found,
-		      const char *now, unsigned char digest[LEDGER_DIGEST_LEN], struct bd_error *err)
+		      const char *now, char digest[65], struct bd_error *err)
 {
-	/* Once per event: the append stores it, a retry is known by it, and the
-	 * batch's audit entry binds them. */
-	ledger_input_digest_bin(e, false, digest);
+	ledger_input_digest(e, false, digest);
 	bool has_ref = ledger_kind_refers(e->kind);
 	struct ref_row ref;
 	size_t part = 0;
@@ -642,6 +648,19 @@ static int record_one(struct store *s, struct ledger_state *c, const struct ledg
 	}
 	acct->dirty = true;
 	acct->last_seq = seq;
+	/* A later day than the account's last: that day is closed, its
+	 * balance a checkpoint. */
+	if (before.last_date[0] && strcmp(e->date, before.last_date) > 0) {
+		if ((c->nclosed & (c->nclosed - 1)) == 0)
+			c->closed = xreallocarray(c->closed, c->nclosed ? c->nclosed * 2 : 1, sizeof(*c->closed));
+		c->closed[c->nclosed++] = (struct engine_checkpoint){acct->part_id, acct->org_id, before};
+	}
+	if (le.kind == EV_BANK_BOOK) {
+		if ((c->nbook & (c->nbook - 1)) == 0)
+			c->book = xreallocarray(c->book, c->nbook ? c->nbook * 2 : 1, sizeof(*c->book));
+		c->book[c->nbook] = (struct ledger_checkpoint_booking){.payment = ref.seq};
+		memcpy(c->book[c->nbook++].date, e->date, DATE_LEN);
+	}
 	return 0;
 }
 
@@ -816,7 +835,7 @@ static int prefetch(struct store *s, struct ledger_state *c, const struct ledger
 /* ledger_record: digest[i] gets event i's content digest (for the audit
  * entry). */
 static int ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
-			 size_t *failed_at, unsigned char (*digest)[LEDGER_DIGEST_LEN], struct bd_error *err)
+			 size_t *failed_at, char (*digest)[65], struct bd_error *err)
 {
 	struct ledger_state *c = state(s);
 	*failed_at = 0;
@@ -829,6 +848,7 @@ static int ledger_record(struct store *s, const struct ledger_input *ev, size_t 
 		accounts_reset(c);
 	c->data_version = version;
 	size_t *acct_of = xreallocarray(NULL, n ? n : 1, sizeof(*acct_of));
+	c->nclosed = c->nbook = 0;
 	if (prefetch(s, c, ev, n, acct_of, err)) {
 		free(acct_of);
 		accounts_reset(c);
@@ -861,7 +881,7 @@ static int ledger_record(struct store *s, const struct ledger_input *ev, size_t 
 		out[i] = rc == 1 ? LEDGER_ALREADY : LEDGER_RECORDED;
 	}
 	free(acct_of);
-	if (write_balances(s, c, err)) {
+	if (write_balances(s, c, err) || ledger_checkpoints_record(s, c->closed, c->nclosed, c->book, c->nbook, err)) {
 		accounts_reset(c);
 		return -1;
 	}
@@ -877,9 +897,9 @@ fail:
 int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
 			size_t *failed_at, struct bd_error *err)
 {
-	unsigned char (*digest)[LEDGER_DIGEST_LEN] = xreallocarray(NULL, n ? n : 1, sizeof(*digest));
+	char (*digest)[65] = xreallocarray(NULL, n ? n : 1, sizeof(*digest));
 	int rc = ledger_record(s, ev, n, out, failed_at, digest, err) || bank_claims_number(s, ev, n, out, err) ||
-			 ledger_audit_batch(s, ev, n, out, (const unsigned char(*)[LEDGER_DIGEST_LEN])digest, err)
+			 ledger_audit_batch(s, ev, n, out, (const char(*)[65])digest, err)
 		 ? -1
 		 : 0;
 	free(digest);

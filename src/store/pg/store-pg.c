@@ -43,6 +43,7 @@
 #include "engine-payee.h"
 #include "engine-dataset.h"
 #include "engine-calendar.h"
+#include "engine-checkpoint.h"
 #include "engine-portal.h"
 #include "store.h"
 
@@ -597,5 +598,6 @@ const struct store_ops store_pg_ops = {
 	.bank = &store_pg_bank_ops,
 	.datasets = &pg_dataset_ops,
 	.calendar = &store_pg_calendar_ops,
+	.checkpoint = &store_pg_checkpoint_ops,
 	.portal = &store_pg_portal_ops,
 };
