@@ -22,7 +22,8 @@
 /* An event as the engine keeps it. */
 struct engine_event {
 	int64_t seq; /* its place in the journal: increasing */
-	const char *id, *digest, *actor, *date, *batch, *detail, *recorded;
+	const char *id, *actor, *date, *batch, *detail, *recorded;
+	const unsigned char *digest; /* LEDGER_DIGEST_LEN bytes (find and append only) */
 	enum event_kind kind;
 	int64_t part_id, org_id;
 	int64_t amount;        /* öre moved */

@@ -26,9 +26,10 @@ void slot_map_release(struct slot_map *m);
 size_t *slot_map_insert_new(struct slot_map *m, uint64_t h);
 
 /* ledger_audit_batch: the audit entry of a recorded batch (store.c);
- * digest[i]: event i's content digest (ledger_input_digest, as recorded). */
+ * digest[i]: event i's content digest (ledger_input_digest_bin, as
+ * recorded). */
 int ledger_audit_batch(struct store *s, const struct ledger_input *ev, size_t n, const enum ledger_outcome *out,
-		       const char (*digest)[65], struct bd_error *err);
+		       const unsigned char (*digest)[LEDGER_DIGEST_LEN], struct bd_error *err);
 
 /* bank.c: a claim number and OCR reference for each event of a recorded
  * batch that claimed money (repay-claim, a report's claim); called by

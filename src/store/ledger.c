@@ -480,13 +480,13 @@ static int write_balances(struct store *s, struct ledger_state *c, struct bd_err
 
 /* id_known: does the id name an event already?  0 no; 1 yes, with this
  * content (a retry); -1 yes, with other content (err says what it names). */
-static int id_known(struct store *s, const struct ledger_input *e, const char *digest, struct bd_error *err)
+static int id_known(struct store *s, const struct ledger_input *e, const unsigned char *digest, struct bd_error *err)
 {
 	struct engine_event k;
 	int rc = s->ops->event_find(s, e->id, &k, err);
 	if (rc)
 		return rc == 1 ? 0 : -1;
-	if (strcmp(k.digest, digest) == 0) {
+	if (memcmp(k.digest, digest, LEDGER_DIGEST_LEN) == 0) {
 		/* A retry of an event that was corrected since is not a retry:
 		 * "already recorded" would hide that nothing is in effect. */
 		if (k.corrected)
@@ -577,9 +577,11 @@ static int within_decided(struct store *s, struct ledger_state *c, size_t part, 
 /* record_one: check and append one event; 1 when it is a retry of one
  * recorded (nothing done). */
 static int record_one(struct store *s, struct ledger_state *c, const struct ledger_input *e, size_t found,
-		      const char *now, char digest[65], struct bd_error *err)
+		      const char *now, unsigned char digest[LEDGER_DIGEST_LEN], struct bd_error *err)
 {
-	ledger_input_digest(e, false, digest);
+	/* Once per event: the append stores it, a retry is known by it, and the
+	 * batch's audit entry binds them. */
+	ledger_input_digest_bin(e, false, digest);
 	bool has_ref = ledger_kind_refers(e->kind);
 	struct ref_row ref;
 	size_t part = 0;
@@ -835,7 +837,7 @@ static int prefetch(struct store *s, struct ledger_state *c, const struct ledger
 /* ledger_record: digest[i] gets event i's content digest (for the audit
  * entry). */
 static int ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
-			 size_t *failed_at, char (*digest)[65], struct bd_error *err)
+			 size_t *failed_at, unsigned char (*digest)[LEDGER_DIGEST_LEN], struct bd_error *err)
 {
 	struct ledger_state *c = state(s);
 	*failed_at = 0;
@@ -897,9 +899,9 @@ fail:
 int store_ledger_record(struct store *s, const struct ledger_input *ev, size_t n, enum ledger_outcome *out,
 			size_t *failed_at, struct bd_error *err)
 {
-	char (*digest)[65] = xreallocarray(NULL, n ? n : 1, sizeof(*digest));
+	unsigned char (*digest)[LEDGER_DIGEST_LEN] = xreallocarray(NULL, n ? n : 1, sizeof(*digest));
 	int rc = ledger_record(s, ev, n, out, failed_at, digest, err) || bank_claims_number(s, ev, n, out, err) ||
-			 ledger_audit_batch(s, ev, n, out, (const char(*)[65])digest, err)
+			 ledger_audit_batch(s, ev, n, out, (const unsigned char(*)[LEDGER_DIGEST_LEN])digest, err)
 		 ? -1
 		 : 0;
 	free(digest);

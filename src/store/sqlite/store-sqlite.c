@@ -39,6 +39,28 @@ static const struct migration_token sqlite_tokens[] = {
 };
 static const struct migration_dialect sqlite_dialect = {"sqlite", sqlite_tokens};
 
+/* bd_unhex(text): the bytes a text of hex digits spells (SQLite 3.40 has
+ * no unhex()); NULL for NULL, an error for anything but pairs of hex
+ * digits.  Migration 0016 converts the events' digests with it. */
+static void sql_unhex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	const char *hex = (const char *)sqlite3_value_text(argv[0]);
+	size_t len = hex ? strlen(hex) : 0, n = 0;
+	unsigned char *bin = len ? sqlite3_malloc64(len / 2 + 1) : NULL;
+	if (!hex || (len && !bin) || len % 2 || sodium_hex2bin(bin, len / 2 + 1, hex, len, NULL, &n, NULL) != 0 ||
+	    n != len / 2) {
+		sqlite3_free(bin);
+		sqlite3_result_error(ctx, "bd_unhex: not a text of hex digits", -1);
+		return;
+	}
+	sqlite3_result_blob(ctx, bin ? (const void *)bin : "", (int)n, bin ? sqlite3_free : SQLITE_STATIC);
+}
+
 static const char *embedded_text(const char *path)
 {
 	const struct embedded_file *f = embedded_find(path);
@@ -117,6 +139,7 @@ static int sq_open(struct store **out, const char *path, enum store_open_mode mo
 	}
 	sqlite3_busy_timeout(s->db, 30000);
 	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_create_function(s->db, "bd_unhex", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_unhex, NULL, NULL);
 	/* Is it a bidrag database at all?  Reading the schema fails on a file
 	 * that is not SQLite. */
 	sqlite3_stmt *st = NULL;
