@@ -63,13 +63,15 @@ fuzz: setup $(FUZZ)/build.ninja
 
 # The counters start from zero; the tests' status is kept and returned after
 # the report, so that a failing test still shows what ran.
+# gcovr searches only $(COVERAGE) for counters: by default it searches the
+# whole checkout and adds in those of any other coverage build there.
 coverage: SETUP_FLAGS = --tests
 coverage: setup $(COVERAGE)/build.ninja
 	ninja -C $(COVERAGE)
 	find $(COVERAGE) -name '*.gcda' -delete
 	rc=0; tests/run $(COVERAGE) || rc=$$?; \
 	mkdir -p $(COVERAGE)/coverage && \
-	gcovr -r . --object-directory $(COVERAGE) --filter src/ --exclude-unreachable-branches \
+	gcovr -r . --object-directory $(COVERAGE) $(COVERAGE) --filter src/ --exclude-unreachable-branches \
 		--json $(COVERAGE)/coverage/coverage.json && \
 	gcovr -a $(COVERAGE)/coverage/coverage.json -r . && \
 	gcovr -a $(COVERAGE)/coverage/coverage.json -r . --branches && \

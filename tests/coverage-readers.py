@@ -23,7 +23,7 @@ ERROR = re.compile(r"\b(bd_fail|jf_fail|fail|fail_at)\s*\(|return -1\b")
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build-coverage"
     filt = "src/io/(%s)\\.c" % "|".join(READERS)
-    out = subprocess.run(["gcovr", "-r", ".", "--object-directory", build, "--filter", filt, "--json", "-"],
+    out = subprocess.run(["gcovr", "-r", ".", "--object-directory", build, build, "--filter", filt, "--json", "-"],
                          check=True, capture_output=True, text=True).stdout
     files = {os.path.basename(f["file"])[:-2]: f for f in json.loads(out)["files"]}
     total = missed = unexplained = 0
