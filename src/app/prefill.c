@@ -245,3 +245,68 @@ void prefill_result_release(struct prefill_result *r)
 	free(r->document);
 	memset(r, 0, sizeof(*r));
 }
+
+static bool same_text(const char *a, const char *b)
+{
+	return (!a || !*a) ? (!b || !*b) : (b && strcmp(a, b) == 0);
+}
+
+static bool from_ledger(const char *key)
+{
+	return strncmp(key, PREFILL_KEY_PREFIX, strlen(PREFILL_KEY_PREFIX)) == 0;
+}
+
+int recreg_ledger_kept(struct store *s, const char *org, const struct rg_year *y, size_t yi, const char *origin,
+		       struct bd_error *err)
+{
+	char *doc = NULL;
+	int version = 0;
+	int rc = store_recipient_get(s, org, y->year, 0, &doc, &version, err);
+	if (rc < 0)
+		return -1;
+	struct rg_register old;
+	rg_init(&old);
+	const struct rg_year *oy = NULL;
+	if (rc == 0) {
+		if (regfile_parse(&old, doc, strlen(doc), "the stored register", NULL, NULL, err)) {
+			free(doc);
+			rg_release(&old);
+			err->code = BD_IO;
+			return -1;
+		}
+		oy = rg_year_find(&old, y->year);
+	}
+	free(doc);
+	int out = 0;
+	for (size_t j = 0; j < y->ngrants && !out; j++) {
+		const struct rg_grant *g = &y->grants[j];
+		if (!from_ledger(g->key))
+			continue;
+		const struct rg_grant *o = oy ? rg_grant_find(oy, g->key) : NULL;
+		if (!o) {
+			out = bd_fail(err, "%s: years[%zu].grants[%zu].key: '%s' marks a grant from the ledger (keys beginning "
+					   "'%s'), and the ledger gave %d no such grant (prefill the year from the ledger; "
+					   "a grant of your own takes another key)",
+				      origin, yi, j, g->key, PREFILL_KEY_PREFIX, y->year);
+			break;
+		}
+		const char *field = !same_text(g->title, o->title)		 ? "title"
+				    : !same_text(g->decision, o->decision)	 ? "decision"
+				    : !same_text(g->grantor_dnr, o->grantor_dnr) ? "grantor_dnr"
+				    : g->has_amount != o->has_amount || g->amount != o->amount ? "amount"
+				    : !same_text(g->status, o->status)		 ? "status"
+										 : NULL;
+		if (field)
+			out = bd_fail(err, "%s: years[%zu].grants[%zu].%s: changed, but a grant from the ledger has its "
+					   "title, decision, grantor_dnr, amount and status from the ledger (set again when "
+					   "the year is prefilled); expected them as stored",
+				      origin, yi, j, field);
+	}
+	for (size_t k = 0; oy && !out && k < oy->ngrants; k++)
+		if (from_ledger(oy->grants[k].key) && !rg_grant_find(y, oy->grants[k].key))
+			out = bd_fail(err, "%s: years[%zu].grants: the grant '%s' from the ledger is left out (a grant the "
+					   "ledger gives the year stays in it)",
+				      origin, yi, oy->grants[k].key);
+	rg_release(&old);
+	return out;
+}

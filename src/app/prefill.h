@@ -6,6 +6,7 @@
 #ifndef BIDRAG_PREFILL_H
 #define BIDRAG_PREFILL_H
 
+#include "recipient.h"
 #include "store.h"
 
 /* The key of a grant that comes from the ledger begins with this, followed
@@ -31,5 +32,17 @@ struct prefill_result {
  * they are.  The result is read, computed and checked as an import would. */
 int recreg_prefill(struct store *s, const char *org, int year, struct prefill_result *out, struct bd_error *err);
 void prefill_result_release(struct prefill_result *r);
+
+/* recreg_ledger_kept: y (the yi-th year of a document read from origin),
+ * filed for org by a recipient, keeps the ledger's grants as the latest
+ * stored version has them: every grant whose key begins with
+ * PREFILL_KEY_PREFIX is one the stored year has, with the same ledger
+ * fields (title, decision, grantor_dnr, amount, status), and none of the
+ * stored year's is left out.  Those fields are the ledger's, set again at
+ * every prefill; the recipient's own are its own.  A refusal (BD_INVALID)
+ * names the field as the document's path: "ORIGIN:
+ * years[0].grants[2].amount: ...". */
+int recreg_ledger_kept(struct store *s, const char *org, const struct rg_year *y, size_t yi, const char *origin,
+		       struct bd_error *err);
 
 #endif

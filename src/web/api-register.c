@@ -8,6 +8,7 @@
 
 #include "regfile.h"
 
+#include "prefill.h"
 #include "recreg.h"
 
 /* The recipient register. */
@@ -129,6 +130,8 @@ struct register_ctx {
 	json_t *stored;
 };
 
+static void refusal_field(const struct rg_register *reg, const char *msg, char *out, size_t n);
+
 static int do_register(struct web_req *r, void *vctx, struct bd_error *err)
 {
 	struct register_ctx *c = vctx;
@@ -139,6 +142,18 @@ static int do_register(struct web_req *r, void *vctx, struct bd_error *err)
 		for (size_t k = 0; k < y->ngrants; k++) {
 			const struct rg_grant *g = &y->grants[k];
 			rows[k] = (struct recipient_grant_row){g->key, g->title, g->dnr, g->decision, g->total};
+		}
+		/* A recipient's filing keeps the ledger's grants as the ledger
+		 * gave them. */
+		if (r->scope_org && recreg_ledger_kept(r->store, c->org, y, i, "the register", err)) {
+			free(rows);
+			free(doc);
+			if (err->code == BD_INVALID) {
+				char field[300];
+				refusal_field(c->reg, err->msg, field, sizeof(field));
+				web_error(r, 400, field[0] ? field : NULL, "%s; nothing was stored", err->msg);
+			}
+			return -1;
 		}
 		struct recipient_put in = {c->org, y->year, doc, "POST /api/register", r->user->name, rows, y->ngrants};
 		int version = 0;

@@ -11,7 +11,9 @@ account's available), a missing title, a line with neither amount nor
 lines, a purpose the account does not have, a cost group its purpose does
 not have, two usage accounts for one year, a typed sum that disagrees;
 a document that points nowhere in particular (a grant in no summary row of
-a year with a summary) has no field.
+a year with a summary) has no field.  A recipient keeps the ledger's
+grants as the ledger gave them (title, decision, grantor_dnr, amount,
+status; none left out; no key of its own that marks the ledger's).
 
 Uses the client and TAP output of test_api.py.  Prints TAP; exit status 1
 if anything failed.  Needs $BIDRAG and $BIDRAG_SRC; tests/cli/api-register.sh
@@ -139,6 +141,23 @@ def check_filing(C):
     def own_grant(g, y):
         y["grants"].append({"key": "eget", "title": "Eget bidrag", "amount": "12,5 kr"})
     refused("a grant of her own with an amount in öre", own_grant, "years[0].grants[%d].amount" % len(grants), "12,5")
+    # The ledger's grants are the ledger's: a recipient keeps them as they
+    # were prefilled (the handläggare's filing is not held to this).
+    refused("the amount of a grant from the ledger changed by the recipient", setl([], "amount", 1),
+            p + ".amount", "from the ledger")
+    refused("the title of a grant from the ledger changed by the recipient", setl([], "title", "Annat"),
+            p + ".title", "from the ledger")
+    refused("the status of a grant from the ledger left out by the recipient", setl([], "status", None),
+            p + ".status", "from the ledger")
+
+    def ledger_key(g, y):
+        y["grants"].append({"key": "reskontra-s2099-1-regioner", "title": "Påhittat", "amount": 5})
+    refused("a grant of her own under a key that marks the ledger's", ledger_key,
+            "years[0].grants[%d].key" % len(grants), "marks a grant from the ledger")
+
+    def left_out(g, y):
+        del y["grants"][j]
+    refused("a grant from the ledger left out", left_out, "years[0].grants", "is left out")
     r = eva.post("/api/register", dict(doc, format="bidrag-register/2"))
     expect("a document of another format: 400, field format", r, 400, *is_error(r, field="format"))
 
