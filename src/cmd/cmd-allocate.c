@@ -660,6 +660,99 @@ static void cell(void *vctx, size_t row, size_t col, struct tcell *out, char *sc
 	}
 }
 
+/* The CSV of one component in input order, written straight: the same
+ * columns and cells as the table model's CSV writer (table_csv_text and
+ * table_csv_decimal are its cell rules), without a callback per cell.  Ten
+ * million rows spend most of their time here. */
+static bool csv_direct_fits(const struct alloc *a)
+{
+	const struct component *c0 = &a->comp[0];
+	if (a->format != FMT_CSV || a->order || a->ncomp != 1)
+		return false;
+	for (size_t k = 0; k < c0->nkeys; k++)
+		if (c0->key[k].kf->scale[c0->key[k].col] != 0)
+			return false;
+	return true;
+}
+
+static int write_csv_direct(const struct alloc *a, const struct tcol *cols, const struct outcol *oc, size_t nc,
+			    FILE *out)
+{
+	const struct component *c0 = &a->comp[0];
+	size_t cap = (size_t)1 << 20, len = 0;
+	char *buf = xmalloc(cap), scratch[NUM_BUFSZ];
+	for (size_t c = 0; c < nc; c++) {
+		size_t n = strlen(cols[c].key);
+		if (cap - len < 2 * n + 4) { /* headers are short: room for a few */
+			cap += 2 * n + 4;
+			buf = xrealloc(buf, cap);
+		}
+		if (c)
+			buf[len++] = ',';
+		len += table_csv_text(buf + len, cols[c].key, n);
+	}
+	buf[len++] = '\n';
+	for (size_t i = 0; i < a->n; i++) {
+		size_t idl = strlen(a->id[i]), ll = a->label == a->id ? idl : strlen(a->label[i]);
+		size_t need = 2 * (idl + ll) + 4 + nc * NUM_BUFSZ;
+		if (cap - len < need) {
+			if (len && fwrite(buf, 1, len, out) != len)
+				break; /* close_output reports it */
+			len = 0;
+			if (cap < need) {
+				cap = need;
+				buf = xrealloc(buf, cap);
+			}
+		}
+		char *d = buf + len, *code = NULL;
+		size_t codelen = 0;
+		for (size_t c = 0; c < nc; c++) {
+			if (c)
+				*d++ = ',';
+			switch (oc[c].role) {
+			case C_CODE:
+				code = d;
+				codelen = table_csv_text(d, a->id[i], idl);
+				d += codelen;
+				break;
+			case C_NAME:
+				if (code && a->label[i] == a->id[i]) { /* one column is both: the same field */
+					memcpy(d, code, codelen);
+					d += codelen;
+				} else {
+					d += table_csv_text(d, a->label[i], ll);
+				}
+				break;
+			case C_KEY:
+				d += fmt_i128_n(c0->key[oc[c].arg].values[i], d);
+				break;
+			case C_SHARE:
+				d += table_csv_decimal(d, apportion_share_decimal(&c0->w, i, 10, scratch));
+				break;
+			case C_BASE:
+				d += fmt_i128_n(c0->base, d);
+				break;
+			case C_BYKEY:
+				d += fmt_i128_n(c0->amount[i] - c0->base, d);
+				break;
+			case C_AMOUNT:
+			case C_TOTAL:
+				d += fmt_i128_n(c0->amount[i], d);
+				break;
+			case C_COMPONENT:
+				d += fmt_i128_n(a->comp[oc[c].arg].amount[i], d);
+				break;
+			}
+		}
+		*d++ = '\n';
+		len = (size_t)(d - buf);
+	}
+	if (len)
+		fwrite(buf, 1, len, out);
+	free(buf);
+	return 0;
+}
+
 static const char *describe_method(const struct alloc *a, char *buf, size_t len)
 {
 	char u[NUM_BUFSZ];
@@ -833,7 +926,7 @@ static int write_output(struct alloc *a, struct bd_error *err)
 	FILE *out = a->format == FMT_XLSX ? NULL : open_output(a->output);
 	if (a->format != FMT_XLSX && !out)
 		rc = -1;
-	else if (table_write(&t, a->format, out, a->output, err))
+	else if (csv_direct_fits(a) ? write_csv_direct(a, cols, oc, nc, out) : table_write(&t, a->format, out, a->output, err))
 		rc = -1;
 	else if (out && close_output(out, a->output))
 		rc = -1;

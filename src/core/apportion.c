@@ -14,6 +14,7 @@ void apportion_weights_init(struct apportion_weights *w)
 
 void apportion_weights_release(struct apportion_weights *w)
 {
+	free(w->narrow);
 	free(w->small);
 	if (w->big) {
 		for (size_t i = 0; i < w->n; i++)
@@ -21,9 +22,16 @@ void apportion_weights_release(struct apportion_weights *w)
 		free(w->big);
 	}
 	mpz_clear(w->sum);
+	w->narrow = NULL;
 	w->small = NULL;
 	w->big = NULL;
 	w->n = 0;
+}
+
+/* N_i of narrow or small weights. */
+static inline u128 weight_at(const struct apportion_weights *w, size_t i)
+{
+	return w->narrow ? w->narrow[i] : w->small[i];
 }
 
 static void mpz_set_u128(mpz_t z, u128 v)
@@ -38,9 +46,9 @@ void apportion_weights_equal(struct apportion_weights *w, size_t n)
 	apportion_weights_release(w);
 	mpz_init(w->sum);
 	w->n = n;
-	w->small = xcalloc(n, sizeof(u128));
+	w->narrow = xmalloc((n ? n : 1) * sizeof(uint64_t));
 	for (size_t i = 0; i < n; i++)
-		w->small[i] = 1;
+		w->narrow[i] = 1;
 	w->small_sum = n;
 	mpz_set_u128(w->sum, w->small_sum);
 }
@@ -117,16 +125,21 @@ int apportion_weights_mix(struct apportion_weights *w, size_t n, size_t nkeys,
 
 	/* Key sums; each value is an int64 >= 0, so a sum fits easily in 128 bits. */
 	u128 *S = xcalloc(nkeys, sizeof(u128));
+	uint64_t *M = xcalloc(nkeys, sizeof(uint64_t)); /* each key's largest value */
 	for (size_t j = 0; j < nkeys; j++) {
 		for (size_t i = 0; i < n; i++) {
 			if (keys[j].value[i] < 0) {
 				free(S);
+				free(M);
 				return bd_fail(err, "key '%s' has a negative value", keys[j].name);
 			}
 			S[j] += (u128)keys[j].value[i];
+			if ((uint64_t)keys[j].value[i] > M[j])
+				M[j] = (uint64_t)keys[j].value[i];
 		}
 		if (S[j] == 0) {
 			free(S);
+			free(M);
 			return bd_fail(err, "key '%s' sums to zero over the recipients: nothing to share by", keys[j].name);
 		}
 	}
@@ -146,7 +159,39 @@ int apportion_weights_mix(struct apportion_weights *w, size_t n, size_t nkeys,
 				fits = false;
 		P[j] = p;
 	}
-	if (fits) {
+	/* Narrow: every N_i <= sum_j M_j * P_j < 2^64, so neither a product
+	 * v_ji * P_j (<= M_j * P_j; P_j < 2^64 as M_j >= 1, the key's sum
+	 * being positive) nor the running N_i can overflow 64 bits, and the
+	 * sum of n < 2^64 of them fits in 128. */
+	u128 bound = 0, mt;
+	bool narrow = fits;
+	for (size_t j = 0; j < nkeys && narrow; j++)
+		if (__builtin_mul_overflow((u128)M[j], P[j], &mt) || __builtin_add_overflow(bound, mt, &bound) ||
+		    bound > UINT64_MAX)
+			narrow = false;
+	if (narrow) {
+		w->narrow = xmalloc((n ? n : 1) * sizeof(uint64_t));
+		u128 sum = 0;
+		if (nkeys == 2) { /* the common mix, without the inner loop */
+			const int64_t *v0 = keys[0].value, *v1 = keys[1].value;
+			uint64_t p0 = (uint64_t)P[0], p1 = (uint64_t)P[1];
+			for (size_t i = 0; i < n; i++) {
+				uint64_t acc = (uint64_t)v0[i] * p0 + (uint64_t)v1[i] * p1;
+				w->narrow[i] = acc;
+				sum += acc;
+			}
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				uint64_t acc = 0;
+				for (size_t j = 0; j < nkeys; j++)
+					acc += (uint64_t)keys[j].value[i] * (uint64_t)P[j];
+				w->narrow[i] = acc;
+				sum += acc;
+			}
+		}
+		w->small_sum = sum;
+		mpz_set_u128(w->sum, sum);
+	} else if (fits) {
 		w->small = xmalloc(n * sizeof(u128));
 		u128 sum = 0;
 		for (size_t i = 0; i < n && fits; i++) {
@@ -186,6 +231,7 @@ int apportion_weights_mix(struct apportion_weights *w, size_t n, size_t nkeys,
 	}
 	free(P);
 	free(S);
+	free(M);
 	return 0;
 }
 
@@ -233,7 +279,8 @@ static void select_top(uint32_t *idx, size_t n, size_t k, rank_cmp cmp, const vo
 }
 
 struct rank_small {
-	const u128 *rem, *weight;
+	const u128 *rem;
+	const struct apportion_weights *w;
 	const char *const *id;
 };
 
@@ -249,8 +296,9 @@ static int rank_small_cmp(uint32_t a, uint32_t b, const void *vctx)
 	const struct rank_small *c = vctx;
 	if (c->rem[a] != c->rem[b])
 		return c->rem[a] > c->rem[b] ? -1 : 1;
-	if (c->weight[a] != c->weight[b])
-		return c->weight[a] > c->weight[b] ? -1 : 1;
+	u128 wa = weight_at(c->w, a), wb = weight_at(c->w, b);
+	if (wa != wb)
+		return wa > wb ? -1 : 1;
 	return id_cmp(c->id, a, b);
 }
 
@@ -314,7 +362,7 @@ static bool apportion_small(const struct apportion_spec *s, int64_t rest, int64_
 	const struct apportion_weights *w = s->weights;
 	size_t n = w->n;
 	u128 D;
-	if (!w->small || __builtin_mul_overflow(w->small_sum, (u128)s->unit, &D))
+	if ((!w->narrow && !w->small) || __builtin_mul_overflow(w->small_sum, (u128)s->unit, &D))
 		return false;
 	if (D == 0) { /* rest is 0 here: no units, everyone gets the base (added by apportion) */
 		for (size_t i = 0; i < n; i++)
@@ -322,32 +370,34 @@ static bool apportion_small(const struct apportion_spec *s, int64_t rest, int64_
 		*distributed = 0;
 		return true;
 	}
-	u128 *rem = xmalloc(n * sizeof(u128));
+	bool half_up = s->method == APPORTION_HALF_UP;
+	u128 *rem = half_up ? NULL : xmalloc(n * sizeof(u128));
 	i128 units = 0; /* half-up may round the sum past INT64_MAX */
 	for (size_t i = 0; i < n; i++) {
 		u128 p;
-		if (__builtin_mul_overflow((u128)rest, w->small[i], &p)) {
+		if (w->narrow) {
+			p = (u128)rest * w->narrow[i]; /* rest < 2^63, N_i < 2^64: it fits */
+		} else if (__builtin_mul_overflow((u128)rest, w->small[i], &p)) {
 			free(rem);
 			return false;
 		}
-		u128 q = p / D;
-		rem[i] = p - q * D;
+		u128 q = p / D, r = p - q * D;
 		amount[i] = (int64_t)q;
 		units += (int64_t)q;
+		if (!half_up) {
+			rem[i] = r;
+		} else if (r >= D - r) {
+			amount[i]++;
+			units++;
+		}
 	}
-	if (s->method == APPORTION_HALF_UP) {
-		for (size_t i = 0; i < n; i++)
-			if (rem[i] >= D - rem[i]) {
-				amount[i]++;
-				units++;
-			}
-	} else {
+	if (!half_up) {
 		size_t k = (size_t)(rest / s->unit - units);
 		if (k > 0) {
 			uint32_t *idx = xmalloc(n * sizeof(uint32_t));
 			for (size_t i = 0; i < n; i++)
 				idx[i] = (uint32_t)i;
-			struct rank_small ctx = {rem, w->small, s->id};
+			struct rank_small ctx = {rem, w, s->id};
 			select_top(idx, n, k, rank_small_cmp, &ctx);
 			for (size_t t = 0; t < k; t++)
 				amount[idx[t]]++;
@@ -373,7 +423,7 @@ static void apportion_big(const struct apportion_spec *s, int64_t rest, int64_t 
 		wt = xcalloc(n, sizeof(mpz_t));
 		for (size_t i = 0; i < n; i++) {
 			mpz_init(wt[i]);
-			mpz_set_u128(wt[i], w->small[i]);
+			mpz_set_u128(wt[i], weight_at(w, i));
 		}
 	}
 	mpz_t *rem = xcalloc(n, sizeof(mpz_t));
@@ -445,7 +495,7 @@ static void weight_mpz(const struct apportion_weights *w, size_t i, mpz_t z)
 	if (w->big)
 		mpz_set(z, w->big[i]);
 	else
-		mpz_set_u128(z, w->small[i]);
+		mpz_set_u128(z, weight_at(w, i));
 }
 
 int apportion_residual_to_largest(const struct apportion_spec *s, int64_t *amount, int64_t *residual,
@@ -510,7 +560,7 @@ char *apportion_share_decimal(const struct apportion_weights *w, size_t i, int d
 {
 	/* 10 more decimal digits must fit while scaling the remainder. */
 	if (!w->big && w->small_sum < ((u128)1 << 120))
-		return fmt_rat_decimal((i128)w->small[i], (i128)w->small_sum, decimals, false, buf);
+		return fmt_rat_decimal((i128)weight_at(w, i), (i128)w->small_sum, decimals, false, buf);
 	mpq_t q;
 	mpq_init(q);
 	apportion_share(w, i, q);

@@ -18,8 +18,9 @@
  * smaller id in byte order.  Ids are unique, so the order is total and the
  * result does not depend on the order of the input.
  *
- * Exactness: a 128-bit fast path is used when every product fits; otherwise
- * the same computation runs in GMP.  No floating point anywhere. */
+ * Exactness: the weights are kept in 64 bits when a bound proves they fit,
+ * the arithmetic runs in 128 bits when every product fits; otherwise the same
+ * computation runs in GMP.  No floating point anywhere. */
 #ifndef BIDRAG_APPORTION_H
 #define BIDRAG_APPORTION_H
 
@@ -36,13 +37,16 @@ enum apportion_method {
 	APPORTION_HALF_UP,
 };
 
-/* Integer weights N_i, either 128-bit (big == NULL) or GMP integers. */
+/* Integer weights N_i: 64-bit when every one is below 2^64 (narrow; the
+ * mix proves it from the keys' largest values before it computes them),
+ * else 128-bit (small), else GMP integers (big).  Exactly one is set. */
 struct apportion_weights {
 	size_t n;
-	u128 *small; /* n values, or NULL when big is used */
-	mpz_t *big;  /* n values, or NULL */
-	u128 small_sum;
-	mpz_t sum;   /* always set: C = sum N_i */
+	uint64_t *narrow; /* n values, or NULL */
+	u128 *small;      /* n values, or NULL */
+	mpz_t *big;       /* n values, or NULL */
+	u128 small_sum;   /* C when narrow or small */
+	mpz_t sum;        /* always set: C = sum N_i */
 };
 
 /* One key column in a mix: n non-negative integers (decimal keys are scaled

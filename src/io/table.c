@@ -176,16 +176,14 @@ static char *row_room(struct csvrow *r, size_t n)
 	return r->p + r->len;
 }
 
-static void row_text(struct csvrow *r, const char *s)
+size_t table_csv_text(char *d, const char *s, size_t n)
 {
-	size_t n = strcspn(s, ",\"\n\r");
-	if (s[n] == '\0') {
-		memcpy(row_room(r, n), s, n);
-		r->len += n;
-		return;
+	size_t plain = strcspn(s, ",\"\n\r");
+	if (plain >= n) {
+		memcpy(d, s, n);
+		return n;
 	}
-	n += strlen(s + n);
-	char *d = row_room(r, 2 * n + 2), *start = d;
+	char *start = d;
 	*d++ = '"';
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')
@@ -193,17 +191,28 @@ static void row_text(struct csvrow *r, const char *s)
 		*d++ = s[i];
 	}
 	*d++ = '"';
-	r->len += (size_t)(d - start);
+	return (size_t)(d - start);
+}
+
+size_t table_csv_decimal(char *d, const char *s)
+{
+	char *start = d;
+	for (; *s; s++)
+		if (*s != ' ')
+			*d++ = *s == ',' ? '.' : *s;
+	return (size_t)(d - start);
+}
+
+static void row_text(struct csvrow *r, const char *s)
+{
+	size_t n = strlen(s);
+	r->len += table_csv_text(row_room(r, 2 * n + 2), s, n);
 }
 
 /* A decimal for machines: decimal point, no grouping spaces. */
 static void row_decimal(struct csvrow *r, const char *s)
 {
-	char *d = row_room(r, strlen(s)), *start = d;
-	for (; *s; s++)
-		if (*s != ' ')
-			*d++ = *s == ',' ? '.' : *s;
-	r->len += (size_t)(d - start);
+	r->len += table_csv_decimal(row_room(r, strlen(s)), s);
 }
 
 static void row_cell(struct csvrow *r, const struct tcol *c, const struct tcell *v)

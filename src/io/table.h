@@ -55,6 +55,16 @@ struct table {
 	const struct tcell *total_override; /* ncols cells replacing the computed totals, or NULL */
 };
 
+/* The CSV writer's cells, for a writer that formats rows itself (allocate's
+ * direct writer) and must write them as table_write would:
+ * table_csv_text: s[0..n) (s NUL-terminated at n) as one field, quoted when
+ * it holds a comma, quote, CR or LF; d has room for 2n+2 bytes.
+ * table_csv_decimal: a COL_DECIMAL text with a decimal point and no
+ * grouping spaces; d has room for strlen(s) bytes.  Both return the bytes
+ * written (no NUL). */
+size_t table_csv_text(char *d, const char *s, size_t n);
+size_t table_csv_decimal(char *d, const char *s);
+
 int table_format_parse(const char *s, enum table_format *f, struct bd_error *err);
 /* table_write: to out, or for xlsx to path (which must be given). */
 int table_write(const struct table *t, enum table_format fmt, FILE *out, const char *path, struct bd_error *err);

@@ -1363,6 +1363,70 @@ static void test_branches(void)
 	}
 }
 
+/* 64-bit weights: apportion_weights_mix stores N_i in 64 bits when its
+ * bound (sum of each key's largest value times its factor) proves they fit,
+ * else in 128.  Keys swept across that boundary give the same amounts as
+ * the same N_i in GMP, under both methods, ties included. */
+static void test_narrow(void)
+{
+	rng_seed(6464);
+	int bad = 0, narrow = 0, wide = 0;
+	for (int c = 0; c < 240; c++) {
+		size_t n = 1 + rng_below(40);
+		int bits = 20 + c % 20; /* N_i ~ 2^(2 bits) * n: 64-bit below 31 bits or so */
+		int64_t v0[40], v1[40];
+		char idbuf[40][8];
+		const char *ids[40];
+		for (size_t i = 0; i < n; i++) {
+			/* a few repeated values, so that remainders tie */
+			v0[i] = (int64_t)(rng_below(4) == 0 ? ((uint64_t)1 << bits) - 1 : rng_below((uint64_t)1 << bits));
+			v1[i] = (int64_t)(rng_below(4) == 0 ? ((uint64_t)1 << bits) - 1 : rng_below((uint64_t)1 << bits));
+			snprintf(idbuf[i], sizeof(idbuf[i]), "r%02zu", (n - i) % 40);
+			ids[i] = idbuf[i];
+		}
+		v0[0] = v1[0] = ((int64_t)1 << bits) - 1; /* the sums are positive */
+		struct apportion_key keys[] = {{v0, {1, 3}, "a"}, {v1, {2, 3}, "b"}};
+		struct apportion_weights w, g;
+		struct bd_error err;
+		apportion_weights_init(&w);
+		apportion_weights_init(&g);
+		if (apportion_weights_mix(&w, n, 2, keys, &err) != 0 || w.big) {
+			bad++;
+			diag("case %d: mix failed or went to GMP: %s", c, err.msg);
+			apportion_weights_release(&w);
+			apportion_weights_release(&g);
+			continue;
+		}
+		narrow += w.narrow != NULL;
+		wide += w.small != NULL;
+		g.n = n;
+		g.big = malloc(n * sizeof(mpz_t));
+		for (size_t i = 0; i < n; i++) {
+			mpz_init(g.big[i]);
+			mpz_set_u128x(g.big[i], w.narrow ? (u128)w.narrow[i] : w.small[i]);
+			mpz_add(g.sum, g.sum, g.big[i]);
+		}
+		if (mpz_cmp(g.sum, w.sum) != 0)
+			bad++;
+		for (int m = 0; m < 2; m++) {
+			int64_t total = (int64_t)rng_below((uint64_t)1 << 40), a1[40], a2[40], r1, r2;
+			struct apportion_spec s1 = {&w, ids, total, 0, 1, m ? APPORTION_HALF_UP : APPORTION_LARGEST_REMAINDER};
+			struct apportion_spec s2 = s1;
+			s2.weights = &g;
+			if (apportion(&s1, a1, &r1, &err) || apportion(&s2, a2, &r2, &err) || r1 != r2 ||
+			    memcmp(a1, a2, n * sizeof(int64_t)) != 0) {
+				bad++;
+				diag("case %d (%s): 64/128-bit and GMP amounts differ", c, m ? "half-up" : "largest remainder");
+			}
+		}
+		apportion_weights_release(&w);
+		apportion_weights_release(&g);
+	}
+	ok(bad == 0 && narrow > 0 && wide > 0,
+	   "64-bit weights where the bound proves they fit (%d cases), 128-bit where not (%d): amounts equal GMP's",
+	   narrow, wide);
+}
+
 int main(void)
 {
 	double t0 = now();
@@ -1371,6 +1435,7 @@ int main(void)
 	test_branches();
 	test_seed000();
 	test_mix();
+	test_narrow();
 	test_overflowing_products();
 	test_random();
 	diag("%lld reference comparisons in %.1f s", (long long)checked_cases, now() - t0);
