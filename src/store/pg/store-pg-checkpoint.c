@@ -62,11 +62,11 @@ static int scan(struct store *base, const char *as_of, engine_checkpoint_fn fn, 
 		return rows(&q, fn, ctx);
 	}
 	/* An account whose latest day is after as_of: its last day up to
-	 * as_of, one index seek each. */
+	 * as_of, one backward index scan each. */
 	if (pq_query(&q, P(base),
-		     "SELECT " COLS " FROM ledger_balance b JOIN ledger_checkpoint c ON c.part_id = b.part_id AND "
-		     "c.org_id = b.org_id AND c.date = (SELECT max(x.date) FROM ledger_checkpoint x WHERE x.part_id = "
-		     "b.part_id AND x.org_id = b.org_id AND x.date <= $1) WHERE b.last_date > $1",
+		     "SELECT " COLS " FROM ledger_balance b CROSS JOIN LATERAL (SELECT * FROM ledger_checkpoint x "
+		     "WHERE x.part_id = b.part_id AND x.org_id = b.org_id AND x.date <= $1 ORDER BY x.date DESC LIMIT 1) c "
+		     "WHERE b.last_date > $1",
 		     "reading the checkpoints", err, PQ_T(as_of)))
 		return -1;
 	return rows(&q, fn, ctx);
