@@ -75,6 +75,10 @@ static const struct copy_table tables[] = {
 	 COLS(I("part_id"), I("org_id"), I("allocated"), I("avail"), I("requisitioned"), I("registered"),
 	      I("attested"), I("paid"), I("lapsed"), I("claimed"), I("repaid"), I("reports"), T("last_date"),
 	      I("last_seq"))},
+	{"ledger_checkpoint", "ledger balance checkpoints", "part_id, org_id, date", NULL,
+	 COLS(I("part_id"), I("org_id"), T("date"), I("allocated"), I("avail"), I("requisitioned"), I("registered"),
+	      I("attested"), I("paid"), I("lapsed"), I("claimed"), I("repaid"), I("reports"))},
+	{"ledger_checkpoint_state", "the ledger checkpoints' state", "complete", NULL, COLS(I("complete"))},
 	{"pay_batch", "payment files", "id, format", NULL,
 	 COLS(T("id"), T("format"), T("created"), I("payments"), I("total"), B("file"), T("sha256"))},
 	{"recipient_register", "recipient register versions", "id", "id",
@@ -166,8 +170,9 @@ static int check_tables(struct store *s, const char *side, struct bd_error *err)
 /* What `bidrag init` writes, and only that, may be in an empty target: the
  * built-in organisations, their groups and members, the seed datasets (a
  * dataset's rows are init's when its origin is; any other dataset comes
- * with a decision, or an origin of its own, which are not), and the audit
- * entries of that seeding. */
+ * with a decision, or an origin of its own, which are not), the audit
+ * entries of that seeding, and the ledger checkpoints' state (migration
+ * 0015 writes its row). */
 struct leftover {
 	const struct copy_table *t;
 	int64_t rows, foreign; /* all rows; those init does not write */
@@ -187,7 +192,8 @@ static int count_row(void *ctx, const struct copy_value *row)
 		if (row[1].null || strcmp(row[1].text, "seed") != 0) /* kind */
 			l->foreign++;
 	} else if (strcmp(l->t->name, "org_group") != 0 && strcmp(l->t->name, "org_group_member") != 0 &&
-		   strcmp(l->t->name, "dataset") != 0 && strcmp(l->t->name, "dataset_value") != 0) {
+		   strcmp(l->t->name, "dataset") != 0 && strcmp(l->t->name, "dataset_value") != 0 &&
+		   strcmp(l->t->name, "ledger_checkpoint_state") != 0) {
 		l->foreign++;
 	}
 	return 0;
