@@ -8,13 +8,19 @@
  * rows with a bare SQLite loop (one prepared INSERT, the same batches) into a
  * second database with the same pragmas and the same table: ledger_event as
  * the store created it, read back from the ledger database, without its
- * REFERENCES clauses.  Then it times status over the N events
- * (store_ledger_accounts: the cached balances, and the replay of the events
- * with as_of) and store_ledger_verify.
+ * REFERENCES clauses.  The events are dated over 2021, in order.  Then it
+ * times status over the N events (store_ledger_accounts: the cached
+ * balances; as of the year's end; as of 2021-07-01, which reads the balance
+ * checkpoints by date, five times alternated with the same question asked
+ * of the sqlite3 shell as a GROUP BY over the events, medians, then as
+ * the replay of the journal that the checkpoints replace) and
+ * store_ledger_verify.
  *
  * It fails (exit 1) if anything errors, if not exactly N events are recorded,
- * if verify reports a problem, or if the replayed balances differ from the
- * cached ones.  A missed performance target is reported, not failed.
+ * if verify reports a problem, if status as of the year's end differs from
+ * the cached balances, or if status as of 2021-07-01 differs from the
+ * events dated up to it.  A missed performance target is reported, not
+ * failed.  A missed performance target is reported, not failed.
  *
  * Environment (all optional):
  *   BENCH_LEDGER_N=1000000     events (an argument takes precedence)
@@ -46,8 +52,11 @@
 #define NKOMMUNER 290
 #define DNR "B2021/00001"
 #define PART "kommuner"
-#define EVENT_DATE "2021-06-01"
 #define AS_OF "2021-12-31"
+/* The events are spread over 2021, day by day in order; status as of the
+ * middle of the year reads the checkpoints (issue 16 item 3). */
+#define MID_AS_OF "2021-07-01"
+#define ASOF_RUNS 5
 #define ACTOR "bench"
 #define AMOUNT 100 /* öre: 1 krona */
 
@@ -64,6 +73,32 @@ static const char decision_json[] =
 	"   \"funding\": [{\"appropriation\": \"1\", \"amount\": 290000000000}],"
 	"   \"recipients\": \"kommuner\", \"rule\": {\"method\": \"equal\"},"
 	"   \"payment\": {\"mode\": \"without-requisition\", \"from\": \"2021-01-01\", \"to\": \"2021-12-31\"}}]}";
+
+/* event_date: the date of event i of n: day i * 365 / n of 2021. */
+static void event_date(long i, long n, char out[DATE_LEN])
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int day = (int)((long long)i * 365 / n), m = 0;
+	while (day >= mdays[m])
+		day -= mdays[m++];
+	memcpy(out, "2021-00-00", DATE_LEN);
+	out[5] = (char)('0' + (m + 1) / 10);
+	out[6] = (char)('0' + (m + 1) % 10);
+	out[8] = (char)('0' + (day + 1) / 10);
+	out[9] = (char)('0' + (day + 1) % 10);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
 static double now_s(clockid_t clk)
 {
@@ -248,7 +283,7 @@ static void bare_run(const char *path, const char *schema, long n, long batch, i
 			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 			       -1, SQLITE_PREPARE_PERSISTENT, &ins, NULL) != SQLITE_OK)
 		die("bare SQLite: %s", sqlite3_errmsg(db));
-	char id[24], recorded[32];
+	char id[24], recorded[32], date[DATE_LEN];
 	unsigned char digest[32];
 	phase_start(ph);
 	for (long i = 0; i < n; i += batch) {
@@ -269,7 +304,8 @@ static void bare_run(const char *path, const char *schema, long n, long batch, i
 			sqlite3_bind_int64(ins, 6, AMOUNT);
 			sqlite3_bind_text(ins, 7, "avail", -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins, 8, "registered", -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 9, EVENT_DATE, -1, SQLITE_STATIC);
+			event_date(j, n, date);
+			sqlite3_bind_text(ins, 9, date, -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins, 10, ACTOR, -1, SQLITE_STATIC);
 			sqlite3_bind_null(ins, 11);
 			sqlite3_bind_null(ins, 12);
@@ -427,6 +463,7 @@ int main(int argc, char **argv)
 	if (!ev || !out || !ids)
 		die("%s", "out of memory");
 	long recorded = 0, already = 0;
+	static int64_t mid_registered[NKOMMUNER]; /* per account, the events dated up to MID_AS_OF */
 	double record_wall = 0, commit_wall = 0;
 	phase_start(&led);
 	for (long i = 0; i < n; i += batch) {
@@ -442,7 +479,9 @@ int main(int argc, char **argv)
 				.actor = ACTOR,
 				.amount = AMOUNT,
 			};
-			memcpy(ev[j].date, EVENT_DATE, DATE_LEN);
+			event_date(i + j, n, ev[j].date);
+			if (strcmp(ev[j].date, MID_AS_OF) <= 0)
+				mid_registered[(i + j) % NKOMMUNER] += AMOUNT;
 		}
 		size_t failed_at = 0;
 		if (store_begin(s, &err))
@@ -486,6 +525,53 @@ int main(int argc, char **argv)
 			same = false;
 	}
 
+	/* 4b. Status as of the middle of the year (the checkpoints), beside
+	 * the same question asked of the sqlite3 shell as a GROUP BY over the
+	 * events: A B A B, medians. */
+	printf("status --as-of %s beside the sqlite3 shell...\n", MID_AS_OF);
+	fflush(stdout);
+	static struct accounts st_mid;
+	double asof_t[ASOF_RUNS], shell_t[ASOF_RUNS];
+	char shell[4600];
+	snprintf(shell, sizeof(shell),
+		 "sqlite3 -readonly '%s' \"SELECT part_id, org_id, from_bucket, to_bucket, sum(amount), count(*), "
+		 "max(date) FROM ledger_event WHERE date <= '%s' GROUP BY part_id, org_id, from_bucket, to_bucket\" "
+		 ">/dev/null",
+		 ledger_db, MID_AS_OF);
+	bool mid_right = true;
+	for (int k = 0; k < ASOF_RUNS; k++) {
+		struct phase ph;
+		time_accounts(s, MID_AS_OF, &st_mid, &ph);
+		asof_t[k] = ph.wall;
+		for (size_t a = 0; a < NKOMMUNER; a++)
+			if (st_mid.bal[a].b[B_REGISTERED] != mid_registered[a])
+				mid_right = false;
+		double t0 = wall();
+		if (system(shell) != 0)
+			die("the sqlite3 shell failed: %s", shell);
+		shell_t[k] = wall() - t0;
+	}
+	double asof_mid = median(asof_t, ASOF_RUNS), shell_mid = median(shell_t, ASOF_RUNS);
+	/* The same status as before the checkpoints: marked incomplete (as a
+	 * register from before migration 0015), the store replays the journal. */
+	char mark[4400];
+	double replay_t[ASOF_RUNS];
+	snprintf(mark, sizeof(mark), "sqlite3 '%s' 'UPDATE ledger_checkpoint_state SET complete = 0'", ledger_db);
+	if (system(mark) != 0)
+		die("the sqlite3 shell failed: %s", mark);
+	for (int k = 0; k < ASOF_RUNS; k++) {
+		struct phase ph;
+		time_accounts(s, MID_AS_OF, &st_mid, &ph);
+		replay_t[k] = ph.wall;
+		for (size_t a = 0; a < NKOMMUNER; a++)
+			if (st_mid.bal[a].b[B_REGISTERED] != mid_registered[a])
+				mid_right = false;
+	}
+	snprintf(mark, sizeof(mark), "sqlite3 '%s' 'UPDATE ledger_checkpoint_state SET complete = 1'", ledger_db);
+	if (system(mark) != 0)
+		die("the sqlite3 shell failed: %s", mark);
+	double replay_mid = median(replay_t, ASOF_RUNS);
+
 	/* 5. Verify. */
 	printf("verify...\n");
 	fflush(stdout);
@@ -508,8 +594,13 @@ int main(int argc, char **argv)
 	printf("%-44s %13.2fx %12s %4s\n", "ledger time / bare time", ratio, "<= 3x", yes(ratio <= 3));
 	printf("%-44s %13.3fs %12s %4s\n", "status, cached balances (bidrag status)", status_cached, "< 1 s",
 	       yes(status_cached < 1));
-	printf("%-44s %13.3fs %12s %4s\n", "status --as-of, replay of the events", status_replay, "(< 1 s)",
+	printf("%-44s %13.3fs %12s %4s\n", "status --as-of " AS_OF " (the year's end)", status_replay, "(< 1 s)",
 	       yes(status_replay < 1));
+	printf("%-44s %13.3fs %12s %4s\n", "status --as-of " MID_AS_OF ", checkpoints", asof_mid, "<= 0.1 s",
+	       yes(asof_mid <= 0.1));
+	printf("%-44s %13.3fs %12s %4s\n", "sqlite3 shell GROUP BY, the same question", shell_mid, "(peer)", "");
+	printf("%-44s %13.2fx %12s %4s\n", "sqlite3 shell time / status --as-of time", shell_mid / asof_mid, "", "");
+	printf("%-44s %13.3fs %12s %4s\n", "status --as-of " MID_AS_OF ", journal replayed", replay_mid, "(before)", "");
 	printf("%-44s %13.3fs %12s %4s\n", "ledger verify", verify_s, "(none)", "");
 	printf("\n");
 	printf("ledger: %.2f s wall (%.2f s user, %.2f s sys); in store_ledger_record %.2f s, in store_commit %.2f s "
@@ -519,13 +610,14 @@ int main(int argc, char **argv)
 	printf("bare:   %.2f s wall (%.2f s user, %.2f s sys); in inserts %.2f s, in COMMIT %.2f s (%.2f ms each)\n",
 	       bare.wall, bare.user, bare.sys, bare.wall - bare.commit_wall, bare.commit_wall,
 	       1e3 * bare.commit_wall / (double)batches);
-	printf("replay: %.2f s wall (%.2f s user, %.2f s sys); verify: %.2f s wall (%.2f s user, %.2f s sys)\n",
+	printf("as of the year's end: %.2f s wall (%.2f s user, %.2f s sys); verify: %.2f s wall (%.2f s user, %.2f s sys)\n",
 	       st_r.wall, st_r.user, st_r.sys, ver.wall, ver.user, ver.sys);
 	printf("status: the target is measured on the cached balances (what 'bidrag status' reads without\n"
-	       "        --as-of); the replay (--as-of %s) is shown against the same 1 s for information.\n",
-	       AS_OF);
+	       "        --as-of); as of %s (after every event: the kept balances again) against the same 1 s;\n"
+	       "        as of %s the checkpoints by date, against 0.1 s (issue 16).\n",
+	       AS_OF, MID_AS_OF);
 	printf("checks: %ld recorded, %ld already recorded; verify: %ld events, %ld accounts, %d problems;\n"
-	       "        replay %s the cached balances; registered = %" PRId64 " öre (expected %" PRId64 ")\n",
+	       "        status as of the year's end %s the cached balances; registered = %" PRId64 " öre (expected %" PRId64 ")\n",
 	       recorded, already, vevents, vaccounts, problems, same ? "equals" : "DIFFERS FROM", registered,
 	       (int64_t)n * AMOUNT);
 
@@ -537,6 +629,14 @@ int main(int argc, char **argv)
 	}
 	if (problems || seen) {
 		fprintf(stderr, "bench/ledger: FAILED: verify reported %d problems\n", problems);
+		rc = 1;
+	}
+	printf("as of:  %s, medians of %d runs each, alternated (status, shell, status, ...), then %d with the\n"
+	       "        checkpoints marked incomplete (the replay, as before migration 0015); status as of %s, both\n"
+	       "        ways, %s the events dated up to it, per account\n",
+	       MID_AS_OF, ASOF_RUNS, ASOF_RUNS, MID_AS_OF, mid_right ? "equals" : "DIFFERS FROM");
+	if (!mid_right) {
+		fprintf(stderr, "bench/ledger: FAILED: status as of %s is wrong\n", MID_AS_OF);
 		rc = 1;
 	}
 	if (!same || registered != (int64_t)n * AMOUNT) {
