@@ -16,6 +16,7 @@ enum {
 	ST_REFS,
 	ST_GET_BALANCE,
 	ST_PUT_BALANCE,
+	ST_UPDATE_BALANCE,
 	ST_PART,
 	ST_PART_BY_ID,
 	ST_PART_AMOUNTS,
@@ -39,6 +40,11 @@ static const char *const sql[ST_COUNT] = {
 		    "e.seq AND c.kind = 'correction') FROM ledger_event e WHERE e.ref_seq = ?1 ORDER BY e.seq",
 	[ST_GET_BALANCE] = "SELECT allocated, avail, requisitioned, registered, attested, paid, lapsed, claimed, repaid, "
 			   "reports, last_date FROM ledger_balance WHERE part_id = ?1 AND org_id = ?2",
+	/* A kept account's row is updated in place (cheaper than REPLACE's
+	 * delete and insert); a new one inserted. */
+	[ST_UPDATE_BALANCE] = "UPDATE ledger_balance SET allocated = ?3, avail = ?4, requisitioned = ?5, registered = ?6, "
+			      "attested = ?7, paid = ?8, lapsed = ?9, claimed = ?10, repaid = ?11, reports = ?12, "
+			      "last_date = ?13, last_seq = ?14 WHERE part_id = ?1 AND org_id = ?2",
 	[ST_PUT_BALANCE] = "INSERT OR REPLACE INTO ledger_balance (part_id, org_id, allocated, avail, requisitioned, "
 			   "registered, attested, paid, lapsed, claimed, repaid, reports, last_date, last_seq) "
 			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -69,6 +75,7 @@ static const char *const what[ST_COUNT] = {
 	[ST_REFS] = "reading an event's state",
 	[ST_GET_BALANCE] = "reading an account",
 	[ST_PUT_BALANCE] = "writing an account's balance",
+	[ST_UPDATE_BALANCE] = "writing an account's balance",
 	[ST_PART] = "looking up a part",
 	[ST_PART_BY_ID] = "looking up a part",
 	[ST_PART_AMOUNTS] = "summing a part's payments",
@@ -403,6 +410,26 @@ int sq_balances_put(struct store *base, const struct engine_account_row *a, size
 	for (size_t i = 0; i < n; i++) {
 		const struct ledger_balance *b = &a[i].bal;
 		struct sq_stmt q;
+		if (use(s, ST_UPDATE_BALANCE, &q, err))
+			return -1;
+		/* Bound straight: 13 integers and a date that outlives the step. */
+		sqlite3_stmt *st = q.st;
+		int64_t v[14] = {a[i].part_id, a[i].org_id, b->allocated, b->b[0], b->b[1], b->b[2], b->b[3], b->b[4],
+				 b->b[5], b->b[6], b->b[7], b->reports, 0, a[i].last_seq};
+		int rc = SQLITE_OK;
+		for (int k = 0; k < 14 && rc == SQLITE_OK; k++)
+			rc = k == 12 ? sqlite3_bind_text(st, 13, b->last_date, -1, SQLITE_STATIC)
+				     : sqlite3_bind_int64(st, k + 1, v[k]);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(st);
+		if (rc != SQLITE_DONE) {
+			sq_fail(s, sqlite3_extended_errcode(s->db), what[ST_UPDATE_BALANCE], err);
+			sqlite3_reset(st);
+			return -1;
+		}
+		sqlite3_reset(st);
+		if (sqlite3_changes(s->db) > 0)
+			continue;
 		if (use(s, ST_PUT_BALANCE, &q, err) ||
 		    sq_exec(&q, SQ_I(a[i].part_id), SQ_I(a[i].org_id), SQ_I(b->allocated), SQ_I(b->b[0]), SQ_I(b->b[1]),
 			    SQ_I(b->b[2]), SQ_I(b->b[3]), SQ_I(b->b[4]), SQ_I(b->b[5]), SQ_I(b->b[6]), SQ_I(b->b[7]),
