@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "ledger.h"
 #include "prng.h"
 #include "tap.h"
@@ -1479,6 +1481,25 @@ static void test_branches(void)
 	big[10] = 'y';
 	ledger_input_digest(&in, false, d2);
 	ok(strcmp(d1, d2) != 0 && strlen(d1) == 64, "digest: a reason of 3 000 bytes counts whole");
+	/* The bytes digested are fixed (ledger_event.digest of events recorded
+	 * before must still match a retry): kind, amount and the requisition
+	 * flag in decimal, then the fields, each ended by \x1f (\x1e when
+	 * absent).  The expected digests are Python's
+	 * hashlib.blake2b(b"2\x1f-123456789012\x1f1\x1fS2021/1\x1f1\x1f01\x1f\x1e"
+	 * b"2021-02-01\x1f\x1eanna\x1f\x1e\x1e\x1e", digest_size=32), and the
+	 * same for the identity (flag 0, the first six fields). */
+	struct ledger_input fixed = {.kind = EV_PAYMENT, .dnr = "S2021/1", .part = "1", .recipient = "01",
+				     .date = "2021-02-01", .actor = "anna", .amount = -123456789012,
+				     .received_given = true};
+	unsigned char bin[LEDGER_DIGEST_LEN];
+	ledger_input_digest(&fixed, false, d1);
+	ledger_input_digest(&fixed, true, d2);
+	ledger_input_digest_bin(&fixed, false, bin);
+	sodium_bin2hex(d3, sizeof(d3), bin, sizeof(bin));
+	ok(strcmp(d1, "cfc261324b6e02aaba6e52c85ae713130ce15aec1681b222fad8bd1d829d645f") == 0 && strcmp(d1, d3) == 0,
+	   "digest: the bytes digested are as they were (%s), the 32 bytes are what the hex spells", d1);
+	ok(strcmp(d2, "3bf3ab533f60a5a88aa5629f69b345f2ce4512911e55e24f1bbf8d48729c6fe0") == 0,
+	   "digest: and of the identity (%s)", d2);
 
 	/* states */
 	ok(strcmp(payment_state_name(PAYMENT_REGISTERED), "registered") == 0 &&
