@@ -25,6 +25,8 @@
  * Environment (all optional):
  *   BENCH_LEDGER_N=1000000     events (an argument takes precedence)
  *   BENCH_LEDGER_BATCH=1000    events per batch (= per transaction)
+ *   BENCH_LEDGER_DAYS=365      the days of 2021 the events are spread over
+ *                              (1: all on 2021-01-01, no checkpoint written)
  *   BENCH_LEDGER_DIR=DIR       where the temporary directory with the two
  *                              databases is made (default $TMPDIR, else /tmp)
  *   BENCH_LEDGER_KEEP=1        keep the databases (the path is printed)
@@ -74,11 +76,14 @@ static const char decision_json[] =
 	"   \"recipients\": \"kommuner\", \"rule\": {\"method\": \"equal\"},"
 	"   \"payment\": {\"mode\": \"without-requisition\", \"from\": \"2021-01-01\", \"to\": \"2021-12-31\"}}]}";
 
-/* event_date: the date of event i of n: day i * 365 / n of 2021. */
+/* The number of days the events are spread over (BENCH_LEDGER_DAYS). */
+static long ndays = 365;
+
+/* event_date: the date of event i of n: day i * ndays / n of 2021. */
 static void event_date(long i, long n, char out[DATE_LEN])
 {
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int day = (int)((long long)i * 365 / n), m = 0;
+	int day = (int)((long long)i * ndays / n), m = 0;
 	while (day >= mdays[m])
 		day -= mdays[m++];
 	memcpy(out, "2021-00-00", DATE_LEN);
@@ -400,6 +405,9 @@ int main(int argc, char **argv)
 			die("usage: bench/ledger [N]  (N events, default 10^6): not a positive integer: %s", argv[1]);
 	}
 	long batch = env_long("BENCH_LEDGER_BATCH", 1000);
+	ndays = env_long("BENCH_LEDGER_DAYS", 365);
+	if (ndays > 365)
+		die("BENCH_LEDGER_DAYS must be at most 365 (the days of 2021)");
 	const char *base = getenv("BENCH_LEDGER_DIR");
 	if (!base || !*base)
 		base = getenv("TMPDIR");
