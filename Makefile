@@ -34,9 +34,11 @@ $(FUZZ)/build.ninja:
 	CC=clang meson setup $(FUZZ) -Dwerror=false -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
 		-Dc_args=-fsanitize=fuzzer-no-link
 
-# gcov's counters: -O0 so that every branch in the source is one in the code.
+# gcov's counters: -O0 so that every branch in the source is one in the code;
+# updated atomically, as bidrag serve counts from several threads at once (a
+# lost update gave gcov a negative count, which stopped gcovr).
 $(COVERAGE)/build.ninja:
-	meson setup $(COVERAGE) -Dwerror=true -Db_coverage=true -Dbuildtype=debug
+	meson setup $(COVERAGE) -Dwerror=true -Db_coverage=true -Dbuildtype=debug -Dc_args=-fprofile-update=atomic
 
 build: setup $(BUILD)/build.ninja
 	ninja -C $(BUILD)
