@@ -40,7 +40,7 @@ struct rd {
 	struct camt *c;
 	struct bd_error *err;
 	const char *stmt_tag; /* "Stmt" or "Ntfctn" */
-	size_t stmt, entry, tx; /* 1-based; 0 when not inside one */
+	size_t stmt, entry, tx, bal; /* 1-based; 0 when not inside one */
 };
 
 static struct strpool *pool(struct rd *d)
@@ -48,7 +48,8 @@ static struct strpool *pool(struct rd *d)
 	return &d->c->pool;
 }
 
-/* where: "Stmt 1, Ntry 3 (NtryRef 5), TxDtls 2" for a message. */
+/* where: "Stmt 1, Ntry 3 (NtryRef 5), TxDtls 2" or "Stmt 1, Bal 2" for a
+ * message. */
 static void where(struct rd *d, char *out, size_t n)
 {
 	size_t k = (size_t)snprintf(out, n, "%s %zu", d->stmt_tag, d->stmt);
@@ -59,7 +60,9 @@ static void where(struct rd *d, char *out, size_t n)
 			k += (size_t)snprintf(out + k, n - k, " (NtryRef %.35s)", e->ntry_ref);
 	}
 	if (d->tx && k < n)
-		snprintf(out + k, n - k, ", TxDtls %zu", d->tx);
+		k += (size_t)snprintf(out + k, n - k, ", TxDtls %zu", d->tx);
+	if (d->bal && k < n)
+		snprintf(out + k, n - k, ", Bal %zu", d->bal);
 }
 
 /* amount: an element of type ActiveOrHistoricCurrencyAndAmount: its
@@ -269,11 +272,13 @@ static int statement(struct rd *d, xmlNodePtr n, struct camt_statement *s)
 		bankxml_date(to, s->to_date);
 	for (xmlNodePtr b = bankxml_child(n, "Bal"); b; b = bankxml_next(b, "Bal")) {
 		s->balances = xreallocarray(s->balances, s->nbalances + 1, sizeof(*s->balances));
+		d->bal = s->nbalances + 1;
 		int rc = balance(d, b, &s->balances[s->nbalances]);
 		s->nbalances++;
 		if (rc)
 			return -1;
 	}
+	d->bal = 0;
 	for (xmlNodePtr e = bankxml_child(n, "Ntry"); e; e = bankxml_next(e, "Ntry")) {
 		s->entries = xreallocarray(s->entries, s->nentries + 1, sizeof(*s->entries));
 		memset(&s->entries[s->nentries], 0, sizeof(s->entries[0]));
@@ -309,7 +314,7 @@ int camt_from_doc(struct _xmlDoc *doc, const char *origin, struct camt *out, str
 	snprintf(label, sizeof(label), "%s.xsd", camt_kind_name(out->kind));
 	if (bankxml_validate(doc, xsd, label, origin, err))
 		return -1;
-	struct rd d = {origin, out, err, out->kind == CAMT_054 ? "Ntfctn" : "Stmt", 0, 0, 0};
+	struct rd d = {origin, out, err, out->kind == CAMT_054 ? "Ntfctn" : "Stmt", 0, 0, 0, 0};
 	xmlNodePtr top = bankxml_child(root, body);
 	out->msg_id = bankxml_path_text(top, "GrpHdr/MsgId", &out->pool);
 	out->created = bankxml_path_text(top, "GrpHdr/CreDtTm", &out->pool);

@@ -364,6 +364,22 @@ static const struct mcase mcases[] = {
 	{R_REG, "years", "[]", "years: empty (expected at least one year)"},
 	{R_REG, "years[1].grants[4].lines_total", "\"1\"", "in.json: years[1].grants[4].lines_total: typed as 1 kr, but the parts add up to"},
 	{R_REG, "years[1].grants[2].lines", "[{\"key\": \"x9\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x8\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x7\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x6\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x5\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x4\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x3\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x2\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x1\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x0\", \"title\": \"x\", \"amount\": \"1\", \"lines\": [{\"key\": \"x\", \"title\": \"x\", \"amount\": \"1\"}]}]}]}]}]}]}]}]}]}]}]", "lines nested more than 8 deep"},
+	/* a field read by a shared helper, refused there and passed on */
+	{R_REG, "years[1].grants[13].usage[0].spent", "\"42 äpplen\"", "in.json: years[1].grants[13].usage[0].spent: '42 äpplen':"},
+	{R_REG, "years[1].grants[13].usage[0].entries_csv", "[\"jamtland-2020-nationella-minoriteter-2019.csv\"]", "in.json: years[1].grants[13].usage[0].entries_csv: expected a string, found an array"},
+	{R_REG, "+years[1].grants[2].lines[0]", "{\"lines\": [{\"key\": \"a\", \"title\": \"A\", \"amount\": \"5,2 mkr\"}], \"total\": \"fem miljoner\"}", "in.json: years[1].grants[2].lines[0].total: 'fem miljoner':"},
+	{R_REG, "years[1].grants[4].lines_total", "\"x\"", "in.json: years[1].grants[4].lines_total: 'x':"},
+	{R_REG, "years[1].grants[0].summary", "\"no\"", "in.json: years[1].grants[0].summary: expected true or false, found a string"},
+	{R_REG, "years[1].grants[0].flags", "\"new\"", "in.json: years[1].grants[0].flags: expected an array of strings, found a string"},
+	{R_REG, "years[1].grants[11].application", "[]", "in.json: years[1].grants[11].application: expected an object, found an array"},
+	{R_REG, "years[1].grants[13].usage", "{}", "in.json: years[1].grants[13].usage: expected an array, found an object"},
+	{R_REG, "years[1].summary[1].members", "\"god-och-nara-vard\"", "in.json: years[1].summary[1].members: expected an array of strings, found a string"},
+	{R_REG, "years[1].summary[1].rows", "{}", "in.json: years[1].summary[1].rows: expected an array, found an object"},
+	{R_REG, "years[1].sections", "{}", "in.json: years[1].sections: expected an array, found an object"},
+	/* a CSV file beside the register, of the other kind: usage entries
+	 * named as a grant's lines, and a grant's lines as usage entries */
+	{R_REG, "years[1].grants[13].usage[0].entries_csv", "\"jamtland-2020-god-och-nara-vard.csv\"", "jamtland-2020-god-och-nara-vard.csv:3: column 1: unknown column 'område' (expected: ändamål, kostnadsgrupp, belopp, kommentar)"},
+	{R_REG, "+years[1].grants[2]", "{\"lines\": null, \"lines_csv\": \"jamtland-2020-nationella-minoriteter-2019.csv\"}", "jamtland-2020-nationella-minoriteter-2019.csv:4: column 1: unknown column 'ändamål' (expected: område, delområde, belopp, landet, nyckel)"},
 	/* decision (decisionfile.c), examples/decisions/S2020-09797.json */
 	{R_DECISION, "parts[0].payee", "\"\"", "parts[0].payee: empty (expected an organisation's code or name"},
 	{R_DECISION, "parts[0].payee", "12", "parts[0].payee: expected an organisation's name or a payee object, found"},
@@ -470,6 +486,18 @@ static const struct mcase mcases[] = {
 	{R_DECISION, "appropriations[0].anslag", "\"16\"", "appropriations[0].anslag: '16' is not an anslag number (expected N:N"},
 	{R_DECISION, "format", "\"bidrag-decision/2\"", "format: 'bidrag-decision/2' is not a format this version reads"},
 	{R_DECISION, "appropriations", "[{\"id\": \"40\", \"budget_year\": 2021, \"utgiftsomrade\": 9, \"utgiftsomrade_name\": \"H\", \"anslag\": \"1:6\", \"anslag_name\": \"B\", \"post\": 40, \"post_name\": \"J\"}, {\"id\": \"40\", \"budget_year\": 2021, \"utgiftsomrade\": 9, \"utgiftsomrade_name\": \"H\", \"anslag\": \"1:6\", \"anslag_name\": \"B\", \"post\": 40, \"post_name\": \"J\"}]", "appropriations[1].id: '40' is already the id of appropriations[0]"},
+	/* a field read by a shared helper, refused there and passed on (every
+	 * `return -1` after get_str, get_arr, get_obj, get_bool, get_lines) */
+	{R_DECISION, "parts[0].payee", "{\"name\": \"Region Stockholm\", \"orgnr\": 232100016}", "in.json: parts[0].payee.orgnr: expected a string, found an integer"},
+	{R_DECISION, "parts[0].rule.share", "\"1/2\"", "in.json: parts[0].rule: unknown field 'share' (expected one of: method, key, keys, base, unit, rounding)"},
+	{R_DECISION, "parts[0].rule.key", "[\"population@2019-11-01\"]", "in.json: parts[0].rule.key: expected a string, found an array"},
+	{R_DECISION, "parts[0].rule.keys", "{\"key\": \"population@2019-11-01\", \"weight\": \"1\"}", "in.json: parts[0].rule.keys: expected an array, found an object"},
+	{R_DECISION, "parts[0].funding", "[]", "in.json: parts[0].funding: empty (expected at least one entry)"},
+	{R_DECISION, "parts[0].recipients", "[\"Region Stockholm\", 21]", "in.json: parts[0].recipients[1]: expected a string, found an integer"},
+	{R_DECISION, "parts[0].rule", NULL, "in.json: parts[0].rule: missing (expected an object)"},
+	{R_DECISION, "parts[0].allocation", "{\"Region Stockholm\": 49472318}", "in.json: parts[0].allocation: expected an array, found an object"},
+	{R_DECISION, "parts[0].computed", "\"yes\"", "in.json: parts[0].computed: expected true or false, found a string"},
+	{R_DECISION, "annexes[0].columns", "[]", "in.json: annexes[0].columns: empty (expected at least one entry)"},
 };
 
 static void test_documents(void)
@@ -753,6 +781,21 @@ static const struct {
 	 "in.txt:12: record 20 (payment): the section's payments add up to more than any amount bidrag can hold"},
 };
 
+/* the same file with one character changed (line, column as BgMax counts
+ * them, from 1) */
+static const struct {
+	size_t line;
+	int col;
+	char c;
+	const char *want;
+} bgdamage[] = {
+	{3, 57, 'x', "in.txt:3:57: record 20 (payment): payment channel code (columns 57-57) is 'x', expected"},
+	{8, 71, ' ', "in.txt:8:71: record 21 (deduction): deduction code (columns 71-71) is ' ', expected"},
+	{23, 70, 'e', "in.txt:23:69: record 15 (deposit): currency (columns 69-71) is 'SeK', expected a currency code such as SEK"},
+	/* an extra reference (22) made the section's first payment record */
+	{3, 2, '2', "in.txt:3: record 22 (extra reference): comes before any payment (20) or deduction (21) of its section"},
+};
+
 static void test_bgmax(void)
 {
 	char path[4096];
@@ -793,6 +836,26 @@ static void test_bgmax(void)
 		ok(good, "BgMax with %.12s... before line %zu: refused: %s", bgcases[i].record, bgcases[i].before,
 		   bgcases[i].want);
 	}
+	for (size_t i = 0; i < sizeof(bgdamage) / sizeof(bgdamage[0]); i++) {
+		static char text[1 << 16];
+		memcpy(text, base, n);
+		size_t off = 0;
+		for (size_t line = 1; line < bgdamage[i].line && off < n; off++)
+			line += base[off] == '\n';
+		bool there = off + (size_t)bgdamage[i].col <= n;
+		if (there)
+			text[off + (size_t)bgdamage[i].col - 1] = bgdamage[i].c;
+		struct bgmax r;
+		struct bd_error err = {0};
+		int rc = there ? bgmax_parse(text, n, "in.txt", &r, &err) : 0;
+		if (there)
+			bgmax_free(&r);
+		bool good = rc != 0 && strstr(err.msg, bgdamage[i].want) != NULL;
+		if (!good)
+			diag("got %s", rc ? err.msg : "accepted");
+		ok(good, "BgMax with '%c' at line %zu, column %d: refused: %s", bgdamage[i].c, bgdamage[i].line,
+		   bgdamage[i].col, bgdamage[i].want);
+	}
 	struct bgmax r;
 	struct bd_error err = {0};
 	ok(bgmax_parse(base, n, "in.txt", &r, &err) == 0, "the example itself is read (%s)", err.msg);
@@ -814,6 +877,16 @@ static const struct {
 	 "in.xml:26: payment information 1 (OrgnlPmtInfAndSts) OrgnlCtrlSum: '5.041' has more than two decimals"},
 	{"camt/genkgo_camt053.v2.minimal.xml", "<BookgDt>\n                    <Dt>2014-12-31</Dt>",
 	 "<BookgDt>\n                    <Dt>12014-12-31</Dt>", "in.xml:95: Stmt 1, Ntry 1: BookgDt '12014-12-31' is not a date"},
+	/* a transaction's own amount (AmtDtls/TxAmt) and a balance's amount */
+	{"camt/nordea-dk_camt.053.001.02_example.xml", "<Amt Ccy=\"DKK\">100.00</Amt>\n\t\t\t\t\t\t\t</TxAmt>",
+	 "<Amt Ccy=\"DKK\">100.005</Amt>\n\t\t\t\t\t\t\t</TxAmt>", "in.xml:112: Stmt 1, Ntry 1 (NtryRef 1), TxDtls 1: Amt: '100.005' has more than two decimals (expected an amount in whole hundredths"},
+	{"camt/genkgo_camt053.v2.minimal.xml", "<Amt Ccy=\"EUR\">18.15</Amt>", "<Amt Ccy=\"EUR\">18.155</Amt>",
+	 "in.xml:48: Stmt 1, Bal 1: Amt: '18.155' has more than two decimals (expected an amount in whole hundredths"},
+	/* cut off before its end: not well-formed XML */
+	{"pain002/iso20022js_goldman_sachs_pain_002_v3_accepted.xml", "</Document>", "",
+	 "in.xml:35: not well-formed XML: Premature end of data in tag Document line 2"},
+	{"camt/genkgo_camt053.v2.minimal.xml", "</Document>", "",
+	 "in.xml:174: not well-formed XML: Premature end of data in tag Document line 2"},
 	{"camt/nordea-dk_camt.053.001.02_example.xml", "<NbOfTxs>2</NbOfTxs>\n",
 	 "<NbOfTxs>2</NbOfTxs>\n<TtlAmt Ccy=\"DKK\">1.005</TtlAmt>\n", "TtlAmt: '1.005' has more than two decimals"},
 };
