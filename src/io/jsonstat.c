@@ -107,7 +107,8 @@ static int integer(struct js *j, const json_t *v, const char *path, json_int_t m
 	if (json_is_integer(v))
 		return fail(j->origin, j->err, path, "%lld, expected a whole number from %lld to %lld",
 			    (long long)json_integer_value(v), (long long)min, (long long)max);
-	return fail(j->origin, j->err, path, "%s, expected a whole number", json_type_name(v));
+	return fail(j->origin, j->err, path, "%s, expected a whole number from %lld to %lld", json_type_name(v),
+		    (long long)min, (long long)max);
 }
 
 /* Notes: a string, or an array of strings, joined by newlines. */
@@ -319,12 +320,15 @@ static int dimension_extra(struct js *j, const json_t *dims, size_t d)
 				return fail(j->origin, j->err, p, "'%s': expected a code of the dimension with an object "
 								  "{\"base\", \"decimals\"}", key);
 			const char *base, *ulabel;
-			if (text(j, v, "base", p, &base) || text(j, v, "label", p, &ulabel))
+			char q[700], qd[720];
+			jf_pathf(q, sizeof(q), "%s.%s", p, key);
+			jf_pathf(qd, sizeof(qd), "%s.decimals", q);
+			if (text(j, v, "base", q, &base) || text(j, v, "label", q, &ulabel))
 				return -1;
 			dim->cat[k].unit = base ? base : ulabel;
 			json_t *dec = json_object_get(v, "decimals");
 			json_int_t n;
-			if (dec && integer(j, dec, p, 0, 15, &n))
+			if (dec && integer(j, dec, qd, 0, 15, &n))
 				return -1;
 			if (dec)
 				dim->cat[k].decimals = (int)n;

@@ -383,17 +383,17 @@ static int get0(struct px *px, const char *kw, const struct px_stmt **out)
 	return get(px, kw, NULL, NULL, 0, out);
 }
 
-/* text0: the single text of a keyword without arguments, NULL if absent;
- * items after the first are joined with ", ". */
-static int text_of(struct px *px, const struct px_stmt *st, const char **out)
+/* text_of: the text of st, NULL if st is; its items joined with ", ".  It
+ * cannot fail (the statement is read already), so it returns nothing. */
+static void text_of(struct px *px, const struct px_stmt *st, const char **out)
 {
 	if (!st) {
 		*out = NULL;
-		return 0;
+		return;
 	}
 	if (st->nitem == 1) {
 		*out = st->item[0].text;
-		return 0;
+		return;
 	}
 	struct buf b;
 	buf_init(&b, SIZE_MAX);
@@ -401,16 +401,18 @@ static int text_of(struct px *px, const struct px_stmt *st, const char **out)
 		buf_addf(&b, "%s%s", i ? ", " : "", st->item[i].text);
 	*out = strpool_dup(&px->pool, b.data ? b.data : "", b.len);
 	buf_release(&b);
-	return 0;
 }
 
+/* text0: the text of a keyword without arguments, NULL if absent; -1 if
+ * it is given twice. */
 static int text0(struct px *px, const char *kw, const char **out)
 {
 	const struct px_stmt *st;
 	int r = get0(px, kw, &st);
 	if (r < 0)
 		return -1;
-	return text_of(px, r == 0 ? st : NULL, out);
+	text_of(px, r == 0 ? st : NULL, out);
+	return 0;
 }
 
 /* ---- The cube ---------------------------------------------------------- */
@@ -527,8 +529,8 @@ static int variables(struct px *px)
 		if (getv(px, "VARIABLECODE", v, &vcode) < 0)
 			return -1;
 		const char *vc = NULL;
-		if (vcode && text_of(px, vcode, &vc))
-			return -1;
+		if (vcode)
+			text_of(px, vcode, &vc);
 		size_t d = statcube_add_dim(px->c, vc ? vc : v->name, v->name, v->n);
 		for (size_t k = 0; k < v->n; k++)
 			statcube_set_cat(px->c, d, k, code ? code[k] : NULL, v->label[k]);

@@ -760,6 +760,174 @@ static void test_px(void)
 	statcube_release(&cube);
 }
 
+/* ---- SCB's own files (../shared/data/scb): the JSON-stat 2.0 download
+ * of TAB6471 with one value set, and the PC-Axis 2010 download of TAB638
+ * (ISO-8859-1) with one statement changed or given twice ---- */
+
+#define SCB_JSONSTAT "jsonstat2_v2_TAB6471_folkmangd_manad_21lan_alder10_kon_2026M01-M04.json"
+#define SCB_PX "px_TAB638_BE0101N1_folkmangd_sv_2kommuner_2020-2021_iso8859-1.px"
+
+static const struct {
+	const char *path, *value, *want;
+} scb_jscases[] = {
+	{"dimension.Region.label", "[\"region\"]", "in.json: dimension.Region: 'label' is an array, expected a string"},
+	{"dimension.ContentsCode.category.unit", "{\"000007SF\": {\"base\": [\"antal\"]}}", "in.json: dimension.ContentsCode.category.unit.000007SF: 'base' is an array, expected a string"},
+	{"dimension.Region.category.note", "{\"01\": 1}", "in.json: dimension.Region.category.note: an integer, expected a note (a string) or an array of notes"},
+	{"dimension.ContentsCode.category.unit.000007SF.decimals", "16", "in.json: dimension.ContentsCode.category.unit.000007SF.decimals: 16, expected a whole number from 0 to 15"},
+	{"dimension.Kon.extension.eliminationValueCode", "0", "in.json: dimension.Kon.extension: 'eliminationValueCode' is an integer, expected a string"},
+	{"extension.px.decimals", "\"0\"", "in.json: extension.px.decimals: a string, expected a whole number from 0 to 15"},
+	{"value", "{\"0\": \"245284\"}", "in.json: value.0: a string, expected a number or null"},
+	{"status", "{\"0\": 1}", "in.json: status.0: an integer, expected a status symbol (a string) or null"},
+};
+
+static const struct {
+	const char *find, *replace, *want;
+} scb_pxcases[] = {
+	{"\"Vallentuna\";\nVARIABLECODE", "Vallentuna;\nVARIABLECODE", "in.px:18: VALUES: item 2 is not a quoted text ('Vallentuna')"},
+	/* a statement given twice, in every place that reads one */
+	{"CODES(\"region\")=\"0114\",\"0115\";\n", "CODES(\"region\")=\"0114\",\"0115\";\nCODES(\"region\")=\"0114\",\"0115\";\n",
+	 "in.px:31: CODES is given twice (first on line 30)"},
+	{"VARIABLECODE(\"region\")=\"Region\";\n", "VARIABLECODE(\"region\")=\"Region\";\nVARIABLECODE(\"region\")=\"Region\";\n",
+	 "in.px:18: VARIABLECODE is given twice (first on line 17)"},
+	{"CONTVARIABLE=\"tabellinneh\xe5ll\";\n", "CONTVARIABLE=\"tabellinneh\xe5ll\";\nCONTVARIABLE=\"tabellinneh\xe5ll\";\n",
+	 "in.px:17: CONTVARIABLE is given twice (first on line 16)"},
+	{"TIMEVAL(\"\xe5r\")=TLIST(A1),\"2020\",\"2021\";\n", "TIMEVAL(\"\xe5r\")=TLIST(A1),\"2020\",\"2021\";\nTIMEVAL(\"\xe5r\")=TLIST(A1),\"2020\",\"2021\";\n",
+	 "in.px:30: TIMEVAL is given twice (first on line 29)"},
+	{"PRESTEXT(\"region\")=2;\n", "PRESTEXT(\"region\")=2;\nVARIABLE-TYPE(\"region\")=\"G\";\nVARIABLE-TYPE(\"region\")=\"G\";\n",
+	 "in.px:38: VARIABLE-TYPE is given twice (first on line 37)"},
+	{"PRESTEXT(\"region\")=2;\n", "PRESTEXT(\"region\")=2;\nMAP(\"region\")=\"Sverige_kommuner\";\nMAP(\"region\")=\"Sverige_kommuner\";\n",
+	 "in.px:38: MAP is given twice (first on line 37)"},
+	{"ELIMINATION(\"k\xf6n\")=YES;\n", "ELIMINATION(\"k\xf6n\")=YES;\nELIMINATION(\"k\xf6n\")=NO;\n",
+	 "in.px:39: ELIMINATION is given twice (first on line 38)"},
+	{"PRESTEXT(\"region\")=2;\n", "PRESTEXT(\"region\")=2;\nHIERARCHIES(\"region\")=\"0114\",\"0115\";\nHIERARCHIES(\"region\")=\"0115\";\n",
+	 "in.px:38: HIERARCHIES is given twice (first on line 37)"},
+	{"MATRIX=\"BE0101N1\";\n", "MATRIX=\"BE0101N1\";\nMATRIX=\"BE0101N2\";\n", "in.px:9: MATRIX is given twice (first on line 8)"},
+	{"UNITS=\"antal\";\n", "UNITS=\"antal\";\nUNITS=\"personer\";\n", "in.px:40: UNITS is given twice (first on line 39)"},
+	{"UNITS=\"antal\";\n", "UNITS=\"antal\";\nREFPERIOD=\"31 december\";\nREFPERIOD=\"1 november\";\n",
+	 "in.px:41: REFPERIOD is given twice (first on line 40)"},
+	{"UNITS=\"antal\";\n", "UNITS=\"antal\";\nSTOCKFA=\"S\";\nSTOCKFA=\"F\";\n", "in.px:41: STOCKFA is given twice (first on line 40)"},
+	{"UNITS(\"Folkm\xe4ngd\")=\"antal\";\n", "UNITS(\"Folkm\xe4ngd\")=\"antal\";\nUNITS(\"Folkm\xe4ngd\")=\"personer\";\n",
+	 "in.px:46: UNITS is given twice (first on line 45)"},
+	{"SOURCE=\"SCB\";\n", "SOURCE=\"SCB\";\nDATASYMBOLNIL=\"-\";\nDATASYMBOLNIL=\"0\";\n",
+	 "in.px:56: DATASYMBOLNIL is given twice (first on line 55)"},
+};
+
+/* read_data: the file at rel (from the source tree) into a static buffer. */
+static char *read_data(const char *rel, size_t *n)
+{
+	static char buf[1 << 18];
+	char path[4096];
+	const char *src = src_path(rel, path, sizeof(path));
+	FILE *f = src ? fopen(src, "rb") : NULL;
+	if (!f)
+		return NULL;
+	*n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[*n] = '\0';
+	return buf;
+}
+
+static void test_scb(void)
+{
+	size_t n;
+	char *js = read_data("../shared/data/scb/" SCB_JSONSTAT, &n);
+	if (ok(js != NULL, "%s is found", SCB_JSONSTAT)) {
+		for (size_t i = 0; i < sizeof(scb_jscases) / sizeof(scb_jscases[0]); i++) {
+			json_error_t je;
+			json_t *doc = json_loadb(js, n, 0, &je);
+			json_t *v = json_loads(scb_jscases[i].value, JSON_DECODE_ANY, &je);
+			if (!doc || !v || set_at(doc, scb_jscases[i].path, v)) {
+				ok(0, "JSON-stat: %s can be set", scb_jscases[i].path);
+				json_decref(doc);
+				continue;
+			}
+			char *text = json_dumps(doc, 0);
+			json_decref(doc);
+			struct stat_cube cube;
+			statcube_init(&cube);
+			struct statfile_opts o = {.format = "json"};
+			struct bd_error err = {0};
+			int rc = statfile_parse(text, strlen(text), "in.json", &o, &cube, &err);
+			statcube_release(&cube);
+			free(text);
+			bool good = rc != 0 && strstr(err.msg, scb_jscases[i].want) != NULL;
+			if (!good)
+				diag("got %s", rc ? err.msg : "accepted");
+			ok(good, "SCB's JSON-stat with %s = %s: refused: %s", scb_jscases[i].path, scb_jscases[i].value,
+			   scb_jscases[i].want);
+		}
+		/* UTF-8 (as JSON is) read as ISO-8859-1 because the user said so:
+		 * 'Å' is C3 85, and 85 is a control character there */
+		struct stat_cube cube;
+		statcube_init(&cube);
+		struct statfile_opts o = {.format = "json", .encoding = "iso-8859-1"};
+		struct bd_error err = {0};
+		int rc = statfile_parse(js, n, "in.json", &o, &cube, &err);
+		statcube_release(&cube);
+		const char *want = "in.json:11: byte 0x85 is a control character in ISO-8859-1, which the file is read as";
+		bool good = rc != 0 && strstr(err.msg, want) != NULL;
+		if (!good)
+			diag("got %s", rc ? err.msg : "accepted");
+		ok(good, "SCB's JSON-stat read as ISO-8859-1: refused: %s", want);
+	}
+	char *px = read_data("../shared/data/scb/" SCB_PX, &n);
+	if (!ok(px != NULL, "%s is found", SCB_PX))
+		return;
+	for (size_t i = 0; i < sizeof(scb_pxcases) / sizeof(scb_pxcases[0]); i++) {
+		const char *at = strstr(px, scb_pxcases[i].find);
+		if (!ok(at != NULL, "PC-Axis case %zu: '%s' is in %s", i + 1, scb_pxcases[i].find, SCB_PX))
+			continue;
+		static char text[1 << 18];
+		int len = snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - px), px, scb_pxcases[i].replace,
+				   at + strlen(scb_pxcases[i].find));
+		struct stat_cube cube;
+		statcube_init(&cube);
+		struct statfile_opts o = {.format = "px"};
+		struct bd_error err = {0};
+		int rc = statfile_parse(text, (size_t)len, "in.px", &o, &cube, &err);
+		statcube_release(&cube);
+		bool good = rc != 0 && strstr(err.msg, scb_pxcases[i].want) != NULL;
+		if (!good)
+			diag("got %s", rc ? err.msg : "accepted");
+		ok(good, "SCB's PC-Axis, case %zu: refused: %s", i + 1, scb_pxcases[i].want);
+	}
+	struct stat_cube cube;
+	statcube_init(&cube);
+	struct statfile_opts o = {.format = "px"};
+	struct bd_error err = {0};
+	ok(statfile_parse(px, n, "in.px", &o, &cube, &err) == 0, "SCB's PC-Axis file itself is read (%s)", err.msg);
+	statcube_release(&cube);
+}
+
+/* ---- a file that is not there: each reader that opens one says which ---- */
+
+static void test_missing(void)
+{
+	const char *path = "/nonexistent/bidrag-test-readers.json";
+	char want[256];
+	snprintf(want, sizeof(want), "cannot open '%s': No such file or directory", path);
+	struct bd_error err = {0};
+	struct decision d;
+	decision_init(&d);
+	ok(decisionfile_read(&d, path, &err) != 0 && strstr(err.msg, want), "a decision file not there: %s", err.msg);
+	decision_release(&d);
+	struct rg_register reg;
+	rg_init(&reg);
+	memset(&err, 0, sizeof(err));
+	ok(regfile_load(&reg, path, &err) != 0 && strstr(err.msg, want), "a register file not there: %s", err.msg);
+	rg_release(&reg);
+	struct stat_cube cube;
+	statcube_init(&cube);
+	memset(&err, 0, sizeof(err));
+	ok(statfile_read(path, NULL, &cube, &err) != 0 && strstr(err.msg, want), "a statistics file not there: %s",
+	   err.msg);
+	statcube_release(&cube);
+	struct pubtable t;
+	memset(&err, 0, sizeof(err));
+	ok(pubtable_read(&t, path, &err) != 0 && strstr(err.msg, want), "a published table not there: %s", err.msg);
+	pubtable_release(&t);
+}
+
 /* ---- BgMax (bgmax.c): a real file (../shared/data/bank) with one record
  * put in where it does not belong ---- */
 
@@ -942,6 +1110,8 @@ int main(void)
 	}
 	test_documents();
 	test_px();
+	test_scb();
+	test_missing();
 	test_bgmax();
 	test_bankxml();
 	return tap_done();
