@@ -218,6 +218,24 @@ static const struct rcase cases[] = {
 	  "in.txt, row 2, column B (namn): a name of 201 bytes; at most 200"),
 	C(R_PAYEES, "organisationsnummer,namn,bankgiro,referens\n232100-0016,A,5728-3905,RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR\n",
 	  "in.txt, row 2, column D (referens): a reference of 71 characters; at most 70 reach the payee"),
+	C(R_PAYEES, "namn,bankgiro\nRegion Stockholm,5728-3905\n",
+	  "in.txt, row 1: the header has no organisationsnummer column"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro\n232100-0017,Region Stockholm,5728-3905\n",
+	  "in.txt, row 2, column A (organisationsnummer): invalid organisationsnummer '232100-0017': wrong check digit (expected 6)"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro\n232100-0016, ,5728-3905\n",
+	  "in.txt, row 2, column B (namn): no name (the payee's name, as payments are to be addressed)"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro\n232100-0016,Region\x7fStockholm,5728-3905\n",
+	  "in.txt, row 2, column B (namn): the name: a control character (U+007F) at character 7"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro,plusgiro\n232100-0016,Region Stockholm,,\n",
+	  "in.txt, row 2, columns C (bankgiro), D (plusgiro): no account: a bankgiro, a plusgiro or an IBAN (with its BIC) is needed"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro\n232100-0016,Region Stockholm,5728-3906\n",
+	  "in.txt, row 2, column C (bankgiro): invalid bankgiro '5728-3906': wrong check digit (expected 5)"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro,referens\n232100-0016,Region Stockholm,5728-3905,bidrag\x7f" "2021\n",
+	  "in.txt, row 2, column D (referens): the reference: a control character (U+007F) at character 7"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro\n232100-0016,Region Stockholm,5728-3905\n232100-0016,REGION STOCKHOLM,5728-3905\n",
+	  "in.txt, row 3: REGION STOCKHOLM (232100-0016) is on row 2 already: a payee is given once"),
+	C(R_PAYEES, "\n", "in.txt: empty: the first row names the columns (organisationsnummer, namn, bankgiro"),
+	C(R_PAYEES, "organisationsnummer,namn,bankgiro\n", "in.txt: no payees: only the header row"),
 	/* ---- statistics files (statfile.c) ---- */
 	{R_STAT, "x", 1, "unknown statistics format 'xml' (expected px, json or csv)", "xml"},
 	{R_STAT, "[]", 2, "in.txt: (top level): an array, expected a JSON-stat dataset (an object)", "json"},
@@ -926,6 +944,9 @@ static void test_missing(void)
 	memset(&err, 0, sizeof(err));
 	ok(pubtable_read(&t, path, &err) != 0 && strstr(err.msg, want), "a published table not there: %s", err.msg);
 	pubtable_release(&t);
+	struct payee_file pf;
+	memset(&err, 0, sizeof(err));
+	ok(payee_file_read(path, &pf, &err) != 0 && strstr(err.msg, want), "a payee file not there: %s", err.msg);
 }
 
 /* ---- BgMax (bgmax.c): a real file (../shared/data/bank) with one record
