@@ -5,6 +5,7 @@
  * parse function; it must be refused with a message that names the input
  * (its origin, and the line, entry or field) and says what was expected. */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -917,6 +918,140 @@ static void test_scb(void)
 	statcube_release(&cube);
 }
 
+/* ---- a payee workbook (.xlsx) whose organisationsnummer Excel stored as
+ * a number, 2.321000016E9: the workbook is a zip of stored (uncompressed)
+ * entries, written here as Excel lays one out ---- */
+
+static uint32_t crc32_of(const char *p, size_t n)
+{
+	uint32_t c = 0xFFFFFFFFu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= (unsigned char)p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+	}
+	return c ^ 0xFFFFFFFFu;
+}
+
+static size_t put16(char *o, unsigned v)
+{
+	o[0] = (char)(v & 0xFF);
+	o[1] = (char)(v >> 8 & 0xFF);
+	return 2;
+}
+
+static size_t put32(char *o, uint32_t v)
+{
+	put16(o, v & 0xFFFF);
+	put16(o + 2, v >> 16);
+	return 4;
+}
+
+/* zip_stored: a zip of the n files name[i] -> data[i], stored, into out. */
+static size_t zip_stored(char *out, const char *const *name, const char *const *data, size_t n)
+{
+	size_t o = 0, at[8];
+	for (size_t i = 0; i < n; i++) {
+		size_t nl = strlen(name[i]), dl = strlen(data[i]);
+		uint32_t crc = crc32_of(data[i], dl);
+		at[i] = o;
+		o += put32(out + o, 0x04034b50u); /* local file header */
+		o += put16(out + o, 20);
+		o += put16(out + o, 0);		 /* flags */
+		o += put16(out + o, 0);		 /* stored */
+		o += put16(out + o, 0);		 /* time */
+		o += put16(out + o, 0x21);	 /* 1980-01-01 */
+		o += put32(out + o, crc);
+		o += put32(out + o, (uint32_t)dl);
+		o += put32(out + o, (uint32_t)dl);
+		o += put16(out + o, (unsigned)nl);
+		o += put16(out + o, 0);
+		memcpy(out + o, name[i], nl);
+		o += nl;
+		memcpy(out + o, data[i], dl);
+		o += dl;
+	}
+	size_t cd = o;
+	for (size_t i = 0; i < n; i++) {
+		size_t nl = strlen(name[i]), dl = strlen(data[i]);
+		o += put32(out + o, 0x02014b50u); /* central directory */
+		o += put16(out + o, 20);
+		o += put16(out + o, 20);
+		o += put16(out + o, 0);
+		o += put16(out + o, 0);
+		o += put16(out + o, 0);
+		o += put16(out + o, 0x21);
+		o += put32(out + o, crc32_of(data[i], dl));
+		o += put32(out + o, (uint32_t)dl);
+		o += put32(out + o, (uint32_t)dl);
+		o += put16(out + o, (unsigned)nl);
+		o += put16(out + o, 0); /* extra */
+		o += put16(out + o, 0); /* comment */
+		o += put16(out + o, 0); /* disk */
+		o += put16(out + o, 0); /* internal attributes */
+		o += put32(out + o, 0); /* external attributes */
+		o += put32(out + o, (uint32_t)at[i]);
+		memcpy(out + o, name[i], nl);
+		o += nl;
+	}
+	size_t cdlen = o - cd;
+	o += put32(out + o, 0x06054b50u); /* end of central directory */
+	o += put16(out + o, 0);
+	o += put16(out + o, 0);
+	o += put16(out + o, (unsigned)n);
+	o += put16(out + o, (unsigned)n);
+	o += put32(out + o, (uint32_t)cdlen);
+	o += put32(out + o, (uint32_t)cd);
+	o += put16(out + o, 0);
+	return o;
+}
+
+static void test_payee_xlsx(void)
+{
+#define SSML "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define ISTR(ref, text) "<c r=\"" ref "\" t=\"inlineStr\"><is><t>" text "</t></is></c>"
+	static const char *const name[] = {"xl/workbook.xml", "xl/worksheets/sheet1.xml"};
+	static const char *const data[] = {
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"" SSML "\"><sheets><sheet name=\"Blad1\" "
+		"sheetId=\"1\"/></sheets></workbook>",
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"" SSML "\"><sheetData>"
+		"<row r=\"1\">" ISTR("A1", "organisationsnummer") ISTR("B1", "namn") ISTR("C1", "bankgiro") "</row>"
+		"<row r=\"2\"><c r=\"A2\"><v>2.321000016E9</v></c>" ISTR("B2", "Region Stockholm") ISTR("C2", "5728-3905")
+		"</row></sheetData></worksheet>",
+	};
+#undef ISTR
+#undef SSML
+	static char zip[8192];
+	size_t n = zip_stored(zip, name, data, 2);
+	struct payee_file f;
+	struct bd_error err = {0};
+	int rc = payee_file_parse(zip, n, "in.xlsx", &f, &err);
+	payee_file_release(&f);
+	const char *want = "in.xlsx, row 2, column A (organisationsnummer): the cell holds the number 2.321000016E9, "
+			   "not the digits as written: format the column as text and type the number again";
+	bool good = rc != 0 && strstr(err.msg, want) != NULL;
+	if (!good)
+		diag("got %s", rc ? err.msg : "accepted");
+	ok(good, "a payee workbook with the organisationsnummer as a number: refused: %s", want);
+	/* the same workbook with the digits as text is read: the zip is sound */
+	static char fixed[sizeof("<?xml") + 1024];
+	snprintf(fixed, sizeof(fixed), "%s", data[1]);
+	char *at = strstr(fixed, "<c r=\"A2\"><v>2.321000016E9</v></c>");
+	const char *text_cell = "<c r=\"A2\" t=\"inlineStr\"><is><t>232100-0016</t></is></c>";
+	if (at) {
+		char rest[1024];
+		snprintf(rest, sizeof(rest), "%s", at + strlen("<c r=\"A2\"><v>2.321000016E9</v></c>"));
+		snprintf(at, sizeof(fixed) - (size_t)(at - fixed), "%s%s", text_cell, rest);
+	}
+	const char *const data2[] = {data[0], fixed};
+	n = zip_stored(zip, name, data2, 2);
+	memset(&err, 0, sizeof(err));
+	rc = payee_file_parse(zip, n, "in.xlsx", &f, &err);
+	ok(at && rc == 0 && f.n == 1, "the same workbook with the number typed as text is read (%s)", rc ? err.msg : "ok");
+	if (rc == 0)
+		payee_file_release(&f);
+}
+
 /* ---- a file that is not there: each reader that opens one says which ---- */
 
 static void test_missing(void)
@@ -1133,6 +1268,7 @@ int main(void)
 	test_px();
 	test_scb();
 	test_missing();
+	test_payee_xlsx();
 	test_bgmax();
 	test_bankxml();
 	return tap_done();
