@@ -1,9 +1,11 @@
 /* test-readers.c: the error paths of the readers (src/io) that neither the
  * other unit tests nor the command-line tests reach (make coverage shows
  * them; tests/coverage.md lists what is left and why).  Each case is an
- * input as a file would give it, read from memory by the reader's own
- * parse function; it must be refused with a message that names the input
- * (its origin, and the line, entry or field) and says what was expected. */
+ * input as a file would give it, mostly a real file (../shared/data, the
+ * examples) changed at one place, read from memory by the reader's own
+ * parse function (and, for the readers that open a file, a path that is
+ * not there); it must be refused with a message that names the input (its
+ * origin, and the line, entry or field) and says what was expected. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
