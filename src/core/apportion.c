@@ -166,11 +166,11 @@ int apportion_weights_mix(struct apportion_weights *w, size_t n, size_t nkeys,
 	u128 bound = 0, mt;
 	bool narrow = fits;
 	for (size_t j = 0; j < nkeys && narrow; j++)
-		if (__builtin_mul_overflow((u128)M[j], P[j], &mt) || __builtin_add_overflow(bound, mt, &bound) ||
-		    bound > UINT64_MAX)
+		/* bound <= 2^64 - 1 before the sum, and mt too: it cannot wrap */
+		if (__builtin_mul_overflow((u128)M[j], P[j], &mt) || mt > UINT64_MAX || (bound += mt) > UINT64_MAX)
 			narrow = false;
 	if (narrow) {
-		w->narrow = xmalloc((n ? n : 1) * sizeof(uint64_t));
+		w->narrow = xmalloc(n * sizeof(uint64_t)); /* n >= 1: every key's sum is positive */
 		u128 sum = 0;
 		if (nkeys == 2) { /* the common mix, without the inner loop */
 			const int64_t *v0 = keys[0].value, *v1 = keys[1].value;

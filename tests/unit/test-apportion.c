@@ -1427,6 +1427,32 @@ static void test_narrow(void)
 	   narrow, wide);
 }
 
+/* The branches of the 64-bit path that test_narrow's sweep does not take:
+ * equal shares among no recipients, and a bound (largest value times its
+ * product) past 128 bits, which sends the mix to the wider paths. */
+static void test_narrow_edges(void)
+{
+	struct apportion_weights w;
+	apportion_weights_init(&w);
+	apportion_weights_equal(&w, 0);
+	ok(w.n == 0 && w.narrow != NULL && mpz_sgn(w.sum) == 0, "equal shares among no recipients: none, sum 0");
+	apportion_weights_release(&w);
+
+	/* three keys of 2^62, 1, 1 by a third each: each P_j = S_l * S_m is
+	 * about 2^124 and fits, but 2^62 * P_j does not */
+	int64_t v[] = {(int64_t)1 << 62, 1, 1};
+	struct apportion_key k[] = {{v, {1, 3}, "a"}, {v, {1, 3}, "b"}, {v, {1, 3}, "c"}};
+	struct bd_error err;
+	apportion_weights_init(&w);
+	int rc = apportion_weights_mix(&w, 3, 3, k, &err);
+	int64_t amount[3] = {0, 0, 0}, residual = -1;
+	struct apportion_spec spec = {&w, NULL, 1000, 0, 1, APPORTION_LARGEST_REMAINDER};
+	ok(rc == 0 && w.narrow == NULL && apportion(&spec, amount, &residual, &err) == 0 && amount[0] == 1000 &&
+		   amount[1] == 0 && amount[2] == 0 && residual == 0,
+	   "mix: a bound past 128 bits is not kept in 64 (1000 kr all to the recipient of 2^62)");
+	apportion_weights_release(&w);
+}
+
 int main(void)
 {
 	double t0 = now();
@@ -1436,6 +1462,7 @@ int main(void)
 	test_seed000();
 	test_mix();
 	test_narrow();
+	test_narrow_edges();
 	test_overflowing_products();
 	test_random();
 	diag("%lld reference comparisons in %.1f s", (long long)checked_cases, now() - t0);
