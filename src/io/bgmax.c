@@ -238,6 +238,8 @@ static int item(struct rd *d, struct bgmax_item *it)
 	if (number(d, 3, 12, "sender bankgiro", it->sender_bankgiro) || digits(d, 38, 55, "amount in öre", &it->amount) ||
 	    digits(d, 56, 56, "reference code", &v))
 		return -1;
+	if (v > 5) /* the manual's codes are 0-5; an unknown one cannot be read as a reference */
+		return bad(d, 56, 56, "reference code", "0 to 5 (BgMax: 0-1 none, 2 OCR, 3-4 reference, 5 failed OCR)");
 	it->ref_code = (int)v;
 	if (digits(d, 57, 57, "payment channel code", &v))
 		return -1;

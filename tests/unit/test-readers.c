@@ -1116,6 +1116,8 @@ static const struct {
 	const char *want;
 } bgdamage[] = {
 	{3, 57, 'x', "in.txt:3:57: record 20 (payment): payment channel code (columns 57-57) is 'x', expected"},
+	/* a reference code the manual does not have (found by fuzz-bgmax) */
+	{3, 56, '7', "in.txt:3:56: record 20 (payment): reference code (columns 56-56) is '7', expected 0 to 5"},
 	{8, 71, ' ', "in.txt:8:71: record 21 (deduction): deduction code (columns 71-71) is ' ', expected"},
 	{23, 70, 'e', "in.txt:23:69: record 15 (deposit): currency (columns 69-71) is 'SeK', expected a currency code such as SEK"},
 	/* an extra reference (22) made the section's first payment record */
