@@ -52,6 +52,7 @@ static const struct cmd_opt approp_options[] = {
 	OPT_CALL("post", 0, "N", set_post, "the appropriation post (anslagspost)"),
 	OPT_STR("name", 0, struct approp_opts, a.post_name, "NAME", "the post's name"),
 	OPT_CALL("available", 0, "AMOUNT", set_available, "the amount available on the post, from the regleringsbrev"),
+	OPT_AS,
 	OPT_END,
 };
 

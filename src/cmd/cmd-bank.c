@@ -21,9 +21,10 @@ struct bank_opts {
 static const struct cmd_opt bank_options[] = {
 	OPT_STR("db", 0, struct bank_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
 	OPT_STR("user", 0, struct bank_opts, user, "NAME",
-		 "who imports, proposes, approves or rejects (import, reject:\n"
-		 "default $BIDRAG_USER, else $USER)"),
+		 "who imports, proposes, approves or rejects: a bidrag user, its password from\n"
+		 "$BIDRAG_PASSWORD or the terminal (default $BIDRAG_USER, else the OS account's user)"),
 	OPT_STR("by", 0, struct bank_opts, user, "NAME", NULL), /* as pay's commands spell it */
+	OPT_STR("as", 0, struct bank_opts, user, "NAME", NULL), /* a bidrag user, authenticated (cmd_actor) */
 	OPT_STR("format", 0, struct bank_opts, format, "F", "the output format: table (default), tsv, csv or json"),
 	OPT_STR("claim", 0, struct bank_opts, claim, "N", "match: the repayment claim the entry pays (its number)"),
 	OPT_STR("payment", 0, struct bank_opts, payment, "ID",
@@ -92,10 +93,9 @@ static int parse(int argc, char **argv, struct bank_opts *o)
 
 static int open_as(const struct bank_opts *o, struct store **s)
 {
-	int rc = open_register(o->db, false, s);
-	if (rc == 0)
-		store_set_actor(*s, ledger_actor(o->user));
-	return rc;
+	if (o->user)
+		opt_as(NULL, o->user); /* who: cmd_actor, at the first change */
+	return open_register(o->db, false, s);
 }
 
 static int need_user(const struct bank_opts *o, const char *verb)
@@ -216,7 +216,12 @@ static int do_import(struct bank_opts *o, int n, char **args)
 		return rc;
 	struct bank_import_report r;
 	struct bd_error err;
-	int xrc = bank_import_file(s, args[0], ledger_actor(o->user), &r, &err);
+	const char *actor = cmd_actor(s);
+	int xrc = actor ? bank_import_file(s, args[0], actor, &r, &err) : -2;
+	if (xrc == -2) {
+		store_close(s);
+		return EXIT_USAGE;
+	}
 	store_close(s);
 	if (xrc) {
 		bank_import_report_release(&r);

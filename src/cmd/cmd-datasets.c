@@ -65,9 +65,11 @@ static const struct cmd_opt datasets_options[] = {
 	OPT_STR("downloaded", 0, struct datasets_opts, downloaded, "DATE",
 		"import: the day the file was downloaded (YYYY-MM-DD), kept with its origin"),
 	OPT_STR("by", 0, struct datasets_opts, by, "NAME",
-		"import, impact --apply: who imports it, who records the events (default\n"
-		"$BIDRAG_USER, else $USER)"),
+		"import, impact --apply: who imports it, who records the events: a bidrag user,\n"
+		"its password from $BIDRAG_PASSWORD or the terminal (default $BIDRAG_USER, else\n"
+		"the OS account's user)"),
 	OPT_STR("user", 0, struct datasets_opts, by, "NAME", "impact --apply: the same as --by"),
+	OPT_STR("as", 0, struct datasets_opts, by, "NAME", NULL), /* a bidrag user, authenticated (cmd_actor) */
 	OPT_BOOL("apply", 0, struct datasets_opts, apply,
 		 "impact: record the proposal in the ledger: allocations raised and reduced,\n"
 		 "payments registered (for a second person to attest), repayments claimed;\n"
@@ -359,8 +361,14 @@ static int import(const char *path, const struct datasets_opts *o)
 		free(pick);
 		return store_error(&err, EXIT_IO);
 	}
+	const char *by = cmd_actor_as(s, o->by); /* a bidrag user (--as, --by) */
+	if (!by) {
+		store_close(s);
+		free(pick);
+		return EXIT_USAGE;
+	}
 	struct dataset_import in = {
-		.path = path, .name = o->name, .corrects = corrects, .reason = o->reason, .by = ledger_actor(o->by),
+		.path = path, .name = o->name, .corrects = corrects, .reason = o->reason, .by = by,
 		.date = o->date ? o->date : o->ref_date, .label = o->label, .unit = o->unit, .source = o->source,
 		.downloaded = o->downloaded, .column = o->column, .pick = pick, .npick = o->nselect,
 		.period = o->period, .region_dim = o->region_dim, .encoding = o->encoding, .language = o->language,
@@ -509,7 +517,8 @@ static int impact(const char *ref, const struct datasets_opts *o)
 		return store_error(&err, EXIT_IO);
 	}
 	if (o->apply) {
-		rc = impact_apply_cmd(s, ref, date, ledger_actor(o->by), json);
+		const char *actor = cmd_actor_as(s, o->by); /* a bidrag user (--as, --by) */
+		rc = actor ? impact_apply_cmd(s, ref, date, actor, json) : EXIT_USAGE;
 		store_close(s);
 		return rc;
 	}

@@ -39,6 +39,7 @@ static const struct cmd_opt decision_options[] = {
 		 "one bilaga table of the decision (its id, as 'decision show' lists them)"),
 	OPT_CALL("year", 0, "Y", set_year, "only the decisions drawing on appropriations of budget year Y"),
 	OPT_BOOL("all", 0, struct opts, all, "every registered decision"),
+	OPT_AS,
 	OPT_END,
 };
 

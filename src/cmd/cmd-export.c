@@ -12,7 +12,7 @@
 #include "cmd.h"
 
 struct export_opts {
-	const char *db, *from, *to, *chart, *output, *by, *agency;
+	const char *db, *from, *to, *chart, *output, *agency;
 	int next;
 };
 
@@ -24,7 +24,7 @@ static const struct cmd_opt export_options[] = {
 		 "the chart of accounts: a CSV file of kind,debit,credit[,debit_name,credit_name]\n"
 		 "rows (default: the chart in docs/bank.md)"),
 	OPT_STR("output", 'o', struct export_opts, output, "FILE", "write to FILE instead of standard output"),
-	OPT_STR("by", 0, struct export_opts, by, "USER", "who makes the file (#GEN; default $BIDRAG_USER, else $USER)"),
+	OPT_AS,
 	OPT_STR("agency", 0, struct export_opts, agency, "ORG", "whose books (default KAMK, Kammarkollegiet)"),
 	OPT_END,
 };
@@ -33,7 +33,7 @@ const struct cmd_entry cmd_export_entry = {
 	.name = "export",
 	.summary = "the ledger for the books: a period's events as SIE 4 verifikationer",
 	.usage = "export sie --from --to [--chart] [--output]\n"
-		 "                         [--by] [--agency] [--db]",
+		 "                         [--as] [--agency] [--db]",
 	.about = "sie  every event of the period that moves money in the books, as a verifikation (series B, in\n"
 		 "     date order) of an SIE 4 file (type 4I, codepage 437) that Swedish accounting programs\n"
 		 "     import: payments executed (4650 Lämnade bidrag / 1930 Bank), rejected or returned by the\n"
@@ -83,8 +83,13 @@ int cmd_export(int argc, char **argv)
 		return rc;
 	char today[DATE_LEN];
 	date_today(today);
+	const char *signature = cmd_reader(s);
+	if (!signature) {
+		store_close(s);
+		return EXIT_USAGE;
+	}
 	struct sie_export_in in = {.from = o.from, .to = o.to, .chart = &chart, .generated = today,
-				   .signature = ledger_actor(o.by), .agency = o.agency};
+				   .signature = signature, .agency = o.agency};
 	struct sie_export_summary sum;
 	struct buf out;
 	buf_init(&out, 1u << 30);

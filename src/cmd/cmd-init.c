@@ -12,6 +12,7 @@ struct init_opts {
 
 static const struct cmd_opt init_options[] = {
 	OPT_STR("db", 0, struct init_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
+	OPT_AS,
 	OPT_END,
 };
 

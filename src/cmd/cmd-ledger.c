@@ -20,7 +20,7 @@
 #include "readfile.h"
 
 struct ev_opts {
-	const char *db, *id, *by, *part, *recipient, *amount, *date, *received, *signed_by, *override, *reason,
+	const char *db, *id, *part, *recipient, *amount, *date, *received, *signed_by, *override, *reason,
 		*unused, *format, *output;
 	bool quiet, open;
 	int next; /* the first positional argument */
@@ -32,7 +32,7 @@ static const struct cmd_opt ev_options[] = {
 	OPT_STR("id", 0, struct ev_opts, id, "ID",
 		 "the event's id (default: derived from its content, so entering it\n"
 		 "twice records it once)"),
-	OPT_STR("by", 0, struct ev_opts, by, "USER", "who records it (default $BIDRAG_USER, else $USER)"),
+	OPT_AS,
 	OPT_STR("part", 0, struct ev_opts, part, "P", "the decision's part"),
 	OPT_STR("recipient", 0, struct ev_opts, recipient, "R", "the recipient's code, name or orgnr"),
 	OPT_STR("amount", 0, struct ev_opts, amount, "A", "kronor ('215 000', '1,5 mkr'; öre allowed)"),
@@ -58,7 +58,7 @@ const struct cmd_entry cmd_requisition_entry = {
 	.summary = "record a requisition received, or refuse a late one (the right lapses)",
 	.usage = "requisition add DNR --part --recipient --amount --received [--signed-by]\n"
 		 "       bidrag requisition refuse DNR --part --recipient --date [--received] [--reason]\n"
-		 "       (each also takes --id, --by, --db)",
+		 "       (each also takes --id, --as, --db)",
 	.about = "add     a requisition received by the deadline: the amount becomes payable.\n"
 		 "refuse  after the deadline: the right to what is not requisitioned lapses and is released\n"
 		 "        to the appropriation post; --received dates a late requisition, without it the\n"
@@ -73,7 +73,7 @@ const struct cmd_entry cmd_repay_entry = {
 	.usage = "repay claim DNR --part --recipient --amount --date\n"
 		 "       bidrag repay receive DNR --part --recipient --amount --date\n"
 		 "       bidrag repay receive --claim N|OCR [--amount] --date\n"
-		 "       (each also takes --id, --by, --reason, --db)\n"
+		 "       (each also takes --id, --as, --reason, --db)\n"
 		 "       bidrag repay list [--open] [--format=table|tsv|csv|json] [--db]\n"
 		 "       bidrag repay letter CLAIM --output [--date] [--db]",
 	.about = "claim    claims a repayment of money paid out; the claim gets a number and an OCR reference\n"
@@ -91,7 +91,7 @@ const struct cmd_entry cmd_repay_entry = {
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.summary = "record a financial report (ekonomisk redovisning) and the unused amount it declares",
-	.usage = "report receive DNR --part --recipient --unused --date [--id] [--by]\n"
+	.usage = "report receive DNR --part --recipient --unused --date [--id] [--as]\n"
 		 "                             [--db]",
 	.about = "The unused amount declared is claimed for repayment (what is not claimed or repaid already).",
 	.exec = cmd_report,
@@ -101,7 +101,7 @@ const struct cmd_entry cmd_report_entry = {
 const struct cmd_entry cmd_correct_entry = {
 	.name = "correct",
 	.summary = "reverse an earlier event (nothing is ever edited or deleted)",
-	.usage = "correct EVENT-ID --reason --date [--id] [--by] [--db]",
+	.usage = "correct EVENT-ID --reason --date [--id] [--as] [--db]",
 	.about = "An executed payment cannot be reversed (the money has left): claim a repayment instead.",
 	.exec = cmd_correct,
 	.options = ev_options,
@@ -213,7 +213,6 @@ static void warn_late_report(struct store *s, const struct ledger_input *in)
 /* One event on an account, from the command line, recorded. */
 static int record_one(struct ev_opts *o, struct ledger_input *in, const struct cmd_entry *e)
 {
-	in->actor = ledger_actor(o->by);
 	in->signed_by = o->signed_by;
 	in->override = o->override;
 	in->reason = o->reason;

@@ -28,6 +28,7 @@ static const struct cmd_opt org_options[] = {
 	OPT_STR("plusgiro", 0, struct org_opts, add.plusgiro, "N", "the plusgiro number payments go to"),
 	OPT_STR("reference", 0, struct org_opts, add.payment_ref, "TEXT",
 		 "the reference the organisation wants on its payments"),
+	OPT_AS,
 	OPT_END,
 };
 

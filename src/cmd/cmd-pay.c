@@ -14,7 +14,7 @@
 #include "cmd.h"
 
 struct pay_opts {
-	const char *db, *id, *by, *part, *recipient, *amount, *date, *override, *batch, *format, *output, *from,
+	const char *db, *id, *part, *recipient, *amount, *date, *override, *batch, *format, *output, *from,
 		*state;
 	bool force;
 	int next; /* the first positional argument */
@@ -24,7 +24,7 @@ static const struct cmd_opt pay_options[] = {
 	OPT_STR("db", 0, struct pay_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
 	OPT_STR("id", 0, struct pay_opts, id, "ID",
 		 "the payment's id (default: derived from its content); for plan, a prefix"),
-	OPT_STR("by", 0, struct pay_opts, by, "USER", "who registers or attests (default $BIDRAG_USER, else $USER)"),
+	OPT_AS,
 	OPT_STR("part", 0, struct pay_opts, part, "P", "the decision's part"),
 	OPT_STR("recipient", 0, struct pay_opts, recipient, "R", "the recipient's code, name or orgnr"),
 	OPT_STR("amount", 0, struct pay_opts, amount, "A", "kronor ('215 000', '1,5 mkr')"),
@@ -48,9 +48,9 @@ const struct cmd_entry cmd_pay_entry = {
 	.name = "pay",
 	.summary = "register, plan, attest, list and export payments (pain.001; Bankgirot LB, legacy)",
 	.usage = "pay add DNR --part --recipient --amount --date [--override] [--id]\n"
-		 "                      [--by]\n"
-		 "       bidrag pay plan DNR [--part] --date [--by]\n"
-		 "       bidrag pay attest PAYMENT-ID... --date --by\n"
+		 "                      [--as]\n"
+		 "       bidrag pay plan DNR [--part] --date [--as]\n"
+		 "       bidrag pay attest PAYMENT-ID... --date [--as]\n"
 		 "       bidrag pay list [--state=registered|attested|executed] [--batch] [--format=table|csv|json]\n"
 		 "       bidrag pay export --batch [--format=pain001|lb] --date [--output] [--from]\n"
 		 "                         [--override] [--force]\n"
@@ -113,7 +113,6 @@ static int do_add(struct pay_opts *o, int n, char **args)
 		return error("invalid --amount '%s': %s", o->amount, why);
 	if (need_date(o->date, in.date))
 		return EXIT_USAGE;
-	in.actor = ledger_actor(o->by);
 	char auto_id[LEDGER_AUTO_ID_LEN];
 	if (o->id)
 		in.id = o->id;
@@ -258,7 +257,7 @@ static int do_plan(struct pay_opts *o, int n, char **args)
 	int rc = open_register(o->db, false, &s);
 	if (rc)
 		return rc;
-	struct plan p = {.date = date, .actor = ledger_actor(o->by), .id = o->id};
+	struct plan p = {.date = date, .actor = NULL, .id = o->id};
 	strpool_init(&p.pool);
 	struct bd_error err;
 	if (store_ledger_accounts(s, args[0], o->part, NULL, NULL, plan_account, &p, &err)) {
@@ -297,8 +296,6 @@ static int do_attest(struct pay_opts *o, int n, char **args)
 {
 	if (n == 0)
 		return usage_error(&cmd_pay_entry, "give the ids of the payments to attest");
-	if (!o->by)
-		return usage_error(&cmd_pay_entry, "attest needs --by USER: the person who attests");
 	if (o->id && n > 1)
 		return usage_error(&cmd_pay_entry, "--id names one attestation: attest one payment at a time with it");
 	char date[DATE_LEN];
@@ -324,7 +321,7 @@ static int do_attest(struct pay_opts *o, int n, char **args)
 			ids[i] = xasprintf("attest:%s", args[i]);
 		else
 			ids[i] = xasprintf("attest:%s:%d", args[i], corrected + 1);
-		v[i] = (struct ledger_input){.id = ids[i], .kind = EV_ATTEST, .ref = args[i], .actor = o->by};
+		v[i] = (struct ledger_input){.id = ids[i], .kind = EV_ATTEST, .ref = args[i]};
 		memcpy(v[i].date, date, DATE_LEN);
 	}
 	if (!rc)
@@ -367,7 +364,16 @@ static int do_export(struct pay_opts *o, int n)
 		store_close(s);
 		return EXIT_IO;
 	}
-	struct pay_export in = {o->batch, format, date, o->from, ledger_actor(o->by), o->override, o->force};
+	const char *actor = cmd_actor(s);
+	if (!actor) {
+		store_close(s);
+		if (f != stdout)
+			fclose(f);
+		if (to_file && !existed)
+			unlink(o->output);
+		return EXIT_USAGE;
+	}
+	struct pay_export in = {o->batch, format, date, o->from, actor, o->override, o->force};
 	struct pay_export_result res;
 	struct bd_error err;
 	int xrc = pay_export_run(s, &in, &res, &err);

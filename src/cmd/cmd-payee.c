@@ -16,16 +16,13 @@
 #include "cmd.h"
 
 struct payee_opts {
-	const char *db, *user, *format, *bankgiro, *plusgiro, *iban, *bic, *reference, *evidence;
+	const char *db, *format, *bankgiro, *plusgiro, *iban, *bic, *reference, *evidence;
 	int next;
 };
 
 static const struct cmd_opt payee_options[] = {
 	OPT_STR("db", 0, struct payee_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
-	OPT_STR("user", 0, struct payee_opts, user, "NAME",
-		 "who imports, proposes, approves or rejects\n"
-		 "(import, reject: default $BIDRAG_USER, else $USER)"),
-	OPT_STR("by", 0, struct payee_opts, user, "NAME", NULL), /* as pay's commands spell it */
+	OPT_AS,
 	OPT_STR("format", 0, struct payee_opts, format, "F", "the output format; what each verb takes is in the usage"),
 	OPT_STR("bankgiro", 0, struct payee_opts, bankgiro, "N", "the new account: a bankgiro number"),
 	OPT_STR("plusgiro", 0, struct payee_opts, plusgiro, "N", "the new account: a plusgiro number"),
@@ -42,13 +39,13 @@ static const struct cmd_opt payee_options[] = {
 const struct cmd_entry cmd_payee_entry = {
 	.name = "payee",
 	.summary = "payees' accounts: import, list, and change an account under four eyes",
-	.usage = "payee import FILE [--user] [--db]\n"
+	.usage = "payee import FILE [--as] [--db]\n"
 		 "       bidrag payee list [--format=table|csv|json] [--db]\n"
 		 "       bidrag payee show ORG [--format=text|json] [--db]\n"
 		 "       bidrag payee propose ORG --bankgiro | --plusgiro | --iban --bic [--reference]\n"
-		 "                            --evidence --user [--db]\n"
-		 "       bidrag payee approve CHANGE-ID --user [--db]\n"
-		 "       bidrag payee reject CHANGE-ID [--user] [--db]",
+		 "                            --evidence [--as] [--db]\n"
+		 "       bidrag payee approve CHANGE-ID [--as] [--db]\n"
+		 "       bidrag payee reject CHANGE-ID [--as] [--db]",
 	.about = "import   registers the payees of a CSV file or an Excel workbook (.xlsx, its first sheet),\n"
 		 "         all or nothing: a first row naming the columns organisationsnummer, namn, bankgiro,\n"
 		 "         plusgiro, IBAN, BIC and betalningsreferens (any order; English names too), then a\n"
@@ -59,10 +56,10 @@ const struct cmd_entry cmd_payee_entry = {
 		 "list     every registered payee's account, and the changes waiting for approval.\n"
 		 "show     one payee (code, name or organisationsnummer): its account, every version and\n"
 		 "         every change proposed.\n"
-		 "propose  a change of a payee's account, with the evidence, by --user.  Until another\n"
+		 "propose  a change of a payee's account, with the evidence, by --as.  Until another\n"
 		 "         person approves it, payments go to the old account; a payment to an account\n"
 		 "         changed within 30 days is flagged in the attestation queue ('bidrag pay list').\n"
-		 "approve  the change takes effect; --user must not be the person who proposed it.\n"
+		 "approve  the change takes effect; --as must not be the user who proposed it.\n"
 		 "reject   the change is dropped.\n"
 		 "Every act is in the audit log ('bidrag audit list').",
 	.exec = cmd_payee,
@@ -77,31 +74,15 @@ static int parse(int argc, char **argv, struct payee_opts *o)
 	return 0;
 }
 
-/* need_user: --user, checked as a user name is. */
-static int need_user(const struct payee_opts *o, const char *verb, bool required)
-{
-	if (!o->user && required)
-		return usage_error(&cmd_payee_entry, "payee %s needs --user NAME: the person who %ss (four eyes)", verb,
-				   verb);
-	if (o->user && !*o->user)
-		return usage_error(&cmd_payee_entry, "--user: empty");
-	return 0;
-}
-
 static int open_as(const struct payee_opts *o, struct store **s)
 {
-	int rc = open_register(o->db, false, s);
-	if (rc == 0)
-		store_set_actor(*s, ledger_actor(o->user));
-	return rc;
+	return open_register(o->db, false, s); /* the change is recorded as cmd_actor */
 }
 
 static int do_import(struct payee_opts *o, int n, char **args)
 {
 	if (n != 1)
 		return usage_error(&cmd_payee_entry, n ? "payee import takes one FILE" : "the FILE of payees is missing");
-	if (need_user(o, "import", false))
-		return EXIT_USAGE;
 	struct store *s;
 	int rc = open_as(o, &s);
 	if (rc)
@@ -136,7 +117,7 @@ static int do_import(struct payee_opts *o, int n, char **args)
 			break;
 		case PAYEE_PROPOSED:
 			printf("proposed change %" PRId64 " of %s (%s): %s; payments go to %s until another person "
-			       "approves it ('bidrag payee approve %" PRId64 " --user NAME')\n",
+			       "approves it ('bidrag payee approve %" PRId64 " --as USER')\n",
 			       x->change, x->org, e->name, acct, x->was, x->change);
 			break;
 		case PAYEE_PENDING:
@@ -446,8 +427,6 @@ static int do_propose(struct payee_opts *o, int n, char **args)
 {
 	if (n != 1)
 		return usage_error(&cmd_payee_entry, "payee propose takes one ORG (code, name or organisationsnummer)");
-	if (need_user(o, "propose", true))
-		return EXIT_USAGE;
 	if (!o->evidence || !*o->evidence)
 		return usage_error(&cmd_payee_entry, "payee propose needs --evidence: what shows the payee asked for the "
 						     "change (a text, or a file such as its signed letter)");
@@ -499,7 +478,7 @@ static int do_propose(struct payee_opts *o, int n, char **args)
 	char acct[128];
 	payee_account_text(&a, acct, sizeof(acct));
 	printf("proposed change %" PRId64 " of %s's account to %s; payments go to the old account until another "
-	       "person approves it ('bidrag payee approve %" PRId64 " --user NAME')\n",
+	       "person approves it ('bidrag payee approve %" PRId64 " --as USER')\n",
 	       id, args[0], acct, id);
 	return 0;
 }
@@ -520,8 +499,6 @@ static int do_decide(struct payee_opts *o, int n, char **args, bool approve)
 	const char *verb = approve ? "approve" : "reject";
 	if (n != 1)
 		return usage_error(&cmd_payee_entry, "payee %s takes one CHANGE-ID", verb);
-	if (need_user(o, verb, approve))
-		return EXIT_USAGE;
 	int64_t id = 0;
 	if (change_id(args[0], &id))
 		return EXIT_USAGE;

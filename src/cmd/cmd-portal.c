@@ -25,7 +25,10 @@ struct portal_opts {
 
 static const struct cmd_opt portal_options[] = {
 	OPT_STR("db", 0, struct portal_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
-	OPT_STR("by", 0, struct portal_opts, user, "NAME", "who adds, revokes, accepts or returns (a handläggare)"),
+	OPT_STR("as", 0, struct portal_opts, user, "USER",
+		"who adds, revokes, accepts or returns: a handläggare, its password from\n"
+		"$BIDRAG_PASSWORD or the terminal (default the user of the OS account)"),
+	OPT_STR("by", 0, struct portal_opts, user, "USER", "the same as --as"),
 	OPT_STR("format", 0, struct portal_opts, format, "F", "table (default) or json"),
 	OPT_STR("kind", 0, struct portal_opts, kind, "K", "firmatecknare or ombud"),
 	OPT_STR("from", 0, struct portal_opts, from, "DATE", "the first day the authority holds (YYYY-MM-DD)"),
@@ -41,9 +44,9 @@ const struct cmd_entry cmd_signatory_entry = {
 	.name = "signatory",
 	.summary = "who may sign an organisation's requisitions and reports (behöriga företrädare)",
 	.usage = "signatory add ORG USER --kind=firmatecknare|ombud --from --evidence [--to]\n"
-		 "                         --by [--db]\n"
+		 "                         [--as] [--db]\n"
 		 "       bidrag signatory list [ORG] [--format=table|json] [--db]\n"
-		 "       bidrag signatory revoke ID --by [--db]",
+		 "       bidrag signatory revoke ID [--as] [--db]",
 	.about = "add     USER (a mottagare user of ORG) may sign for ORG from --from (to --to), by the PDF\n"
 		 "        --evidence (the board's decision on firmateckning, a power of attorney).\n"
 		 "list    the representatives (of ORG), revoked ones too, and whether each holds today.\n"
@@ -57,8 +60,8 @@ const struct cmd_entry cmd_submissions_entry = {
 	.summary = "requisitions and reports recipients signed: list, accept, return for completion",
 	.usage = "submissions list [--state=draft|submitted|returned|accepted] [--org]\n"
 		 "                           [--format=table|json] [--db]\n"
-		 "       bidrag submissions accept ID --by [--db]\n"
-		 "       bidrag submissions return ID --note --by [--db]",
+		 "       bidrag submissions accept ID [--as] [--db]\n"
+		 "       bidrag submissions return ID --note [--as] [--db]",
 	.about = "list    with who signed, by what authority, and late (a report after its deadline).\n"
 		 "accept  a submitted one; a financial report records the ledger's report event with its\n"
 		 "        unused amount.\n"
@@ -75,13 +78,24 @@ static int parse(const struct cmd_entry *e, int argc, char **argv, struct portal
 	return 0;
 }
 
+/* open_by: the register, and who does it: a bidrag user (cmd_actor), who
+ * must be a handläggare, as on the web. */
 static int open_by(const struct cmd_entry *e, const struct portal_opts *o, const char *verb, struct store **s)
 {
-	if (!o->user || !*o->user)
-		return usage_error(e, "%s %s needs --by NAME: the handläggare who does it", e->name, verb);
 	int rc = open_register(o->db, false, s);
-	if (rc == 0)
-		store_set_actor(*s, ledger_actor(o->user));
+	if (rc)
+		return rc;
+	const char *by = cmd_actor_as(*s, o->user);
+	const char *role = cmd_actor_role();
+	if (by && (!role || strcmp(role, "handlaggare") != 0))
+		rc = error("%s %s is done by a handläggare; %s is %s; nothing was changed", e->name, verb, by,
+			   role ? role : "no user yet");
+	else if (!by)
+		rc = EXIT_USAGE;
+	if (rc) {
+		store_close(*s);
+		*s = NULL;
+	}
 	return rc;
 }
 
@@ -318,7 +332,7 @@ int cmd_submissions(int argc, char **argv)
 			return usage_error(e, "submissions return needs --note: what the organisation is to complete");
 		if ((rc = open_by(e, &o, verb, &s)))
 			return rc;
-		c.by = ledger_actor(o.user);
+		c.by = cmd_actor(s);
 		rc = run(s, tx_review, &c, &err);
 		store_close(s);
 		if (rc < 0)

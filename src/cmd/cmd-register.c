@@ -63,7 +63,10 @@ static const struct cmd_opt register_options[] = {
 	OPT_CALL("account", 0, "YEAR", set_account, "the year of the usage account"),
 	OPT_STR("format", 0, struct opts, format, "F", "the output format; what each verb takes is in the usage"),
 	OPT_STR("output", 'o', struct opts, output, "FILE", "write to FILE"),
-	OPT_STR("by", 0, struct opts, by, "NAME", "who records it (default $BIDRAG_USER, else $USER)"),
+	OPT_STR("by", 0, struct opts, by, "NAME",
+		"who records it: a bidrag user, its password from $BIDRAG_PASSWORD or the terminal\n"
+		"(default $BIDRAG_USER, else the OS account's user)"),
+	OPT_STR("as", 0, struct opts, by, "NAME", NULL), /* a bidrag user, authenticated (cmd_actor) */
 	OPT_STR("compare", 0, struct opts, compare, "YEAR|none",
 		 "the year to compare with (default the year before), or none"),
 	OPT_CALL("version", 0, "N", set_version, "an earlier version of the register (default the latest)"),
@@ -224,8 +227,8 @@ static int do_import(struct opts *o)
 	if (rc)
 		goto out;
 	rg_discrepancies(&r, warn_discrepancy, o->args[0]);
-	store_set_actor(s, ledger_actor(o->by));
-	rc = store_years(s, &r, &org, o->args[0], ledger_actor(o->by), 0);
+	const char *by = cmd_actor_as(s, o->by); /* a bidrag user (--as, --by) */
+	rc = by ? store_years(s, &r, &org, o->args[0], by, 0) : EXIT_USAGE;
 out:
 	if (s)
 		store_close(s);
@@ -431,8 +434,8 @@ static int do_replace(struct opts *o, bool usage)
 		goto out;
 	}
 	rg_discrepancies(&r, warn_discrepancy, o->args[0]);
-	store_set_actor(s, ledger_actor(o->by));
-	rc = store_years(s, &r, &org, o->args[0], ledger_actor(o->by), 0);
+	const char *by = cmd_actor_as(s, o->by); /* a bidrag user (--as, --by) */
+	rc = by ? store_years(s, &r, &org, o->args[0], by, 0) : EXIT_USAGE;
 out:
 	free(data);
 	rg_release(&r);
@@ -540,8 +543,11 @@ static int do_prefill(struct opts *o)
 	fprintf(stderr, "%s %d: %d grant%s from the ledger (%d new, %d updated)%s\n", org.name, o->year, p.from_ledger,
 		p.from_ledger == 1 ? "" : "s", p.added, p.updated, p.based_on ? ", the rest as stored" : "");
 	if (o->store) {
-		const char *by = ledger_actor(o->by);
-		store_set_actor(s, by);
+		const char *by = cmd_actor_as(s, o->by);
+		if (!by) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
 		if (regfile_parse(&r, p.document, strlen(p.document), "the prefilled register", NULL, NULL, &err) ||
 		    rg_compute(&r, &err)) {
 			rc = error("%s; nothing was stored", err.msg);

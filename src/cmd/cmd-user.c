@@ -11,22 +11,25 @@
 #include "cmd.h"
 
 struct user_opts {
-	const char *db, *role, *org, *by;
+	const char *db, *role, *org, *os_account;
 };
 
 static const struct cmd_opt user_options[] = {
 	OPT_STR("db", 0, struct user_opts, db, "PATH", "the database (default $BIDRAG_DB, else ./bidrag.db)"),
 	OPT_STR("role", 0, struct user_opts, role, "ROLE", "the user's role (ROLE above)"),
 	OPT_STR("org", 0, struct user_opts, org, "ORG", "the organisation a mottagare files for (code, name or orgnr)"),
-	OPT_STR("by", 0, struct user_opts, by, "NAME", "who makes the change (default $BIDRAG_USER, else $USER)"),
+	OPT_STR("os-account", 0, struct user_opts, os_account, "ACCOUNT",
+		"the OS account whose commands are this user's (map: \"\" for none)"),
+	OPT_AS,
 	OPT_END,
 };
 
 const struct cmd_entry cmd_user_entry = {
 	.name = "user",
-	.summary = "users of the web application and their roles: add, passwd, list, check",
-	.usage = "user add NAME --role [--org] [--db] [--by]\n"
-		 "       bidrag user passwd NAME [--db] [--by]\n"
+	.summary = "users and their roles: add, passwd, map, list, check",
+	.usage = "user add NAME --role [--org] [--os-account] [--db] [--as]\n"
+		 "       bidrag user passwd NAME [--db] [--as]\n"
+		 "       bidrag user map NAME --os-account [--db] [--as]\n"
 		 "       bidrag user list [--db]\n"
 		 "       bidrag user check NAME [--db]",
 	.about = "ROLE: handlaggare or handläggare (registers decisions and events), attestant (attests payments, never\n"
@@ -34,7 +37,13 @@ const struct cmd_entry cmd_user_entry = {
 		 "recipient's user: sees and files only for --org), admin (users and roles).\n"
 		 "The password is read from the terminal (twice), or as the first line of standard input;\n"
 		 "at least 12 characters.  It is stored as an Argon2id hash (libsodium).  'check' reads a\n"
-		 "password and exits 0 if it is the user's, 1 if not.",
+		 "password and exits 0 if it is the user's, 1 if not.\n"
+		 "A name is stored as Unicode NFC with its whitespace folded; one that folds to an existing\n"
+		 "user's is refused.  Every change from the command line is recorded as a user: --as USER\n"
+		 "(or --by, --user, $BIDRAG_USER) with its password from $BIDRAG_PASSWORD or the terminal,\n"
+		 "else the user whose --os-account is the account running the command ('map' sets it).\n"
+		 "add, passwd and map need an admin; the first user of a register, which must be an admin,\n"
+		 "is added by the OS account alone.",
 	.exec = cmd_user,
 	.options = user_options,
 };
@@ -96,8 +105,11 @@ static int print_user(void *ctx, const struct user *u)
 {
 	int *n = ctx;
 	if ((*n)++ == 0)
-		printf("%-24s %-12s %-8s %-20s %s\n", "name", "role", "org", "created", "password changed");
-	printf("%-24s %-12s %-8s %-20s %s\n", u->name, u->role, u->org ? u->org : "", u->created_at, u->changed_at);
+		printf("%-24s %-12s %-8s %-12s %-20s %s\n", "name", "role", "org", "os account", "created",
+		       "password changed");
+	print_padded(stdout, u->name, 24); /* a name with å is wider in bytes than on screen */
+	printf(" %-12s %-8s %-12s %-20s %s\n", u->role, u->org ? u->org : "", u->os_account ? u->os_account : "",
+	       u->created_at, u->changed_at);
 	return 0;
 }
 
@@ -116,19 +128,20 @@ int cmd_user(int argc, char **argv)
 	int next, rc = cmd_parse(&cmd_user_entry, argc - 1, argv + 1, &o, &next);
 	if (rc >= 0)
 		return rc;
-	const char *verb = argv[1], *db = o.db, *org = o.org, *by = o.by;
+	const char *verb = argv[1], *db = o.db, *org = o.org;
 	const char *role = o.role && strcmp(o.role, "handläggare") == 0 ? "handlaggare" : o.role;
 	char **args = argv + 1 + next;
 	int nargs = argc - 1 - next;
 	bool add = strcmp(verb, "add") == 0, passwd = strcmp(verb, "passwd") == 0, list = strcmp(verb, "list") == 0,
-	     check = strcmp(verb, "check") == 0;
-	if (!add && !passwd && !list && !check)
-		return usage_error(&cmd_user_entry, "unknown subcommand '%s' (expected add, passwd, list or check)", verb);
+	     check = strcmp(verb, "check") == 0, map = strcmp(verb, "map") == 0;
+	if (!add && !passwd && !list && !check && !map)
+		return usage_error(&cmd_user_entry, "unknown subcommand '%s' (expected add, passwd, map, list or check)",
+				   verb);
+	if (map && !o.os_account)
+		return usage_error(&cmd_user_entry, "user map needs --os-account ACCOUNT (\"\" to unmap)");
 	if (nargs != (list ? 0 : 1))
 		return usage_error(&cmd_user_entry, list ? "user list takes no arguments" : "user %s takes one NAME", verb);
 	const char *name = list ? NULL : args[0];
-	if (name && !user_name_ok(name))
-		return error("user name '%s': expected 1 to 64 of a-z, 0-9, '.', '-' and '_'", name);
 	if (add) {
 		size_t i = 0;
 		while (role && roles[i] && strcmp(roles[i], role) != 0)
@@ -147,8 +160,24 @@ int cmd_user(int argc, char **argv)
 	rc = open_register(db, false, &s);
 	if (rc)
 		return rc;
-	store_set_actor(s, ledger_actor(by));
 	struct bd_error err;
+	if (add || passwd || map) {
+		/* Users are an admin's to change; the first, an admin, is added by
+		 * the OS account alone (the register is being set up). */
+		const char *actor = cmd_actor(s);
+		if (!actor)
+			rc = EXIT_USAGE;
+		else if (cmd_actor_bootstrap() && !(add && strcmp(role, "admin") == 0))
+			rc = error("the register has no users yet: its first user must be an admin ('bidrag user add NAME "
+				   "--role admin'); nothing was changed");
+		else if (!cmd_actor_bootstrap() && strcmp(cmd_actor_role(), "admin") != 0)
+			rc = error("%s is %s: only an admin adds users, changes passwords and maps OS accounts; nothing was "
+				   "changed", actor, cmd_actor_role());
+		if (rc) {
+			store_close(s);
+			return rc;
+		}
+	}
 	char hash[crypto_pwhash_STRBYTES];
 	if (list) {
 		int n = 0;
@@ -178,13 +207,30 @@ int cmd_user(int argc, char **argv)
 			else if (found < 0)
 				rc = store_error(&err, EXIT_IO);
 		}
-		if (!rc)
+		if (!rc && add) {
+			/* The name before the password: no one types a password for a
+			 * name that cannot be added. */
+			char folded[USER_NAME_SIZE];
+			int found = 1;
+			if (user_name_fold(name, folded, &err) ||
+			    (!user_name_ok(folded) &&
+			     bd_fail(&err, "user name '%s': expected 1 to 64 of a-z, 0-9, '.', '-', '_', å, ä, ö, é and ü "
+					   "(small letters, no spaces)", folded)))
+				rc = error("%s; nothing was changed", err.msg);
+			else if ((found = store_user_get(s, folded, take_hash, hash, &err)) < 0)
+				rc = store_error(&err, EXIT_IO);
+			else if (found == 0)
+				rc = error("a user named '%s' exists already (see 'bidrag user list'); nothing was changed", folded);
+		}
+		if (!rc && !map)
 			rc = new_password(hash);
 		if (!rc) {
-			struct user u = {name, role, org ? code : NULL, hash, NULL, NULL, NULL};
+			struct user u = {name, role, org ? code : NULL, hash, NULL, NULL, o.os_account};
 			int done = -1;
 			if (store_begin(s, &err) == 0) {
-				done = add ? store_user_add(s, &u, &err) : store_user_passwd(s, name, hash, &err);
+				done = add ? store_user_add(s, &u, &err)
+				       : map ? store_user_map(s, name, o.os_account, &err)
+					     : store_user_passwd(s, name, hash, &err);
 				if (done == 0 && store_commit(s, &err))
 					done = -1;
 				if (done)
@@ -194,6 +240,9 @@ int cmd_user(int argc, char **argv)
 				rc = error("no user named '%s' (see 'bidrag user list')", name);
 			else if (done)
 				rc = error("%s; nothing was changed", err.msg);
+			else if (map)
+				printf(*o.os_account ? "user %s mapped to the OS account %s\n" : "user %s unmapped%s\n", name,
+				       o.os_account);
 			else
 				printf(add ? "user %s added (%s%s%s)\n" : "password of %s changed\n", name, role ? role : "",
 				       org ? ", " : "", org ? code : "");

@@ -136,6 +136,38 @@ struct decision_warnings;
 /* open_register: the database of --db (or BIDRAG_DB, or ./bidrag.db);
  * create it when asked.  Prints the error and returns an exit status. */
 int open_register(const char *db, bool create, struct store **s);
+
+/* Who makes a change from the command line: a bidrag user, always.
+ *   --as USER (also spelt --by and --user; $BIDRAG_USER is the same) names
+ *     a user, authenticated by its password from $BIDRAG_PASSWORD, else the
+ *     terminal; a wrong one is a failed login as the web's (access.h);
+ *   else the user mapped to the OS account (bidrag user map);
+ *   else, only in a register with no users yet, the OS account itself (the
+ *     register being set up: its first user must be an admin).
+ * Anything else is refused before anything is written.  OPT_AS is the
+ * option, for every command that changes the register; open_register has
+ * the store ask cmd_actor at its first write, so a command that only reads
+ * never asks. */
+int opt_as(void *ctx, const char *text);
+#define OPT_AS                                                                                                       \
+	OPT_CALL("as", 0, "USER", opt_as,                                                                            \
+		 "who makes the change: a bidrag user, its password from $BIDRAG_PASSWORD or the\n"                  \
+		 "terminal (default $BIDRAG_USER, else the OS account's user; 'bidrag help user')"),                 \
+	OPT_CALL("by", 0, "USER", opt_as, "the same as --as"), OPT_CALL("user", 0, "USER", opt_as, "the same as --as")
+/* cmd_actor: the user's (folded) name, and the store's actor set to it; NULL
+ * after printing why no one could be resolved (resolved once a command). */
+const char *cmd_actor(struct store *s);
+/* cmd_actor_as: cmd_actor with as (when not NULL) for --as, for a command
+ * that reads --by or --user into its own options. */
+const char *cmd_actor_as(struct store *s, const char *as);
+/* cmd_reader: who reads, for a report that names its maker (SIE's #GEN):
+ * cmd_actor when --as or $BIDRAG_USER is given, else the user mapped to the
+ * OS account, else the OS account's name; a report needs no user. */
+const char *cmd_reader(struct store *s);
+/* cmd_actor_role: the resolved user's role; NULL before, or while the
+ * register has no users (bootstrap). */
+const char *cmd_actor_role(void);
+bool cmd_actor_bootstrap(void);
 /* load_datasets: the key datasets the commands use (dataset.h): the
  * register's when there is one (--db, else $BIDRAG_DB, else ./bidrag.db
  * when it exists), every version; else the compiled-in seeds only.  A
@@ -153,14 +185,10 @@ struct ledger_input;
  * actor), for events given without --id: entering the same event twice is
  * then a retry, not a second payment. */
 void ledger_auto_id(const struct ledger_input *e, char out[LEDGER_AUTO_ID_LEN]);
-/* ledger_actor: --by, else $BIDRAG_USER, else $USER. */
-const char *ledger_actor(const char *opt);
-/* cmd_actor_as: who records a change: ledger_actor(as), set as the store's
- * actor.  The one place a command asks, so that naming a registered user
- * (issue 14 item 6) is a change here; never NULL today. */
-const char *cmd_actor_as(struct store *s, const char *as);
-/* ledger_record_batch: the events as one all-or-nothing batch; prints what
- * was recorded and what was already there.  Returns an exit status. */
+/* ledger_record_batch: the events as one all-or-nothing batch, recorded by
+ * cmd_actor (an event that names another user, or that the user's role may
+ * not record, is refused); prints what was recorded and what was already
+ * there.  Returns an exit status. */
 int ledger_record_batch(struct store *s, const struct ledger_input *ev, size_t n, bool quiet);
 int cmd_requisition(int argc, char **argv);
 int cmd_pay(int argc, char **argv);

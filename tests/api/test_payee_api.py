@@ -78,10 +78,14 @@ def xlsx(rows):
 
 def build_register(env):
     cli(env, "init")
-    decisions = os.path.join(SRC, "examples", "decisions")
-    cli(env, "decision", "import", *sorted(os.path.join(decisions, f) for f in os.listdir(decisions) if f.endswith(".json")))
+    # every change from the command line is a registered user's (--by, the
+    # password from $BIDRAG_PASSWORD): root, the first user, an admin, adds the rest
     for name, role, org in USERS:
-        cli(env, "user", "add", name, "--role", role, *(["--org", org] if org else []), stdin=PASSWORD + "\n")
+        cli(env, "user", "add", name, "--role", role, *(["--org", org] if org else []),
+            *([] if name == "root" else ["--by", "root"]), stdin=PASSWORD + "\n")
+    decisions = os.path.join(SRC, "examples", "decisions")
+    cli(env, "decision", "import", *sorted(os.path.join(decisions, f) for f in os.listdir(decisions) if f.endswith(".json")),
+        "--by", "anna")
 
 
 def audit(rut):
@@ -382,7 +386,8 @@ def main():
     base.SPEC = base.Spec(os.path.join(SRC, "docs", "openapi.json"))
     work = tempfile.mkdtemp(prefix="bidrag-api-payee-")
     db = os.environ.get("BIDRAG_TEST_DB") or os.path.join(work, "api.db")
-    env = dict(os.environ, BIDRAG_DB=db, BIDRAG_USER="setup", LC_ALL="C.UTF-8")
+    env = dict(os.environ, BIDRAG_DB=db, BIDRAG_PASSWORD=PASSWORD, LC_ALL="C.UTF-8")
+    env.pop("BIDRAG_USER", None)
     server = None
     try:
         routes = base.route_table()

@@ -64,7 +64,8 @@ def build_register(env, work):
     for name, role, org in USERS[1:]:
         cli(env, "user", "add", name, "--role", role, *(["--org", org] if org else []), "--by", "root",
             stdin=PASSWORD + "\n")
-    cli(env, "decision", "import", os.path.join(SRC, "examples", "decisions", "S2020-09797.json"), test_decision(work))
+    cli(env, "decision", "import", os.path.join(SRC, "examples", "decisions", "S2020-09797.json"), test_decision(work),
+        "--by", "anna")
     cli(env, "payee", "import", os.path.join(SRC, "examples", "payees.csv"), "--user", "anna")
 
 

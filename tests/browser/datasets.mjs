@@ -26,11 +26,11 @@ function setup() {
 	dec.parts = [{ id: 'kommuner', title: 'Stöd till kommunerna i Stockholms län', amount: 100000000, funding: [{ appropriation: '16', amount: 100000000 }], recipients: 'kommuner:01', rule: { method: 'key', key: KEY }, payment: { mode: 'without-requisition', by: '2026-12-31' } }];
 	dec.annexes = [];
 	fs.writeFileSync(path.join(tmp, 'k.json'), JSON.stringify(dec));
-	bidrag('decision', 'import', path.join(tmp, 'k.json'));
+	bidrag('decision', 'import', path.join(tmp, 'k.json'), '--by', 'anna');
 	const alloc = JSON.parse(bidrag('decision', 'show', DNR, '--format', 'json')).parts[0].allocation;
 	const amount = (c) => alloc.find((r) => r.code === c).amount;
 	for (const c of ['0114', '0115']) {
-		bidrag('org', 'set', c, '--bankgiro', '9990-0011');
+		bidrag('org', 'set', c, '--bankgiro', '9990-0011', '--by', 'anna');
 		bidrag('pay', 'add', DNR, '--part', 'kommuner', '--recipient', c, '--amount', String(amount(c)), '--date', '2026-04-01', '--by', 'anna', '--id', 'dsweb-' + c);
 	}
 	bidrag('pay', 'attest', 'dsweb-0114', 'dsweb-0115', '--date', '2026-04-02', '--by', 'bertil');

@@ -35,12 +35,12 @@ function setup() {
 		if (p.id === 'samverkansregioner') p.payment = { mode: 'without-requisition', by: '2099-12-31' };
 	}
 	fs.writeFileSync(path.join(tmp, 'd.json'), JSON.stringify(dec));
-	bidrag('decision', 'import', path.join(tmp, 'd.json'));
+	bidrag('decision', 'import', path.join(tmp, 'd.json'), '--by', 'anna');
 	const part = JSON.parse(bidrag('decision', 'show', DNR, '--format', 'json')).parts.find((p) => p.id === 'regioner');
 	const amount = part.allocation.find((r) => r.code === '23').amount;
 	bidrag('pay', 'add', DNR, '--part', 'regioner', '--recipient', '23', '--amount', String(amount), '--date', today, '--by', 'anna', '--id', 'portal-web-23');
 	bidrag('pay', 'attest', 'portal-web-23', '--date', today, '--by', 'bertil');
-	bidrag('pay', 'export', '--batch', 'portal-web', '--date', today, '--output', path.join(tmp, 'batch.xml'));
+	bidrag('pay', 'export', '--batch', 'portal-web', '--date', today, '--output', path.join(tmp, 'batch.xml'), '--by', 'anna');
 	fs.writeFileSync(path.join(tmp, 'firmateckning.pdf'), PDF);
 	fs.writeFileSync(path.join(tmp, 'bokslut.pdf'), Buffer.from('%PDF-1.4\n% bokslut 2021\n%%EOF\n'));
 	return { tmp, amount };

@@ -18,14 +18,14 @@ await main(async (browser) => {
 	try {
 		const reg = JSON.parse(bidrag('pay', 'list', '--state', 'registered', '--format', 'json'));
 		const ids = (Array.isArray(reg) ? reg : reg.payments || []).filter((p) => p.dnr === DNR && /Jämtland/.test(p.recipient || p.recipient_name || '')).map((p) => p.id);
-		if (ids.length) bidrag('pay', 'attest', ...ids, '--date', '2021-02-16', '--by', 'anna');
+		if (ids.length) bidrag('pay', 'attest', ...ids, '--date', '2021-02-16', '--by', 'bertil');
 		const att = JSON.parse(bidrag('pay', 'list', '--state', 'attested', '--format', 'json'));
-		if ((Array.isArray(att) ? att : att.payments || []).length) bidrag('pay', 'export', '--batch', 'R23', '--date', '2021-03-01', '--output', '/dev/null');
+		if ((Array.isArray(att) ? att : att.payments || []).length) bidrag('pay', 'export', '--batch', 'R23', '--date', '2021-03-01', '--output', '/dev/null', '--by', 'anna');
 	} catch (e) {
 		console.log('# no payment executed for 23: ' + String(e.message || e).split('\n')[0]);
 	}
 	try {
-		bidrag('org', 'set', 'KAMK', '--bankgiro', '5052-5781');
+		bidrag('org', 'set', 'KAMK', '--bankgiro', '5052-5781', '--by', 'anna');
 		bidrag('repay', 'claim', DNR, '--part', 'regioner', '--recipient', '23', '--amount', '10 000', '--date', '2021-06-01', '--by', 'anna');
 		claimed = true;
 	} catch (e) {

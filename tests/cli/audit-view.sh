@@ -3,7 +3,7 @@
 # and GET /api/audit describe every action in Swedish (no raw
 # 'ledger.record'), name people and organisations (a recipient's user by its
 # organisation's name, not "org 23"), mark a name that is no user of the
-# register ("ekonom (ingen användare)"), and select by date (a day in Swedish
+# register ("root (ingen användare)": the OS account that set it up), and select by date (a day in Swedish
 # time), user, object and action.  Each selection's count is checked against
 # the audit_log table read with sqlite3/psql (and, for dates, Python's
 # zoneinfo), CSV is read back with Python's csv, XLSX with unzip and the
@@ -85,28 +85,32 @@ grep -qx 'ledger.record' "$WORK/written" && grep -qx 'session.login' "$WORK/writ
 	pass "the search finds actions written in store.c and web/auth.c (ledger.record, session.login)" ||
 	fail "the search finds actions written in store.c and web/auth.c" "$(cat "$WORK/written")"
 
-# A register with a story: users (the first added by 'setup', no user), a
-# decision, its payments planned by anna and attested by bertil, a payment
-# file, seed 002's register filed by 'ekonom' (no user), an organisation
-# changed by 'mallory' (no user), a password changed.
-export BIDRAG_USER=setup
+# A register with a story: seed 002's register filed and an organisation
+# changed while the register had no users yet (recorded as the OS account,
+# $ME, which is no user of it), the first user added by it, the others by
+# the admin, a decision, its payments planned by anna and attested by
+# bertil, a payment file, a password changed.
+ME=$(id -un)
+case " admin anna bertil rut eva " in *" $ME "*) fail "the OS account '$ME' is no test user's name" "run the test as another account" ;; esac
+unset BIDRAG_USER BIDRAG_PASSWORD
 setup() {
 	b init >/dev/null || return 1
-	printf '%s\n' "$PW" | b user add root --role admin >/dev/null || return 1
+	b register import "$EX/register/jamtland-2020.json" >/dev/null 2>&1 || return 1
+	b org set 23 --reference RJH-2020 >/dev/null || return 1
+	printf '%s\n' "$PW" | b user add admin --role admin >/dev/null || return 1
+	export BIDRAG_PASSWORD=$PW
 	for u in anna:handlaggare bertil:attestant rut:revisor; do
-		printf '%s\n' "$PW" | b user add "${u%%:*}" --role "${u#*:}" --by root >/dev/null || return 1
+		printf '%s\n' "$PW" | b user add "${u%%:*}" --role "${u#*:}" --by admin >/dev/null || return 1
 	done
-	printf '%s\n' "$PW" | b user add eva --role mottagare --org "Region Jämtland Härjedalen" --by root >/dev/null || return 1
-	BIDRAG_USER=anna b decision import "$EX/decisions/S2020-09797.json" >/dev/null 2>&1 || return 1
+	printf '%s\n' "$PW" | b user add eva --role mottagare --org "Region Jämtland Härjedalen" --by admin >/dev/null || return 1
+	b decision import "$EX/decisions/S2020-09797.json" --by anna >/dev/null 2>&1 || return 1
 	b payee import "$EX/payees.csv" --user anna >/dev/null 2>&1 || return 1
 	b pay plan "$D0" --date 2021-02-15 --by anna >/dev/null || return 1
 	ids=$(b pay list --format csv | tail -n +2 | cut -d, -f1)
 	# shellcheck disable=SC2086
 	b pay attest $ids --date 2021-02-15 --by bertil >/dev/null || return 1
-	BIDRAG_USER=anna b pay export --batch 2021-02-16 --format pain001 --date 2021-02-16 --output "$WORK/b.xml" >/dev/null || return 1
-	b register import "$EX/register/jamtland-2020.json" --by ekonom >/dev/null 2>&1 || return 1
-	BIDRAG_USER=mallory b org set 23 --reference RJH-2020 >/dev/null || return 1
-	printf 'a new password 2026\n' | b user passwd anna --by root >/dev/null || return 1
+	b pay export --batch 2021-02-16 --format pain001 --date 2021-02-16 --output "$WORK/b.xml" --by anna >/dev/null || return 1
+	printf 'a new password 2026\n' | b user passwd anna --by admin >/dev/null || return 1
 }
 if setup 2>"$WORK/setup.err"; then
 	pass "a register with users, a decision paid and exported, a recipient register and a changed organisation"
@@ -115,7 +119,6 @@ else
 	done_testing
 	exit 1
 fi
-unset BIDRAG_USER
 
 # The API: a server; eva (a mottagare), bertil (an attestant) and rut (the
 # revisor) log in, which the log records.  The server is stopped while the
@@ -185,14 +188,15 @@ expect_eq "no action is shown by its code (ledger.record, session.login, ...)" "
 expect_out "ledger.record in Swedish, with the decision and its title" "anna, handläggare +Händelser registrerade i reskontran +Beslut S2020/09797 \(Utbetalning av medel för Personcentrerade"
 expect_out "the attest by bertil, an attestant" "bertil, attestant +Händelser registrerade i reskontran +Beslut S2020/09797"
 expect_out "the payment file, by its batch" "anna, handläggare +Utbetalningsfil skapad +Utbetalningsomgång 2021-02-16$"
-expect_out "an organisation by its name and code" "mallory \(ingen användare\) +Organisationens uppgifter ändrade +Region Jämtland Härjedalen \(23\)$"
-expect_out "a recipient's register by organisation and year" "ekonom \(ingen användare\) +Mottagarens sammanställning av statsbidrag inlämnad +Region Jämtland Härjedalen \(23\), år 2020$"
-expect_out "a recipient's user by her organisation's name" "root, administratör +Användare tillagd +Användaren eva, mottagare för Region Jämtland Härjedalen \(23\)$"
+expect_out "an organisation by its name and code" "$ME \(ingen användare\) +Organisationens uppgifter ändrade +Region Jämtland Härjedalen \(23\)$"
+expect_out "a recipient's register by organisation and year" "$ME \(ingen användare\) +Mottagarens sammanställning av statsbidrag inlämnad +Region Jämtland Härjedalen \(23\), år 2020$"
+expect_out "a recipient's user by her organisation's name" "admin, administratör +Användare tillagd +Användaren eva, mottagare för Region Jämtland Härjedalen \(23\)$"
 expect_out "eva's login: she is named with her organisation" "eva, mottagare för Region Jämtland Härjedalen \(23\) +Inloggning i webbapplikationen +Användaren eva"
-expect_out "the first user, added by 'setup', who is no user" "setup \(ingen användare\) +Användare tillagd +Användaren root, administratör$"
+expect_out "the first user, added by the OS account, which is no user" "$ME \(ingen användare\) +Användare tillagd +Användaren admin, administratör$"
 expect_eq "no organisation is shown as 'org N'" "$(grep -ciE '\borg [0-9]+' "$WORK/text")" "0"
-expect_eq "every line by ekonom says ekonom is no user" "$(grep -c 'ekonom' "$WORK/text") $(grep -c 'ekonom (ingen användare)' "$WORK/text")" \
-	"$(count "actor = 'ekonom'") $(count "actor = 'ekonom'")"
+expect_eq "every line by the OS account ($ME) says it is no user" \
+	"$(grep -cE "^ *[0-9]+  [0-9-]+ [0-9:]+  $ME( |,)" "$WORK/text") $(grep -cE "^ *[0-9]+  [0-9-]+ [0-9:]+  $ME \(ingen användare\)" "$WORK/text")" \
+	"$(count "actor = '$ME'") $(count "actor = '$ME'")"
 # Swedish time: the text's time of each entry is its stamp in Europe/Stockholm (Python's zoneinfo).
 sql "$BIDRAG_DB" "SELECT seq, at FROM audit_log ORDER BY seq" >"$WORK/stamps"
 python3 - "$WORK/stamps" "$WORK/text" >"$WORK/tz" <<'EOF'
@@ -210,7 +214,10 @@ expect_eq "the times are the stamps in Swedish time" "$(cat "$WORK/tz")" "same"
 
 # Each selection narrows the list as the table says.
 expect_eq "--user anna: her entries" "$(listed --user anna)" "$(count "actor = 'anna'")"
-expect_eq "--user ekonom: a name that is no user can be selected" "$(listed --user ekonom)" "2"
+expect_eq "--user $ME: a name that is no user can be selected (register import, org set, user add)" \
+	"$(listed --user "$ME")" "$(count "actor = '$ME'")"
+expect_eq "... it filed the register (2 years), changed org 23 and added the admin" \
+	"$(count "actor = '$ME' AND action IN ('recipient-register.import', 'org.set', 'user.add')")" "4"
 expect_eq "--user nobody: none" "$(listed --user nobody)" "0"
 expect_eq "--action ledger.record" "$(listed --action ledger.record)" "$(count "action = 'ledger.record'")"
 expect_eq "--action with two actions" "$(listed --action user.add,user.passwd)" "$(count "action IN ('user.add', 'user.passwd')")"
@@ -232,8 +239,8 @@ expect_eq "--object 23 (an id alone): the object or one beginning with it" "$(li
 expect_eq "--object org:23 --action ledger.record: nothing is both" "$(listed --object org:23 --action ledger.record)" "0"
 expect_eq "--from 3 --to 7: entries 3 to 7" "$(listed --from 3 --to 7)" "$(count "seq BETWEEN 3 AND 7")"
 expect_eq "--from 5: from entry 5 on" "$(listed --from 5)" "$(count "seq >= 5")"
-run audit list --object org:23 --user mallory
-expect_out "a selection is said in Swedish under the list" "^1 post; urval: användare mallory; organisation Region Jämtland Härjedalen \(23\)\. Tider i svensk tid\.$"
+run audit list --object org:23 --user "$ME"
+expect_out "a selection is said in Swedish under the list" "^3 poster; urval: användare $ME; organisation Region Jämtland Härjedalen \(23\)\. Tider i svensk tid\.$"
 run audit list --user nobody
 expect_eq "an empty selection says so" "$OUT" "Inga poster i granskningsloggen för urvalet: användare nobody."
 
@@ -374,9 +381,9 @@ api ""
 expect_eq "GET /api/audit (revisor): every entry" "$CODE $(jq_ 'len(d["entries"])')" "200 $(count "1 = 1")"
 expect_eq "... each with its action in Swedish and the code kept" \
 	"$(jq_ '[e for e in d["entries"] if e["action"] == "ledger.record"][0]["action_text"]')" "Händelser registrerade i reskontran"
-expect_eq "... ekonom is marked as no user, anna as a user" \
-	"$(jq_ '{e["actor"]: (e["actor_known"], e["actor_text"]) for e in d["entries"] if e["actor"] in ("ekonom", "anna")}')" \
-	"{'anna': (True, 'anna, handläggare'), 'ekonom': (False, 'ekonom (ingen användare)')}"
+expect_eq "... the OS account ($ME) is marked as no user, anna as a user" \
+	"$(jq_ 'sorted({e["actor"]: (e["actor_known"], e["actor_text"]) for e in d["entries"] if e["actor"] in ("'"$ME"'", "anna")}.values())')" \
+	"[(False, '$ME (ingen användare)'), (True, 'anna, handläggare')]"
 expect_eq "... with the actions and object types a selection may name" \
 	"$(jq_ 'len(d["actions"]), [t["key"] for t in d["object_types"]][:3]')" "$(wc -l <"$WORK/table") ['decision', 'org', 'register']"
 api "?user=anna"

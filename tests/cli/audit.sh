@@ -7,11 +7,12 @@
 export BIDRAG_DB=$(fresh_db a)
 unset BIDRAG_USER
 PW="correct horse battery staple"
+export BIDRAG_PASSWORD="$PW" # who makes a change (--by) is a user, with its password
 
 run init
 run user list
 expect_out "no users at first" "no users \(add the first admin"
-printf '%s\n' "$PW" | BIDRAG_USER=setup "$BIDRAG" user add root --role admin >"$WORK/out" 2>"$WORK/err"
+printf '%s\n' "$PW" | "$BIDRAG" user add root --role admin >"$WORK/out" 2>"$WORK/err"
 expect_eq "the first admin is added" "$(cat "$WORK/out")" "user root added (admin)"
 printf '%s\n' "$PW" | "$BIDRAG" user add anna --role handläggare --by root >/dev/null
 printf '%s\n' "$PW" | "$BIDRAG" user add eva --role mottagare --org "Region Jämtland Härjedalen" --by root >"$WORK/out"
@@ -36,28 +37,31 @@ expect_eq "passwd changes the password" "$?" "0"
 # Bad input changes nothing.
 before=$(sql "$BIDRAG_DB" "SELECT count(*) FROM app_user; SELECT count(*) FROM audit_log")
 printf 'short\n' >"$WORK/short"
-run user add bo --role admin
+run user add bo --role admin --by root
 expect_rc "no password on stdin" 2
-"$BIDRAG" user add bo --role admin <"$WORK/short" >/dev/null 2>"$WORK/err"
+"$BIDRAG" user add bo --role admin --by root <"$WORK/short" >/dev/null 2>"$WORK/err"
 expect_eq "a short password is refused" "$(cat "$WORK/err")" "error: the password has 5 characters; at least 12 are needed"
-printf '%s\n' "$PW" | "$BIDRAG" user add anna --role admin >/dev/null 2>"$WORK/err"
+printf '%s\n' "$PW" | "$BIDRAG" user add anna --role admin --by root >/dev/null 2>"$WORK/err"
 expect_eq "a name taken" "$(cat "$WORK/err")" "error: a user named 'anna' exists already (see 'bidrag user list'); nothing was changed"
 expect_error "an unknown role" "--role 'chef': expected handlaggare, attestant, revisor, mottagare or admin" user add bo --role chef
 expect_error "a mottagare without an organisation" "a mottagare needs --org" user add bo --role mottagare
 expect_error "an organisation for another role" "--org is only for the role mottagare" user add bo --role revisor --org 23
-expect_error "a bad user name" "user name 'Bo Ek': expected 1 to 64 of a-z" user add "Bo Ek" --role revisor
-printf '%s\n' "$PW" | "$BIDRAG" user add bo --role mottagare --org Atlantis >/dev/null 2>"$WORK/err"
+expect_error "a bad user name" "user name 'Bo Ek': expected 1 to 64 of a-z" user add "Bo Ek" --role revisor --by root
+printf '%s\n' "$PW" | "$BIDRAG" user add bo --role mottagare --org Atlantis --by root >/dev/null 2>"$WORK/err"
 expect_eq "an unknown organisation" "$(grep -c "unknown recipient 'Atlantis'" "$WORK/err")" "1"
-printf '%s\n' "$PW" | "$BIDRAG" user passwd nobody >/dev/null 2>"$WORK/err"
+printf '%s\n' "$PW" | "$BIDRAG" user passwd nobody --by root >/dev/null 2>"$WORK/err"
 expect_eq "passwd of an unknown user" "$(cat "$WORK/err")" "error: no user named 'nobody' (see 'bidrag user list')"
 expect_eq "bad input changed nothing" "$(sql "$BIDRAG_DB" "SELECT count(*) FROM app_user; SELECT count(*) FROM audit_log")" "$before"
 
-# Changes of every kind are logged: who, what, before and after.
+# Changes of every kind are logged: who, what, before and after (anna with
+# her new password).
+printf '%s\n' "$PW" | "$BIDRAG" user add mallory42 --role handlaggare --by root >/dev/null
 BIDRAG_USER=mallory42 "$BIDRAG" org set 23 --reference "RJH-2020" >/dev/null
-"$BIDRAG" decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" >/dev/null 2>&1
-"$BIDRAG" org set 01 --bankgiro 5052-5781 >/dev/null
+export BIDRAG_PASSWORD="new password 2026"
+"$BIDRAG" decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" --by anna >/dev/null 2>&1
+"$BIDRAG" org set 01 --bankgiro 5052-5781 --by anna >/dev/null
 "$BIDRAG" requisition add S2020/09797 --part skr --recipient SKR --amount "15 000 000" --received 2021-11-30 --by anna >/dev/null 2>&1
-"$BIDRAG" register import "$BIDRAG_SRC/examples/register/jamtland-2020.json" --by ekonom >/dev/null 2>&1
+"$BIDRAG" register import "$BIDRAG_SRC/examples/register/jamtland-2020.json" --by anna >/dev/null 2>&1
 # The log as stored (the Swedish view of it: audit-view.sh): seq, actor,
 # action and object of each entry.
 run audit list --format json
@@ -69,7 +73,7 @@ expect_out "an organisation changed, by whom" "mallory42 +org.set +23$"
 expect_out "a decision registered" "decision.register +S2020/09797$"
 expect_out "the seed datasets init put in the register" "dataset.seed +population@2019-11-01 v1$"
 expect_out "ledger events" "anna +ledger.record +S2020/09797$"
-expect_out "the recipient register" "ekonom +recipient-register.import +23 2020$"
+expect_out "the recipient register" "anna +recipient-register.import +23 2020$"
 run audit list --format json
 printf '%s\n' "$OUT" >"$WORK/log.json"
 expect_eq "org.set records before and after" \
@@ -92,7 +96,8 @@ if sql "$BIDRAG_DB" "DELETE FROM audit_log WHERE seq = 1" 2>/dev/null; then
 else pass "SQL cannot delete an entry"; fi
 
 # One byte of one entry, edited in the database file: the actor 'mallory42'
-# is only in the log (org set's entry).  A PostgreSQL database is no file
+# of org set's entry (the user's name is in the user table and in its
+# user.add entry too: the byte edited is the one followed by 'org.set').  A PostgreSQL database is no file
 # to edit: there the byte is changed by an UPDATE around the trigger, which
 # is what someone with the database's rights could do.
 db_copy a clean
@@ -103,8 +108,8 @@ else python3 - "$BIDRAG_DB" <<'EOF'
 import sys
 p = sys.argv[1]
 b = bytearray(open(p, 'rb').read())
-i = b.find(b'mallory42')
-assert i >= 0 and b.find(b'mallory42', i + 1) < 0, "expected one occurrence"
+i = b.find(b'mallory42org.set')
+assert i >= 0 and b.find(b'mallory42org.set', i + 1) < 0, "expected one occurrence"
 b[i + 7] = ord('7')          # mallory42 -> mallory72
 open(p, 'wb').write(bytes(b))
 EOF

@@ -80,15 +80,18 @@ export BIDRAG_DB=$(fresh_db web)
 unset BIDRAG_USER
 setup() {
 	"$BIDRAG" init >/dev/null || return 1
-	for u in anna:handlaggare bertil:attestant rut:revisor root:admin; do
-		printf '%s\n' "$PW" | "$BIDRAG" user add "${u%%:*}" --role "${u##*:}" >/dev/null || return 1
+	# root, the first user, an admin, adds the others; every change is a user's
+	printf '%s\n' "$PW" | "$BIDRAG" user add root --role admin >/dev/null || return 1
+	export BIDRAG_PASSWORD=$PW
+	for u in anna:handlaggare bertil:attestant rut:revisor; do
+		printf '%s\n' "$PW" | "$BIDRAG" user add "${u%%:*}" --role "${u##*:}" --by root >/dev/null || return 1
 	done
-	printf '%s\n' "$PW" | "$BIDRAG" user add eva --role mottagare --org 23 >/dev/null || return 1
-	"$BIDRAG" register import "$BIDRAG_SRC/examples/register/jamtland-2020.json" --by ekonom >/dev/null 2>&1 || return 1
+	printf '%s\n' "$PW" | "$BIDRAG" user add eva --role mottagare --org 23 --by root >/dev/null || return 1
+	"$BIDRAG" register import "$BIDRAG_SRC/examples/register/jamtland-2020.json" --by eva >/dev/null 2>&1 || return 1
 	mkdir -p "$WORK/reg01"
 	cp "$BIDRAG_SRC"/examples/register/* "$WORK/reg01/"
 	sed -i 's/"org": "Region Jämtland Härjedalen"/"org": "Region Stockholm"/' "$WORK/reg01/jamtland-2020.json"
-	"$BIDRAG" register import "$WORK/reg01/jamtland-2020.json" --by ekonom >/dev/null 2>&1 || return 1
+	"$BIDRAG" register import "$WORK/reg01/jamtland-2020.json" --by anna >/dev/null 2>&1 || return 1
 	"$BIDRAG" payee import "$BIDRAG_SRC/examples/payees.csv" --user anna >/dev/null 2>&1 || return 1
 }
 if setup 2>"$WORK/setup.err"; then

@@ -14,9 +14,9 @@ PX=$SCB/px_BE0101A1_pop_riket_21lan_290kommuner_civil_sex_2001-2004_en.px
 PXAGE=$SCB/px_BE0101A1_pop_21lan_civil_age_sex_2004-2005_en.px
 CSV=$SCB/csv_BE0101N1_pop_21lan_2018_en_cp1252.csv
 JSON=$SCB/jsonstat2_v2_TAB6471_folkmangd_manad_21lan_alder10_kon_2026M01-M04.json
-export BIDRAG_USER=ida
+unset BIDRAG_USER # who makes a change: ida, the OS account's user (below)
 export BIDRAG_DB=$(fresh_db reg)
-dbsum() { db_sum "$BIDRAG_DB"; }
+dbsum() { db_sum_but_logins "$BIDRAG_DB"; }
 # expect_nothing_written NAME PATTERN CMD...: fails with status 2 and the
 # message, and the register is as it was.
 expect_nothing_written() {
@@ -31,6 +31,11 @@ json() { printf '%s' "$OUT" | python3 -c "import json,sys; d=json.load(sys.stdin
 # ---- The seeds are the register's first versions ---------------------------
 run init
 expect_out "init puts the four seed datasets in the register" "4 seed key datasets$"
+# The people (ida and hanna handläggare); the OS account running the test is
+# ida's.  init ran before there were users: as the OS account.
+test_users ida:handlaggare hanna:handlaggare
+"$BIDRAG" user map ida --os-account "$(id -un)" --by root >/dev/null
+os=$(id -un)
 run init
 expect_out "init again adds none" "0 seed key datasets$"
 run datasets --format json
@@ -47,7 +52,7 @@ audit_has() {
 }
 expect_eq "each seed in the audit log" \
 	"$(audit_has dataset.seed population@2017-11-01\ v1) $(audit_has dataset.seed population@2019-11-01\ v1) $(audit_has dataset.seed population@2023-11-01\ v1) $(audit_has dataset.seed insatser@2023\ v1)" \
-	"ida ida ida ida"
+	"$os $os $os $os"
 
 # ---- SCB's files, with their provenance ------------------------------------
 # PC-Axis: riket, 21 län and the 290 kommuner of 2004.  Today's register knows
@@ -233,7 +238,7 @@ before=$(dbsum)
 run datasets impact kommunpop@2004 --apply --by anna --date 2024-05-02
 expect_out "apply again: nothing to record" "^nothing to record: kommunpop@2004@2's proposal is carried out already"
 expect_eq "apply again: the register is unchanged" "$(dbsum)" "$before"
-run datasets impact kommunpop@2004 --apply --by someone-else
+run datasets impact kommunpop@2004 --apply --by hanna
 expect_eq "apply by another person: still nothing (the ids are what the events are)" "$(dbsum)" "$before"
 run datasets impact kommunpop@2004
 expect_out "impact after apply: carried out" "^0114 .*none \(carried out\)$"

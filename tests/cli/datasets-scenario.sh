@@ -199,7 +199,7 @@ d["parts"] = [{"id": "kommuner", "title": "Stöd till kommunerna", "amount": 290
 d["annexes"] = []
 json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, indent=1)
 EOF
-run decision import "$WORK/k.json"
+run decision import "$WORK/k.json" --by anna
 expect_rc "a decision to the 290 kommuner by kommunpop@2004" 0
 run decision show K/2025/17 --format json
 expect_eq "the decision's allocation is allocate's, and records version 1" \
@@ -207,12 +207,12 @@ expect_eq "the decision's allocation is allocate's, and records version 1" \
 	"290 290000000 {'name': 'kommunpop@2004', 'version': 1}"
 a0114=$(json 'print([r["amount"] for r in d["parts"][0]["allocation"] if r["code"] == "0114"][0])')
 a0115=$(json 'print([r["amount"] for r in d["parts"][0]["allocation"] if r["code"] == "0115"][0])')
-for c in 0114 0115; do "$BIDRAG" org set "$c" --bankgiro 9990-0011 >/dev/null; done
+for c in 0114 0115; do "$BIDRAG" org set "$c" --bankgiro 9990-0011 --by anna >/dev/null; done
 "$BIDRAG" pay add K/2025/17 --part kommuner --recipient 0114 --amount "$a0114" --date 2025-04-01 --by anna --id sc-0114 >/dev/null
 "$BIDRAG" pay add K/2025/17 --part kommuner --recipient 0115 --amount "$a0115" --date 2025-04-01 --by anna --id sc-0115 >/dev/null
 run pay attest sc-0114 sc-0115 --date 2025-04-02 --by bertil
 expect_rc "the two kommuner's payments attested by another person" 0
-run pay export --batch SC1 --date 2025-04-03 --output "$WORK/sc1.xml"
+run pay export --batch SC1 --date 2025-04-03 --output "$WORK/sc1.xml" --by anna
 expect_rc "paid: the payment file for the bank" 0
 run status K/2025/17 --format json
 expect_eq "both payments executed" \
@@ -254,16 +254,16 @@ p2.update(id="andra", amount=145000000, funding=[{"appropriation": "16", "amount
 mix["parts"].append(p2)
 json.dump(mix, open(sys.argv[4], "w"), ensure_ascii=False)
 EOF
-run decision import "$WORK/k18.json"
+run decision import "$WORK/k18.json" --by anna
 expect_rc "a decision whose file names kommunpop@2004@1, registered after the correction" 0
 run decision show K/2025/18 --format json
 expect_eq "it is allocated by version 1 and records it" \
 	"$(json 'p=d["parts"][0]; a={r["code"]: r["amount"] for r in p["allocation"]}; print(p["keys"][0], a["0114"], a["0115"])')" \
 	"{'name': 'kommunpop@2004', 'version': 1} $a0114 $a0115"
-expect_error "a version the register does not have" "version 9" decision import "$WORK/kbad.json"
+expect_error "a version the register does not have" "version 9" decision import "$WORK/kbad.json" --by anna
 expect_error "two versions of one dataset in one decision" \
 	"parts\[1\]\.rule\.key: this part names its latest version of 'kommunpop@2004', parts\[0\] version 1: a decision is allocated by one version of a dataset" \
-	decision import "$WORK/kmix.json"
+	decision import "$WORK/kmix.json" --by anna
 
 run datasets impact kommunpop@2004
 expect_rc "what the correction changes" 0
@@ -284,7 +284,8 @@ expect_out "the summary for the decision paid" "^K/2025/17: 3 events, raised .* 
 expect_out "the summary for the decision not yet paid" "^K/2025/18: 2 events, raised .* kr, reduced .* kr$"
 pid=$("$BIDRAG" pay list --state registered --format csv | awk -F, 'NR>1 && $1 ~ /^impact-/ {print $1}')
 run pay attest "$pid" --date 2025-05-03 --by anna
-expect_rc "four eyes: who recorded the correction cannot attest its payment" 2
+expect_rc "four eyes: anna, who recorded the correction, cannot attest its payment" 2
+expect_err "... she is a handläggare: an attest is an attestant's" "anna is handlaggare.*attest event"
 run pay attest "$pid" --date 2025-05-03 --by bertil
 expect_rc "another person attests it" 0
 run ledger verify

@@ -41,24 +41,28 @@ b() { "$BIDRAG" "$@"; }
 
 # The demo register, as scripts/demo.sh fills it.
 src=$WORK/demo.db
-export BIDRAG_DB=$src BIDRAG_USER=demo
+export BIDRAG_DB=$src
+unset BIDRAG_USER
 {
 	b init
-	b decision import "$ex"/decisions/*.json
+	# one demo user per role, the admin first (each password bidrag-demo-NAME)
+	for u in admin:admin anna:handlaggare bertil:attestant rut:revisor eva:mottagare; do
+		name=${u%%:*} role=${u#*:}
+		org="" by=""
+		[ "$role" = mottagare ] && org="--org 23"
+		[ "$name" = admin ] || by="--by admin"
+		printf 'bidrag-demo-%s\n' "$name" | BIDRAG_PASSWORD=bidrag-demo-admin b user add "$name" --role "$role" $org $by
+	done
+	export BIDRAG_PASSWORD=bidrag-demo-anna
+	b decision import "$ex"/decisions/*.json --by anna
 	b payee import "$ex"/payees.csv --user anna
 	b pay plan S2020/09797 --date 2021-02-15 --by anna
 	ids=$(b pay list --format csv | tail -n +2 | cut -d, -f1)
-	b pay attest $ids --date 2021-02-15 --by bertil
-	b pay export --batch 2021-02-16 --format pain001 --date 2021-02-16 --output "$WORK/2021-02-16.xml"
+	BIDRAG_PASSWORD=bidrag-demo-bertil b pay attest $ids --date 2021-02-15 --by bertil
+	b pay export --batch 2021-02-16 --format pain001 --date 2021-02-16 --output "$WORK/2021-02-16.xml" --by anna
 	b requisition add S2020/09797 --part skr --recipient SKR --amount "15 000 000" --received 2021-11-30 \
 		--signed-by "Anders Knape" --by anna
-	b register import "$ex"/register/jamtland-2020.json --by ekonom
-	for u in anna:handlaggare bertil:attestant rut:revisor eva:mottagare admin:admin; do
-		name=${u%%:*} role=${u#*:}
-		org=""
-		[ "$role" = mottagare ] && org="--org 23"
-		printf 'bidrag-demo-%s\n' "$name" | b user add "$name" --role "$role" $org --by demo
-	done
+	BIDRAG_PASSWORD=bidrag-demo-eva b register import "$ex"/register/jamtland-2020.json --by eva
 } >"$WORK/demo.log" 2>&1
 rc=$?
 nevents=$(b events list --format csv 2>/dev/null | tail -n +2 | wc -l)
@@ -99,7 +103,7 @@ views() {
 	b org list >"$dir/orgs.txt" 2>&1
 	b pay list --state executed --format json >"$dir/executed.json" 2>&1
 	# The stored file, as a second export of the batch hands it back.
-	b pay export --batch 2021-02-16 --format pain001 --date 2021-02-16 --output "$dir/batch.xml" >/dev/null 2>&1
+	b pay export --batch 2021-02-16 --format pain001 --date 2021-02-16 --output "$dir/batch.xml" --by anna >/dev/null 2>&1
 	printf 'bidrag-demo-bertil\n' | b user check bertil >"$dir/check.txt" 2>&1
 	echo "exit $?" >>"$dir/check.txt"
 	export BIDRAG_DB=$src
@@ -139,7 +143,7 @@ done
 export BIDRAG_DB=$pg
 run pay plan S2020/09796 --date 2021-01-15 --by anna
 expect_rc "an event recorded after the copy (PostgreSQL)" 0
-run org add --code TESTX --name "Testorganisation" --kind other
+run org add --code TESTX --name "Testorganisation" --kind other --by anna
 expect_rc "an organisation added after the copy (PostgreSQL)" 0
 run audit verify
 expect_rc "the chain goes on after the copy (PostgreSQL)" 0
@@ -171,7 +175,7 @@ expect_error "a non-empty PostgreSQL target is refused" "^error: the target is n
 expect_eq "the refused PostgreSQL target is unchanged" "$(db_sum "$pg")" "$before"
 fresh=$WORK/user-only.db
 "$BIDRAG" init --db "$fresh" >/dev/null 2>&1
-printf 'bidrag-demo-someone\n' | "$BIDRAG" user add someone --role revisor --db "$fresh" >/dev/null 2>&1
+printf 'bidrag-demo-someone\n' | "$BIDRAG" user add someone --role admin --db "$fresh" >/dev/null 2>&1
 expect_error "a target with one user is refused" "not empty: it holds 1 users" db copy "$src" "$fresh"
 
 expect_error "a missing source is refused" "no database at '$WORK/nothing.db'" db copy "$WORK/nothing.db" "$WORK/new.db"

@@ -9,6 +9,10 @@ D="S2017/07321/FS (delvis)"
 DRE="S2017/07321/FS \\(delvis\\)" # D in a regular expression
 export BIDRAG_DB=$(fresh_db cap)
 "$BIDRAG" init >/dev/null
+# The people: registered users; the OS account running the test is anna's.
+unset BIDRAG_USER
+test_users
+"$BIDRAG" user map anna --os-account "$(id -un)" --by root >/dev/null
 "$BIDRAG" decision import "$EX/S2017-07321-FS.json" >/dev/null 2>&1
 # The regions' accounts (pay plan holds a payment to a payee without one).
 "$BIDRAG" payee import "$EX/../payees.csv" >/dev/null 2>&1
@@ -52,7 +56,8 @@ expect_rc "with an override the krona beyond is registered" 0
 over=$(printf '%s\n' "$OUT" | sed -n 's/^recorded //p')
 run pay list --format csv
 expect_out "the attestation queue shows the override beside its payment" "^$over,2018-06-01,.*,anna,tabellen avrundad uppåt; beslut 2018-06-01\$"
-expect_error "four eyes: the registrar cannot attest the overriding payment" "four eyes: anna registered this payment" \
+expect_error "four eyes: the registrar (a handläggare) cannot attest the overriding payment" \
+	"anna is handlaggare, and a user with that role may not record an attest event" \
 	pay attest "$over" --date 2018-06-02 --by anna
 mapfile -t registered < <(ids registered)
 run pay attest "${registered[@]}" --date 2018-06-02 --by bertil

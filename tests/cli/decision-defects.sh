@@ -8,6 +8,7 @@
 EX="$BIDRAG_SRC/examples/decisions"
 export BIDRAG_DB=$(fresh_db reg)
 "$BIDRAG" init >/dev/null
+test_users
 
 # A small decision as real ones are written: dated 28 January 2021, its
 # money to be paid "senast den 20 januari 2021".
@@ -52,14 +53,14 @@ JSON
 DNR=S2021/00428
 
 # 1. A last payment day before the decision date: registered, with a warning.
-run decision import "$WORK/late.json"
+run decision import "$WORK/late.json" --by anna
 expect_rc "a decision paid 'senast' before its own date is registered" 0
 expect_out "the import says it registered it" "registered decision $DNR: 2 parts"
 expect_err "the import warns on stderr, naming the field" \
 	"warning: .*late.json: parts\[0\].payment.by: 20 januari 2021 is before the decision date 28 januari 2021; registered as the decision states it"
 expect_eq "the warning is kept in the register" \
 	"$(sql "$BIDRAG_DB" "SELECT part || ' ' || field || ' ' || date FROM decision_warning")" "regioner payment.by 2021-01-20"
-run decision import "$WORK/late.json"
+run decision import "$WORK/late.json" --by anna
 expect_out "importing it again changes nothing" "already registered with the same content"
 expect_eq "and keeps one warning" "$(sql "$BIDRAG_DB" "SELECT count(*) FROM decision_warning")" "1"
 expect_eq "the canonical document is the decision as written" \
@@ -101,11 +102,10 @@ expect_rc "with an override it is recorded" 0
 # Other deadlines before the decision date are still refused.
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); d['dnr']='T/1'; d['parts'][1]['payment']['deadline']='2021-01-20'; json.dump(d, open(sys.argv[2],'w'))" "$WORK/late.json" "$WORK/t1.json"
 expect_error "a requisition deadline before the decision date is still refused" \
-	"parts\[1\].payment.deadline: 20 januari 2021 is before the decision date 28 januari 2021" decision import "$WORK/t1.json"
+	"parts\[1\].payment.deadline: 20 januari 2021 is before the decision date 28 januari 2021" decision import "$WORK/t1.json" --by anna
 
 # The web API and the UI: GET /api/decision and /api/deadlines.
-PW="defects-test-password"
-printf '%s\n' "$PW" | "$BIDRAG" user add anna --role handlaggare >/dev/null
+PW=$TEST_PASSWORD # lib.sh: test_users' password
 "$BIDRAG" serve --listen 127.0.0.1:0 --threads 2 --ready-file "$WORK/ready" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 spid=$!
 for _ in $(seq 1 200); do
@@ -134,10 +134,10 @@ expect_eq "the UI's decision page shows a part's warnings" \
 run decision show "$DNR"
 expect_out "an agreement with only a title reads without a stray comma" "^Överenskommelse: tilläggsöverenskommelse om testverksamhet 2021; parter: Staten och Sveriges Kommuner och Regioner$"
 expect_out "a named set of recipients in Swedish" "^   Mottagare: regionerna \(21\)$"
-run decision import "$EX/S2020-09796.json"
+run decision import "$EX/S2020-09796.json" --by anna
 run decision show S2020/09796
 expect_out "seed 004: the agreement's title and total" "^Överenskommelse: jämlik och effektiv cancervård med kortare väntetider 2021, totalt 500 000 000 kronor; parter:"
-run decision import "$EX/S2020-09797.json"
+run decision import "$EX/S2020-09797.json" --by anna
 run decision show S2020/09797
 expect_out "seed 000: an agreement with a dnr keeps its comma before the title" "^Överenskommelse: S20"
 
@@ -147,11 +147,11 @@ expect_error "correct with an empty id says what to give" "EVENT-ID is empty: gi
 expect_eq "and names no --ref option" "$(printf '%s' "$ERR" | grep -c -- '--ref')" "0"
 echo '[{"id":"c1","kind":"correction","ref":"","date":"2021-02-02","by":"anna","reason":"fel"}]' >"$WORK/noref.json"
 expect_error "an events file's correction without a ref names the field, not an option" \
-	"a correction names the event it refers to: its 'ref' is empty" events import "$WORK/noref.json"
+	"a correction names the event it refers to: its 'ref' is empty" events import "$WORK/noref.json" --by anna
 expect_eq "no --ref there either" "$(printf '%s' "$ERR" | grep -c -- '--ref')" "0"
 
 # decision verify: a list part has no quota rule.
-run decision import "$EX/2023-12-22-god-och-nara-vard-2024.json"
+run decision import "$EX/2023-12-22-god-och-nara-vard-2024.json" --by anna
 run decision verify utan-dnr/2023-12-22
 expect_out "a list part is verified as amounts adding up" "^ok   utan-dnr/2023-12-22 part nara-vard: 21 rows, 2 420 000 000 kr, listed amounts adding up to the part's amount: fingerprint verified"
 expect_out "a key part keeps the quota rule" "^ok   utan-dnr/2023-12-22 part ambulans: .*published amounts within the quota rule"

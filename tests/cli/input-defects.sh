@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 EX="$BIDRAG_SRC/examples"
 D0=S2020/09797
-export BIDRAG_USER=input-test
 
 dbsum() { db_sum "$BIDRAG_DB"; } # lib.sh: the bytes with SQLite, the rows with PostgreSQL
 # expect_refused NAME PATTERN CMD...: status 2, the message, nothing on
@@ -22,7 +21,8 @@ expect_refused() {
 
 export BIDRAG_DB=$(fresh_db main)
 "$BIDRAG" init >/dev/null
-"$BIDRAG" decision import "$EX"/decisions/*.json >/dev/null 2>&1
+test_users
+"$BIDRAG" decision import "$EX"/decisions/*.json --by anna >/dev/null 2>&1
 
 # 1. NUL bytes.  A key file whose cell is "1\0 00": read as a C string it
 # was 1, and allocate shared the money by a wrong key with exit 0.
@@ -36,13 +36,13 @@ expect_rc "allocate --weights: the same file without the NUL byte allocates" 0
 # An event whose actor is "an\0na" was stored as "an".
 printf 'id,kind,dnr,part,recipient,date,by,amount\ne-nul,payment,%s,regioner,08,2021-02-22,an\0na,1 000\n' "$D0" >"$WORK/nul-ev.csv"
 expect_refused "events import CSV: a NUL byte in the actor is refused" "nul-ev.csv:2:[0-9]+: a NUL byte" \
-	events import "$WORK/nul-ev.csv"
+	events import "$WORK/nul-ev.csv" --by anna
 printf '[{"id": "e-nul", "kind": "payment", "dnr": "%s", "part": "regioner", "recipient": "08",\n  "date": "2021-02-22", "by": "an\0na", "amount": 1000}]\n' "$D0" >"$WORK/nul-ev.json"
 expect_refused "events import JSON: a NUL byte is refused with its line and column" "nul-ev.json:2:34: a NUL byte" \
-	events import "$WORK/nul-ev.json"
+	events import "$WORK/nul-ev.json" --by anna
 printf '[{"id": "e-nul", "kind": "payment", "dnr": "%s", "part": "regioner", "recipient": "08", "date": "2021-02-22", "by": "an\\u0000na", "amount": 1000}]\n' "$D0" >"$WORK/nul-esc.json"
 expect_refused "events import JSON: an escaped NUL (\\u0000) is refused too" "nul-esc.json:1:[0-9]+: not valid JSON: .*NUL" \
-	events import "$WORK/nul-esc.json"
+	events import "$WORK/nul-esc.json" --by anna
 
 # A decision file, a register file and the CSV beside it, a published table.
 python3 - "$EX/decisions/S2020-09797.json" "$WORK/nul-dec.json" <<'EOF'
@@ -51,7 +51,7 @@ s = open(sys.argv[1], 'rb').read()
 open(sys.argv[2], 'wb').write(s.replace(b'"title": "', b'"title": "\0', 1))
 EOF
 expect_refused "decision import: a NUL byte is refused naming the file" "nul-dec.json:[0-9]+:[0-9]+: a NUL byte" \
-	decision import "$WORK/nul-dec.json"
+	decision import "$WORK/nul-dec.json" --by anna
 mkdir -p "$WORK/reg"
 cp "$EX"/register/*.json "$EX"/register/*.csv "$WORK/reg/"
 python3 - "$WORK/reg/jamtland-2020-god-och-nara-vard.csv" <<'EOF'
@@ -62,7 +62,7 @@ lines[4] = lines[4].replace(b';', b';\0', 1)
 open(p, 'wb').write(b'\n'.join(lines))
 EOF
 expect_refused "register import: a NUL byte in a breakdown CSV is refused naming that file and line" \
-	"jamtland-2020-god-och-nara-vard.csv:5:2: a NUL byte" register import "$WORK/reg/jamtland-2020.json"
+	"jamtland-2020-god-och-nara-vard.csv:5:2: a NUL byte" register import "$WORK/reg/jamtland-2020.json" --by anna
 S=$SEEDS
 line=$(python3 - "$S"/000_*.txt "$WORK/nul-table.txt" <<'EOF'
 import sys
@@ -79,40 +79,41 @@ expect_err "... naming the table, its line and column" "nul-table.txt:$line:[0-9
 # 2. A JSON object naming a key twice: the first 'by' would be dropped.
 printf '[{"id": "e-dup", "kind": "payment", "dnr": "%s", "part": "regioner", "recipient": "08", "date": "2021-02-22", "by": "anna", "by": "bertil", "amount": 1000}]\n' "$D0" >"$WORK/dup.json"
 expect_refused "events import JSON: a key given twice is refused" "dup.json:1:[0-9]+: not valid JSON: duplicate object key" \
-	events import "$WORK/dup.json"
+	events import "$WORK/dup.json" --by anna
 printf '{"format": "bidrag-register/1", "org": "23", "org": "24", "years": []}\n' >"$WORK/dup-reg.json"
 expect_refused "register import: a key given twice is refused" "dup-reg.json:1:[0-9]+: not valid JSON: duplicate object key" \
-	register import "$WORK/dup-reg.json"
+	register import "$WORK/dup-reg.json" --by anna
 python3 - "$EX/decisions/S2020-09797.json" "$WORK/dup-dec.json" <<'EOF'
 import sys
 s = open(sys.argv[1], 'rb').read()
 open(sys.argv[2], 'wb').write(s.replace(b'"title": ', b'"title": "x", "title": ', 1))
 EOF
 expect_refused "decision import: a key given twice is refused" "dup-dec.json:[0-9]+:[0-9]+: not valid JSON: duplicate object key" \
-	decision import "$WORK/dup-dec.json"
+	decision import "$WORK/dup-dec.json" --by anna
 
 # 3. A UTF-8 byte order mark (as Windows editors write it): accepted in
 # JSON as it is in CSV.
 export BIDRAG_DB=$(fresh_db bom)
 "$BIDRAG" init >/dev/null
+test_users
 printf '\xEF\xBB\xBF' | cat - "$EX/decisions/S2020-09797.json" >"$WORK/bom-dec.json"
-run decision import "$WORK/bom-dec.json"
+run decision import "$WORK/bom-dec.json" --by anna
 expect_rc "decision import: a JSON file with a BOM is accepted" 0
 run decision show "$D0"
 expect_out "... and the decision is registered" "$D0"
 printf '\xEF\xBB\xBF[{"id": "e-bom", "kind": "payment", "dnr": "%s", "part": "regioner", "recipient": "08", "date": "2021-02-22", "by": "anna", "amount": 1000}]\n' "$D0" >"$WORK/bom-ev.json"
-run events import "$WORK/bom-ev.json"
+run events import "$WORK/bom-ev.json" --by anna
 expect_rc "events import: a JSON file with a BOM is accepted" 0
 expect_out "... and the event recorded" "^recorded e-bom$"
 cp "$EX"/register/*.csv "$WORK/reg/"
 printf '\xEF\xBB\xBF' | cat - "$EX/register/jamtland-2020.json" >"$WORK/reg/bom.json"
-run register import "$WORK/reg/bom.json"
+run register import "$WORK/reg/bom.json" --by anna
 expect_rc "register import: a JSON file with a BOM is accepted" 0
 printf '\xEF\xBB\xBFkod;värde\n01;100\n03;300\n' >"$WORK/bom-key.csv"
 run allocate --total 1000 --weights "$WORK/bom-key.csv" --format csv
 expect_rc "allocate: a CSV file with a BOM is still accepted" 0
 printf '\xEF\xBB\xBF{"format": 1' >"$WORK/bom-bad.json"
-run decision import "$WORK/bom-bad.json"
+run decision import "$WORK/bom-bad.json" --by anna
 expect_rc "a broken JSON file with a BOM: exit 2" 2
 if printf '%s' "$ERR" | grep -q $'\xEF\xBB\xBF'; then fail "... and no invisible BOM in the message" "stderr: $ERR"; else pass "... and no invisible BOM in the message"; fi
 

@@ -9,7 +9,8 @@ RUNS=${BIDRAG_VERIFY_RUNS:-60}
 PER=400 # events per batch
 
 "$BIDRAG" init >/dev/null
-"$BIDRAG" decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" >/dev/null
+test_users # lib.sh: anna (handläggare) writes
+"$BIDRAG" decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" --by anna >/dev/null
 regions="01 03 04 05 06 07 08 09 10 12 13 14 17 18 19 20 21 22 23 24 25"
 make_batch() { # N: a batch of PER payments of 1 kr, ids c<N>-<i>
 	local b=$1
@@ -19,14 +20,14 @@ make_batch() { # N: a batch of PER payments of 1 kr, ids c<N>-<i>
 		while [ $i -lt $PER ]; do
 			for r in $regions; do
 				[ $i -lt $PER ] || break
-				echo "c$b-$i,payment,S2020/09797,regioner,$r,2021-02-20,writer,1"
+				echo "c$b-$i,payment,S2020/09797,regioner,$r,2021-02-20,anna,1"
 				i=$((i + 1))
 			done
 		done
 	} >"$WORK/batch$b.csv"
 }
 for b in 0 1 2 3 4 5 6 7; do make_batch $b; done
-"$BIDRAG" events import "$WORK/batch0.csv" --quiet >/dev/null
+"$BIDRAG" events import "$WORK/batch0.csv" --quiet --by anna >/dev/null
 
 # The writer: imports batches until told to stop (each batch a new one: the
 # ids differ by round).
@@ -36,7 +37,7 @@ touch "$WORK/writing"
 	while [ -e "$WORK/writing" ]; do
 		b=$((round % 8))
 		sed "s/^c$b-/r$round-c$b-/" "$WORK/batch$b.csv" >"$WORK/w.csv"
-		"$BIDRAG" events import "$WORK/w.csv" --quiet >/dev/null 2>&1
+		"$BIDRAG" events import "$WORK/w.csv" --quiet --by anna >/dev/null 2>&1
 		round=$((round + 1))
 	done
 ) &

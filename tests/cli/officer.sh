@@ -28,6 +28,8 @@ export BIDRAG_DB=$(fresh_db reg)
 printf '%s\n' "$PW" | "$BIDRAG" user add root --role admin >/dev/null
 printf '%s\n' "$PW" | "$BIDRAG" user add anna --role handlaggare --by root >/dev/null
 printf '%s\n' "$PW" | "$BIDRAG" user add bertil --role attestant --by root >/dev/null
+# The OS account running the test is anna's: a change given no --by is hers.
+"$BIDRAG" user map anna --os-account "$(id -un)" --by root >/dev/null
 "$BIDRAG" decision import "$EX"/*.json >/dev/null 2>&1
 for c in $REGIONS; do "$BIDRAG" org set "$c" --bankgiro "$(bg "51${c}000")" >/dev/null; done
 "$BIDRAG" org set SKR --bankgiro "$(bg 5300000)" >/dev/null
@@ -120,11 +122,14 @@ expect_error "a correction of an unknown event is refused" "no-such-event" \
 spid=$!
 for _ in $(seq 1 100); do [ -s "$WORK/ready" ] && break; kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
 URL=$(cat "$WORK/ready" 2>/dev/null)
-# An own payment of bertil's (recorded from the command line as bertil) and
-# one of anna's, both awaiting attestation.
+# An own payment of bertil's (recorded from the command line as bertil while
+# he was a handläggare: a user's role changes, his id stays) and one of
+# anna's, both awaiting attestation.
 "$BIDRAG" requisition add $D0 --part skr --recipient SKR --amount 15000000 --received 2021-11-15 --by anna --id req-skr >/dev/null
 "$BIDRAG" pay add $D0 --part skr --recipient SKR --amount 1000000 --date 2021-12-06 --by anna --id pay-anna >/dev/null
+sql "$BIDRAG_DB" "UPDATE app_user SET role = 'handlaggare' WHERE name = 'bertil'" >/dev/null
 "$BIDRAG" pay add $D0 --part skr --recipient SKR --amount 2000000 --date 2021-12-06 --by bertil --id pay-bertil >/dev/null
+sql "$BIDRAG_DB" "UPDATE app_user SET role = 'attestant' WHERE name = 'bertil'" >/dev/null
 got=$(URL=$URL PW=$PW D0=$D0 python3 - <<'PY'
 import http.client, json, os, re, urllib.parse
 u = urllib.parse.urlparse(os.environ["URL"])

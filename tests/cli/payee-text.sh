@@ -11,10 +11,10 @@ EX="$BIDRAG_SRC/examples"
 PW=payee-text-password
 export BIDRAG_DB=$(fresh_db payeetext)
 "$BIDRAG" init >/dev/null
+export BIDRAG_PASSWORD="$PW"
 printf '%s\n' "$PW" | "$BIDRAG" user add root --role admin >/dev/null
 printf '%s\n' "$PW" | "$BIDRAG" user add anna --role handlaggare --by root >/dev/null
-export BIDRAG_PASSWORD="$PW"
-"$BIDRAG" decision import "$EX"/decisions/*.json >/dev/null 2>&1
+"$BIDRAG" decision import "$EX"/decisions/*.json --by anna >/dev/null 2>&1
 
 CR="a carriage return \(U\+000D\) at character 7: payment files take one line of printable text \(an LB file would carry it as a space or not at all, a pain.001 file \(XML 1.0\) as a character reference or not at all\)"
 LB="an LB file \(Bankgirot's leverantörsbetalningar\) carries ISO 8859-1 \(Latin-1\) only"
@@ -74,10 +74,10 @@ expect_error "a line break in a reference (.xlsx)" \
 
 # 3. org add and org set.
 expect_error "org add --name with a line break" \
-	"--name: a line break \(U\+000A\) at character 3" org add --code ORG-X1 --name "$(printf 'Ny\nförening')" --kind payee
+	"--name: a line break \(U\+000A\) at character 3" org add --code ORG-X1 --name "$(printf 'Ny\nförening')" --kind payee --by anna
 expect_error "org set --reference with a carriage return" \
-	"--reference: a carriage return \(U\+000D\) at character 4" org set 01 --reference "$(printf 'Ref\r1')"
-expect_error "org set --name with a euro sign" "--name: '€' \(U\+20AC\) at character 8: $LB" org set 01 --name "Region €"
+	"--reference: a carriage return \(U\+000D\) at character 4" org set 01 --reference "$(printf 'Ref\r1')" --by anna
+expect_error "org set --name with a euro sign" "--name: '€' \(U\+20AC\) at character 8: $LB" org set 01 --name "Region €" --by anna
 
 # 4. A decision file whose payee has a control character in its name (the
 # decision reader refuses control characters in every text itself) or a
@@ -100,9 +100,9 @@ PY
 part=$(cat "$WORK/part")
 expect_error "a decision file: a carriage return in a part's payee's name" \
 	"payee-cr.json: parts\[$part\].payee.name: a control character \(0x0d\) at position 18" \
-	decision import "$WORK/payee-cr.json"
+	decision import "$WORK/payee-cr.json" --by anna
 expect_error "a decision file: an en dash in a payee's reference" \
-	"parts\[$part\].payee.reference: '–' \(U\+2013\) at character 7: $LB" decision import "$WORK/payee-dash.json"
+	"parts\[$part\].payee.reference: '–' \(U\+2013\) at character 7: $LB" decision import "$WORK/payee-dash.json" --by anna
 
 # 5. payee propose: the reference of a new account.
 expect_error "payee propose --reference with a tab" "reference: a tab \(U\+0009\) at character 4" \
@@ -115,6 +115,6 @@ expect_eq "nothing refused changed the register" "$(db_sum "$BIDRAG_DB")" "$befo
 printf '%s\n232100-0016,Region Skåne Ærø ß,5728-3905,,,,Ansvar 1 «§»\n' "$head" >"$WORK/latin1.csv"
 run payee import "$WORK/latin1.csv" --user anna
 expect_rc "a name and reference in Latin-1 (å, Æ, ø, ß, «, §) are imported" 0
-run org set 01 --name "Region Stockholm-Gotland" --reference "RS 2021/1"
+run org set 01 --name "Region Stockholm-Gotland" --reference "RS 2021/1" --by anna
 expect_rc "org set with printable Latin-1 text" 0
 done_testing

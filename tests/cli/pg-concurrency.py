@@ -156,7 +156,8 @@ def worker(k, bidrag, db, urls, seconds, seed, outdir):
         path = os.path.join(outdir, "ev-%d.json" % k)
         with open(path, "w") as f:
             json.dump(events, f)
-        rc, out, err = cli_run(bidrag, db, ["events", "import", path, "--quiet"])
+        who = att if events[0]["kind"] == "attest" else me  # the events' "by": the user who records them
+        rc, out, err = cli_run(bidrag, db, ["events", "import", path, "--quiet", "--by", who])
         return rc == 0
 
     def export():
@@ -167,7 +168,7 @@ def worker(k, bidrag, db, urls, seconds, seed, outdir):
         else:
             out = os.path.join(outdir, "%s.xml" % batch)
             rc, o, e = cli_run(bidrag, db, ["pay", "export", "--batch", batch, "--format", "pain001", "--date", DATE,
-                                             "--output", out])
+                                             "--output", out, "--by", me])
             ok = rc == 0
             if not ok:
                 log.setdefault("export_refusals", []).append(e.strip()[:200])

@@ -16,6 +16,7 @@ export BIDRAG_TEST_ENGINE=pg # this test is PostgreSQL's: lib.sh fails without a
 . "$(dirname "$0")/lib.sh"
 EX="$BIDRAG_SRC/examples/decisions"
 PW="correct horse battery staple"
+TEST_PASSWORD=$PW # test_users' password (lib.sh)
 SECONDS_RUN=${PG_CONCURRENCY_SECONDS:-60}
 
 # bg DIGITS: DIGITS with their Luhn check digit appended, as a bankgiro.
@@ -32,19 +33,17 @@ bg() {
 }
 
 export BIDRAG_DB=$(fresh_db conc)
-export BIDRAG_USER=setup
+unset BIDRAG_USER
 "$BIDRAG" init >/dev/null
-"$BIDRAG" decision import "$EX"/*.json >/dev/null 2>&1
+test_users bjorn:handlaggare cecilia:attestant # lib.sh: root, anna, bertil, rut and these; BIDRAG_PASSWORD
+"$BIDRAG" decision import "$EX"/*.json --by anna >/dev/null 2>&1
 set_ok=0
 for c in 01 03 04 05 06 07 08 09 10 12 13 14 17 18 19 20 21 22 23 24 25; do
-	"$BIDRAG" org set "$c" --bankgiro "$(bg "51${c}000")" >/dev/null && set_ok=$((set_ok + 1))
+	"$BIDRAG" org set "$c" --bankgiro "$(bg "51${c}000")" --by anna >/dev/null && set_ok=$((set_ok + 1))
 done
-"$BIDRAG" org set SKR --bankgiro "$(bg 5300000)" >/dev/null && set_ok=$((set_ok + 1))
+"$BIDRAG" org set SKR --bankgiro "$(bg 5300000)" --by anna >/dev/null && set_ok=$((set_ok + 1))
 expect_eq "a bankgiro for every region and SKR" "$set_ok" "22"
-users_ok=0
-for u in anna:handlaggare bjorn:handlaggare bertil:attestant cecilia:attestant; do
-	printf '%s\n' "$PW" | "$BIDRAG" user add "${u%%:*}" --role "${u#*:}" >/dev/null && users_ok=$((users_ok + 1))
-done
+users_ok=$(sql "$BIDRAG_DB" "SELECT count(*) FROM app_user WHERE name IN ('anna', 'bjorn', 'bertil', 'cecilia')")
 expect_eq "four users for the web API" "$users_ok" "4"
 
 # start_server NAME: a `bidrag serve` on a free port; its URL in $URL, its pid in $SPID.

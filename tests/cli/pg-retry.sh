@@ -33,7 +33,8 @@ own() { PGHOST="$dir/run" PGUSER=bidrag_test PGDATABASE=retry "$@"; }
 
 PGHOST="$dir/run" PGUSER=bidrag_test createdb retry || fail "createdb retry"
 export BIDRAG_DB="postgresql://bidrag_test@/retry?host=$dir/run"
-"$BIDRAG" init >/dev/null && "$BIDRAG" decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" >/dev/null ||
+"$BIDRAG" init >/dev/null && test_users &&
+	"$BIDRAG" decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" --by anna >/dev/null ||
 	fail "a register on the test's server"
 
 # Enough batches that the poll below finds one inside its transaction on a
@@ -47,7 +48,7 @@ for b in $(seq 1 $NB); do
 		while [ $i -lt $PER ]; do
 			for r in $regions; do
 				[ $i -lt $PER ] || break
-				echo "b$b-$i,payment,S2020/09797,regioner,$r,2021-02-20,writer,1"
+				echo "b$b-$i,payment,S2020/09797,regioner,$r,2021-02-20,anna,1"
 				i=$((i + 1))
 			done
 		done
@@ -57,7 +58,7 @@ done
 # The client: every batch in turn, noting how each ended.
 (
 	for b in $(seq 1 $NB); do
-		"$BIDRAG" events import "$WORK/batch$b.csv" --quiet >/dev/null 2>"$WORK/err$b"
+		"$BIDRAG" events import "$WORK/batch$b.csv" --quiet --by anna >/dev/null 2>"$WORK/err$b"
 		echo "$b $?" >>"$WORK/first"
 	done
 ) &
@@ -111,7 +112,7 @@ as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start >/dev/null 2>
 # The retry: every batch again, as a client that does not know which got in.
 retry_bad=0
 for b in $(seq 1 $NB); do
-	"$BIDRAG" events import "$WORK/batch$b.csv" >"$WORK/retry$b" 2>&1 || retry_bad=$((retry_bad + 1))
+	"$BIDRAG" events import "$WORK/batch$b.csv" --by anna >"$WORK/retry$b" 2>&1 || retry_bad=$((retry_bad + 1))
 done
 expect_eq "every batch sent again is accepted" "$retry_bad" 0
 already=$(grep -c "0 events recorded, $PER already recorded" "$WORK"/retry* | awk -F: '{ s += $2 } END { print s }')

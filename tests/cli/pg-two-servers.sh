@@ -13,15 +13,14 @@ export BIDRAG_TEST_ENGINE=pg # this test is PostgreSQL's: lib.sh fails without a
 . "$(dirname "$0")/lib.sh"
 EX="$BIDRAG_SRC/examples/decisions"
 PW="correct horse battery staple"
+TEST_PASSWORD=$PW # test_users' password (lib.sh)
 D0=S2020/09797
 
 export BIDRAG_DB=$(fresh_db two)
-export BIDRAG_USER=setup
+unset BIDRAG_USER
 "$BIDRAG" init >/dev/null
-"$BIDRAG" decision import "$EX"/*.json >/dev/null 2>&1
-for u in anna:handlaggare bertil:attestant; do
-	printf '%s\n' "$PW" | "$BIDRAG" user add "${u%%:*}" --role "${u#*:}" >/dev/null
-done
+test_users # lib.sh: root, anna (handläggare), bertil (attestant), rut; BIDRAG_PASSWORD
+"$BIDRAG" decision import "$EX"/*.json --by anna >/dev/null 2>&1
 
 declare -A SPIDS
 # start_server NAME: a `bidrag serve` on a free port; its URL in URL_NAME.

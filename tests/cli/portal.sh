@@ -37,8 +37,14 @@ expect_error "a last day before the first" "valid_to: 2019-01-01 is before valid
 	signatory add 23 eva --kind ombud --from 2020-01-01 --to 2019-01-01 --evidence "$WORK/firma.pdf" --by anna
 expect_error "an organisation not in the register" "no organisation 'XX'" \
 	signatory add XX eva --kind ombud --from 2020-01-01 --evidence "$WORK/firma.pdf" --by anna
-expect_error "add without --by" "signatory add needs --by NAME" \
+expect_error "add without --as, by an OS account that is no user, is refused" \
+	"who makes this change\? Name a bidrag user with --as USER.*nothing was changed" \
 	signatory add 23 eva --kind ombud --from 2020-01-01 --evidence "$WORK/firma.pdf"
+expect_error "add by a mottagare is refused" "signatory add is done by a handläggare; eva is mottagare; nothing was changed" \
+	signatory add 23 eva --kind ombud --from 2020-01-01 --evidence "$WORK/firma.pdf" --as eva
+BIDRAG_PASSWORD=wrong-password-1 expect_error "add with a wrong password is refused" \
+	"--as anna: wrong user name or password.*nothing was changed" \
+	signatory add 23 eva --kind ombud --from 2020-01-01 --evidence "$WORK/firma.pdf" --as anna
 run signatory list 23
 expect_out "the list: the firmatecknare holds today, with the evidence's digest" "^1 +23 +eva +firmatecknare +2020-01-01 .* gäller +firma.pdf \(SHA-256 $sha"
 expect_out "the ombud's authority ended 2021-12-31" "^2 +23 +eva +ombud +2020-01-01 – 2021-12-31 gäller ej"
@@ -48,11 +54,15 @@ expect_error "revoked twice" "no signatory 1 that is not revoked already" signat
 run signatory list 23 --format json
 expect_out "revoked, not deleted (json)" '"revoked_on": "[0-9]{4}-[0-9]{2}-[0-9]{2}"'
 run audit list
-expect_out "the audit log has the representative added" "Behörig företrädare registrerad +Behörig företrädare nr 1$"
-expect_out "... and revoked" "Behörig företrädares behörighet återkallad +Behörig företrädare nr 1$"
+expect_out "the audit log has the representative added, by anna" "anna, handläggare +Behörig företrädare registrerad +Behörig företrädare nr 1$"
+expect_out "... and revoked" "anna, handläggare +Behörig företrädares behörighet återkallad +Behörig företrädare nr 1$"
 run submissions list
 expect_rc "submissions list of an empty register" 0
 expect_error "accept of no submission" "no submission 5" submissions accept 5 --by anna
 expect_error "return needs --note" "submissions return needs --note" submissions return 5 --by anna
 expect_error "an unknown state" "--state: 'sent'" submissions list --state sent
+expect_error "a review by a mottagare is refused" "submissions accept is done by a handläggare; eva is mottagare" \
+	submissions accept 5 --as eva
+"$BIDRAG" user map anna --os-account "$(id -un)" --by root >/dev/null
+expect_error "the OS account mapped to anna reviews without --as" "no submission 5" submissions accept 5
 done_testing

@@ -38,15 +38,16 @@ expect_err "check warns of God och nära vård's amount and breakdown" "god-och-
 run register list
 expect_rc "register list needs a database" 2
 run init
-run register import "$J" --by ekonom
+test_users eva:mottagare:23 # the recipient's own user files its register
+run register import "$J" --by eva
 expect_rc "the seed 002 example imports" 0
 expect_out "2020 is stored as version 1" "^23 2020: stored as version 1"
 expect_out "2019 is stored as version 1" "^23 2019: stored as version 1"
-run register import "$J"
+run register import "$J" --by eva
 expect_out "importing it again changes nothing" "23 2020: unchanged \(version 1\)"
 run register list
 expect_out "register list shows both years" "Region Jämtland Härjedalen +2019 +1 "
-expect_out "register list names who imported" "2020 +1 .* ekonom$"
+expect_out "register list names who imported" "2020 +1 .* eva$"
 expect_out "register list pads names by characters, not bytes (å, ä, ö)" "^23     Region Jämtland Härjedalen {9}2019 "
 
 # The report in Markdown: every figure of the seed.
@@ -128,21 +129,21 @@ run register show --org 23 --year 2020
 expect_out "show lists the grants" "god-och-nara-vard +RS/195/2020 +71 900 000 kr +\(rader 71 862 709 kr, avviker\)"
 run register show --org "Region Jämtland Härjedalen" --year 2019 --format json
 printf '%s\n' "$OUT" >"$WORK/2019.json"
-run register import "$WORK/2019.json"
+run register import "$WORK/2019.json" --by eva
 expect_out "the stored document re-imports unchanged" "23 2019: unchanged \(version 1\)"
 
 # Replacing lines and usage entries from CSV: new versions, old ones kept.
 printf 'område;delområde;belopp\nEtt annat område;;71 862 709\n' >"$WORK/lines.csv"
 before=$(dbsum)
-run register lines --org 23 --year 2020 --grant god-och-nara-vard "$WORK/lines.csv"
+run register lines --org 23 --year 2020 --grant god-och-nara-vard "$WORK/lines.csv" --by eva
 expect_rc "lines from CSV that the summary does not know" 2
 expect_err "the summary's references to lines are checked against the new lines" "summary row .*grant 'god-och-nara-vard' has no line"
 expect_eq "lines that break the summary: database unchanged" "$(dbsum)" "$before"
 sed 's/18 174 397/18 174 398/; s/TOTALT;;71 862 709/TOTALT;;71 862 709/' "$EX/jamtland-2020-god-och-nara-vard.csv" >"$WORK/gnv.csv"
 expect_refused "a typed TOTALT that disagrees with its lines" "gnv.csv:[0-9]+: TOTALT typed as 71 862 709 kr, but the rows above add up to 71 862 710 kr" \
-	register lines --org 23 --year 2020 --grant god-och-nara-vard "$WORK/gnv.csv"
+	register lines --org 23 --year 2020 --grant god-och-nara-vard "$WORK/gnv.csv" --by eva
 grep -v '^TOTALT' "$WORK/gnv.csv" >"$WORK/gnv2.csv"
-run register lines --org 23 --year 2020 --grant god-och-nara-vard "$WORK/gnv2.csv" --by ekonom
+run register lines --org 23 --year 2020 --grant god-och-nara-vard "$WORK/gnv2.csv" --by eva
 expect_rc "new lines from CSV" 0
 expect_out "they are stored as version 2" "23 2020: stored as version 2"
 expect_err "and the new discrepancy is reported" "differs from its breakdown 71 862 710 kr"
@@ -156,46 +157,46 @@ expect_out "version 2 is the latest" "rader 71 862 710 kr"
 U="$EX/jamtland-2020-nationella-minoriteter-2019.csv"
 sed 's/^Samordning;personal, lön;31682/Samordning;personal, lön;31683/' "$U" >"$WORK/u1.csv"
 expect_refused "a SUMMA row that disagrees with its entries" "u1.csv:[0-9]+: SUMMA of 'Samordning' typed as 36 619 kr, but the rows above add up to 36 620 kr" \
-	register usage --org 23 --year 2020 --grant nationella-minoriteter --account 2019 "$WORK/u1.csv"
+	register usage --org 23 --year 2020 --grant nationella-minoriteter --account 2019 "$WORK/u1.csv" --by eva
 sed 's/^Samordning;/Samordningen;/' "$U" >"$WORK/u2.csv"
 expect_refused "a usage line whose purpose is unknown" "u2.csv:[0-9]+: column 'ändamål': unknown purpose 'Samordningen' \(expected one of: 'Inflytande" \
-	register usage --org 23 --year 2020 --grant nationella-minoriteter --account 2019 "$WORK/u2.csv"
+	register usage --org 23 --year 2020 --grant nationella-minoriteter --account 2019 "$WORK/u2.csv" --by eva
 printf 'ändamål;kostnadsgrupp;belopp\nSamordning;resor och logi;-500\n' >"$WORK/u3.csv"
 expect_refused "a negative spend" "u3.csv:2: column 'belopp': '-500' is negative" \
-	register usage --org 23 --year 2020 --grant nationella-minoriteter --account 2019 "$WORK/u3.csv"
+	register usage --org 23 --year 2020 --grant nationella-minoriteter --account 2019 "$WORK/u3.csv" --by eva
 printf 'ändamål;kostnadsgrupp;belopp\nSamordning;resor och logi;4 937\nSamordning;konferenskostnader;300 000\n' >"$WORK/u4.csv"
-run register usage --org 23 --year 2020 --grant nationella-minoriteter --account 2019 "$WORK/u4.csv"
+run register usage --org 23 --year 2020 --grant nationella-minoriteter --account 2019 "$WORK/u4.csv" --by eva
 expect_rc "new usage entries" 0
 expect_err "overspending is accepted and reported" "304 937 kr spent of 250 000 kr available for 2019"
 run register report --org 23 --year 2020 --format md
 expect_out "the report shows the overspending" "förbrukat 304 937 kr av disponibla 250 000 kr för 2019"
 expect_out "and a negative remainder" "\| 250 000 \| 304 937 \| -54 937 \|"
 expect_refused "usage for an account that does not exist" "no usage account for 2018" \
-	register usage --org 23 --year 2020 --grant nationella-minoriteter --account 2018 "$WORK/u4.csv"
-expect_refused "lines for an unknown grant" "has no grant 'nope'" register lines --org 23 --year 2020 --grant nope "$WORK/gnv2.csv"
+	register usage --org 23 --year 2020 --grant nationella-minoriteter --account 2018 "$WORK/u4.csv" --by eva
+expect_refused "lines for an unknown grant" "has no grant 'nope'" register lines --org 23 --year 2020 --grant nope "$WORK/gnv2.csv" --by eva
 
 # Bad register files: the error names the file and field, nothing is stored.
 mutate "$J" "$WORK/b1.json" "[g for g in y['grants'] if g['key'] == 'god-och-nara-vard'][0]['lines_total']='71 862 708'"
 expect_refused "a typed lines_total that disagrees" "b1.json: years\[[0-9]\].grants\[[0-9]+\].lines_total: typed as 71 862 708 kr, but the parts add up to 71 862 709 kr" \
-	register import "$WORK/b1.json"
+	register import "$WORK/b1.json" --by eva
 mutate "$J" "$WORK/b2.json" "g=[g for g in y['grants'] if g.get('usage')][0]; g['usage'][0]['spent']=234055"
-expect_refused "a typed spent that disagrees" "usage\[0\].spent: typed as 234 055 kr, but the parts add up to 234 054 kr" register import "$WORK/b2.json"
+expect_refused "a typed spent that disagrees" "usage\[0\].spent: typed as 234 055 kr, but the parts add up to 234 054 kr" register import "$WORK/b2.json" --by eva
 mutate "$J" "$WORK/b3.json" "y['grants'][1]['amont']=1"
-expect_refused "an unknown field" "b3.json: years\[[0-9]\].grants\[1\]: unknown field 'amont'" register import "$WORK/b3.json"
+expect_refused "an unknown field" "b3.json: years\[[0-9]\].grants\[1\]: unknown field 'amont'" register import "$WORK/b3.json" --by eva
 mutate "$J" "$WORK/b4.json" "y['grants'].append(dict(key='extra', title='Extra', section='sokbara', amount=5))"
-expect_refused "a grant in no summary row" "year 2020: grant 'extra' is in no summary row" register import "$WORK/b4.json"
+expect_refused "a grant in no summary row" "year 2020: grant 'extra' is in no summary row" register import "$WORK/b4.json" --by eva
 mutate "$J" "$WORK/b5.json" "d['org']='Region Atlantis'"
-expect_refused "an unknown organisation" "unknown .*Region Atlantis" register import "$WORK/b5.json"
+expect_refused "an unknown organisation" "unknown .*Region Atlantis" register import "$WORK/b5.json" --by eva
 printf '{"format": "bidrag-register/1", "org": "23", "years": [ {"year": 2020,}]}' >"$WORK/b6.json"
-expect_refused "JSON syntax errors give line and column" "b6.json:1:[0-9]+: not valid JSON" register import "$WORK/b6.json"
+expect_refused "JSON syntax errors give line and column" "b6.json:1:[0-9]+: not valid JSON" register import "$WORK/b6.json" --by eva
 cat >"$WORK/b7.json" <<'EOF'
 {"format": "bidrag-register/1", "org": "23", "years": [{"year": 2021, "grants": [
  {"key": "a", "title": "A", "usage": [{"year": 2020, "available": 100, "purposes": [{"name": "P", "cost_groups": ["x"]}],
   "entries": [{"purpose": "P", "cost_group": "x", "amount": -5}]}], "amount": 100}]}]}
 EOF
-expect_refused "a negative spend in JSON" "b7.json: years\[0\].grants\[0\].usage\[0\].entries\[0\].amount: a negative spend" register import "$WORK/b7.json"
+expect_refused "a negative spend in JSON" "b7.json: years\[0\].grants\[0\].usage\[0\].entries\[0\].amount: a negative spend" register import "$WORK/b7.json" --by eva
 sed 's/"purpose": "P", "cost_group"/"purpose": "Q", "cost_group"/; s/-5/5/' "$WORK/b7.json" >"$WORK/b8.json"
-expect_refused "an unknown purpose in JSON" "usage account 2020, entry 1: unknown purpose 'Q' \(expected one of: 'P'\)" register import "$WORK/b8.json"
+expect_refused "an unknown purpose in JSON" "usage account 2020, entry 1: unknown purpose 'Q' \(expected one of: 'P'\)" register import "$WORK/b8.json" --by eva
 
 # Usage errors.
 expect_error "report needs --org" "--org is required" register report --year 2020 --format md
@@ -210,13 +211,13 @@ run register report --org 23 --year 2020 --compare none --format md
 expect_out "--compare none: a one-year summary" "^## Sammanställning 2020 \(mkr\)"
 
 # The link to a state-side decision in the same database.
-run decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json"
+run decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" --by anna
 cat >"$WORK/link.json" <<'EOF'
 {"format": "bidrag-register/1", "org": "Region Jämtland Härjedalen", "years": [{"year": 2021, "grants": [
  {"key": "psykisk-halsa", "title": "Psykisk hälsa 2021", "decision": "S2020/09797", "amount": "3 014 433"},
  {"key": "okand", "title": "Okänt beslut", "decision": "S1999/1", "amount": 1}]}]}
 EOF
-run register import "$WORK/link.json"
+run register import "$WORK/link.json" --by eva
 expect_rc "a register linked to a state-side decision imports" 0
 run register report --org 23 --year 2021 --format md
 allocated=$(sql "$BIDRAG_DB" "SELECT sum(a.amount) FROM allocation a JOIN part p ON p.id = a.part_id JOIN decision d ON d.id = p.decision_id JOIN org o ON o.id = a.org_id WHERE d.dnr = 'S2020/09797' AND o.code = '23'")

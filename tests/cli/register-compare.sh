@@ -36,9 +36,10 @@ cat >"$WORK/2021.json" <<'EOF'
 EOF
 
 run init
-run register import "$EX/jamtland-2020.json" --by ekonom
+test_users
+run register import "$EX/jamtland-2020.json" --by anna
 expect_rc "seed 002 (2019, 2020) imports" 0
-run register import "$WORK/2021.json" --by ekonom
+run register import "$WORK/2021.json" --by anna
 expect_rc "a 2021 register of the same region imports" 0
 expect_out "2021 is stored" "^23 2021: stored as version 1"
 

@@ -20,12 +20,12 @@ printf '%s\n' "$PW" | "$BIDRAG" user add root --role admin >/dev/null
 printf '%s\n' "$PW" | "$BIDRAG" user add anna --role handlaggare --by root >/dev/null
 printf '%s\n' "$PW" | "$BIDRAG" user add bertil --role attestant --by root >/dev/null
 printf '%s\n' "$PW" | "$BIDRAG" user add olle --role mottagare --org 01 --by root >/dev/null
-"$BIDRAG" decision import "$EX/decisions/S2020-09797.json" "$EX/decisions/S2020-09796.json" >/dev/null 2>&1
+"$BIDRAG" decision import "$EX/decisions/S2020-09797.json" "$EX/decisions/S2020-09796.json" --by anna >/dev/null 2>&1
 "$BIDRAG" payee import "$EX/payees.csv" --user anna >/dev/null 2>&1
 "$BIDRAG" pay plan $D0 --date 2021-02-15 --by anna >/dev/null
 ids() { "$BIDRAG" pay list --state registered --format csv | tail -n +2 | cut -d, -f1; }
 "$BIDRAG" pay attest $(ids) --date 2021-02-15 --by bertil >/dev/null
-"$BIDRAG" pay export --batch B1 --date 2021-02-16 --output "$WORK/b1.xml" >/dev/null 2>&1
+"$BIDRAG" pay export --batch B1 --date 2021-02-16 --output "$WORK/b1.xml" --by anna >/dev/null 2>&1
 
 # field FILE KEY FIELD: a grant's field of the year's document.
 field() {

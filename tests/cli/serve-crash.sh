@@ -27,9 +27,9 @@ fi
 
 "$BIDRAG" init >/dev/null
 "$BIDRAG" decision import "$BIDRAG_SRC/examples/decisions/S2020-09797.json" >/dev/null
+export BIDRAG_PASSWORD="$PW"
 printf '%s\n' "$PW" | "$BIDRAG" user add root --role admin >/dev/null
 printf '%s\n' "$PW" | "$BIDRAG" user add anna --role handlaggare --by root >/dev/null
-export BIDRAG_PASSWORD="$PW"
 
 regions="01 03 04 05 06 07 08 09 10 12 13 14 17 18 19 20 21 22 23 24 25"
 make_batch() { # N: PER payments of 1 kr as a JSON array, ids w<N>-<i>

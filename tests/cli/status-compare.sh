@@ -9,7 +9,7 @@
 : "${BIDRAG:?the bidrag binary under test}" "${BIDRAG_SRC:?the repository}"
 export BIDRAG_DB=$(fresh_db status)
 D0=S2020/09797
-PW="status-compare 2026"
+PW=$TEST_PASSWORD # lib.sh: test_users' password
 spid=
 cleanup() {
 	if [ -n "$spid" ] && kill -0 "$spid" 2>/dev/null; then
@@ -22,8 +22,8 @@ trap cleanup EXIT
 
 setup() {
 	"$BIDRAG" init >/dev/null || return 1
-	"$BIDRAG" decision import "$BIDRAG_SRC"/examples/decisions/*.json >/dev/null 2>&1 || return 1
-	printf '%s\n' "$PW" | "$BIDRAG" user add rut --role revisor >/dev/null || return 1
+	test_users || return 1 # lib.sh: root, anna, bertil, rut (revisor)
+	"$BIDRAG" decision import "$BIDRAG_SRC"/examples/decisions/*.json --by anna >/dev/null 2>&1 || return 1
 	"$BIDRAG" payee import "$BIDRAG_SRC/examples/payees.csv" --user anna >/dev/null 2>&1 || return 1
 	# paid inside the window: a figure besides allocated and lapsed
 	"$BIDRAG" pay add $D0 --part regioner --recipient 03 --amount "7 980 491" --date 2021-02-15 --id sc-pay \
