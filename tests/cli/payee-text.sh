@@ -18,7 +18,11 @@ printf '%s\n' "$PW" | "$BIDRAG" user add anna --role handlaggare --by root >/dev
 
 CR="a carriage return \(U\+000D\) at character 7: payment files take one line of printable text \(an LB file would carry it as a space or not at all, a pain.001 file \(XML 1.0\) as a character reference or not at all\)"
 LB="an LB file \(Bankgirot's leverantörsbetalningar\) carries ISO 8859-1 \(Latin-1\) only"
-before=$(db_sum "$BIDRAG_DB")
+# Each refused command below logs in (--by anna, a password login), and a
+# login is counted (login_throttle: the attempt counted in advance, taken
+# back when the password is right), as the web counts one: the register's
+# content, not the login counters, is compared.
+before=$(db_sum_but_logins "$BIDRAG_DB")
 
 # 1. payee import, CSV: a carriage return in a quoted name, a bell in a
 # reference, a tab inside a name, a euro sign and a Greek letter.
@@ -108,7 +112,7 @@ expect_error "a decision file: an en dash in a payee's reference" \
 expect_error "payee propose --reference with a tab" "reference: a tab \(U\+0009\) at character 4" \
 	payee propose 01 --bankgiro 5728-3905 --reference "$(printf 'Ref\t1')" --evidence "brev 2026-12-01" --user anna
 
-expect_eq "nothing refused changed the register" "$(db_sum "$BIDRAG_DB")" "$before"
+expect_eq "nothing refused changed the register" "$(db_sum_but_logins "$BIDRAG_DB")" "$before"
 
 # 6. What every payment file can carry is taken: Latin-1 letters, and a
 # name and reference as the examples have them.
