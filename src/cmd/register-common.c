@@ -102,6 +102,16 @@ static int take_who(void *ctx, const struct user *u)
 	return 0;
 }
 
+/* ident_store_error: the register could not be read or written while
+ * finding out who makes the change (the server went away during the
+ * password check's transaction): said as the other store failures of a
+ * change are, nothing of it recorded. */
+static int ident_store_error(const struct bd_error *err)
+{
+	fprintf(stderr, "error: %s; nothing was recorded\n", err->msg);
+	return err->code == BD_UNAVAILABLE ? EXIT_DB : EXIT_IO;
+}
+
 /* resolve: who.* from --as (or $BIDRAG_USER) and its password, else the
  * user mapped to the OS account, else, in a register without users, the
  * OS account itself (setting the register up); prints why not. */
@@ -112,7 +122,7 @@ static int resolve(struct store *s)
 	const char *account = os_account();
 	int users = 0;
 	if (store_user_list(s, count_user, &users, &err) < 0)
-		return store_error(&err, EXIT_IO);
+		return ident_store_error(&err);
 	if (as && *as) {
 		if (!users)
 			return error("--as %s: the register has no users yet; add the first, an admin, with 'bidrag user add "
@@ -122,7 +132,7 @@ static int resolve(struct store *s)
 		char named[USER_NAME_SIZE];
 		int mine = user_name_fold(as, named, &err) ? 1 : store_user_by_os(s, account, take_who, NULL, &err);
 		if (mine < 0)
-			return store_error(&err, EXIT_IO);
+			return ident_store_error(&err);
 		if (mine == 0 && strcmp(who.name, named) == 0)
 			return 0;
 		char *pw = ask_password(as);
@@ -135,7 +145,7 @@ static int resolve(struct store *s)
 		enum access_login got = access_login(s, as, pw, source, &u, &wait, &err);
 		sodium_free(pw);
 		if (got == ACCESS_ERROR)
-			return store_error(&err, EXIT_IO);
+			return ident_store_error(&err);
 		if (got == ACCESS_WAIT)
 			return error("--as %s: too many failed logins: try again in %ld s; nothing was changed", as, wait);
 		if (got != ACCESS_OK)
@@ -148,7 +158,7 @@ static int resolve(struct store *s)
 	}
 	int found = store_user_by_os(s, account, take_who, NULL, &err);
 	if (found < 0)
-		return store_error(&err, EXIT_IO);
+		return ident_store_error(&err);
 	if (found == 0)
 		return 0;
 	if (!users && account) {
