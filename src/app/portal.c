@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "access.h"
 #include "ledger.h"
 #include "money.h"
 #include "readfile.h"
@@ -16,25 +17,25 @@
 
 #define AGENCY "Kammarkollegiet"
 
-/* The password signer: the user's password checked as the login checks it
- * (Argon2id through libsodium against the stored hash). */
-static int take_hash(void *ctx, const struct user *u)
-{
-	snprintf(ctx, crypto_pwhash_STRBYTES, "%s", u->password_hash);
-	return 0;
-}
-
+/* The password signer: the user's password checked by the login's own
+ * check (access_login: Argon2id against the stored hash, a failure counted
+ * by the user name and by the source, too many making the signer wait). */
 static int password_identify(const struct portal_signer *m, struct store *s, const char *user, const char *secret,
-			     struct bd_error *err)
+			     const char *source, long *wait, struct bd_error *err)
 {
 	(void)m;
-	char hash[crypto_pwhash_STRBYTES] = "";
-	int rc = store_user_get(s, user, take_hash, hash, err);
-	if (rc < 0)
+	struct access_user u;
+	switch (access_login(s, user, secret ? secret : "", source, &u, wait, err)) {
+	case ACCESS_OK:
+		/* The password of the user named, not of a variant of its name. */
+		return strcmp(u.name, user) == 0 ? 0 : 1;
+	case ACCESS_WAIT:
+		return 2;
+	case ACCESS_WRONG:
+		return 1;
+	default:
 		return -1;
-	bool ok = rc == 0 && secret && crypto_pwhash_str_verify(hash, secret, strlen(secret)) == 0;
-	sodium_memzero(hash, sizeof(hash));
-	return ok ? 0 : 1;
+	}
 }
 
 const struct portal_signer portal_signer_password = {"password", "lösenord i bidrag (inloggning på nytt)",
@@ -358,18 +359,26 @@ int portal_render(struct store *s, int64_t id, const char *user, const struct po
 	return rc;
 }
 
-int portal_sign(struct store *s, int64_t id, const struct portal_signer *m, const char *user, const char *secret,
-		const char *date, struct bd_error *err)
+int portal_identify(struct store *s, const struct portal_signer *m, const char *user, const char *secret,
+		    const char *source, long *wait, struct bd_error *err)
+{
+	*wait = 0;
+	int rc = m->identify(m, s, user, secret, source, wait, err);
+	if (rc == 1)
+		bd_failc(err, BD_INVALID, "could not identify %s by %s: the document is not signed", user, m->words);
+	else if (rc == 2)
+		bd_failc(err, BD_INVALID, "could not identify %s by %s: too many failed attempts: try again in %ld s; "
+			 "the document is not signed", user, m->words, *wait);
+	return rc;
+}
+
+int portal_sign(struct store *s, int64_t id, const struct portal_signer *m, const char *user, const char *date,
+		struct bd_error *err)
 {
 	struct sub_copy c = {0};
 	int rc = store_submission_get(s, id, take_sub, &c, err);
 	if (rc)
 		return rc;
-	rc = m->identify(m, s, user, secret, err);
-	if (rc) {
-		sub_free(&c);
-		return rc < 0 ? -1 : bd_fail(err, "could not identify %s by %s: the document is not signed", user, m->words);
-	}
 	char *pdf = NULL;
 	size_t len = 0;
 	bool late = false;

@@ -21,13 +21,16 @@
 #include "store.h"
 
 /* Who signs: identify returns 0 when the person proves to be user, 1 when
- * not (a wrong password, an e-ID order refused or not for that person),
- * -1 with err when the check could not be made. */
+ * not (a wrong password, an e-ID order refused or not for that person), 2
+ * when too many failed attempts came first (*wait: seconds to wait), -1
+ * with err when the check could not be made.  Called outside a
+ * transaction: a failed attempt is counted in one of its own (the
+ * password's as a login's, by the user name and by source, "addr:..."). */
 struct portal_signer {
 	const char *method; /* recorded with the signature: "password" */
 	const char *words;  /* how the document says it: "lösenord i bidrag" */
 	int (*identify)(const struct portal_signer *m, struct store *s, const char *user, const char *secret,
-			struct bd_error *err);
+			const char *source, long *wait, struct bd_error *err);
 };
 extern const struct portal_signer portal_signer_password;
 
@@ -59,13 +62,20 @@ int portal_draft(struct store *s, const char *org, const struct submission_draft
 int portal_render(struct store *s, int64_t id, const char *user, const struct portal_signer *m, const char *date,
 		  char **pdf, size_t *len, struct bd_error *err);
 
-/* portal_sign: user signs submission id on date: identified by m with
- * secret; the PDF rendered, kept with its SHA-256, the signer and the
- * authority; a requisition recorded in the ledger (EV_REQUISITION, signed
- * by user).  Call inside a transaction.  1 if there is none.  A failed
- * identification is BD_INVALID "could not identify ...". */
-int portal_sign(struct store *s, int64_t id, const struct portal_signer *m, const char *user, const char *secret,
-		const char *date, struct bd_error *err);
+/* portal_identify: whether the signer proves to be user by m with secret
+ * (m->identify), before the transaction of portal_sign: 0 if so; 1 if not
+ * and 2 if too many failed attempts came first (*wait: seconds), both with
+ * err BD_INVALID "could not identify ..."; -1 with err when the check could
+ * not be made. */
+int portal_identify(struct store *s, const struct portal_signer *m, const char *user, const char *secret,
+		    const char *source, long *wait, struct bd_error *err);
+
+/* portal_sign: user, identified by portal_identify first, signs submission
+ * id on date by m: the PDF rendered, kept with its SHA-256, the signer and
+ * the authority; a requisition recorded in the ledger (EV_REQUISITION,
+ * signed by user).  Call inside a transaction.  1 if there is none. */
+int portal_sign(struct store *s, int64_t id, const struct portal_signer *m, const char *user, const char *date,
+		struct bd_error *err);
 
 /* portal_review: the agency accepts submission id (a financial report
  * records the ledger's report event with the unused amount declared) or

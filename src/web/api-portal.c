@@ -521,7 +521,6 @@ static int h_submission_preview(struct web_req *r)
 
 struct sign_ctx {
 	int64_t id;
-	char *password;
 };
 
 static int do_sign(struct web_req *r, void *vctx, struct bd_error *err)
@@ -531,10 +530,8 @@ static int do_sign(struct web_req *r, void *vctx, struct bd_error *err)
 		return -1;
 	char today[DATE_LEN];
 	date_today(today);
-	int rc = portal_sign(r->store, c->id, signer, r->user->name, c->password, today, err);
-	if (rc && strncmp(err->msg, "could not identify", 18) == 0)
-		web_error(r, 403, "password", "%s", err->msg);
-	else if (rc && strstr(err->msg, "is not an authorised representative"))
+	int rc = portal_sign(r->store, c->id, signer, r->user->name, today, err);
+	if (rc && strstr(err->msg, "is not an authorised representative"))
 		web_error(r, 403, NULL, "%s; nothing was signed", err->msg);
 	else if (rc && err->code == BD_CONFLICT)
 		web_error(r, 409, "id", "%s; nothing was signed", err->msg);
@@ -549,10 +546,27 @@ static int h_submission_sign(struct web_req *r)
 	const char *pw = json_string_value(json_object_get(r->json, "password"));
 	if (!pw || !*pw || strlen(pw) > 1024)
 		return web_error(r, 400, "password", "password: expected your password, to sign (re-authentication)");
-	c.password = sodium_malloc(1025);
-	snprintf(c.password, 1025, "%s", pw);
+	/* Identified first, outside the signature's transaction, so that a
+	 * failed attempt stays counted (as a failed login, by the same source). */
+	char *password = sodium_malloc(1025);
+	if (!password)
+		return web_error(r, 500, NULL, "out of memory");
+	snprintf(password, 1025, "%s", pw);
+	char source[200];
+	snprintf(source, sizeof(source), "addr:%s", r->client);
+	long wait = 0;
+	struct bd_error ierr;
+	int who = portal_identify(r->store, signer, r->user->name, password, source, &wait, &ierr);
+	sodium_free(password);
+	if (who < 0)
+		return web_error(r, 503, NULL, "%s; nothing was signed", ierr.msg);
+	if (who == 2) {
+		bd_strf(r->retry_after, sizeof(r->retry_after), "%ld", wait);
+		return web_error(r, 429, "password", "%s", ierr.msg);
+	}
+	if (who)
+		return web_error(r, 403, "password", "%s", ierr.msg);
 	in_transaction(r, do_sign, &c, 400);
-	sodium_free(c.password);
 	if (r->answered)
 		return 0;
 	struct sub_one o;
