@@ -12,8 +12,12 @@
 // run itself broke.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { env, BASE, PW, SRC, SHOTS, require, chromium, DECISION_FILE, DNR, UUID, report, check, assert, norm, cells, seen, watch, shot, ready, go, navTexts, login, bidrag, main, state } from './lib.mjs';
+
+// The OS account that ran browser.sh's setup (and this file).
+const OS_ACCOUNT = os.userInfo().username;
 
 async function flows(browser) {
 	/* ---------- Handläggare ---------- */
@@ -304,13 +308,38 @@ async function flows(browser) {
 		ownChange = Number(m[1]);
 	});
 
-	// The attestant registered a payment too: from the command line, as the
-	// finance office may, so the four-eyes rule applies to bertil.
-	let ownId = null;
-	await check('the attestant registers a payment from the command line', async () => {
-		const out = bidrag('pay', 'add', DNR, '--part', 'regioner', '--recipient', '23', '--amount', '2 722 993', '--date', '2021-02-16', '--by', 'bertil');
-		ownId = out.trim().replace(/^recorded /, '');
-		assert(ownId && !/\s/.test(ownId), 'output: ' + out);
+	// Four eyes on a payment: the one who registers it (a handläggare) and
+	// the one who attests it (an attestant) are two people by their roles,
+	// since every change, from the command line too, is a registered user's
+	// (--as, issue 14 item 6) and a user has one role.  So the attestant may
+	// not register a payment, and the handläggare may not attest hers.
+	const refused = (...args) => {
+		try {
+			return { rc: 0, out: bidrag(...args) };
+		} catch (e) {
+			return { rc: e.status, err: String(e.stderr || '') };
+		}
+	};
+	const payments = () => JSON.parse(bidrag('pay', 'list', '--format', 'json'));
+	await check('the attestant may not register a payment, from the command line either: refused by role, nothing recorded', async () => {
+		const before = JSON.stringify(payments());
+		const r = refused('pay', 'add', DNR, '--part', 'regioner', '--recipient', '23', '--amount', '2 722 993', '--date', '2021-02-16', '--by', 'bertil');
+		assert(r.rc !== 0, 'accepted: ' + r.out);
+		assert(/bertil is attestant, and a user with that role may not record a payment event; nothing was recorded/.test(r.err), r.err);
+		assert(JSON.stringify(payments()) === before, 'the payments changed');
+	});
+	let cliId = null;
+	await check('the handläggare registers a third payment from the command line', async () => {
+		const out = bidrag('pay', 'add', DNR, '--part', 'regioner', '--recipient', '23', '--amount', '2 722 993', '--date', '2021-02-16', '--by', 'anna');
+		cliId = out.trim().replace(/^recorded /, '');
+		assert(cliId && !/\s/.test(cliId), 'output: ' + out);
+	});
+	await check('the handläggare may not attest her own payment from the command line: refused by role', async () => {
+		const r = refused('pay', 'attest', cliId, '--date', '2021-02-16', '--by', 'anna');
+		assert(r.rc !== 0, 'accepted: ' + r.out);
+		assert(/anna is handlaggare, and a user with that role may not record an attest event; nothing was recorded/.test(r.err), r.err);
+		assert(JSON.stringify(payments()).includes(cliId), 'the payment left the registered ones');
+		assert(!bidrag('pay', 'list', '--state', 'attested', '--format', 'json').includes(cliId), 'the payment is attested');
 	});
 
 	/* ---------- Attestant ---------- */
@@ -318,7 +347,7 @@ async function flows(browser) {
 	await check('the attestant sees the payments awaiting attestation on the start page', async () => {
 		const att = norm(await bertil.locator('section[aria-labelledby=att-h]').textContent());
 		assert(/3 betalningar/.test(att), att);
-		assert(/1 av dem registrerade du själv/.test(att), att);
+		assert(!/registrerade du själv/.test(att), 'payments the attestant registered: ' + att);
 		const chg = norm(await bertil.locator('section[aria-labelledby=chg-h]').textContent());
 		assert(/3 ändringar av betalningsmottagares konton väntar på godkännande\.\s*1 av dem föreslog du själv/.test(chg), 'the changes of account waiting: ' + chg);
 		const nav = await navTexts(bertil);
@@ -357,15 +386,16 @@ async function flows(browser) {
 		assert(reg.includes('IBAN ' + IBAN + ' BIC ESSESESS') && reg.includes('Kontobyte'), reg);
 		await shot(bertil, 'betalningsmottagare-godkand');
 	});
-	await check('the queue offers no attest button for a payment the attestant registered', async () => {
+	await check('the queue offers the attestant an attest button for each payment, every one registered by the handläggare', async () => {
 		await bertil.locator('#nav a', { hasText: 'Attestkö' }).click();
 		await ready(bertil, '#/attest');
 		assert((await bertil.locator('tbody tr[data-payment]').count()) === 3, 'three payments');
-		const own = bertil.locator(`tr[data-payment="${ownId}"]`);
-		assert((await own.locator('.attest-btn').count()) === 0, 'an attest button for his own payment');
-		assert((await own.locator('input[type=checkbox]').count()) === 0, 'a checkbox for his own payment');
-		assert(/Registrerad av dig/.test(await own.textContent()), 'no note');
-		assert((await bertil.locator('.attest-btn').count()) === 2, 'buttons for the other two');
+		const byWhom = await bertil.evaluate(async () => (await (await fetch('/api/payments?state=registered')).json()).payments.map((p) => p.registered_by));
+		assert(byWhom.join(',') === 'anna,anna,anna', 'registered by: ' + byWhom.join(', '));
+		const cli = bertil.locator(`tr[data-payment="${cliId}"]`);
+		assert((await cli.locator('.attest-btn').count()) === 1 && (await cli.locator('input[type=checkbox]').count()) === 1, 'the payment registered from the command line cannot be attested');
+		assert((await bertil.locator('.own-note').count()) === 0, 'a payment noted as registered by the attestant');
+		assert((await bertil.locator('.attest-btn').count()) === 3, 'buttons for the three');
 		await shot(bertil, 'attestko');
 	});
 	await check('the queue shows the account each payment goes to (an IBAN with its BIC) and flags the changed one: Kontobyte', async () => {
@@ -411,8 +441,8 @@ async function flows(browser) {
 			assert(m.sw <= m.cw, 'the page scrolls sideways: ' + m.sw + ' px wide in ' + m.cw);
 			for (const w of m.wraps) assert(w.sw <= w.cw + 1, 'the queue scrolls sideways inside its box: ' + w.sw + ' px in ' + w.cw);
 			const att = m.buttons.filter((b) => b.row);
-			assert(att.length === 2, att.length + ' Attestera buttons in the queue, expected 2');
-			assert(m.buttons.length === 3, 'the bulk button (Attestera markerade) is missing');
+			assert(att.length === 3, att.length + ' Attestera buttons in the queue, expected 3');
+			assert(m.buttons.length === 4, 'the bulk button (Attestera markerade) is missing');
 			for (const b of m.buttons) {
 				const r = b.box;
 				assert(r.width > 0 && r.left >= 0 && r.right <= m.cw, b.label + ': x ' + r.left.toFixed(1) + ' to ' + r.right.toFixed(1) + ', the viewport is ' + m.cw + ' px wide');
@@ -445,8 +475,8 @@ async function flows(browser) {
 		await bertil.getByRole('button', { name: 'Bekräfta attest' }).click();
 		await bertil.waitForFunction(() => document.querySelectorAll('tbody tr[data-payment]').length === 1);
 	});
-	await check('a forged attempt to attest one\'s own payment is refused by the server (four eyes)', async () => {
-		const r = await bertil.evaluate(async (ref) => {
+	await check('a forged attempt by the handläggare to attest her own payment is refused by the server (by role)', async () => {
+		const r = await anna.evaluate(async (ref) => {
 			const me = await (await fetch('/api/me')).json();
 			const res = await fetch('/api/events', {
 				method: 'POST',
@@ -454,9 +484,10 @@ async function flows(browser) {
 				body: JSON.stringify([{ id: crypto.randomUUID(), kind: 'attest', ref, date: '2021-02-16' }]),
 			});
 			return { status: res.status, body: await res.json() };
-		}, ownId);
-		assert(r.status === 400, 'status ' + r.status);
-		assert(/four eyes: bertil registered this payment and cannot also attest it/.test(r.body.error), r.body.error);
+		}, cliId);
+		assert(r.status === 403, 'status ' + r.status);
+		assert(/a user with the role handlaggare may not record an attest event/.test(r.body.error), r.body.error);
+		assert((await bertil.locator(`tbody tr[data-payment="${cliId}"]`).count()) === 1, 'the payment left the queue');
 	});
 	await check('the attestant sees the attested payments, without the form for payment files', async () => {
 		await go(bertil, '#/utbetalningsfiler');
@@ -528,14 +559,35 @@ async function flows(browser) {
 		for (const raw of ['ledger.record', 'session.login', 'user.add', 'recipient-register.import']) assert(!text.includes(raw), 'the code ' + raw + ' is shown');
 		assert(text.includes('Region Jämtland Härjedalen (23), år 2020'), 'the recipient register is not named by its organisation');
 		assert(!/\borg 23\b/.test(text), 'an organisation shown as "org 23"');
-		const unknown = norm(await rut.locator('tbody .unknown-actor').first().textContent());
-		assert(unknown === 'ekonom (ingen användare)', 'a name that is no user is not marked: ' + unknown);
+		// Every change is a user's; a name that is no user can come only
+		// from the changes made before the first user existed (init, the
+		// first user added), recorded as the OS account that made them.
+		const unknown = (await rut.locator('tbody .unknown-actor').allTextContents()).map(norm);
+		assert(unknown.every((u) => u === OS_ACCOUNT + ' (ingen användare)'), 'names that are no user: ' + unknown.join(', '));
 		assert(text.includes('anna, handläggare') && text.includes('bertil, attestant'), 'users are not named with their roles');
 		await rut.getByRole('button', { name: 'Verifiera' }).click();
 		const ok = rut.locator('[data-verify=ok]');
 		await ok.waitFor();
 		assert(/Loggen är obruten\. \d+ poster kontrollerade, inga problem/.test(norm(await ok.textContent())), norm(await ok.textContent()));
 		await shot(rut, 'granskningslogg');
+	});
+	// The register's first entries (bidrag init, the first user added) were
+	// made before any user existed: recorded as the OS account that ran
+	// them.  Shown as that user with its role when the account has a user's
+	// name (root, the admin, when the tests run as root), else marked as no
+	// user.
+	await check('the revisor sees the changes made before the first user existed under the OS account, marked when it is no user', async () => {
+		const first = JSON.parse(bidrag('audit', 'list', '--format', 'json'))[0];
+		assert(first.seq === 1 && first.actor === OS_ACCOUNT, 'the first entry (' + first.action + ') by ' + first.actor + ', expected the OS account ' + OS_ACCOUNT);
+		await go(rut, '#/granskning?user=' + encodeURIComponent(OS_ACCOUNT));
+		const who = rut.locator('#main tbody td.actor').last();
+		await who.waitFor();
+		const text = norm(await who.textContent());
+		if (OS_ACCOUNT === 'root') assert(text === 'root, administratör' && (await rut.locator('tbody .unknown-actor').count()) === 0, 'the first entry by ' + text);
+		else if (['anna', 'bertil', 'rut', 'eva'].includes(OS_ACCOUNT)) assert(!(await rut.locator('tbody .unknown-actor').count()), 'the first entry by ' + text);
+		else assert(text === OS_ACCOUNT + ' (ingen användare)' && (await rut.locator('tbody .unknown-actor').count()) >= 1, 'a name that is no user is not marked: ' + text);
+		await shot(rut, 'granskningslogg-fore-forsta-anvandaren');
+		await go(rut, '#/granskning');
 	});
 	await check('the revisor selects the log by user: only her entries, the selection in the address, CSV and XLSX to download', async () => {
 		await rut.getByLabel('Användare').fill('anna');
