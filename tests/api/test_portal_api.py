@@ -269,6 +269,24 @@ def check_audit(C, rid, sha):
                                           "submission.return", "submission.accept"} <= acts, sorted(acts))
 
 
+def check_sign_throttle(C, rid):
+    """Signing asks the password by the login's own check (access_login):
+    a wrong one is counted as a failed login of the user name and of the
+    address, and after too many the signer waits as one logging in does
+    (429, Retry-After), before any password is checked.  Last, since the
+    address's wait holds every user from 127.0.0.1 back a while."""
+    seen = []
+    for _ in range(10):
+        r = sign(C["stina"], rid, "wrong password!!")
+        seen.append(r.status)
+        if r.status != 403:
+            break
+    T.ok("wrong passwords at signing count as failed logins: 403 each, then 429 with Retry-After",
+         len(seen) >= 2 and seen[-1] == 429 and set(seen[:-1]) == {403} and
+         (r.header("Retry-After") or "").isdigit() and "too many failed attempts" in (r.json or {}).get("error", ""),
+         seen, r.short())
+
+
 def main():
     # Every answer is checked against docs/openapi.json as it comes (expect()).
     base.SPEC = base.Spec(os.path.join(SRC, "docs", "openapi.json"))
@@ -292,7 +310,8 @@ def main():
                          ("the requisition", lambda: state.update(req=check_requisition(C))),
                          ("the payment", lambda: pay_23(C)),
                          ("the reports", lambda: check_reports(C)),
-                         ("the audit log", lambda: check_audit(C, *state["req"]))]:
+                         ("the audit log", lambda: check_audit(C, *state["req"])),
+                         ("the throttle of signing", lambda: check_sign_throttle(C, state["req"][0]))]:
             try:
                 fn()
             except Exception:
