@@ -48,6 +48,7 @@ static void help(FILE *out)
 
 int main(int argc, char **argv)
 {
+	cmd_identity_reset(); /* each command its own --as, also when main runs again in one process */
 	if (argc < 2) {
 		help(stderr);
 		return EXIT_USAGE;

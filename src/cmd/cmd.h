@@ -168,6 +168,10 @@ const char *cmd_reader(struct store *s);
  * register has no users (bootstrap). */
 const char *cmd_actor_role(void);
 bool cmd_actor_bootstrap(void);
+/* cmd_identity_reset: forget who made the last command's change, so that a
+ * process running several commands (main called again, as the fault tests
+ * do) resolves each one's --as afresh. */
+void cmd_identity_reset(void);
 /* load_datasets: the key datasets the commands use (dataset.h): the
  * register's when there is one (--db, else $BIDRAG_DB, else ./bidrag.db
  * when it exists), every version; else the compiled-in seeds only.  A

@@ -27,6 +27,12 @@ static struct {
 	char name[USER_NAME_SIZE], role[16], org[64];
 } who;
 
+void cmd_identity_reset(void)
+{
+	identity_as = NULL;
+	memset(&who, 0, sizeof(who));
+}
+
 int opt_as(void *ctx, const char *text)
 {
 	(void)ctx;

@@ -500,11 +500,14 @@ static long count(struct conn *d, const char *sql)
 /* ---- the scenarios ----------------------------------------------------- */
 
 static const char *const c_init[] = {"init", NULL};
-static const char *const c_decision[] = {"decision", "import", "$S/examples/decisions/S2020-09797.json", NULL};
-static const char *const c_payees[] = {"payee", "import", "$S/examples/payees.csv", "--user", "root", NULL};
-static const char *const c_b1[] = {"events", "import", "$W/../b1.csv", NULL};
-static const char *const c_b2[] = {"events", "import", "$W/../b2.csv", NULL};
-static const char *const c_b3[] = {"events", "import", "$W/../b3.csv", NULL};
+/* Each change as a user (--as, with $BIDRAG_PASSWORD): the handläggare's,
+ * the attestant's attests. */
+static const char *const c_decision[] = {"decision", "import", "$S/examples/decisions/S2020-09797.json", "--by", "anna",
+					 NULL};
+static const char *const c_payees[] = {"payee", "import", "$S/examples/payees.csv", "--user", "anna", NULL};
+static const char *const c_b1[] = {"events", "import", "$W/../b1.csv", "--by", "anna", NULL};
+static const char *const c_b2[] = {"events", "import", "$W/../b2.csv", "--by", "anna", NULL};
+static const char *const c_b3[] = {"events", "import", "$W/../b3.csv", "--by", "bertil", NULL};
 static const char *const c_pay[] = {"pay", "export", "--batch", "2021-03-01", "--date", "2021-03-01", "--by", "bertil",
 				    "--output", "$W/pay.xml", NULL};
 
@@ -836,7 +839,7 @@ int __wrap_main(int argc, char **argv)
 	if (sample < 2)
 		sample = 2;
 	setenv("BIDRAG_PASSWORD", PW, 1);
-	setenv("BIDRAG_USER", "root", 1);
+	unsetenv("BIDRAG_USER"); /* init and the first user: the OS account's, before any user */
 	unsetenv("BIDRAG_TEST_ENGINE");
 	/* In memory where there is /dev/shm: the faults are the VFS's, and
 	 * thousands of runs need not wait for a disk's fsyncs. */
