@@ -11,9 +11,9 @@ import { assert, bidrag, cells, check, DNR, go, login, main, norm, ready, seen, 
 state.prefix = 'recipient-';
 
 await main(async (browser) => {
-	// Jämtland's payment (registered by bertil in flows.mjs) attested by
-	// anna and executed, and a repayment claim on it, to pay with an OCR
-	// reference.
+	// Jämtland's payment (registered by anna from the command line in
+	// flows.mjs) attested by bertil and executed, and a repayment claim on
+	// it, to pay with an OCR reference.
 	let claimed = false;
 	try {
 		const reg = JSON.parse(bidrag('pay', 'list', '--state', 'registered', '--format', 'json'));
