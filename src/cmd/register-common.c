@@ -179,15 +179,21 @@ static int resolve(struct store *s)
 		     account ? account : "ACCOUNT");
 }
 
+static int resolve_tx(struct store *s, void *ctx, struct bd_error *err);
+
 const char *cmd_actor(struct store *s)
 {
-	store_set_actor_resolver(s, NULL, NULL); /* its own writes (a failed login's count) need no one */
 	if (!who.done) {
+		store_set_actor_resolver(s, NULL, NULL); /* its own writes (a failed login's count) need no one */
 		who.done = true;
 		who.ok = resolve(s) == 0;
 	}
-	if (!who.ok)
+	if (!who.ok) {
+		/* Every later write is refused too: a command that goes on to
+		 * its next file must not write it as no one. */
+		store_set_actor_resolver(s, resolve_tx, NULL);
 		return NULL;
+	}
 	store_set_actor(s, who.name);
 	return who.name;
 }

@@ -85,6 +85,13 @@ expect_eq "ekonom is nowhere in the audit log" "$(sql "$BIDRAG_DB" "SELECT count
 unset BIDRAG_PASSWORD
 expect_error "unmapped, no --as: refused" "map the OS account '$ME'" \
 	pay add $D0 --part regioner --recipient 10 --amount "1 000" --date 2021-03-01 --id p3
+# A command of several files: the second is not written as no one once
+# the first was refused for want of a user.
+n_dec=$(sql "$BIDRAG_DB" "SELECT count(*) FROM decision")
+run decision import "$EX/S2020-09796.json" "$EX/S2017-07321-FS.json"
+expect_rc "unmapped, no --as, two decision files: refused" 2
+expect_err "... each file refused, the second too" "S2017-07321-FS.json: no change was made without knowing who"
+expect_eq "... neither registered" "$(sql "$BIDRAG_DB" "SELECT count(*) FROM decision")" "$n_dec"
 BIDRAG_PASSWORD=$PW run user map anna --os-account "$ME" --by root
 expect_rc "an admin maps the OS account to anna" 0
 run pay add $D0 --part regioner --recipient 10 --amount "1 000" --date 2021-03-01 --id p3
