@@ -43,12 +43,12 @@ def build_register(env):
         cli(env, "user", "add", name, "--role", role, *(["--org", org] if org else []),
             *([] if name == "root" else ["--by", "root"]), stdin=PASSWORD + "\n")
     decisions = os.path.join(SRC, "examples", "decisions")
-    cli(env, "decision", "import", os.path.join(decisions, "S2020-09797.json"))
+    cli(env, "decision", "import", os.path.join(decisions, "S2020-09797.json"), "--by", "anna")
     cli(env, "payee", "import", os.path.join(SRC, "examples", "payees.csv"), "--user", "anna")
     cli(env, "pay", "plan", D0, "--date", "2021-02-15", "--by", "anna")
     ids = [l.split(",")[0] for l in cli(env, "pay", "list", "--state", "registered", "--format", "csv").splitlines()[1:]]
     cli(env, "pay", "attest", *ids, "--date", "2021-02-15", "--by", "bertil")
-    cli(env, "pay", "export", "--batch", "B1", "--date", "2021-02-16", "--output", os.path.join(env["WORK"], "b1.xml"))
+    cli(env, "pay", "export", "--batch", "B1", "--date", "2021-02-16", "--output", os.path.join(env["WORK"], "b1.xml"), "--by", "anna")
 
 
 def version(c):

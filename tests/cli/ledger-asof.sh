@@ -19,7 +19,7 @@ D0=S2020/09797
 export BIDRAG_DB=$(fresh_db asof)
 "$BIDRAG" init >/dev/null
 test_users carl:handlaggare
-"$BIDRAG" decision import "$EX"/decisions/*.json >/dev/null 2>&1
+"$BIDRAG" decision import "$EX"/decisions/*.json --by anna >/dev/null 2>&1
 
 DAYS="2020-12-31 2021-02-14 2021-02-15 2021-02-16 2021-02-17 2021-02-18 2021-02-19 2021-02-20 2021-02-23
 2021-02-24 2021-02-25 2021-03-01 2021-03-02 2021-03-15 2021-06-30 2022-01-01"
@@ -104,7 +104,7 @@ id,kind,dnr,part,recipient,ref,date,by,amount,signed_by,override,reason,received
 bad-1,requisition,$D0,skr,SKR,,2021-03-10,anna,1 000,,,,2021-03-10
 bad-2,requisition,$D0,skr,SKR,,2021-03-11,anna,999 999 999 999,,,,2021-03-11
 EOF
-expect_error "a batch whose second requisition is past the allocation is refused" "nothing was recorded" events import "$WORK/bad.csv"
+expect_error "a batch whose second requisition is past the allocation is refused" "nothing was recorded" events import "$WORK/bad.csv" --by anna
 expect_eq "... and the checkpoints are as they were" "$(checkpoints "$BIDRAG_DB")" "$before"
 
 # A register from before the checkpoints: status replays; its next batch
