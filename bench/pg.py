@@ -39,6 +39,7 @@ import datetime
 import hashlib
 import json
 import os
+import pwd
 import platform
 import random
 import statistics
@@ -118,7 +119,8 @@ class Bench:
         self.pgenv = dict(os.environ, PGHOST=host, PGUSER="bidrag_test", PGDATABASE="postgres")
         self.db = "postgresql://bidrag_test@/bench?host=" + host
         self.baredb = "postgresql://bidrag_test@/bare?host=" + host
-        self.env = dict(os.environ, BIDRAG_DB=self.db, BIDRAG_USER="bench")
+        self.env = dict(os.environ, BIDRAG_DB=self.db)
+        self.env.pop("BIDRAG_USER", None)
         self.postmaster = int(open(os.path.join(pgdir, "data", "postmaster.pid")).readline())
         self.files = os.path.join(pgdir, "batches")
         os.makedirs(self.files, exist_ok=True)
@@ -135,6 +137,17 @@ class Bench:
         run(["createdb", "bench"], env=self.pgenv)
         run(["createdb", "bare"], env=self.pgenv)
         run([self.bidrag, "init"], env=self.env)
+        # Every change from the command line is a user's: root (the first,
+        # an admin) adds bench and maps the OS account running the benchmark
+        # to it, as a scheduled import job's account would be, so that the
+        # imports are timed without a password check.
+        pw = "bench-password-1234"
+        run([self.bidrag, "user", "add", "root", "--role", "admin"], env=self.env, stdin=pw + "\n")
+        admin = dict(self.env, BIDRAG_PASSWORD=pw)
+        run([self.bidrag, "user", "add", "bench", "--role", "handlaggare", "--by", "root"], env=admin,
+            stdin=pw + "\n")
+        run([self.bidrag, "user", "map", "bench", "--os-account", pwd.getpwuid(os.getuid()).pw_name,
+             "--by", "root"], env=admin)
         synth = os.path.join(self.pgdir, "bench-decision.json")
         with open(synth, "w") as f:
             json.dump(web.synthetic_decision(datetime.date.today()), f, ensure_ascii=False)
