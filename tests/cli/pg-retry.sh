@@ -64,18 +64,31 @@ done
 ) &
 client=$!
 
-# The crash: once a batch is in the books and another is inside its
-# transaction on the server.
-killed=0
+# The crash: once a batch is in the books, the next is held inside its
+# transaction and the server dies.  Held by a session of the test's own
+# that locks ledger_event against writes (the batch waits at its first
+# INSERT, its transaction open), so that the kill cannot fall between two
+# batches, which a poll of pg_stat_activity alone could not rule out on a
+# busy machine (it saw a batch at its commit, and the kill came after).
 for _ in $(seq 1 600); do
 	done_events=$(own psql -XAtq -c "SELECT count(*) FROM ledger_event" 2>/dev/null)
-	in_tx=$(own psql -XAtq -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'retry' AND xact_start IS NOT NULL AND pid <> pg_backend_pid() AND query NOT LIKE 'SELECT to_regclass%'" 2>/dev/null)
-	if [ "${done_events:-0}" -gt 0 ] && [ "${in_tx:-0}" -gt 0 ]; then
+	[ "${done_events:-0}" -gt 0 ] && break
+	sleep 0.05
+done
+PGAPPNAME=pg-retry-lock own psql -XAtq -c "BEGIN; LOCK TABLE ledger_event IN EXCLUSIVE MODE; SELECT pg_sleep(300)" \
+	>/dev/null 2>&1 &
+locker=$!
+killed=0
+for _ in $(seq 1 1200); do
+	held=$(own psql -XAtq -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'retry' AND wait_event_type = 'Lock' AND xact_start IS NOT NULL AND application_name <> 'pg-retry-lock' AND backend_type = 'client backend'" 2>/dev/null)
+	if [ "${held:-0}" -gt 0 ]; then
 		as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 && killed=1
 		break
 	fi
 	sleep 0.05
 done
+[ "$killed" = 1 ] || as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1
+wait $locker
 wait $client
 expect_eq "the server was killed while a batch was inside its transaction" "$killed" 1
 
