@@ -396,6 +396,70 @@ def start_server(work, db):
     return p, url
 
 
+def run_api_test(name, users, build, checks):
+    """The frame of an API test beside this one (test_payee_api.py and the
+    others): a register in a temporary directory (or $BIDRAG_TEST_DB) made by
+    build(env, work) from the command line, bidrag serve on it, a logged-in
+    Client per (name, role, org) of users, then each (what, fn) of checks as
+    fn(C, env, state) in turn, a failing one reported and the next run,
+    stopping if the server died; then every answer checked against
+    docs/openapi.json, the server stopped by SIGTERM (exit 0) and the books
+    verified.  Prints the TAP plan; returns the exit status."""
+    global SPEC
+    SPEC = Spec(os.path.join(SRC, "docs", "openapi.json"))
+    work = tempfile.mkdtemp(prefix="bidrag-api-%s-" % name)
+    db = os.environ.get("BIDRAG_TEST_DB") or os.path.join(work, "api.db")
+    env = dict(os.environ, BIDRAG_DB=db, BIDRAG_PASSWORD=PASSWORD, LC_ALL="C.UTF-8", WORK=work)
+    env.pop("BIDRAG_USER", None)
+    server = None
+    try:
+        build(env, work)
+        server, url = start_server(work, db)
+        if T.ok("bidrag serve listens", url is not None, url):
+            C = {}
+            for user, role, org in users:
+                c = Client(url.rstrip("/"), name=user)
+                c.base = url.rstrip("/")
+                expect("login %s (%s)" % (user, role), c.login(user), 200)
+                C[user] = c
+            state = {}
+            for what, fn in checks:
+                try:
+                    fn(C, env, state)
+                except Exception:
+                    T.ok("the checks of %s ran to their end" % what, False, traceback.format_exc())
+                if server.poll() is not None:
+                    T.ok("the server is still running after %s" % what, False, "exit status %s" % server.poll())
+                    break
+            T.ok("every answer's status is in docs/openapi.json, and each JSON answer valid (%d validated)" %
+                 SPEC.validated, SPEC.validated > 0 and not SPEC.undocumented, *sorted(SPEC.undocumented))
+    except Exception:
+        T.ok("the test ran to its end", False, traceback.format_exc())
+    finally:
+        if server is not None:
+            alive = server.poll() is None
+            if alive:
+                server.send_signal(signal.SIGTERM)
+            try:
+                rc = server.wait(20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                rc = server.wait()
+            T.ok("bidrag serve stops on SIGTERM with exit status 0", alive and rc == 0, rc)
+            p = subprocess.run([BIDRAG, "ledger", "verify"], capture_output=True, text=True, env=env)
+            T.ok("after the server: 'bidrag ledger verify' says the books balance", p.returncode == 0, p.stdout, p.stderr)
+            if T.failed:
+                with open(os.path.join(work, "serve.log"), encoding="utf-8", errors="replace") as f:
+                    T.note("the server's output:\n" + f.read()[-3000:])
+        if os.environ.get("BIDRAG_KEEP"):
+            T.note("kept " + work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+        print("1..%d" % T.n)
+        sys.stdout.flush()
+    return 1 if T.failed else 0
+
+
 # ---------------------------------------------------------------- the checks
 
 def route_table():

@@ -17,18 +17,14 @@ import io
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import traceback
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_api as base  # noqa: E402
 
-from test_api import BIDRAG, SRC, PASSWORD, T, Client, expect, is_error, cli  # noqa: E402
+from test_api import SRC, PASSWORD, T, Client, expect, is_error, cli  # noqa: E402
 
 D0 = "S2020/09797"
 TODAY = subprocess.run(["date", "+%F"], capture_output=True, text=True).stdout.strip()
@@ -382,72 +378,26 @@ def check_audit(C, change01, change03, change04):
     expect("the audit log verifies", r, 200, ("ok", lambda r: r.json["ok"] is True))
 
 
+def check_routes(C, env, state):
+    routes = base.route_table()
+    for method, path, roles in ROUTES:
+        T.ok("src/web/routes.c: %s %s for %s" % (method, path, ", ".join(sorted(roles))),
+             routes.get((method, path)) == roles, routes.get((method, path)))
+        op = base.SPEC.operation(method, path)
+        T.ok("docs/openapi.json documents %s %s with those roles" % (method, path),
+             op is not None and set(op.get("x-bidrag-roles", [])) == roles)
+
+
 def main():
-    base.SPEC = base.Spec(os.path.join(SRC, "docs", "openapi.json"))
-    work = tempfile.mkdtemp(prefix="bidrag-api-payee-")
-    db = os.environ.get("BIDRAG_TEST_DB") or os.path.join(work, "api.db")
-    env = dict(os.environ, BIDRAG_DB=db, BIDRAG_PASSWORD=PASSWORD, LC_ALL="C.UTF-8")
-    env.pop("BIDRAG_USER", None)
-    server = None
-    try:
-        routes = base.route_table()
-        for method, path, roles in ROUTES:
-            T.ok("src/web/routes.c: %s %s for %s" % (method, path, ", ".join(sorted(roles))),
-                 routes.get((method, path)) == roles, routes.get((method, path)))
-            op = base.SPEC.operation(method, path)
-            T.ok("docs/openapi.json documents %s %s with those roles" % (method, path),
-                 op is not None and set(op.get("x-bidrag-roles", [])) == roles)
-        build_register(env)
-        server, url = base.start_server(work, db)
-        if not T.ok("bidrag serve listens", url is not None, url):
-            return
-        C = {}
-        for name, role, org in USERS:
-            c = Client(url.rstrip("/"), name=name)
-            c.base = url.rstrip("/")
-            expect("login %s (%s)" % (name, role), c.login(name), 200)
-            C[name] = c
-        state = {}
-        for what, fn in [("the roles", lambda: check_roles(C)),
-                         ("the import", lambda: state.update(change01=check_import(C, env))),
-                         ("the proposals", lambda: state.update(zip(("change03", "change19"), check_propose(C, env)))),
-                         ("the decisions", lambda: state.update(change04=check_decide(C, env, state["change01"], state["change03"], state["change19"]))),
-                         ("the queue", lambda: check_queue(C, env)),
-                         ("the audit log", lambda: check_audit(C, state["change01"], state["change03"], state["change04"]))]:
-            try:
-                fn()
-            except Exception:
-                T.ok("the checks of %s ran to their end" % what, False, traceback.format_exc())
-            if server.poll() is not None:
-                T.ok("the server is still running after %s" % what, False, "exit status %s" % server.poll())
-                break
-        T.ok("every JSON answer was valid against docs/openapi.json (%d validated)" % base.SPEC.validated,
-             not base.SPEC.undocumented, *sorted(base.SPEC.undocumented))
-    except Exception:
-        T.ok("the test ran to its end", False, traceback.format_exc())
-    finally:
-        if server is not None:
-            alive = server.poll() is None
-            if alive:
-                server.send_signal(signal.SIGTERM)
-            try:
-                rc = server.wait(20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                rc = server.wait()
-            T.ok("bidrag serve stops on SIGTERM with exit status 0", alive and rc == 0, rc)
-            p = subprocess.run([BIDRAG, "ledger", "verify"], capture_output=True, text=True, env=env)
-            T.ok("after the server: 'bidrag ledger verify' says the books balance", p.returncode == 0, p.stdout, p.stderr)
-            if T.failed:
-                with open(os.path.join(work, "serve.log"), encoding="utf-8", errors="replace") as f:
-                    T.note("the server's output:\n" + f.read()[-3000:])
-        if os.environ.get("BIDRAG_KEEP"):
-            T.note("kept " + work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-        print("1..%d" % T.n)
-        sys.stdout.flush()
-    return 1 if T.failed else 0
+    return base.run_api_test("payee", USERS, lambda env, work: build_register(env), [
+        ("the routes", check_routes),
+        ("the roles", lambda C, env, state: check_roles(C)),
+        ("the import", lambda C, env, state: state.update(change01=check_import(C, env))),
+        ("the proposals", lambda C, env, state: state.update(zip(("change03", "change19"), check_propose(C, env)))),
+        ("the decisions", lambda C, env, state: state.update(
+            change04=check_decide(C, env, state["change01"], state["change03"], state["change19"]))),
+        ("the queue", lambda C, env, state: check_queue(C, env)),
+        ("the audit log", lambda C, env, state: check_audit(C, state["change01"], state["change03"], state["change04"]))])
 
 
 if __name__ == "__main__":

@@ -15,17 +15,13 @@ import base64
 import hashlib
 import json
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_api as base  # noqa: E402
 
-from test_api import SRC, PASSWORD, T, Client, expect, is_error, cli  # noqa: E402
+from test_api import SRC, PASSWORD, T, expect, is_error, cli  # noqa: E402
 
 D0 = "S2020/09797"
 D1 = "S2026/00001"
@@ -289,62 +285,14 @@ def check_sign_throttle(C, rid):
 
 def main():
     # Every answer is checked against docs/openapi.json as it comes (expect()).
-    base.SPEC = base.Spec(os.path.join(SRC, "docs", "openapi.json"))
-    work = tempfile.mkdtemp(prefix="bidrag-api-portal-")
-    db = os.environ.get("BIDRAG_TEST_DB") or os.path.join(work, "api.db")
-    env = dict(os.environ, BIDRAG_DB=db, BIDRAG_PASSWORD=PASSWORD, LC_ALL="C.UTF-8")
-    env.pop("BIDRAG_USER", None)
-    server = None
-    try:
-        build_register(env, work)
-        server, url = base.start_server(work, db)
-        if not T.ok("bidrag serve listens", url is not None, url):
-            return 1
-        C = {}
-        for name, role, org in USERS:
-            c = Client(url.rstrip("/"), name=name)
-            expect("login %s (%s)" % (name, role), c.login(name), 200)
-            C[name] = c
-        state = {}
-        for what, fn in [("the representatives", lambda: check_signatories(C)),
-                         ("the requisition", lambda: state.update(req=check_requisition(C))),
-                         ("the payment", lambda: pay_23(C)),
-                         ("the reports", lambda: check_reports(C)),
-                         ("the audit log", lambda: check_audit(C, *state["req"])),
-                         ("the throttle of signing", lambda: check_sign_throttle(C, state["req"][0]))]:
-            try:
-                fn()
-            except Exception:
-                T.ok("the checks of %s ran to their end" % what, False, traceback.format_exc())
-            if server.poll() is not None:
-                T.ok("the server is still running after %s" % what, False, "exit status %s" % server.poll())
-                break
-        T.ok("every answer's status is in docs/openapi.json, and each JSON answer valid (%d validated)" %
-             base.SPEC.validated, base.SPEC.validated > 0 and not base.SPEC.undocumented,
-             *sorted(base.SPEC.undocumented))
-    except Exception:
-        T.ok("the test ran to its end", False, traceback.format_exc())
-    finally:
-        if server is not None:
-            alive = server.poll() is None
-            if alive:
-                server.send_signal(signal.SIGTERM)
-            try:
-                rc = server.wait(20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                rc = server.wait()
-            T.ok("bidrag serve stops on SIGTERM with exit status 0", alive and rc == 0, rc)
-            p = subprocess.run([base.BIDRAG, "ledger", "verify"], capture_output=True, text=True, env=env)
-            T.ok("after the server: 'bidrag ledger verify' says the books balance", p.returncode == 0, p.stdout, p.stderr)
-            if T.failed:
-                with open(os.path.join(work, "serve.log"), encoding="utf-8", errors="replace") as f:
-                    T.note("the server's output:\n" + f.read()[-3000:])
-        if not os.environ.get("BIDRAG_KEEP"):
-            shutil.rmtree(work, ignore_errors=True)
-        print("1..%d" % T.n)
-        sys.stdout.flush()
-    return 1 if T.failed else 0
+    return base.run_api_test("portal", USERS, build_register, [
+        ("the representatives", lambda C, env, state: check_signatories(C)),
+        ("the requisition", lambda C, env, state: state.update(req=check_requisition(C))),
+        ("the payment", lambda C, env, state: pay_23(C)),
+        ("the reports", lambda C, env, state: check_reports(C)),
+        ("the audit log", lambda C, env, state: check_audit(C, *state["req"])),
+        ("the throttle of signing", lambda C, env, state: check_sign_throttle(C, state["req"][0]))])
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,17 +14,12 @@ names the database on the engine under test ($BIDRAG_TEST_DB).
 """
 import os
 import re
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_api as base  # noqa: E402
 
-from test_api import BIDRAG, SRC, PASSWORD, T, Client, cli  # noqa: E402
+from test_api import SRC, PASSWORD, T, Client, cli  # noqa: E402
 
 D0 = "S2020/09797"
 D1 = "S2020/09796"
@@ -271,58 +266,11 @@ def check_prefill(C):
 def main():
     # The client checks answers against docs/openapi.json as it goes, and
     # check() counts a problem it found as a failure.
-    base.SPEC = base.Spec(os.path.join(SRC, "docs", "openapi.json"))
-    work = tempfile.mkdtemp(prefix="bidrag-api-recipient-")
-    db = os.environ.get("BIDRAG_TEST_DB") or os.path.join(work, "api.db")
-    env = dict(os.environ, BIDRAG_DB=db, BIDRAG_PASSWORD=PASSWORD, LC_ALL="C.UTF-8", WORK=work)
-    env.pop("BIDRAG_USER", None)
-    server = None
-    try:
-        build_register(env)
-        server, url = base.start_server(work, db)
-        if not T.ok("bidrag serve listens", url is not None, url):
-            return
-        C = {}
-        for name, role, org in USERS:
-            c = Client(url.rstrip("/"), name=name)
-            c.base = url.rstrip("/")
-            check("login %s (%s)" % (name, role), c.login(name), 200)
-            C[name] = c
-        for what, fn in [("the overview", lambda: check_overview(C)), ("the calendar feed", lambda: check_feed(C)),
-                         ("the register prefilled", lambda: check_prefill(C))]:
-            try:
-                fn()
-            except Exception:
-                T.ok("the checks of %s ran to their end" % what, False, traceback.format_exc())
-            if server.poll() is not None:
-                T.ok("the server is still running after %s" % what, False, "exit status %s" % server.poll())
-                break
-        T.ok("every answer's status is in docs/openapi.json, and each JSON answer valid (%d validated)" %
-             base.SPEC.validated, base.SPEC.validated > 0 and not base.SPEC.undocumented,
-             *sorted(base.SPEC.undocumented))
-    except Exception:
-        T.ok("the test ran to its end", False, traceback.format_exc())
-    finally:
-        if server is not None:
-            alive = server.poll() is None
-            if alive:
-                server.send_signal(signal.SIGTERM)
-            try:
-                rc = server.wait(20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                rc = server.wait()
-            T.ok("bidrag serve stops on SIGTERM with exit status 0", alive and rc == 0, rc)
-            if T.failed:
-                with open(os.path.join(work, "serve.log"), encoding="utf-8", errors="replace") as f:
-                    T.note("the server's output:\n" + f.read()[-3000:])
-        if os.environ.get("BIDRAG_KEEP"):
-            T.note("kept " + work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    print("1..%d" % T.n)
-    sys.exit(1 if T.failed else 0)
+    return base.run_api_test("recipient", USERS, lambda env, work: build_register(env), [
+        ("the overview", lambda C, env, state: check_overview(C)),
+        ("the calendar feed", lambda C, env, state: check_feed(C)),
+        ("the register prefilled", lambda C, env, state: check_prefill(C))])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

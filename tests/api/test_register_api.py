@@ -21,16 +21,12 @@ names the database on the engine under test ($BIDRAG_TEST_DB).
 """
 import copy
 import os
-import shutil
-import signal
 import sys
-import tempfile
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_api as base  # noqa: E402
 
-from test_api import PASSWORD, SRC, T, Client, cli, expect, is_error  # noqa: E402
+from test_api import PASSWORD, SRC, cli, expect, is_error  # noqa: E402
 
 D0 = "S2020/09797"
 USERS = [("root", "admin", None), ("anna", "handlaggare", None), ("bertil", "attestant", None),
@@ -163,52 +159,9 @@ def check_filing(C):
 
 
 def main():
-    base.SPEC = base.Spec(os.path.join(SRC, "docs", "openapi.json"))
-    work = tempfile.mkdtemp(prefix="bidrag-api-register-")
-    db = os.environ.get("BIDRAG_TEST_DB") or os.path.join(work, "api.db")
-    env = dict(os.environ, BIDRAG_DB=db, BIDRAG_PASSWORD=PASSWORD, LC_ALL="C.UTF-8", WORK=work)
-    env.pop("BIDRAG_USER", None)
-    server = None
-    try:
-        build_register(env)
-        server, url = base.start_server(work, db)
-        if not T.ok("bidrag serve listens", url is not None, url):
-            return
-        C = {}
-        for name, role, org in USERS:
-            c = Client(url.rstrip("/"), name=name)
-            c.base = url.rstrip("/")
-            T.ok("login %s (%s)" % (name, role), c.login(name).status == 200)
-            C[name] = c
-        try:
-            check_filing(C)
-        except Exception:
-            T.ok("the checks of filing ran to their end", False, traceback.format_exc())
-        T.ok("every answer's status is in docs/openapi.json, and each JSON answer valid (%d validated)" %
-             base.SPEC.validated, base.SPEC.validated > 0 and not base.SPEC.undocumented,
-             *sorted(base.SPEC.undocumented))
-    except Exception:
-        T.ok("the test ran to its end", False, traceback.format_exc())
-    finally:
-        if server is not None:
-            if server.poll() is None:
-                server.send_signal(signal.SIGTERM)
-            try:
-                rc = server.wait(20)
-            except Exception:  # noqa: BLE001
-                server.kill()
-                rc = None
-            T.ok("bidrag serve stops on SIGTERM with exit status 0", rc == 0, rc)
-            if T.failed:
-                with open(os.path.join(work, "serve.log"), encoding="utf-8", errors="replace") as f:
-                    T.note("the server's output:\n" + f.read()[-3000:])
-        if os.environ.get("BIDRAG_KEEP"):
-            T.note("kept " + work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    print("1..%d" % T.n)
-    sys.exit(1 if T.failed else 0)
+    return base.run_api_test("register", USERS, lambda env, work: build_register(env),
+                             [("filing", lambda C, env, state: check_filing(C))])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
