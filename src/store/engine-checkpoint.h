@@ -25,15 +25,18 @@ struct store_checkpoint_ops {
 	 * transaction that builds them again). */
 	int (*reset)(struct store *s, struct bd_error *err);
 	/* scan: with as_of, for each account whose kept balance's last_date is
-	 * after as_of, its latest row dated up to as_of, if it has one; with
-	 * NULL, every row, by part, organisation and date. */
+	 * after as_of, its latest row dated up to as_of, if it has one (in no
+	 * particular order); with NULL, every row, by part, organisation and
+	 * date. */
 	int (*scan)(struct store *s, const char *as_of, engine_checkpoint_fn fn, void *ctx, struct bd_error *err);
 	/* account: an account's rows dated from `from` on, by date. */
 	int (*account)(struct store *s, int64_t part_id, int64_t org_id, const char *from, engine_checkpoint_fn fn,
 		       void *ctx, struct bd_error *err);
-	/* put: n rows written (inserted, or replacing the account's row of the
-	 * day). */
-	int (*put)(struct store *s, const struct engine_checkpoint *c, size_t n, struct bd_error *err);
+	/* add: n new rows (days just closed, or all of them after reset); a
+	 * row of the same account and day already kept is an error. */
+	int (*add)(struct store *s, const struct engine_checkpoint *c, size_t n, struct bd_error *err);
+	/* update: n kept rows rewritten (each must exist: an error if not). */
+	int (*update)(struct store *s, const struct engine_checkpoint *c, size_t n, struct bd_error *err);
 };
 
 extern const struct store_checkpoint_ops store_sqlite_checkpoint_ops, store_pg_checkpoint_ops;

@@ -360,7 +360,7 @@ static int checkpoints_rebuild(struct store *s, struct bd_error *err)
 		for (size_t i = 0; i < r.nday; i++)
 			if (r.v[r.day[i].acct].has_allocation)
 				day_checkpoint(&r, &r.day[i], &c[n++]);
-		rc = s->ops->checkpoint->put(s, c, n, err);
+		rc = s->ops->checkpoint->add(s, c, n, err);
 		free(c);
 	}
 	replay_release(&r);
@@ -418,7 +418,7 @@ static int booking_record(struct store *s, const struct ledger_checkpoint_bookin
 	struct shift_ctx sc = {.before = b->date, .amount = x.amount};
 	rc = s->ops->checkpoint->account(s, x.part_id, x.org_id, x.date, take_shift, &sc, err);
 	if (rc == 0 && sc.n)
-		rc = s->ops->checkpoint->put(s, sc.v, sc.n, err);
+		rc = s->ops->checkpoint->update(s, sc.v, sc.n, err);
 	free(sc.v);
 	return rc ? -1 : 0;
 }
@@ -435,7 +435,7 @@ int ledger_checkpoints_record(struct store *s, const struct engine_checkpoint *c
 	 * this batch's included, from the journal. */
 	if (!complete)
 		return checkpoints_rebuild(s, err);
-	if (n && s->ops->checkpoint->put(s, closed, n, err))
+	if (n && s->ops->checkpoint->add(s, closed, n, err))
 		return -1;
 	for (size_t i = 0; i < nbook; i++)
 		if (booking_record(s, &book[i], err))

@@ -37,6 +37,7 @@ static const char *const migrations[] = {
 	"0014-user-os-account",
 	"0015-ledger-checkpoint",
 	"0016-ledger-digest",
+	"0017-ledger-checkpoint-by-date",
 };
 
 int migration_count(void)

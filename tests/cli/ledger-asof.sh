@@ -121,6 +121,44 @@ expect_eq "... builds the checkpoints, the same as those recorded" "$(checkpoint
 expect_eq "... and marks them complete" "$(sql "$OLD" "SELECT complete FROM ledger_checkpoint_state")" "1"
 compare "after the rebuild's batch"
 
+# A register at schema 0016 (checkpoints keyed by account, with foreign
+# keys): the next command that opens it applies 0017, which keys them by
+# date; every row kept, value for value, and the answers unchanged.
+db_copy asof v16
+V16=$(db_path v16)
+cols="part_id, org_id, date, allocated, avail, requisitioned, registered, attested, paid, lapsed, claimed, repaid, reports"
+if [ "$ENGINE" = sqlite ]; then
+	sqlite3 "$V16" "ALTER TABLE ledger_checkpoint RENAME TO c17;
+CREATE TABLE ledger_checkpoint (part_id INTEGER NOT NULL REFERENCES part(id), org_id INTEGER NOT NULL REFERENCES org(id),
+ date TEXT NOT NULL CHECK (length(date) = 10), allocated INTEGER NOT NULL, avail INTEGER NOT NULL,
+ requisitioned INTEGER NOT NULL, registered INTEGER NOT NULL, attested INTEGER NOT NULL, paid INTEGER NOT NULL,
+ lapsed INTEGER NOT NULL, claimed INTEGER NOT NULL, repaid INTEGER NOT NULL, reports INTEGER NOT NULL,
+ PRIMARY KEY (part_id, org_id, date)) WITHOUT ROWID;
+INSERT INTO ledger_checkpoint ($cols) SELECT $cols FROM c17 ORDER BY part_id, org_id, date; DROP TABLE c17;
+PRAGMA user_version = 16"
+	key() { sqlite3 "$1" "SELECT sql FROM sqlite_schema WHERE name = 'ledger_checkpoint'" | grep -o 'PRIMARY KEY ([a-z_, ]*)\|REFERENCES [a-z]*' | tr '\n' ';'; }
+else
+	sql "$V16" "ALTER TABLE ledger_checkpoint DROP CONSTRAINT ledger_checkpoint_pkey;
+ALTER TABLE ledger_checkpoint ADD PRIMARY KEY (part_id, org_id, date);
+ALTER TABLE ledger_checkpoint ADD FOREIGN KEY (part_id) REFERENCES part(id);
+ALTER TABLE ledger_checkpoint ADD FOREIGN KEY (org_id) REFERENCES org(id);
+UPDATE bd_schema SET version = 16"
+	key() { sql "$1" "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'ledger_checkpoint'::regclass AND contype IN ('p', 'f') ORDER BY contype, conname" | sed 's/(\([a-z_, ]*\)).*/(\1)/' | tr '\n' ';'; }
+fi
+expect_eq "a register at 0016 has its checkpoints keyed by account, with foreign keys" "$(key "$V16")" \
+	"$([ "$ENGINE" = sqlite ] && echo 'REFERENCES part;REFERENCES org;PRIMARY KEY (part_id, org_id, date);' ||
+		echo 'FOREIGN KEY (org_id);FOREIGN KEY (part_id);PRIMARY KEY (part_id, org_id, date);')"
+expect_eq "... status --as-of on it (0017 applied on opening) answers as before" "$(asof_all "$V16")" "$(asof_all "$BIDRAG_DB")"
+expect_eq "... 0017 keys them by date, without foreign keys" "$(key "$V16")" "PRIMARY KEY (date, part_id, org_id);"
+expect_eq "... every checkpoint kept, value for value" "$(checkpoints "$V16")" "$(checkpoints "$BIDRAG_DB")"
+expect_eq "... and as many" "$(sql "$V16" "SELECT count(*) FROM ledger_checkpoint")" "$(checkpoints "$BIDRAG_DB" | wc -l)"
+BIDRAG_DB=$V16 run ledger verify
+expect_rc "... ledger verify finds nothing" 0
+run repay claim $D0 --part regioner --recipient 14 --amount "1 000" --date 2021-03-16 --by anna
+BIDRAG_DB=$V16 run repay claim $D0 --part regioner --recipient 14 --amount "1 000" --date 2021-03-16 --by anna
+expect_rc "... a claim recorded in it" 0
+expect_eq "... closes its day as in the register made at 0017" "$(checkpoints "$V16")" "$(checkpoints "$BIDRAG_DB")"
+
 # A checkpoint changed behind the store's back: verify says which, and the
 # status of its day shows it.
 db_copy asof bent
@@ -131,6 +169,13 @@ sql "$BENT" "UPDATE ledger_checkpoint SET attested = attested - 100, paid = paid
 BIDRAG_DB=$BENT run ledger verify
 expect_rc "ledger verify fails on a changed checkpoint" 1
 expect_out "... naming it and the bucket" "the checkpoint of part id $pid, organisation id $oid on 2021-02-16 holds 100 öre paid, the events 0 öre"
+# No foreign key holds a checkpoint to a part and an organisation since
+# 0017: one on no account is verify's to report.
+db_copy asof stray
+sql "$(db_path stray)" "INSERT INTO ledger_checkpoint ($cols) VALUES ($pid, 999999, '2021-02-16', 100, 100, 0, 0, 0, 0, 0, 0, 0, 0)"
+BIDRAG_DB=$(db_path stray) run ledger verify
+expect_rc "ledger verify fails on a checkpoint of an organisation that does not exist" 1
+expect_out "... naming it" "the checkpoint of part id $pid, organisation id 999999 on 2021-02-16 is kept, but the account has no event that day or none after it"
 a=$(BIDRAG_DB=$BENT "$BIDRAG" status --as-of 2021-02-16 --format csv)
 b=$("$BIDRAG" status --as-of 2021-02-16 --format csv)
 expect_eq "status as of that day reads the checkpoint (it shows the change)" "$([ "$a" != "$b" ] && echo differs)" "differs"

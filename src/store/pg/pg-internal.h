@@ -124,6 +124,19 @@ void pq_finalize(struct pq_stmt *q);
 int pq_row(struct pq_stmt *q);
 int pq_stop(struct pq_stmt *q, int ret);
 
+/* A batch's rows as one argument per column: arrays as PostgreSQL reads
+ * them ('{1,2,NULL}', '{"a","b\\"c"}'), for `unnest($1::bigint[], ...)`
+ * (store-pg-ledger.c).  pq_arrs_init n empty arrays; pq_arr_int and
+ * pq_arr_text add an element (NULL: a null); pq_arr_end closes one and
+ * gives its text, passed as PQ_IA (bigint[]) or PQ_TA (text[]). */
+void pq_arrs_init(struct buf *a, size_t n);
+void pq_arr_int(struct buf *b, int64_t v, bool null);
+void pq_arr_text(struct buf *b, const char *v);
+const char *pq_arr_end(struct buf *b);
+void pq_arrs_release(struct buf *a, size_t n);
+#define PQ_TA(v) ((struct pq_arg){.type = PQ_ARG_TEXT, .text = (v), .oid = 1009}) /* text[] */
+#define PQ_IA(v) ((struct pq_arg){.type = PQ_ARG_TEXT, .text = (v), .oid = 1016}) /* int8[] */
+
 static inline const char *pq_text(const struct pq_stmt *q, int col)
 {
 	return PQgetisnull(q->res, q->row, col) ? NULL : PQgetvalue(q->res, q->row, col);

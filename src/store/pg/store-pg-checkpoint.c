@@ -62,11 +62,11 @@ static int scan(struct store *base, const char *as_of, engine_checkpoint_fn fn, 
 		return rows(&q, fn, ctx);
 	}
 	/* An account whose latest day is after as_of: its last day up to
-	 * as_of, one backward index scan each. */
+	 * as_of, from the rows dated up to as_of (keyed by date since 0017). */
 	if (pq_query(&q, P(base),
-		     "SELECT " COLS " FROM ledger_balance b CROSS JOIN LATERAL (SELECT * FROM ledger_checkpoint x "
-		     "WHERE x.part_id = b.part_id AND x.org_id = b.org_id AND x.date <= $1 ORDER BY x.date DESC LIMIT 1) c "
-		     "WHERE b.last_date > $1",
+		     "SELECT DISTINCT ON (c.part_id, c.org_id) " COLS " FROM ledger_checkpoint c JOIN ledger_balance b "
+		     "ON b.part_id = c.part_id AND b.org_id = c.org_id WHERE c.date <= $1 AND b.last_date > $1 "
+		     "ORDER BY c.part_id, c.org_id, c.date DESC",
 		     "reading the checkpoints", err, PQ_T(as_of)))
 		return -1;
 	return rows(&q, fn, ctx);
@@ -77,38 +77,75 @@ static int account(struct store *base, int64_t part_id, int64_t org_id, const ch
 {
 	struct pq_stmt q;
 	if (pq_query(&q, P(base),
-		     "SELECT " COLS " FROM ledger_checkpoint c WHERE c.part_id = $1 AND c.org_id = $2 AND c.date >= $3 "
+		     "SELECT " COLS " FROM ledger_checkpoint c WHERE c.date >= $3 AND c.part_id = $1 AND c.org_id = $2 "
 		     "ORDER BY c.date",
 		     "reading an account's checkpoints", err, PQ_I(part_id), PQ_I(org_id), PQ_T(from)))
 		return -1;
 	return rows(&q, fn, ctx);
 }
 
-static int put(struct store *base, const struct engine_checkpoint *c, size_t n, struct bd_error *err)
+/* write: the n rows as one statement, one array per column ($1..$13: part,
+ * org, date and the eleven integers); it must touch exactly n rows. */
+static int write(struct store *base, const char *sql, const char *what, const struct engine_checkpoint *c, size_t n,
+		 struct bd_error *err)
 {
-	struct pq_stmt q;
-	if (pq_prepare(&q, P(base),
-		       "INSERT INTO ledger_checkpoint (part_id, org_id, date, allocated, avail, "
-		       "requisitioned, registered, attested, paid, lapsed, claimed, repaid, reports) "
-		       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-		       "ON CONFLICT (part_id, org_id, date) DO UPDATE SET allocated = excluded.allocated, avail = "
-		       "excluded.avail, requisitioned = excluded.requisitioned, registered = excluded.registered, "
-		       "attested = excluded.attested, paid = excluded.paid, lapsed = excluded.lapsed, claimed = "
-		       "excluded.claimed, repaid = excluded.repaid, reports = excluded.reports",
-		       "writing a checkpoint", err))
-		return -1;
+	enum { NCOL = 13 };
+	if (!n)
+		return 0;
+	struct buf col[NCOL];
+	pq_arrs_init(col, NCOL);
 	for (size_t i = 0; i < n; i++) {
 		const struct ledger_balance *b = &c[i].bal;
-		if (pq_exec(&q, PQ_I(c[i].part_id), PQ_I(c[i].org_id), PQ_T(b->last_date), PQ_I(b->allocated),
-			    PQ_I(b->b[B_AVAIL]), PQ_I(b->b[B_REQUISITIONED]), PQ_I(b->b[B_REGISTERED]),
-			    PQ_I(b->b[B_ATTESTED]), PQ_I(b->b[B_PAID]), PQ_I(b->b[B_LAPSED]), PQ_I(b->b[B_CLAIMED]),
-			    PQ_I(b->b[B_REPAID]), PQ_I(b->reports)) < 0) {
-			pq_finalize(&q);
-			return -1;
-		}
+		pq_arr_int(&col[0], c[i].part_id, false);
+		pq_arr_int(&col[1], c[i].org_id, false);
+		pq_arr_text(&col[2], b->last_date);
+		pq_arr_int(&col[3], b->allocated, false);
+		for (int k = 0; k < B_COUNT; k++)
+			pq_arr_int(&col[4 + k], b->b[k], false);
+		pq_arr_int(&col[12], b->reports, false);
 	}
-	pq_finalize(&q);
+	struct pq_stmt q;
+	int changed = -1;
+	if (pq_prepare(&q, P(base), sql, what, err) == 0) {
+		changed = pq_exec(&q, PQ_IA(pq_arr_end(&col[0])), PQ_IA(pq_arr_end(&col[1])), PQ_TA(pq_arr_end(&col[2])),
+				  PQ_IA(pq_arr_end(&col[3])), PQ_IA(pq_arr_end(&col[4])), PQ_IA(pq_arr_end(&col[5])),
+				  PQ_IA(pq_arr_end(&col[6])), PQ_IA(pq_arr_end(&col[7])), PQ_IA(pq_arr_end(&col[8])),
+				  PQ_IA(pq_arr_end(&col[9])), PQ_IA(pq_arr_end(&col[10])), PQ_IA(pq_arr_end(&col[11])),
+				  PQ_IA(pq_arr_end(&col[12])));
+		pq_finalize(&q);
+	}
+	pq_arrs_release(col, NCOL);
+	if (changed < 0)
+		return -1;
+	if ((size_t)changed != n)
+		return bd_fail(err, "internal: %s: %d of %zu checkpoints", what, changed, n);
 	return 0;
+}
+
+#define UNNEST                                                                                                    \
+	"unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], "   \
+	"$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[]) "                  \
+	"AS u(part_id, org_id, date, allocated, avail, requisitioned, registered, attested, paid, lapsed, claimed, " \
+	"repaid, reports)"
+
+/* add: rows of days just closed, one INSERT for the batch (a day is closed
+ * once: a row already there is a constraint error, not replaced). */
+static int add(struct store *base, const struct engine_checkpoint *c, size_t n, struct bd_error *err)
+{
+	return write(base,
+		     "INSERT INTO ledger_checkpoint (part_id, org_id, date, allocated, avail, requisitioned, registered, "
+		     "attested, paid, lapsed, claimed, repaid, reports) SELECT * FROM " UNNEST,
+		     "writing the checkpoints", c, n, err);
+}
+
+static int update(struct store *base, const struct engine_checkpoint *c, size_t n, struct bd_error *err)
+{
+	return write(base,
+		     "UPDATE ledger_checkpoint x SET allocated = u.allocated, avail = u.avail, requisitioned = "
+		     "u.requisitioned, registered = u.registered, attested = u.attested, paid = u.paid, lapsed = u.lapsed, "
+		     "claimed = u.claimed, repaid = u.repaid, reports = u.reports FROM " UNNEST " "
+		     "WHERE x.date = u.date AND x.part_id = u.part_id AND x.org_id = u.org_id",
+		     "moving the checkpoints", c, n, err);
 }
 
 const struct store_checkpoint_ops store_pg_checkpoint_ops = {
@@ -116,5 +153,6 @@ const struct store_checkpoint_ops store_pg_checkpoint_ops = {
 	.reset = reset,
 	.scan = scan,
 	.account = account,
-	.put = put,
+	.add = add,
+	.update = update,
 };

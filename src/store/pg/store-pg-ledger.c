@@ -165,7 +165,7 @@ static void arr_sep(struct buf *b)
 
 /* A batch's arrays are thousands of numbers and strings: written digit by
  * digit and byte by byte, not through printf. */
-static void arr_int(struct buf *b, int64_t v, bool null)
+void pq_arr_int(struct buf *b, int64_t v, bool null)
 {
 	arr_sep(b);
 	if (null) {
@@ -182,7 +182,7 @@ static void arr_int(struct buf *b, int64_t v, bool null)
 	buf_add(b, p, (size_t)(d + sizeof(d) - p));
 }
 
-static void arr_text(struct buf *b, const char *v)
+void pq_arr_text(struct buf *b, const char *v)
 {
 	arr_sep(b);
 	if (!v) {
@@ -210,7 +210,7 @@ static void arr_text(struct buf *b, const char *v)
 		free(q);
 }
 
-static const char *arr_end(struct buf *b)
+const char *pq_arr_end(struct buf *b)
 {
 	if (!b->len)
 		buf_add(b, "{", 1);
@@ -218,20 +218,17 @@ static const char *arr_end(struct buf *b)
 	return b->data;
 }
 
-static void arrs_init(struct buf *a, size_t n)
+void pq_arrs_init(struct buf *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		buf_init(&a[i], SIZE_MAX);
 }
 
-static void arrs_release(struct buf *a, size_t n)
+void pq_arrs_release(struct buf *a, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		buf_release(&a[i]);
 }
-
-#define PQ_TA(v) ((struct pq_arg){.type = PQ_ARG_TEXT, .text = (v), .oid = 1009}) /* text[] */
-#define PQ_IA(v) ((struct pq_arg){.type = PQ_ARG_TEXT, .text = (v), .oid = 1016}) /* int8[] */
 
 void pq_terms_from_row(const struct pq_stmt *q, int col, struct ledger_terms *t)
 {
@@ -358,9 +355,9 @@ int pq_events_expect(struct store *base, const char *const *ids, size_t n, struc
 	struct buf col;
 	buf_init(&col, SIZE_MAX);
 	for (size_t i = 0; i < n; i++)
-		arr_text(&col, ids[i]);
+		pq_arr_text(&col, ids[i]);
 	struct pq_stmt q;
-	int rc = use(s, ST_EXPECT, &q, err) || pq_bind(&q, PQ_TA(arr_end(&col))) ? -1 : 0;
+	int rc = use(s, ST_EXPECT, &q, err) || pq_bind(&q, PQ_TA(pq_arr_end(&col))) ? -1 : 0;
 	buf_release(&col);
 	if (rc)
 		return -1;
@@ -402,37 +399,37 @@ int pq_batch_flush(struct pg_store *s, struct bd_error *err)
 		return 0;
 	enum { NCOL = 15 };
 	struct buf col[NCOL];
-	arrs_init(col, NCOL);
+	pq_arrs_init(col, NCOL);
 	for (size_t i = 0; i < b->nrow; i++) {
 		const struct engine_event *e = &b->row[i];
-		arr_int(&col[0], e->seq, false);
-		arr_text(&col[1], e->id);
+		pq_arr_int(&col[0], e->seq, false);
+		pq_arr_text(&col[1], e->id);
 		char hex[2 * LEDGER_DIGEST_LEN + 1];
 		sodium_bin2hex(hex, sizeof(hex), e->digest, LEDGER_DIGEST_LEN);
-		arr_text(&col[2], hex);
-		arr_text(&col[3], event_kind_name(e->kind));
-		arr_int(&col[4], e->part_id, false);
-		arr_int(&col[5], e->org_id, false);
-		arr_int(&col[6], e->amount, false);
-		arr_text(&col[7], e->from == B_NONE ? NULL : bucket_name(e->from));
-		arr_text(&col[8], e->to == B_NONE ? NULL : bucket_name(e->to));
-		arr_text(&col[9], e->date);
-		arr_text(&col[10], e->actor);
-		arr_int(&col[11], e->ref_seq, e->ref_seq <= 0);
-		arr_text(&col[12], e->batch);
-		arr_text(&col[13], e->detail);
-		arr_text(&col[14], e->recorded);
+		pq_arr_text(&col[2], hex);
+		pq_arr_text(&col[3], event_kind_name(e->kind));
+		pq_arr_int(&col[4], e->part_id, false);
+		pq_arr_int(&col[5], e->org_id, false);
+		pq_arr_int(&col[6], e->amount, false);
+		pq_arr_text(&col[7], e->from == B_NONE ? NULL : bucket_name(e->from));
+		pq_arr_text(&col[8], e->to == B_NONE ? NULL : bucket_name(e->to));
+		pq_arr_text(&col[9], e->date);
+		pq_arr_text(&col[10], e->actor);
+		pq_arr_int(&col[11], e->ref_seq, e->ref_seq <= 0);
+		pq_arr_text(&col[12], e->batch);
+		pq_arr_text(&col[13], e->detail);
+		pq_arr_text(&col[14], e->recorded);
 	}
 	size_t sent = b->nrow;
 	b->flushing = true;
 	struct pq_stmt q;
-	int rc = use(s, ST_INSERT_EVENTS, &q, err) ? -1 : pq_exec(&q, PQ_IA(arr_end(&col[0])), PQ_TA(arr_end(&col[1])),
-		 PQ_TA(arr_end(&col[2])), PQ_TA(arr_end(&col[3])), PQ_IA(arr_end(&col[4])), PQ_IA(arr_end(&col[5])),
-		 PQ_IA(arr_end(&col[6])), PQ_TA(arr_end(&col[7])), PQ_TA(arr_end(&col[8])), PQ_TA(arr_end(&col[9])),
-		 PQ_TA(arr_end(&col[10])), PQ_IA(arr_end(&col[11])), PQ_TA(arr_end(&col[12])), PQ_TA(arr_end(&col[13])),
-		 PQ_TA(arr_end(&col[14])));
+	int rc = use(s, ST_INSERT_EVENTS, &q, err) ? -1 : pq_exec(&q, PQ_IA(pq_arr_end(&col[0])), PQ_TA(pq_arr_end(&col[1])),
+		 PQ_TA(pq_arr_end(&col[2])), PQ_TA(pq_arr_end(&col[3])), PQ_IA(pq_arr_end(&col[4])), PQ_IA(pq_arr_end(&col[5])),
+		 PQ_IA(pq_arr_end(&col[6])), PQ_TA(pq_arr_end(&col[7])), PQ_TA(pq_arr_end(&col[8])), PQ_TA(pq_arr_end(&col[9])),
+		 PQ_TA(pq_arr_end(&col[10])), PQ_IA(pq_arr_end(&col[11])), PQ_TA(pq_arr_end(&col[12])), PQ_TA(pq_arr_end(&col[13])),
+		 PQ_TA(pq_arr_end(&col[14])));
 	b->flushing = false;
-	arrs_release(col, NCOL);
+	pq_arrs_release(col, NCOL);
 	b->nrow = 0;
 	if (rc < 0)
 		return -1;
@@ -518,17 +515,17 @@ int pq_accounts_get(struct store *base, struct engine_account_row *a, size_t n, 
 {
 	struct pg_store *s = P(base);
 	struct buf col[2];
-	arrs_init(col, 2);
+	pq_arrs_init(col, 2);
 	for (size_t i = 0; i < n; i++) {
-		arr_int(&col[0], a[i].part_id, false);
-		arr_int(&col[1], a[i].org_id, false);
+		pq_arr_int(&col[0], a[i].part_id, false);
+		pq_arr_int(&col[1], a[i].org_id, false);
 		a[i].state = ACCOUNT_NONE;
 	}
 	struct pq_stmt q;
-	int rc = use(s, ST_GET_ACCOUNTS, &q, err) || pq_bind(&q, PQ_IA(arr_end(&col[0])), PQ_IA(arr_end(&col[1])))
+	int rc = use(s, ST_GET_ACCOUNTS, &q, err) || pq_bind(&q, PQ_IA(pq_arr_end(&col[0])), PQ_IA(pq_arr_end(&col[1])))
 			 ? -1
 			 : 0;
-	arrs_release(col, 2);
+	pq_arrs_release(col, 2);
 	if (rc)
 		return -1;
 	while ((rc = pq_row(&q)) > 0) {
@@ -557,28 +554,28 @@ int pq_balances_put(struct store *base, const struct engine_account_row *a, size
 	struct pg_store *s = P(base);
 	enum { NCOL = 14 };
 	struct buf col[NCOL];
-	arrs_init(col, NCOL);
+	pq_arrs_init(col, NCOL);
 	for (size_t i = 0; i < n; i++) {
 		const struct ledger_balance *b = &a[i].bal;
-		arr_int(&col[0], a[i].part_id, false);
-		arr_int(&col[1], a[i].org_id, false);
-		arr_int(&col[2], b->allocated, false);
+		pq_arr_int(&col[0], a[i].part_id, false);
+		pq_arr_int(&col[1], a[i].org_id, false);
+		pq_arr_int(&col[2], b->allocated, false);
 		for (int k = 0; k < B_COUNT; k++)
-			arr_int(&col[3 + k], b->b[k], false);
-		arr_int(&col[11], b->reports, false);
-		arr_text(&col[12], b->last_date);
-		arr_int(&col[13], a[i].last_seq, false);
+			pq_arr_int(&col[3 + k], b->b[k], false);
+		pq_arr_int(&col[11], b->reports, false);
+		pq_arr_text(&col[12], b->last_date);
+		pq_arr_int(&col[13], a[i].last_seq, false);
 	}
 	struct pq_stmt q;
 	int rc = use(s, ST_PUT_BALANCES, &q, err) ||
-			 pq_exec(&q, PQ_IA(arr_end(&col[0])), PQ_IA(arr_end(&col[1])), PQ_IA(arr_end(&col[2])),
-				 PQ_IA(arr_end(&col[3])), PQ_IA(arr_end(&col[4])), PQ_IA(arr_end(&col[5])),
-				 PQ_IA(arr_end(&col[6])), PQ_IA(arr_end(&col[7])), PQ_IA(arr_end(&col[8])),
-				 PQ_IA(arr_end(&col[9])), PQ_IA(arr_end(&col[10])), PQ_IA(arr_end(&col[11])),
-				 PQ_TA(arr_end(&col[12])), PQ_IA(arr_end(&col[13]))) < 0
+			 pq_exec(&q, PQ_IA(pq_arr_end(&col[0])), PQ_IA(pq_arr_end(&col[1])), PQ_IA(pq_arr_end(&col[2])),
+				 PQ_IA(pq_arr_end(&col[3])), PQ_IA(pq_arr_end(&col[4])), PQ_IA(pq_arr_end(&col[5])),
+				 PQ_IA(pq_arr_end(&col[6])), PQ_IA(pq_arr_end(&col[7])), PQ_IA(pq_arr_end(&col[8])),
+				 PQ_IA(pq_arr_end(&col[9])), PQ_IA(pq_arr_end(&col[10])), PQ_IA(pq_arr_end(&col[11])),
+				 PQ_TA(pq_arr_end(&col[12])), PQ_IA(pq_arr_end(&col[13]))) < 0
 		 ? -1
 		 : 0;
-	arrs_release(col, NCOL);
+	pq_arrs_release(col, NCOL);
 	return rc;
 }
 
@@ -647,11 +644,11 @@ int pq_org_ids(struct store *base, const char *const *codes, size_t n, int64_t *
 	struct buf col;
 	buf_init(&col, SIZE_MAX);
 	for (size_t i = 0; i < n; i++) {
-		arr_text(&col, codes[i]);
+		pq_arr_text(&col, codes[i]);
 		ids[i] = 0;
 	}
 	struct pq_stmt q;
-	int rc = use(s, ST_ORGS, &q, err) || pq_bind(&q, PQ_TA(arr_end(&col))) ? -1 : 0;
+	int rc = use(s, ST_ORGS, &q, err) || pq_bind(&q, PQ_TA(pq_arr_end(&col))) ? -1 : 0;
 	buf_release(&col);
 	if (rc)
 		return -1;

@@ -1,6 +1,8 @@
 /* store-sqlite-checkpoint.c: the ledger's balance checkpoints by date in
  * SQLite (0015-ledger-checkpoint.sql; the rules in ledger-replay.c). */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine-checkpoint.h"
@@ -52,25 +54,74 @@ static int reset(struct store *base, struct bd_error *err)
 	return 0;
 }
 
+/* An account the as-of scan waits for: its latest row dated up to as_of. */
+struct wanted {
+	int64_t part_id, org_id;
+	bool seen;
+};
+
+static int wanted_cmp(const void *a, const void *b)
+{
+	const struct wanted *x = a, *y = b;
+	if (x->part_id != y->part_id)
+		return x->part_id < y->part_id ? -1 : 1;
+	return (x->org_id > y->org_id) - (x->org_id < y->org_id);
+}
+
 static int scan(struct store *base, const char *as_of, engine_checkpoint_fn fn, void *ctx, struct bd_error *err)
 {
+	struct sqlite_store *s = S(base);
 	struct sq_stmt q;
 	if (!as_of) {
-		if (sq_query(&q, S(base), "SELECT " COLS " FROM ledger_checkpoint c ORDER BY c.part_id, c.org_id, c.date",
+		if (sq_query(&q, s, "SELECT " COLS " FROM ledger_checkpoint c ORDER BY c.part_id, c.org_id, c.date",
 			     "reading the checkpoints", err))
 			return -1;
 		return rows(&q, fn, ctx);
 	}
-	/* An account whose latest day is after as_of: its last day up to
-	 * as_of, two index seeks each (CROSS JOIN: the balances first, so
-	 * SQLite does not scan every checkpoint). */
-	if (sq_query(&q, S(base),
-		     "SELECT " COLS " FROM ledger_balance b CROSS JOIN ledger_checkpoint c WHERE b.last_date > ?1 AND "
-		     "c.part_id = b.part_id AND c.org_id = b.org_id AND c.date = (SELECT max(x.date) FROM "
-		     "ledger_checkpoint x WHERE x.part_id = b.part_id AND x.org_id = b.org_id AND x.date <= ?1)",
+	/* The accounts whose latest day is after as_of (ordered as bsearch
+	 * wants them); then the rows dated up to as_of from the latest back
+	 * (the key's order, 0017), each account's first one taken, until
+	 * every account has one or the rows run out (an account with no event
+	 * up to as_of has none). */
+	if (sq_query(&q, s, "SELECT part_id, org_id FROM ledger_balance WHERE last_date > ?1 ORDER BY part_id, org_id",
 		     "reading the checkpoints", err, SQ_T(as_of)))
 		return -1;
-	return rows(&q, fn, ctx);
+	struct wanted *w = NULL;
+	size_t n = 0, left;
+	int rc;
+	while ((rc = sq_row(&q)) > 0) {
+		if ((n & (n - 1)) == 0)
+			w = xreallocarray(w, n ? n * 2 : 1, sizeof(*w));
+		w[n++] = (struct wanted){sq_i64(&q, 0), sq_i64(&q, 1), false};
+	}
+	if (rc < 0 || n == 0) {
+		free(w);
+		return rc < 0 ? -1 : 0;
+	}
+	left = n;
+	if (sq_query(&q, s, "SELECT " COLS " FROM ledger_checkpoint c WHERE c.date <= ?1 ORDER BY c.date DESC",
+		     "reading the checkpoints", err, SQ_T(as_of))) {
+		free(w);
+		return -1;
+	}
+	while (left && (rc = sq_row(&q)) > 0) {
+		struct wanted key = {sq_i64(&q, 0), sq_i64(&q, 1), false};
+		struct wanted *hit = bsearch(&key, w, n, sizeof(*w), wanted_cmp);
+		if (!hit || hit->seen)
+			continue;
+		hit->seen = true;
+		left--;
+		struct engine_checkpoint c;
+		row_of(&q, &c);
+		if (fn(ctx, &c)) {
+			free(w);
+			return sq_stop(&q, -1);
+		}
+	}
+	free(w);
+	if (!left)
+		return sq_stop(&q, 0);
+	return rc < 0 ? -1 : 0;
 }
 
 static int account(struct store *base, int64_t part_id, int64_t org_id, const char *from, engine_checkpoint_fn fn,
@@ -78,34 +129,71 @@ static int account(struct store *base, int64_t part_id, int64_t org_id, const ch
 {
 	struct sq_stmt q;
 	if (sq_query(&q, S(base),
-		     "SELECT " COLS " FROM ledger_checkpoint c WHERE c.part_id = ?1 AND c.org_id = ?2 AND c.date >= ?3 "
+		     "SELECT " COLS " FROM ledger_checkpoint c WHERE c.date >= ?3 AND c.part_id = ?1 AND c.org_id = ?2 "
 		     "ORDER BY c.date",
 		     "reading an account's checkpoints", err, SQ_I(part_id), SQ_I(org_id), SQ_T(from)))
 		return -1;
 	return rows(&q, fn, ctx);
 }
 
-static int put(struct store *base, const struct engine_checkpoint *c, size_t n, struct bd_error *err)
+/* write: n rows by one statement whose ?1..?13 are a row's part, org, date
+ * and the eleven integers, bound straight (the date outlives the step);
+ * each must change exactly one row. */
+static int write(struct store *base, const char *sql, const char *what, const struct engine_checkpoint *c, size_t n,
+		 struct bd_error *err)
 {
+	struct sqlite_store *s = S(base);
 	struct sq_stmt q;
-	if (sq_prepare(&q, S(base),
-		       "INSERT OR REPLACE INTO ledger_checkpoint (part_id, org_id, date, allocated, avail, "
-		       "requisitioned, registered, attested, paid, lapsed, claimed, repaid, reports) "
-		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-		       "writing a checkpoint", err))
+	if (!n)
+		return 0;
+	if (sq_prepare(&q, s, sql, what, err))
 		return -1;
+	sqlite3_stmt *st = q.st;
 	for (size_t i = 0; i < n; i++) {
 		const struct ledger_balance *b = &c[i].bal;
-		if (sq_exec(&q, SQ_I(c[i].part_id), SQ_I(c[i].org_id), SQ_T(b->last_date), SQ_I(b->allocated),
-			    SQ_I(b->b[B_AVAIL]), SQ_I(b->b[B_REQUISITIONED]), SQ_I(b->b[B_REGISTERED]),
-			    SQ_I(b->b[B_ATTESTED]), SQ_I(b->b[B_PAID]), SQ_I(b->b[B_LAPSED]), SQ_I(b->b[B_CLAIMED]),
-			    SQ_I(b->b[B_REPAID]), SQ_I(b->reports)) < 0) {
+		int64_t v[13] = {c[i].part_id, c[i].org_id, 0, b->allocated, b->b[B_AVAIL], b->b[B_REQUISITIONED],
+				 b->b[B_REGISTERED], b->b[B_ATTESTED], b->b[B_PAID], b->b[B_LAPSED], b->b[B_CLAIMED],
+				 b->b[B_REPAID], b->reports};
+		int rc = SQLITE_OK;
+		for (int k = 0; k < 13 && rc == SQLITE_OK; k++)
+			rc = k == 2 ? sqlite3_bind_text(st, 3, b->last_date, -1, SQLITE_STATIC)
+				    : sqlite3_bind_int64(st, k + 1, v[k]);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(st);
+		if (rc != SQLITE_DONE) {
+			sq_fail(s, sqlite3_extended_errcode(s->db), what, err);
 			sq_finalize(&q);
 			return -1;
+		}
+		sqlite3_reset(st);
+		if (sqlite3_changes(s->db) != 1) {
+			sq_finalize(&q);
+			return bd_fail(err, "internal: %s: no checkpoint of part id %" PRId64 ", organisation id %" PRId64
+				       " on %s", what, c[i].part_id, c[i].org_id, b->last_date);
 		}
 	}
 	sq_finalize(&q);
 	return 0;
+}
+
+/* add: rows of days just closed (a day is closed once, so a plain INSERT:
+ * a row already there is a constraint error, not replaced). */
+static int add(struct store *base, const struct engine_checkpoint *c, size_t n, struct bd_error *err)
+{
+	return write(base,
+		     "INSERT INTO ledger_checkpoint (part_id, org_id, date, allocated, avail, requisitioned, registered, "
+		     "attested, paid, lapsed, claimed, repaid, reports) "
+		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+		     "writing a checkpoint", c, n, err);
+}
+
+static int update(struct store *base, const struct engine_checkpoint *c, size_t n, struct bd_error *err)
+{
+	return write(base,
+		     "UPDATE ledger_checkpoint SET allocated = ?4, avail = ?5, requisitioned = ?6, registered = ?7, "
+		     "attested = ?8, paid = ?9, lapsed = ?10, claimed = ?11, repaid = ?12, reports = ?13 "
+		     "WHERE date = ?3 AND part_id = ?1 AND org_id = ?2",
+		     "moving a checkpoint", c, n, err);
 }
 
 const struct store_checkpoint_ops store_sqlite_checkpoint_ops = {
@@ -113,5 +201,6 @@ const struct store_checkpoint_ops store_sqlite_checkpoint_ops = {
 	.reset = reset,
 	.scan = scan,
 	.account = account,
-	.put = put,
+	.add = add,
+	.update = update,
 };

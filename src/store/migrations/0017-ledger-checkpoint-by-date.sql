@@ -1,0 +1,23 @@
+-- 0017-ledger-checkpoint-by-date.sql: ledger_checkpoint keyed by date
+-- first, (date, part_id, org_id) instead of (part_id, org_id, date), and
+-- without its REFERENCES clauses (part, org).
+--
+-- Keyed by account, a batch wrote its checkpoints into one place of the
+-- table per account that moved on to a later day: with the 290 accounts of
+-- a 1 000-event batch that was a page per account (about 117 pages written
+-- per commit against 4 by date; bench/README.md).  A day is closed when an
+-- account's next day begins, so the rows a batch writes are of the days
+-- just past: keyed by date they go to the end of the table, a few pages.
+-- status --as-of reads the rows dated up to its day from the latest back
+-- until it has every account it needs (src/store/sqlite and src/store/pg,
+-- the checkpoint files), a booking its payment's days from the export on.
+--
+-- The foreign keys go for the reason 0016 dropped ledger_event's: the store
+-- writes only the part and organisation ids of the accounts it has just
+-- read, parts and organisations are never deleted, and each key cost every
+-- row an index lookup.  `ledger verify` reports a checkpoint on no account
+-- (no event of that account that day).
+--
+-- The rows are kept as they were, value for value.  Each engine's companion
+-- does it: SQLite makes the table again (as 0016 did), PostgreSQL changes
+-- the key and drops the constraints.
