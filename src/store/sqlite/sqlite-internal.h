@@ -22,6 +22,7 @@ struct sqlite_store {
 	bool in_tx;
 	struct ledger_cache *ledger; /* the ledger's kept statements (store-sqlite-ledger.c) */
 	sqlite3_stmt *data_version;  /* PRAGMA data_version, kept for sq_generation (asked on every web read) */
+	sqlite3_stmt *checkpoint_add; /* the checkpoints' INSERT, kept (run every batch; store-sqlite-checkpoint.c) */
 	char *kept[4];               /* strings handed out by agreement_get and appropriation_get (sq_keep) */
 };
 

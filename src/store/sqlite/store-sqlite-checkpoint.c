@@ -136,19 +136,13 @@ static int account(struct store *base, int64_t part_id, int64_t org_id, const ch
 	return rows(&q, fn, ctx);
 }
 
-/* write: n rows by one statement whose ?1..?13 are a row's part, org, date
- * and the eleven integers, bound straight (the date outlives the step);
- * each must change exactly one row. */
-static int write(struct store *base, const char *sql, const char *what, const struct engine_checkpoint *c, size_t n,
-		 struct bd_error *err)
+/* write: n rows by q, whose ?1..?13 are a row's part, org, date and the
+ * eleven integers, bound straight (the date outlives the step); each must
+ * change exactly one row. */
+static int write(struct sq_stmt *q, const struct engine_checkpoint *c, size_t n, struct bd_error *err)
 {
-	struct sqlite_store *s = S(base);
-	struct sq_stmt q;
-	if (!n)
-		return 0;
-	if (sq_prepare(&q, s, sql, what, err))
-		return -1;
-	sqlite3_stmt *st = q.st;
+	struct sqlite_store *s = q->s;
+	sqlite3_stmt *st = q->st;
 	for (size_t i = 0; i < n; i++) {
 		const struct ledger_balance *b = &c[i].bal;
 		int64_t v[13] = {c[i].part_id, c[i].org_id, 0, b->allocated, b->b[B_AVAIL], b->b[B_REQUISITIONED],
@@ -161,39 +155,57 @@ static int write(struct store *base, const char *sql, const char *what, const st
 		if (rc == SQLITE_OK)
 			rc = sqlite3_step(st);
 		if (rc != SQLITE_DONE) {
-			sq_fail(s, sqlite3_extended_errcode(s->db), what, err);
-			sq_finalize(&q);
+			sq_fail(s, sqlite3_extended_errcode(s->db), q->what, err);
+			sqlite3_reset(st);
 			return -1;
 		}
 		sqlite3_reset(st);
-		if (sqlite3_changes(s->db) != 1) {
-			sq_finalize(&q);
+		if (sqlite3_changes(s->db) != 1)
 			return bd_fail(err, "internal: %s: no checkpoint of part id %" PRId64 ", organisation id %" PRId64
-				       " on %s", what, c[i].part_id, c[i].org_id, b->last_date);
-		}
+				       " on %s", q->what, c[i].part_id, c[i].org_id, b->last_date);
 	}
-	sq_finalize(&q);
 	return 0;
 }
 
 /* add: rows of days just closed (a day is closed once, so a plain INSERT:
- * a row already there is a constraint error, not replaced). */
+ * a row already there is a constraint error, not replaced).  Its statement
+ * is kept with the connection: a batch runs it. */
 static int add(struct store *base, const struct engine_checkpoint *c, size_t n, struct bd_error *err)
 {
-	return write(base,
-		     "INSERT INTO ledger_checkpoint (part_id, org_id, date, allocated, avail, requisitioned, registered, "
-		     "attested, paid, lapsed, claimed, repaid, reports) "
-		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-		     "writing a checkpoint", c, n, err);
+	struct sqlite_store *s = S(base);
+	if (!n)
+		return 0;
+	if (!s->checkpoint_add) {
+		int rc = sqlite3_prepare_v3(s->db,
+					    "INSERT INTO ledger_checkpoint (part_id, org_id, date, allocated, avail, "
+					    "requisitioned, registered, attested, paid, lapsed, claimed, repaid, reports) "
+					    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+					    -1, SQLITE_PREPARE_PERSISTENT, &s->checkpoint_add, NULL);
+		if (rc != SQLITE_OK) {
+			sqlite3_finalize(s->checkpoint_add);
+			s->checkpoint_add = NULL;
+			return sq_fail(s, rc, "writing a checkpoint", err);
+		}
+	}
+	struct sq_stmt q;
+	sq_use(&q, s, s->checkpoint_add, "writing a checkpoint", err);
+	return write(&q, c, n, err);
 }
 
 static int update(struct store *base, const struct engine_checkpoint *c, size_t n, struct bd_error *err)
 {
-	return write(base,
-		     "UPDATE ledger_checkpoint SET allocated = ?4, avail = ?5, requisitioned = ?6, registered = ?7, "
-		     "attested = ?8, paid = ?9, lapsed = ?10, claimed = ?11, repaid = ?12, reports = ?13 "
-		     "WHERE date = ?3 AND part_id = ?1 AND org_id = ?2",
-		     "moving a checkpoint", c, n, err);
+	struct sq_stmt q;
+	if (!n)
+		return 0;
+	if (sq_prepare(&q, S(base),
+		       "UPDATE ledger_checkpoint SET allocated = ?4, avail = ?5, requisitioned = ?6, registered = ?7, "
+		       "attested = ?8, paid = ?9, lapsed = ?10, claimed = ?11, repaid = ?12, reports = ?13 "
+		       "WHERE date = ?3 AND part_id = ?1 AND org_id = ?2",
+		       "moving a checkpoint", err))
+		return -1;
+	int rc = write(&q, c, n, err);
+	sq_finalize(&q);
+	return rc;
 }
 
 const struct store_checkpoint_ops store_sqlite_checkpoint_ops = {

@@ -185,6 +185,7 @@ static void sq_close(struct store *base)
 	for (size_t i = 0; i < BD_ARRAY_LEN(s->kept); i++)
 		free(s->kept[i]);
 	sqlite3_finalize(s->data_version);
+	sqlite3_finalize(s->checkpoint_add);
 	sqlite3_close(s->db);
 	free(s);
 }
