@@ -26,8 +26,8 @@ struct store_checkpoint_ops {
 	int (*reset)(struct store *s, struct bd_error *err);
 	/* scan: with as_of, for each account whose kept balance's last_date is
 	 * after as_of, its latest row dated up to as_of, if it has one (in no
-	 * particular order); with NULL, every row, by part, organisation and
-	 * date. */
+	 * particular order); with NULL, every row, by date, part and
+	 * organisation (the key's order). */
 	int (*scan)(struct store *s, const char *as_of, engine_checkpoint_fn fn, void *ctx, struct bd_error *err);
 	/* account: an account's rows dated from `from` on, by date. */
 	int (*account)(struct store *s, int64_t part_id, int64_t org_id, const char *from, engine_checkpoint_fn fn,

@@ -291,9 +291,21 @@ static int day_cmp(const void *a, const void *b)
 	return day_cmp_key(x->part_id, x->org_id, x->delta.last_date, y->part_id, y->org_id, y->delta.last_date);
 }
 
-/* days_finish: the closed days by account and day (as the checkpoints
- * are listed), each booking moving the days from its payment's export to
- * the day before it was booked. */
+/* The order of the checkpoints' key (0017): date, part, organisation. */
+static int date_cmp_key(int64_t p1, int64_t o1, const char *d1, int64_t p2, int64_t o2, const char *d2)
+{
+	int c = strcmp(d1, d2);
+	return c ? c : day_cmp_key(p1, o1, "", p2, o2, "");
+}
+
+static int day_date_cmp(const void *a, const void *b)
+{
+	const struct replay_day *x = a, *y = b;
+	return date_cmp_key(x->part_id, x->org_id, x->delta.last_date, y->part_id, y->org_id, y->delta.last_date);
+}
+
+/* days_finish: the closed days by account and day, each booking moving the
+ * days from its payment's export to the day before it was booked. */
 static void days_finish(struct replay *r)
 {
 	if (r->nexec)
@@ -806,7 +818,8 @@ static void verify_pairs(struct verify_ctx *v)
 }
 
 /* verify_checkpoints: the checkpoints kept against those the journal
- * gives (both by account and day). */
+ * gives (both by date, part and organisation: the order of the kept rows'
+ * key, read without a sort). */
 struct checkpoints_ctx {
 	struct verify_ctx *v;
 	struct replay *r;
@@ -833,13 +846,13 @@ static int check_checkpoint(void *ctx, const struct engine_checkpoint *kept)
 		if (!day_counts(r, cc->next))
 			continue;
 		day_checkpoint(r, &r->day[cc->next], &want);
-		if (day_cmp_key(want.part_id, want.org_id, want.bal.last_date, kept->part_id, kept->org_id,
-				kept->bal.last_date) >= 0)
+		if (date_cmp_key(want.part_id, want.org_id, want.bal.last_date, kept->part_id, kept->org_id,
+				 kept->bal.last_date) >= 0)
 			break;
 		checkpoint_problem(cc->v, &want, "is missing (the account has a later event)");
 	}
-	if (cc->next == r->nday || day_cmp_key(want.part_id, want.org_id, want.bal.last_date, kept->part_id,
-					       kept->org_id, kept->bal.last_date) != 0) {
+	if (cc->next == r->nday || date_cmp_key(want.part_id, want.org_id, want.bal.last_date, kept->part_id,
+						kept->org_id, kept->bal.last_date) != 0) {
 		checkpoint_problem(cc->v, kept, "is kept, but the account has no event that day or none after it");
 		return 0;
 	}
@@ -864,6 +877,8 @@ static int verify_checkpoints(struct store *s, struct verify_ctx *v, struct bd_e
 	if (!complete)
 		return 0; /* built by the next batch recorded; status replays until then */
 	days_finish(v->replay);
+	if (v->replay->nday)
+		qsort(v->replay->day, v->replay->nday, sizeof(*v->replay->day), day_date_cmp);
 	struct checkpoints_ctx cc = {.v = v, .r = v->replay};
 	if (s->ops->checkpoint->scan(s, NULL, check_checkpoint, &cc, err))
 		return -1;

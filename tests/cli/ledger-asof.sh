@@ -176,6 +176,10 @@ sql "$(db_path stray)" "INSERT INTO ledger_checkpoint ($cols) VALUES ($pid, 9999
 BIDRAG_DB=$(db_path stray) run ledger verify
 expect_rc "ledger verify fails on a checkpoint of an organisation that does not exist" 1
 expect_out "... naming it" "the checkpoint of part id $pid, organisation id 999999 on 2021-02-16 is kept, but the account has no event that day or none after it"
+row=$(sql "$(db_path stray)" "SELECT part_id, org_id, date FROM ledger_checkpoint ORDER BY date DESC, part_id, org_id LIMIT 1")
+sql "$(db_path stray)" "DELETE FROM ledger_checkpoint WHERE part_id = ${row%%|*} AND org_id = $(echo "$row" | cut -d'|' -f2) AND date = '${row##*|}'"
+BIDRAG_DB=$(db_path stray) run ledger verify
+expect_out "... and one deleted" "the checkpoint of part id ${row%%|*}, organisation id $(echo "$row" | cut -d'|' -f2) on ${row##*|} is missing"
 a=$(BIDRAG_DB=$BENT "$BIDRAG" status --as-of 2021-02-16 --format csv)
 b=$("$BIDRAG" status --as-of 2021-02-16 --format csv)
 expect_eq "status as of that day reads the checkpoint (it shows the change)" "$([ "$a" != "$b" ] && echo differs)" "differs"

@@ -56,7 +56,7 @@ static int scan(struct store *base, const char *as_of, engine_checkpoint_fn fn, 
 {
 	struct pq_stmt q;
 	if (!as_of) {
-		if (pq_query(&q, P(base), "SELECT " COLS " FROM ledger_checkpoint c ORDER BY c.part_id, c.org_id, c.date",
+		if (pq_query(&q, P(base), "SELECT " COLS " FROM ledger_checkpoint c ORDER BY c.date, c.part_id, c.org_id",
 			     "reading the checkpoints", err))
 			return -1;
 		return rows(&q, fn, ctx);

@@ -73,7 +73,7 @@ static int scan(struct store *base, const char *as_of, engine_checkpoint_fn fn, 
 	struct sqlite_store *s = S(base);
 	struct sq_stmt q;
 	if (!as_of) {
-		if (sq_query(&q, s, "SELECT " COLS " FROM ledger_checkpoint c ORDER BY c.part_id, c.org_id, c.date",
+		if (sq_query(&q, s, "SELECT " COLS " FROM ledger_checkpoint c ORDER BY c.date, c.part_id, c.org_id",
 			     "reading the checkpoints", err))
 			return -1;
 		return rows(&q, fn, ctx);
