@@ -1,6 +1,7 @@
 /* store-pg-checkpoint.c: the ledger's balance checkpoints by date in
  * PostgreSQL (0015-ledger-checkpoint.sql; the rules in ledger-replay.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine-checkpoint.h"
@@ -52,24 +53,98 @@ static int reset(struct store *base, struct bd_error *err)
 	return 0;
 }
 
+/* An account the as-of scan waits for: its latest row dated up to as_of. */
+struct wanted {
+	int64_t part_id, org_id;
+	bool seen;
+};
+
+static int wanted_cmp(const void *a, const void *b)
+{
+	const struct wanted *x = a, *y = b;
+	if (x->part_id != y->part_id)
+		return x->part_id < y->part_id ? -1 : 1;
+	return (x->org_id > y->org_id) - (x->org_id < y->org_id);
+}
+
+/* The rows dated up to as_of come from the latest back in pages of PAGE
+ * (by the key, 0017), so that a status whose accounts all have a row in
+ * the last days reads those days only.  (A build with -DCHECKPOINT_PAGE=2
+ * makes every status --as-of of the tests turn pages.) */
+#ifdef CHECKPOINT_PAGE
+#define PAGE CHECKPOINT_PAGE
+#else
+#define PAGE 2000
+#endif
+
 static int scan(struct store *base, const char *as_of, engine_checkpoint_fn fn, void *ctx, struct bd_error *err)
 {
+	struct pg_store *s = P(base);
 	struct pq_stmt q;
 	if (!as_of) {
-		if (pq_query(&q, P(base), "SELECT " COLS " FROM ledger_checkpoint c ORDER BY c.date, c.part_id, c.org_id",
+		if (pq_query(&q, s, "SELECT " COLS " FROM ledger_checkpoint c ORDER BY c.date, c.part_id, c.org_id",
 			     "reading the checkpoints", err))
 			return -1;
 		return rows(&q, fn, ctx);
 	}
-	/* An account whose latest day is after as_of: its last day up to
-	 * as_of, from the rows dated up to as_of (keyed by date since 0017). */
-	if (pq_query(&q, P(base),
-		     "SELECT DISTINCT ON (c.part_id, c.org_id) " COLS " FROM ledger_checkpoint c JOIN ledger_balance b "
-		     "ON b.part_id = c.part_id AND b.org_id = c.org_id WHERE c.date <= $1 AND b.last_date > $1 "
-		     "ORDER BY c.part_id, c.org_id, c.date DESC",
+	/* The accounts whose latest day is after as_of; then the rows dated
+	 * up to as_of from the latest back, each account's first one taken,
+	 * until every account has one or the rows run out (an account with no
+	 * event up to as_of has none). */
+	if (pq_query(&q, s, "SELECT part_id, org_id FROM ledger_balance WHERE last_date > $1 ORDER BY part_id, org_id",
 		     "reading the checkpoints", err, PQ_T(as_of)))
 		return -1;
-	return rows(&q, fn, ctx);
+	struct wanted *w = NULL;
+	size_t n = 0, left;
+	int rc;
+	while ((rc = pq_row(&q)) > 0) {
+		if ((n & (n - 1)) == 0)
+			w = xreallocarray(w, n ? n * 2 : 1, sizeof(*w));
+		w[n++] = (struct wanted){pq_i64(&q, 0), pq_i64(&q, 1), false};
+	}
+	if (rc < 0 || n == 0) {
+		free(w);
+		return rc < 0 ? -1 : 0;
+	}
+	left = n;
+	struct engine_checkpoint last = {0}; /* the key of the page's last row */
+	for (bool first = true; left; first = false) {
+		if (first ? pq_query(&q, s,
+				     "SELECT " COLS " FROM ledger_checkpoint c WHERE c.date <= $1 "
+				     "ORDER BY c.date DESC, c.part_id DESC, c.org_id DESC LIMIT $2",
+				     "reading the checkpoints", err, PQ_T(as_of), PQ_I(PAGE))
+			  : pq_query(&q, s,
+				     "SELECT " COLS " FROM ledger_checkpoint c WHERE (c.date, c.part_id, c.org_id) < "
+				     "($1, $2, $3) ORDER BY c.date DESC, c.part_id DESC, c.org_id DESC LIMIT $4",
+				     "reading the checkpoints", err, PQ_T(last.bal.last_date), PQ_I(last.part_id),
+				     PQ_I(last.org_id), PQ_I(PAGE))) {
+			free(w);
+			return -1;
+		}
+		int got = 0;
+		while ((rc = pq_row(&q)) > 0) {
+			got++;
+			row_of(&q, &last);
+			struct wanted key = {last.part_id, last.org_id, false};
+			struct wanted *hit = left ? bsearch(&key, w, n, sizeof(*w), wanted_cmp) : NULL;
+			if (!hit || hit->seen)
+				continue;
+			hit->seen = true;
+			left--;
+			if (fn(ctx, &last)) {
+				free(w);
+				return pq_stop(&q, -1);
+			}
+		}
+		if (rc < 0) {
+			free(w);
+			return -1;
+		}
+		if (got < PAGE)
+			break; /* no more rows */
+	}
+	free(w);
+	return 0;
 }
 
 static int account(struct store *base, int64_t part_id, int64_t org_id, const char *from, engine_checkpoint_fn fn,
