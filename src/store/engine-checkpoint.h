@@ -24,10 +24,16 @@ struct store_checkpoint_ops {
 	/* reset: every row deleted and the rows marked complete (in the write
 	 * transaction that builds them again). */
 	int (*reset)(struct store *s, struct bd_error *err);
-	/* scan: with as_of, for each account whose kept balance's last_date is
-	 * after as_of, its latest row dated up to as_of, if it has one (in no
-	 * particular order); with NULL, every row, by date, part and
-	 * organisation (the key's order). */
+	/* later: the accounts whose kept balance's last_date is after as_of
+	 * (those whose state as of that day a checkpoint holds), fn(ctx,
+	 * part_id, org_id) for each. */
+	int (*later)(struct store *s, const char *as_of, int (*fn)(void *ctx, int64_t part_id, int64_t org_id),
+		     void *ctx, struct bd_error *err);
+	/* scan: with as_of, the rows dated up to as_of from the latest back
+	 * (date, part and organisation descending) until fn returns 1 (the
+	 * caller has what it needs: no error); with NULL, every row, by date,
+	 * part and organisation (the key's order).  fn's -1 ends the scan with
+	 * an error. */
 	int (*scan)(struct store *s, const char *as_of, engine_checkpoint_fn fn, void *ctx, struct bd_error *err);
 	/* account: an account's rows dated from `from` on, by date. */
 	int (*account)(struct store *s, int64_t part_id, int64_t org_id, const char *from, engine_checkpoint_fn fn,

@@ -516,6 +516,64 @@ static int take_checkpoint(void *ctx, const struct engine_checkpoint *cp)
 	return 0;
 }
 
+/* The checkpoints that status as of a day reads: for each account whose
+ * kept balance is of a later day, its latest row dated up to the day (none
+ * if it had no event by then).  The engine gives the rows from the latest
+ * back; each account's first is its own, and the scan stops when every
+ * account has one. */
+struct wanted {
+	int64_t part_id, org_id;
+	bool seen;
+};
+
+struct wanting {
+	struct wanted *w;
+	size_t n, left;
+	struct replay *replay;
+};
+
+static int wanted_cmp(const void *a, const void *b)
+{
+	const struct wanted *x = a, *y = b;
+	if (x->part_id != y->part_id)
+		return x->part_id < y->part_id ? -1 : 1;
+	return (x->org_id > y->org_id) - (x->org_id < y->org_id);
+}
+
+static int want(void *ctx, int64_t part_id, int64_t org_id)
+{
+	struct wanting *W = ctx;
+	if ((W->n & (W->n - 1)) == 0)
+		W->w = xreallocarray(W->w, W->n ? W->n * 2 : 1, sizeof(*W->w));
+	W->w[W->n++] = (struct wanted){part_id, org_id, false};
+	return 0;
+}
+
+static int take_wanted(void *ctx, const struct engine_checkpoint *cp)
+{
+	struct wanting *W = ctx;
+	struct wanted key = {cp->part_id, cp->org_id, false};
+	struct wanted *hit = bsearch(&key, W->w, W->n, sizeof(*W->w), wanted_cmp);
+	if (!hit || hit->seen)
+		return 0;
+	hit->seen = true;
+	take_checkpoint(W->replay, cp);
+	return --W->left ? 0 : 1;
+}
+
+static int checkpoints_as_of(struct store *s, const char *as_of, struct replay *replay, struct bd_error *err)
+{
+	struct wanting W = {.replay = replay};
+	int rc = s->ops->checkpoint->later(s, as_of, want, &W, err);
+	if (!rc && W.n) {
+		qsort(W.w, W.n, sizeof(*W.w), wanted_cmp);
+		W.left = W.n;
+		rc = s->ops->checkpoint->scan(s, as_of, take_wanted, &W, err);
+	}
+	free(W.w);
+	return rc;
+}
+
 static int ledger_accounts(struct store *s, const char *dnr, const char *part, const char *recipient,
 			   const char *as_of, ledger_account_fn fn, void *ctx, struct bd_error *err)
 {
@@ -525,7 +583,7 @@ static int ledger_accounts(struct store *s, const char *dnr, const char *part, c
 		return -1;
 	int rc = 0;
 	if (as_of && checkpoints)
-		rc = s->ops->checkpoint->scan(s, as_of, take_checkpoint, &replay, err);
+		rc = checkpoints_as_of(s, as_of, &replay, err);
 	else if (as_of)
 		rc = replay_events(s, as_of, &replay, err);
 	if (rc) {

@@ -53,18 +53,18 @@ static int reset(struct store *base, struct bd_error *err)
 	return 0;
 }
 
-/* An account the as-of scan waits for: its latest row dated up to as_of. */
-struct wanted {
-	int64_t part_id, org_id;
-	bool seen;
-};
-
-static int wanted_cmp(const void *a, const void *b)
+static int later(struct store *base, const char *as_of, int (*fn)(void *ctx, int64_t part_id, int64_t org_id),
+		 void *ctx, struct bd_error *err)
 {
-	const struct wanted *x = a, *y = b;
-	if (x->part_id != y->part_id)
-		return x->part_id < y->part_id ? -1 : 1;
-	return (x->org_id > y->org_id) - (x->org_id < y->org_id);
+	struct pq_stmt q;
+	if (pq_query(&q, P(base), "SELECT part_id, org_id FROM ledger_balance WHERE last_date > $1",
+		     "reading the checkpoints", err, PQ_T(as_of)))
+		return -1;
+	int rc;
+	while ((rc = pq_row(&q)) > 0)
+		if (fn(ctx, pq_i64(&q, 0), pq_i64(&q, 1)))
+			return pq_stop(&q, -1);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The rows dated up to as_of come from the latest back in pages of PAGE
@@ -87,28 +87,10 @@ static int scan(struct store *base, const char *as_of, engine_checkpoint_fn fn, 
 			return -1;
 		return rows(&q, fn, ctx);
 	}
-	/* The accounts whose latest day is after as_of; then the rows dated
-	 * up to as_of from the latest back, each account's first one taken,
-	 * until every account has one or the rows run out (an account with no
-	 * event up to as_of has none). */
-	if (pq_query(&q, s, "SELECT part_id, org_id FROM ledger_balance WHERE last_date > $1 ORDER BY part_id, org_id",
-		     "reading the checkpoints", err, PQ_T(as_of)))
-		return -1;
-	struct wanted *w = NULL;
-	size_t n = 0, left;
-	int rc;
-	while ((rc = pq_row(&q)) > 0) {
-		if ((n & (n - 1)) == 0)
-			w = xreallocarray(w, n ? n * 2 : 1, sizeof(*w));
-		w[n++] = (struct wanted){pq_i64(&q, 0), pq_i64(&q, 1), false};
-	}
-	if (rc < 0 || n == 0) {
-		free(w);
-		return rc < 0 ? -1 : 0;
-	}
-	left = n;
+	/* From the latest back, a page at a time, as long as the caller wants
+	 * more. */
 	struct engine_checkpoint last = {0}; /* the key of the page's last row */
-	for (bool first = true; left; first = false) {
+	for (bool first = true;; first = false) {
 		if (first ? pq_query(&q, s,
 				     "SELECT " COLS " FROM ledger_checkpoint c WHERE c.date <= $1 "
 				     "ORDER BY c.date DESC, c.part_id DESC, c.org_id DESC LIMIT $2",
@@ -117,34 +99,21 @@ static int scan(struct store *base, const char *as_of, engine_checkpoint_fn fn, 
 				     "SELECT " COLS " FROM ledger_checkpoint c WHERE (c.date, c.part_id, c.org_id) < "
 				     "($1, $2, $3) ORDER BY c.date DESC, c.part_id DESC, c.org_id DESC LIMIT $4",
 				     "reading the checkpoints", err, PQ_T(last.bal.last_date), PQ_I(last.part_id),
-				     PQ_I(last.org_id), PQ_I(PAGE))) {
-			free(w);
+				     PQ_I(last.org_id), PQ_I(PAGE)))
 			return -1;
-		}
-		int got = 0;
+		int got = 0, rc;
 		while ((rc = pq_row(&q)) > 0) {
 			got++;
 			row_of(&q, &last);
-			struct wanted key = {last.part_id, last.org_id, false};
-			struct wanted *hit = left ? bsearch(&key, w, n, sizeof(*w), wanted_cmp) : NULL;
-			if (!hit || hit->seen)
-				continue;
-			hit->seen = true;
-			left--;
-			if (fn(ctx, &last)) {
-				free(w);
-				return pq_stop(&q, -1);
-			}
+			int more = fn(ctx, &last);
+			if (more)
+				return pq_stop(&q, more < 0 ? -1 : 0);
 		}
-		if (rc < 0) {
-			free(w);
+		if (rc < 0)
 			return -1;
-		}
 		if (got < PAGE)
-			break; /* no more rows */
+			return 0; /* no more rows */
 	}
-	free(w);
-	return 0;
 }
 
 static int account(struct store *base, int64_t part_id, int64_t org_id, const char *from, engine_checkpoint_fn fn,
@@ -226,6 +195,7 @@ static int update(struct store *base, const struct engine_checkpoint *c, size_t 
 const struct store_checkpoint_ops store_pg_checkpoint_ops = {
 	.complete = complete,
 	.reset = reset,
+	.later = later,
 	.scan = scan,
 	.account = account,
 	.add = add,

@@ -54,18 +54,18 @@ static int reset(struct store *base, struct bd_error *err)
 	return 0;
 }
 
-/* An account the as-of scan waits for: its latest row dated up to as_of. */
-struct wanted {
-	int64_t part_id, org_id;
-	bool seen;
-};
-
-static int wanted_cmp(const void *a, const void *b)
+static int later(struct store *base, const char *as_of, int (*fn)(void *ctx, int64_t part_id, int64_t org_id),
+		 void *ctx, struct bd_error *err)
 {
-	const struct wanted *x = a, *y = b;
-	if (x->part_id != y->part_id)
-		return x->part_id < y->part_id ? -1 : 1;
-	return (x->org_id > y->org_id) - (x->org_id < y->org_id);
+	struct sq_stmt q;
+	if (sq_query(&q, S(base), "SELECT part_id, org_id FROM ledger_balance WHERE last_date > ?1",
+		     "reading the checkpoints", err, SQ_T(as_of)))
+		return -1;
+	int rc;
+	while ((rc = sq_row(&q)) > 0)
+		if (fn(ctx, sq_i64(&q, 0), sq_i64(&q, 1)))
+			return sq_stop(&q, -1);
+	return rc < 0 ? -1 : 0;
 }
 
 static int scan(struct store *base, const char *as_of, engine_checkpoint_fn fn, void *ctx, struct bd_error *err)
@@ -78,49 +78,21 @@ static int scan(struct store *base, const char *as_of, engine_checkpoint_fn fn, 
 			return -1;
 		return rows(&q, fn, ctx);
 	}
-	/* The accounts whose latest day is after as_of (ordered as bsearch
-	 * wants them); then the rows dated up to as_of from the latest back
-	 * (the key's order, 0017), each account's first one taken, until
-	 * every account has one or the rows run out (an account with no event
-	 * up to as_of has none). */
-	if (sq_query(&q, s, "SELECT part_id, org_id FROM ledger_balance WHERE last_date > ?1 ORDER BY part_id, org_id",
+	/* From the latest back, in the key's order (0017), as long as the
+	 * caller wants more. */
+	if (sq_query(&q, s,
+		     "SELECT " COLS " FROM ledger_checkpoint c WHERE c.date <= ?1 "
+		     "ORDER BY c.date DESC, c.part_id DESC, c.org_id DESC",
 		     "reading the checkpoints", err, SQ_T(as_of)))
 		return -1;
-	struct wanted *w = NULL;
-	size_t n = 0, left;
 	int rc;
 	while ((rc = sq_row(&q)) > 0) {
-		if ((n & (n - 1)) == 0)
-			w = xreallocarray(w, n ? n * 2 : 1, sizeof(*w));
-		w[n++] = (struct wanted){sq_i64(&q, 0), sq_i64(&q, 1), false};
-	}
-	if (rc < 0 || n == 0) {
-		free(w);
-		return rc < 0 ? -1 : 0;
-	}
-	left = n;
-	if (sq_query(&q, s, "SELECT " COLS " FROM ledger_checkpoint c WHERE c.date <= ?1 ORDER BY c.date DESC",
-		     "reading the checkpoints", err, SQ_T(as_of))) {
-		free(w);
-		return -1;
-	}
-	while (left && (rc = sq_row(&q)) > 0) {
-		struct wanted key = {sq_i64(&q, 0), sq_i64(&q, 1), false};
-		struct wanted *hit = bsearch(&key, w, n, sizeof(*w), wanted_cmp);
-		if (!hit || hit->seen)
-			continue;
-		hit->seen = true;
-		left--;
 		struct engine_checkpoint c;
 		row_of(&q, &c);
-		if (fn(ctx, &c)) {
-			free(w);
-			return sq_stop(&q, -1);
-		}
+		int more = fn(ctx, &c);
+		if (more)
+			return sq_stop(&q, more < 0 ? -1 : 0);
 	}
-	free(w);
-	if (!left)
-		return sq_stop(&q, 0);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -211,6 +183,7 @@ static int update(struct store *base, const struct engine_checkpoint *c, size_t 
 const struct store_checkpoint_ops store_sqlite_checkpoint_ops = {
 	.complete = complete,
 	.reset = reset,
+	.later = later,
 	.scan = scan,
 	.account = account,
 	.add = add,
