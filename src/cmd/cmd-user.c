@@ -1,7 +1,6 @@
 /* bidrag user: the web application's users: add, passwd, list, check. */
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -51,33 +50,15 @@ const struct cmd_entry cmd_user_entry = {
 static const char *const roles[] = {"handlaggare", "attestant", "revisor", "mottagare", "admin", NULL};
 
 #define PW_MIN 12
-#define PW_MAX 1024
+#define PW_MAX CMD_PASSWORD_MAX
 
 /* read_password: from the terminal without echo, or a line of stdin. */
 static int read_password(const char *prompt, char *out, size_t len)
 {
-	bool tty = isatty(STDIN_FILENO);
-	struct termios old, quiet;
-	if (tty) {
-		fprintf(stderr, "%s", prompt);
-		tcgetattr(STDIN_FILENO, &old);
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-	}
-	bool ok = fgets(out, (int)len, stdin) != NULL;
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSANOW, &old);
-		fputc('\n', stderr);
-	}
-	if (!ok)
+	int rc = cmd_read_secret(stdin, stderr, prompt, out, len);
+	if (rc == 1)
 		return error("no password given (expected it on the terminal or as a line on standard input)");
-	size_t n = strlen(out);
-	if (n && out[n - 1] == '\n')
-		out[--n] = '\0';
-	if (n && out[n - 1] == '\r')
-		out[--n] = '\0';
-	if (n + 1 >= len)
+	if (rc == 2)
 		return error("the password is longer than %d characters", PW_MAX);
 	return 0;
 }

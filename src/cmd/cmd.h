@@ -149,6 +149,12 @@ int open_register(const char *db, bool create, struct store **s);
  * the store ask cmd_actor at its first write, so a command that only reads
  * never asks. */
 int opt_as(void *ctx, const char *text);
+/* The longest password read (user add, --as). */
+#define CMD_PASSWORD_MAX 1024
+/* cmd_read_secret: a line of in (a password), without echo when in is a
+ * terminal (the prompt then to prompt_to), its line end removed: 0; 1 at
+ * end of input; 2 when it does not fit in len - 1 bytes. */
+int cmd_read_secret(FILE *in, FILE *prompt_to, const char *prompt, char *out, size_t len);
 #define OPT_AS                                                                                                       \
 	OPT_CALL("as", 0, "USER", opt_as,                                                                            \
 		 "who makes the change: a bidrag user, its password from $BIDRAG_PASSWORD or the\n"                  \

@@ -46,18 +46,50 @@ static const char *os_account(void)
 	return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : NULL;
 }
 
+int cmd_read_secret(FILE *in, FILE *prompt_to, const char *prompt, char *out, size_t len)
+{
+	int fd = fileno(in);
+	struct termios old, quiet;
+	bool term = isatty(fd) && tcgetattr(fd, &old) == 0;
+	if (term) {
+		fprintf(prompt_to, "%s", prompt);
+		fflush(prompt_to);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fd, TCSANOW, &quiet);
+	}
+	bool ok = fgets(out, (int)len, in) != NULL;
+	if (term) {
+		tcsetattr(fd, TCSANOW, &old);
+		fputc('\n', prompt_to);
+	}
+	if (!ok)
+		return 1;
+	size_t n = strcspn(out, "\r\n");
+	bool whole = out[n] != '\0' || n + 1 < len;
+	out[n] = '\0';
+	return whole ? 0 : 2;
+}
+
+
 /* ask_password: $BIDRAG_PASSWORD, else the terminal (without echo); NULL
  * after printing why not. */
 static char *ask_password(const char *name)
 {
-	char *pw = sodium_init() < 0 ? NULL : sodium_malloc(1026);
+	char *pw = sodium_init() < 0 ? NULL : sodium_malloc(CMD_PASSWORD_MAX + 2);
 	if (!pw) {
 		io_error("out of memory");
 		return NULL;
 	}
 	const char *env = getenv("BIDRAG_PASSWORD");
 	if (env) {
-		snprintf(pw, 1026, "%s", env);
+		if (strlen(env) > CMD_PASSWORD_MAX) {
+			error("--as %s: $BIDRAG_PASSWORD is longer than %d characters; nothing was changed", name,
+			      CMD_PASSWORD_MAX);
+			sodium_free(pw);
+			return NULL;
+		}
+		memcpy(pw, env, strlen(env) + 1);
 		return pw;
 	}
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
@@ -68,27 +100,18 @@ static char *ask_password(const char *name)
 		return NULL;
 	}
 	FILE *tty = fdopen(fd, "r+");
-	struct termios old, quiet;
-	bool term = tcgetattr(fd, &old) == 0;
-	fprintf(tty, "Lösenord för %s: ", name);
-	fflush(tty);
-	if (term) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(fd, TCSANOW, &quiet);
-	}
-	bool ok = fgets(pw, 1026, tty) != NULL;
-	if (term) {
-		tcsetattr(fd, TCSANOW, &old);
-		fputc('\n', tty);
-	}
+	char prompt[USER_NAME_SIZE + 32];
+	snprintf(prompt, sizeof(prompt), "Lösenord för %s: ", name);
+	int rc = cmd_read_secret(tty, tty, prompt, pw, CMD_PASSWORD_MAX + 2);
 	fclose(tty);
-	if (!ok) {
-		error("--as %s: no password was typed; nothing was changed", name);
+	if (rc) {
+		if (rc == 1)
+			error("--as %s: no password was typed; nothing was changed", name);
+		else
+			error("--as %s: the password is longer than %d characters; nothing was changed", name, CMD_PASSWORD_MAX);
 		sodium_free(pw);
 		return NULL;
 	}
-	pw[strcspn(pw, "\r\n")] = '\0';
 	return pw;
 }
 

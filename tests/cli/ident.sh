@@ -46,6 +46,35 @@ expect_eq "a good password clears the count" \
 (unset BIDRAG_PASSWORD; setsid "$BIDRAG" org add --code X2 --name Ett --kind other --as root </dev/null >"$WORK/o" 2>"$WORK/e")
 expect_eq "no password and no terminal: exit 2" "$?" 2
 if grep -q 'BIDRAG_PASSWORD or the terminal, and there is neither' "$WORK/e"; then pass "no password: says where it is read from"; else fail "no password: says where it is read from" "$(cat "$WORK/e")"; fi
+BIDRAG_PASSWORD=$(printf '%01025d' 0) run org add --code X2 --name Ett --kind other --as root
+expect_rc "a password of 1 025 characters from \$BIDRAG_PASSWORD: refused" 2
+expect_err "... says how long one may be" "longer than 1024 characters"
+# The password typed on the terminal (a pseudo-terminal of the test's own,
+# the command's controlling one): prompted for, not echoed.
+tty_out=$(unset BIDRAG_PASSWORD; python3 - "$BIDRAG" "$PW" <<'PY'
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "org", "add", "--code", "X4", "--name", "Fyra", "--kind", "other", "--as", "root"])
+seen, sent = b"", False
+while True:
+    try:
+        chunk = os.read(fd, 1024)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+    if not sent and "Lösenord för root: ".encode() in seen:
+        time.sleep(0.2)
+        os.write(fd, sys.argv[2].encode() + b"\n")
+        sent = True
+_, status = os.waitpid(pid, 0)
+print("exit", os.waitstatus_to_exitcode(status), "echoed" if sys.argv[2].encode() in seen else "quiet")
+PY
+)
+expect_eq "--as root, its password typed on the terminal: prompted, not echoed, recorded" "$tty_out" "exit 0 quiet"
+expect_eq "... the organisation added" "$(sql "$BIDRAG_DB" "SELECT count(*) FROM org WHERE code = 'X4'")" 1
 run user add bertil --role attestant --as anna <"$WORK/pw"
 expect_rc "a handläggare may not add users" 2
 expect_err "a handläggare may not add users: says why" "anna is handlaggare: only an admin"
