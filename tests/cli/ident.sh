@@ -75,6 +75,9 @@ PY
 )
 expect_eq "--as root, its password typed on the terminal: prompted, not echoed, recorded" "$tty_out" "exit 0 quiet"
 expect_eq "... the organisation added" "$(sql "$BIDRAG_DB" "SELECT count(*) FROM org WHERE code = 'X4'")" 1
+run user add zed --role revisor --by root </dev/null
+expect_rc "user add with no password on standard input: refused" 2
+expect_err "... says where the password is expected" "no password given"
 run user add bertil --role attestant --as anna <"$WORK/pw"
 expect_rc "a handläggare may not add users" 2
 expect_err "a handläggare may not add users: says why" "anna is handlaggare: only an admin"
