@@ -129,14 +129,21 @@ db_sum() {
 		# The rows of every table; not the sequences, which a rolled-back
 		# insert advances too, nor the dump's comments and its random
 		# \restrict key.  A dump that fails gives a sum of its own.
-		if pgc pg_dump --data-only --no-owner --no-privileges -d "$1" >"$WORK/.dump" 2>"$WORK/.dump.err"; then
-			grep -vE '^(--|SELECT pg_catalog\.setval|\\(un)?restrict )' "$WORK/.dump" | sort | sha256sum | cut -c1-64
-		else
-			echo "db_sum: pg_dump failed: $(cat "$WORK/.dump.err")" >&2
-			echo "pg_dump failed $RANDOM$RANDOM"
-		fi ;;
+		pg_rows_sum "$1" ;;
 	*) cat "$1" "$1-wal" 2>/dev/null | sha256sum | cut -c1-64 ;;
 	esac
+}
+
+# pg_rows_sum DB [PG_DUMP_OPTION]...: db_sum of a PostgreSQL database.
+pg_rows_sum() {
+	local db=$1
+	shift
+	if pgc pg_dump --data-only --no-owner --no-privileges "$@" -d "$db" >"$WORK/.dump" 2>"$WORK/.dump.err"; then
+		grep -vE '^(--|SELECT pg_catalog\.setval|\\(un)?restrict )' "$WORK/.dump" | sort | sha256sum | cut -c1-64
+	else
+		echo "db_sum: pg_dump failed: $(cat "$WORK/.dump.err")" >&2
+		echo "pg_dump failed $RANDOM$RANDOM"
+	fi
 }
 
 # db_sum_but_logins DB: db_sum of the register's content, all but the login
@@ -147,13 +154,7 @@ db_sum() {
 db_sum_but_logins() {
 	case $1 in
 	postgresql:* | postgres:*)
-		if pgc pg_dump --data-only --no-owner --no-privileges --exclude-table-data=login_throttle -d "$1" \
-			>"$WORK/.dump" 2>"$WORK/.dump.err"; then
-			grep -vE '^(--|SELECT pg_catalog\.setval|\\(un)?restrict )' "$WORK/.dump" | sort | sha256sum | cut -c1-64
-		else
-			echo "db_sum: pg_dump failed: $(cat "$WORK/.dump.err")" >&2
-			echo "pg_dump failed $RANDOM$RANDOM"
-		fi ;;
+		pg_rows_sum "$1" --exclude-table-data=login_throttle ;;
 	*) sqlite3 "$1" .dump | grep -v '^INSERT INTO login_throttle' | sha256sum | cut -c1-64 ;;
 	esac
 }
