@@ -279,7 +279,8 @@ static void select_top(uint32_t *idx, size_t n, size_t k, rank_cmp cmp, const vo
 }
 
 struct rank_small {
-	const u128 *rem;
+	const u128 *rem;     /* rem[a]: the remainder of candidate a */
+	const uint32_t *row; /* row[a]: its recipient */
 	const struct apportion_weights *w;
 	const char *const *id;
 };
@@ -296,10 +297,11 @@ static int rank_small_cmp(uint32_t a, uint32_t b, const void *vctx)
 	const struct rank_small *c = vctx;
 	if (c->rem[a] != c->rem[b])
 		return c->rem[a] > c->rem[b] ? -1 : 1;
-	u128 wa = weight_at(c->w, a), wb = weight_at(c->w, b);
+	uint32_t ra = c->row[a], rb = c->row[b];
+	u128 wa = weight_at(c->w, ra), wb = weight_at(c->w, rb);
 	if (wa != wb)
 		return wa > wb ? -1 : 1;
-	return id_cmp(c->id, a, b);
+	return id_cmp(c->id, ra, rb);
 }
 
 struct rank_big {
@@ -371,21 +373,37 @@ static bool apportion_small(const struct apportion_spec *s, int64_t rest, int64_
 		return true;
 	}
 	bool half_up = s->method == APPORTION_HALF_UP;
-	u128 *rem = half_up ? NULL : xmalloc(n * sizeof(u128));
+	/* Largest remainder: the leftover units go to the k largest
+	 * remainders.  Rather than keep n 128-bit remainders and select among
+	 * them, each row keeps the top 16 bits of its remainder (a bucket:
+	 * r >> shift, with D - 1 >> shift below 2^16), and a histogram of the
+	 * buckets says which bucket the k-th largest lies in.  Rows in higher
+	 * buckets have larger remainders, so they win whatever the tie-break;
+	 * only that bucket's rows (about n / 65 536 when remainders spread)
+	 * are ranked by the full order, their remainders computed again. */
+	u128 dm = D - 1; /* the largest remainder */
+	int bits = dm >> 64 ? 128 - __builtin_clzll((uint64_t)(dm >> 64))
+			    : ((uint64_t)dm ? 64 - __builtin_clzll((uint64_t)dm) : 0);
+	int shift = bits > 16 ? bits - 16 : 0;
+	uint16_t *bucket = half_up ? NULL : xmalloc(n * sizeof(uint16_t));
+	size_t *hist = half_up ? NULL : xcalloc((size_t)1 << 16, sizeof(size_t));
 	i128 units = 0; /* half-up may round the sum past INT64_MAX */
 	for (size_t i = 0; i < n; i++) {
 		u128 p;
 		if (w->narrow) {
 			p = (u128)rest * w->narrow[i]; /* rest < 2^63, N_i < 2^64: it fits */
 		} else if (__builtin_mul_overflow((u128)rest, w->small[i], &p)) {
-			free(rem);
+			free(bucket);
+			free(hist);
 			return false;
 		}
 		u128 q = p / D, r = p - q * D;
 		amount[i] = (int64_t)q;
 		units += (int64_t)q;
 		if (!half_up) {
-			rem[i] = r;
+			uint16_t b = (uint16_t)(r >> shift);
+			bucket[i] = b;
+			hist[b]++;
 		} else if (r >= D - r) {
 			amount[i]++;
 			units++;
@@ -394,18 +412,44 @@ static bool apportion_small(const struct apportion_spec *s, int64_t rest, int64_
 	if (!half_up) {
 		size_t k = (size_t)(rest / s->unit - units);
 		if (k > 0) {
-			uint32_t *idx = xmalloc(n * sizeof(uint32_t));
-			for (size_t i = 0; i < n; i++)
-				idx[i] = (uint32_t)i;
-			struct rank_small ctx = {rem, w, s->id};
-			select_top(idx, n, k, rank_small_cmp, &ctx);
-			for (size_t t = 0; t < k; t++)
-				amount[idx[t]]++;
+			/* The bucket of the k-th largest remainder, and how many
+			 * rows lie above it (0 < k < n: some bucket reaches k). */
+			size_t above = 0, top = (size_t)1 << 16;
+			while (above + hist[--top] < k)
+				above += hist[top];
+			size_t m = hist[top], need = k - above, c = 0;
+			uint32_t *row = xmalloc(m * sizeof(uint32_t));
+			for (size_t i = 0; i < n; i++) {
+				if (bucket[i] > top)
+					amount[i]++;
+				else if (bucket[i] == top)
+					row[c++] = (uint32_t)i;
+			}
+			if (need < m) {
+				u128 *rem = xmalloc(m * sizeof(u128));
+				uint32_t *idx = xmalloc(m * sizeof(uint32_t));
+				for (size_t t = 0; t < m; t++) {
+					/* (each product fitted in the pass above) */
+					u128 p = (u128)rest * weight_at(w, row[t]);
+					rem[t] = p % D;
+					idx[t] = (uint32_t)t;
+				}
+				struct rank_small ctx = {rem, row, w, s->id};
+				select_top(idx, m, need, rank_small_cmp, &ctx);
+				for (size_t t = 0; t < need; t++)
+					amount[row[idx[t]]]++;
+				free(idx);
+				free(rem);
+			} else {
+				for (size_t t = 0; t < m; t++)
+					amount[row[t]]++;
+			}
 			units += (int64_t)k;
-			free(idx);
+			free(row);
 		}
 	}
-	free(rem);
+	free(bucket);
+	free(hist);
 	*distributed = units;
 	return true;
 }
