@@ -35,6 +35,7 @@ static void on_field(void *s, size_t len, void *data)
 		r->cap = r->cap ? r->cap * 2 : 16;
 		r->start = xreallocarray(r->start, r->cap, sizeof(size_t));
 		r->row.field = xreallocarray(r->row.field, r->cap, sizeof(char *));
+		r->row.len = xreallocarray(r->row.len, r->cap, sizeof(size_t));
 	}
 	if (r->textcap - r->len < len + 1) {
 		while (r->textcap - r->len < len + 1)
@@ -44,6 +45,7 @@ static void on_field(void *s, size_t len, void *data)
 	if (len)
 		memcpy(r->text + r->len, s, len);
 	r->text[r->len + len] = '\0';
+	r->row.len[r->row.nfields] = len;
 	r->start[r->row.nfields++] = r->len;
 	r->len += len + 1;
 }
@@ -152,20 +154,52 @@ static char detect_delimiter(const char *line, size_t len)
  * million rows this is a third of the reading time. */
 static void split_plain(struct reader *r, const char *line, size_t len, char delim)
 {
-	const char *end = line + len;
-	for (const char *f = line;;) {
-		const char *d = memchr(f, delim, (size_t)(end - f));
-		const char *fe = d ? d : end, *fs = f;
+	/* The line is copied once and cut at its delimiters in the copy (fields
+	 * NUL-terminated in place), not copied field by field through
+	 * on_field: ten million rows of three fields spent a third of their
+	 * reading time in those calls. */
+	if (r->textcap < len + 1) {
+		while (r->textcap < len + 1)
+			r->textcap = r->textcap ? 2 * r->textcap : 4096;
+		r->text = xrealloc(r->text, r->textcap);
+	}
+	char *text = r->text, *end = text + len;
+	memcpy(text, line, len);
+	*end = '\0';
+	size_t n = 0;
+	for (char *f = text;;) {
+		char *d = f;
+		while (d < end && *d != delim)
+			d++;
+		char *fe = d, *fs = f;
 		while (fs < fe && *fs == ' ')
 			fs++;
 		while (fe > fs && fe[-1] == ' ')
 			fe--;
-		on_field((void *)fs, (size_t)(fe - fs), r);
-		if (!d)
+		if ((size_t)(fe - fs) > CSV_FIELD_MAX) {
+			r->failed = bd_fail(r->err, "%s:%zu: a field is longer than 1 MiB", r->origin, r->line);
+			return;
+		}
+		if (n == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 16;
+			r->start = xreallocarray(r->start, r->cap, sizeof(size_t));
+			r->row.field = xreallocarray(r->row.field, r->cap, sizeof(char *));
+			r->row.len = xreallocarray(r->row.len, r->cap, sizeof(size_t));
+		}
+		*fe = '\0';
+		r->row.field[n] = fs;
+		r->row.len[n++] = (size_t)(fe - fs);
+		if (d == end)
 			break;
 		f = d + 1;
 	}
-	on_record('\n', r);
+	r->row.nfields = n;
+	r->row.line = r->line;
+	if (r->on_row(&r->row, r->ctx, r->err))
+		r->failed = -1;
+	r->row.nfields = 0;
+	r->len = 0;
+	r->records++;
 }
 
 /* plain_line: where the line at data[pos..len) ends (the offset of its
@@ -320,5 +354,6 @@ int csv_read_buffer_delim(const char *data, size_t len, const char *origin, char
 	free(r.start);
 	free(r.text);
 	free(r.row.field);
+	free(r.row.len);
 	return rc;
 }

@@ -16,6 +16,7 @@
 struct csv_row {
 	size_t nfields;
 	char **field; /* NUL-terminated, trimmed of surrounding spaces */
+	size_t *len;  /* strlen of each field */
 	size_t line;
 };
 

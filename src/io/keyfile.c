@@ -225,9 +225,9 @@ static int on_row(const struct csv_row *row, void *vctx, struct bd_error *err)
 	if ((code && !*code && (!name || !*name)) || (!code && name && !*name))
 		return bd_fail(err, "%s:%zu: the recipient is missing", kf->origin, row->line);
 	if (code)
-		kf->id[r] = *code ? strpool_dup(&kf->pool, code, strlen(code)) : NULL;
+		kf->id[r] = *code ? strpool_dup(&kf->pool, code, row->len[c->code_col]) : NULL;
 	if (name)
-		kf->label[r] = *name ? strpool_dup(&kf->pool, name, strlen(name)) : NULL;
+		kf->label[r] = *name ? strpool_dup(&kf->pool, name, row->len[c->name_col]) : NULL;
 	for (size_t k = 0; k < kf->ncols; k++)
 		set_value(kf, k, r, row->field[c->valcol[k]], row->line);
 	return 0;
