@@ -457,6 +457,30 @@ char *fmt_ore_plain(int64_t ore, char *buf)
 	return buf;
 }
 
+/* div_cached: x / d and its remainder for d above 2^64, without a 128-bit
+ * division when d is the divisor of the call before (in this thread): a
+ * table's shares all divide by one sum.  With m = floor((2^128 - 1) / d),
+ * below 2^64, the high 128 bits of x * m fall short of x / d by at most 2,
+ * and the remainder corrects them. */
+static u128 div_cached(u128 x, u128 d, u128 *rem)
+{
+	static _Thread_local u128 last_d, last_m;
+	if (d != last_d) {
+		last_m = ~(u128)0 / d;
+		last_d = d;
+	}
+	uint64_t m = (uint64_t)last_m;
+	u128 t = (u128)(uint64_t)x * m;
+	u128 q = ((u128)(uint64_t)(x >> 64) * m + (t >> 64)) >> 64;
+	u128 r = x - q * d;
+	while (r >= d) {
+		q++;
+		r -= d;
+	}
+	*rem = r;
+	return q;
+}
+
 char *fmt_rat_decimal(i128 num, i128 den, int decimals, bool group, char *buf)
 {
 	bool neg = num < 0;
@@ -484,8 +508,12 @@ char *fmt_rat_decimal(i128 num, i128 den, int decimals, bool group, char *buf)
 	}
 	if (d < ((u128)1 << 126) && fits) {
 		/* One division: fr = floor(rem * scale / d), rounded half up. */
-		fr = t / d;
-		rem = t - fr * d;
+		if (d >> 64) {
+			fr = div_cached(t, d, &rem);
+		} else {
+			fr = t / d;
+			rem = t - fr * d;
+		}
 		slow_digits = 0;
 	}
 	/* Otherwise digit by digit, never overflowing. */

@@ -518,6 +518,27 @@ static void test_format(void)
 	}
 	ok(bad == 0, "fmt_rat_decimal agrees with GMP on 20000 random fractions (%d wrong)", bad);
 	ok(badq == 0, "fmt_mpq_decimal agrees with GMP on 20000 random fractions (%d wrong)", badq);
+	/* One denominator above 2^64 for many numerators, as a table's shares
+	 * divide by one sum (fmt_rat_decimal keeps its reciprocal), against
+	 * GMP; then another, and the first again. */
+	rng_seed(4242);
+	int badc = 0, nc = 0;
+	for (int round = 0; round < 3; round++) {
+		i128 den = round == 1 ? (i128)rng_u128_bits(126) | ((i128)1 << 100)
+				      : ((i128)1 << 74) + 987654321987654321;
+		for (int iter = 0; iter < 4000; iter++) {
+			i128 num = (i128)rng_u128_bits(iter % 2 ? 64 : 20);
+			if (iter % 11 == 0)
+				num = den - 1 - iter; /* every decimal a 9: a carry */
+			char *want = ref_decimal(num, den, 10, false);
+			fmt_rat_decimal(num, den, 10, false, b);
+			nc++;
+			if (strcmp(b, want) != 0 && badc++ < 5)
+				diag("fmt_rat_decimal(%s, %s, 10) = '%s', want '%s'", s128(num), s128(den), b, want);
+			free(want);
+		}
+	}
+	ok(badc == 0, "fmt_rat_decimal agrees with GMP on %d shares of three large denominators (%d wrong)", nc, badc);
 	/* The case that needs care: a denominator near the top of 128 bits. */
 	i128 e38 = (i128)100000000000000000 * 1000000000000000000 * 1000; /* 10^38 */
 	str_is(fmt_rat_decimal(e38 - 1, e38, 10, false, b), "1,0000000000", "(10^38-1)/10^38 to 10 decimals");
