@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void oom(void)
 {
@@ -11,12 +12,34 @@ static void oom(void)
 	abort();
 }
 
+/* A block of 8 MiB or more (a column of 10^6 rows and up) is advised to
+ * the kernel for transparent huge pages, where the system leaves them to
+ * madvise (Debian's default): one fault and one TLB entry per 2 MiB instead
+ * of per 4 KiB.  The advice covers every page the block touches, so that a
+ * block glibc maps on its own stays one mapping with one set of flags,
+ * which realloc can still grow in place (mremap refuses a range split in
+ * two by advice on part of it).  Measured on `bidrag allocate` of 10^7
+ * rows (bench/README.md).  It is advice: a kernel without THP (EINVAL)
+ * changes nothing. */
+enum { HUGE_MIN = 8u << 20 };
+
+static void *advise_huge(void *p, size_t n)
+{
+	if (n >= HUGE_MIN) {
+		uintptr_t pg = 4096;
+		uintptr_t a = (uintptr_t)p & ~(pg - 1);
+		uintptr_t e = ((uintptr_t)p + n + pg - 1) & ~(pg - 1);
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+	}
+	return p;
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
 		oom();
-	return p;
+	return advise_huge(p, n);
 }
 
 void *xcalloc(size_t nmemb, size_t size)
@@ -24,7 +47,7 @@ void *xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (!p)
 		oom();
-	return p;
+	return advise_huge(p, nmemb * size);
 }
 
 void *xrealloc(void *p, size_t n)
@@ -32,7 +55,7 @@ void *xrealloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
 		oom();
-	return q;
+	return advise_huge(q, n);
 }
 
 void *xreallocarray(void *p, size_t nmemb, size_t size)
@@ -133,7 +156,12 @@ char *strpool_dup(struct strpool *p, const char *s, size_t len)
 {
 	struct strpool_block *b = p->head;
 	if (!b || b->cap - b->used < len + 1) {
-		size_t cap = len + 1 > (1u << 20) ? len + 1 : (1u << 20);
+		/* Blocks of 1 MiB, each next one twice the last up to 64 MiB: a
+		 * pool of 10^7 ids takes 8 blocks, not 115, and its big blocks
+		 * get huge pages (advise_huge). */
+		size_t cap = b ? (b->cap < (64u << 20) ? 2 * b->cap : b->cap) : (1u << 20);
+		if (cap < len + 1)
+			cap = len + 1;
 		b = xmalloc(sizeof(*b) + cap);
 		b->used = 0;
 		b->cap = cap;
