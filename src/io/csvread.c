@@ -50,14 +50,11 @@ static void on_field(void *s, size_t len, void *data)
 	r->len += len + 1;
 }
 
-static void on_record(int c, void *data)
+/* row_done: hand the row to on_row (unless reading has failed), then start
+ * the next one; the one end of a row for libcsv's records and plain lines. */
+static void row_done(struct reader *r)
 {
-	(void)c;
-	struct reader *r = data;
 	if (!r->failed) {
-		/* Pointers only now: text may have moved while the row grew. */
-		for (size_t i = 0; i < r->row.nfields; i++)
-			r->row.field[i] = r->text + r->start[i];
 		r->row.line = r->line;
 		if (r->on_row(&r->row, r->ctx, r->err))
 			r->failed = -1;
@@ -65,6 +62,16 @@ static void on_record(int c, void *data)
 	r->row.nfields = 0;
 	r->len = 0;
 	r->records++;
+}
+
+static void on_record(int c, void *data)
+{
+	(void)c;
+	struct reader *r = data;
+	/* Pointers only now: text may have moved while the row grew. */
+	for (size_t i = 0; i < r->row.nfields; i++)
+		r->row.field[i] = r->text + r->start[i];
+	row_done(r);
 }
 
 /* Only blanks are trimmed around fields; a tab is a delimiter in TSV. */
@@ -194,12 +201,7 @@ static void split_plain(struct reader *r, const char *line, size_t len, char del
 		f = d + 1;
 	}
 	r->row.nfields = n;
-	r->row.line = r->line;
-	if (r->on_row(&r->row, r->ctx, r->err))
-		r->failed = -1;
-	r->row.nfields = 0;
-	r->len = 0;
-	r->records++;
+	row_done(r);
 }
 
 /* plain_line: where the line at data[pos..len) ends (the offset of its
