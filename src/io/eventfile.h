@@ -14,7 +14,7 @@
 
 struct event_batch {
 	struct ledger_input *v;
-	size_t n;
+	size_t n, cap;
 	struct strpool pool;
 };
 
