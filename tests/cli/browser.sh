@@ -55,11 +55,14 @@ if [ "$node_major" -lt 18 ]; then
 fi
 pass "chromium ($("$CHROMIUM" --version 2>/dev/null | head -1)) and node $(node --version) are installed"
 
-# playwright-core, pinned, in the cache (installed once).
+# playwright-core, pinned, in the cache (installed once; under a lock, as
+# tests/run may run the SQLite and the PostgreSQL pass side by side).
+mkdir -p "$NODE_CACHE"
+exec {npm_lock}>"$NODE_CACHE.lock"
+flock "$npm_lock"
 have=$(node -p "try { require('$NODE_CACHE/node_modules/playwright-core/package.json').version } catch (e) { '' }" 2>/dev/null)
 if [ "$have" != "$PLAYWRIGHT_CORE_VERSION" ]; then
 	echo "# installing playwright-core@$PLAYWRIGHT_CORE_VERSION into $NODE_CACHE"
-	mkdir -p "$NODE_CACHE"
 	# Trust what the machine trusts: the system's CA store (a site's own CA,
 	# added with update-ca-certificates, included), not only npm's bundled list.
 	cafile=
@@ -72,6 +75,7 @@ if [ "$have" != "$PLAYWRIGHT_CORE_VERSION" ]; then
 	have=$(node -p "require('$NODE_CACHE/node_modules/playwright-core/package.json').version" 2>/dev/null)
 fi
 expect_eq "playwright-core $PLAYWRIGHT_CORE_VERSION is in $NODE_CACHE" "$have" "$PLAYWRIGHT_CORE_VERSION"
+exec {npm_lock}>&-
 
 # A fresh register: a user per role, the seed 002 register (and the same
 # register filed for Region Stockholm, so that a recipient's filter shows),
